@@ -1,0 +1,162 @@
+/**
+ * Maps errors raised by @hyperledger/fabric-gateway to the gateway's typed ledger errors,
+ * keeping `cause`, `transactionId`, `details` and the chaincode's message.
+ *
+ * - The chaincode's text is `details[0].message` (or embedded in the gRPC message for evaluate):
+ *   its prefix `INVALID_ARGUMENT` / `ACCESS_DENIED` / `NOT_FOUND` / `CONFLICT` decides 400/403/404/409.
+ * - Without a chaincode code: UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED, RESOURCE_EXHAUSTED, CANCELLED
+ *   are transient (→ retry, then 503); PERMISSION_DENIED → 403.
+ * - `CommitError` (checked by `name`: published 1.11 exports some classes as types only):
+ *   MVCC_READ_CONFLICT / PHANTOM_READ_CONFLICT are transient; other codes are final.
+ */
+import {
+  AppError,
+  type FieldError,
+  LedgerAccessDeniedError,
+  LedgerCommitError,
+  LedgerConflictError,
+  type LedgerError,
+  type LedgerErrorInfo,
+  LedgerInternalError,
+  LedgerInvalidArgumentError,
+  LedgerNotFoundError,
+  LedgerUnavailableError,
+  type NodeErrorDetail,
+} from '../../errors';
+
+/** gRPC status codes used here. */
+export const Grpc = {
+  CANCELLED: 1,
+  UNKNOWN: 2,
+  INVALID_ARGUMENT: 3,
+  DEADLINE_EXCEEDED: 4,
+  PERMISSION_DENIED: 7,
+  RESOURCE_EXHAUSTED: 8,
+  FAILED_PRECONDITION: 9,
+  ABORTED: 10,
+  UNAVAILABLE: 14,
+} as const;
+
+const TRANSIENT_GRPC = new Set<number>([
+  Grpc.CANCELLED,
+  Grpc.DEADLINE_EXCEEDED,
+  Grpc.RESOURCE_EXHAUSTED,
+  Grpc.ABORTED,
+  Grpc.UNAVAILABLE,
+]);
+
+/** Validation codes a retry (a new transaction) may get past. */
+const TRANSIENT_COMMIT = new Map<number, string>([
+  [11, 'MVCC_READ_CONFLICT'],
+  [12, 'PHANTOM_READ_CONFLICT'],
+]);
+
+const CHAINCODE_CODE = /\b(INVALID_ARGUMENT|ACCESS_DENIED|NOT_FOUND|CONFLICT):\s*([\s\S]*)$/;
+
+interface FabricLikeError {
+  name?: unknown;
+  message?: unknown;
+  code?: unknown;
+  details?: unknown;
+  transactionId?: unknown;
+}
+
+function asDetails(v: unknown): NodeErrorDetail[] {
+  if (!Array.isArray(v)) return [];
+  return v
+    .filter((d): d is Record<string, unknown> => typeof d === 'object' && d !== null)
+    .map((d) => ({
+      address: typeof d.address === 'string' ? d.address : '',
+      mspId: typeof d.mspId === 'string' ? d.mspId : '',
+      message: typeof d.message === 'string' ? d.message : '',
+    }));
+}
+
+/**
+ * Splits an `INVALID_ARGUMENT` sentence into field errors: `events[2].location.lat: must be ...`
+ * becomes `{path: 'events[2].location.lat', message: 'must be ...'}`; several may be joined by `; `.
+ */
+export function parseFieldErrors(sentence: string): FieldError[] {
+  const parts = sentence.split(/;\s+(?=[A-Za-z_$][\w$]*(?:\[\d+\]|\.[A-Za-z_$][\w$]*)*:\s)/);
+  return parts.map((part) => {
+    const m = /^([A-Za-z_$][\w$]*(?:\[\d+\]|\.[A-Za-z_$][\w$]*)*):\s+([\s\S]+)$/.exec(part.trim());
+    return m ? { path: m[1] as string, message: (m[2] as string).trim() } : { path: '', message: part.trim() };
+  });
+}
+
+/** The chaincode's coded message in the error, if any: `{code, sentence, raw}`. */
+export function chaincodeMessage(
+  err: FabricLikeError,
+): { code: 'INVALID_ARGUMENT' | 'ACCESS_DENIED' | 'NOT_FOUND' | 'CONFLICT'; sentence: string; raw: string } | undefined {
+  const candidates = [...asDetails(err.details).map((d) => d.message), typeof err.message === 'string' ? err.message : ''];
+  for (const text of candidates) {
+    const m = CHAINCODE_CODE.exec(text);
+    if (m) {
+      return {
+        code: m[1] as 'INVALID_ARGUMENT' | 'ACCESS_DENIED' | 'NOT_FOUND' | 'CONFLICT',
+        sentence: (m[2] as string).trim(),
+        raw: `${m[1] as string}: ${(m[2] as string).trim()}`,
+      };
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Turns anything thrown by a fabric-gateway call into a typed `LedgerError`.
+ * @param err - the thrown value.
+ * @param transaction - the chaincode transaction name, for messages and metrics.
+ * @param transactionId - the transaction id if the caller knows it (evaluate does not carry one).
+ */
+export function mapFabricError(err: unknown, transaction: string, transactionId?: string): LedgerError {
+  if (err instanceof AppError && 'transient' in err) return err as LedgerError;
+  const e = (typeof err === 'object' && err !== null ? err : { message: String(err) }) as FabricLikeError;
+  const name = typeof e.name === 'string' ? e.name : 'Error';
+  const txId = typeof e.transactionId === 'string' ? e.transactionId : transactionId;
+  const details = asDetails(e.details);
+  const message = typeof e.message === 'string' ? e.message : String(err);
+  const base: LedgerErrorInfo = { cause: err, transaction, transactionId: txId, details };
+
+  if (name === 'CommitError') {
+    const code = typeof e.code === 'number' ? e.code : -1;
+    const transientName = TRANSIENT_COMMIT.get(code);
+    return new LedgerCommitError(
+      `${transaction} transaction ${txId ?? ''} failed to commit: ${transientName ?? `validation code ${code}`}`,
+      { ...base, grpcCode: code, transient: transientName !== undefined },
+    );
+  }
+
+  const grpcCode = typeof e.code === 'number' ? e.code : undefined;
+  const cc = chaincodeMessage(e);
+  if (cc) {
+    const info: LedgerErrorInfo = { ...base, grpcCode, chaincodeMessage: cc.raw };
+    switch (cc.code) {
+      case 'INVALID_ARGUMENT':
+        return new LedgerInvalidArgumentError(cc.sentence, parseFieldErrors(cc.sentence), info);
+      case 'ACCESS_DENIED':
+        return new LedgerAccessDeniedError(cc.sentence, info);
+      case 'NOT_FOUND':
+        return new LedgerNotFoundError(cc.sentence, info);
+      case 'CONFLICT':
+        return new LedgerConflictError(cc.sentence, info);
+    }
+  }
+
+  const isGatewayError = ['GatewayError', 'EndorseError', 'SubmitError', 'CommitStatusError'].includes(name);
+  if (isGatewayError && grpcCode !== undefined) {
+    const info: LedgerErrorInfo = { ...base, grpcCode };
+    if (grpcCode === Grpc.PERMISSION_DENIED || /access denied/i.test(message)) {
+      return new LedgerAccessDeniedError(`the ledger refused this identity: ${message}`, info);
+    }
+    const chaincodeFailed = details.some((d) => /chaincode response|transaction returned with failure/i.test(d.message));
+    if (TRANSIENT_GRPC.has(grpcCode) && !(grpcCode === Grpc.ABORTED && chaincodeFailed)) {
+      return new LedgerUnavailableError(`ledger unavailable during ${transaction}: ${message}`, { ...info, transient: true });
+    }
+    if (grpcCode === Grpc.FAILED_PRECONDITION) {
+      return new LedgerUnavailableError(`ledger cannot run ${transaction}: ${message}`, info);
+    }
+    return new LedgerInternalError(`ledger error during ${transaction}: ${message}`, info);
+  }
+  // Plain errors from the client (connection closed, parse failures) are treated as an unreachable ledger.
+  return new LedgerUnavailableError(`ledger call ${transaction} failed: ${message}`, { ...base, grpcCode, transient: false });
+}

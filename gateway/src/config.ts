@@ -1,0 +1,178 @@
+/**
+ * Gateway configuration: read from the environment once at start, validated with zod, typed.
+ *
+ * Every key is documented below and in gateway/README.md. `loadConfig()` throws a
+ * {@link ConfigError} naming every bad key; nothing else in the gateway reads `process.env`.
+ */
+import * as path from 'node:path';
+import { z } from 'zod';
+
+const intFromEnv = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER): z.ZodType<number> =>
+  z.preprocess(
+    (v) => (v === undefined || v === '' ? def : typeof v === 'string' ? Number(v) : v),
+    z.number().int().min(min).max(max),
+  ) as unknown as z.ZodType<number>;
+
+const boolFromEnv = (def: boolean): z.ZodType<boolean> =>
+  z.preprocess((v) => {
+    if (v === undefined || v === '') return def;
+    if (typeof v === 'boolean') return v;
+    const s = String(v).toLowerCase();
+    if (['1', 'true', 'yes', 'on'].includes(s)) return true;
+    if (['0', 'false', 'no', 'off'].includes(s)) return false;
+    return v;
+  }, z.boolean()) as unknown as z.ZodType<boolean>;
+
+const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional());
+
+/** The environment keys the gateway reads, each with its meaning and default. */
+const EnvSchema = z.object({
+  /** HTTP port to listen on. `0` picks a free port (tests). Default 8080. */
+  PORT: intFromEnv(8080, 0, 65535),
+  /** Interface to bind. Default `0.0.0.0`. */
+  HOST: z.string().min(1).default('0.0.0.0'),
+  /** Directory for the gateway's state (principals, credentials, outbox). Default `./.acetrace`. */
+  ACETRACE_DATA_DIR: z.string().min(1).default('./.acetrace'),
+  /**
+   * Path of the connection profile (JSON: channel, chaincode, peers with endpoint, TLS CA path,
+   * host alias, MSP id; identities with cert and key paths). Default `<dataDir>/network/connection.json`,
+   * which the embedded network writes; write the same file by hand for a real Fabric network.
+   */
+  ACETRACE_CONNECTION_PROFILE: optionalString,
+  /** JWKS URL for OAuth 2.0 bearer tokens (RS256/ES256...). Mutually usable with the secret. */
+  ACETRACE_JWT_JWKS_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
+  /** Shared secret for HS256 bearer tokens (at least 32 characters). */
+  ACETRACE_JWT_SECRET: z.preprocess((v) => (v === '' ? undefined : v), z.string().min(32).optional()),
+  /** Required `iss` of bearer tokens, if set. */
+  ACETRACE_JWT_ISSUER: optionalString,
+  /** Required `aud` of bearer tokens, if set. */
+  ACETRACE_JWT_AUDIENCE: optionalString,
+  /** Token claim whose value names the principal (see principals.json). Default `sub`. */
+  ACETRACE_JWT_PRINCIPAL_CLAIM: z.string().min(1).default('sub'),
+  /** Largest accepted request body (bytes, or `100kb`/`1mb` style). Default `1mb`. */
+  ACETRACE_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)?$/i, 'a size such as 1048576, 512kb or 1mb').default('1mb'),
+  /** Rate-limit window in milliseconds. Default 60000. */
+  ACETRACE_RATE_LIMIT_WINDOW_MS: intFromEnv(60_000, 1000),
+  /** Requests allowed per principal (or per IP when unauthenticated) per window. Default 1200. */
+  ACETRACE_RATE_LIMIT_MAX: intFromEnv(1200, 1),
+  /** Deadline of an evaluate (read) call, ms. Default 5000. */
+  ACETRACE_DEADLINE_EVALUATE_MS: intFromEnv(5_000, 1),
+  /** Deadline of an endorse call, ms. Default 15000. */
+  ACETRACE_DEADLINE_ENDORSE_MS: intFromEnv(15_000, 1),
+  /** Deadline of a submit (to ordering) call, ms. Default 5000. */
+  ACETRACE_DEADLINE_SUBMIT_MS: intFromEnv(5_000, 1),
+  /** Deadline of waiting for the commit status, ms. Default 60000. */
+  ACETRACE_DEADLINE_COMMIT_STATUS_MS: intFromEnv(60_000, 1),
+  /** Most attempts of one ledger call on transient failures (1 = no retry). Default 6. */
+  ACETRACE_RETRY_MAX_ATTEMPTS: intFromEnv(6, 1, 100),
+  /** Time budget across attempts, ms. Default 30000. */
+  ACETRACE_RETRY_MAX_ELAPSED_MS: intFromEnv(30_000, 0),
+  /** First back-off delay, ms (doubles per attempt, full jitter). Default 50. */
+  ACETRACE_RETRY_BASE_DELAY_MS: intFromEnv(50, 0),
+  /** Largest back-off delay, ms. Default 2000. */
+  ACETRACE_RETRY_MAX_DELAY_MS: intFromEnv(2_000, 0),
+  /** Longest a `POST /v1/events?wait=commit` waits before answering 202 with current states, ms. Default 30000. */
+  ACETRACE_WAIT_COMMIT_TIMEOUT_MS: intFromEnv(30_000, 0),
+  /** Outbox: most queued events before 429. Default 100000. */
+  ACETRACE_QUEUE_MAX_DEPTH: intFromEnv(100_000, 1),
+  /** Outbox: most events per RecordEvents transaction (chaincode limit 500). Default 500. */
+  ACETRACE_BATCH_MAX_EVENTS: intFromEnv(500, 1, 500),
+  /** Outbox: longest an event waits for its batch to fill, ms. Default 50. */
+  ACETRACE_BATCH_MAX_WAIT_MS: intFromEnv(50, 0),
+  /** Serve GET /metrics without credentials (for a Prometheus scraper on a private network). Default false. */
+  ACETRACE_METRICS_PUBLIC: boolFromEnv(false),
+  /** How long `stop()` waits for in-flight requests before closing connections, ms. Default 10000. */
+  ACETRACE_SHUTDOWN_GRACE_MS: intFromEnv(10_000, 0),
+  /** pino log level. Default `info`. */
+  ACETRACE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Express `trust proxy` (hops to trust), for rate limiting by client IP behind a proxy. Default 0. */
+  ACETRACE_TRUST_PROXY: intFromEnv(0, 0, 10),
+});
+
+/** The validated, typed gateway configuration. */
+export interface Config {
+  http: { port: number; host: string; bodyLimit: string; trustProxy: number; shutdownGraceMs: number };
+  dataDir: string;
+  connectionProfile: string;
+  auth: {
+    principalsFile: string;
+    credentialsFile: string;
+    jwt: { jwksUrl?: string; secret?: string; issuer?: string; audience?: string; principalClaim: string };
+  };
+  rateLimit: { windowMs: number; max: number };
+  deadlines: { evaluateMs: number; endorseMs: number; submitMs: number; commitStatusMs: number };
+  retry: { maxAttempts: number; maxElapsedMs: number; baseDelayMs: number; maxDelayMs: number };
+  ingestion: { dbPath: string; maxDepth: number; batchMaxEvents: number; batchMaxWaitMs: number; waitCommitTimeoutMs: number };
+  metricsPublic: boolean;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+/** Thrown by {@link loadConfig} when a key is invalid; `issues` names each key. */
+export class ConfigError extends Error {
+  readonly issues: Array<{ key: string; message: string }>;
+  constructor(issues: Array<{ key: string; message: string }>) {
+    super(`invalid gateway configuration: ${issues.map((i) => `${i.key}: ${i.message}`).join('; ')}`);
+    this.name = 'ConfigError';
+    this.issues = issues;
+  }
+}
+
+/**
+ * Parses and validates the configuration.
+ * @param env - the environment to read (default `process.env`).
+ * @returns the typed configuration, paths resolved to absolute.
+ * @throws {@link ConfigError} naming every invalid key.
+ * @example `const config = loadConfig({ ...process.env, PORT: '0' });`
+ */
+export function loadConfig(env: Readonly<Record<string, string | undefined>> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => ({ key: i.path.join('.'), message: i.message })));
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.ACETRACE_DATA_DIR);
+  return {
+    http: {
+      port: e.PORT,
+      host: e.HOST,
+      bodyLimit: e.ACETRACE_BODY_LIMIT,
+      trustProxy: e.ACETRACE_TRUST_PROXY,
+      shutdownGraceMs: e.ACETRACE_SHUTDOWN_GRACE_MS,
+    },
+    dataDir,
+    connectionProfile: path.resolve(e.ACETRACE_CONNECTION_PROFILE ?? path.join(dataDir, 'network', 'connection.json')),
+    auth: {
+      principalsFile: path.join(dataDir, 'gateway', 'principals.json'),
+      credentialsFile: path.join(dataDir, 'credentials.json'),
+      jwt: {
+        jwksUrl: e.ACETRACE_JWT_JWKS_URL,
+        secret: e.ACETRACE_JWT_SECRET,
+        issuer: e.ACETRACE_JWT_ISSUER,
+        audience: e.ACETRACE_JWT_AUDIENCE,
+        principalClaim: e.ACETRACE_JWT_PRINCIPAL_CLAIM,
+      },
+    },
+    rateLimit: { windowMs: e.ACETRACE_RATE_LIMIT_WINDOW_MS, max: e.ACETRACE_RATE_LIMIT_MAX },
+    deadlines: {
+      evaluateMs: e.ACETRACE_DEADLINE_EVALUATE_MS,
+      endorseMs: e.ACETRACE_DEADLINE_ENDORSE_MS,
+      submitMs: e.ACETRACE_DEADLINE_SUBMIT_MS,
+      commitStatusMs: e.ACETRACE_DEADLINE_COMMIT_STATUS_MS,
+    },
+    retry: {
+      maxAttempts: e.ACETRACE_RETRY_MAX_ATTEMPTS,
+      maxElapsedMs: e.ACETRACE_RETRY_MAX_ELAPSED_MS,
+      baseDelayMs: e.ACETRACE_RETRY_BASE_DELAY_MS,
+      maxDelayMs: e.ACETRACE_RETRY_MAX_DELAY_MS,
+    },
+    ingestion: {
+      dbPath: path.join(dataDir, 'gateway', 'outbox.sqlite'),
+      maxDepth: e.ACETRACE_QUEUE_MAX_DEPTH,
+      batchMaxEvents: e.ACETRACE_BATCH_MAX_EVENTS,
+      batchMaxWaitMs: e.ACETRACE_BATCH_MAX_WAIT_MS,
+      waitCommitTimeoutMs: e.ACETRACE_WAIT_COMMIT_TIMEOUT_MS,
+    },
+    metricsPublic: e.ACETRACE_METRICS_PUBLIC,
+    logLevel: e.ACETRACE_LOG_LEVEL,
+  };
+}

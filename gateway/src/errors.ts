@@ -1,0 +1,164 @@
+/**
+ * Typed errors of the gateway. Each carries a stable string `code` that survives process
+ * boundaries, an HTTP `status`, the original `cause`, and for ledger errors the transaction
+ * id, the peers' error details and the chaincode's own message.
+ * The one HTTP mapper (http/problem.ts) turns them into RFC 9457 problem+json.
+ */
+
+/** One node's error detail, as reported by the Fabric Gateway. */
+export interface NodeErrorDetail {
+  address: string;
+  mspId: string;
+  message: string;
+}
+
+/** A field-level validation problem: `path` uses dots and [n] (`events[2].location.lat`). */
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+interface AppErrorOptions {
+  cause?: unknown;
+  metadata?: Record<string, unknown>;
+}
+
+/** Base class: stable `code`, HTTP `status`, `cause` and free `metadata`. */
+export abstract class AppError extends Error {
+  abstract readonly code: string;
+  abstract readonly status: number;
+  readonly metadata: Record<string, unknown>;
+  constructor(message: string, options: AppErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.metadata = options.metadata ?? {};
+  }
+}
+
+/** 400: the input is invalid; `errors` names each field. */
+export class ValidationError extends AppError {
+  readonly code = 'INVALID_ARGUMENT';
+  readonly status = 400;
+  readonly errors: FieldError[];
+  constructor(errors: FieldError[], message = 'the request is invalid', options?: AppErrorOptions) {
+    super(message, options);
+    this.errors = errors;
+  }
+}
+
+/** 401: no or unknown credentials. */
+export class UnauthenticatedError extends AppError {
+  readonly code = 'UNAUTHENTICATED';
+  readonly status = 401;
+}
+
+/** 403: the caller may not do this (gateway or chaincode). */
+export class AccessDeniedError extends AppError {
+  readonly code = 'ACCESS_DENIED';
+  readonly status = 403;
+}
+
+/** 404: unknown id. */
+export class NotFoundError extends AppError {
+  readonly code = 'NOT_FOUND';
+  readonly status = 404;
+}
+
+/** 409: the same id exists with different content. */
+export class ConflictError extends AppError {
+  readonly code = 'CONFLICT';
+  readonly status = 409;
+}
+
+/** 429: too many requests (rate limit or full queue). */
+export class TooManyRequestsError extends AppError {
+  readonly code = 'RATE_LIMITED';
+  readonly status = 429;
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds: number, options?: AppErrorOptions) {
+    super(message, options);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** Fields every ledger error keeps from the Fabric client error. */
+export interface LedgerErrorInfo extends AppErrorOptions {
+  /** Ledger transaction name (`RegisterLot`, `GetProvenance`, ...). */
+  transaction?: string;
+  transactionId?: string;
+  /** gRPC status code, or the validation code of a CommitError. */
+  grpcCode?: number;
+  details?: NodeErrorDetail[];
+  /** The chaincode's message (details[0].message), code prefix included. */
+  chaincodeMessage?: string;
+  /** True when repeating the call may succeed (peer unreachable, deadline, MVCC conflict). */
+  transient?: boolean;
+}
+
+/** Base of every error raised by the ledger port. */
+export abstract class LedgerError extends AppError {
+  readonly transaction?: string;
+  readonly transactionId?: string;
+  readonly grpcCode?: number;
+  readonly details: NodeErrorDetail[];
+  readonly chaincodeMessage?: string;
+  readonly transient: boolean;
+  constructor(message: string, info: LedgerErrorInfo = {}) {
+    super(message, info);
+    this.transaction = info.transaction;
+    this.transactionId = info.transactionId;
+    this.grpcCode = info.grpcCode;
+    this.details = info.details ?? [];
+    this.chaincodeMessage = info.chaincodeMessage;
+    this.transient = info.transient ?? false;
+  }
+}
+
+/** Chaincode `INVALID_ARGUMENT` → 400. `errors` parsed from `path: message`. */
+export class LedgerInvalidArgumentError extends LedgerError {
+  readonly code = 'INVALID_ARGUMENT';
+  readonly status = 400;
+  readonly errors: FieldError[];
+  constructor(message: string, errors: FieldError[], info?: LedgerErrorInfo) {
+    super(message, info);
+    this.errors = errors;
+  }
+}
+
+/** Chaincode `ACCESS_DENIED`, or the channel's ACL refusing the identity → 403. */
+export class LedgerAccessDeniedError extends LedgerError {
+  readonly code = 'ACCESS_DENIED';
+  readonly status = 403;
+}
+
+/** Chaincode `NOT_FOUND` → 404. */
+export class LedgerNotFoundError extends LedgerError {
+  readonly code = 'NOT_FOUND';
+  readonly status = 404;
+}
+
+/** Chaincode `CONFLICT` → 409. */
+export class LedgerConflictError extends LedgerError {
+  readonly code = 'CONFLICT';
+  readonly status = 409;
+}
+
+/** Peers or orderers unreachable, deadline passed, or retries exhausted → 503. */
+export class LedgerUnavailableError extends LedgerError {
+  readonly code = 'LEDGER_UNAVAILABLE';
+  readonly status = 503;
+}
+
+/** The transaction committed with a non-VALID code (`grpcCode` = validation code) → 503 if transient else 502. */
+export class LedgerCommitError extends LedgerError {
+  readonly code = 'COMMIT_FAILED';
+  get status(): number {
+    return this.transient ? 503 : 502;
+  }
+}
+
+/** The ledger failed in a way the gateway cannot classify (chaincode error without a code) → 502. */
+export class LedgerInternalError extends LedgerError {
+  readonly code = 'LEDGER_ERROR';
+  readonly status = 502;
+}

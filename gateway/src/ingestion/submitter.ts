@@ -1,0 +1,296 @@
+/**
+ * The background submitter: packs unfinished outbox rows into RecordEvents transactions and
+ * brings each to a final state (committed or rejected), whatever it takes.
+ *
+ * - One transaction per Fabric identity: the signer is the recording organisation.
+ * - Per device (deviceId, else poster) order is kept: a device's events go out in queue order,
+ *   and its next batch leaves only after the previous one resolved.
+ * - Up to `concurrency` batches (of different devices/identities) in flight at once.
+ * - Transient failures: repeated with exponential backoff and jitter, without end; each attempt
+ *   bounded by `attemptTimeoutMs`. Repeating is safe because the chaincode answers a known event id
+ *   with its first record (`duplicate`).
+ * - Chaincode rejection of a batch: bisected until the bad events stand alone; they become
+ *   `rejected` with the chaincode's reason, the rest commit.
+ */
+import type { Logger } from 'pino';
+import type { EventLedger } from './ledger';
+import { isPermanentRejection, rejectionReason } from './ledger';
+import type { IngestionMetrics } from './metrics';
+import type { CommittedOutcome, Outbox, PendingRow } from './outbox';
+
+export interface SubmitterOptions {
+  outbox: Outbox;
+  ledger: EventLedger;
+  logger: Logger;
+  metrics: IngestionMetrics;
+  /** Most events per transaction (chaincode limit 500). Default 200. */
+  batchMaxEvents?: number;
+  /** Longest a fresh event waits for its batch to fill, ms. Default 50. */
+  batchMaxWaitMs?: number;
+  /** Batches in flight at once. Default 4. */
+  concurrency?: number;
+  /** Bound of one submission attempt, ms; past it the attempt counts as a transient failure. Default 60000. */
+  attemptTimeoutMs?: number;
+  /** First retry delay, ms. Default 200. */
+  retryBaseMs?: number;
+  /** Largest retry delay, ms. Default 30000. */
+  retryMaxMs?: number;
+  /** Called with event ids that just became committed or rejected. */
+  onResolved?: (eventIds: string[]) => void;
+  /** Chaincode rejection or transient? Default {@link isPermanentRejection}. */
+  isPermanent?: (err: unknown) => boolean;
+  /** Random source in [0, 1), for tests. */
+  random?: () => number;
+}
+
+/** Largest batch the chaincode accepts. */
+export const CHAINCODE_BATCH_LIMIT = 500;
+
+class AttemptTimeoutError extends Error {
+  constructor(ms: number) {
+    super(`RecordEvents attempt took longer than ${ms} ms`);
+    this.name = 'AttemptTimeoutError';
+  }
+}
+
+/** Background loop over the outbox. */
+export class Submitter {
+  readonly #o: Required<Omit<SubmitterOptions, 'onResolved'>> & Pick<SubmitterOptions, 'onResolved'>;
+  readonly #inFlight = new Set<number>();
+  readonly #busyDevices = new Set<string>();
+  readonly #batches = new Set<Promise<void>>();
+  readonly #sleepers = new Set<() => void>();
+  #timer: NodeJS.Timeout | undefined;
+  #poll: NodeJS.Timeout | undefined;
+  #running = false;
+
+  constructor(options: SubmitterOptions) {
+    const batchMaxEvents = options.batchMaxEvents ?? 200;
+    if (!Number.isInteger(batchMaxEvents) || batchMaxEvents < 1 || batchMaxEvents > CHAINCODE_BATCH_LIMIT) {
+      throw new RangeError(`batchMaxEvents must be 1..${CHAINCODE_BATCH_LIMIT}, got ${batchMaxEvents}`);
+    }
+    this.#o = {
+      batchMaxWaitMs: 50,
+      concurrency: 4,
+      attemptTimeoutMs: 60_000,
+      retryBaseMs: 200,
+      retryMaxMs: 30_000,
+      isPermanent: isPermanentRejection,
+      random: Math.random,
+      ...options,
+      batchMaxEvents,
+    };
+    if (this.#o.concurrency < 1) throw new RangeError('concurrency must be at least 1');
+  }
+
+  /** Starts submitting (rows left `submitted` by an earlier run go first: they are oldest). */
+  start(): void {
+    if (this.#running) return;
+    this.#running = true;
+    this.#poll = setInterval(() => this.#dispatch(), 1000);
+    this.#poll.unref();
+    this.#dispatch();
+  }
+
+  /** New rows were stored: dispatch when a batch is full, else after `batchMaxWaitMs`. */
+  notify(): void {
+    if (!this.#running || this.#timer) return;
+    if (this.#o.outbox.pendingCount - this.#inFlight.size >= this.#o.batchMaxEvents) {
+      this.#dispatch();
+      return;
+    }
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#dispatch();
+    }, this.#o.batchMaxWaitMs);
+  }
+
+  /** Stops: no new batches, retry sleeps cut short, in-flight attempts awaited; unfinished rows stay on disk. */
+  async stop(): Promise<void> {
+    this.#running = false;
+    if (this.#timer) clearTimeout(this.#timer);
+    if (this.#poll) clearInterval(this.#poll);
+    this.#timer = undefined;
+    this.#poll = undefined;
+    for (const wake of this.#sleepers) wake();
+    await Promise.allSettled([...this.#batches]);
+  }
+
+  /** Batches in flight. */
+  get activeBatches(): number {
+    return this.#batches.size;
+  }
+
+  #dispatch(): void {
+    while (this.#running && this.#batches.size < this.#o.concurrency) {
+      let batch: PendingRow[];
+      try {
+        batch = this.#nextBatch();
+        if (batch.length === 0) return;
+        this.#o.outbox.markSubmitted(batch.filter((r) => r.status === 'queued').map((r) => r.seq));
+      } catch (err) {
+        this.#o.logger.error({ err }, 'event outbox unreadable; submitter retries on its next poll');
+        return;
+      }
+      for (const r of batch) {
+        this.#inFlight.add(r.seq);
+        this.#busyDevices.add(r.deviceKey);
+      }
+      const p = this.#runBatch(batch).finally(() => {
+        for (const r of batch) {
+          this.#inFlight.delete(r.seq);
+          this.#busyDevices.delete(r.deviceKey);
+        }
+        this.#batches.delete(p);
+        this.#dispatch();
+      });
+      this.#batches.add(p);
+    }
+  }
+
+  /** The oldest unfinished rows of one identity whose devices have nothing in flight and nothing older waiting. */
+  #nextBatch(): PendingRow[] {
+    const max = this.#o.batchMaxEvents;
+    const rows = this.#o.outbox.scanPending(max * 4, this.#inFlight);
+    const blocked = new Set(this.#busyDevices);
+    const batch: PendingRow[] = [];
+    let identity: string | undefined;
+    for (const row of rows) {
+      if (blocked.has(row.deviceKey)) continue;
+      identity ??= row.identity;
+      if (row.identity !== identity) {
+        // this device's later rows must not overtake this one
+        blocked.add(row.deviceKey);
+        continue;
+      }
+      batch.push(row);
+      if (batch.length >= max) break;
+    }
+    return batch;
+  }
+
+  async #runBatch(rows: PendingRow[]): Promise<void> {
+    try {
+      await this.#settle(rows);
+    } catch (err) {
+      this.#o.logger.error({ err, events: rows.length }, 'submitter batch failed unexpectedly; rows stay queued');
+    }
+  }
+
+  /** Brings every row to committed or rejected (or returns at stop, leaving them for the next start). */
+  async #settle(rows: PendingRow[]): Promise<void> {
+    const identity = rows[0]?.identity;
+    if (identity === undefined) return;
+    for (let attempt = 0; this.#running; attempt++) {
+      const started = process.hrtime.bigint();
+      let result: Awaited<ReturnType<EventLedger['recordEvents']>>;
+      try {
+        if (attempt === 0) this.#o.metrics.batchSize.observe(rows.length);
+        result = await this.#attempt(identity, rows);
+      } catch (err) {
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        if (this.#o.isPermanent(err)) {
+          this.#o.metrics.submitSeconds.observe({ outcome: 'rejected' }, seconds);
+          await this.#rejected(rows, err);
+          return;
+        }
+        this.#o.metrics.submitSeconds.observe({ outcome: 'transient' }, seconds);
+        if (!this.#running) return;
+        this.#o.metrics.retries.inc();
+        const delay = this.#backoff(attempt);
+        this.#o.logger.warn(
+          { err, identity, events: rows.length, attempt: attempt + 1, retryInMs: delay },
+          'RecordEvents failed; retrying',
+        );
+        await this.#sleep(delay);
+        continue;
+      }
+      this.#o.metrics.submitSeconds.observe({ outcome: 'committed' }, Number(process.hrtime.bigint() - started) / 1e9);
+      try {
+        this.#committed(rows, result);
+        return;
+      } catch (err) {
+        // The ledger has them; storing the outcome failed. Resubmitting is a no-op on the ledger
+        // that returns the first records, so go round again.
+        this.#o.logger.error({ err, events: rows.length }, 'cannot store commit outcome in the outbox; resubmitting');
+        await this.#sleep(this.#backoff(attempt));
+      }
+    }
+  }
+
+  async #attempt(identity: string, rows: PendingRow[]): ReturnType<EventLedger['recordEvents']> {
+    const ms = this.#o.attemptTimeoutMs;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new AttemptTimeoutError(ms)), ms);
+    });
+    try {
+      return await Promise.race([this.#o.ledger.recordEvents(identity, rows.map((r) => r.event)), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  #committed(rows: PendingRow[], result: Awaited<ReturnType<EventLedger['recordEvents']>>): void {
+    const byId = new Map(result.results.map((r) => [r.eventId, r]));
+    const blockOf = (b: number | bigint | undefined): number | undefined => (b === undefined ? undefined : Number(b));
+    const outcomes: CommittedOutcome[] = [];
+    for (const row of rows) {
+      const r = byId.get(row.eventId);
+      if (!r) throw new Error(`RecordEvents answered without event ${row.eventId}`);
+      if (r.status === 'duplicate' && r.event.txId && r.event.txId !== result.txId) {
+        outcomes.push({ seq: row.seq, txId: r.event.txId, blockNumber: blockOf(r.event.blockNumber) });
+      } else {
+        outcomes.push({ seq: row.seq, txId: result.txId, blockNumber: blockOf(result.blockNumber) });
+      }
+    }
+    this.#o.outbox.markCommitted(outcomes);
+    this.#o.metrics.committed.inc(rows.length);
+    this.#o.logger.debug({ txId: result.txId, events: rows.length }, 'events committed');
+    this.#o.onResolved?.(rows.map((r) => r.eventId));
+  }
+
+  async #rejected(rows: PendingRow[], err: unknown): Promise<void> {
+    if (rows.length > 1) {
+      // isolate the bad events; halves in order, so a device's order holds
+      const mid = Math.ceil(rows.length / 2);
+      await this.#settle(rows.slice(0, mid));
+      await this.#settle(rows.slice(mid));
+      return;
+    }
+    const row = rows[0];
+    if (!row) return;
+    const reason = rejectionReason(err);
+    for (;;) {
+      try {
+        this.#o.outbox.markRejected(row.seq, reason);
+        break;
+      } catch (storeErr) {
+        if (!this.#running) return;
+        this.#o.logger.error({ err: storeErr }, 'cannot store rejection in the outbox; retrying');
+        await this.#sleep(this.#o.retryMaxMs);
+      }
+    }
+    this.#o.metrics.rejected.inc();
+    this.#o.logger.info({ eventId: row.eventId, reason }, 'event rejected by the chaincode');
+    this.#o.onResolved?.([row.eventId]);
+  }
+
+  /** Exponential, capped, with equal jitter: half fixed, half random. */
+  #backoff(attempt: number): number {
+    const ceiling = Math.min(this.#o.retryMaxMs, this.#o.retryBaseMs * 2 ** Math.min(attempt, 30));
+    return Math.round(ceiling / 2 + (ceiling / 2) * this.#o.random());
+  }
+
+  #sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.#sleepers.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.#sleepers.add(done);
+    });
+  }
+}

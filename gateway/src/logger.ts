@@ -1,0 +1,37 @@
+/**
+ * pino JSON logger; every line written inside a request carries its `requestId` (and the
+ * principal once known) from AsyncLocalStorage, as practica's request-context does.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import pino, { type Logger } from 'pino';
+
+export interface RequestContext {
+  requestId: string;
+  principal?: string;
+}
+
+export const requestContext = new AsyncLocalStorage<RequestContext>();
+
+/** The current request's context, if any. */
+export function currentContext(): RequestContext | undefined {
+  return requestContext.getStore();
+}
+
+/** Creates the gateway logger (JSON to stdout, or to `destination`). */
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino(
+    {
+      level,
+      base: { service: 'acetrace-gateway' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      mixin() {
+        const ctx = requestContext.getStore();
+        return ctx ? { requestId: ctx.requestId, ...(ctx.principal ? { principal: ctx.principal } : {}) } : {};
+      },
+      redact: { paths: ['req.headers["x-api-key"]', 'req.headers.authorization', 'apiKey'], censor: '[redacted]' },
+    },
+    destination,
+  );
+}
+
+export type { Logger };

@@ -1,0 +1,65 @@
+/**
+ * Prometheus metrics (prom-client), one registry per gateway instance (several may run in one
+ * process, e.g. tests). Served at GET /metrics.
+ */
+import * as prom from 'prom-client';
+
+export interface Metrics {
+  registry: prom.Registry;
+  httpDuration: prom.Histogram<'method' | 'route' | 'status'>;
+  ledgerDuration: prom.Histogram<'transaction' | 'outcome'>;
+  ledgerRetries: prom.Counter<'transaction' | 'reason'>;
+  errors: prom.Counter<'type'>;
+  eventsAccepted: prom.Counter;
+  eventsCommitted: prom.Counter;
+  eventsRejected: prom.Counter;
+  queueDepth: prom.Gauge;
+  sseClients: prom.Gauge;
+}
+
+/** Creates the registry and the gateway's metrics; `queueDepth` reads `depth()` at scrape time. */
+export function createMetrics(depth?: () => number): Metrics {
+  const registry = new prom.Registry();
+  prom.collectDefaultMetrics({ register: registry, prefix: 'acetrace_gateway_' });
+  return {
+    registry,
+    httpDuration: new prom.Histogram({
+      name: 'acetrace_http_request_duration_seconds',
+      help: 'HTTP request latency by route template and status',
+      labelNames: ['method', 'route', 'status'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10],
+      registers: [registry],
+    }),
+    ledgerDuration: new prom.Histogram({
+      name: 'acetrace_ledger_call_duration_seconds',
+      help: 'Ledger call latency by chaincode transaction and outcome (ok or error code)',
+      labelNames: ['transaction', 'outcome'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+      registers: [registry],
+    }),
+    ledgerRetries: new prom.Counter({
+      name: 'acetrace_ledger_retries_total',
+      help: 'Ledger calls repeated after a transient failure',
+      labelNames: ['transaction', 'reason'],
+      registers: [registry],
+    }),
+    errors: new prom.Counter({
+      name: 'acetrace_errors_total',
+      help: 'Errors answered, by error code',
+      labelNames: ['type'],
+      registers: [registry],
+    }),
+    eventsAccepted: new prom.Counter({ name: 'acetrace_events_accepted_total', help: 'Events accepted by POST /v1/events', registers: [registry] }),
+    eventsCommitted: new prom.Counter({ name: 'acetrace_events_committed_total', help: 'Events committed to the ledger', registers: [registry] }),
+    eventsRejected: new prom.Counter({ name: 'acetrace_events_rejected_total', help: 'Events rejected by the ledger', registers: [registry] }),
+    queueDepth: new prom.Gauge({
+      name: 'acetrace_queue_depth',
+      help: 'Events waiting in the outbox',
+      registers: [registry],
+      collect() {
+        if (depth) this.set(depth());
+      },
+    }),
+    sseClients: new prom.Gauge({ name: 'acetrace_sse_clients', help: 'Open /v1/stream connections', registers: [registry] }),
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * Port of the durable ingestion queue: POST /v1/events hands events to it and answers 202
+ * only once they are on disk; the submitter behind it brings them to the ledger exactly
+ * once in effect (the event id is the idempotency key end to end).
+ *
+ * Implemented by `ingestion/` (SQLite outbox + background submitter).
+ */
+import { AppError, ConflictError } from '../errors';
+import type { EventInput } from '../ingestion/event-input';
+
+export type { EventInput } from '../ingestion/event-input';
+
+/** Where an event is: on disk, in a transaction on its way, on the ledger, or refused by the chaincode. */
+export type EventStatus = 'queued' | 'submitted' | 'committed' | 'rejected';
+
+/** One event as the queue knows it. */
+export interface QueuedEvent {
+  eventId: string;
+  lotId: string;
+  /** Who posted it (API key / token subject). */
+  principal: string;
+  /** Fabric identity that signs its transaction (the recording organisation). */
+  identity: string;
+  status: EventStatus;
+  /** Transaction that recorded it (for a repeat already on the ledger: the first record's). */
+  txId?: string;
+  blockNumber?: number;
+  /** The chaincode's message when `rejected` (code prefix included). */
+  reason?: string;
+  event: EventInput;
+  /** ISO 8601, when the queue stored it. */
+  queuedAt: string;
+  /** ISO 8601, last status change. */
+  updatedAt: string;
+}
+
+/** The durable ingestion queue. */
+export interface EventQueue {
+  /**
+   * Durably stores the events (fsync) and answers only then. All-or-nothing per call.
+   * Same id + same content (and identity) → returns the existing status (idempotent).
+   * @throws {@link QueueFullError} (→ 429) when the queue is at its depth limit.
+   * @throws {@link QueueStorageError} (→ 503) when the disk write fails; nothing is stored.
+   * @throws {@link EventConflictError} (→ 409) when an id is already queued with different content.
+   */
+  enqueue(
+    poster: { principal: string; identity: string },
+    events: EventInput[],
+  ): Promise<Array<{ eventId: string; status: EventStatus }>>;
+  /** The event and its status, or undefined for an unknown id. */
+  get(eventId: string): Promise<QueuedEvent | undefined>;
+  /** Resolves when every id is committed or rejected, or at the timeout with their current state (unknown ids are left out). */
+  waitFor(eventIds: string[], timeoutMs: number): Promise<QueuedEvent[]>;
+  /** Events not yet committed or rejected, and the age of the oldest of them. */
+  depth(): { queued: number; oldestAgeMs: number };
+  /** Starts the background submitter. */
+  start(): void;
+  /** Stops submitting (in-flight attempts settle; unfinished events stay on disk for the next start) and closes the store. */
+  stop(): Promise<void>;
+}
+
+/** 429: the queue holds `maxDepth` unfinished events; repeat after `retryAfterSeconds`. */
+export class QueueFullError extends AppError {
+  readonly code = 'QUEUE_FULL';
+  readonly status = 429;
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds: number, options?: { cause?: unknown; metadata?: Record<string, unknown> }) {
+    super(message, options);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** 503: the outbox could not store (or read) events; nothing of the call was stored. */
+export class QueueStorageError extends AppError {
+  readonly code = 'QUEUE_UNAVAILABLE';
+  readonly status = 503;
+}
+
+/** 409: the event id is already queued with different content (or by another identity). */
+export class EventConflictError extends ConflictError {
+  readonly eventId: string;
+  constructor(eventId: string, message?: string, options?: { cause?: unknown; metadata?: Record<string, unknown> }) {
+    super(message ?? `event ${eventId} was already posted with different content`, {
+      ...options,
+      metadata: { ...options?.metadata, eventId },
+    });
+    this.eventId = eventId;
+  }
+}

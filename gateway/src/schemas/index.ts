@@ -1,0 +1,4 @@
+export * from './common';
+export * from './lots';
+export * from './events';
+export * from './provenance';

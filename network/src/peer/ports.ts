@@ -1,0 +1,71 @@
+/**
+ * What the peer needs from the MSP, the chaincode runtime and the ledger, expressed in
+ * Fabric's own terms. `embedded-network.ts` adapts the ledger/msp/runtime modules to these.
+ */
+import type { common, peer } from '@hyperledger/fabric-protos';
+
+/** A deserialised channel member (fab msp.Identity). */
+export interface ChannelIdentity {
+  readonly mspId: string;
+  /** Throws when the certificate does not chain to the MSP's CA (fab `Identity.Validate`). */
+  validate(): void;
+  /** ECDSA signature check over `message` (SHA-256, low-S required). */
+  verify(message: Uint8Array, signature: Uint8Array): boolean;
+}
+
+/** fab msp.IdentityDeserializer for the channel. */
+export interface IdentityDeserializer {
+  /** Throws when the bytes are not a SerializedIdentity of a channel MSP. */
+  deserializeIdentity(serializedIdentity: Uint8Array): ChannelIdentity;
+}
+
+/** A peer's signing identity (fab `SigningIdentity`). */
+export interface PeerSigner {
+  readonly mspId: string;
+  /** Serialised msp.SerializedIdentity of the peer. */
+  readonly serializedIdentity: Uint8Array;
+  sign(message: Uint8Array): Uint8Array;
+}
+
+/** Result of simulating one proposal. */
+export interface SimulationResult {
+  readonly response: { readonly status: number; readonly message: string; readonly payload: Uint8Array };
+  readonly event?: { readonly eventName: string; readonly payload: Uint8Array };
+  /** Serialised rwset.TxReadWriteSet. */
+  readonly results: Uint8Array;
+}
+
+/** Runs the chaincode against committed state (fab endorser `SimulateProposal`). */
+export interface ChaincodeSimulator {
+  /** Name and version of the chaincode definition, or undefined when not defined on the channel. */
+  definition(chaincodeName: string): { readonly name: string; readonly version: string } | undefined;
+  simulate(
+    signedProposal: peer.SignedProposal,
+    txId: string,
+    chaincodeName: string,
+    args: readonly Uint8Array[],
+  ): Promise<SimulationResult>;
+}
+
+/** Where a committed transaction landed. */
+export interface TxLocation {
+  readonly blockNumber: number;
+  readonly validationCode: number;
+}
+
+/** The committing ledger as the peer sees it. */
+export interface PeerLedger {
+  /** Number of blocks on the ledger (next block number). */
+  height(): number;
+  /** Header hash of the last block, empty for an empty ledger. */
+  lastBlockHash(): Uint8Array;
+  getBlock(blockNumber: number): common.Block | undefined;
+  /** The first committed occurrence of a tx id. */
+  findTransaction(txId: string): TxLocation | undefined;
+  /**
+   * Validates (duplicate tx id, MVCC, phantoms) and commits a block whose transactions the
+   * committer pre-validated: `preCodes[i]` is VALID (0) or the code already decided.
+   * Returns the final TRANSACTIONS_FILTER codes and stores the block with that metadata.
+   */
+  commitBlock(block: common.Block, preCodes: readonly number[]): Promise<readonly number[]> | readonly number[];
+}

@@ -1,0 +1,169 @@
+// The route map: GPS fixes and located RFID reads in time order over world outlines, drawn
+// with d3-geo from world-atlas's Natural Earth 1:110m countries (bundled, no tile server).
+import { geoCircle, geoEqualEarth, geoGraticule10, geoPath, type GeoPermissibleObjects } from 'd3-geo';
+import { feature } from 'topojson-client';
+import type { Topology, GeometryCollection } from 'topojson-specification';
+import type { FeatureCollection } from 'geojson';
+import { domId, formatTime, s } from './dom';
+import { anomaliesByEvent } from './timeline';
+import type { Provenance, ProvenanceEvent } from './types';
+
+export interface RoutePoint {
+  event: ProvenanceEvent;
+  link: number;
+  lon: number;
+  lat: number;
+}
+
+const WIDTH = 960;
+const HEIGHT = 520;
+const PAD = 36;
+
+let countries: Promise<FeatureCollection> | undefined;
+
+/** The world outlines, loaded once from the bundle (a separate chunk of the same origin). */
+function loadCountries(): Promise<FeatureCollection> {
+  countries ??= import('world-atlas/countries-110m.json').then((m) => {
+    const topo = (m.default ?? m) as unknown as Topology<{ countries: GeometryCollection }>;
+    return feature(topo, topo.objects.countries) as FeatureCollection;
+  });
+  return countries;
+}
+
+/** Located events (lat and lon present), oldest first. */
+export function routePoints(p: Provenance): RoutePoint[] {
+  const pts: RoutePoint[] = [];
+  for (const l of p.links) {
+    for (const e of l.events) {
+      const lat = e.location?.lat;
+      const lon = e.location?.lon;
+      if (typeof lat === 'number' && typeof lon === 'number' && Number.isFinite(lat) && Number.isFinite(lon)) {
+        pts.push({ event: e, link: l.link, lat, lon });
+      }
+    }
+  }
+  return pts.sort((a, b) => Date.parse(a.event.eventTime) - Date.parse(b.event.eventTime) || a.link - b.link);
+}
+
+/** Circular mean of the longitudes, so a trans-Pacific route is drawn in one piece. */
+function centreLongitude(pts: RoutePoint[]): number {
+  let x = 0;
+  let y = 0;
+  for (const p of pts) {
+    x += Math.cos((p.lon * Math.PI) / 180);
+    y += Math.sin((p.lon * Math.PI) / 180);
+  }
+  return x === 0 && y === 0 ? 0 : (Math.atan2(y, x) * 180) / Math.PI;
+}
+
+export async function renderMap(p: Provenance, container: HTMLElement): Promise<void> {
+  const pts = routePoints(p);
+  const titleId = 'route-map-title';
+  const descId = 'route-map-desc';
+  container.replaceChildren();
+  if (pts.length === 0) {
+    container.append(
+      Object.assign(document.createElement('p'), {
+        className: 'none',
+        textContent: 'No located event (GPS fix or RFID read with coordinates) to draw.',
+      }),
+    );
+    return;
+  }
+  const world = await loadCountries();
+  const first = pts[0]!;
+  const last = pts[pts.length - 1]!;
+  const coords = pts.map((q) => [q.lon, q.lat] as [number, number]);
+  const route: GeoPermissibleObjects =
+    pts.length > 1 ? { type: 'LineString', coordinates: coords } : { type: 'Point', coordinates: coords[0]! };
+
+  // Fit the view to the route plus a margin of a few degrees around every point.
+  const margin = {
+    type: 'GeometryCollection',
+    geometries: pts.map((q) => geoCircle().center([q.lon, q.lat]).radius(4)()),
+  } as GeoPermissibleObjects;
+  const projection = geoEqualEarth()
+    .rotate([-centreLongitude(pts), 0])
+    .fitExtent(
+      [
+        [PAD, PAD],
+        [WIDTH - PAD, HEIGHT - PAD],
+      ],
+      margin,
+    );
+  const path = geoPath(projection);
+  const flagged = anomaliesByEvent(p.anomalies ?? []);
+
+  const desc =
+    `Route of ${pts.length} located event${pts.length === 1 ? '' : 's'} of lot ${p.lot.lotId} in time order, ` +
+    `from ${first.lat.toFixed(2)}, ${first.lon.toFixed(2)} (${formatTime(first.event.eventTime)}, link ${first.link}, the origin) ` +
+    (pts.length > 1 ? `to ${last.lat.toFixed(2)}, ${last.lon.toFixed(2)} (${formatTime(last.event.eventTime)}, link ${last.link}).` : '.') +
+    (flagged.size > 0 ? ' Points involved in an anomaly are drawn in red with a ring.' : '');
+
+  const svg = s(
+    'svg',
+    {
+      id: 'route-map',
+      class: 'route-map',
+      viewBox: `0 0 ${WIDTH} ${HEIGHT}`,
+      role: 'img',
+      'aria-labelledby': `${titleId} ${descId}`,
+      'data-points': pts.length,
+      preserveAspectRatio: 'xMidYMid meet',
+    },
+    s('title', { id: titleId }, `Route map of lot ${p.lot.lotId}`),
+    s('desc', { id: descId }, desc),
+    s(
+      'defs',
+      {},
+      s(
+        'marker',
+        { id: 'arrow', viewBox: '0 0 10 10', refX: 5, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' },
+        s('path', { d: 'M 0 0 L 10 5 L 0 10 z', class: 'arrow-head' }),
+      ),
+      s('clipPath', { id: 'sphere-clip' }, s('path', { d: path({ type: 'Sphere' }) ?? '' })),
+    ),
+    s('rect', { class: 'sea', x: 0, y: 0, width: WIDTH, height: HEIGHT }),
+    s(
+      'g',
+      { 'clip-path': 'url(#sphere-clip)' },
+      s('path', { class: 'graticule', d: path(geoGraticule10()) ?? '' }),
+      s('path', { class: 'land', d: path(world) ?? '' }),
+    ),
+    pts.length > 1 ? s('path', { class: 'route', id: 'route-path', d: path(route) ?? '', 'marker-end': 'url(#arrow)' }) : null,
+    s(
+      'g',
+      { class: 'points' },
+      pts.map((q, i) => {
+        const xy = projection([q.lon, q.lat]);
+        if (!xy) return null;
+        const bad = flagged.get(q.event.eventId);
+        const isOrigin = i === 0;
+        const cls = ['point', `kind-${q.event.kind}`, bad ? 'anomalous' : '', isOrigin ? 'origin' : ''].filter(Boolean).join(' ');
+        const label =
+          `${i + 1}. ${formatTime(q.event.eventTime)} · link ${q.link} · ${q.event.kind} · ${q.event.recordedBy ?? ''} · ${q.event.eventId}` +
+          (bad ? ` · anomaly: ${bad.join(', ')}` : '') +
+          (isOrigin ? ' · origin' : '');
+        // Not focusable: the timeline is the keyboard and screen-reader equivalent of each point.
+        return s(
+          'g',
+          { class: cls, transform: `translate(${xy[0].toFixed(1)},${xy[1].toFixed(1)})`, 'data-event-id': q.event.eventId, 'data-target': domId('ev', q.event.eventId) },
+          s('title', {}, label),
+          bad ? s('circle', { r: 11, class: 'ring' }) : null,
+          isOrigin ? s('rect', { x: -8, y: -8, width: 16, height: 16, class: 'origin-mark' }) : s('circle', { r: 5.5 }),
+        );
+      }),
+    ),
+    (() => {
+      const xy = projection([first.lon, first.lat]);
+      if (!xy) return null;
+      const right = xy[0] < WIDTH - 200;
+      return s(
+        'text',
+        { class: 'origin-label', x: xy[0] + (right ? 14 : -14), y: xy[1] - 12, 'text-anchor': right ? 'start' : 'end' },
+        `Origin (${p.lot.originCountry})`,
+      );
+    })(),
+  );
+  container.append(svg);
+}

@@ -53,19 +53,11 @@ export interface TxLocation {
   readonly validationCode: number;
 }
 
-/** The committing ledger as the peer sees it. */
+/** The committed ledger as the Gateway service reads it. */
 export interface PeerLedger {
   /** Number of blocks on the ledger (next block number). */
   height(): number;
-  /** Header hash of the last block, empty for an empty ledger. */
-  lastBlockHash(): Uint8Array;
   getBlock(blockNumber: number): common.Block | undefined;
   /** The first committed occurrence of a tx id. */
   findTransaction(txId: string): TxLocation | undefined;
-  /**
-   * Validates (duplicate tx id, MVCC, phantoms) and commits a block whose transactions the
-   * committer pre-validated: `preCodes[i]` is VALID (0) or the code already decided.
-   * Returns the final TRANSACTIONS_FILTER codes and stores the block with that metadata.
-   */
-  commitBlock(block: common.Block, preCodes: readonly number[]): Promise<readonly number[]> | readonly number[];
 }

@@ -1,0 +1,174 @@
+/**
+ * The durable ingestion queue: `createEventQueue` returns the {@link EventQueue} port backed by
+ * the SQLite outbox and the background submitter.
+ */
+import type { Logger } from 'pino';
+import { Registry } from 'prom-client';
+import type { EventQueue, EventStatus, QueuedEvent } from '../ports/event-queue';
+import type { EventInput } from './event-input';
+import type { EventLedger } from './ledger';
+import { newIngestionMetrics } from './metrics';
+import { Outbox } from './outbox';
+import { Submitter } from './submitter';
+
+export type { EventLedger, RecordedEventResult } from './ledger';
+export { isPermanentRejection, rejectionReason } from './ledger';
+export { ReadingsService, loadReaderTable } from './readings';
+export type { RawRead, ReaderInfo, ReadingsResult, ReadingsServiceOptions } from './readings';
+
+export interface EventQueueOptions {
+  /** SQLite file of the outbox (its directory is created). */
+  dbPath: string;
+  ledger: EventLedger;
+  logger: Logger;
+  /** Where the queue's metrics go; a private registry when absent. */
+  registry?: Registry;
+  /** Most unfinished events before enqueue answers QueueFullError (429). Default 100000. */
+  maxDepth?: number;
+  /** Most events per transaction, 1..500. Default 200. */
+  batchMaxEvents?: number;
+  /** Longest a fresh event waits for its batch to fill, ms. Default 50. */
+  batchMaxWaitMs?: number;
+  /** Batches in flight at once. Default 4. */
+  concurrency?: number;
+  /** Bound of one submission attempt, ms. Default 60000. */
+  attemptTimeoutMs?: number;
+  /** First and largest retry delay, ms. Defaults 200 and 30000. */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+}
+
+/**
+ * Opens the outbox and builds the queue (call `start()` to begin submitting).
+ * @throws {@link QueueStorageError} when the outbox file cannot be opened.
+ * @example
+ * const queue = createEventQueue({ dbPath: config.ingestion.dbPath, ledger, logger, registry });
+ * queue.start();
+ */
+export function createEventQueue(options: Readonly<EventQueueOptions>): EventQueue {
+  return new EventQueueImpl(options);
+}
+
+const FINAL: ReadonlySet<EventStatus> = new Set(['committed', 'rejected']);
+const RATE_WINDOW_MS = 10_000;
+
+class EventQueueImpl implements EventQueue {
+  readonly #outbox: Outbox;
+  readonly #submitter: Submitter;
+  readonly #waiters = new Map<string, Set<(id: string) => void>>();
+  readonly #releases = new Set<() => void>();
+  /** [time, count] of recent resolutions, to tell a refused client when to come back. */
+  readonly #drained: Array<[number, number]> = [];
+  #stopped = false;
+
+  constructor(o: Readonly<EventQueueOptions>) {
+    const maxDepth = o.maxDepth ?? 100_000;
+    this.#outbox = Outbox.open(o.dbPath, { maxDepth, retryAfterSeconds: () => this.#retryAfterSeconds(maxDepth) });
+    const metrics = newIngestionMetrics(o.registry ?? new Registry(), () => this.depth());
+    this.#submitter = new Submitter({
+      outbox: this.#outbox,
+      ledger: o.ledger,
+      logger: o.logger.child({ component: 'event-queue' }),
+      metrics,
+      ...(o.batchMaxEvents !== undefined && { batchMaxEvents: o.batchMaxEvents }),
+      ...(o.batchMaxWaitMs !== undefined && { batchMaxWaitMs: o.batchMaxWaitMs }),
+      ...(o.concurrency !== undefined && { concurrency: o.concurrency }),
+      ...(o.attemptTimeoutMs !== undefined && { attemptTimeoutMs: o.attemptTimeoutMs }),
+      ...(o.retryBaseMs !== undefined && { retryBaseMs: o.retryBaseMs }),
+      ...(o.retryMaxMs !== undefined && { retryMaxMs: o.retryMaxMs }),
+      onResolved: (ids) => this.#resolved(ids),
+    });
+  }
+
+  enqueue(poster: { principal: string; identity: string }, events: EventInput[]): Promise<Array<{ eventId: string; status: EventStatus }>> {
+    try {
+      const answer = this.#outbox.enqueue(poster, events);
+      this.#submitter.notify();
+      return Promise.resolve(answer);
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  get(eventId: string): Promise<QueuedEvent | undefined> {
+    try {
+      return Promise.resolve(this.#outbox.get(eventId));
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  waitFor(eventIds: string[], timeoutMs: number): Promise<QueuedEvent[]> {
+    const read = (): QueuedEvent[] =>
+      eventIds.map((id) => this.#outbox.get(id)).filter((e): e is QueuedEvent => e !== undefined);
+    let now: QueuedEvent[];
+    try {
+      now = read();
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+    const open = new Set(now.filter((e) => !FINAL.has(e.status)).map((e) => e.eventId));
+    if (open.size === 0 || this.#stopped) return Promise.resolve(now);
+    return new Promise((resolve, reject) => {
+      const finish = (): void => {
+        clearTimeout(timer);
+        this.#releases.delete(finish);
+        for (const id of eventIds) this.#waiters.get(id)?.delete(onResolved);
+        try {
+          resolve(read());
+        } catch (err) {
+          reject(err instanceof Error ? err : new Error(String(err)));
+        }
+      };
+      const onResolved = (id: string): void => {
+        open.delete(id);
+        if (open.size === 0) finish();
+      };
+      const timer = setTimeout(finish, Math.max(0, timeoutMs));
+      this.#releases.add(finish);
+      for (const id of open) {
+        let set = this.#waiters.get(id);
+        if (!set) this.#waiters.set(id, (set = new Set()));
+        set.add(onResolved);
+      }
+    });
+  }
+
+  depth(): { queued: number; oldestAgeMs: number } {
+    if (this.#stopped) return { queued: 0, oldestAgeMs: 0 };
+    return { queued: this.#outbox.pendingCount, oldestAgeMs: this.#outbox.oldestPendingAgeMs() };
+  }
+
+  start(): void {
+    if (this.#stopped) throw new Error('the event queue was stopped');
+    this.#submitter.start();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    await this.#submitter.stop();
+    for (const release of [...this.#releases]) release();
+    this.#stopped = true;
+    this.#outbox.close();
+  }
+
+  #resolved(ids: string[]): void {
+    const now = Date.now();
+    this.#drained.push([now, ids.length]);
+    while (this.#drained.length > 0 && (this.#drained[0]?.[0] ?? now) < now - RATE_WINDOW_MS) this.#drained.shift();
+    for (const id of ids) {
+      const set = this.#waiters.get(id);
+      if (!set) continue;
+      this.#waiters.delete(id);
+      for (const cb of set) cb(id);
+    }
+  }
+
+  /** Time for the submitter to drain a tenth of the queue at its recent pace (1..60 s; 10 s when idle). */
+  #retryAfterSeconds(maxDepth: number): number {
+    const recent = this.#drained.reduce((n, [, c]) => n + c, 0);
+    if (recent === 0) return 10;
+    const perSecond = recent / (RATE_WINDOW_MS / 1000);
+    return Math.min(60, Math.max(1, Math.ceil(maxDepth / 10 / perSecond)));
+  }
+}

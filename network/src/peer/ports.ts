@@ -11,6 +11,8 @@ export interface ChannelIdentity {
   validate(): void;
   /** ECDSA signature check over `message` (SHA-256, low-S required). */
   verify(message: Uint8Array, signature: Uint8Array): boolean;
+  /** The certificate's node OU (`client`, `peer`, `admin`, `orderer`), null when none. */
+  nodeOU(): string | null;
 }
 
 /** fab msp.IdentityDeserializer for the channel. */

@@ -182,7 +182,7 @@ function checkEndorserTransaction(
   };
 }
 
-/** Orgs (among the policy's) with at least one valid endorsement signature over `prp ‖ endorser`. */
+/** Orgs (among the policy's) with at least one valid peer endorsement signature over `prp ‖ endorser`. */
 function validEndorsingOrgs(
   prpBytes: Uint8Array,
   endorsements: readonly peer.Endorsement[],
@@ -197,6 +197,7 @@ function validEndorsingOrgs(
       identity.validate();
       if (
         policy.orgs.includes(identity.mspId) &&
+        identity.nodeOU() === 'peer' &&
         identity.verify(Buffer.concat([prpBytes, endorser]), endorsement.getSignature_asU8())
       ) {
         orgs.add(identity.mspId);

@@ -1,0 +1,31 @@
+/**
+ * @acetrace/chaincode: the contract for fabric-chaincode-node, and the domain types,
+ * constants and pure helpers the gateway may reuse.
+ */
+import { TraceabilityContract } from './traceability-contract';
+
+export { TraceabilityContract, ROLE_ATTRIBUTE, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './traceability-contract';
+/** The contracts fabric-chaincode-node starts; the first is the default contract. */
+export const contracts = [TraceabilityContract];
+
+export { LINKS, LINK_COUNT, FINAL_DELIVERY_LINK, linkFromName, linkByNumber, isLinkNumber, describeLink } from './links';
+export type { LinkInfo, Phase } from './links';
+export { ROLES, EVENT_KINDS, EVIDENCE_TYPES, ANOMALY_TYPES } from './types';
+export type * from './types';
+export { CHAINCODE_EVENTS } from './events';
+export type { ChaincodeEventName, ChaincodeEventPayload } from './events';
+export { ERROR_CODES, errorCodeOf, ChaincodeError, ValidationError } from './errors';
+export type { ErrorCode, FieldProblem } from './errors';
+export { normaliseEpc, epcMatchKey, EpcFormatError, DEFAULT_GCP_LENGTH } from './epc';
+export type { NormaliseEpcOptions } from './epc';
+export {
+  normaliseHtsCode, normaliseCountry, isGln, validateLotInput, validateEventInput, validateEventBatch,
+  ID_PATTERN, MSP_PATTERN, MAX_BATCH,
+} from './validation';
+export { parseInstant } from './time';
+export {
+  POSTING_LINKS, LOGISTICS_KINDS, LOT_REGISTERING_ROLES, DEFAULT_ORGANISATION_ROLES, rolesForLink, checkPost,
+  checkRegisterLot, provenanceDetail, postingMatrix,
+} from './permissions';
+export { assembleProvenance, completenessOf } from './provenance';
+export { detectAnomalies, haversineMeters, MAX_SPEED_KMH } from './anomalies';

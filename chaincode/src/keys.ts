@@ -1,0 +1,92 @@
+/**
+ * Every world-state key and the one deterministic marshal.
+ *
+ * Composite keys use Fabric's layout (`\u0000TYPE\u0000attr1\u0000attr2\u0000`), built here
+ * without a stub so the layout is testable; ChaincodeStub.createCompositeKey gives the same bytes.
+ * See README.md "Key layout" for why no per-event key is shared between events of one lot.
+ */
+import { createHash } from 'node:crypto';
+import stringify from 'json-stringify-deterministic';
+
+export const KEY_TYPES = {
+  /** LOT[lotId] → LotRecord (written once). */
+  lot: 'LOT',
+  /** EVT[lotId, link(2 digits), eventTimeUtc, eventId] → EventRecord. */
+  event: 'EVT',
+  /** EID[eventId] → EventPointer (read to detect repeats). */
+  eventId: 'EID',
+  /** EPC[epcMatchKey] → { lotId, epc }. */
+  epc: 'EPC',
+  /** CHILD[parentLotId, childLotId] → {}. */
+  child: 'CHILD',
+  /** OWN[ownerMsp, lotId] → {} (list index). */
+  owner: 'OWN',
+  /** HTS[htsCode, lotId] → {} (list index). */
+  hts: 'HTS',
+  /** ORG[originCountry, lotId] → {} (list index). */
+  origin: 'ORG',
+  /** COV[link(2 digits), lotId] → {} written blindly by every event of that link. */
+  coverage: 'COV',
+  /** DEV[deviceId] → DeviceRecord. */
+  device: 'DEV',
+  /** MSP[mspId] → OrganisationRecord (roles the organisation holds). */
+  organisation: 'MSP',
+} as const;
+
+const NS = '\u0000';
+
+/** Fabric's composite key: `\u0000type\u0000a\u0000b\u0000`. */
+export function compositeKey(type: string, attributes: readonly string[]): string {
+  for (const a of [type, ...attributes]) {
+    if (a.includes(NS) || a.includes('\u{10ffff}')) throw new RangeError('key attribute holds a reserved character');
+  }
+  return NS + type + NS + attributes.map((a) => a + NS).join('');
+}
+
+/** The attributes of a composite key (inverse of compositeKey). */
+export function splitKey(key: string): { type: string; attributes: string[] } {
+  const parts = key.split(NS);
+  return { type: parts[1] ?? '', attributes: parts.slice(2, -1) };
+}
+
+export const linkAttr = (link: number): string => String(link).padStart(2, '0');
+
+export const lotKey = (lotId: string): string => compositeKey(KEY_TYPES.lot, [lotId]);
+export const eventKey = (lotId: string, link: number, eventTimeUtc: string, eventId: string): string =>
+  compositeKey(KEY_TYPES.event, [lotId, linkAttr(link), eventTimeUtc, eventId]);
+export const eventIdKey = (eventId: string): string => compositeKey(KEY_TYPES.eventId, [eventId]);
+export const epcKey = (matchKey: string): string => compositeKey(KEY_TYPES.epc, [matchKey]);
+export const childKey = (parentLotId: string, childLotId: string): string => compositeKey(KEY_TYPES.child, [parentLotId, childLotId]);
+export const ownerKey = (mspId: string, lotId: string): string => compositeKey(KEY_TYPES.owner, [mspId, lotId]);
+export const htsKey = (hts: string, lotId: string): string => compositeKey(KEY_TYPES.hts, [hts, lotId]);
+export const originKey = (country: string, lotId: string): string => compositeKey(KEY_TYPES.origin, [country, lotId]);
+export const coverageKey = (link: number, lotId: string): string => compositeKey(KEY_TYPES.coverage, [linkAttr(link), lotId]);
+export const deviceKey = (deviceId: string): string => compositeKey(KEY_TYPES.device, [deviceId]);
+export const organisationKey = (mspId: string): string => compositeKey(KEY_TYPES.organisation, [mspId]);
+
+/** What EID[eventId] holds: where the event is and what it hashed to. */
+export interface EventPointer {
+  eventId: string;
+  lotId: string;
+  link: number;
+  eventTimeUtc: string;
+  contentHash: string;
+}
+
+/** JSON with recursively sorted keys and no whitespace: the only way values are written. */
+export function canonicalJson(value: unknown): string {
+  return stringify(value);
+}
+
+export function marshal(value: unknown): Uint8Array {
+  return Buffer.from(canonicalJson(value), 'utf8');
+}
+
+export function unmarshal<T>(bytes: Uint8Array): T {
+  return JSON.parse(Buffer.from(bytes).toString('utf8')) as T;
+}
+
+/** SHA-256 hex of the canonical JSON of a value. */
+export function contentHash(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value), 'utf8').digest('hex');
+}

@@ -1,0 +1,10 @@
+export { Ledger, type BlockToCommit, type BlockTransaction, type HistoryEntry, type ScanOptions, type StateEntry, type StateRecord, type TxStatus } from './ledger/ledger';
+export { fromTxReadWriteSet, toTxReadWriteSet, type KeyRead, type KeyWrite, type MetadataWrite, type NamespaceRwSet, type RangeQuery, type Version } from './ledger/rwset';
+export { QUERY_BATCH_SIZE, TxSimulator, type TxSimulatorOptions } from './ledger/tx-simulator';
+export { TxValidationCodes, validationCodeName, type TxValidationCode } from './ledger/validation-code';
+export { attributeExtensionValue, CertificateAuthority, FABRIC_ATTRS_OID, ROLE_ATTRIBUTE, type IssueOptions, type NodeOU, type SigningIdentity, type TlsCredentials } from './msp/ca';
+export { isLowS, sign, toHighS, toLowS, verify } from './msp/ecdsa';
+export { buildSignedProposal, computeTxId, decodeSignedProposal, type BuiltProposal, type DecodedProposal, type ProposalOptions } from './msp/proposal';
+export { deserializeIdentity, MspError, MspRegistry, serializeIdentity, type MspErrorReason, type VerifiedIdentity } from './msp/registry';
+export { ChaincodeRuntime, type ChaincodeRuntimeOptions, type ContractClass, type InvokeResult } from './chaincode-runtime/chaincode-runtime';
+export { HarnessClock, HarnessCommitError, HarnessEndorseError, LedgerHarness, type HarnessEvent, type HarnessIdentity, type LedgerHarnessOptions, type SimulatedTx } from './testing/ledger-harness';

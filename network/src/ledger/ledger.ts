@@ -1,0 +1,450 @@
+import Database from 'better-sqlite3';
+import type { ledger as ledgerProtos } from '@hyperledger/fabric-protos';
+
+import { fromTxReadWriteSet, type KeyRead, type NamespaceRwSet, type RangeQuery, type Version } from './rwset';
+import { TxValidationCodes, type TxValidationCode } from './validation-code';
+
+/** A committed value of a key. */
+export interface StateEntry {
+  readonly value: Buffer;
+  readonly version: Version;
+}
+
+/** A committed key with its value, as returned by range scans. */
+export interface StateRecord extends StateEntry {
+  readonly key: string;
+}
+
+/** One committed modification of a key (Fabric's `KeyModification`). */
+export interface HistoryEntry {
+  readonly txId: string;
+  readonly blockNum: number;
+  readonly txNum: number;
+  /** Empty for a delete. */
+  readonly value: Buffer;
+  readonly isDelete: boolean;
+  /** The transaction's header timestamp. */
+  readonly timestamp: { readonly seconds: number; readonly nanos: number };
+}
+
+/** Where and how a transaction was committed. */
+export interface TxStatus {
+  readonly blockNumber: number;
+  readonly txNum: number;
+  readonly code: TxValidationCode;
+}
+
+/** Options for {@link Ledger.scanRange}. */
+export interface ScanOptions {
+  /** Start after this key instead of at `startKey` (continuation of an earlier batch). */
+  readonly after?: string;
+  /** Maximum records returned. */
+  readonly limit: number;
+}
+
+/** One transaction of a block, as the committer sees it. */
+export interface BlockTransaction {
+  readonly txId: string;
+  readonly timestampSeconds: number;
+  readonly timestampNanos: number;
+  readonly creatorMspId: string;
+  /** The transaction's read-write set: the `TxReadWriteSet` message, its bytes, or decoded namespaces. */
+  readonly rwset: ledgerProtos.rwset.TxReadWriteSet | Uint8Array | readonly NamespaceRwSet[];
+  /** A code decided before MVCC validation (bad signature, endorsement policy, ...); kept when not VALID. */
+  readonly preValidationCode?: TxValidationCode;
+}
+
+/** A block to validate and commit. */
+export interface BlockToCommit {
+  /** Must equal the ledger height. */
+  readonly number: number;
+  readonly transactions: readonly BlockTransaction[];
+  /**
+   * The raw block bytes to store, or a function that receives the validation codes and returns the
+   * bytes (so the caller can fill the TRANSACTIONS_FILTER metadata inside the same commit).
+   */
+  readonly bytes?: Uint8Array | ((codes: readonly TxValidationCode[]) => Uint8Array);
+  /** The block header hash, stored for the next block's `previous_hash`. */
+  readonly headerHash?: Uint8Array;
+}
+
+interface StateRow {
+  key: Buffer;
+  value: Buffer;
+  blockNum: number;
+  txNum: number;
+}
+
+interface HistoryRow {
+  txId: string;
+  blockNum: number;
+  txNum: number;
+  value: Buffer;
+  isDelete: number;
+  tsSeconds: number;
+  tsNanos: number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS state (
+  ns TEXT NOT NULL, key BLOB NOT NULL, value BLOB NOT NULL, metadata BLOB,
+  blockNum INTEGER NOT NULL, txNum INTEGER NOT NULL,
+  PRIMARY KEY (ns, key)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS history (
+  ns TEXT NOT NULL, key BLOB NOT NULL, blockNum INTEGER NOT NULL, txNum INTEGER NOT NULL,
+  txId TEXT NOT NULL, value BLOB NOT NULL, isDelete INTEGER NOT NULL,
+  tsSeconds INTEGER NOT NULL, tsNanos INTEGER NOT NULL,
+  PRIMARY KEY (ns, key, blockNum, txNum)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS txindex (
+  txId TEXT PRIMARY KEY, blockNum INTEGER NOT NULL, txNum INTEGER NOT NULL, code INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS blocks (
+  number INTEGER PRIMARY KEY, bytes BLOB NOT NULL, headerHash BLOB, codes BLOB NOT NULL);
+`;
+
+const { VALID, DUPLICATE_TXID, MVCC_READ_CONFLICT, PHANTOM_READ_CONFLICT } = TxValidationCodes;
+
+/** Encodes a key so SQLite's BLOB comparison (memcmp) orders keys as UTF-8 bytes, like LevelDB. */
+function keyBytes(key: string): Buffer {
+  return Buffer.from(key, 'utf8');
+}
+
+function sameVersion(a: Version | null, b: Version | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.blockNum === b.blockNum && a.txNum === b.txNum;
+}
+
+function encodeMetadata(entries: ReadonlyMap<string, Uint8Array>): Buffer | null {
+  if (entries.size === 0) return null;
+  const obj: Record<string, string> = {};
+  for (const [name, value] of entries) obj[name] = Buffer.from(value).toString('base64');
+  return Buffer.from(JSON.stringify(obj));
+}
+
+function decodeMetadata(blob: Buffer | null): Map<string, Buffer> {
+  const map = new Map<string, Buffer>();
+  if (!blob) return map;
+  const obj = JSON.parse(blob.toString('utf8')) as Record<string, string>;
+  for (const [name, value] of Object.entries(obj)) map.set(name, Buffer.from(value, 'base64'));
+  return map;
+}
+
+function decodeRwSet(rwset: BlockTransaction['rwset']): readonly NamespaceRwSet[] {
+  if (Array.isArray(rwset)) return rwset as readonly NamespaceRwSet[];
+  return fromTxReadWriteSet(rwset as ledgerProtos.rwset.TxReadWriteSet | Uint8Array);
+}
+
+/**
+ * A channel ledger: world state, history, transaction index and raw block store in one SQLite
+ * database (`':memory:'` for tests, a file for the embedded network).
+ *
+ * Keys are compared as UTF-8 bytes, as Fabric's LevelDB state database does. Versions are
+ * `{blockNum, txNum}` of the committing transaction.
+ *
+ * @example
+ * ```ts
+ * const ledger = Ledger.open(':memory:');
+ * const codes = ledger.validateAndCommit({ number: 0, transactions: [] });
+ * ```
+ */
+export class Ledger {
+  readonly #db: Database.Database;
+  readonly #stmts;
+  #height: number;
+
+  private constructor(db: Database.Database) {
+    this.#db = db;
+    db.exec(SCHEMA);
+    this.#stmts = {
+      getState: db.prepare<[string, Buffer], { value: Buffer; blockNum: number; txNum: number; metadata: Buffer | null }>(
+        'SELECT value, blockNum, txNum, metadata FROM state WHERE ns = ? AND key = ?',
+      ),
+      rangeFrom: db.prepare<[string, Buffer, number], StateRow>(
+        'SELECT key, value, blockNum, txNum FROM state WHERE ns = ? AND key >= ? ORDER BY key LIMIT ?',
+      ),
+      rangeFromTo: db.prepare<[string, Buffer, Buffer, number], StateRow>(
+        'SELECT key, value, blockNum, txNum FROM state WHERE ns = ? AND key >= ? AND key < ? ORDER BY key LIMIT ?',
+      ),
+      rangeAfter: db.prepare<[string, Buffer, number], StateRow>(
+        'SELECT key, value, blockNum, txNum FROM state WHERE ns = ? AND key > ? ORDER BY key LIMIT ?',
+      ),
+      rangeAfterTo: db.prepare<[string, Buffer, Buffer, number], StateRow>(
+        'SELECT key, value, blockNum, txNum FROM state WHERE ns = ? AND key > ? AND key < ? ORDER BY key LIMIT ?',
+      ),
+      putState: db.prepare<[string, Buffer, Buffer, Buffer | null, number, number]>(
+        'INSERT OR REPLACE INTO state (ns, key, value, metadata, blockNum, txNum) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      deleteState: db.prepare<[string, Buffer]>('DELETE FROM state WHERE ns = ? AND key = ?'),
+      putHistory: db.prepare<[string, Buffer, number, number, string, Buffer, number, number, number]>(
+        'INSERT OR REPLACE INTO history (ns, key, blockNum, txNum, txId, value, isDelete, tsSeconds, tsNanos) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      ),
+      getHistory: db.prepare<[string, Buffer], HistoryRow>(
+        'SELECT txId, blockNum, txNum, value, isDelete, tsSeconds, tsNanos FROM history WHERE ns = ? AND key = ? ORDER BY blockNum DESC, txNum DESC',
+      ),
+      getTx: db.prepare<[string], { blockNum: number; txNum: number; code: number }>(
+        'SELECT blockNum, txNum, code FROM txindex WHERE txId = ?',
+      ),
+      putTx: db.prepare<[string, number, number, number]>(
+        'INSERT OR IGNORE INTO txindex (txId, blockNum, txNum, code) VALUES (?, ?, ?, ?)',
+      ),
+      putBlock: db.prepare<[number, Buffer, Buffer | null, Buffer]>(
+        'INSERT INTO blocks (number, bytes, headerHash, codes) VALUES (?, ?, ?, ?)',
+      ),
+      getBlock: db.prepare<[number], { bytes: Buffer; headerHash: Buffer | null; codes: Buffer }>(
+        'SELECT bytes, headerHash, codes FROM blocks WHERE number = ?',
+      ),
+      maxBlock: db.prepare<[], { n: number | null }>('SELECT MAX(number) AS n FROM blocks'),
+    };
+    const max = this.#stmts.maxBlock.get()?.n;
+    this.#height = max === null || max === undefined ? 0 : max + 1;
+  }
+
+  /**
+   * Opens (creating if needed) a ledger.
+   * @param path - a database file path, or `':memory:'`
+   * @returns the ledger; on disk it runs in WAL mode with `synchronous=FULL`
+   */
+  static open(path: string): Ledger {
+    const db = new Database(path);
+    if (path !== ':memory:' && path !== '') {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = FULL');
+    }
+    return new Ledger(db);
+  }
+
+  /** Number of committed blocks (the next block's number). */
+  get height(): number {
+    return this.#height;
+  }
+
+  /**
+   * The committed value and version of a key.
+   * @returns `undefined` when the key does not exist
+   */
+  getState(ns: string, key: string): StateEntry | undefined {
+    const row = this.#stmts.getState.get(ns, keyBytes(key));
+    return row ? { value: row.value, version: { blockNum: row.blockNum, txNum: row.txNum } } : undefined;
+  }
+
+  /**
+   * The committed state metadata of a key (e.g. `VALIDATION_PARAMETER`), empty when none.
+   */
+  getStateMetadata(ns: string, key: string): Map<string, Buffer> {
+    return decodeMetadata(this.#stmts.getState.get(ns, keyBytes(key))?.metadata ?? null);
+  }
+
+  /** The committed version of a key, `null` when it does not exist. */
+  getVersion(ns: string, key: string): Version | null {
+    return this.getState(ns, key)?.version ?? null;
+  }
+
+  /**
+   * One batch of an ordered range scan over committed state, `startKey` inclusive, `endKey`
+   * exclusive (`""`: unbounded), in UTF-8 byte order.
+   * @param options - `limit`, and `after` to continue after the last key of an earlier batch
+   */
+  scanRange(ns: string, startKey: string, endKey: string, options: ScanOptions): StateRecord[] {
+    const s = this.#stmts;
+    const limit = options.limit;
+    let rows: StateRow[];
+    if (options.after !== undefined) {
+      const after = keyBytes(options.after);
+      rows = endKey === '' ? s.rangeAfter.all(ns, after, limit) : s.rangeAfterTo.all(ns, after, keyBytes(endKey), limit);
+    } else {
+      const start = keyBytes(startKey);
+      rows = endKey === '' ? s.rangeFrom.all(ns, start, limit) : s.rangeFromTo.all(ns, start, keyBytes(endKey), limit);
+    }
+    return rows.map((r) => ({
+      key: r.key.toString('utf8'),
+      value: r.value,
+      version: { blockNum: r.blockNum, txNum: r.txNum },
+    }));
+  }
+
+  /**
+   * Iterates a committed range in key order, fetching `batchSize` rows at a time (no SQLite
+   * statement stays open between yields, so commits may interleave).
+   */
+  *range(ns: string, startKey: string, endKey: string, batchSize = 100): Generator<StateRecord> {
+    let after: string | undefined;
+    for (;;) {
+      const batch = this.scanRange(ns, startKey, endKey, after === undefined ? { limit: batchSize } : { after, limit: batchSize });
+      yield* batch;
+      const last = batch[batch.length - 1];
+      if (batch.length < batchSize || !last) return;
+      after = last.key;
+    }
+  }
+
+  /**
+   * Every committed modification of a key, newest first (Fabric v2 order).
+   */
+  getHistory(ns: string, key: string): HistoryEntry[] {
+    return this.#stmts.getHistory.all(ns, keyBytes(key)).map((r) => ({
+      txId: r.txId,
+      blockNum: r.blockNum,
+      txNum: r.txNum,
+      value: r.value,
+      isDelete: r.isDelete !== 0,
+      timestamp: { seconds: r.tsSeconds, nanos: r.tsNanos },
+    }));
+  }
+
+  /**
+   * Where a transaction id was committed and its validation code (its first occurrence when
+   * the id was duplicated).
+   * @returns `undefined` when no committed block holds the id
+   */
+  getTxStatus(txId: string): TxStatus | undefined {
+    const row = this.#stmts.getTx.get(txId);
+    return row ? { blockNumber: row.blockNum, txNum: row.txNum, code: row.code } : undefined;
+  }
+
+  /** The raw bytes stored for block `n` (empty when the committer supplied none). */
+  getBlockBytes(n: number): Buffer | undefined {
+    return this.#stmts.getBlock.get(n)?.bytes;
+  }
+
+  /** The header hash stored for block `n`. */
+  getBlockHash(n: number): Buffer | undefined {
+    return this.#stmts.getBlock.get(n)?.headerHash ?? undefined;
+  }
+
+  /** The validation codes of block `n`'s transactions, in block order. */
+  getBlockValidationCodes(n: number): TxValidationCode[] | undefined {
+    const codes = this.#stmts.getBlock.get(n)?.codes;
+    return codes ? [...codes] : undefined;
+  }
+
+  /**
+   * Validates a block's transactions in order and commits it atomically (one SQLite transaction):
+   * preset invalid codes are kept; a transaction id already in the ledger or earlier in the block
+   * is DUPLICATE_TXID; a read whose version differs from committed state, or of a key written by
+   * an earlier valid transaction of the block, is MVCC_READ_CONFLICT; a range query whose re-run
+   * differs is PHANTOM_READ_CONFLICT; otherwise VALID, and its writes and history are applied at
+   * version `{block number, tx position}`.
+   * @param block - the block; `number` must equal {@link Ledger.height}
+   * @returns one `peer.TxValidationCode` per transaction, in block order
+   * @throws Error when the block number is not the ledger height (nothing is written)
+   */
+  validateAndCommit(block: BlockToCommit): TxValidationCode[] {
+    if (block.number !== this.#height) {
+      throw new Error(`cannot commit block ${String(block.number)}: ledger height is ${String(this.#height)}`);
+    }
+    const commit = this.#db.transaction((): TxValidationCode[] => {
+      const codes = this.#validateAndApply(block);
+      const bytes = typeof block.bytes === 'function' ? block.bytes(codes) : (block.bytes ?? new Uint8Array());
+      this.#stmts.putBlock.run(
+        block.number,
+        Buffer.from(bytes),
+        block.headerHash ? Buffer.from(block.headerHash) : null,
+        Buffer.from(codes),
+      );
+      return codes;
+    });
+    const codes = commit.immediate();
+    this.#height = block.number + 1;
+    return codes;
+  }
+
+  /** Closes the database. */
+  close(): void {
+    this.#db.close();
+  }
+
+  #validateAndApply(block: BlockToCommit): TxValidationCode[] {
+    const seenTxIds = new Set<string>();
+    /** ns → keys written by earlier valid transactions of this block. */
+    const updated = new Map<string, Set<string>>();
+    const codes: TxValidationCode[] = [];
+    block.transactions.forEach((tx, txNum) => {
+      let code: TxValidationCode;
+      let namespaces: readonly NamespaceRwSet[] = [];
+      if (tx.preValidationCode !== undefined && tx.preValidationCode !== VALID) {
+        code = tx.preValidationCode;
+      } else if (seenTxIds.has(tx.txId) || this.#stmts.getTx.get(tx.txId)) {
+        code = DUPLICATE_TXID;
+      } else {
+        try {
+          namespaces = decodeRwSet(tx.rwset);
+          code = this.#mvccCheck(namespaces, updated);
+        } catch {
+          code = TxValidationCodes.BAD_RWSET;
+        }
+      }
+      seenTxIds.add(tx.txId);
+      if (code !== DUPLICATE_TXID) this.#stmts.putTx.run(tx.txId, block.number, txNum, code);
+      if (code === VALID) this.#apply(tx, namespaces, { blockNum: block.number, txNum }, updated);
+      codes.push(code);
+    });
+    return codes;
+  }
+
+  #mvccCheck(namespaces: readonly NamespaceRwSet[], updated: ReadonlyMap<string, Set<string>>): TxValidationCode {
+    for (const ns of namespaces) {
+      const inBlock = updated.get(ns.namespace);
+      for (const read of ns.reads) {
+        if (inBlock?.has(read.key)) return MVCC_READ_CONFLICT;
+        if (!sameVersion(read.version, this.getVersion(ns.namespace, read.key))) return MVCC_READ_CONFLICT;
+      }
+    }
+    for (const ns of namespaces) {
+      for (const query of ns.rangeQueries) {
+        if (this.#isPhantom(ns.namespace, query)) return PHANTOM_READ_CONFLICT;
+      }
+    }
+    return VALID;
+  }
+
+  /**
+   * Re-runs a range query over committed state, which already holds this block's earlier valid
+   * updates (applied in the same SQLite transaction), and compares it with the recorded raw reads.
+   */
+  #isPhantom(ns: string, query: RangeQuery): boolean {
+    const expected: readonly KeyRead[] = query.rawReads;
+    const want = expected.length + (query.itrExhausted ? 1 : 0);
+    if (want === 0) return false;
+    const actual = this.scanRange(ns, query.startKey, query.endKey, { limit: want });
+    for (let i = 0; i < expected.length; i++) {
+      const exp = expected[i];
+      const act = actual[i];
+      if (!exp || !act || exp.key !== act.key || !sameVersion(exp.version, act.version)) return true;
+    }
+    return query.itrExhausted && actual.length > expected.length;
+  }
+
+  #apply(tx: BlockTransaction, namespaces: readonly NamespaceRwSet[], version: Version, updated: Map<string, Set<string>>): void {
+    const s = this.#stmts;
+    for (const ns of namespaces) {
+      let inBlock = updated.get(ns.namespace);
+      if (!inBlock) {
+        inBlock = new Set();
+        updated.set(ns.namespace, inBlock);
+      }
+      const lastWrite = new Map<string, (typeof ns.writes)[number]>();
+      for (const w of ns.writes) lastWrite.set(w.key, w);
+      for (const w of lastWrite.values()) {
+        const key = keyBytes(w.key);
+        const value = Buffer.from(w.value);
+        if (w.isDelete) {
+          s.deleteState.run(ns.namespace, key);
+        } else {
+          const metadata = s.getState.get(ns.namespace, key)?.metadata ?? null;
+          s.putState.run(ns.namespace, key, value, metadata, version.blockNum, version.txNum);
+        }
+        s.putHistory.run(
+          ns.namespace, key, version.blockNum, version.txNum, tx.txId,
+          w.isDelete ? Buffer.alloc(0) : value, w.isDelete ? 1 : 0, tx.timestampSeconds, tx.timestampNanos,
+        );
+        inBlock.add(w.key);
+      }
+      for (const m of ns.metadataWrites) {
+        const key = keyBytes(m.key);
+        const current = s.getState.get(ns.namespace, key);
+        if (!current) continue; // metadata of a key that does not exist is dropped
+        s.putState.run(ns.namespace, key, current.value, encodeMetadata(m.entries), version.blockNum, version.txNum);
+        inBlock.add(m.key);
+      }
+    }
+  }
+}

@@ -4,7 +4,8 @@
  * (from the connection profile); the chaincode decides what that identity may do.
  * Failures are the typed `LedgerError`s of ../errors.ts.
  */
-import type { EventInput, LotInput } from '../schemas';
+import type { LotInput } from '../schemas';
+import type { EventInput } from './event-queue';
 
 /** Outcome of RegisterLot. */
 export interface RegisterLotResult {

@@ -31,7 +31,8 @@ import type {
   RegisterLotResult,
   StreamPosition,
 } from '../../ports/ledger';
-import type { EventInput, LotInput } from '../../schemas';
+import type { EventInput } from '../../ports/event-queue';
+import type { LotInput } from '../../schemas';
 import { type ConnectionProfile, type IdentityProfile, loadConnectionProfile } from './connection-profile';
 import { mapFabricError } from './error-mapping';
 import { type RetryPolicy, withRetry } from './retry';

@@ -1,0 +1,14 @@
+/** Request id: taken from a well-formed incoming X-Request-Id or generated; echoed on every response. */
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, Response } from 'express';
+import { requestContext } from '../logger';
+
+const ACCEPTABLE = /^[A-Za-z0-9._:-]{1,128}$/;
+
+export function requestIdMiddleware(req: Request, res: Response, next: NextFunction): void {
+  const incoming = req.get('x-request-id');
+  const requestId = incoming !== undefined && ACCEPTABLE.test(incoming) ? incoming : randomUUID();
+  res.locals.requestId = requestId;
+  res.setHeader('X-Request-Id', requestId);
+  requestContext.run({ requestId }, () => next());
+}

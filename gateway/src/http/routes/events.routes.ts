@@ -1,0 +1,53 @@
+/** Thin routes for /v1/events. */
+import { Router } from 'express';
+import { principalOf } from '../../auth/authenticate';
+import { ValidationError } from '../../errors';
+import { EventIdParams, EventInput, PostEventsQuery } from '../../schemas';
+import type { EventsService } from '../../services/events.service';
+import { problem, sendProblem } from '../problem';
+import { parse } from '../validate';
+import { z } from 'zod';
+
+const Batch = z.strictObject({ events: z.array(EventInput).min(1).max(500) });
+
+export function eventsRouter(events: EventsService): Router {
+  const r = Router();
+
+  r.post('/v1/events', async (req, res) => {
+    const query = parse(PostEventsQuery, req.query, 'query');
+    const body: unknown = req.body;
+    // one event, or { events: [...] }: choose by shape so errors name the right field
+    const list =
+      typeof body === 'object' && body !== null && !Array.isArray(body) && 'events' in body
+        ? parse(Batch, body).events
+        : [parse(EventInput, body)];
+    const seen = new Map<string, string>();
+    list.forEach((e, i) => {
+      const canonical = JSON.stringify(e);
+      const before = seen.get(e.eventId);
+      if (before !== undefined && before !== canonical) {
+        throw new ValidationError(
+          [{ path: `events[${i}].eventId`, message: 'repeated in this request with different content' }],
+          `events[${i}].eventId: repeated in this request with different content`,
+        );
+      }
+      seen.set(e.eventId, canonical);
+    });
+    const out = await events.post(principalOf(res), list, query.wait === 'commit');
+    if (out.rejection) {
+      sendProblem(
+        res,
+        problem(out.httpStatus, out.rejection.code, out.rejection.sentence, { accepted: out.accepted }),
+      );
+      return;
+    }
+    res.status(out.httpStatus).json({ accepted: out.accepted });
+  });
+
+  r.get('/v1/events/:eventId', async (req, res) => {
+    const { eventId } = parse(EventIdParams, req.params, 'params');
+    res.json(await events.get(principalOf(res), eventId));
+  });
+
+  return r;
+}

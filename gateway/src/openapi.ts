@@ -1,0 +1,192 @@
+/**
+ * The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with.
+ */
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import {
+  EpcParams,
+  EventIdParams,
+  GetEventResponse,
+  HistoryResponse,
+  ListLotsQuery,
+  ListLotsResponse,
+  LotIdParams,
+  LotInput,
+  LotView,
+  PostEventsBody,
+  PostEventsQuery,
+  PostEventsResponse,
+  Problem,
+  Provenance,
+  RegisterLotResponse,
+  StreamQuery,
+} from './schemas';
+
+type Responses = Record<string, { description: string; content?: Record<string, { schema: z.ZodType }> }>;
+
+const problemResponse = (description: string): Responses[string] => ({
+  description,
+  content: { 'application/problem+json': { schema: Problem } },
+});
+
+const common: Responses = {
+  400: problemResponse('invalid input; `errors` names each field'),
+  401: problemResponse('no or unknown credentials'),
+  403: problemResponse('not allowed (gateway or chaincode)'),
+  429: problemResponse('rate limited; see Retry-After'),
+  503: problemResponse('ledger unreachable'),
+};
+
+const json = (schema: z.ZodType, description: string): Responses[string] => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+/** Builds the OpenAPI 3.1 document. */
+export function buildOpenApiDocument(serverUrl?: string): ReturnType<OpenApiGeneratorV31['generateDocument']> {
+  const registry = new OpenAPIRegistry();
+  const apiKey = registry.registerComponent('securitySchemes', 'ApiKey', { type: 'apiKey', in: 'header', name: 'X-API-Key' });
+  const bearer = registry.registerComponent('securitySchemes', 'Bearer', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  const security = [{ [apiKey.name]: [] }, { [bearer.name]: [] }];
+
+  registry.registerPath({
+    method: 'get',
+    path: '/healthz',
+    summary: 'process alive',
+    responses: { 200: json(z.object({ status: z.literal('ok') }), 'alive') },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/readyz',
+    summary: '200 only when the ledger answers',
+    responses: {
+      200: json(z.object({ status: z.literal('ready') }), 'ledger reachable'),
+      503: problemResponse('ledger unreachable'),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/metrics',
+    summary: 'Prometheus metrics (operator)',
+    security,
+    responses: {
+      200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } },
+      401: common[401] as Responses[string],
+      403: common[403] as Responses[string],
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/openapi.json',
+    summary: 'this document',
+    responses: { 200: json(z.record(z.string(), z.unknown()), 'OpenAPI 3.1 document') },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/lots',
+    summary: 'register a lot (supplier, broker)',
+    security,
+    request: { body: { required: true, content: { 'application/json': { schema: LotInput } } } },
+    responses: {
+      201: json(RegisterLotResponse, 'registered'),
+      200: json(RegisterLotResponse, 'identical repeat'),
+      409: problemResponse('same lot id, different content'),
+      413: problemResponse('body too large'),
+      415: problemResponse('not application/json'),
+      ...common,
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/lots',
+    summary: 'list and filter lots (viewer+)',
+    security,
+    request: { query: ListLotsQuery },
+    responses: { 200: json(ListLotsResponse, 'a page of lots; bookmark "" = last page'), ...common },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/lots/{lotId}',
+    summary: 'lot record and link coverage (viewer+)',
+    security,
+    request: { params: LotIdParams },
+    responses: { 200: json(LotView, 'the lot'), 404: problemResponse('unknown lot'), ...common },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/lots/{lotId}/history',
+    summary: 'ledger history of the lot (auditor)',
+    security,
+    request: { params: LotIdParams },
+    responses: { 200: json(HistoryResponse, 'newest first'), 404: problemResponse('unknown lot'), ...common },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/lots/{lotId}/provenance',
+    summary: 'provenance of a lot (broker for own lots, auditor)',
+    security,
+    request: { params: LotIdParams },
+    responses: { 200: json(Provenance, 'provenance'), 404: problemResponse('unknown lot'), ...common },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/epcs/{epc}/provenance',
+    summary: 'provenance found by an EPC in any accepted spelling',
+    security,
+    request: { params: EpcParams },
+    responses: { 200: json(Provenance, 'provenance'), 404: problemResponse('no lot holds this EPC'), ...common },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/events',
+    summary: 'post one event or { events: [...] } (supplier, logistics, broker)',
+    description: '202 once durably queued; `?wait=commit` answers 201 after the ledger commit (202 if still pending at the timeout).',
+    security,
+    request: {
+      query: PostEventsQuery,
+      body: { required: true, content: { 'application/json': { schema: PostEventsBody } } },
+    },
+    responses: {
+      202: json(PostEventsResponse, 'durably queued'),
+      201: json(PostEventsResponse, 'committed (wait=commit)'),
+      409: problemResponse('an event id was posted with different content'),
+      413: problemResponse('body too large'),
+      415: problemResponse('not application/json'),
+      ...common,
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/events/{eventId}',
+    summary: 'an event and its status (poster, auditor)',
+    security,
+    request: { params: EventIdParams },
+    responses: { 200: json(GetEventResponse, 'the event'), 404: problemResponse('unknown event'), ...common },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/stream',
+    summary: 'server-sent events of committed ledger events (auditor, operator)',
+    description: 'Each SSE id is `<blockNumber>:<txId>`; send it back as Last-Event-ID to resume without gaps or repeats.',
+    security,
+    request: {
+      query: StreamQuery,
+      headers: z.object({ 'last-event-id': z.string().optional() }),
+    },
+    responses: {
+      200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: z.string() } } },
+      ...common,
+    },
+  });
+
+  const generator = new OpenApiGeneratorV31(registry.definitions);
+  return generator.generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'acetrace gateway',
+      version: '1.0.0',
+      description: 'Cross-border supply-chain provenance on Hyperledger Fabric: HTTP API (v1).',
+    },
+    servers: [{ url: serverUrl ?? '/' }],
+  });
+}

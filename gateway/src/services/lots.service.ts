@@ -1,0 +1,51 @@
+/** Use cases on lots: register, read, list, history. Sees only the ledger port. */
+import type { Principal } from '../auth/principals';
+import { AccessDeniedError } from '../errors';
+import type { LedgerPort, RegisterLotResult } from '../ports/ledger';
+import type { ListLotsQuery, LotInput } from '../schemas';
+
+/** Roles that may register lots (the chaincode checks again). */
+export const LOT_WRITER_ROLES: ReadonlySet<string> = new Set(['supplier', 'broker', 'compliance']);
+
+export class LotsService {
+  readonly #ledger: LedgerPort;
+  constructor(ledger: LedgerPort) {
+    this.#ledger = ledger;
+  }
+
+  /** Registers a lot: `created` tells a new lot (201) from an identical repeat (200). */
+  async register(principal: Principal, input: LotInput): Promise<RegisterLotResult> {
+    if (!LOT_WRITER_ROLES.has(principal.role)) {
+      throw new AccessDeniedError(`role ${principal.role} may not register lots`);
+    }
+    return this.#ledger.registerLot(principal.identity, input);
+  }
+
+  read(principal: Principal, lotId: string): Promise<Record<string, unknown>> {
+    return this.#ledger.readLot(principal.identity, lotId);
+  }
+
+  /** Lists lots; `from`/`to` filter on the registration time of the page the ledger returns. */
+  async list(principal: Principal, q: ListLotsQuery): Promise<{ lots: Array<Record<string, unknown>>; bookmark: string }> {
+    const page = await this.#ledger.listLots(principal.identity, {
+      ...(q.ownerMsp !== undefined && { ownerMsp: q.ownerMsp }),
+      ...(q.htsCode !== undefined && { htsCode: q.htsCode }),
+      ...(q.originCountry !== undefined && { originCountry: q.originCountry }),
+      ...(q.link !== undefined && { link: q.link }),
+      ...(q.pageSize !== undefined && { pageSize: q.pageSize }),
+      ...(q.bookmark !== undefined && { bookmark: q.bookmark }),
+    });
+    if (q.from === undefined && q.to === undefined) return page;
+    const from = q.from === undefined ? -Infinity : Date.parse(q.from);
+    const to = q.to === undefined ? Infinity : Date.parse(q.to);
+    const lots = page.lots.filter((v) => {
+      const at = Date.parse(String((v.lot as { registeredAt?: unknown } | undefined)?.registeredAt ?? ''));
+      return Number.isFinite(at) && at >= from && at <= to;
+    });
+    return { lots, bookmark: page.bookmark };
+  }
+
+  async history(principal: Principal, lotId: string): Promise<{ lotId: string; history: unknown[] }> {
+    return { lotId, history: await this.#ledger.lotHistory(principal.identity, lotId) };
+  }
+}

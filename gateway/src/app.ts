@@ -1,0 +1,173 @@
+/**
+ * createApp: the Express 5 application over its ports. No I/O at construction; `server.ts`
+ * builds the real dependencies, tests may pass their own.
+ */
+import * as fs from 'node:fs';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import helmet from 'helmet';
+import { OPERATOR_ROLES, authMiddleware, principalOf, requireRole } from './auth/authenticate';
+import type { JwtVerifier } from './auth/jwt';
+import type { PrincipalStore } from './auth/principals';
+import type { Config } from './config';
+import { NotFoundError, TooManyRequestsError } from './errors';
+import { errorMiddleware, problem, sendProblem } from './http/problem';
+import { requestIdMiddleware } from './http/request-id';
+import { eventsRouter } from './http/routes/events.routes';
+import { lotsRouter } from './http/routes/lots.routes';
+import { provenanceRouter } from './http/routes/provenance.routes';
+import { type SseRegistry, streamRouter } from './http/routes/stream.routes';
+import type { Logger } from './logger';
+import type { Metrics } from './metrics';
+import { buildOpenApiDocument } from './openapi';
+import type { EventQueue } from './ports/event-queue';
+import type { LedgerPort } from './ports/ledger';
+import { EventsService } from './services/events.service';
+import { LotsService } from './services/lots.service';
+import { ProvenanceService } from './services/provenance.service';
+import { StreamService } from './services/stream.service';
+
+export interface AppDeps {
+  config: Pick<Config, 'http' | 'rateLimit' | 'metricsPublic' | 'ingestion'>;
+  ledger: LedgerPort;
+  queue: EventQueue;
+  principals: PrincipalStore;
+  verifyJwt?: JwtVerifier;
+  logger: Logger;
+  metrics: Metrics;
+  /** Open SSE connections (so shutdown can end them); created when absent. */
+  sse?: SseRegistry;
+  /** Folder of the built auditor page, served at `/` when it exists. */
+  webDir?: string;
+  /** How long /readyz waits for the ledger, ms. Default 3000. */
+  readyTimeoutMs?: number;
+}
+
+/** Observes request latency by route template and status, and writes one access-log line. */
+function observe(metrics: Metrics, logger: Logger) {
+  return (req: Request, res: Response, next: NextFunction): void => {
+    const started = process.hrtime.bigint();
+    const requestId = res.locals.requestId as string | undefined;
+    res.on('finish', () => {
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      const routePath = (req.route as { path?: unknown } | undefined)?.path;
+      const route = typeof routePath === 'string' ? routePath : res.statusCode === 404 ? 'unmatched' : req.path.startsWith('/v1') ? 'v1-unrouted' : req.path;
+      metrics.httpDuration.observe({ method: req.method, route, status: String(res.statusCode) }, seconds);
+      const principal = (res.locals.principal as { name?: string } | undefined)?.name;
+      logger.info(
+        { requestId, principal, method: req.method, route, status: res.statusCode, ms: Math.round(seconds * 1e5) / 100 },
+        'request',
+      );
+    });
+    next();
+  };
+}
+
+/** 415 unless a body-carrying request is JSON. */
+function requireJson(req: Request, res: Response, next: NextFunction): void {
+  if (req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH') {
+    if (!req.is(['application/json', 'application/*+json'])) {
+      sendProblem(
+        res,
+        problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'send the body as application/json', {
+          errors: [{ path: 'headers.content-type', message: 'must be application/json' }],
+        }),
+      );
+      return;
+    }
+  }
+  next();
+}
+
+async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Builds the Express application.
+ * @example `const app = createApp({ config, ledger, queue, principals, logger, metrics });`
+ */
+export function createApp(deps: AppDeps): Express {
+  const { config, ledger, queue, principals, logger, metrics } = deps;
+  const sse = deps.sse ?? new Set();
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.http.trustProxy);
+  app.set('query parser', 'simple');
+
+  app.use(requestIdMiddleware);
+  app.use(observe(metrics, logger));
+  app.use(helmet());
+
+  // ---- public
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await withTimeout(ledger.ping(), deps.readyTimeoutMs ?? 3000);
+      res.json({ status: 'ready' });
+    } catch (err) {
+      sendProblem(res, problem(503, 'LEDGER_UNAVAILABLE', `the ledger does not answer: ${(err as Error).message}`));
+    }
+  });
+  const openapi = buildOpenApiDocument();
+  app.get('/openapi.json', (_req, res) => {
+    res.json(openapi);
+  });
+
+  // ---- authenticated
+  const authenticate = authMiddleware(principals, deps.verifyJwt);
+  const limiter = rateLimit({
+    windowMs: config.rateLimit.windowMs,
+    limit: config.rateLimit.max,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    keyGenerator: (_req, res) => `principal:${principalOf(res).name}`,
+    handler: (req, _res, next) => {
+      const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
+      const retryAfter = reset ? Math.max(1, Math.ceil((reset.getTime() - Date.now()) / 1000)) : 1;
+      next(new TooManyRequestsError('rate limit exceeded for this principal', retryAfter));
+    },
+  });
+
+  if (config.metricsPublic) {
+    app.get('/metrics', async (_req, res) => {
+      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    });
+  } else {
+    app.get('/metrics', authenticate, limiter, async (_req, res) => {
+      requireRole(principalOf(res), OPERATOR_ROLES, 'read the metrics');
+      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    });
+  }
+
+  const v1 = express.Router();
+  v1.use('/v1', authenticate, limiter, requireJson, express.json({ limit: config.http.bodyLimit, strict: true }));
+  v1.use(lotsRouter(new LotsService(ledger)));
+  v1.use(provenanceRouter(new ProvenanceService(ledger, queue)));
+  v1.use(eventsRouter(new EventsService(ledger, queue, config.ingestion.waitCommitTimeoutMs)));
+  v1.use(streamRouter(new StreamService(ledger), { logger, metrics, registry: sse }));
+  app.use(v1);
+
+  // ---- the auditor page (built separately into gateway/web/dist)
+  if (deps.webDir !== undefined && fs.existsSync(deps.webDir)) {
+    app.use(express.static(deps.webDir, { index: 'index.html', fallthrough: true }));
+  }
+
+  app.use((req, _res, next) => {
+    next(new NotFoundError(`no route ${req.method} ${req.path}`));
+  });
+  app.use(errorMiddleware(logger, metrics));
+  return app;
+}

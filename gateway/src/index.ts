@@ -1,0 +1,10 @@
+/** Public surface of @acetrace/gateway. */
+export { startGateway, type GatewayHandle, type StartOptions } from './server';
+export { loadConfig, ConfigError, type Config } from './config';
+export { createApp, type AppDeps } from './app';
+export { createLogger } from './logger';
+export { createMetrics } from './metrics';
+export { createFabricLedger } from './adapters/fabric';
+export { buildOpenApiDocument } from './openapi';
+export type { LedgerPort } from './ports/ledger';
+export * from './errors';

@@ -90,7 +90,14 @@ function shrinkwrap() {
 function stagedPackageJson() {
   const { devDependencies, scripts, ...rest } = pkg;
   const rootPkgPath = path.join(root, '..', 'package.json');
-  const overrides = fs.existsSync(rootPkgPath) ? JSON.parse(fs.readFileSync(rootPkgPath, 'utf8')).overrides : undefined;
+  const rootPkg = fs.existsSync(rootPkgPath) ? JSON.parse(fs.readFileSync(rootPkgPath, 'utf8')) : {};
+  // `$name` in the workspace's overrides points at the workspace's own dependency: pin its spec.
+  const rootSpecs = { ...rootPkg.devDependencies, ...rootPkg.dependencies };
+  const pin = (value) =>
+    typeof value === 'string'
+      ? value.startsWith('$') ? rootSpecs[value.slice(1)] ?? value : value
+      : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, pin(v)]));
+  const overrides = rootPkg.overrides ? pin(rootPkg.overrides) : undefined;
   return { ...rest, scripts: { start: scripts.start, 'start:server': scripts['start:server'] }, ...(overrides ? { overrides } : {}) };
 }
 

@@ -8,3 +8,4 @@ export { buildSignedProposal, computeTxId, decodeSignedProposal, type BuiltPropo
 export { deserializeIdentity, MspError, MspRegistry, serializeIdentity, type MspErrorReason, type VerifiedIdentity } from './msp/registry';
 export { ChaincodeRuntime, type ChaincodeRuntimeOptions, type ContractClass, type InvokeResult } from './chaincode-runtime/chaincode-runtime';
 export { HarnessClock, HarnessCommitError, HarnessEndorseError, LedgerHarness, type HarnessEvent, type HarnessIdentity, type LedgerHarnessOptions, type SimulatedTx } from './testing/ledger-harness';
+export { EmbeddedNetwork, type ConnectionIdentity, type ConnectionPeer, type ConnectionProfile, type EmbeddedNetworkOptions, type RunningNetwork } from './embedded-network';

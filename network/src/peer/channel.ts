@@ -33,4 +33,6 @@ export interface ChannelContext {
   readonly notifier: CommitNotifier;
   readonly eventsCache: BlockEventsCache;
   readonly logger: Logger;
+  /** Aborted when the network stops: open event streams end with UNAVAILABLE. */
+  readonly shutdown: AbortSignal;
 }

@@ -264,12 +264,17 @@ class GatewayServiceImpl {
     const unsubscribe = notifier.onBlock(() => wake?.());
     const onCancel = (): void => wake?.();
     call.on('cancelled', onCancel);
+    const { shutdown } = this.#channel;
+    shutdown.addEventListener('abort', onCancel);
     try {
       while (!call.cancelled) {
+        if (shutdown.aborted) {
+          throw new GatewayRpcError(GrpcStatus.UNAVAILABLE, 'peer is shutting down');
+        }
         if (next >= ledger.height()) {
           await new Promise<void>((resolve) => {
             wake = resolve;
-            if (next < ledger.height() || call.cancelled) {
+            if (next < ledger.height() || call.cancelled || shutdown.aborted) {
               resolve();
             }
           });
@@ -304,6 +309,7 @@ class GatewayServiceImpl {
     } finally {
       unsubscribe();
       call.off('cancelled', onCancel);
+      shutdown.removeEventListener('abort', onCancel);
     }
   }
 

@@ -48,10 +48,6 @@ log "deploying ${ACETRACE_CC_NAME} version ${version} sequence ${sequence} (comm
 log "building chaincode/"
 (cd "${ACETRACE_REPO_ROOT}/chaincode" && npm run build) >>"${LOG_DIR}/chaincode-build.log" 2>&1 \
   || die "npm run build in chaincode/ failed; see ${LOG_DIR}/chaincode-build.log"
-# What `npx fabric-chaincode-node` runs; started directly so the recorded PID is the chaincode itself.
-shim_cli="$(cd "${ACETRACE_REPO_ROOT}/chaincode" && node -p "require.resolve('fabric-shim/cli.js')")" \
-  || die "fabric-shim is not installed: run npm install at the repository root"
-
 orderer_tls=(-o "$ORDERER_ENDPOINT" --ordererTLSHostnameOverride orderer.example.com --tls --cafile "$ORDERER_TLS_CA")
 for org in org1 org2; do
   use_org_admin "$org"
@@ -78,10 +74,7 @@ for org in org1 org2; do
   # Chaincode as a service: the server must run with the package id the peer knows. On an upgrade
   # the previous server is stopped first (a few seconds in which this org cannot endorse).
   stop_process "chaincode-${org}"
-  START_DIR="${ACETRACE_REPO_ROOT}/chaincode" start_process "chaincode-${org}" "$shim_cli" \
-    CORE_CHAINCODE_LOGGING_LEVEL="${CORE_CHAINCODE_LOGGING_LEVEL:-info}" \
-    -- node "$shim_cli" server --chaincode-address "127.0.0.1:$(org_cc_port "$org")" --chaincode-id "$package_id"
-  wait_for_port "chaincode-${org}" "$(org_cc_port "$org")"
+  start_chaincode_server "$org" "$package_id"
 
   log "${org}: approving ${ACETRACE_CC_NAME} ${version} sequence ${sequence}"
   peer lifecycle chaincode approveformyorg "${orderer_tls[@]}" -C "$ACETRACE_CHANNEL" -n "$ACETRACE_CC_NAME" \
@@ -99,4 +92,6 @@ peer lifecycle chaincode commit "${orderer_tls[@]}" -C "$ACETRACE_CHANNEL" -n "$
   --peerAddresses "localhost:$(org_peer_port org2)" --tlsRootCertFiles "$(org_peer_tls_ca org2)" \
   >>"${LOG_DIR}/peer-cli.log" 2>&1 || die "commit failed; see ${LOG_DIR}/peer-cli.log"
 peer lifecycle chaincode querycommitted -C "$ACETRACE_CHANNEL" -n "$ACETRACE_CC_NAME"
+# up.sh restarts the chaincode servers of this label after a down.sh.
+printf '%s\n' "$label" >"${NANO_DIR}/chaincode/committed-label"
 log "chaincode ${ACETRACE_CC_NAME} ${version} committed. Next: network/nano/connection.sh"

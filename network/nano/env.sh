@@ -139,3 +139,16 @@ wait_for_port() {
   tail -n 30 "${LOG_DIR}/${name}.log" >&2 || true
   die "${name} is not listening on port ${port} after 60 s; see ${LOG_DIR}/${name}.log"
 }
+
+# start_chaincode_server ORG PACKAGE_ID: the acetrace chaincode as a service for ORG's peer, run
+# from chaincode/ (built) as `npx fabric-chaincode-node server --chaincode-address ...
+# --chaincode-id ...` would, but with node directly so the recorded PID is the chaincode itself.
+start_chaincode_server() {
+  local org="$1" package_id="$2" shim_cli
+  shim_cli="$(cd "${ACETRACE_REPO_ROOT}/chaincode" && node -p "require.resolve('fabric-shim/cli.js')")" \
+    || die "fabric-shim is not installed: run npm install at the repository root"
+  START_DIR="${ACETRACE_REPO_ROOT}/chaincode" start_process "chaincode-${org}" "$shim_cli" \
+    CORE_CHAINCODE_LOGGING_LEVEL="${CORE_CHAINCODE_LOGGING_LEVEL:-info}" \
+    -- node "$shim_cli" server --chaincode-address "127.0.0.1:$(org_cc_port "$org")" --chaincode-id "$package_id"
+  wait_for_port "chaincode-${org}" "$(org_cc_port "$org")"
+}

@@ -6,7 +6,8 @@
 #   - one orderer (Raft, single node), joined to the channel with osnadmin
 #   - peer0 of Org1 (localhost:7051) and peer0 of Org2 (localhost:9051), joined with peer channel join
 # Every process runs in the background with its PID in ${ACETRACE_NANO_DATA_DIR}/pids and its log in
-# .../logs. Running up.sh again after down.sh restarts the same network with its ledgers.
+# .../logs. Running up.sh again after down.sh restarts the same network with its ledgers (and the
+# chaincode servers of the committed chaincode, once deploy.sh has run).
 # Next: identities.sh, deploy.sh, connection.sh.
 set -euo pipefail
 # shellcheck source=env.sh
@@ -279,4 +280,11 @@ for org in org1 org2; do
     [[ "$joined" == 1 ]] || die "peer0.${org} could not join '${ACETRACE_CHANNEL}'; see ${LOG_DIR}/peer-cli.log"
   fi
 done
+# ---- chaincode servers of the committed definition, after a down.sh (deploy.sh starts them first) ----
+if [[ -f "${NANO_DIR}/chaincode/committed-label" ]]; then
+  label="$(<"${NANO_DIR}/chaincode/committed-label")"
+  for org in org1 org2; do
+    start_chaincode_server "$org" "$(<"${NANO_DIR}/chaincode/${label}-${org}/package-id")"
+  done
+fi
 log "network up: orderer localhost:7050, peer0.org1 localhost:7051, peer0.org2 localhost:9051. Next: network/nano/identities.sh"

@@ -1,6 +1,2 @@
-/**
- * chai 6 is an ES module that Node 20.19+ loads with require(); TypeScript's `module: Node16`
- * reports TS1479 for it, so this one re-export carries the suppression.
- */
-// @ts-expect-error TS1479: CommonJS require of the ESM-only chai, supported by Node >= 20.19
+/** chai 6 is an ES module; TypeScript's module node20 and Node >= 20.19 load it with require(). */
 export { expect } from 'chai';

@@ -4,7 +4,6 @@ import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-// @ts-expect-error TS1479: CommonJS require of the ESM-only chai 6, which Node >= 20.19 supports
 import { expect } from 'chai';
 
 const script = path.resolve(__dirname, '..', '..', '..', 'scripts', 'dist', 'test-fabric.js');

@@ -129,6 +129,25 @@ function loadDefaultContracts(): readonly ContractClass[] {
   return chaincode.contracts;
 }
 
+/**
+ * fabric-shim and fabric-contract-api log through winston at `CORE_CHAINCODE_LOGGING_LEVEL`
+ * (default INFO: a line per decorator and per failed transaction). The embedded network defaults
+ * it to CRITICAL; `setLevel` also fixes loggers created before, but writes winston's level name
+ * into the variable, which the next `getLogger` misreads, so the Fabric name is put back.
+ */
+function quietChaincodeLoggers(): void {
+  const level = process.env.CORE_CHAINCODE_LOGGING_LEVEL ?? 'CRITICAL';
+  for (const module of ['fabric-shim/lib/logger', 'fabric-contract-api/lib/logger']) {
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      (require(module) as { setLevel?: (level: string) => void }).setLevel?.(level);
+    } catch {
+      // a missing logger module only means more log lines
+    }
+  }
+  process.env.CORE_CHAINCODE_LOGGING_LEVEL = level;
+}
+
 function hostAlias(domainLabel: string): string {
   return `peer0.${domainLabel}.acetrace.local`;
 }
@@ -231,6 +250,7 @@ export class EmbeddedNetwork {
       if (ledger.height === 0) {
         commitGenesis(ledger, channelId, material);
       }
+      quietChaincodeLoggers();
       const contracts = options.contracts ?? loadDefaultContracts();
       const runtime = new ChaincodeRuntime({
         contracts,

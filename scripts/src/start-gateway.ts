@@ -1,0 +1,25 @@
+/**
+ * `npm run start:gateway`: the HTTP gateway alone, against the Fabric network named by
+ * ACETRACE_CONNECTION_PROFILE (a real network, e.g. fabric-samples' test-network).
+ */
+import { loadConfig, startGateway } from '@acetrace/gateway';
+
+async function main(): Promise<void> {
+  const gateway = await startGateway(loadConfig());
+  process.stderr.write(`acetrace gateway listening on ${gateway.url}\n`);
+  let stopping = false;
+  const stop = async (signal: string): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`received ${signal}, draining requests\n`);
+    await gateway.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`acetrace gateway failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -91,6 +91,19 @@ export function toHighS(der: Uint8Array): Buffer {
   return sig.s <= P256_HALF_N ? encodeDerSignature({ r: sig.r, s: P256_N - sig.s }) : Buffer.from(der);
 }
 
+const KEY_CACHE_SIZE = 256;
+const keyCache = new Map<string, KeyObject>();
+
+function privateKeyFromPem(pem: string): KeyObject {
+  let key = keyCache.get(pem);
+  if (!key) {
+    key = createPrivateKey(pem);
+    if (keyCache.size >= KEY_CACHE_SIZE) keyCache.delete(keyCache.keys().next().value ?? '');
+    keyCache.set(pem, key);
+  }
+  return key;
+}
+
 /**
  * Signs ECDSA-SHA256 over `message` (the digest is SHA-256(message)), as a Fabric client or peer
  * does: a DER signature normalised to low S.
@@ -99,7 +112,7 @@ export function toHighS(der: Uint8Array): Buffer {
  * @returns the DER signature
  */
 export function sign(key: string | KeyObject, message: Uint8Array): Buffer {
-  const keyObject = typeof key === 'string' ? createPrivateKey(key) : key;
+  const keyObject = typeof key === 'string' ? privateKeyFromPem(key) : key;
   return toLowS(nodeSign('sha256', message, keyObject));
 }
 

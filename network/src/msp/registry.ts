@@ -37,6 +37,12 @@ export interface VerifiedIdentity {
   readonly attrs: Readonly<Record<string, string>>;
 }
 
+interface CheckedIdentity extends VerifiedIdentity {
+  readonly publicKey: NodeX509['publicKey'];
+  readonly validFrom: number;
+  readonly validTo: number;
+}
+
 /**
  * Serialises a creator as Fabric does: `msp.SerializedIdentity{mspid, id_bytes = PEM}`.
  * @returns the protobuf bytes
@@ -85,7 +91,7 @@ function readAttrs(cert: x509.X509Certificate): Record<string, string> {
  */
 export class MspRegistry {
   readonly #cas = new Map<string, NodeX509[]>();
-  readonly #verified = new Map<string, VerifiedIdentity & { publicKey: NodeX509['publicKey'] }>();
+  readonly #verified = new Map<string, CheckedIdentity>();
 
   constructor(cas: readonly { readonly mspId: string; readonly caCertPem: string }[] = []) {
     for (const ca of cas) this.add(ca.mspId, ca.caCertPem);
@@ -127,7 +133,7 @@ export class MspRegistry {
     return identity;
   }
 
-  #identify(serializedIdentity: Uint8Array, now: Date): VerifiedIdentity & { publicKey: NodeX509['publicKey'] } {
+  #identify(serializedIdentity: Uint8Array, now: Date): CheckedIdentity {
     const { mspId, certPem } = deserializeIdentity(serializedIdentity);
     const cacheKey = `${mspId}\n${certPem}`;
     let identity = this.#verified.get(cacheKey);
@@ -135,14 +141,13 @@ export class MspRegistry {
       identity = this.#check(mspId, certPem);
       this.#verified.set(cacheKey, identity);
     }
-    const cert = new NodeX509(identity.certPem);
-    if (now < new Date(cert.validFrom) || now > new Date(cert.validTo)) {
+    if (now.getTime() < identity.validFrom || now.getTime() > identity.validTo) {
       throw new MspError('EXPIRED_CERTIFICATE', `the certificate of ${mspId} creator is not valid at ${now.toISOString()}`, mspId);
     }
     return identity;
   }
 
-  #check(mspId: string, certPem: string): VerifiedIdentity & { publicKey: NodeX509['publicKey'] } {
+  #check(mspId: string, certPem: string): CheckedIdentity {
     const cas = this.#cas.get(mspId);
     if (!cas) throw new MspError('UNKNOWN_MSP', `MSP ${mspId} is unknown`, mspId);
     let cert: NodeX509;
@@ -166,6 +171,8 @@ export class MspRegistry {
       role: attrs[ROLE_ATTRIBUTE] ?? null,
       attrs,
       publicKey: cert.publicKey,
+      validFrom: Date.parse(cert.validFrom),
+      validTo: Date.parse(cert.validTo),
     };
   }
 }

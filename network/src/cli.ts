@@ -1,0 +1,77 @@
+/**
+ * Runs the embedded network on its own: `node network/dist/cli.js [--data-dir DIR] [--port N]
+ * [--host H] [--no-tls]`. Env knobs: ACETRACE_DATA_DIR, ACETRACE_NETWORK_PORT, ACETRACE_NETWORK_TLS,
+ * ACETRACE_NETWORK_BATCH_TIMEOUT_MS, ACETRACE_NETWORK_MAX_BATCH_SIZE,
+ * ACETRACE_NETWORK_ENDORSEMENT_POLICY, ACETRACE_LOG_LEVEL. Stops cleanly on SIGINT/SIGTERM.
+ */
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { EmbeddedNetwork } from './embedded-network';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'data-dir': { type: 'string' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'no-tls': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help === true) {
+    process.stderr.write('usage: node network/dist/cli.js [--data-dir DIR] [--port N] [--host H] [--no-tls]\n');
+    return;
+  }
+  const dataDir = resolve(values['data-dir'] ?? process.env.ACETRACE_DATA_DIR ?? '.acetrace');
+  const network = await EmbeddedNetwork.start({
+    dataDir,
+    ...(values.port !== undefined ? { port: Number(values.port) } : {}),
+    ...(values.host !== undefined ? { host: values.host } : {}),
+    ...(values['no-tls'] === true ? { tls: false } : {}),
+  });
+  const { connection } = network;
+  const byOrg = new Map<string, string[]>();
+  for (const id of connection.identities) {
+    byOrg.set(id.mspId, [...(byOrg.get(id.mspId) ?? []), id.name]);
+  }
+  process.stderr.write(
+    [
+      '',
+      'acetrace embedded Fabric network',
+      `  endpoint     ${network.endpoint} (${network.tls ? `TLS, CA ${connection.peers[0]?.tlsCaCertPath ?? ''}` : 'plaintext'})`,
+      `  channel      ${connection.channel}, chaincode ${connection.chaincode}, ledger height ${String(network.height())}`,
+      `  peers        ${connection.peers.map((p) => `${p.mspId} as ${p.hostAlias}`).join(', ')}`,
+      ...[...byOrg].map(([msp, names]) => `  ${msp.padEnd(12)} ${names.join(', ')}`),
+      `  data         ${network.networkDir}`,
+      `  profile      ${network.connectionProfilePath}`,
+      '  stop with Ctrl-C',
+      '',
+    ].join('\n') + '\n',
+  );
+  let stopping = false;
+  const stop = (signal: string): void => {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    process.stderr.write(`received ${signal}: committing the pending block and closing the ledger\n`);
+    network.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`stop failed: ${String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => {
+    stop('SIGINT');
+  });
+  process.on('SIGTERM', () => {
+    stop('SIGTERM');
+  });
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`embedded network failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

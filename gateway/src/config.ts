@@ -11,17 +11,18 @@ const intFromEnv = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER): z.ZodT
   z.preprocess(
     (v) => (v === undefined || v === '' ? def : typeof v === 'string' ? Number(v) : v),
     z.number().int().min(min).max(max),
-  ) as unknown as z.ZodType<number>;
+  );
 
 const boolFromEnv = (def: boolean): z.ZodType<boolean> =>
   z.preprocess((v) => {
     if (v === undefined || v === '') return def;
     if (typeof v === 'boolean') return v;
-    const s = String(v).toLowerCase();
+    if (typeof v !== 'string') return v;
+    const s = v.toLowerCase();
     if (['1', 'true', 'yes', 'on'].includes(s)) return true;
     if (['0', 'false', 'no', 'off'].includes(s)) return false;
     return v;
-  }, z.boolean()) as unknown as z.ZodType<boolean>;
+  }, z.boolean());
 
 const optionalString = z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional());
 

@@ -42,8 +42,8 @@ export interface StartOptions {
  */
 export async function startGateway(config: Config = loadConfig(), options: StartOptions = {}): Promise<GatewayHandle> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  let queue: EventQueue | undefined;
-  const metrics = createMetrics(() => queue?.depth().queued ?? 0);
+  const queueRef: { queue?: EventQueue } = {};
+  const metrics = createMetrics(() => queueRef.queue?.depth().queued ?? 0);
   const ledger =
     options.ledger ??
     createFabricLedger({ profile: config.connectionProfile, deadlines: config.deadlines, retry: config.retry, logger, metrics });
@@ -53,7 +53,7 @@ export async function startGateway(config: Config = loadConfig(), options: Start
     credentialsFile: config.auth.credentialsFile,
     logger,
   });
-  queue = createEventQueue({
+  const queue = createEventQueue({
     dbPath: config.ingestion.dbPath,
     ledger,
     logger,
@@ -62,6 +62,7 @@ export async function startGateway(config: Config = loadConfig(), options: Start
     batchMaxEvents: config.ingestion.batchMaxEvents,
     batchMaxWaitMs: config.ingestion.batchMaxWaitMs,
   });
+  queueRef.queue = queue;
   queue.start();
   const sse: SseRegistry = new Set();
   const app = createApp({

@@ -2,6 +2,7 @@
  * OAuth 2.0 bearer tokens (JWT) checked with jose against a JWKS URL or a shared secret;
  * the configured claim (default `sub`) names the principal.
  */
+import type * as JoseModule from 'jose' with { 'resolution-mode': 'import' };
 import type { JWTVerifyGetKey, JWTPayload } from 'jose' with { 'resolution-mode': 'import' };
 
 export interface JwtSettings {
@@ -15,7 +16,7 @@ export interface JwtSettings {
 /** Verifies a token and returns the principal name from its claim; throws on any failure. */
 export type JwtVerifier = (token: string) => Promise<string>;
 
-type Jose = typeof import('jose', { with: { 'resolution-mode': 'import' } });
+type Jose = typeof JoseModule;
 
 let josePromise: Promise<Jose> | undefined;
 // jose 6 is an ES module; load it once through dynamic import from this CommonJS module.

@@ -65,7 +65,8 @@ interface BodyParserError {
 /** Maps any thrown value to a problem body, and whether it is a server fault to log as error. */
 export function toProblem(err: unknown): { body: ProblemBody; fault: boolean; retryAfter?: number } {
   if (err instanceof ValidationError || err instanceof LedgerInvalidArgumentError) {
-    return { body: problem(400, 'INVALID_ARGUMENT', err.message, { errors: err.errors }), fault: false };
+    const extra = err instanceof LedgerInvalidArgumentError && err.transactionId ? { transactionId: err.transactionId } : {};
+    return { body: problem(400, 'INVALID_ARGUMENT', err.message, { errors: err.errors, ...extra }), fault: false };
   }
   if (err instanceof TooManyRequestsError) {
     return { body: problem(429, err.code, err.message), fault: false, retryAfter: err.retryAfterSeconds };

@@ -2,7 +2,7 @@
  * Use cases on events: post (through the durable queue), and read one event's status.
  */
 import type { Principal } from '../auth/principals';
-import { AccessDeniedError, LedgerNotFoundError, NotFoundError } from '../errors';
+import { AccessDeniedError, LedgerNotFoundError, NotFoundError, ValidationError } from '../errors';
 import type { EventInput as QueueEventInput, EventQueue, QueuedEvent } from '../ports/event-queue';
 import type { LedgerPort } from '../ports/ledger';
 import type { EventInput } from '../schemas';
@@ -77,6 +77,8 @@ export class EventsService {
     if (!EVENT_POSTER_ROLES.has(principal.role)) {
       throw new AccessDeniedError(`role ${principal.role} may not post events`);
     }
+    const corrections = events.filter((e) => e.correctionOf != null);
+    if (corrections.length > 0) return this.#postCorrection(principal, events);
     const accepted = await this.#queue.enqueue(
       { principal: principal.name, identity: principal.identity },
       events.map(toLedgerEvent),
@@ -103,6 +105,31 @@ export class EventsService {
       };
     }
     return { httpStatus: 201, accepted: items };
+  }
+
+  /**
+   * A correction (`correctionOf` set) goes straight to the ledger's RecordCorrection, alone:
+   * it is a compliance officer's deliberate act, answered 201 with its transaction.
+   */
+  async #postCorrection(principal: Principal, events: EventInput[]): Promise<PostOutcome> {
+    const [only] = events;
+    if (events.length !== 1 || only === undefined) {
+      const i = events.findIndex((e) => e.correctionOf != null);
+      throw new ValidationError(
+        [{ path: `events[${i}].correctionOf`, message: 'post a correction alone, not in a batch' }],
+        `events[${i}].correctionOf: post a correction alone, not in a batch`,
+      );
+    }
+    const out = await this.#ledger.recordCorrection(principal.identity, toLedgerEvent(only));
+    return {
+      httpStatus: 201,
+      accepted: out.results.map((r) => ({
+        eventId: r.eventId,
+        status: 'committed',
+        txId: typeof r.event.txId === 'string' ? r.event.txId : out.txId,
+        ...(r.status === 'recorded' && { blockNumber: out.blockNumber }),
+      })),
+    };
   }
 
   /**

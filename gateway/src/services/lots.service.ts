@@ -39,7 +39,8 @@ export class LotsService {
     const from = q.from === undefined ? -Infinity : Date.parse(q.from);
     const to = q.to === undefined ? Infinity : Date.parse(q.to);
     const lots = page.lots.filter((v) => {
-      const at = Date.parse(String((v.lot as { registeredAt?: unknown } | undefined)?.registeredAt ?? ''));
+      const registeredAt = (v.lot as { registeredAt?: unknown } | undefined)?.registeredAt;
+      const at = typeof registeredAt === 'string' ? Date.parse(registeredAt) : NaN;
       return Number.isFinite(at) && at >= from && at <= to;
     });
     return { lots, bookmark: page.bookmark };

@@ -1,0 +1,54 @@
+import * as path from 'node:path';
+import { expect } from './chai.test';
+import { ConfigError, loadConfig } from './config';
+
+describe('loadConfig', () => {
+  it('applies documented defaults', () => {
+    const c = loadConfig({});
+    expect(c.http.port).to.equal(8080);
+    expect(c.dataDir).to.equal(path.resolve('./.acetrace'));
+    expect(c.connectionProfile).to.equal(path.join(c.dataDir, 'network', 'connection.json'));
+    expect(c.deadlines).to.deep.equal({ evaluateMs: 5000, endorseMs: 15000, submitMs: 5000, commitStatusMs: 60000 });
+    expect(c.auth.jwt.principalClaim).to.equal('sub');
+    expect(c.auth.principalsFile).to.equal(path.join(c.dataDir, 'gateway', 'principals.json'));
+    expect(c.auth.credentialsFile).to.equal(path.join(c.dataDir, 'credentials.json'));
+    expect(c.metricsPublic).to.equal(false);
+  });
+
+  it('reads and converts keys', () => {
+    const c = loadConfig({
+      PORT: '0',
+      ACETRACE_DATA_DIR: '/tmp/x',
+      ACETRACE_CONNECTION_PROFILE: '/etc/acetrace/profile.json',
+      ACETRACE_JWT_SECRET: 'a'.repeat(32),
+      ACETRACE_JWT_ISSUER: 'https://idp.example',
+      ACETRACE_RATE_LIMIT_MAX: '5',
+      ACETRACE_METRICS_PUBLIC: 'true',
+      ACETRACE_BODY_LIMIT: '512kb',
+    });
+    expect(c.http.port).to.equal(0);
+    expect(c.connectionProfile).to.equal('/etc/acetrace/profile.json');
+    expect(c.auth.jwt.secret).to.have.length(32);
+    expect(c.auth.jwt.issuer).to.equal('https://idp.example');
+    expect(c.rateLimit.max).to.equal(5);
+    expect(c.metricsPublic).to.equal(true);
+    expect(c.http.bodyLimit).to.equal('512kb');
+  });
+
+  it('names every invalid key', () => {
+    try {
+      loadConfig({ PORT: 'eighty', ACETRACE_JWT_SECRET: 'short', ACETRACE_JWT_JWKS_URL: 'not a url', ACETRACE_LOG_LEVEL: 'loud' });
+      expect.fail('should throw');
+    } catch (err) {
+      expect(err).to.be.instanceOf(ConfigError);
+      const keys = (err as ConfigError).issues.map((i) => i.key).sort();
+      expect(keys).to.deep.equal(['ACETRACE_JWT_JWKS_URL', 'ACETRACE_JWT_SECRET', 'ACETRACE_LOG_LEVEL', 'PORT']);
+    }
+  });
+
+  it('rejects out-of-range numbers', () => {
+    expect(() => loadConfig({ PORT: '70000' })).to.throw(ConfigError, /PORT/);
+    expect(() => loadConfig({ ACETRACE_BATCH_MAX_EVENTS: '501' })).to.throw(ConfigError, /ACETRACE_BATCH_MAX_EVENTS/);
+    expect(() => loadConfig({ ACETRACE_METRICS_PUBLIC: 'maybe' })).to.throw(ConfigError, /ACETRACE_METRICS_PUBLIC/);
+  });
+});

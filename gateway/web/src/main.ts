@@ -128,11 +128,13 @@ async function search(query: string): Promise<void> {
   const q = query.trim();
   el.searchError.hidden = true;
   if (!q) {
+    el.result.dataset.state = 'error';
     renderError(el.searchError, { title: 'Enter a lot id or an EPC.', detail: '' });
     el.query.focus();
     return;
   }
   const mine = ++seq;
+  el.result.dataset.state = 'loading';
   el.status.textContent = `Looking up ${q}…`;
   setBusy(el.searchForm, true);
   try {
@@ -141,6 +143,7 @@ async function search(query: string): Promise<void> {
     current = { query: q, data };
     await renderProvenance(data, q, { result: el.result, actions: el.actions }, new Set());
     el.result.dataset.lot = data.lot.lotId;
+    el.result.dataset.state = 'ready';
     history.replaceState(null, '', `#q=${encodeURIComponent(q)}`);
     el.status.textContent =
       `Showing ${data.lot.lotId}: ${data.completeness.covered} of ${data.completeness.required} links covered, ` +
@@ -151,6 +154,7 @@ async function search(query: string): Promise<void> {
     current = null;
     el.result.replaceChildren();
     delete el.result.dataset.lot;
+    el.result.dataset.state = 'error';
     el.actions.hidden = true;
     el.status.textContent = '';
     if (err instanceof ApiError && err.status === 401) {

@@ -30,14 +30,14 @@ function loadCountries(): Promise<FeatureCollection> {
   return countries;
 }
 
-/** Located events (lat and lon present), oldest first. */
+/** GPS fixes and RFID reads with lat and lon, oldest first (as the chaincode's travel check sees them). */
 export function routePoints(p: Provenance): RoutePoint[] {
   const pts: RoutePoint[] = [];
   for (const l of p.links) {
     for (const e of l.events) {
       const lat = e.location?.lat;
       const lon = e.location?.lon;
-      if (typeof lat === 'number' && typeof lon === 'number' && Number.isFinite(lat) && Number.isFinite(lon)) {
+      if ((e.kind === 'gps' || e.kind === 'rfid') && typeof lat === 'number' && typeof lon === 'number' && Number.isFinite(lat) && Number.isFinite(lon)) {
         pts.push({ event: e, link: l.link, lat, lon });
       }
     }
@@ -64,7 +64,7 @@ export async function renderMap(p: Provenance, container: HTMLElement): Promise<
   if (pts.length === 0) {
     container.append(
       Object.assign(document.createElement('p'), {
-        className: 'none',
+        className: 'none nothing',
         textContent: 'No located event (GPS fix or RFID read with coordinates) to draw.',
       }),
     );

@@ -7,10 +7,8 @@ import type { Provenance } from './types';
 
 function summary(p: Provenance, query: string): HTMLElement {
   const lot = p.lot;
-  const row = (label: string, value: Node | string, id?: string): HTMLElement[] => [
-    h('dt', {}, label),
-    h('dd', id ? { id } : {}, value),
-  ];
+  const row = (label: string, value: Node | string, id?: string): HTMLElement =>
+    h('div', { class: 'field' }, h('dt', {}, label), h('dd', id ? { id } : {}, value));
   return h(
     'section',
     { class: 'summary card', 'aria-labelledby': 'lot-heading', id: 'summary' },
@@ -19,13 +17,13 @@ function summary(p: Provenance, query: string): HTMLElement {
       'dl',
       { class: 'lot-fields' },
       row('Lot', h('code', {}, lot.lotId), 'lot-id'),
-      query.trim() !== lot.lotId ? row('Searched', h('code', {}, query.trim())) : [],
+      query.trim() !== lot.lotId ? row('Searched', h('code', {}, query.trim())) : null,
       row('Product', lot.product || '—', 'lot-product'),
       row('HTS code', lot.htsCode || '—', 'lot-hts'),
       row('Origin', lot.originCountry || '—', 'lot-origin'),
       row('Owner', lot.ownerMsp || '—', 'lot-owner'),
-      lot.importerMsp ? row('Importer', lot.importerMsp) : [],
-      lot.quantity !== undefined ? row('Quantity', `${lot.quantity} ${lot.unit ?? ''}`.trim()) : [],
+      lot.importerMsp ? row('Importer', lot.importerMsp) : null,
+      lot.quantity !== undefined ? row('Quantity', `${lot.quantity} ${lot.unit ?? ''}`.trim()) : null,
       row(
         'Parent chain',
         lot.parentChain?.length
@@ -33,7 +31,7 @@ function summary(p: Provenance, query: string): HTMLElement {
           : 'none (not packed into a pallet or container)',
         'lot-parents',
       ),
-      p.detail === 'summary' ? row('Detail', 'summary only: this key may not see event details') : [],
+      p.detail === 'summary' ? row('Detail', 'summary only: this key may not see event details') : null,
     ),
     h(
       'p',

@@ -133,6 +133,37 @@ export class FixtureContract extends Contract {
     return JSON.stringify(out);
   }
 
+  @Transaction(false)
+  @Returns('string')
+  async privateGet(ctx: Context, collection: string, key: string): Promise<string> {
+    return Buffer.from(await ctx.stub.getPrivateData(collection, key)).toString('utf8');
+  }
+
+  @Transaction()
+  async setEndorsementPolicy(ctx: Context, key: string, policy: string): Promise<void> {
+    await ctx.stub.setStateValidationParameter(key, Buffer.from(policy));
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async getEndorsementPolicy(ctx: Context, key: string): Promise<string> {
+    const ep = await ctx.stub.getStateValidationParameter(key);
+    return ep ? Buffer.from(ep).toString('utf8') : '';
+  }
+
+  /** A paginated query followed by a write: refused, as by a Fabric peer. */
+  @Transaction()
+  async pageThenPut(ctx: Context, key: string): Promise<void> {
+    const { iterator } = await ctx.stub.getStateByRangeWithPagination('', '', 1, '');
+    await iterator.close();
+    await ctx.stub.putState(key, Buffer.from('x'));
+  }
+
+  @Transaction()
+  async callOther(ctx: Context, name: string): Promise<void> {
+    await ctx.stub.invokeChaincode(name, ['fn'], '');
+  }
+
   @Transaction()
   async fail(_ctx: Context, message: string): Promise<void> {
     return Promise.reject(new Error(message));

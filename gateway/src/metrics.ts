@@ -11,14 +11,14 @@ export interface Metrics {
   ledgerRetries: prom.Counter<'transaction' | 'reason'>;
   errors: prom.Counter<'type'>;
   eventsAccepted: prom.Counter;
-  eventsCommitted: prom.Counter;
-  eventsRejected: prom.Counter;
-  queueDepth: prom.Gauge;
   sseClients: prom.Gauge;
 }
 
-/** Creates the registry and the gateway's metrics; `queueDepth` reads `depth()` at scrape time. */
-export function createMetrics(depth?: () => number): Metrics {
+/**
+ * Creates the registry and the gateway's metrics. Queue depth, commits and rejections are
+ * registered on the same registry by the outbox (ingestion/metrics.ts).
+ */
+export function createMetrics(): Metrics {
   const registry = new prom.Registry();
   prom.collectDefaultMetrics({ register: registry, prefix: 'acetrace_gateway_' });
   return {
@@ -50,16 +50,6 @@ export function createMetrics(depth?: () => number): Metrics {
       registers: [registry],
     }),
     eventsAccepted: new prom.Counter({ name: 'acetrace_events_accepted_total', help: 'Events accepted by POST /v1/events', registers: [registry] }),
-    eventsCommitted: new prom.Counter({ name: 'acetrace_events_committed_total', help: 'Events committed to the ledger', registers: [registry] }),
-    eventsRejected: new prom.Counter({ name: 'acetrace_events_rejected_total', help: 'Events rejected by the ledger', registers: [registry] }),
-    queueDepth: new prom.Gauge({
-      name: 'acetrace_queue_depth',
-      help: 'Events waiting in the outbox',
-      registers: [registry],
-      collect() {
-        if (depth) this.set(depth());
-      },
-    }),
     sseClients: new prom.Gauge({ name: 'acetrace_sse_clients', help: 'Open /v1/stream connections', registers: [registry] }),
   };
 }

@@ -14,7 +14,6 @@ import type { SseRegistry } from './http/routes/stream.routes';
 import { createEventQueue } from './ingestion';
 import { type Logger, createLogger } from './logger';
 import { createMetrics } from './metrics';
-import type { EventQueue } from './ports/event-queue';
 import type { LedgerPort } from './ports/ledger';
 
 export interface GatewayHandle {
@@ -42,8 +41,7 @@ export interface StartOptions {
  */
 export async function startGateway(config: Config = loadConfig(), options: StartOptions = {}): Promise<GatewayHandle> {
   const logger = options.logger ?? createLogger(config.logLevel);
-  const queueRef: { queue?: EventQueue } = {};
-  const metrics = createMetrics(() => queueRef.queue?.depth().queued ?? 0);
+  const metrics = createMetrics();
   const ledger =
     options.ledger ??
     createFabricLedger({ profile: config.connectionProfile, deadlines: config.deadlines, retry: config.retry, logger, metrics });
@@ -62,7 +60,6 @@ export async function startGateway(config: Config = loadConfig(), options: Start
     batchMaxEvents: config.ingestion.batchMaxEvents,
     batchMaxWaitMs: config.ingestion.batchMaxWaitMs,
   });
-  queueRef.queue = queue;
   queue.start();
   const sse: SseRegistry = new Set();
   const app = createApp({

@@ -87,7 +87,10 @@ function unary<Req, Res>(fn: (request: Req, signal: AbortSignal) => Promise<Res>
     call.on('cancelled', () => {
       controller.abort(new GatewayRpcError(GrpcStatus.CANCELLED, 'call cancelled'));
     });
-    fn(call.request, controller.signal).then(
+    // a handler that throws synchronously must still answer with its status
+    Promise.resolve()
+      .then(() => fn(call.request, controller.signal))
+      .then(
       (response) => {
         callback(null, response);
       },

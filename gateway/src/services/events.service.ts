@@ -141,8 +141,11 @@ export class EventsService {
     if (queued) {
       const mayRead =
         queued.identity === principal.identity || queued.principal === principal.name || EVENT_READER_ROLES.has(principal.role);
-      if (!mayRead) throw new AccessDeniedError('only the poster or an auditor may read this event');
-      return { ...item(queued), lotId: queued.lotId, event: queued.event, queuedAt: queued.queuedAt, updatedAt: queued.updatedAt };
+      if (mayRead) {
+        return { ...item(queued), lotId: queued.lotId, event: queued.event, queuedAt: queued.queuedAt, updatedAt: queued.updatedAt };
+      }
+      // Not the poster: only what the ledger holds, and only if the chaincode lets this identity read it.
+      if (queued.status !== 'committed') throw new AccessDeniedError('only the poster or an auditor may read a pending event');
     }
     try {
       const ev = await this.#ledger.getEvent(principal.identity, eventId);

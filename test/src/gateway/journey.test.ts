@@ -1,0 +1,231 @@
+/**
+ * A complete 12-link journey posted by three organisations, read back by an auditor;
+ * a lot with missing links and anomalies; idempotent repeats of lots and events.
+ */
+import { expect } from './chai.test';
+import { SHA, type Stack, freshEpc, lotInput, startStack, uid } from './stack';
+
+interface ProvLink {
+  link: number;
+  name: string;
+  events: Array<{ eventId: string; txId: string; recordedBy: string; blockNumber?: number }>;
+}
+interface Prov {
+  lot: { lotId: string; ownerMsp: string };
+  completeness: { covered: number; required: number; missing: string[] };
+  links: ProvLink[];
+  anomalies: Array<{ type: string; eventIds: string[] }>;
+  queryMs: number;
+  detail: string;
+}
+
+describe('gateway journey (real HTTP → gateway → fabric-gateway → embedded network)', function () {
+  this.timeout(120_000);
+  let s: Stack;
+  before(async () => {
+    s = await startStack();
+  });
+  after(async () => {
+    await s?.stop();
+  });
+
+  async function post(key: string, body: unknown, wait = true): Promise<{ status: number; body: Record<string, unknown> }> {
+    const res = await s
+      .http()
+      .post(`/v1/events${wait ? '?wait=commit' : ''}`)
+      .set('X-API-Key', key)
+      .send(body as object);
+    return { status: res.status, body: res.body as Record<string, unknown> };
+  }
+
+  it('records all 12 links from three organisations; the auditor sees 12/12 with tx ids', async () => {
+    const lotId = uid('LOT-J');
+    const epc = freshEpc();
+    const reg = await s
+      .http()
+      .post('/v1/lots')
+      .set('X-API-Key', s.key('supplier', 'Org1MSP'))
+      .send(lotInput(lotId, { importerMsp: 'Org3MSP', epcs: [epc] }));
+    expect(reg.status, JSON.stringify(reg.body)).to.equal(201);
+    expect(reg.get('X-Request-Id')).to.be.a('string');
+
+    const t = (day: number): string => new Date(Date.UTC(2026, 9, 1 + day, 8, 0, 0)).toISOString().replace('Z', '+00:00');
+    const ev = (n: number, link: number | string, kind: string, day: number, extra: Record<string, unknown> = {}) => ({
+      eventId: `${lotId}-E${n}`,
+      lotId,
+      link,
+      kind,
+      eventTime: t(day),
+      evidence: [{ sha256: SHA(n), uri: `s3://docs/${lotId}/${n}`, type: 'other' }],
+      ...extra,
+    });
+    // Org1MSP supplier: links 1-5 (one batch, link names and numbers mixed)
+    const supplier = await post(s.key('supplier', 'Org1MSP'), {
+      events: [
+        ev(1, 'raw-material-sourcing', 'document', 0, { evidence: [{ sha256: SHA(1), type: 'certificate-of-origin' }] }),
+        ev(2, 2, 'document', 2),
+        ev(3, 'manufacturing', 'document', 4, { evidence: [{ sha256: SHA(3), type: 'po' }] }),
+        ev(4, 4, 'document', 5, { evidence: [{ sha256: SHA(4), type: 'lab-report' }] }),
+        ev(5, 'packaging', 'rfid', 6, { epcs: [epc], location: { gln: '0614141000005' } }),
+      ],
+    });
+    expect(supplier.status, JSON.stringify(supplier.body)).to.equal(201);
+    // Org2MSP logistics: 6, 7, 9, 10, 12
+    const logistics = s.key('logistics', 'Org2MSP');
+    const l6 = await post(logistics, ev(6, 6, 'rfid', 7, { epcs: [epc], deviceId: 'dock-door-3' }));
+    expect(l6.status, JSON.stringify(l6.body)).to.equal(201);
+    const l7 = await post(logistics, ev(7, 'inland-transport', 'gps', 8, { deviceId: 'truck-88-gps', location: { lat: 22.543, lon: 114.057, accuracyM: 10 } }));
+    expect(l7.status, JSON.stringify(l7.body)).to.equal(201);
+    // Org3MSP broker: 8
+    const broker = s.key('broker', 'Org3MSP');
+    const l8 = await post(broker, ev(8, 'export-clearance', 'document', 9, { evidence: [{ sha256: SHA(8), type: 'export-declaration' }] }));
+    expect(l8.status, JSON.stringify(l8.body)).to.equal(201);
+    const l9 = await post(logistics, ev(9, 9, 'rfid', 10, { epcs: [epc], location: { lat: 22.57, lon: 114.27 } }));
+    expect(l9.status, JSON.stringify(l9.body)).to.equal(201);
+    const l10 = await post(logistics, ev(10, 'international-transit', 'gps', 20, { location: { lat: 33.7, lon: -118.2, accuracyM: 50 } }));
+    expect(l10.status, JSON.stringify(l10.body)).to.equal(201);
+    const l11 = await post(broker, ev(11, 'us-port-of-entry', 'document', 22, { evidence: [{ sha256: SHA(11), type: 'entry' }] }));
+    expect(l11.status, JSON.stringify(l11.body)).to.equal(201);
+    const l12 = await post(logistics, ev(12, 'us-distribution', 'rfid', 25, { epcs: [epc], location: { lat: 34.05, lon: -118.24 } }));
+    expect(l12.status, JSON.stringify(l12.body)).to.equal(201);
+    for (const r of [supplier, l6, l7, l8, l9, l10, l11, l12]) {
+      for (const a of r.body.accepted as Array<{ status: string; txId: string; blockNumber: number }>) {
+        expect(a.status).to.equal('committed');
+        expect(a.txId).to.match(/^[0-9a-f]{64}$/);
+        expect(a.blockNumber).to.be.a('number');
+      }
+    }
+
+    const res = await s.http().get(`/v1/lots/${lotId}/provenance`).set('X-API-Key', s.key('auditor', 'Org1MSP'));
+    expect(res.status, JSON.stringify(res.body)).to.equal(200);
+    const prov = res.body as Prov;
+    expect(prov.completeness).to.deep.include({ covered: 12, required: 12, missing: [] });
+    expect(prov.links).to.have.length(12);
+    expect(prov.links.map((l) => l.link)).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    const byLink = new Map(prov.links.map((l) => [l.link, l]));
+    for (const n of [1, 2, 3, 4, 5]) expect(byLink.get(n)?.events[0]?.recordedBy).to.equal('Org1MSP');
+    for (const n of [6, 7, 9, 10, 12]) expect(byLink.get(n)?.events[0]?.recordedBy).to.equal('Org2MSP');
+    for (const n of [8, 11]) expect(byLink.get(n)?.events[0]?.recordedBy).to.equal('Org3MSP');
+    for (const l of prov.links) {
+      expect(l.events).to.have.length(1);
+      expect(l.events[0]?.txId).to.match(/^[0-9a-f]{64}$/);
+      expect(l.events[0]?.blockNumber, `block number of link ${l.link}`).to.be.a('number');
+    }
+    expect(prov.anomalies).to.deep.equal([]);
+    expect(prov.queryMs).to.be.a('number');
+    expect(prov.detail).to.equal('full');
+
+    // the same answer found by EPC, in SGTIN-96 hex spelling of another EPC would need encoding; use the tag URI
+    const byEpc = await s.http().get(`/v1/epcs/${encodeURIComponent(epc)}/provenance`).set('X-API-Key', s.key('auditor', 'Org2MSP'));
+    expect(byEpc.status, JSON.stringify(byEpc.body)).to.equal(200);
+    expect((byEpc.body as Prov).completeness.covered).to.equal(12);
+
+    // the lot view and the list agree
+    const view = await s.http().get(`/v1/lots/${lotId}`).set('X-API-Key', s.key('viewer', 'Org2MSP'));
+    expect(view.status).to.equal(200);
+    expect((view.body as { completeness: { covered: number } }).completeness.covered).to.equal(12);
+    const list = await s.http().get('/v1/lots').query({ ownerMsp: 'Org1MSP', link: 'us-distribution', pageSize: '50' }).set('X-API-Key', s.key('viewer'));
+    expect(list.status, JSON.stringify(list.body)).to.equal(200);
+    expect((list.body as { lots: Array<{ lot: { lotId: string } }> }).lots.map((l) => l.lot.lotId)).to.include(lotId);
+
+    // history: the auditor sees the registration
+    const hist = await s.http().get(`/v1/lots/${lotId}/history`).set('X-API-Key', s.key('auditor', 'Org3MSP'));
+    expect(hist.status, JSON.stringify(hist.body)).to.equal(200);
+    expect((hist.body as { history: Array<{ txId: string }> }).history[0]?.txId).to.equal((reg.body as { lot: { txId: string } }).lot.txId);
+  });
+
+  it('reports missing links and flags anomalies without rejecting events', async () => {
+    const lotId = uid('LOT-A');
+    const reg = await s.http().post('/v1/lots').set('X-API-Key', s.key('supplier', 'Org1MSP')).send(lotInput(lotId));
+    expect(reg.status).to.equal(201);
+    const supplier = s.key('supplier', 'Org1MSP');
+    const logistics = s.key('logistics', 'Org2MSP');
+    // manufacturing (3) dated before raw material sourcing (1): out of order
+    expect((await post(supplier, { eventId: `${lotId}-1`, lotId, link: 1, kind: 'document', eventTime: '2026-10-05T08:00:00Z' })).status).to.equal(201);
+    expect((await post(supplier, { eventId: `${lotId}-3`, lotId, link: 3, kind: 'document', eventTime: '2026-10-01T08:00:00Z' })).status).to.equal(201);
+    // GPS fixes Shenzhen → Los Angeles one hour apart: impossible travel
+    expect(
+      (await post(logistics, { eventId: `${lotId}-7a`, lotId, link: 7, kind: 'gps', eventTime: '2026-10-06T08:00:00+08:00', location: { lat: 22.54, lon: 114.06 } })).status,
+    ).to.equal(201);
+    expect(
+      (await post(logistics, { eventId: `${lotId}-7b`, lotId, link: 7, kind: 'gps', eventTime: '2026-10-06T09:00:00+08:00', location: { lat: 34.05, lon: -118.24 } })).status,
+    ).to.equal(201);
+    // an RFID read of an EPC that does not belong to the lot
+    const foreign = await post(logistics, {
+      eventId: `${lotId}-6`,
+      lotId,
+      link: 6,
+      kind: 'rfid',
+      eventTime: '2026-10-06T07:00:00+08:00',
+      epcs: ['urn:epc:id:sgtin:0614141.999999.1'],
+    });
+    expect(foreign.status, JSON.stringify(foreign.body)).to.equal(201);
+
+    const res = await s.http().get(`/v1/lots/${lotId}/provenance`).set('X-API-Key', s.key('auditor'));
+    expect(res.status).to.equal(200);
+    const prov = res.body as Prov;
+    expect(prov.completeness.covered).to.equal(4);
+    expect(prov.completeness.missing).to.deep.equal([
+      'component-processing',
+      'quality-inspection',
+      'packaging',
+      'export-clearance',
+      'port-of-loading',
+      'international-transit',
+      'us-port-of-entry',
+      'us-distribution',
+    ]);
+    expect(prov.links).to.have.length(12);
+    const types = prov.anomalies.map((a) => a.type);
+    expect(types).to.include.members(['out-of-order', 'impossible-travel', 'foreign-epc']);
+    const travel = prov.anomalies.find((a) => a.type === 'impossible-travel');
+    expect(travel?.eventIds).to.include.members([`${lotId}-7a`, `${lotId}-7b`]);
+  });
+
+  it('lots: 201 new, 200 identical repeat, 409 different content', async () => {
+    const lotId = uid('LOT-I');
+    const key = s.key('supplier', 'Org1MSP');
+    const input = lotInput(lotId);
+    const first = await s.http().post('/v1/lots').set('X-API-Key', key).send(input);
+    expect(first.status).to.equal(201);
+    expect(first.body).to.deep.include({ created: true });
+    const again = await s.http().post('/v1/lots').set('X-API-Key', key).send(input);
+    expect(again.status).to.equal(200);
+    expect(again.body).to.deep.include({ created: false });
+    expect((again.body as { lot: { txId: string } }).lot.txId).to.equal((first.body as { lot: { txId: string } }).lot.txId);
+    // the same lot in another spelling of its HTS code is still identical
+    const spelled = await s.http().post('/v1/lots').set('X-API-Key', key).send({ ...input, htsCode: '8536509065' });
+    expect(spelled.status).to.equal(200);
+    const different = await s.http().post('/v1/lots').set('X-API-Key', key).send({ ...input, quantity: 1 });
+    expect(different.status).to.equal(409);
+    expect(different.type).to.equal('application/problem+json');
+    expect(different.body).to.include({ status: 409, code: 'CONFLICT' });
+  });
+
+  it('events: a repeat is a no-op returning the first result; different content is 409', async () => {
+    const lotId = uid('LOT-E');
+    const key = s.key('supplier', 'Org1MSP');
+    expect((await s.http().post('/v1/lots').set('X-API-Key', key).send(lotInput(lotId))).status).to.equal(201);
+    const event = { eventId: uid('EVT'), lotId, link: 3, kind: 'document', eventTime: '2026-11-20T08:15:00+08:00' };
+    const first = await post(key, event);
+    expect(first.status).to.equal(201);
+    const firstItem = (first.body.accepted as Array<{ txId: string }>)[0];
+    const again = await post(key, event);
+    expect(again.status).to.equal(201);
+    expect((again.body.accepted as Array<{ txId: string; status: string }>)[0]).to.deep.include({ status: 'committed', txId: firstItem?.txId });
+    const queuedAgain = await post(key, event, false);
+    expect(queuedAgain.status).to.equal(202);
+    const changed = await post(key, { ...event, eventTime: '2026-11-21T08:15:00+08:00' });
+    expect(changed.status, JSON.stringify(changed.body)).to.equal(409);
+    // the ledger holds one record
+    const got = await s.http().get(`/v1/events/${event.eventId}`).set('X-API-Key', s.key('auditor'));
+    expect(got.status).to.equal(200);
+    expect(got.body).to.deep.include({ eventId: event.eventId, status: 'committed', txId: firstItem?.txId });
+  });
+
+  it('an event recorded through another path is read from the ledger (GetEvent)', async () => {
+    const res = await s.http().get('/v1/events/NO-SUCH-EVENT').set('X-API-Key', s.key('auditor'));
+    expect(res.status).to.equal(404);
+    expect(res.type).to.equal('application/problem+json');
+  });
+});

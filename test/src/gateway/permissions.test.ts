@@ -1,0 +1,181 @@
+/**
+ * The role × endpoint permission matrix: every cell's expected status, table-driven, through real
+ * HTTP to the real chaincode (the gateway refuses roles that can never write; the chaincode judges
+ * the rest: links per role, own-lot provenance, history, event reads).
+ */
+import { expect } from './chai.test';
+import { type Stack, freshEpc, lotInput, startStack, uid } from './stack';
+
+type Who = 'none' | 'bad-key' | `${string}@${string}`;
+const ORG1_ROLES = ['viewer', 'supplier', 'logistics', 'broker', 'auditor', 'compliance', 'admin'] as const;
+const WHO: Who[] = [
+  'none',
+  'bad-key',
+  ...ORG1_ROLES.map((r) => `${r}@Org1MSP` as Who),
+  'broker@Org2MSP',
+  'compliance@Org2MSP',
+  'viewer@Org3MSP',
+];
+
+interface Cell {
+  method: 'GET' | 'POST';
+  path: () => string;
+  body?: () => unknown;
+  /** expected status per caller; `rest` for every caller not listed (401 for none/bad-key is implied). */
+  expect: Partial<Record<Who, number>> & { rest: number };
+  /** expected provenance detail when 200 */
+  detail?: Partial<Record<Who, 'full' | 'summary'>>;
+}
+
+describe('gateway permission matrix (role × endpoint)', function () {
+  this.timeout(180_000);
+  let s: Stack;
+  const lotId = uid('LOT-P');
+  const lotEpc = freshEpc();
+  const eventId = uid('EVT-P');
+
+  before(async () => {
+    s = await startStack();
+    const reg = await s.http().post('/v1/lots').set('X-API-Key', s.key('supplier')).send(lotInput(lotId, { epcs: [lotEpc] }));
+    expect(reg.status).to.equal(201);
+    const ev = await s
+      .http()
+      .post('/v1/events?wait=commit')
+      .set('X-API-Key', s.key('supplier'))
+      .send({ eventId, lotId, link: 1, kind: 'document', eventTime: '2026-10-01T08:00:00Z' });
+    expect(ev.status).to.equal(201);
+  });
+  after(async () => {
+    await s?.stop();
+  });
+
+  const event = (link: number, kind: string, extra: Record<string, unknown> = {}) => () => ({
+    eventId: uid('EVT-M'),
+    lotId,
+    link,
+    kind,
+    eventTime: '2026-10-02T08:00:00Z',
+    ...extra,
+  });
+
+  const table: Record<string, Cell> = {
+    'POST /v1/lots': {
+      method: 'POST',
+      path: () => '/v1/lots',
+      body: () => lotInput(uid('LOT-M')),
+      expect: { 'supplier@Org1MSP': 201, 'broker@Org1MSP': 201, 'compliance@Org1MSP': 201, 'broker@Org2MSP': 201, 'compliance@Org2MSP': 201, rest: 403 },
+    },
+    'POST /v1/events link 1 (document)': {
+      method: 'POST',
+      path: () => '/v1/events?wait=commit',
+      body: event(1, 'document'),
+      expect: { 'supplier@Org1MSP': 201, 'compliance@Org1MSP': 201, 'compliance@Org2MSP': 201, rest: 403 },
+    },
+    'POST /v1/events link 7 (gps)': {
+      method: 'POST',
+      path: () => '/v1/events?wait=commit',
+      body: event(7, 'gps', { location: { lat: 22.5, lon: 114.0 } }),
+      expect: { 'logistics@Org1MSP': 201, 'compliance@Org1MSP': 201, 'compliance@Org2MSP': 201, rest: 403 },
+    },
+    'POST /v1/events link 11 (document)': {
+      method: 'POST',
+      path: () => '/v1/events?wait=commit',
+      body: event(11, 'document'),
+      expect: { 'broker@Org1MSP': 201, 'compliance@Org1MSP': 201, 'broker@Org2MSP': 201, 'compliance@Org2MSP': 201, rest: 403 },
+    },
+    'GET /v1/lots/{lotId}': { method: 'GET', path: () => `/v1/lots/${lotId}`, expect: { rest: 200 } },
+    'GET /v1/lots': { method: 'GET', path: () => '/v1/lots?pageSize=5', expect: { rest: 200 } },
+    'GET /v1/events/{eventId}': {
+      method: 'GET',
+      path: () => `/v1/events/${eventId}`,
+      expect: {
+        'supplier@Org1MSP': 200,
+        'logistics@Org1MSP': 200,
+        'broker@Org1MSP': 200,
+        'auditor@Org1MSP': 200,
+        'compliance@Org1MSP': 200,
+        rest: 403,
+      },
+    },
+    'GET /v1/lots/{lotId}/provenance': {
+      method: 'GET',
+      path: () => `/v1/lots/${lotId}/provenance`,
+      expect: { rest: 200 },
+      detail: { 'auditor@Org1MSP': 'full', 'broker@Org1MSP': 'full', 'compliance@Org1MSP': 'full' },
+    },
+    'GET /v1/epcs/{epc}/provenance': {
+      method: 'GET',
+      path: () => `/v1/epcs/${encodeURIComponent(lotEpc)}/provenance`,
+      expect: { rest: 200 },
+      detail: { 'auditor@Org1MSP': 'full', 'broker@Org1MSP': 'full', 'compliance@Org1MSP': 'full' },
+    },
+    'GET /v1/lots/{lotId}/history': {
+      method: 'GET',
+      path: () => `/v1/lots/${lotId}/history`,
+      expect: { 'auditor@Org1MSP': 200, 'broker@Org1MSP': 200, 'compliance@Org1MSP': 200, rest: 403 },
+    },
+    'GET /v1/stream': {
+      method: 'GET',
+      path: () => '/v1/stream',
+      expect: { 'auditor@Org1MSP': 200, 'compliance@Org1MSP': 200, 'admin@Org1MSP': 200, 'compliance@Org2MSP': 200, rest: 403 },
+    },
+    'GET /metrics': {
+      method: 'GET',
+      path: () => '/metrics',
+      expect: { 'compliance@Org1MSP': 200, 'admin@Org1MSP': 200, 'compliance@Org2MSP': 200, rest: 403 },
+    },
+  };
+
+  function keyOf(who: Who): string | undefined {
+    if (who === 'none') return undefined;
+    if (who === 'bad-key') return 'ak_this-key-was-never-issued';
+    const [role, msp] = who.split('@') as [string, string];
+    return s.key(role, msp);
+  }
+
+  async function call(cell: Cell, who: Who): Promise<{ status: number; type: string; body: unknown }> {
+    const controller = new AbortController();
+    const key = keyOf(who);
+    const headers: Record<string, string> = { accept: 'application/json, text/event-stream' };
+    if (key !== undefined) headers['x-api-key'] = key;
+    if (cell.body) headers['content-type'] = 'application/json';
+    const res = await fetch(s.gateway.url + cell.path(), {
+      method: cell.method,
+      headers,
+      body: cell.body ? JSON.stringify(cell.body()) : undefined,
+      signal: controller.signal,
+    });
+    const type = res.headers.get('content-type') ?? '';
+    if (type.startsWith('text/event-stream')) {
+      controller.abort();
+      return { status: res.status, type, body: undefined };
+    }
+    const text = await res.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      /* text/plain (metrics) */
+    }
+    return { status: res.status, type, body };
+  }
+
+  for (const [name, cell] of Object.entries(table)) {
+    describe(name, () => {
+      for (const who of WHO) {
+        const expected = who === 'none' || who === 'bad-key' ? 401 : (cell.expect[who] ?? cell.expect.rest);
+        it(`${who} → ${expected}`, async () => {
+          const res = await call(cell, who);
+          expect(res.status, JSON.stringify(res.body)).to.equal(expected);
+          if (expected >= 400) {
+            expect(res.type).to.match(/^application\/problem\+json/);
+            expect(res.body).to.include({ status: expected });
+          }
+          if (expected === 200 && cell.detail) {
+            expect((res.body as { detail: string }).detail).to.equal(cell.detail[who] ?? 'summary');
+          }
+        });
+      }
+    });
+  }
+});

@@ -92,7 +92,7 @@ export function toProblem(err: unknown): { body: ProblemBody; fault: boolean; re
       case 'entity.parse.failed':
         return {
           body: problem(400, 'INVALID_ARGUMENT', 'the request body is not valid JSON', {
-            errors: [{ path: '', message: 'not valid JSON' }],
+            errors: [{ path: 'body', message: 'not valid JSON' }],
           }),
           fault: false,
         };
@@ -102,7 +102,10 @@ export function toProblem(err: unknown): { body: ProblemBody; fault: boolean; re
       case 'request.aborted':
       case 'request.size.invalid':
       case 'stream.encoding.set':
-        return { body: problem(400, 'INVALID_ARGUMENT', 'the request body could not be read'), fault: false };
+        return {
+          body: problem(400, 'INVALID_ARGUMENT', 'the request body could not be read', { errors: [{ path: 'body', message: 'unreadable' }] }),
+          fault: false,
+        };
     }
   }
   const status = bp?.status ?? bp?.statusCode;

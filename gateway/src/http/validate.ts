@@ -33,7 +33,7 @@ function issuesToErrors(issues: readonly z.core.$ZodIssue[], prefix: string): Fi
 }
 
 function join(prefix: string, path: string): string {
-  if (prefix === '') return path;
+  if (prefix === '') return path === '' ? 'body' : path;
   if (path === '') return prefix;
   return path.startsWith('[') ? `${prefix}${path}` : `${prefix}.${path}`;
 }
@@ -48,6 +48,6 @@ export function parse<S extends z.ZodType>(schema: S, value: unknown, where = ''
   if (result.success) return result.data;
   const errors = issuesToErrors(result.error.issues, where);
   const first = errors[0];
-  const detail = first ? `${first.path || '(body)'}: ${first.message}` : 'the request is invalid';
+  const detail = first ? `${first.path}: ${first.message}` : 'the request is invalid';
   throw new ValidationError(errors, detail);
 }

@@ -4,9 +4,9 @@ import { canonicalJson, compositeKey, contentHash, eventKey, lotKey, splitKey } 
 
 describe('keys', () => {
   it('builds composite keys exactly like ChaincodeStub.createCompositeKey', () => {
-    const shim = (ChaincodeStub.prototype as unknown as { createCompositeKey(t: string, a: string[]): string }).createCompositeKey;
+    const proto = ChaincodeStub.prototype as unknown as { createCompositeKey(this: void, t: string, a: string[]): string };
     expect(compositeKey('EVT', ['L1', '03', '2026-01-01T00:00:00.000000000Z', 'E1'])).to.equal(
-      shim.call({}, 'EVT', ['L1', '03', '2026-01-01T00:00:00.000000000Z', 'E1']),
+      proto.createCompositeKey('EVT', ['L1', '03', '2026-01-01T00:00:00.000000000Z', 'E1']),
     );
     expect(lotKey('L1')).to.equal('\u0000LOT\u0000L1\u0000');
     expect(splitKey(eventKey('L1', 3, 'T', 'E1'))).to.deep.equal({ type: 'EVT', attributes: ['L1', '03', 'T', 'E1'] });

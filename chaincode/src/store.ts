@@ -195,7 +195,7 @@ export class Store {
         const m: Iterators.KeyModification = res.value;
         out.push({
           txId: m.txId,
-          timestamp: timestampToIso(m.timestamp as unknown as Parameters<typeof timestampToIso>[0]),
+          timestamp: timestampToIso(m.timestamp),
           isDelete: m.isDelete,
           value: m.value && m.value.length > 0 ? unmarshal<LotRecord>(m.value) : null,
         });

@@ -282,7 +282,7 @@ function unique<T>(items: readonly T[]): T[] {
 }
 
 function txTime(ctx: Context): string {
-  return timestampToIso(ctx.stub.getTxTimestamp() as unknown as Parameters<typeof timestampToIso>[0]);
+  return timestampToIso(ctx.stub.getTxTimestamp());
 }
 
 /** The signer: MSP id and `acetrace.role` from its certificate. */

@@ -149,8 +149,8 @@ export async function renderMap(p: Provenance, container: HTMLElement): Promise<
           'g',
           { class: cls, transform: `translate(${xy[0].toFixed(1)},${xy[1].toFixed(1)})`, 'data-event-id': q.event.eventId, 'data-target': domId('ev', q.event.eventId) },
           s('title', {}, label),
-          bad ? s('circle', { r: 11, class: 'ring' }) : null,
-          isOrigin ? s('rect', { x: -8, y: -8, width: 16, height: 16, class: 'origin-mark' }) : s('circle', { r: 5.5 }),
+          bad ? s('circle', { r: 13, class: 'ring' }) : null,
+          isOrigin ? s('rect', { x: -9, y: -9, width: 18, height: 18, class: 'origin-mark' }) : s('circle', { r: 7 }),
         );
       }),
     ),
@@ -158,10 +158,16 @@ export async function renderMap(p: Provenance, container: HTMLElement): Promise<
       const xy = projection([first.lon, first.lat]);
       if (!xy) return null;
       const right = xy[0] < WIDTH - 200;
+      // Drawn again on top, so later points nearby never hide the origin.
       return s(
-        'text',
-        { class: 'origin-label', x: xy[0] + (right ? 14 : -14), y: xy[1] - 12, 'text-anchor': right ? 'start' : 'end' },
-        `Origin (${p.lot.originCountry})`,
+        'g',
+        { class: 'origin-overlay', 'aria-hidden': 'true' },
+        s('rect', { x: xy[0] - 9, y: xy[1] - 9, width: 18, height: 18, class: 'origin-mark' }),
+        s(
+          'text',
+          { class: 'origin-label', x: xy[0] + (right ? 16 : -16), y: xy[1] - 16, 'text-anchor': right ? 'start' : 'end' },
+          `Origin (${p.lot.originCountry})`,
+        ),
       );
     })(),
   );

@@ -67,9 +67,11 @@ export async function renderProvenance(
       h('span', { class: 'key key-origin', 'aria-hidden': 'true' }),
       ' origin (first located event) ',
       h('span', { class: 'key key-point', 'aria-hidden': 'true' }),
-      ' GPS fix or RFID read ',
+      ' GPS fix ',
+      h('span', { class: 'key key-rfid', 'aria-hidden': 'true' }),
+      ' RFID read ',
       h('span', { class: 'key key-anomaly', 'aria-hidden': 'true' }),
-      ' involved in an anomaly. Outlines: Natural Earth 1:110m.',
+      ' involved in an anomaly. Hover a point for its event; the timeline lists them all. Outlines: Natural Earth 1:110m.',
     ),
   );
   const side = h('div', { class: 'side' }, renderCompleteness(p), renderAnomalies(p), mapSection);

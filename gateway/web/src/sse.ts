@@ -91,6 +91,7 @@ export function openStream(opts: StreamOptions): () => void {
     while (!closed) {
       opts.onState('connecting');
       const parser = new SseParser(opts.onMessage);
+      let why = 'stream ended';
       parser.lastEventId = lastEventId;
       try {
         const headers: Record<string, string> = { 'X-API-Key': opts.apiKey, Accept: 'text/event-stream' };
@@ -112,11 +113,11 @@ export function openStream(opts: StreamOptions): () => void {
         }
       } catch (err) {
         if (closed || ctrl.signal.aborted) return;
-        opts.onState('retrying', err instanceof Error ? err.message : String(err));
+        why = err instanceof Error ? err.message : String(err);
       }
       if (closed) return;
       lastEventId = parser.lastEventId ?? lastEventId;
-      opts.onState('retrying');
+      opts.onState('retrying', why);
       await new Promise((r) => setTimeout(r, parser.retryMs ?? delayMs));
       delayMs = Math.min(delayMs * 2, 30000);
     }

@@ -121,7 +121,7 @@ describe('auditor page against a stand-in gateway (browser)', function () {
     await search(page, seeded.lotId);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
     expect(download.suggestedFilename()).to.match(new RegExp(`^provenance-${seeded.lotId}-.*\\.json$`));
-    const saved = JSON.parse(fs.readFileSync((await download.path())!, 'utf8')) as { lot: { lotId: string }; links: unknown[] };
+    const saved = JSON.parse(fs.readFileSync(await download.path(), 'utf8')) as { lot: { lotId: string }; links: unknown[] };
     expect(saved.lot.lotId).to.equal(seeded.lotId);
     expect(saved.links).to.have.length(12);
     await page.emulateMedia({ media: 'print' });

@@ -123,6 +123,7 @@ describe('auditor page end to end: gateway + embedded network + Chromium (#8)', 
     expect(await fitsWidth(page)).to.equal(true);
     await screenshot(page, 'e2e-lot');
     await screenshot(page, 'e2e-lot-viewport', false);
+    await page.locator('#map').screenshot({ path: path.join(ARTIFACTS, 'e2e-map.png') });
     if (process.env.ACETRACE_DOCS_SCREENSHOT === '1') {
       fs.mkdirSync(path.join(REPO_ROOT, 'docs'), { recursive: true });
       await page.screenshot({ path: path.join(REPO_ROOT, 'docs', 'auditor-page.png'), fullPage: false });
@@ -161,7 +162,7 @@ describe('auditor page end to end: gateway + embedded network + Chromium (#8)', 
     await signIn(page, pageUrl, auditorKey);
     await search(page, seeded.lotId);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
-    const saved = JSON.parse(fs.readFileSync((await download.path())!, 'utf8')) as {
+    const saved = JSON.parse(fs.readFileSync(await download.path(), 'utf8')) as {
       lot: { lotId: string };
       links: { events: { txId: string }[] }[];
       anomalies: unknown[];
@@ -175,6 +176,7 @@ describe('auditor page end to end: gateway + embedded network + Chromium (#8)', 
     await page.evaluate(`window.dispatchEvent(new Event('beforeprint'))`);
     for (const hidden of ['.site-header', '#search-form', '#actions']) expect(await page.isVisible(hidden), hidden).to.equal(false);
     expect(await page.isVisible('#timeline')).to.equal(true);
+    await screenshot(page, 'e2e-print');
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     await page.pdf({ path: path.join(ARTIFACTS, 'e2e-audit-report.pdf'), format: 'A4', printBackground: true });
     expect(fs.statSync(path.join(ARTIFACTS, 'e2e-audit-report.pdf')).size).to.be.greaterThan(10000);

@@ -7,7 +7,7 @@
  */
 import { createPrivateKey } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, freemem, tmpdir, totalmem } from 'node:os';
+import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
@@ -125,6 +125,7 @@ async function main(): Promise<void> {
   const batchTimeoutMs = Number(process.env.ACETRACE_NETWORK_BATCH_TIMEOUT_MS ?? 250);
   const net = await EmbeddedNetwork.start({ dataDir, port: 0, logger: pino({ level: 'warn' }), batchTimeoutMs });
   const rows: Row[] = [];
+  const loadBefore = loadavg()[0] ?? 0;
   try {
     const seed = connectAs(net, 'org1-supplier');
     await seed.contract.submitTransaction('RegisterLot', lot('BENCH-SEED'));
@@ -170,6 +171,8 @@ async function main(): Promise<void> {
     totalMemoryGiB: round(totalmem() / 2 ** 30, 1),
     freeMemoryGiB: round(freemem() / 2 ** 30, 1),
     node: process.version,
+    // other processes share the machine: the 1-minute load average before and after the run
+    loadAverage1m: { before: round(loadBefore), after: round(loadavg()[0] ?? 0) },
     platform: `${process.platform}/${process.arch}`,
   };
   const result = {
@@ -181,7 +184,9 @@ async function main(): Promise<void> {
     machine,
     rows,
   };
-  console.log(`\nembedded network benchmark — ${String(machine.cpus)} × ${machine.cpuModel}, ${String(machine.totalMemoryGiB)} GiB, Node ${machine.node}`);
+  console.log(
+    `\nembedded network benchmark — ${String(machine.cpus)} × ${machine.cpuModel}, ${String(machine.totalMemoryGiB)} GiB, Node ${machine.node}, load ${String(machine.loadAverage1m.before)}→${String(machine.loadAverage1m.after)}`,
+  );
   console.table(rows.map((r) => ({ ...r, blocks: r.blocks ?? '' })));
   const out = resolve(values.out);
   mkdirSync(dirname(out), { recursive: true });

@@ -126,7 +126,10 @@ describe('auditor page end to end: gateway + embedded network + Chromium (#8)', 
     await page.locator('#map').screenshot({ path: path.join(ARTIFACTS, 'e2e-map.png') });
     if (process.env.ACETRACE_DOCS_SCREENSHOT === '1') {
       fs.mkdirSync(path.join(REPO_ROOT, 'docs'), { recursive: true });
+      await page.setViewportSize({ width: 1440, height: 1500 });
+      await page.evaluate('window.scrollTo(0, 0)');
       await page.screenshot({ path: path.join(REPO_ROOT, 'docs', 'auditor-page.png'), fullPage: false });
+      await page.setViewportSize({ width: 1366, height: 900 });
     }
   });
 

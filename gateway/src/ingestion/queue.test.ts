@@ -1,0 +1,196 @@
+import { Registry } from 'prom-client';
+import type { EventQueue } from '../ports/event-queue';
+import { expect } from '../chai.test';
+import { createEventQueue, type EventQueueOptions } from './index';
+import { Outbox } from './outbox';
+import { FakeLedger, makeEvent, silentLogger, sleep, tmpDb } from './testutils.test';
+
+const A = { principal: 'carrier-key', identity: 'org1-logistics' };
+const B = { principal: 'broker-key', identity: 'org2-broker' };
+
+describe('ingestion/queue (outbox + submitter)', function () {
+  this.timeout(20_000);
+  const open: EventQueue[] = [];
+  const queue = (options: Partial<EventQueueOptions> & { ledger: FakeLedger }): EventQueue => {
+    const q = createEventQueue({
+      dbPath: tmpDb(),
+      logger: silentLogger,
+      retryBaseMs: 2,
+      retryMaxMs: 20,
+      batchMaxWaitMs: 5,
+      ...options,
+    });
+    open.push(q);
+    return q;
+  };
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((q) => q.stop()));
+  });
+
+  it('packs events into transactions of one identity each, at most batchMaxEvents long', async () => {
+    const ledger = new FakeLedger();
+    const q = queue({ ledger, batchMaxEvents: 100, concurrency: 4 });
+    const ids: string[] = [];
+    for (let round = 0; round < 6; round++) {
+      for (const [poster, tag] of [[A, 'a'], [B, 'b']] as const) {
+        const events = Array.from({ length: 50 }, (_, i) => makeEvent(`${tag}-${round}-${i}`, { deviceId: `${tag}-dev-${i % 7}` }));
+        await q.enqueue(poster, events);
+        ids.push(...events.map((e) => e.eventId));
+      }
+    }
+    q.start();
+    const done = await q.waitFor(ids, 10_000);
+    expect(done.every((e) => e.status === 'committed')).to.equal(true);
+    expect(done).to.have.length(600);
+    for (const call of ledger.calls) {
+      expect(call.eventIds.length).to.be.at.most(100);
+      const identities = new Set(call.eventIds.map((id) => (id.startsWith('a-') ? A.identity : B.identity)));
+      expect([...identities]).to.deep.equal([call.identity]);
+    }
+    expect(ledger.calls.length).to.be.at.most(600 / 50);
+    for (const e of done) {
+      const rec = ledger.records.get(e.eventId);
+      expect(e.txId).to.equal(rec?.txId);
+      expect(e.blockNumber).to.equal(rec?.blockNumber);
+      expect(rec?.identity).to.equal(e.identity);
+    }
+    expect(q.depth()).to.deep.equal({ queued: 0, oldestAgeMs: 0 });
+  });
+
+  it('keeps each device in order and never has one device in two transactions at once, with batches in parallel', async () => {
+    const ledger = new FakeLedger();
+    ledger.delay = () => Math.floor(Math.random() * 6);
+    const q = queue({ ledger, batchMaxEvents: 17, concurrency: 4, batchMaxWaitMs: 1 });
+    q.start();
+    const ids: string[] = [];
+    const byDevice = new Map<string, string[]>();
+    // 20 devices, 2 identities, posted in many small interleaved calls while the submitter runs;
+    // device dev-3 posts under both identities (its order must hold across them too)
+    for (let k = 0; k < 60; k++) {
+      const poster = k % 2 === 0 ? A : B;
+      const events = Array.from({ length: 10 }, (_, i) => {
+        const device = `dev-${(k * 7 + i) % 20}`;
+        const id = `ev-${k}-${i}`;
+        const list = byDevice.get(device) ?? [];
+        list.push(id);
+        byDevice.set(device, list);
+        return makeEvent(id, { deviceId: device });
+      });
+      await q.enqueue(poster, events);
+      ids.push(...events.map((e) => e.eventId));
+      if (k % 10 === 0) await sleep(3);
+    }
+    const done = await q.waitFor(ids, 20_000);
+    expect(done.filter((e) => e.status !== 'committed')).to.deep.equal([]);
+    expect(ledger.deviceOverlap, 'a device had two transactions in flight').to.equal(false);
+    expect(ledger.maxInFlight, 'batches ran in parallel').to.be.greaterThan(1);
+    expect(ledger.maxInFlight).to.be.at.most(4);
+    for (const [device, list] of byDevice) {
+      const order = list.map((id) => ledger.records.get(id)?.order ?? -1);
+      expect(order, `order of ${device}`).to.deep.equal([...order].sort((x, y) => x - y));
+    }
+  });
+
+  it('retries a failing ledger with backoff until it recovers: nothing lost, nothing recorded twice', async () => {
+    const ledger = new FakeLedger();
+    ledger.failNext = 7;
+    const registry = new Registry();
+    const q = queue({ ledger, registry, batchMaxEvents: 40 });
+    const events = Array.from({ length: 120 }, (_, i) => makeEvent(`r-${i}`, { deviceId: `d-${i % 5}` }));
+    await q.enqueue(A, events);
+    q.start();
+    const done = await q.waitFor(events.map((e) => e.eventId), 10_000);
+    expect(done.map((e) => e.status)).to.deep.equal(events.map(() => 'committed'));
+    expect(ledger.records.size).to.equal(120);
+    expect(ledger.failNext).to.equal(0);
+    const text = await registry.metrics();
+    expect(text).to.match(/acetrace_submit_retries_total 7\b/);
+    expect(text).to.match(/acetrace_events_committed_total 120\b/);
+    expect(text).to.match(/acetrace_queue_depth 0\b/);
+  });
+
+  it('bisects a rejected batch: the bad events become rejected with the chaincode reason, the rest commit', async () => {
+    const ledger = new FakeLedger();
+    ledger.bad.add('b-5').add('b-11');
+    const registry = new Registry();
+    const q = queue({ ledger, registry, batchMaxEvents: 16 });
+    const events = Array.from({ length: 16 }, (_, i) => makeEvent(`b-${i}`, { deviceId: 'gate-1' }));
+    await q.enqueue(A, events);
+    q.start();
+    const done = await q.waitFor(events.map((e) => e.eventId), 10_000);
+    const rejected = done.filter((e) => e.status === 'rejected');
+    expect(rejected.map((e) => e.eventId)).to.deep.equal(['b-5', 'b-11']);
+    for (const r of rejected) expect(r.reason).to.match(/^INVALID_ARGUMENT: events\[0\]\.location\.lat: must be -90\.\.90$/);
+    expect(done.filter((e) => e.status === 'committed')).to.have.length(14);
+    // order of the device holds through the bisection
+    const order = events.filter((e) => !ledger.bad.has(e.eventId)).map((e) => ledger.records.get(e.eventId)?.order ?? -1);
+    expect(order).to.deep.equal([...order].sort((x, y) => x - y));
+    expect(await registry.metrics()).to.match(/acetrace_events_rejected_total 2\b/);
+  });
+
+  it('resubmits events left `submitted` by a crash; the ledger idempotency makes it exactly once', async () => {
+    const dbPath = tmpDb();
+    const before = Outbox.open(dbPath);
+    const events = Array.from({ length: 20 }, (_, i) => makeEvent(`c-${i}`, { deviceId: 'truck-1' }));
+    before.enqueue(A, events);
+    const rows = before.scanPending(100, new Set());
+    before.markSubmitted(rows.slice(0, 10).map((r) => r.seq));
+    before.close(); // the process died with 10 events in a transaction
+
+    const ledger = new FakeLedger();
+    ledger.preRecord(events.slice(0, 10).map((e) => e.eventId), 'tx-before-crash', A.identity);
+    const q = queue({ ledger, dbPath });
+    expect((await q.get('c-0'))?.status).to.equal('submitted');
+    q.start();
+    const done = await q.waitFor(events.map((e) => e.eventId), 10_000);
+    expect(done.map((e) => e.status)).to.deep.equal(events.map(() => 'committed'));
+    expect(done.slice(0, 10).map((e) => e.txId)).to.deep.equal(events.slice(0, 10).map(() => 'tx-before-crash'));
+    expect(done.slice(10).every((e) => e.txId !== 'tx-before-crash')).to.equal(true);
+    expect(ledger.records.size).to.equal(20);
+    const resubmitted = ledger.calls.flatMap((c) => c.eventIds).filter((id) => Number(id.slice(2)) < 10);
+    expect(resubmitted.length, 'submitted rows went to the ledger again').to.be.greaterThan(0);
+  });
+
+  it('waitFor resolves as soon as the events commit, and at the timeout with their current state', async () => {
+    const ledger = new FakeLedger();
+    ledger.delay = () => 30;
+    const q = queue({ ledger, batchMaxWaitMs: 1, attemptTimeoutMs: 200 });
+    q.start();
+    await q.enqueue(A, [makeEvent('w-1'), makeEvent('w-2')]);
+    const t0 = Date.now();
+    const done = await q.waitFor(['w-1', 'w-2', 'unknown-id'], 5_000);
+    expect(Date.now() - t0).to.be.below(2_000);
+    expect(done.map((e) => [e.eventId, e.status])).to.deep.equal([
+      ['w-1', 'committed'],
+      ['w-2', 'committed'],
+    ]);
+
+    ledger.hang = true;
+    await q.enqueue(A, [makeEvent('w-3')]);
+    const t1 = Date.now();
+    const pending = await q.waitFor(['w-3'], 150);
+    expect(Date.now() - t1).to.be.within(140, 1_500);
+    expect(pending).to.have.length(1);
+    expect(pending[0]?.status).to.be.oneOf(['queued', 'submitted']);
+    expect(q.depth().queued).to.equal(1);
+  });
+
+  it('stop() returns while the ledger hangs (attempts are bounded) and the events survive for the next start', async () => {
+    const dbPath = tmpDb();
+    const ledger = new FakeLedger();
+    ledger.hang = true;
+    const q = createEventQueue({ dbPath, ledger, logger: silentLogger, attemptTimeoutMs: 100, batchMaxWaitMs: 1 });
+    q.start();
+    await q.enqueue(A, [makeEvent('s-1')]);
+    await sleep(30);
+    const waiting = q.waitFor(['s-1'], 60_000);
+    await q.stop();
+    expect((await waiting)[0]?.status).to.equal('submitted');
+
+    const healthy = new FakeLedger();
+    const again = queue({ ledger: healthy, dbPath });
+    again.start();
+    const [e] = await again.waitFor(['s-1'], 5_000);
+    expect(e?.status).to.equal('committed');
+  });
+});

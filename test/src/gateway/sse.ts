@@ -1,0 +1,54 @@
+/** A small SSE reader over fetch for tests: collects events until a predicate holds or a timeout. */
+export interface SseEvent {
+  id?: string;
+  event?: string;
+  data: string;
+}
+
+export async function readSse(
+  url: string,
+  headers: Record<string, string>,
+  until: (events: SseEvent[]) => boolean,
+  timeoutMs = 30_000,
+): Promise<{ status: number; events: SseEvent[] }> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const events: SseEvent[] = [];
+  let status = 0;
+  try {
+    const res = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: controller.signal });
+    status = res.status;
+    if (!res.ok || !res.body) return { status, events };
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      buffer += decoder.decode(chunk, { stream: true });
+      let idx: number;
+      while ((idx = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, idx);
+        buffer = buffer.slice(idx + 2);
+        const ev: SseEvent = { data: '' };
+        let hasData = false;
+        for (const line of block.split('\n')) {
+          if (line.startsWith(':')) continue;
+          const [field, ...rest] = line.split(':');
+          const value = rest.join(':').replace(/^ /, '');
+          if (field === 'id') ev.id = value;
+          else if (field === 'event') ev.event = value;
+          else if (field === 'data') {
+            ev.data += (hasData ? '\n' : '') + value;
+            hasData = true;
+          }
+        }
+        if (hasData) events.push(ev);
+      }
+      if (until(events)) break;
+    }
+  } catch (err) {
+    if ((err as Error).name !== 'AbortError') throw err;
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+  return { status, events };
+}

@@ -28,9 +28,23 @@ export const NO_CHROMIUM_MESSAGE =
   'auditor page browser tests skipped: no Chromium at /usr/bin/chromium (run scripts/install-chromium.sh as root, ' +
   'or set ACETRACE_CHROMIUM=/path/to/chromium)';
 
-/** Builds gateway/web into gateway/web/dist when it is missing (the root build normally does it). */
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'dist' || entry.name === 'node_modules') continue;
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(full) : fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Builds gateway/web into gateway/web/dist when the build is missing or older than the page's
+ * sources (the root build normally does it with `npm run build:web -w gateway`).
+ */
 export function ensureWebBuilt(): void {
-  if (fs.existsSync(path.join(WEB_DIST, 'index.html'))) return;
+  const index = path.join(WEB_DIST, 'index.html');
+  if (fs.existsSync(index) && fs.statSync(index).mtimeMs >= newestMtime(path.join(REPO_ROOT, 'gateway', 'web'))) return;
   execFileSync('npm', ['run', 'build:web', '-w', 'gateway'], { cwd: REPO_ROOT, stdio: 'inherit' });
 }
 

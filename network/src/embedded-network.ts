@@ -5,6 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { peer as peerProtos } from '@hyperledger/fabric-protos';
 import pino, { type Logger } from 'pino';
 import { ChaincodeRuntime, type ContractClass } from './chaincode-runtime/chaincode-runtime';
 import { Ledger } from './ledger/ledger';
@@ -15,6 +16,7 @@ import type { ChannelContext, PeerNode } from './peer/channel';
 import { CommitNotifier } from './peer/commit-notifier';
 import { Committer, LedgerReader } from './peer/committer';
 import { loadCryptoMaterial, newSigner, type CryptoMaterial } from './peer/crypto-material';
+import { newDeliverService } from './peer/deliver';
 import { newGatewayService } from './peer/gateway-service';
 import { genesisEnvelope } from './peer/genesis';
 import { channelDeserializer } from './peer/msp-adapter';
@@ -302,6 +304,7 @@ export class EmbeddedNetwork {
         host,
         port,
         ...(tls ? { tls: { certPem: material.tlsServer.certPem, keyPem: material.tlsServer.keyPem } } : {}),
+        extraServices: [{ definition: peerProtos.DeliverService, implementation: newDeliverService(context) }],
       });
       boundPort = server.port;
       peerList.push(...peersFor(server.port));

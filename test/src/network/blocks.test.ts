@@ -1,0 +1,101 @@
+/**
+ * Blocks through fabric-gateway's block events (the peer Deliver service): header hash chain,
+ * data hash, TRANSACTIONS_FILTER with invalid transactions kept, filtered blocks.
+ */
+import { createHash } from 'node:crypto';
+import { expect } from 'chai';
+import type { CloseableAsyncIterable } from '@hyperledger/fabric-gateway';
+import type { RunningNetwork } from '@acetrace/network';
+import { connectAs, lotInput, removeDir, startNetwork, tempDataDir, type Client } from './helpers';
+
+async function takeN<T>(events: CloseableAsyncIterable<T>, n: number): Promise<T[]> {
+  const out: T[] = [];
+  for await (const e of events) {
+    out.push(e);
+    if (out.length === n) break;
+  }
+  return out;
+}
+
+function der(tag: number, body: Buffer): Buffer {
+  const len = body.length < 0x80 ? Buffer.from([body.length]) : Buffer.from([0x81, body.length]);
+  return Buffer.concat([Buffer.from([tag]), len, body]);
+}
+
+/** fab BlockHeaderHash, written independently of the network's code. */
+function headerHash(n: number, previousHash: Uint8Array, dataHash: Uint8Array): Buffer {
+  let hex = n.toString(16);
+  if (hex.length % 2) hex = `0${hex}`;
+  let int = Buffer.from(hex, 'hex');
+  if ((int[0] ?? 0) & 0x80) int = Buffer.concat([Buffer.from([0]), int]);
+  const seq = der(0x30, Buffer.concat([der(0x02, int), der(0x04, Buffer.from(previousHash)), der(0x04, Buffer.from(dataHash))]));
+  return createHash('sha256').update(seq).digest();
+}
+
+describe('embedded network: blocks via Deliver', function () {
+  this.timeout(60_000);
+  let dataDir: string;
+  let net: RunningNetwork;
+  let supplier: Client;
+
+  before(async () => {
+    dataDir = tempDataDir();
+    net = await startNetwork(dataDir);
+    supplier = connectAs(net, 'org1-supplier');
+    await supplier.contract.submitTransaction('RegisterLot', JSON.stringify(lotInput('LOT-B1')));
+    const a = await supplier.contract.submitAsync('RegisterLot', { arguments: [JSON.stringify(lotInput('LOT-B2'))] });
+    const b = await supplier.contract.submitAsync('RegisterLot', { arguments: [JSON.stringify(lotInput('LOT-B2'))] });
+    await Promise.all([a.getStatus(), b.getStatus()]);
+  });
+
+  after(async () => {
+    supplier.close();
+    await net.stop();
+    removeDir(dataDir);
+  });
+
+  it('chains block headers by hash and hashes the data like Fabric', async () => {
+    const height = net.height();
+    const events = await supplier.gateway.getNetwork('acetrace').getBlockEvents({ startBlock: 0n });
+    let blocks;
+    try {
+      blocks = await takeN(events, height);
+    } finally {
+      events.close();
+    }
+    expect(blocks).to.have.length(height);
+    blocks.forEach((block, n) => {
+      const header = block.getHeader();
+      expect(header?.getNumber()).to.equal(n);
+      const data = block.getData()?.getDataList_asU8() ?? [];
+      const dataHash = createHash('sha256');
+      data.forEach((d) => dataHash.update(d));
+      expect(Buffer.from(header?.getDataHash_asU8() ?? []).equals(dataHash.digest())).to.equal(true);
+      const metadata = block.getMetadata()?.getMetadataList_asU8() ?? [];
+      expect(metadata).to.have.length(5);
+      expect(metadata[2]).to.have.length(data.length);
+      if (n === 0) {
+        expect(header?.getPreviousHash_asU8()).to.have.length(0);
+      } else {
+        const prev = blocks[n - 1]?.getHeader();
+        const expected = headerHash(n - 1, prev?.getPreviousHash_asU8() ?? new Uint8Array(0), prev?.getDataHash_asU8() ?? new Uint8Array(0));
+        expect(Buffer.from(header?.getPreviousHash_asU8() ?? []).toString('hex')).to.equal(expected.toString('hex'));
+      }
+    });
+    const last = blocks[blocks.length - 1];
+    expect([...(last?.getMetadata()?.getMetadataList_asU8()[2] ?? [])].sort()).to.deep.equal([0, 11]);
+  });
+
+  it('serves filtered blocks with validation codes and event names', async () => {
+    const events = await supplier.gateway.getNetwork('acetrace').getFilteredBlockEvents({ startBlock: BigInt(net.height() - 1) });
+    try {
+      const [filtered] = await takeN(events, 1);
+      const txs = filtered?.getFilteredTransactionsList() ?? [];
+      expect(txs.map((t) => t.getTxValidationCode()).sort()).to.deep.equal([0, 11]);
+      const valid = txs.find((t) => t.getTxValidationCode() === 0);
+      expect(valid?.getTransactionActions()?.getChaincodeActionsList()[0]?.getChaincodeEvent()?.getEventName()).to.equal('LotRegistered');
+    } finally {
+      events.close();
+    }
+  });
+});

@@ -1,0 +1,177 @@
+/**
+ * The OpenAPI document validates and every route in it answers; SSE resumes exactly after
+ * Last-Event-ID; body limit, media type, rate limit, readiness, request ids and bearer tokens.
+ */
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { expect } from './chai.test';
+import { readSse } from './sse';
+import { type Stack, freshEpc, lotInput, startStack, uid } from './stack';
+
+const JWT_SECRET = 'integration-test-secret-at-least-32-chars';
+
+describe('gateway API surface', function () {
+  this.timeout(180_000);
+  let s: Stack;
+  let lotId: string;
+  let epc: string;
+  let eventId: string;
+  before(async () => {
+    s = await startStack({ ACETRACE_BODY_LIMIT: '64kb', ACETRACE_JWT_SECRET: JWT_SECRET, ACETRACE_JWT_AUDIENCE: 'acetrace' });
+    lotId = uid('LOT-S');
+    epc = freshEpc();
+    expect((await s.http().post('/v1/lots').set('X-API-Key', s.key('supplier')).send(lotInput(lotId, { epcs: [epc] }))).status).to.equal(201);
+    eventId = uid('EVT-S');
+    const ev = await s
+      .http()
+      .post('/v1/events?wait=commit')
+      .set('X-API-Key', s.key('supplier'))
+      .send({ eventId, lotId, link: 1, kind: 'document', eventTime: '2026-10-01T08:00:00Z' });
+    expect(ev.status).to.equal(201);
+  });
+  after(async () => {
+    await s?.stop();
+  });
+
+  it('serves an OpenAPI 3.1 document that validates', async () => {
+    const res = await s.http().get('/openapi.json');
+    expect(res.status).to.equal(200);
+    const doc = res.body as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).to.match(/^3\.1\./);
+    await SwaggerParser.validate(structuredClone(doc) as never);
+    expect(Object.keys(doc.paths)).to.include.members([
+      '/healthz',
+      '/readyz',
+      '/metrics',
+      '/openapi.json',
+      '/v1/lots',
+      '/v1/lots/{lotId}',
+      '/v1/lots/{lotId}/history',
+      '/v1/lots/{lotId}/provenance',
+      '/v1/epcs/{epc}/provenance',
+      '/v1/events',
+      '/v1/events/{eventId}',
+      '/v1/stream',
+    ]);
+  });
+
+  it('every route of the document answers (not 404, not 5xx)', async () => {
+    const doc = (await s.http().get('/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
+    const params: Record<string, string> = { lotId, eventId, epc: encodeURIComponent(epc) };
+    const bodies: Record<string, unknown> = {
+      '/v1/lots': lotInput(uid('LOT-S2')),
+      '/v1/events': { eventId: uid('EVT-S2'), lotId, link: 2, kind: 'document', eventTime: '2026-10-02T08:00:00Z' },
+    };
+    for (const [template, methods] of Object.entries(doc.paths)) {
+      for (const method of Object.keys(methods)) {
+        const path = template.replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? 'x');
+        const role = method === 'post' ? 'supplier' : path === '/metrics' ? 'admin' : 'auditor';
+        const controller = new AbortController();
+        const res = await fetch(s.gateway.url + path, {
+          method: method.toUpperCase(),
+          headers: { 'x-api-key': s.key(role), 'content-type': 'application/json' },
+          body: method === 'post' ? JSON.stringify(bodies[template]) : undefined,
+          signal: controller.signal,
+        });
+        if (res.headers.get('content-type')?.startsWith('text/event-stream')) controller.abort();
+        else await res.arrayBuffer();
+        expect(res.status, `${method.toUpperCase()} ${path}`).to.be.oneOf([200, 201, 202]);
+      }
+    }
+  });
+
+  it('every response carries X-Request-Id; a well-formed incoming id is kept', async () => {
+    const res = await s.http().get('/healthz').set('X-Request-Id', 'trace-123');
+    expect(res.get('X-Request-Id')).to.equal('trace-123');
+    const bad = await s.http().get('/v1/lots/%20').set('X-Request-Id', 'bad id with spaces');
+    expect(bad.get('X-Request-Id')).to.match(/^[0-9a-f-]{36}$/);
+    expect(bad.status).to.equal(401);
+    expect((bad.body as { requestId: string }).requestId).to.equal(bad.get('X-Request-Id'));
+  });
+
+  it('413 for a body over the limit, 415 for a non-JSON body, 404 problem for unknown routes', async () => {
+    const big = { ...lotInput(uid('LOT-BIG')), product: 'x'.repeat(100_000) };
+    const r413 = await s.http().post('/v1/lots').set('X-API-Key', s.key('supplier')).send(big);
+    expect(r413.status).to.equal(413);
+    expect(r413.type).to.equal('application/problem+json');
+    const r415 = await s.http().post('/v1/lots').set('X-API-Key', s.key('supplier')).set('Content-Type', 'text/plain').send('lotId=1');
+    expect(r415.status).to.equal(415);
+    expect(r415.type).to.equal('application/problem+json');
+    const r404 = await s.http().get('/v1/nothing-here').set('X-API-Key', s.key('auditor'));
+    expect(r404.status).to.equal(404);
+    expect(r404.type).to.equal('application/problem+json');
+  });
+
+  it('/healthz and /readyz answer; /metrics has latency histograms', async () => {
+    expect((await s.http().get('/healthz')).body).to.deep.equal({ status: 'ok' });
+    expect((await s.http().get('/readyz')).status).to.equal(200);
+    const m = await s.http().get('/metrics').set('X-API-Key', s.key('admin'));
+    expect(m.status).to.equal(200);
+    expect(m.text).to.include('acetrace_http_request_duration_seconds_bucket');
+    expect(m.text).to.match(/acetrace_ledger_call_duration_seconds_count\{transaction="RegisterLot",outcome="ok"\}/);
+    expect(m.text).to.include('acetrace_queue_depth');
+  });
+
+  it('accepts an OAuth 2.0 bearer JWT mapped to a principal; refuses a bad one with 401', async () => {
+    const jose = await import('jose');
+    const token = await new jose.SignJWT({ sub: 'org2-auditor' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setAudience('acetrace')
+      .setExpirationTime('5m')
+      .sign(new TextEncoder().encode(JWT_SECRET));
+    const ok = await s.http().get(`/v1/lots/${lotId}/provenance`).set('Authorization', `Bearer ${token}`);
+    expect(ok.status).to.equal(200);
+    expect((ok.body as { detail: string }).detail).to.equal('full');
+    const bad = await s.http().get(`/v1/lots/${lotId}`).set('Authorization', `Bearer ${token}x`);
+    expect(bad.status).to.equal(401);
+    expect(bad.get('WWW-Authenticate')).to.include('Bearer');
+  });
+
+  it('SSE: ids are <block>:<txId>; Last-Event-ID resumes exactly after, without gaps or repeats', async () => {
+    const key = s.key('auditor');
+    // make a few more transactions
+    for (let i = 0; i < 3; i++) {
+      const r = await s
+        .http()
+        .post('/v1/events?wait=commit')
+        .set('X-API-Key', s.key('supplier'))
+        .send({ eventId: uid('EVT-SSE'), lotId, link: 3, kind: 'document', eventTime: '2026-10-03T08:00:00Z' });
+      expect(r.status).to.equal(201);
+    }
+    const all = await readSse(`${s.gateway.url}/v1/stream?fromBlock=0`, { 'x-api-key': key }, (evs) => evs.length >= 5);
+    expect(all.status).to.equal(200);
+    expect(all.events.length).to.be.at.least(5);
+    for (const ev of all.events) expect(ev.id).to.match(/^\d+:[0-9a-f]{64}$/);
+    const ids = all.events.map((e) => e.id as string);
+    expect(new Set(ids).size).to.equal(ids.length);
+    const resumeAt = ids[1] as string;
+    const rest = await readSse(`${s.gateway.url}/v1/stream`, { 'x-api-key': key, 'last-event-id': resumeAt }, (evs) => evs.length >= ids.length - 2);
+    expect(rest.events.map((e) => e.id)).to.deep.equal(ids.slice(2, 2 + rest.events.length));
+    expect(rest.events.length).to.equal(ids.length - 2);
+    const payload = JSON.parse(all.events[0]?.data ?? '{}') as { name: string; payload: { type: string } };
+    expect(payload.name).to.be.a('string');
+    const bad = await s.http().get('/v1/stream').set('X-API-Key', key).set('Last-Event-ID', 'not-an-id');
+    expect(bad.status).to.equal(400);
+  });
+
+  it('rate limiting per principal answers 429 with Retry-After', async () => {
+    const limited = await startStack({ ACETRACE_RATE_LIMIT_MAX: '5', ACETRACE_RATE_LIMIT_WINDOW_MS: '60000' });
+    try {
+      const statuses: number[] = [];
+      let retryAfter: string | undefined;
+      for (let i = 0; i < 7; i++) {
+        const r = await limited.http().get('/v1/lots?pageSize=1').set('X-API-Key', limited.key('viewer'));
+        statuses.push(r.status);
+        if (r.status === 429) {
+          retryAfter = r.get('Retry-After');
+          expect(r.type).to.equal('application/problem+json');
+        }
+      }
+      expect(statuses).to.deep.equal([200, 200, 200, 200, 200, 429, 429]);
+      expect(Number(retryAfter)).to.be.greaterThan(0);
+      // another principal has its own budget
+      expect((await limited.http().get('/v1/lots?pageSize=1').set('X-API-Key', limited.key('auditor'))).status).to.equal(200);
+    } finally {
+      await limited.stop();
+    }
+  });
+});

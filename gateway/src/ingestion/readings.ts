@@ -9,6 +9,7 @@
  */
 import * as fs from 'node:fs';
 import { z } from 'zod';
+// The module, not the package index: the index also loads the contract (fabric-contract-api), which logs on load.
 import { normaliseEpc as chaincodeNormaliseEpc } from '@acetrace/chaincode/dist/epc';
 import { EventConflictError, type EventQueue, type EventStatus } from '../ports/event-queue';
 import { LinkRef } from '../schemas';

@@ -1,0 +1,107 @@
+/** Test helpers: a fake ledger with the chaincode's event-id idempotency, and event builders. */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import pino from 'pino';
+import { LedgerInvalidArgumentError, LedgerUnavailableError } from '../errors';
+import type { EventInput } from './event-input';
+import type { EventLedger, RecordedEventResult } from './ledger';
+
+export const silentLogger = pino({ level: 'silent' });
+
+export function tmpDb(name = 'outbox.sqlite'): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'acetrace-ingestion-'));
+  return path.join(dir, 'sub', name);
+}
+
+export function makeEvent(eventId: string, extra: Partial<EventInput> = {}): EventInput {
+  return {
+    eventId,
+    lotId: 'LOT-1',
+    link: 7,
+    kind: 'gps',
+    eventTime: '2026-11-20T08:15:00+08:00',
+    location: { lat: 22.5, lon: 114.05 },
+    ...extra,
+  };
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+interface Stored {
+  txId: string;
+  blockNumber: number;
+  identity: string;
+  writes: number;
+  /** global commit order */
+  order: number;
+}
+
+/** An in-memory ledger answering RecordEvents like the chaincode: known id → `duplicate` with the first record. */
+export class FakeLedger implements EventLedger {
+  readonly records = new Map<string, Stored>();
+  readonly calls: Array<{ identity: string; eventIds: string[]; devices: string[] }> = [];
+  /** Calls to fail with a transient error before answering normally. */
+  failNext = 0;
+  /** Event ids the chaincode refuses (INVALID_ARGUMENT naming their index). */
+  readonly bad = new Set<string>();
+  /** Per-call delay, ms (function for randomness). */
+  delay: () => number = () => 0;
+  /** When true, calls never answer. */
+  hang = false;
+  inFlight = 0;
+  maxInFlight = 0;
+  /** Devices of events in calls currently in flight; a device twice at once is an ordering bug. */
+  readonly busyDevices = new Set<string>();
+  deviceOverlap = false;
+  #block = 0;
+  #tx = 0;
+  #order = 0;
+
+  /** Marks events as already on the ledger (as if committed before a crash). */
+  preRecord(eventIds: string[], txId: string, identity = 'org1-logistics'): void {
+    const blockNumber = ++this.#block;
+    for (const id of eventIds) this.records.set(id, { txId, blockNumber, identity, writes: 1, order: ++this.#order });
+  }
+
+  async recordEvents(identity: string, events: EventInput[]): Promise<{ results: RecordedEventResult[]; txId: string; blockNumber: number }> {
+    const devices = [...new Set(events.map((e) => e.deviceId ?? ''))].filter((d) => d !== '');
+    this.calls.push({ identity, eventIds: events.map((e) => e.eventId), devices });
+    for (const d of devices) {
+      if (this.busyDevices.has(d)) this.deviceOverlap = true;
+      this.busyDevices.add(d);
+    }
+    this.inFlight += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      if (this.hang) await new Promise<never>(() => undefined);
+      const ms = this.delay();
+      if (ms > 0) await sleep(ms);
+      if (this.failNext > 0) {
+        this.failNext -= 1;
+        throw new LedgerUnavailableError('peer unreachable', { transient: true, transaction: 'RecordEvents' });
+      }
+      if (events.length > 500) throw new Error('INVALID_ARGUMENT: events: at most 500 events per call');
+      const badIndex = events.findIndex((e) => this.bad.has(e.eventId));
+      if (badIndex >= 0) {
+        const msg = `INVALID_ARGUMENT: events[${badIndex}].location.lat: must be -90..90`;
+        throw new LedgerInvalidArgumentError(msg, [{ path: `events[${badIndex}].location.lat`, message: 'must be -90..90' }], {
+          chaincodeMessage: msg,
+          transaction: 'RecordEvents',
+        });
+      }
+      const txId = `tx-${++this.#tx}`;
+      const blockNumber = ++this.#block;
+      const results: RecordedEventResult[] = events.map((e) => {
+        const known = this.records.get(e.eventId);
+        if (known) return { eventId: e.eventId, status: 'duplicate', event: { ...e, txId: known.txId } };
+        this.records.set(e.eventId, { txId, blockNumber, identity, writes: 1, order: ++this.#order });
+        return { eventId: e.eventId, status: 'recorded', event: { ...e, txId } };
+      });
+      return { results, txId, blockNumber };
+    } finally {
+      this.inFlight -= 1;
+      for (const d of devices) this.busyDevices.delete(d);
+    }
+  }
+}

@@ -107,7 +107,6 @@ describe('gateway concurrency', function () {
     expect(onLedger).to.have.length(clients * perClient);
     expect(new Set(onLedger).size).to.equal(clients * perClient);
     for (const e of link7?.events ?? []) expect(e.txId).to.equal(committed.get(e.eventId)?.txId);
-    // eslint-disable-next-line no-console
     console.log(`      1,000 events accepted and committed in ${Date.now() - started} ms`);
   });
 });

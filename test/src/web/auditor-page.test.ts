@@ -14,8 +14,7 @@ import type { Page } from 'playwright-core';
 import { EmbeddedNetwork, type RunningNetwork } from '@acetrace/network';
 import { loadConfig, startGateway } from '@acetrace/gateway';
 import { expect } from './chai.test';
-import { ARTIFACTS, chromiumPath, ensureWebBuilt, launch, NO_CHROMIUM_MESSAGE, REPO_ROOT, screenshot, watch, WEB_DIST, type Browser } from './browser';
-import { startPageServer, type PageServer } from './page-server';
+import { ARTIFACTS, chromiumPath, ensureWebBuilt, launch, NO_CHROMIUM_MESSAGE, REPO_ROOT, screenshot, watch, type Browser } from './browser';
 import { contrastFailures, expectSeededLot, fitsWidth, search, signIn, text } from './page-checks';
 import { api, postEvents, principal, readCredentials, seed, type CredentialEntry, type SeededLot } from './seed';
 
@@ -26,7 +25,6 @@ describe('auditor page end to end: gateway + embedded network + Chromium (#8)', 
   let dataDir: string;
   let network: RunningNetwork | undefined;
   let gateway: Gateway | undefined;
-  let fallback: PageServer | undefined;
   let pageUrl: string;
   let apiUrl: string;
   let creds: CredentialEntry[];
@@ -57,17 +55,7 @@ describe('auditor page end to end: gateway + embedded network + Chromium (#8)', 
       }),
     );
     apiUrl = gateway.url.replace(/\/$/, '');
-    // The gateway serves gateway/web/dist at `/`. Until it does, a stand-in serves the files and
-    // forwards the API, so the page is still exercised against the real API on one origin.
-    const home = await fetch(`${apiUrl}/`);
-    const html = home.ok ? await home.text() : '';
-    if (html.includes('Where did this come from?')) {
-      pageUrl = apiUrl;
-    } else {
-      console.warn(`      the gateway does not serve the auditor page at / yet (HTTP ${home.status}); using the test's stand-in static server`);
-      fallback = await startPageServer(WEB_DIST, apiUrl);
-      pageUrl = fallback.url;
-    }
+    pageUrl = `${apiUrl}/`; // the gateway serves gateway/web/dist at `/`
     creds = readCredentials(dataDir);
     auditorKey = principal(creds, 'auditor').apiKey;
     seeded = await seed(apiUrl, creds);
@@ -76,7 +64,6 @@ describe('auditor page end to end: gateway + embedded network + Chromium (#8)', 
 
   after(async () => {
     await browser?.close();
-    await fallback?.close();
     await gateway?.stop();
     await network?.stop();
     if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });

@@ -11,7 +11,7 @@ export interface RecordedEventResult {
   eventId: string;
   /** `duplicate`: the id was already on the ledger; `event.txId` names the first record's transaction. */
   status: 'recorded' | 'duplicate';
-  event: { txId?: string; blockNumber?: number | bigint } & Record<string, unknown>;
+  event: Record<string, unknown>;
 }
 
 /** The part of the ledger port the submitter calls. */

@@ -1,7 +1,15 @@
 import { Registry } from 'prom-client';
+import {
+  LedgerAccessDeniedError,
+  LedgerCommitError,
+  LedgerConflictError,
+  LedgerInvalidArgumentError,
+  LedgerUnavailableError,
+} from '../errors';
 import type { EventQueue } from '../ports/event-queue';
+import type { LedgerPort } from '../ports/ledger';
 import { expect } from '../chai.test';
-import { createEventQueue, type EventQueueOptions } from './index';
+import { createEventQueue, isPermanentRejection, rejectionReason, type EventLedger, type EventQueueOptions } from './index';
 import { Outbox } from './outbox';
 import { FakeLedger, makeEvent, silentLogger, sleep, tmpDb } from './testutils.test';
 
@@ -192,5 +200,26 @@ describe('ingestion/queue (outbox + submitter)', function () {
     again.start();
     const [e] = await again.waitFor(['s-1'], 5_000);
     expect(e?.status).to.equal('committed');
+  });
+});
+
+describe('ingestion/ledger seam', () => {
+  it('the gateway ledger port satisfies the submitter ledger verb (compile-time)', () => {
+    const accepts = (ledger: EventLedger): EventLedger => ledger;
+    const fromPort = (port: LedgerPort): EventLedger => accepts(port);
+    expect(fromPort).to.be.a('function');
+  });
+
+  it('classifies chaincode rejections as permanent and everything else as transient', () => {
+    expect(isPermanentRejection(new LedgerInvalidArgumentError('INVALID_ARGUMENT: x', []))).to.equal(true);
+    expect(isPermanentRejection(new LedgerAccessDeniedError('ACCESS_DENIED: no'))).to.equal(true);
+    expect(isPermanentRejection(new LedgerConflictError('CONFLICT: other content'))).to.equal(true);
+    expect(isPermanentRejection(new Error('NOT_FOUND: lot LOT-9'))).to.equal(true);
+    expect(isPermanentRejection(new LedgerUnavailableError('peer down', { transient: true }))).to.equal(false);
+    expect(isPermanentRejection(new LedgerCommitError('MVCC_READ_CONFLICT', { transient: true, grpcCode: 11 }))).to.equal(false);
+    expect(isPermanentRejection(new Error('14 UNAVAILABLE: connection refused'))).to.equal(false);
+    expect(rejectionReason(new LedgerInvalidArgumentError('bad', [], { chaincodeMessage: 'INVALID_ARGUMENT: events[0].link: 1..12' }))).to.equal(
+      'INVALID_ARGUMENT: events[0].link: 1..12',
+    );
   });
 });

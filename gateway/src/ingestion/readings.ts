@@ -117,8 +117,8 @@ export class ReadingsService {
   readonly #normalise: (epc: string) => string;
   readonly #now: () => number;
   readonly #lots: BoundedMap<string, { lotId: string | undefined; until: number } | Promise<string | undefined>>;
-  /** reader + EPC → the last window and event it was recorded in. */
-  readonly #recent: BoundedMap<string, { window: number; eventId: string }>;
+  /** reader + EPC + window → the event that recorded it (recent ones only). */
+  readonly #recent: BoundedMap<string, string>;
 
   constructor(options: ReadingsServiceOptions) {
     this.#o = options;
@@ -180,10 +180,10 @@ export class ReadingsService {
     const known = new Set<string>();
     const fresh: Candidate[] = [];
     for (const c of firsts.values()) {
-      const recent = this.#recent.get(`${c.reader.readerId}\u0000${c.epc}`);
-      if (recent && recent.window === c.window) {
+      const recent = this.#recent.get(`${c.reader.readerId}\u0000${c.epc}\u0000${c.window}`);
+      if (recent !== undefined) {
         result.suppressed += 1;
-        known.add(recent.eventId);
+        known.add(recent);
       } else {
         fresh.push(c);
       }
@@ -216,7 +216,7 @@ export class ReadingsService {
 
     const accepted = await this.#enqueue(poster, events, known);
     for (const [eventId, info] of epcsOf) {
-      for (const epc of info.epcs) this.#recent.set(`${info.readerId}\u0000${epc}`, { window: info.window, eventId });
+      for (const epc of info.epcs) this.#recent.set(`${info.readerId}\u0000${epc}\u0000${info.window}`, eventId);
     }
     result.accepted = accepted;
     return result;

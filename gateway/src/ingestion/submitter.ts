@@ -238,8 +238,10 @@ export class Submitter {
     for (const row of rows) {
       const r = byId.get(row.eventId);
       if (!r) throw new Error(`RecordEvents answered without event ${row.eventId}`);
-      if (r.status === 'duplicate' && r.event.txId && r.event.txId !== result.txId) {
-        outcomes.push({ seq: row.seq, txId: r.event.txId, blockNumber: blockOf(r.event.blockNumber) });
+      const firstTx = r.event.txId;
+      if (r.status === 'duplicate' && typeof firstTx === 'string' && firstTx !== '' && firstTx !== result.txId) {
+        const b = r.event.blockNumber;
+        outcomes.push({ seq: row.seq, txId: firstTx, blockNumber: typeof b === 'number' || typeof b === 'bigint' ? Number(b) : undefined });
       } else {
         outcomes.push({ seq: row.seq, txId: result.txId, blockNumber: blockOf(result.blockNumber) });
       }

@@ -19,14 +19,18 @@ import {
   type QueuedEvent,
 } from '../ports/event-queue';
 
-/** An unfinished row, as the submitter takes it. */
-export interface PendingRow {
+/** What the submitter sees of an unfinished row before choosing it. */
+export interface PendingMeta {
   seq: number;
   eventId: string;
   identity: string;
   /** Ordering key: `d:<deviceId>` or `p:<principal>` when the event names no device. */
   deviceKey: string;
   status: 'queued' | 'submitted';
+}
+
+/** An unfinished row, as the submitter takes it. */
+export interface PendingRow extends PendingMeta {
   event: EventInput;
 }
 
@@ -83,8 +87,8 @@ CREATE TABLE IF NOT EXISTS events (
   queued_at_ms INTEGER NOT NULL,
   updated_at   TEXT NOT NULL
 );
-CREATE INDEX IF NOT EXISTS events_pending ON events(seq) WHERE status IN ('queued','submitted');
-CREATE INDEX IF NOT EXISTS events_status ON events(status);
+-- covering: the submitter's scan of unfinished rows never touches the table
+CREATE INDEX IF NOT EXISTS events_pending ON events(seq, device_key, identity, event_id, status) WHERE status IN ('queued','submitted');
 CREATE INDEX IF NOT EXISTS events_device ON events(device_key, seq);
 `;
 
@@ -103,7 +107,9 @@ export class Outbox {
   readonly #stmt: {
     byId: Database.Statement<[string], Row>;
     insert: Database.Statement<unknown[]>;
-    pending: Database.Statement<[], Row>;
+    /** raw rows: [seq, event_id, identity, device_key, status] */
+    pendingMeta: Database.Statement<[string], [number, string, string, string, 'queued' | 'submitted']>;
+    payload: Database.Statement<[number], { payload: string }>;
     oldest: Database.Statement<[], { queued_at_ms: number }>;
     count: Database.Statement<[], { n: number }>;
     setStatus: Database.Statement<[string, string, number]>;
@@ -122,9 +128,18 @@ export class Outbox {
         `INSERT INTO events (event_id, lot_id, principal, identity, device_key, content_hash, payload, status, queued_at, queued_at_ms, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
       ),
-      pending: db.prepare(`SELECT * FROM events WHERE status IN ('queued','submitted') ORDER BY seq`),
-      oldest: db.prepare(`SELECT queued_at_ms FROM events WHERE status IN ('queued','submitted') ORDER BY seq LIMIT 1`),
-      count: db.prepare(`SELECT count(*) AS n FROM events WHERE status IN ('queued','submitted')`),
+      pendingMeta: db
+        .prepare<[string], [number, string, string, string, 'queued' | 'submitted']>(
+          `SELECT seq, event_id, identity, device_key, status FROM events INDEXED BY events_pending
+           WHERE status IN ('queued','submitted') AND device_key NOT IN (SELECT value FROM json_each(?))
+           ORDER BY seq`,
+        )
+        .raw(true),
+      payload: db.prepare('SELECT payload FROM events WHERE seq = ?'),
+      oldest: db.prepare(
+        `SELECT queued_at_ms FROM events INDEXED BY events_pending WHERE status IN ('queued','submitted') ORDER BY seq LIMIT 1`,
+      ),
+      count: db.prepare(`SELECT count(*) AS n FROM events INDEXED BY events_pending WHERE status IN ('queued','submitted')`),
       setStatus: db.prepare(
         `UPDATE events SET status = ?, updated_at = ?, attempts = attempts + 1 WHERE seq = ? AND status IN ('queued','submitted')`,
       ),
@@ -236,25 +251,37 @@ export class Outbox {
   }
 
   /**
-   * Unfinished rows in queue order, skipping `skip` (rows already in flight), at most `limit`.
+   * Unfinished rows in queue order, skipping `skip`, at most `limit`.
    * @throws {@link QueueStorageError}
    */
   scanPending(limit: number, skip: ReadonlySet<number>): PendingRow[] {
+    return this.selectPending(new Set(), Number.MAX_SAFE_INTEGER, (row) => (skip.has(row.seq) ? 'skip' : 'take'), limit);
+  }
+
+  /**
+   * Walks unfinished rows in queue order, except those of `busyDevices` (filtered inside SQLite),
+   * at most `scanCap` of them, letting `choose` take, pass over or stop at each from its metadata;
+   * loads the payloads of the taken rows only (at most `limit`).
+   * @throws {@link QueueStorageError}
+   */
+  selectPending(
+    busyDevices: ReadonlySet<string>,
+    scanCap: number,
+    choose: (row: PendingMeta) => 'take' | 'skip' | 'stop',
+    limit: number,
+  ): PendingRow[] {
     return this.#guard(() => {
-      const out: PendingRow[] = [];
-      for (const row of this.#stmt.pending.iterate()) {
-        if (skip.has(row.seq)) continue;
-        out.push({
-          seq: row.seq,
-          eventId: row.event_id,
-          identity: row.identity,
-          deviceKey: row.device_key,
-          status: row.status as 'queued' | 'submitted',
-          event: JSON.parse(row.payload) as EventInput,
-        });
-        if (out.length >= limit) break;
+      const taken: PendingMeta[] = [];
+      let scanned = 0;
+      for (const [seq, eventId, identity, deviceKey, status] of this.#stmt.pendingMeta.iterate(JSON.stringify([...busyDevices]))) {
+        if (++scanned > scanCap) break;
+        const meta: PendingMeta = { seq, eventId, identity, deviceKey, status };
+        const choice = choose(meta);
+        if (choice === 'stop') break;
+        if (choice === 'take') taken.push(meta);
+        if (taken.length >= limit) break;
       }
-      return out;
+      return taken.map((m) => ({ ...m, event: JSON.parse(this.#stmt.payload.get(m.seq)?.payload ?? 'null') as EventInput }));
     });
   }
 

@@ -99,6 +99,35 @@ describe('ingestion/queue (outbox + submitter)', function () {
     }
   });
 
+  it('does not let a backlogged device hold up the others', async () => {
+    const ledger = new FakeLedger();
+    ledger.delay = () => 10;
+    const q = queue({ ledger, batchMaxEvents: 50, concurrency: 2 });
+    await q.enqueue(A, Array.from({ length: 1000 }, (_, i) => makeEvent(`x-${i}`, { deviceId: 'chatty' })));
+    await q.enqueue(A, [makeEvent('y-0', { deviceId: 'quiet' })]);
+    q.start();
+    const [y] = await q.waitFor(['y-0'], 5_000);
+    expect(y?.status).to.equal('committed');
+    expect(q.depth().queued, 'the chatty device still has a backlog').to.be.greaterThan(500);
+  });
+
+  it('drains 20,000 events posted 500 at a time', async () => {
+    const ledger = new FakeLedger();
+    const q = queue({ ledger, batchMaxEvents: 500 });
+    q.start();
+    const t0 = Date.now();
+    const ids: string[] = [];
+    for (let k = 0; k < 40; k++) {
+      const events = Array.from({ length: 500 }, (_, i) => makeEvent(`t-${k}-${i}`, { deviceId: `dev-${i % 50}` }));
+      await q.enqueue(k % 2 ? A : B, events);
+      ids.push(...events.map((e) => e.eventId));
+    }
+    const done = await q.waitFor(ids, 30_000);
+    expect(done.filter((e) => e.status !== 'committed')).to.have.length(0);
+    expect(ledger.records.size).to.equal(20_000);
+    expect(Date.now() - t0).to.be.below(15_000);
+  });
+
   it('retries a failing ledger with backoff until it recovers: nothing lost, nothing recorded twice', async () => {
     const ledger = new FakeLedger();
     ledger.failNext = 7;

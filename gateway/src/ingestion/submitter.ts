@@ -41,6 +41,8 @@ export interface SubmitterOptions {
   isPermanent?: (err: unknown) => boolean;
   /** Random source in [0, 1), for tests. */
   random?: () => number;
+  /** Most unfinished rows looked at to fill one batch. Default 10000. */
+  scanCap?: number;
 }
 
 /** Largest batch the chaincode accepts. */
@@ -77,6 +79,7 @@ export class Submitter {
       retryMaxMs: 30_000,
       isPermanent: isPermanentRejection,
       random: Math.random,
+      scanCap: 10_000,
       ...options,
       batchMaxEvents,
     };
@@ -148,25 +151,29 @@ export class Submitter {
     }
   }
 
-  /** The oldest unfinished rows of one identity whose devices have nothing in flight and nothing older waiting. */
+  /**
+   * The oldest unfinished rows of one identity whose devices have nothing in flight and nothing
+   * older waiting. Scans past a backlogged device (up to `scanCap` rows) so it cannot starve others.
+   */
   #nextBatch(): PendingRow[] {
-    const max = this.#o.batchMaxEvents;
-    const rows = this.#o.outbox.scanPending(max * 4, this.#inFlight);
-    const blocked = new Set(this.#busyDevices);
-    const batch: PendingRow[] = [];
+    const blocked = new Set<string>();
     let identity: string | undefined;
-    for (const row of rows) {
-      if (blocked.has(row.deviceKey)) continue;
-      identity ??= row.identity;
-      if (row.identity !== identity) {
-        // this device's later rows must not overtake this one
-        blocked.add(row.deviceKey);
-        continue;
-      }
-      batch.push(row);
-      if (batch.length >= max) break;
-    }
-    return batch;
+    // rows in flight all belong to busy devices, so SQLite's device filter leaves them out
+    return this.#o.outbox.selectPending(
+      this.#busyDevices,
+      this.#o.scanCap,
+      (row) => {
+        if (blocked.has(row.deviceKey)) return 'skip'; // blocked in this pass (identity switch)
+        identity ??= row.identity;
+        if (row.identity !== identity) {
+          // this device's later rows must not overtake this one
+          blocked.add(row.deviceKey);
+          return 'skip';
+        }
+        return 'take';
+      },
+      this.#o.batchMaxEvents,
+    );
   }
 
   async #runBatch(rows: PendingRow[]): Promise<void> {

@@ -300,9 +300,16 @@ export class TxSimulator {
     return cursor;
   }
 
+  /**
+   * Reads up to `limit` records after the cursor, peeking one further so that `has_more` is
+   * never set on a batch that ends the range: fabric-shim's iterator would then fetch an empty
+   * batch and fail on it. The peeked record is not a read of this batch.
+   */
   #fetch(cursor: RangeCursor, limit: number): StateRecord[] {
-    const opts = cursor.after === undefined ? { limit } : { after: cursor.after, limit };
-    const records = this.#ledger.scanRange(this.#opts.namespace, cursor.startKey, cursor.endKey, opts);
+    const opts = cursor.after === undefined ? { limit: limit + 1 } : { after: cursor.after, limit: limit + 1 };
+    const found = this.#ledger.scanRange(this.#opts.namespace, cursor.startKey, cursor.endKey, opts);
+    if (found.length <= limit) cursor.exhausted = true;
+    const records = found.slice(0, limit);
     for (const r of records) cursor.rawReads.push({ key: r.key, version: r.version });
     const last = records[records.length - 1];
     if (last) cursor.after = last.key;
@@ -313,7 +320,6 @@ export class TxSimulator {
     const limit = Math.min(QUERY_BATCH_SIZE, cursor.remaining);
     const records = cursor.exhausted || limit === 0 ? [] : this.#fetch(cursor, limit);
     cursor.remaining -= records.length;
-    if (records.length < limit) cursor.exhausted = true;
     const hasMore = !cursor.exhausted && cursor.remaining > 0;
     return this.#queryResponse(
       cursor.id,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { fromTxReadWriteSet } from '../ledger/rwset';
+import { QUERY_BATCH_SIZE } from '../ledger/tx-simulator';
 import { expect } from './chai.test';
 import { fixtureContracts } from './fixture-contract';
 import { HarnessCommitError, HarnessEndorseError, LedgerHarness, type HarnessIdentity } from './ledger-harness';
@@ -155,6 +156,16 @@ describe('LedgerHarness with the fixture contract', () => {
     const [ns] = fromTxReadWriteSet(count.rwset);
     expect(ns?.rangeQueries[0]?.rawReads).to.have.length(150);
     expect(await h.commit([count])).to.deep.equal(['VALID']);
+  });
+
+  it('iterates a range that is an exact multiple of the query batch', async function () {
+    this.timeout(20_000);
+    const txs = [];
+    for (let i = 0; i < 2 * QUERY_BATCH_SIZE; i++) txs.push(await h.simulate(alice, 'put', `e${String(i).padStart(3, '0')}`, 'v'));
+    expect(new Set(await h.commit(txs))).to.deep.equal(new Set(['VALID']));
+    const all = (await h.evaluate(alice, 'range', 'e', 'f')) as { key: string }[];
+    expect(all).to.have.length(2 * QUERY_BATCH_SIZE);
+    expect(all.at(-1)?.key).to.equal(`e${String(2 * QUERY_BATCH_SIZE - 1).padStart(3, '0')}`);
   });
 
   it('partial composite key queries include attributes up to U+10FFFF', async () => {

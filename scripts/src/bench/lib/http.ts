@@ -1,0 +1,55 @@
+/** A small keep-alive JSON client over node:http (less client overhead than fetch). */
+import { Agent, request } from 'node:http';
+
+const agent = new Agent({ keepAlive: true, maxSockets: 256 });
+
+export interface HttpResult {
+  status: number;
+  body: string;
+}
+
+export function http(method: string, url: string, apiKey: string | undefined, body?: unknown): Promise<HttpResult> {
+  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method,
+        agent,
+        headers: {
+          ...(apiKey !== undefined ? { 'x-api-key': apiKey } : {}),
+          ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    if (payload !== undefined) req.write(payload);
+    req.end();
+  });
+}
+
+/** Like {@link http} but throws unless the status is one of `ok`. */
+export async function httpOk(method: string, url: string, apiKey: string | undefined, body: unknown, ok: readonly number[]): Promise<HttpResult> {
+  const r = await http(method, url, apiKey, body);
+  if (!ok.includes(r.status)) throw new Error(`${method} ${url} → ${String(r.status)}: ${r.body.slice(0, 500)}`);
+  return r;
+}
+
+/** Reads one Prometheus sample (summed over label sets matching `labels`) from /metrics text. */
+export function metricValue(text: string, name: string, labels = ''): number {
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#')) continue;
+    if (!(line.startsWith(`${name} `) || line.startsWith(`${name}{`))) continue;
+    if (labels !== '' && !line.includes(labels)) continue;
+    const v = Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (Number.isFinite(v)) sum += v;
+  }
+  return sum;
+}

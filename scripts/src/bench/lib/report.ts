@@ -1,0 +1,202 @@
+/** The benchmark's result shape and its three renderings: JSON, Markdown and an SVG chart. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Latency, Machine } from './stats';
+
+export interface SeedRow {
+  ledgerEvents: number;
+  addedEvents: number;
+  lots: number;
+  transactions: number;
+  seconds: number;
+  registerLotsSeconds: number;
+  eventsPerSecond: number;
+}
+
+export interface ProvenanceRow extends Latency {
+  ledgerEvents: number;
+  lotEvents: number;
+  path: 'gateway-lot' | 'gateway-epc' | 'fabric-lot' | 'fabric-epc' | 'naive-scan';
+}
+
+export interface IngestionRow {
+  clients: number;
+  batch: number;
+  events: number;
+  requests: number;
+  httpErrors: number;
+  ackedPerSecond: number;
+  committedPerSecond: number;
+  ackP50Ms: number;
+  ackP95Ms: number;
+  ackP99Ms: number;
+  secondsUntilAllCommitted: number;
+  transactions: number;
+  submitRetries: number;
+  ledgerRetries: number;
+  rejected: number;
+}
+
+export interface DirectRow {
+  inFlight: number;
+  committedTxs: number;
+  seconds: number;
+  txPerSecond: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  mvccConflicts: number;
+  commitErrorsByCode: Record<string, number>;
+  otherErrors: number;
+}
+
+export interface Target {
+  target: string;
+  measured: string;
+  pass: boolean;
+}
+
+export interface Results {
+  benchmark: string;
+  date: string;
+  mode: 'quick' | 'full';
+  setup: Record<string, string>;
+  machine: Machine;
+  totalSeconds: number;
+  ledgerEventsAtEnd: number;
+  seeding: SeedRow[];
+  provenance: ProvenanceRow[];
+  ingestion: IngestionRow[];
+  direct: DirectRow[];
+  memory: Record<string, { peakMiB: number; rssMiB: number }>;
+  targets: Target[];
+}
+
+const PATH_LABEL: Record<ProvenanceRow['path'], string> = {
+  'gateway-lot': 'HTTP gateway, by lot id',
+  'gateway-epc': 'HTTP gateway, by EPC',
+  'fabric-lot': 'fabric-gateway evaluate GetProvenance',
+  'fabric-epc': 'fabric-gateway evaluate GetProvenanceByEpc',
+  'naive-scan': 'naive: scan all events, filter by lot',
+};
+
+const n = (x: number): string => x.toLocaleString('en-US');
+
+export function markdown(r: Results): string {
+  const m = r.machine;
+  const out: string[] = [];
+  out.push(`# acetrace benchmark — ${r.mode} run, ${r.date}`, '');
+  out.push(
+    `Machine: ${String(m.cpus)} × ${m.cpuModel}, ${String(m.totalMemoryGiB)} GiB (${String(m.freeMemoryGiB)} free), Node ${m.node}, ${m.platform}. ` +
+      `Load average (1/5/15 min) ${m.loadAverage.start.join('/')} at start, ${m.loadAverage.end.join('/')} at end — ` +
+      'the machine is shared; the client, the gateway and the network all run on it. ' +
+      `Run took ${String(r.totalSeconds)} s; ${n(r.ledgerEventsAtEnd)} events on the ledger at the end.`,
+    '',
+  );
+  out.push('## Targets', '', '| target | measured | |', '| --- | --- | --- |');
+  for (const t of r.targets) out.push(`| ${t.target} | ${t.measured} | **${t.pass ? 'PASS' : 'MISS'}** |`);
+  out.push('', '## Provenance latency (one client, sequential; ms)', '');
+  out.push('| ledger events | lot events | path | samples | p50 | p95 | p99 | max | p50 vs gateway-lot |', '| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const p of r.provenance) {
+    const base = r.provenance.find((q) => q.ledgerEvents === p.ledgerEvents && q.lotEvents === p.lotEvents && q.path === 'gateway-lot');
+    const ratio = base && base.p50Ms > 0 ? `×${(p.p50Ms / base.p50Ms).toFixed(2)}` : '';
+    out.push(`| ${n(p.ledgerEvents)} | ${n(p.lotEvents)} | ${PATH_LABEL[p.path]} | ${String(p.samples)} | ${String(p.p50Ms)} | ${String(p.p95Ms)} | ${String(p.p99Ms)} | ${String(p.maxMs)} | ${ratio} |`);
+  }
+  out.push('', '![provenance latency against ledger size](provenance.svg)', '');
+  out.push('## Seeding (background ledger, RecordEvents of 500 events per transaction via fabric-gateway)', '');
+  out.push('| ledger events after | events added | lots | transactions | seconds | of which RegisterLot | RecordEvents events/s |', '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const s of r.seeding) out.push(`| ${n(s.ledgerEvents)} | ${n(s.addedEvents)} | ${n(s.lots)} | ${n(s.transactions)} | ${String(s.seconds)} | ${String(s.registerLotsSeconds)} | ${n(s.eventsPerSecond)} |`);
+  out.push('', '## Ingestion through POST /v1/events (all clients post distinct events to one lot)', '');
+  out.push(
+    '| clients | events/request | events | acked (202) events/s | committed events/s | ack p50 / p95 / p99 ms | s until all committed | RecordEvents txs | outbox retries | ledger retries | rejected | HTTP errors |',
+    '| ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+  );
+  for (const i of r.ingestion) {
+    out.push(
+      `| ${String(i.clients)} | ${String(i.batch)} | ${n(i.events)} | ${n(i.ackedPerSecond)} | ${n(i.committedPerSecond)} | ${String(i.ackP50Ms)} / ${String(i.ackP95Ms)} / ${String(i.ackP99Ms)} | ${String(i.secondsUntilAllCommitted)} | ${n(i.transactions)} | ${String(i.submitRetries)} | ${String(i.ledgerRetries)} | ${String(i.rejected)} | ${String(i.httpErrors)} |`,
+    );
+  }
+  out.push('', '## Single-event transactions straight through fabric-gateway, all to one lot', '');
+  out.push('| in flight | committed txs | seconds | tx/s | submit→commit p50 / p95 / p99 ms | MVCC conflicts (code 11) | other CommitErrors | other errors |', '| ---: | ---: | ---: | ---: | --- | ---: | --- | ---: |');
+  for (const d of r.direct) {
+    const other = Object.entries(d.commitErrorsByCode).filter(([c]) => c !== '11').map(([c, k]) => `${c}: ${String(k)}`).join(', ');
+    out.push(`| ${String(d.inFlight)} | ${n(d.committedTxs)} | ${String(d.seconds)} | ${String(d.txPerSecond)} | ${String(d.p50Ms)} / ${String(d.p95Ms)} / ${String(d.p99Ms)} | ${String(d.mvccConflicts)} | ${other || '0'} | ${String(d.otherErrors)} |`);
+  }
+  out.push('', '## Peak memory (VmHWM of each child process)', '', '| process | peak RSS MiB | RSS at end MiB |', '| --- | ---: | ---: |');
+  for (const [name, mem] of Object.entries(r.memory)) out.push(`| ${name} | ${String(mem.peakMiB)} | ${String(mem.rssMiB)} |`);
+  out.push('', '## Setup', '');
+  for (const [k, v] of Object.entries(r.setup)) out.push(`- ${k}: ${v}`);
+  out.push('');
+  return out.join('\n');
+}
+
+/** p50 (solid) and p99 (dashed) of each path for the 120-event lot against ledger size, log-log. */
+export function svg(r: Results, lotEvents = 120): string {
+  const W = 760;
+  const H = 440;
+  const L = 70;
+  const R = 250;
+  const T = 40;
+  const B = 60;
+  const rows = r.provenance.filter((p) => p.lotEvents === lotEvents);
+  const xs = [...new Set(rows.map((p) => p.ledgerEvents))].sort((a, b) => a - b);
+  const ys = rows.flatMap((p) => [p.p50Ms, p.p99Ms]).filter((v) => v > 0);
+  const xMin = Math.log10(Math.min(...xs) / 2);
+  const xMax = Math.log10(Math.max(...xs) * 2);
+  const yMin = Math.floor(Math.log10(Math.max(0.1, Math.min(...ys))));
+  const yMax = Math.ceil(Math.log10(Math.max(...ys, 1)));
+  const px = (x: number): number => L + ((Math.log10(x) - xMin) / Math.max(1e-9, xMax - xMin)) * (W - L - R);
+  const py = (y: number): number => H - B - ((Math.log10(Math.max(y, 0.1)) - yMin) / Math.max(1e-9, yMax - yMin)) * (H - T - B);
+  const colours: Record<ProvenanceRow['path'], string> = {
+    'gateway-lot': '#1f77b4',
+    'gateway-epc': '#17becf',
+    'fabric-lot': '#2ca02c',
+    'fabric-epc': '#98df8a',
+    'naive-scan': '#d62728',
+  };
+  const parts: string[] = [];
+  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${String(W)}" height="${String(H)}" viewBox="0 0 ${String(W)} ${String(H)}" font-family="sans-serif" font-size="12">`);
+  parts.push(`<rect width="100%" height="100%" fill="white"/>`);
+  parts.push(`<text x="${String(L)}" y="22" font-size="14" font-weight="bold">Provenance of a ${String(lotEvents)}-event lot vs ledger size (log-log; solid p50, dashed p99)</text>`);
+  for (let e = yMin; e <= yMax; e++) {
+    const y = py(10 ** e);
+    parts.push(`<line x1="${String(L)}" x2="${String(W - R)}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}" stroke="#ddd"/>`);
+    parts.push(`<text x="${String(L - 8)}" y="${(y + 4).toFixed(1)}" text-anchor="end">${n(10 ** e)} ms</text>`);
+  }
+  if (50 >= 10 ** yMin && 50 <= 10 ** yMax) {
+    const y = py(50);
+    parts.push(`<line x1="${String(L)}" x2="${String(W - R)}" y1="${y.toFixed(1)}" y2="${y.toFixed(1)}" stroke="#888" stroke-dasharray="2,3"/>`);
+    parts.push(`<text x="${String(W - R - 4)}" y="${(y - 4).toFixed(1)}" text-anchor="end" fill="#555">target p99 50 ms</text>`);
+  }
+  for (const x of xs) {
+    const X = px(x);
+    parts.push(`<line x1="${X.toFixed(1)}" x2="${X.toFixed(1)}" y1="${String(T)}" y2="${String(H - B)}" stroke="#eee"/>`);
+    parts.push(`<text x="${X.toFixed(1)}" y="${String(H - B + 18)}" text-anchor="middle">${n(x)}</text>`);
+  }
+  parts.push(`<text x="${String((L + W - R) / 2)}" y="${String(H - 18)}" text-anchor="middle">events on the ledger</text>`);
+  parts.push(`<line x1="${String(L)}" x2="${String(L)}" y1="${String(T)}" y2="${String(H - B)}" stroke="#333"/>`);
+  parts.push(`<line x1="${String(L)}" x2="${String(W - R)}" y1="${String(H - B)}" y2="${String(H - B)}" stroke="#333"/>`);
+  let legendY = T + 10;
+  for (const path of Object.keys(colours) as Array<ProvenanceRow['path']>) {
+    const pts = rows.filter((p) => p.path === path).sort((a, b) => a.ledgerEvents - b.ledgerEvents);
+    if (pts.length === 0) continue;
+    const c = colours[path];
+    for (const [key, dash] of [['p50Ms', ''], ['p99Ms', ' stroke-dasharray="6,4"']] as const) {
+      const d = pts.map((p) => `${px(p.ledgerEvents).toFixed(1)},${py(p[key]).toFixed(1)}`).join(' ');
+      parts.push(`<polyline points="${d}" fill="none" stroke="${c}" stroke-width="2"${dash}/>`);
+      for (const p of pts) parts.push(`<circle cx="${px(p.ledgerEvents).toFixed(1)}" cy="${py(p[key]).toFixed(1)}" r="3" fill="${c}"><title>${PATH_LABEL[path]} ${key === 'p50Ms' ? 'p50' : 'p99'} ${String(p[key])} ms at ${n(p.ledgerEvents)} events</title></circle>`);
+    }
+    parts.push(`<line x1="${String(W - R + 15)}" x2="${String(W - R + 40)}" y1="${String(legendY)}" y2="${String(legendY)}" stroke="${c}" stroke-width="3"/>`);
+    parts.push(`<text x="${String(W - R + 46)}" y="${String(legendY + 4)}">${PATH_LABEL[path]}</text>`);
+    legendY += 20;
+  }
+  parts.push('</svg>');
+  return parts.join('\n') + '\n';
+}
+
+export function writeReports(r: Results, outDir: string): void {
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(join(outDir, 'latest.json'), JSON.stringify(r, null, 2) + '\n');
+  writeFileSync(join(outDir, 'latest.md'), markdown(r));
+  writeFileSync(join(outDir, 'provenance.svg'), svg(r));
+}

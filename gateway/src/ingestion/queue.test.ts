@@ -163,6 +163,20 @@ describe('ingestion/queue (outbox + submitter)', function () {
     const order = events.filter((e) => !ledger.bad.has(e.eventId)).map((e) => ledger.records.get(e.eventId)?.order ?? -1);
     expect(order).to.deep.equal([...order].sort((x, y) => x - y));
     expect(await registry.metrics()).to.match(/acetrace_events_rejected_total 2\b/);
+    expect(ledger.calls.length, 'the named index splits the batch directly').to.be.at.most(7);
+  });
+
+  it('bisects in halves when the rejection names no event, and when it names the wrong one', async () => {
+    const ledger = new FakeLedger();
+    ledger.bad.add('h-3').add('h-12');
+    ledger.message = (index) => (index % 2 === 0 ? 'ACCESS_DENIED: not allowed' : `INVALID_ARGUMENT: events[${(index + 5) % 16}].link: wrong`);
+    const q = queue({ ledger, batchMaxEvents: 16 });
+    const events = Array.from({ length: 16 }, (_, i) => makeEvent(`h-${i}`, { deviceId: 'gate-2' }));
+    await q.enqueue(A, events);
+    q.start();
+    const done = await q.waitFor(events.map((e) => e.eventId), 10_000);
+    expect(done.filter((e) => e.status === 'rejected').map((e) => e.eventId)).to.deep.equal(['h-3', 'h-12']);
+    expect(done.filter((e) => e.status === 'committed')).to.have.length(14);
   });
 
   it('resubmits events left `submitted` by a crash; the ledger idempotency makes it exactly once', async () => {

@@ -261,10 +261,15 @@ export class Submitter {
 
   async #rejected(rows: PendingRow[], err: unknown): Promise<void> {
     if (rows.length > 1) {
-      // isolate the bad events; halves in order, so a device's order holds
-      const mid = Math.ceil(rows.length / 2);
-      await this.#settle(rows.slice(0, mid));
-      await this.#settle(rows.slice(mid));
+      // Isolate the bad events, pieces in order so a device's order holds. The chaincode names the
+      // first bad event (`events[3].location.lat: ...`): split around it (each piece is still
+      // submitted and judged on its own); otherwise split in halves.
+      const hinted = badIndexOf(err, rows.length);
+      const pieces =
+        hinted === undefined
+          ? [rows.slice(0, Math.ceil(rows.length / 2)), rows.slice(Math.ceil(rows.length / 2))]
+          : [rows.slice(0, hinted), rows.slice(hinted, hinted + 1), rows.slice(hinted + 1)];
+      for (const piece of pieces) if (piece.length > 0) await this.#settle(piece);
       return;
     }
     const row = rows[0];
@@ -302,4 +307,11 @@ export class Submitter {
       this.#sleepers.add(done);
     });
   }
+}
+
+/** Index of the event a chaincode rejection names (`events[3]...`), if it is one of `count`. */
+function badIndexOf(err: unknown, count: number): number | undefined {
+  const m = /\bevents\[(\d+)\]/.exec(rejectionReason(err));
+  const i = m ? Number(m[1]) : NaN;
+  return Number.isInteger(i) && i >= 0 && i < count ? i : undefined;
 }

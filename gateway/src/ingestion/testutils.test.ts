@@ -45,6 +45,8 @@ export class FakeLedger implements EventLedger {
   failNext = 0;
   /** Event ids the chaincode refuses (INVALID_ARGUMENT naming their index). */
   readonly bad = new Set<string>();
+  /** The rejection message for a batch whose first bad event is at `index` (default: names it). */
+  message: ((index: number) => string) | undefined;
   /** Per-call delay, ms (function for randomness). */
   delay: () => number = () => 0;
   /** When true, calls never answer. */
@@ -84,7 +86,7 @@ export class FakeLedger implements EventLedger {
       if (events.length > 500) throw new Error('INVALID_ARGUMENT: events: at most 500 events per call');
       const badIndex = events.findIndex((e) => this.bad.has(e.eventId));
       if (badIndex >= 0) {
-        const msg = `INVALID_ARGUMENT: events[${badIndex}].location.lat: must be -90..90`;
+        const msg = this.message?.(badIndex) ?? `INVALID_ARGUMENT: events[${badIndex}].location.lat: must be -90..90`;
         throw new LedgerInvalidArgumentError(msg, [{ path: `events[${badIndex}].location.lat`, message: 'must be -90..90' }], {
           chaincodeMessage: msg,
           transaction: 'RecordEvents',

@@ -31,7 +31,7 @@ export interface EventQueueOptions {
   batchMaxWaitMs?: number;
   /** Batches in flight at once. Default 4. */
   concurrency?: number;
-  /** Bound of one submission attempt, ms. Default 60000. */
+  /** Bound of one submission attempt, ms: set it above the ledger adapter's own worst case (endorse + submit + commit-status deadlines and its retries). Default 120000. */
   attemptTimeoutMs?: number;
   /** First and largest retry delay, ms. Defaults 200 and 30000. */
   retryBaseMs?: number;

@@ -29,7 +29,7 @@ export interface SubmitterOptions {
   batchMaxWaitMs?: number;
   /** Batches in flight at once. Default 4. */
   concurrency?: number;
-  /** Bound of one submission attempt, ms; past it the attempt counts as a transient failure. Default 60000. */
+  /** Bound of one submission attempt, ms; past it the attempt counts as a transient failure (resubmitting is safe). Default 120000. */
   attemptTimeoutMs?: number;
   /** First retry delay, ms. Default 200. */
   retryBaseMs?: number;
@@ -74,7 +74,7 @@ export class Submitter {
     this.#o = {
       batchMaxWaitMs: 50,
       concurrency: 4,
-      attemptTimeoutMs: 60_000,
+      attemptTimeoutMs: 120_000,
       retryBaseMs: 200,
       retryMaxMs: 30_000,
       isPermanent: isPermanentRejection,

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 export const PRODUCTS = ['Frozen shrimp', 'Smart plug, 16A', 'Cotton T-shirt', 'Lithium cell 18650'];
 
 export function epc(lotNo: number, serial: number): string {
-  return `urn:epc:id:sgtin:0614141.${String(100000 + (lotNo % 900000))}.${String(serial)}`;
+  return `urn:epc:id:sgtin:0614141.${String(lotNo % 1_000_000).padStart(6, '0')}.${String(serial)}`;
 }
 
 export function lotInput(lotId: string, lotNo: number, epcCount: number): Record<string, unknown> {

@@ -14,7 +14,7 @@
  * Writes bench/results/latest.json, latest.md and provenance.svg.
  *
  *   node scripts/dist/bench/index.js [--quick] [--out-dir bench/results] [--keep] [--sizes 10000,50000]
- *     [--batch-timeout-ms 250] [--smoke (seconds-long self-check, write it elsewhere with --out-dir)]
+ *     [--batch-timeout-ms 250] [--cpu-prof DIR (network.cpuprofile, gateway.cpuprofile)] [--smoke (seconds-long self-check, write it elsewhere with --out-dir)]
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -24,7 +24,7 @@ import { Ledger } from '@acetrace/network';
 import { event, lotInput, epc as epcOf } from './lib/data';
 import { commitCode, connectAs, loadProfile, type Connection } from './lib/fabric';
 import { http, httpOk, metricValue } from './lib/http';
-import { freePort, startGateway, startNetwork, type Child } from './lib/procs';
+import { freePort, profileChildrenInto, startGateway, startNetwork, type Child } from './lib/procs';
 import { writeReports, type Results, type ProvenanceRow, type IngestionRow, type SeedRow, type Target } from './lib/report';
 import { machine, round, sample, sleep, summarise } from './lib/stats';
 
@@ -122,11 +122,13 @@ async function main(): Promise<void> {
       keep: { type: 'boolean', default: false },
       'batch-timeout-ms': { type: 'string', default: '250' },
       sizes: { type: 'string' },
+      'cpu-prof': { type: 'string' },
     },
   });
   const plan = values.smoke === true ? SMOKE : values.quick === true ? QUICK : FULL;
   if (values.sizes !== undefined) plan.ledgerSizes = values.sizes.split(',').map(Number);
   const batchTimeoutMs = Number(values['batch-timeout-ms']);
+  profileChildrenInto(values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']));
   const loadAtStart = loadavg();
   const started = performance.now();
   const dataDir = mkdtempSync(join(tmpdir(), 'acetrace-bench-'));

@@ -39,8 +39,15 @@ function statusKb(pid: number, field: string): number | undefined {
   }
 }
 
+/** `--cpu-prof` for the children when set (profiles are written when they exit). */
+let cpuProfDir: string | undefined;
+export function profileChildrenInto(dir: string | undefined): void {
+  cpuProfDir = dir;
+}
+
 function child(name: string, args: string[], env: NodeJS.ProcessEnv, logFile: string, ready: RegExp, timeoutMs = 120_000): Promise<Child> {
-  const proc = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const prof = cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', cpuProfDir, '--cpu-prof-name', `${name}.cpuprofile`];
+  const proc = spawn(process.execPath, [...prof, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(logFile);
   proc.stdout?.pipe(log);
   let stderr = '';

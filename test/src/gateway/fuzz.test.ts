@@ -3,8 +3,9 @@
  * 4xx is problem+json; every 400 names the field(s) in `errors[{path, message}]`.
  */
 import fc from 'fast-check';
-import { expect } from './chai.test';
-import { type Stack, freshEpc, lotInput, startStack, uid } from './stack';
+import { expect } from '../scenarios/chai.test';
+import { freshEpc, lotInput, uid } from '../scenarios/helpers';
+import { type Stack, startTarget } from '../scenarios/target';
 
 const RUNS = Number(process.env.ACETRACE_FUZZ_RUNS ?? 100);
 
@@ -13,7 +14,7 @@ describe('gateway fuzzing (fast-check)', function () {
   let s: Stack;
   let lotId: string;
   before(async () => {
-    s = await startStack();
+    s = await startTarget({ target: 'embedded' });
     lotId = uid('LOT-F');
     expect((await s.http().post('/v1/lots').set('X-API-Key', s.key('supplier')).send(lotInput(lotId))).status).to.equal(201);
   });

@@ -3,14 +3,15 @@
  * and no client sees a conflict or server error.
  */
 import { expect } from './chai.test';
+import { lotInput, uid } from './helpers';
 import { readSse } from './sse';
-import { type Stack, lotInput, startStack, uid } from './stack';
+import { type Stack, startTarget, targetKind } from './target';
 
-describe('gateway concurrency', function () {
+describe(`scenario: concurrency (${targetKind()} network)`, function () {
   this.timeout(300_000);
   let s: Stack;
   before(async () => {
-    s = await startStack();
+    s = await startTarget();
   });
   after(async () => {
     await s?.stop();
@@ -21,7 +22,7 @@ describe('gateway concurrency', function () {
     expect((await s.http().post('/v1/lots').set('X-API-Key', s.key('supplier')).send(lotInput(lotId))).status).to.equal(201);
     const clients = 50;
     const perClient = 20;
-    const keys = [s.key('logistics', 'Org1MSP'), s.key('logistics', 'Org2MSP'), s.key('logistics', 'Org3MSP')];
+    const keys = [s.key('logistics', s.orgs.supplier), s.key('logistics', s.orgs.logistics), s.key('logistics', s.orgs.broker)];
     const statuses = new Map<number, number>();
     const ids: string[] = [];
 
@@ -79,23 +80,34 @@ describe('gateway concurrency', function () {
     expect(pending, 'events still pending').to.deep.equal([]);
     expect(committed.size).to.equal(clients * perClient);
 
-    // exactly once on the ledger, seen on the committed-event stream: each id recorded in one transaction
+    // exactly once on the ledger, seen on the committed-event stream: each id recorded in one
+    // transaction. A marker transaction committed after all of them bounds the read: the stream
+    // is read from block 0 up to the marker, so every transaction committed before it is counted.
+    const markerLot = uid('LOT-C-MARK');
+    expect((await s.http().post('/v1/lots').set('X-API-Key', s.key('supplier')).send(lotInput(markerLot))).status).to.equal(201);
+    const marker = await s
+      .http()
+      .post('/v1/events?wait=commit')
+      .set('X-API-Key', s.key('supplier'))
+      .send({ eventId: uid('EVT-C-MARK'), lotId: markerLot, link: 1, kind: 'document', eventTime: '2026-10-01T00:00:00Z' });
+    expect(marker.status, JSON.stringify(marker.body)).to.equal(201);
+    const markerItem = (marker.body as { accepted: Array<{ txId: string; blockNumber: number }> }).accepted[0];
+    const markerId = `${markerItem?.blockNumber}:${markerItem?.txId}`;
     const wanted = new Set(ids);
     const recorded = new Map<string, number>();
     const stream = await readSse(
       `${s.gateway.url}/v1/stream?fromBlock=0`,
       { 'x-api-key': auditor },
-      () => [...wanted].every((id) => recorded.has(id)),
-      60_000,
-    ).then((r) => {
-      for (const ev of r.events) {
-        if (ev.event !== 'EventsRecorded') continue;
-        const payload = (JSON.parse(ev.data) as { payload: { eventIds: string[] } }).payload;
-        for (const id of payload.eventIds) if (wanted.has(id)) recorded.set(id, (recorded.get(id) ?? 0) + 1);
-      }
-      return r;
-    });
+      (events) => events.at(-1)?.id === markerId,
+      120_000,
+    );
+    for (const ev of stream.events) {
+      if (ev.event !== 'EventsRecorded') continue;
+      const payload = (JSON.parse(ev.data) as { payload: { eventIds: string[] } }).payload;
+      for (const id of payload.eventIds) if (wanted.has(id)) recorded.set(id, (recorded.get(id) ?? 0) + 1);
+    }
     expect(stream.status).to.equal(200);
+    expect(stream.events.at(-1)?.id, 'the stream reached the marker transaction').to.equal(markerId);
     expect(recorded.size).to.equal(clients * perClient);
     expect([...recorded.values()].every((n) => n === 1)).to.equal(true);
 

@@ -2,20 +2,28 @@
  * The role × endpoint permission matrix: every cell's expected status, table-driven, through real
  * HTTP to the real chaincode (the gateway refuses roles that can never write; the chaincode judges
  * the rest: links per role, own-lot provenance, history, event reads).
+ *
+ * Callers are named by organisation slot, resolved against the target's organisations (target.ts):
+ * `org1` = the supplier organisation, which registers the lot (Org1MSP); `org2` = the logistics
+ * organisation (Org2MSP); `org3` = the broker organisation (Org3MSP, or Org2MSP on a
+ * two-organisation network). Neither org2 nor org3 owns or imports the lot.
  */
 import { expect } from './chai.test';
-import { type Stack, freshEpc, lotInput, startStack, uid } from './stack';
+import { freshEpc, lotInput, uid } from './helpers';
+import { type Stack, type TargetOrgs, startTarget, targetKind } from './target';
 
-type Who = 'none' | 'bad-key' | `${string}@${string}`;
+type Slot = 'org1' | 'org2' | 'org3';
+type Who = 'none' | 'bad-key' | `${string}@${Slot}`;
 const ORG1_ROLES = ['viewer', 'supplier', 'logistics', 'broker', 'auditor', 'compliance', 'admin'] as const;
 const WHO: Who[] = [
   'none',
   'bad-key',
-  ...ORG1_ROLES.map((r) => `${r}@Org1MSP` as Who),
-  'broker@Org2MSP',
-  'compliance@Org2MSP',
-  'viewer@Org3MSP',
+  ...ORG1_ROLES.map((r) => `${r}@org1` as Who),
+  'broker@org2',
+  'compliance@org2',
+  'viewer@org3',
 ];
+const SLOT: Record<Slot, keyof Omit<TargetOrgs, 'all'>> = { org1: 'supplier', org2: 'logistics', org3: 'broker' };
 
 interface Cell {
   method: 'GET' | 'POST';
@@ -27,7 +35,7 @@ interface Cell {
   detail?: Partial<Record<Who, 'full' | 'summary'>>;
 }
 
-describe('gateway permission matrix (role × endpoint)', function () {
+describe(`scenario: permission matrix (role × endpoint, ${targetKind()} network)`, function () {
   this.timeout(180_000);
   let s: Stack;
   const lotId = uid('LOT-P');
@@ -35,7 +43,7 @@ describe('gateway permission matrix (role × endpoint)', function () {
   const eventId = uid('EVT-P');
 
   before(async () => {
-    s = await startStack();
+    s = await startTarget();
     const reg = await s.http().post('/v1/lots').set('X-API-Key', s.key('supplier')).send(lotInput(lotId, { epcs: [lotEpc] }));
     expect(reg.status).to.equal(201);
     const ev = await s
@@ -63,25 +71,25 @@ describe('gateway permission matrix (role × endpoint)', function () {
       method: 'POST',
       path: () => '/v1/lots',
       body: () => lotInput(uid('LOT-M')),
-      expect: { 'supplier@Org1MSP': 201, 'broker@Org1MSP': 201, 'compliance@Org1MSP': 201, 'broker@Org2MSP': 201, 'compliance@Org2MSP': 201, rest: 403 },
+      expect: { 'supplier@org1': 201, 'broker@org1': 201, 'compliance@org1': 201, 'broker@org2': 201, 'compliance@org2': 201, rest: 403 },
     },
     'POST /v1/events link 1 (document)': {
       method: 'POST',
       path: () => '/v1/events?wait=commit',
       body: event(1, 'document'),
-      expect: { 'supplier@Org1MSP': 201, 'compliance@Org1MSP': 201, 'compliance@Org2MSP': 201, rest: 403 },
+      expect: { 'supplier@org1': 201, 'compliance@org1': 201, 'compliance@org2': 201, rest: 403 },
     },
     'POST /v1/events link 7 (gps)': {
       method: 'POST',
       path: () => '/v1/events?wait=commit',
       body: event(7, 'gps', { location: { lat: 22.5, lon: 114.0 } }),
-      expect: { 'logistics@Org1MSP': 201, 'compliance@Org1MSP': 201, 'compliance@Org2MSP': 201, rest: 403 },
+      expect: { 'logistics@org1': 201, 'compliance@org1': 201, 'compliance@org2': 201, rest: 403 },
     },
     'POST /v1/events link 11 (document)': {
       method: 'POST',
       path: () => '/v1/events?wait=commit',
       body: event(11, 'document'),
-      expect: { 'broker@Org1MSP': 201, 'compliance@Org1MSP': 201, 'broker@Org2MSP': 201, 'compliance@Org2MSP': 201, rest: 403 },
+      expect: { 'broker@org1': 201, 'compliance@org1': 201, 'broker@org2': 201, 'compliance@org2': 201, rest: 403 },
     },
     'GET /v1/lots/{lotId}': { method: 'GET', path: () => `/v1/lots/${lotId}`, expect: { rest: 200 } },
     'GET /v1/lots': { method: 'GET', path: () => '/v1/lots?pageSize=5', expect: { rest: 200 } },
@@ -89,11 +97,11 @@ describe('gateway permission matrix (role × endpoint)', function () {
       method: 'GET',
       path: () => `/v1/events/${eventId}`,
       expect: {
-        'supplier@Org1MSP': 200,
-        'logistics@Org1MSP': 200,
-        'broker@Org1MSP': 200,
-        'auditor@Org1MSP': 200,
-        'compliance@Org1MSP': 200,
+        'supplier@org1': 200,
+        'logistics@org1': 200,
+        'broker@org1': 200,
+        'auditor@org1': 200,
+        'compliance@org1': 200,
         rest: 403,
       },
     },
@@ -101,35 +109,42 @@ describe('gateway permission matrix (role × endpoint)', function () {
       method: 'GET',
       path: () => `/v1/lots/${lotId}/provenance`,
       expect: { rest: 200 },
-      detail: { 'auditor@Org1MSP': 'full', 'broker@Org1MSP': 'full', 'compliance@Org1MSP': 'full' },
+      detail: { 'auditor@org1': 'full', 'broker@org1': 'full', 'compliance@org1': 'full' },
     },
     'GET /v1/epcs/{epc}/provenance': {
       method: 'GET',
       path: () => `/v1/epcs/${encodeURIComponent(lotEpc)}/provenance`,
       expect: { rest: 200 },
-      detail: { 'auditor@Org1MSP': 'full', 'broker@Org1MSP': 'full', 'compliance@Org1MSP': 'full' },
+      detail: { 'auditor@org1': 'full', 'broker@org1': 'full', 'compliance@org1': 'full' },
     },
     'GET /v1/lots/{lotId}/history': {
       method: 'GET',
       path: () => `/v1/lots/${lotId}/history`,
-      expect: { 'auditor@Org1MSP': 200, 'broker@Org1MSP': 200, 'compliance@Org1MSP': 200, rest: 403 },
+      expect: { 'auditor@org1': 200, 'broker@org1': 200, 'compliance@org1': 200, rest: 403 },
     },
     'GET /v1/stream': {
       method: 'GET',
       path: () => '/v1/stream',
-      expect: { 'auditor@Org1MSP': 200, 'compliance@Org1MSP': 200, 'admin@Org1MSP': 200, 'compliance@Org2MSP': 200, rest: 403 },
+      expect: { 'auditor@org1': 200, 'compliance@org1': 200, 'admin@org1': 200, 'compliance@org2': 200, rest: 403 },
     },
     'GET /metrics': {
       method: 'GET',
       path: () => '/metrics',
-      expect: { 'compliance@Org1MSP': 200, 'admin@Org1MSP': 200, 'compliance@Org2MSP': 200, rest: 403 },
+      expect: { 'compliance@org1': 200, 'admin@org1': 200, 'compliance@org2': 200, rest: 403 },
     },
   };
+
+  /** `role@slot` as `role@MSP id` of the target. */
+  function identityOf(who: Who): string {
+    if (who === 'none' || who === 'bad-key') return who;
+    const [role, slot] = who.split('@') as [string, Slot];
+    return `${role}@${s.orgs[SLOT[slot]]}`;
+  }
 
   function keyOf(who: Who): string | undefined {
     if (who === 'none') return undefined;
     if (who === 'bad-key') return 'ak_this-key-was-never-issued';
-    const [role, msp] = who.split('@') as [string, string];
+    const [role, msp] = identityOf(who).split('@') as [string, string];
     return s.key(role, msp);
   }
 
@@ -166,7 +181,7 @@ describe('gateway permission matrix (role × endpoint)', function () {
         const expected = who === 'none' || who === 'bad-key' ? 401 : (cell.expect[who] ?? cell.expect.rest);
         it(`${who} → ${expected}`, async () => {
           const res = await call(cell, who);
-          expect(res.status, JSON.stringify(res.body)).to.equal(expected);
+          expect(res.status, `${identityOf(who)}: ${JSON.stringify(res.body)}`).to.equal(expected);
           if (expected >= 400) {
             expect(res.type).to.match(/^application\/problem\+json/);
             expect(res.body).to.include({ status: expected });

@@ -1,4 +1,8 @@
-/** A small SSE reader over fetch for tests: collects events until a predicate holds or a timeout. */
+/**
+ * A small SSE reader over fetch for tests: collects events until a predicate holds or a timeout.
+ * The predicate is checked after every event, so the reader stops exactly at the event that
+ * satisfies it, however the server's writes were split into network chunks.
+ */
 export interface SseEvent {
   id?: string;
   event?: string;
@@ -21,10 +25,11 @@ export async function readSse(
     if (!res.ok || !res.body) return { status, events };
     const decoder = new TextDecoder();
     let buffer = '';
+    let done = until(events);
     for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
       buffer += decoder.decode(chunk, { stream: true });
       let idx: number;
-      while ((idx = buffer.indexOf('\n\n')) >= 0) {
+      while (!done && (idx = buffer.indexOf('\n\n')) >= 0) {
         const block = buffer.slice(0, idx);
         buffer = buffer.slice(idx + 2);
         const ev: SseEvent = { data: '' };
@@ -40,9 +45,12 @@ export async function readSse(
             hasData = true;
           }
         }
-        if (hasData) events.push(ev);
+        if (hasData) {
+          events.push(ev);
+          done = until(events);
+        }
       }
-      if (until(events)) break;
+      if (done) break;
     }
   } catch (err) {
     if ((err as Error).name !== 'AbortError') throw err;

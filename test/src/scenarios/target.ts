@@ -1,10 +1,19 @@
 /**
- * One real stack per test file: EmbeddedNetwork on port 0 in a temp dir (real chaincode, TLS gRPC),
- * then the gateway on port 0 over it (real @hyperledger/fabric-gateway client). Requests go through
- * real HTTP with supertest.
+ * The network the scenarios run against, chosen by configuration, behind one object (`Stack`):
+ *
+ * - default (no `ACETRACE_TARGET_CONNECTION_PROFILE`): an EmbeddedNetwork on port 0 in a temp dir
+ *   (real chaincode, TLS gRPC), then the gateway on port 0 over it (real @hyperledger/fabric-gateway
+ *   client);
+ * - `ACETRACE_TARGET_CONNECTION_PROFILE=<connection.json>` (set by `npm run test:fabric`): only the
+ *   gateway, on port 0, connected to the network that profile describes (a real Fabric network),
+ *   with a temp `ACETRACE_DATA_DIR` for its principals, API keys and outbox.
+ *
+ * Either way requests go through real HTTP (supertest or fetch against `gateway.url`), and the
+ * organisations are the ones the profile's identities name: `orgs` maps the journey's three
+ * organisations onto them (on a two-organisation network the broker is the second organisation's
+ * broker identity, as network/README-fabric.md describes).
  */
 import * as fs from 'node:fs';
-import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { EmbeddedNetwork, type RunningNetwork } from '@acetrace/network';
@@ -13,6 +22,9 @@ import pino from 'pino';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
 
+/** The environment variable naming the connection profile of the network to test. */
+export const TARGET_PROFILE_ENV = 'ACETRACE_TARGET_CONNECTION_PROFILE';
+
 export interface Credential {
   name: string;
   role: string;
@@ -20,81 +32,125 @@ export interface Credential {
   apiKey: string;
 }
 
+/**
+ * The target's organisations (MSP ids), from the identities of its connection profile.
+ * `supplier`, `logistics`, `broker` are the journey's three organisations: the first, second and
+ * third organisation, the broker falling back to the second when there are only two.
+ */
+export interface TargetOrgs {
+  /** Every organisation with at least one identity, sorted. */
+  all: string[];
+  supplier: string;
+  logistics: string;
+  broker: string;
+}
+
 export interface Stack {
+  /** `embedded`: a network started for this stack; `fabric`: an external network from a profile. */
+  kind: 'embedded' | 'fabric';
+  /** The gateway's data directory (temp; removed by `stop()`). */
   dir: string;
-  network: RunningNetwork;
+  /** The embedded network, only for `kind: 'embedded'`. */
+  network: RunningNetwork | undefined;
   gateway: GatewayHandle;
   credentials: Credential[];
-  /** API key of the principal with this role in this organisation. */
+  orgs: TargetOrgs;
+  /** API key of the principal with this role in this organisation (default: `orgs.supplier`). */
   key(role: string, mspId?: string): string;
   http(): TestAgent;
   stop(): Promise<void>;
 }
 
-/** Starts network + gateway; `env` overrides gateway settings (e.g. rate limits). */
-export async function startStack(env: Record<string, string> = {}): Promise<Stack> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'acetrace-gw-test-'));
-  const network = await EmbeddedNetwork.start({ dataDir: dir, port: 0, logger: pino({ level: 'warn' }), batchTimeoutMs: 20 });
-  const gateway = await startGateway(
-    loadConfig({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      ACETRACE_DATA_DIR: dir,
-      ACETRACE_LOG_LEVEL: process.env.ACETRACE_TEST_LOG_LEVEL ?? 'silent',
-      ACETRACE_RATE_LIMIT_MAX: '100000',
-      ACETRACE_BATCH_MAX_WAIT_MS: '10',
-      ...env,
-    }),
-  );
+export interface TargetOptions {
+  /** Gateway settings that override the defaults (e.g. rate limits, body limit, JWT secret). */
+  env?: Record<string, string>;
+  /**
+   * `embedded` forces an embedded network whatever the environment says (for suites that test the
+   * gateway itself: metrics, limits, fuzzing). Default `auto`: the configured target.
+   */
+  target?: 'auto' | 'embedded';
+}
+
+/** The configured connection profile (absolute path), or undefined for the embedded network. */
+export function configuredProfile(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const configured = env[TARGET_PROFILE_ENV]?.trim();
+  return configured ? path.resolve(configured) : undefined;
+}
+
+/** Which kind of target `startTarget()` starts by default, for suite titles. */
+export function targetKind(): 'embedded' | 'fabric' {
+  return configuredProfile() === undefined ? 'embedded' : 'fabric';
+}
+
+/** Maps the identities' organisations onto the journey's three organisations. */
+export function targetOrgs(identities: ReadonlyArray<{ mspId: string }>): TargetOrgs {
+  const all = [...new Set(identities.map((i) => i.mspId))].sort();
+  const [supplier, logistics, third] = all;
+  if (supplier === undefined || logistics === undefined) {
+    throw new Error(`the scenarios need identities of at least two organisations; the target has ${all.join(', ') || 'none'}`);
+  }
+  return { all, supplier, logistics, broker: third ?? logistics };
+}
+
+const ROLES_NEEDED = ['viewer', 'supplier', 'logistics', 'broker', 'auditor', 'compliance', 'admin'];
+
+/** Starts the configured target (see the file comment) and a gateway over it. */
+export async function startTarget(options: TargetOptions = {}): Promise<Stack> {
+  const profile = options.target === 'embedded' ? undefined : configuredProfile();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), profile === undefined ? 'acetrace-gw-test-' : 'acetrace-gw-fabric-'));
+  let network: RunningNetwork | undefined;
+  let gateway: GatewayHandle | undefined;
+  try {
+    if (profile === undefined) {
+      network = await EmbeddedNetwork.start({ dataDir: dir, port: 0, logger: pino({ level: 'warn' }), batchTimeoutMs: 20 });
+    } else if (!fs.existsSync(profile)) {
+      throw new Error(`${TARGET_PROFILE_ENV}: ${profile} does not exist`);
+    }
+    gateway = await startGateway(
+      loadConfig({
+        PORT: '0',
+        HOST: '127.0.0.1',
+        ACETRACE_DATA_DIR: dir,
+        ...(profile === undefined ? {} : { ACETRACE_CONNECTION_PROFILE: profile }),
+        ACETRACE_LOG_LEVEL: process.env.ACETRACE_TEST_LOG_LEVEL ?? 'silent',
+        ACETRACE_RATE_LIMIT_MAX: '100000',
+        ACETRACE_BATCH_MAX_WAIT_MS: '10',
+        ...options.env,
+      }),
+    );
+  } catch (err) {
+    await gateway?.stop();
+    await network?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   const credentials = (JSON.parse(fs.readFileSync(path.join(dir, 'credentials.json'), 'utf8')) as { principals: Credential[] }).principals;
-  const agent = http.globalAgent;
+  const orgs = targetOrgs(credentials);
+  const missing = orgs.all.flatMap((msp) => ROLES_NEEDED.filter((r) => !credentials.some((c) => c.role === r && c.mspId === msp)).map((r) => `${r}@${msp}`));
+  if (missing.length > 0) {
+    await gateway.stop();
+    await network?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw new Error(`the target's profile lacks identities the scenarios use: ${missing.join(', ')}`);
+  }
+  const gw = gateway;
   return {
+    kind: profile === undefined ? 'embedded' : 'fabric',
     dir,
     network,
-    gateway,
+    gateway: gw,
     credentials,
-    key(role: string, mspId = 'Org1MSP'): string {
+    orgs,
+    key(role: string, mspId = orgs.supplier): string {
       const c = credentials.find((x) => x.role === role && x.mspId === mspId);
       if (!c) throw new Error(`no credential for ${role} of ${mspId}`);
       return c.apiKey;
     },
-    http: () => request(gateway.url),
+    http: () => request(gw.url),
     async stop(): Promise<void> {
-      await gateway.stop();
-      await network.stop();
-      void agent;
+      await gw.stop();
+      await network?.stop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
 }
-
-let counter = 0;
-/** A unique id with a readable prefix. */
-export function uid(prefix: string): string {
-  counter += 1;
-  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${counter}`;
-}
-
-let serial = Math.floor(Math.random() * 1e9);
-/** A fresh EPC (an SGTIN serial not used before in this process). */
-export function freshEpc(): string {
-  serial += 1;
-  return `urn:epc:id:sgtin:0614141.112345.${serial}`;
-}
-
-/** A lot input with sensible defaults and fresh EPCs. */
-export function lotInput(lotId: string, over: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    lotId,
-    product: 'Smart plug, 16A',
-    htsCode: '8536.50.9065',
-    originCountry: 'CN',
-    quantity: 1200,
-    unit: 'EA',
-    epcs: [freshEpc(), freshEpc()],
-    parentLotId: null,
-    ...over,
-  };
-}
-
-export const SHA = (n: number): string => n.toString(16).padStart(64, 'a');

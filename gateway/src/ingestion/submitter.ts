@@ -11,7 +11,10 @@
  *   with its first record (`duplicate`).
  * - Chaincode rejection of a batch: bisected until the bad events stand alone; they become
  *   `rejected` with the chaincode's reason, the rest commit.
+ * - The loop runs in its own async context (captured at `start()`), not in the context of the HTTP
+ *   request whose enqueue woke it: its log lines and ledger calls carry no stale request id/principal.
  */
+import { AsyncResource } from 'node:async_hooks';
 import type { Logger } from 'pino';
 import type { EventLedger } from './ledger';
 import { isPermanentRejection, rejectionReason } from './ledger';
@@ -65,6 +68,8 @@ export class Submitter {
   #timer: NodeJS.Timeout | undefined;
   #poll: NodeJS.Timeout | undefined;
   #running = false;
+  /** The async context of `start()`: every dispatch runs in it, whoever called `notify()`. */
+  #scope: AsyncResource | undefined;
 
   constructor(options: SubmitterOptions) {
     const batchMaxEvents = options.batchMaxEvents ?? 200;
@@ -90,22 +95,30 @@ export class Submitter {
   start(): void {
     if (this.#running) return;
     this.#running = true;
-    this.#poll = setInterval(() => this.#dispatch(), 1000);
+    this.#scope = new AsyncResource('acetrace.Submitter');
+    this.#poll = setInterval(() => this.#dispatchInScope(), 1000);
     this.#poll.unref();
-    this.#dispatch();
+    this.#dispatchInScope();
   }
 
   /** New rows were stored: dispatch when a batch is full, else after `batchMaxWaitMs`. */
   notify(): void {
     if (!this.#running || this.#timer) return;
     if (this.#o.outbox.pendingCount - this.#inFlight.size >= this.#o.batchMaxEvents) {
-      this.#dispatch();
+      this.#dispatchInScope();
       return;
     }
+    // the timer is created inside the caller's (request's) context; its callback leaves it
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      this.#dispatch();
+      this.#dispatchInScope();
     }, this.#o.batchMaxWaitMs);
+  }
+
+  /** Dispatches in the submitter's own async context (batches started here, and their retries, inherit it). */
+  #dispatchInScope(): void {
+    if (this.#scope) this.#scope.runInAsyncScope(() => this.#dispatch());
+    else this.#dispatch();
   }
 
   /** Stops: no new batches, retry sleeps cut short, in-flight attempts awaited; unfinished rows stay on disk. */

@@ -16,6 +16,7 @@ import { requestIdMiddleware } from './http/request-id';
 import { eventsRouter } from './http/routes/events.routes';
 import { lotsRouter } from './http/routes/lots.routes';
 import { provenanceRouter } from './http/routes/provenance.routes';
+import { readingsRouter } from './http/routes/readings.routes';
 import { type SseRegistry, streamRouter } from './http/routes/stream.routes';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
@@ -25,10 +26,12 @@ import type { LedgerPort } from './ports/ledger';
 import { EventsService } from './services/events.service';
 import { LotsService } from './services/lots.service';
 import { ProvenanceService } from './services/provenance.service';
+import { ReadingsUseCase, createReadingsService } from './services/readings.service';
+import type { ReadingsService } from './ingestion/readings';
 import { StreamService } from './services/stream.service';
 
 export interface AppDeps {
-  config: Pick<Config, 'http' | 'rateLimit' | 'metricsPublic' | 'ingestion'>;
+  config: Pick<Config, 'http' | 'rateLimit' | 'metricsPublic' | 'ingestion'> & Partial<Pick<Config, 'readings'>>;
   ledger: LedgerPort;
   queue: EventQueue;
   principals: PrincipalStore;
@@ -39,6 +42,11 @@ export interface AppDeps {
   sse?: SseRegistry;
   /** Folder of the built auditor page, served at `/` when it exists. */
   webDir?: string;
+  /**
+   * The process's readings service (POST /v1/readings); built from `config.readings` when absent.
+   * Without either, the route is not served.
+   */
+  readings?: ReadingsService;
   /** How long /readyz waits for the ledger, ms. Default 3000. */
   readyTimeoutMs?: number;
 }
@@ -153,10 +161,22 @@ export function createApp(deps: AppDeps): Express {
   }
 
   const v1 = express.Router();
-  v1.use('/v1', authenticate, limiter, requireJson, express.json({ limit: config.http.bodyLimit, strict: true }));
+  const jsonBody = express.json({ limit: config.http.bodyLimit, strict: true });
+  // up to 10,000 raw reads: a larger body than the other routes
+  const readingsBody = express.json({ limit: config.readings?.bodyLimit ?? config.http.bodyLimit, strict: true });
+  v1.use('/v1', authenticate, limiter, requireJson, (req, res, next) => {
+    if (req.method === 'POST' && req.path === '/readings') readingsBody(req, res, next);
+    else jsonBody(req, res, next);
+  });
   v1.use(lotsRouter(new LotsService(ledger)));
   v1.use(provenanceRouter(new ProvenanceService(ledger, queue)));
   v1.use(eventsRouter(new EventsService(ledger, queue, config.ingestion.waitCommitTimeoutMs)));
+  const readings =
+    deps.readings ??
+    (config.readings
+      ? createReadingsService({ ledger, queue, readersFile: config.readings.readersFile, windowMs: config.readings.windowMs })
+      : undefined);
+  if (readings) v1.use(readingsRouter(new ReadingsUseCase(readings)));
   v1.use(streamRouter(new StreamService(ledger), { logger, metrics, registry: sse }));
   app.use(v1);
 

@@ -15,6 +15,18 @@ describe('loadConfig', () => {
     expect(c.metricsPublic).to.equal(false);
   });
 
+  it('readings: window and reader table defaults, overrides; attempt bound above the adapter worst case', () => {
+    const c = loadConfig({ ACETRACE_DATA_DIR: '/tmp/x' });
+    expect(c.readings).to.deep.equal({ windowMs: 60_000, readersFile: '/tmp/x/gateway/readers.json', bodyLimit: '4mb' });
+    const worst = c.retry.maxElapsedMs + c.retry.maxDelayMs + c.deadlines.endorseMs + c.deadlines.submitMs + c.deadlines.commitStatusMs;
+    expect(c.ingestion.attemptTimeoutMs).to.be.greaterThan(worst);
+    const o = loadConfig({ ACETRACE_READINGS_WINDOW_MS: '5000', ACETRACE_READERS_FILE: '/etc/acetrace/readers.json', ACETRACE_DEADLINE_COMMIT_STATUS_MS: '300000' });
+    expect(o.readings.windowMs).to.equal(5000);
+    expect(o.readings.readersFile).to.equal('/etc/acetrace/readers.json');
+    expect(o.ingestion.attemptTimeoutMs).to.be.greaterThan(300_000 + o.retry.maxElapsedMs);
+    expect(() => loadConfig({ ACETRACE_READINGS_WINDOW_MS: '0' })).to.throw(ConfigError, /ACETRACE_READINGS_WINDOW_MS/);
+  });
+
   it('reads and converts keys', () => {
     const c = loadConfig({
       PORT: '0',

@@ -80,6 +80,12 @@ const EnvSchema = z.object({
   ACETRACE_BATCH_MAX_EVENTS: intFromEnv(500, 1, 500),
   /** Outbox: longest an event waits for its batch to fill, ms. Default 50. */
   ACETRACE_BATCH_MAX_WAIT_MS: intFromEnv(50, 0),
+  /** POST /v1/readings: repeats of one EPC at one reader inside this window (aligned to the epoch, by readTime) are suppressed, ms. Default 60000. */
+  ACETRACE_READINGS_WINDOW_MS: intFromEnv(60_000, 1, 24 * 3600_000),
+  /** POST /v1/readings: the reader table (JSON array of `{ readerId, link, location?, identity? }`, re-read per request). Default `<dataDir>/gateway/readers.json`. */
+  ACETRACE_READERS_FILE: optionalString,
+  /** POST /v1/readings: largest body (up to 10,000 reads ≈ 1.5 MB). Default `4mb`. */
+  ACETRACE_READINGS_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)?$/i, 'a size such as 4194304, 512kb or 4mb').default('4mb'),
   /** Serve GET /metrics without credentials (for a Prometheus scraper on a private network). Default false. */
   ACETRACE_METRICS_PUBLIC: boolFromEnv(false),
   /** How long `stop()` waits for in-flight requests before closing connections, ms. Default 10000. */
@@ -103,7 +109,20 @@ export interface Config {
   rateLimit: { windowMs: number; max: number };
   deadlines: { evaluateMs: number; endorseMs: number; submitMs: number; commitStatusMs: number };
   retry: { maxAttempts: number; maxElapsedMs: number; baseDelayMs: number; maxDelayMs: number };
-  ingestion: { dbPath: string; maxDepth: number; batchMaxEvents: number; batchMaxWaitMs: number; waitCommitTimeoutMs: number };
+  ingestion: {
+    dbPath: string;
+    maxDepth: number;
+    batchMaxEvents: number;
+    batchMaxWaitMs: number;
+    waitCommitTimeoutMs: number;
+    /**
+     * Bound of one outbox submission attempt, ms (derived, not a key): the Fabric adapter's worst case for
+     * one RecordEvents – retries go on while under `retry.maxElapsedMs`, and the last attempt may then run
+     * its endorse + submit + commit-status deadlines in full – plus 10 s of slack.
+     */
+    attemptTimeoutMs: number;
+  };
+  readings: { windowMs: number; readersFile: string; bodyLimit: string };
   metricsPublic: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -172,6 +191,18 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       batchMaxEvents: e.ACETRACE_BATCH_MAX_EVENTS,
       batchMaxWaitMs: e.ACETRACE_BATCH_MAX_WAIT_MS,
       waitCommitTimeoutMs: e.ACETRACE_WAIT_COMMIT_TIMEOUT_MS,
+      attemptTimeoutMs:
+        e.ACETRACE_RETRY_MAX_ELAPSED_MS +
+        e.ACETRACE_RETRY_MAX_DELAY_MS +
+        e.ACETRACE_DEADLINE_ENDORSE_MS +
+        e.ACETRACE_DEADLINE_SUBMIT_MS +
+        e.ACETRACE_DEADLINE_COMMIT_STATUS_MS +
+        10_000,
+    },
+    readings: {
+      windowMs: e.ACETRACE_READINGS_WINDOW_MS,
+      readersFile: path.resolve(e.ACETRACE_READERS_FILE ?? path.join(dataDir, 'gateway', 'readers.json')),
+      bodyLimit: e.ACETRACE_READINGS_BODY_LIMIT,
     },
     metricsPublic: e.ACETRACE_METRICS_PUBLIC,
     logLevel: e.ACETRACE_LOG_LEVEL,

@@ -16,6 +16,8 @@ import {
   PostEventsBody,
   PostEventsQuery,
   PostEventsResponse,
+  PostReadingsBody,
+  PostReadingsResponse,
   Problem,
   Provenance,
   RegisterLotResponse,
@@ -150,6 +152,23 @@ export function buildOpenApiDocument(serverUrl?: string): ReturnType<OpenApiGene
       202: json(PostEventsResponse, 'durably queued'),
       201: json(PostEventsResponse, 'committed (wait=commit)'),
       409: problemResponse('an event id was posted with different content'),
+      413: problemResponse('body too large'),
+      415: problemResponse('not application/json'),
+      ...common,
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/readings',
+    summary: 'post raw RFID reads (logistics, supplier, broker, compliance)',
+    description:
+      'Up to 10,000 reads of registered readers (readers.json). Repeats of an EPC at a reader within the window are suppressed; ' +
+      'the rest become rfid events (one per reader, window and lot; ids derived from them, so repeating a request is safe), ' +
+      'durably queued like POST /v1/events. Unknown readers and EPCs, readers of another identity and unreadable EPCs are reported.',
+    security,
+    request: { body: { required: true, content: { 'application/json': { schema: PostReadingsBody } } } },
+    responses: {
+      202: json(PostReadingsResponse, 'the events are durably queued'),
       413: problemResponse('body too large'),
       415: problemResponse('not application/json'),
       ...common,

@@ -12,6 +12,7 @@ import { ensureCredentials } from './bootstrap/credentials';
 import { type Config, loadConfig } from './config';
 import type { SseRegistry } from './http/routes/stream.routes';
 import { createEventQueue } from './ingestion';
+import { createReadingsService } from './services/readings.service';
 import { type Logger, createLogger } from './logger';
 import { createMetrics } from './metrics';
 import type { LedgerPort } from './ports/ledger';
@@ -59,8 +60,17 @@ export async function startGateway(config: Config = loadConfig(), options: Start
     maxDepth: config.ingestion.maxDepth,
     batchMaxEvents: config.ingestion.batchMaxEvents,
     batchMaxWaitMs: config.ingestion.batchMaxWaitMs,
+    // above the adapter's worst case for one RecordEvents (config.ts derives it from the deadlines and retry budget)
+    attemptTimeoutMs: config.ingestion.attemptTimeoutMs,
   });
   queue.start();
+  // one per process: its suppression memory and EPC → lot cache are shared by all requests
+  const readings = createReadingsService({
+    ledger,
+    queue,
+    readersFile: config.readings.readersFile,
+    windowMs: config.readings.windowMs,
+  });
   const sse: SseRegistry = new Set();
   const app = createApp({
     config,
@@ -71,6 +81,7 @@ export async function startGateway(config: Config = loadConfig(), options: Start
     logger,
     metrics,
     sse,
+    readings,
     webDir: path.resolve(__dirname, '..', 'web', 'dist'),
   });
 

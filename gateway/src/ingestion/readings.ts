@@ -9,8 +9,10 @@
  */
 import * as fs from 'node:fs';
 import { z } from 'zod';
-// The module, not the package index: the index also loads the contract (fabric-contract-api), which logs on load.
-import { normaliseEpc as chaincodeNormaliseEpc } from '@acetrace/chaincode/dist/epc';
+// Before the package index: it also loads the contract (fabric-contract-api), whose winston loggers
+// would otherwise write info lines to stdout among the gateway's JSON logs.
+import './quiet-chaincode';
+import { normaliseEpc as chaincodeNormaliseEpc } from '@acetrace/chaincode';
 import { EventConflictError, type EventQueue, type EventStatus } from '../ports/event-queue';
 import { LinkRef } from '../schemas';
 import type { EventInput } from './event-input';

@@ -2,3 +2,4 @@ export * from './common';
 export * from './lots';
 export * from './events';
 export * from './provenance';
+export * from './readings';

@@ -54,6 +54,8 @@ interface IdentityGateway {
 }
 
 const decoder = new TextDecoder();
+/** Fabric's default gRPC message limit (peer.gossip / peer.server maxRecvMsgSize). */
+const MAX_GRPC_MESSAGE_BYTES = 100 * 1024 * 1024;
 
 function parseJson(bytes: Uint8Array, transaction: string): unknown {
   const text = decoder.decode(bytes);
@@ -85,7 +87,13 @@ class FabricLedger implements LedgerPort {
         peer.tlsCaCertPath === undefined
           ? grpc.credentials.createInsecure()
           : grpc.credentials.createSsl(fs.readFileSync(peer.tlsCaCertPath));
-      const channelOptions: grpc.ChannelOptions = peer.hostAlias ? { 'grpc.ssl_target_name_override': peer.hostAlias } : {};
+      const channelOptions: grpc.ChannelOptions = {
+        ...(peer.hostAlias ? { 'grpc.ssl_target_name_override': peer.hostAlias } : {}),
+        // a RecordEvents of 500 rfid events with many EPCs answers more than grpc-js's 4 MB default;
+        // Fabric peers (and the embedded network) allow 100 MB
+        'grpc.max_receive_message_length': MAX_GRPC_MESSAGE_BYTES,
+        'grpc.max_send_message_length': MAX_GRPC_MESSAGE_BYTES,
+      };
       this.#clients.set(peer.endpoint, new grpc.Client(peer.endpoint, creds, channelOptions));
     }
   }

@@ -1,0 +1,9 @@
+/**
+ * Side effect only, imported before `@acetrace/chaincode`: fabric-contract-api and fabric-shim log
+ * through winston at `CORE_CHAINCODE_LOGGING_LEVEL` (default INFO: a line per decorated transaction
+ * when the contract module loads). The gateway only borrows pure helpers from the package, so it
+ * keeps them quiet unless the operator chose a level.
+ */
+process.env.CORE_CHAINCODE_LOGGING_LEVEL ??= 'CRITICAL';
+process.env.CORE_CHAINCODE_LOGGING_SHIM ??= 'CRITICAL';
+export {};

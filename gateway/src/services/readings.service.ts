@@ -1,0 +1,76 @@
+/**
+ * POST /v1/readings: one {@link ReadingsService} per process over the durable queue, the reader
+ * table file and an EPC → lot lookup on the ledger.
+ */
+import type { Principal } from '../auth/principals';
+import { AccessDeniedError, LedgerNotFoundError } from '../errors';
+import { ReadingsService, loadReaderTable, type RawRead, type ReadingsResult } from '../ingestion/readings';
+import type { EventQueue } from '../ports/event-queue';
+import type { LedgerPort } from '../ports/ledger';
+import { EVENT_POSTER_ROLES } from './events.service';
+
+/** Roles that may post readings: the event posters (the chaincode checks each reader's link again). */
+export const READINGS_POSTER_ROLES: ReadonlySet<string> = EVENT_POSTER_ROLES;
+
+/** Role preference for the identity that looks EPCs up: least privilege first (a viewer's provenance is the summary, still naming the lot). */
+const LOOKUP_ROLES = ['viewer', 'auditor', 'compliance', 'broker', 'supplier', 'logistics', 'admin'];
+
+export interface ReadingsDeps {
+  ledger: LedgerPort;
+  queue: EventQueue;
+  /** The reader table file (re-read per request; a missing file is an empty table). */
+  readersFile: string;
+  /** Suppression window, ms. */
+  windowMs: number;
+}
+
+/**
+ * Builds the process's ReadingsService: lots found with GetProvenanceByEpc as the most modest
+ * read-capable identity of the connection profile (NOT_FOUND → no lot).
+ * @throws Error when the connection profile has no identity at all.
+ */
+export function createReadingsService(deps: ReadingsDeps): ReadingsService {
+  const identities = deps.ledger.identities();
+  const lookupIdentity =
+    LOOKUP_ROLES.map((role) => identities.find((i) => i.role === role)).find((i) => i !== undefined) ?? identities[0];
+  if (!lookupIdentity) throw new Error('the connection profile has no identity to look EPCs up with');
+  return new ReadingsService({
+    queue: deps.queue,
+    readers: () => loadReaderTable(deps.readersFile),
+    windowMs: deps.windowMs,
+    lotForEpc: async (epc) => {
+      try {
+        const prov = await deps.ledger.provenanceByEpc(lookupIdentity.name, epc);
+        const lotId = (prov.lot as { lotId?: unknown } | undefined)?.lotId;
+        return typeof lotId === 'string' ? lotId : undefined;
+      } catch (err) {
+        if (err instanceof LedgerNotFoundError) return undefined;
+        throw err;
+      }
+    },
+  });
+}
+
+/** The use case: role gate, then the service. */
+export class ReadingsUseCase {
+  readonly #service: ReadingsService;
+  constructor(service: ReadingsService) {
+    this.#service = service;
+  }
+
+  /** @throws AccessDeniedError (403) unless the principal's role posts events. */
+  assertMayPost(principal: Principal): void {
+    if (!READINGS_POSTER_ROLES.has(principal.role)) {
+      throw new AccessDeniedError(`role ${principal.role} may not post readings; needs ${[...READINGS_POSTER_ROLES].join(', ')}`);
+    }
+  }
+
+  /**
+   * Records raw reads as rfid events posted by `principal`.
+   * @throws AccessDeniedError for roles that never post; queue errors (429/503); ledger errors of the EPC lookup (503).
+   */
+  post(principal: Principal, reads: RawRead[]): Promise<ReadingsResult> {
+    this.assertMayPost(principal);
+    return this.#service.record({ principal: principal.name, identity: principal.identity }, reads);
+  }
+}

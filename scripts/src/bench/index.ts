@@ -461,6 +461,15 @@ async function main(): Promise<void> {
     writeReports(results, outDir);
     console.log(readFileSync(join(outDir, 'latest.md'), 'utf8'));
     log(`written ${join(outDir, 'latest.json')}, latest.md, provenance.svg`);
+  } catch (err) {
+    for (const name of ['gateway.log', 'network.log']) {
+      try {
+        log(`tail of ${name}:\n${readFileSync(join(dataDir, name), 'utf8').split('\n').slice(-15).join('\n')}`);
+      } catch {
+        // no log
+      }
+    }
+    throw err;
   } finally {
     clearInterval(memTimer);
     for (const c of conns) c.close();

@@ -8,7 +8,22 @@ export interface HttpResult {
   body: string;
 }
 
-export function http(method: string, url: string, apiKey: string | undefined, body?: unknown): Promise<HttpResult> {
+/**
+ * One request; a reused keep-alive socket the server closed meanwhile (ECONNRESET, EPIPE) is retried
+ * up to twice — safe here: GETs, and POSTs that are idempotent by lot or event id.
+ */
+export async function http(method: string, url: string, apiKey: string | undefined, body?: unknown): Promise<HttpResult> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await once(method, url, apiKey, body);
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (attempt >= 2 || (code !== 'ECONNRESET' && code !== 'EPIPE')) throw err;
+    }
+  }
+}
+
+function once(method: string, url: string, apiKey: string | undefined, body?: unknown): Promise<HttpResult> {
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
     const req = request(

@@ -26,6 +26,8 @@ describe(`scenario: 12-link journey and provenance (real HTTP → gateway → fa
   let s: Stack;
   before(async () => {
     s = await startTarget();
+    const { supplier, logistics, broker } = s.orgs;
+    console.log(`      organisations: supplier ${supplier}, logistics ${logistics}, broker ${broker} (of ${s.orgs.all.join(', ')})`);
   });
   after(async () => {
     await s?.stop();

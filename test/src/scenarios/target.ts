@@ -16,7 +16,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { EmbeddedNetwork, type RunningNetwork } from '@acetrace/network';
+import type { RunningNetwork } from '@acetrace/network';
 import { loadConfig, startGateway, type GatewayHandle } from '@acetrace/gateway';
 import pino from 'pino';
 import request from 'supertest';
@@ -102,6 +102,8 @@ export async function startTarget(options: TargetOptions = {}): Promise<Stack> {
   let gateway: GatewayHandle | undefined;
   try {
     if (profile === undefined) {
+      // loaded only here: against an external network the test process runs no chaincode itself
+      const { EmbeddedNetwork } = await import('@acetrace/network');
       network = await EmbeddedNetwork.start({ dataDir: dir, port: 0, logger: pino({ level: 'warn' }), batchTimeoutMs: 20 });
     } else if (!fs.existsSync(profile)) {
       throw new Error(`${TARGET_PROFILE_ENV}: ${profile} does not exist`);

@@ -1,0 +1,334 @@
+/**
+ * Fault-test harness: an EmbeddedNetwork in this process (stoppable and restartable on the same
+ * data dir and port), the gateway as a CHILD process (`node gateway/dist/main.js`, killable with
+ * SIGKILL and restartable on the same data dir), HTTP clients over fetch, and ledger-side checks
+ * through the auditor's provenance.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { EmbeddedNetwork, type RunningNetwork } from '@acetrace/network';
+import pino from 'pino';
+
+const REPO = path.resolve(__dirname, '..', '..', '..');
+const GATEWAY_MAIN = path.join(REPO, 'gateway', 'dist', 'main.js');
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export function tmpDir(prefix = 'acetrace-ingestion-it-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** A TCP port free right now on 127.0.0.1. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** The embedded network in this process; `stop()`/`start()` keep the data dir and the port. */
+export class NetworkUnderTest {
+  running: RunningNetwork | undefined;
+  port = 0;
+  constructor(readonly dataDir: string) {}
+
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = await EmbeddedNetwork.start({
+      dataDir: this.dataDir,
+      port: this.port,
+      logger: pino({ level: 'warn' }),
+      batchTimeoutMs: 20,
+    });
+    this.port = this.running.port;
+  }
+
+  async stop(): Promise<void> {
+    const r = this.running;
+    this.running = undefined;
+    await r?.stop();
+  }
+
+  get connectionProfile(): string {
+    return path.join(this.dataDir, 'network', 'connection.json');
+  }
+}
+
+export interface Credential {
+  name: string;
+  role: string;
+  mspId: string;
+  apiKey: string;
+}
+
+/** The gateway as a child process on a fixed port and data dir. */
+export class GatewayChild {
+  child: ChildProcess | undefined;
+  output = '';
+  readonly url: string;
+  #exited: Promise<void> | undefined;
+
+  constructor(
+    readonly dataDir: string,
+    readonly port: number,
+    readonly connectionProfile: string,
+    readonly env: Record<string, string> = {},
+  ) {
+    this.url = `http://127.0.0.1:${port}`;
+  }
+
+  /** Spawns `node gateway/dist/main.js` and waits for /healthz. */
+  async start(timeoutMs = 60_000): Promise<void> {
+    if (this.child && this.child.exitCode === null && this.child.signalCode === null) return;
+    const child = spawn(process.execPath, [GATEWAY_MAIN], {
+      cwd: REPO,
+      env: {
+        ...process.env,
+        PORT: String(this.port),
+        HOST: '127.0.0.1',
+        ACETRACE_DATA_DIR: this.dataDir,
+        ACETRACE_CONNECTION_PROFILE: this.connectionProfile,
+        ACETRACE_LOG_LEVEL: process.env.ACETRACE_TEST_LOG_LEVEL ?? 'warn',
+        ACETRACE_RATE_LIMIT_MAX: '1000000',
+        ACETRACE_BATCH_MAX_WAIT_MS: '10',
+        // the chaincode-logging variables mocha-setup sets are the gateway's to choose
+        CORE_CHAINCODE_LOGGING_LEVEL: '',
+        CORE_CHAINCODE_LOGGING_SHIM: '',
+        ...this.env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    const append = (b: Buffer): void => {
+      this.output += b.toString('utf8');
+      if (this.output.length > 2_000_000) this.output = this.output.slice(-1_000_000);
+    };
+    child.stdout?.on('data', append);
+    child.stderr?.on('data', append);
+    this.#exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`gateway child exited (${String(child.exitCode ?? child.signalCode)}):\n${this.output.slice(-4000)}`);
+      }
+      try {
+        const res = await fetch(`${this.url}/healthz`, { signal: AbortSignal.timeout(1000) });
+        if (res.ok) return;
+      } catch {
+        // not listening yet
+      }
+      if (Date.now() > deadline) throw new Error(`gateway child not healthy after ${timeoutMs} ms:\n${this.output.slice(-4000)}`);
+      await sleep(100);
+    }
+  }
+
+  /** SIGKILL: no drain, no close, nothing flushed beyond what the outbox already fsync'ed. */
+  async kill(): Promise<void> {
+    const c = this.child;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    c.kill('SIGKILL');
+    await this.#exited;
+  }
+
+  /** SIGTERM (graceful stop), SIGKILL after `graceMs`. */
+  async stop(graceMs = 15_000): Promise<void> {
+    const c = this.child;
+    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    c.kill('SIGTERM');
+    const t = setTimeout(() => c.kill('SIGKILL'), graceMs);
+    await this.#exited;
+    clearTimeout(t);
+  }
+
+  credentials(): Credential[] {
+    return (JSON.parse(fs.readFileSync(path.join(this.dataDir, 'credentials.json'), 'utf8')) as { principals: Credential[] }).principals;
+  }
+
+  key(role: string, mspId: string): string {
+    const c = this.credentials().find((x) => x.role === role && x.mspId === mspId);
+    if (!c) throw new Error(`no credential for ${role} of ${mspId}`);
+    return c.apiKey;
+  }
+}
+
+export interface HttpAnswer {
+  status: number;
+  body: unknown;
+}
+
+/** One JSON request; network failures (refused, reset, aborted) throw. */
+export async function call(
+  base: string,
+  method: string,
+  url: string,
+  apiKey: string,
+  body?: unknown,
+  timeoutMs = 60_000,
+): Promise<HttpAnswer> {
+  const res = await fetch(`${base}${url}`, {
+    method,
+    headers: { 'X-API-Key': apiKey, ...(body !== undefined && { 'Content-Type': 'application/json' }) },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    // not JSON
+  }
+  return { status: res.status, body: parsed };
+}
+
+let serial = 100_000 + Math.floor(Math.random() * 1e6);
+/** A fresh SGTIN pure-identity URN. */
+export function freshEpc(item = '112345'): string {
+  serial += 1;
+  return `urn:epc:id:sgtin:0614141.${item}.${serial}`;
+}
+
+/** Registers a lot as the supplier; returns its id. */
+export async function registerLot(base: string, supplierKey: string, lotId: string, epcs: string[] = [freshEpc(), freshEpc()]): Promise<string> {
+  const res = await call(base, 'POST', '/v1/lots', supplierKey, {
+    lotId,
+    product: 'Smart plug, 16A',
+    htsCode: '8536.50.9065',
+    originCountry: 'CN',
+    quantity: 1200,
+    unit: 'EA',
+    epcs,
+    parentLotId: null,
+  });
+  if (res.status !== 201 && res.status !== 200) throw new Error(`register ${lotId}: ${res.status} ${JSON.stringify(res.body)}`);
+  return lotId;
+}
+
+/** A GPS fix in transit (link 7), as a carrier posts it. */
+export function gpsEvent(eventId: string, lotId: string, deviceId: string, n: number): Record<string, unknown> {
+  const t = Date.parse('2026-11-20T00:00:00Z') + n * 60_000;
+  return {
+    eventId,
+    lotId,
+    link: 7,
+    kind: 'gps',
+    eventTime: new Date(t).toISOString().replace('Z', '+00:00'),
+    deviceId,
+    location: { lat: 22.5 + (n % 100) / 1000, lon: 114.05 },
+  };
+}
+
+/** Event ids on the ledger per lot, read as the auditor (full provenance), with their multiplicity. */
+export async function ledgerEventIds(base: string, auditorKey: string, lotIds: readonly string[]): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const lotId of lotIds) {
+    const res = await call(base, 'GET', `/v1/lots/${encodeURIComponent(lotId)}/provenance`, auditorKey, undefined, 120_000);
+    if (res.status !== 200) throw new Error(`provenance ${lotId}: ${res.status} ${JSON.stringify(res.body)}`);
+    const links = (res.body as { links: Array<{ events: Array<{ eventId: string }> }> }).links;
+    for (const l of links) for (const e of l.events) counts.set(e.eventId, (counts.get(e.eventId) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/** The outbox's depth from /metrics (operator key). */
+export async function queueDepth(base: string, operatorKey: string): Promise<number> {
+  const res = await call(base, 'GET', '/metrics', operatorKey);
+  const m = /^acetrace_queue_depth(?:\{[^}]*\})? (\d+(?:\.\d+)?)$/m.exec(String(res.body));
+  return m ? Number(m[1]) : NaN;
+}
+
+/**
+ * Waits until every id of `expected` is on the ledger and the outbox is empty; returns the final
+ * ledger multiplicities.
+ */
+export async function waitForLedger(
+  base: string,
+  keys: { auditor: string; operator: string },
+  lotIds: readonly string[],
+  expected: ReadonlySet<string>,
+  timeoutMs = 240_000,
+): Promise<Map<string, number>> {
+  const deadline = Date.now() + timeoutMs;
+  let last = new Map<string, number>();
+  for (;;) {
+    try {
+      const depth = await queueDepth(base, keys.operator);
+      last = await ledgerEventIds(base, keys.auditor, lotIds);
+      const missing = [...expected].filter((id) => !last.has(id)).length;
+      if (missing === 0 && depth === 0) return last;
+      if (Date.now() > deadline) throw new Error(`after ${timeoutMs} ms: ${missing} acknowledged events not on the ledger, outbox depth ${depth}`);
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+    }
+    await sleep(2000);
+  }
+}
+
+/** Counts of a client load: what the gateway acknowledged and what it refused or never answered. */
+export interface LoadTally {
+  requests: number;
+  acknowledged: Set<string>;
+  /** Ids of requests that got no answer (connection refused/reset, timeout): possibly stored. */
+  unanswered: Set<string>;
+  statuses: Map<number | string, number>;
+}
+
+export function newTally(): LoadTally {
+  return { requests: 0, acknowledged: new Set(), unanswered: new Set(), statuses: new Map() };
+}
+
+/**
+ * One client: posts `{ events }` batches until `until()` says stop. A 202 acknowledges the batch;
+ * 429/503 and no answer do not (the batch is posted again later with the same ids, as a client
+ * that heeds Retry-After would).
+ */
+export async function runClient(
+  base: string,
+  apiKey: string,
+  nextBatch: () => Array<Record<string, unknown>> | undefined,
+  tally: LoadTally,
+  pauseMs: number,
+  until: () => boolean,
+): Promise<void> {
+  let retry: Array<Record<string, unknown>> | undefined;
+  while (!until()) {
+    const batch = retry ?? nextBatch();
+    if (!batch) return;
+    retry = undefined;
+    tally.requests += 1;
+    const ids = batch.map((e) => String(e.eventId));
+    try {
+      const res = await call(base, 'POST', '/v1/events', apiKey, { events: batch }, 30_000);
+      tally.statuses.set(res.status, (tally.statuses.get(res.status) ?? 0) + 1);
+      if (res.status === 202) {
+        for (const id of ids) {
+          tally.acknowledged.add(id);
+          tally.unanswered.delete(id);
+        }
+      } else if (res.status === 429 || res.status === 503) {
+        retry = batch;
+      } else {
+        throw new Error(`unexpected ${res.status}: ${JSON.stringify(res.body)}`);
+      }
+    } catch (err) {
+      if ((err as Error).message.startsWith('unexpected')) throw err;
+      const kind = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
+      tally.statuses.set(kind, (tally.statuses.get(kind) ?? 0) + 1);
+      for (const id of ids) if (!tally.acknowledged.has(id)) tally.unanswered.add(id);
+      retry = batch;
+    }
+    await sleep(pauseMs);
+  }
+}
+
+/** Removes a temp dir, quietly. */
+export function removeDir(dir: string | undefined): void {
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,111 @@
+/**
+ * Fault test (issue #5, a): the embedded network stops for 10 s in the middle of a load and starts
+ * again on the same data dir and port. Clients keep posting; every event answered 202 must be on the
+ * ledger exactly once afterwards (checked in the auditor's provenance), and /readyz says 503 while
+ * the network is down and 200 after.
+ */
+import { expect } from './chai.test';
+import {
+  GatewayChild,
+  NetworkUnderTest,
+  call,
+  freePort,
+  gpsEvent,
+  newTally,
+  registerLot,
+  removeDir,
+  runClient,
+  sleep,
+  tmpDir,
+  waitForLedger,
+} from './harness';
+
+const CLIENTS = 20;
+const EVENTS_PER_REQUEST = 4;
+const OUTAGE_MS = 10_000;
+
+describe('ingestion fault: network down for 10 s under load', function () {
+  this.timeout(600_000);
+  let dir: string | undefined;
+  let network: NetworkUnderTest | undefined;
+  let gateway: GatewayChild | undefined;
+
+  before(async () => {
+    dir = tmpDir();
+    network = new NetworkUnderTest(dir);
+    await network.start();
+    gateway = new GatewayChild(dir, await freePort(), network.connectionProfile);
+    await gateway.start();
+  });
+
+  after(async () => {
+    await gateway?.kill();
+    await network?.stop();
+    removeDir(dir);
+  });
+
+  it('commits every acknowledged event exactly once; /readyz 503 while down, 200 after', async () => {
+    const gw = gateway as GatewayChild;
+    const net = network as NetworkUnderTest;
+    const supplier = gw.key('supplier', 'Org1MSP');
+    const carrier = gw.key('logistics', 'Org2MSP');
+    const auditor = gw.key('auditor', 'Org3MSP');
+    const operator = gw.key('compliance', 'Org1MSP');
+    const run = `net-${Date.now().toString(36)}`;
+    const lots = await Promise.all(Array.from({ length: CLIENTS }, (_, c) => registerLot(gw.url, supplier, `LOT-${run}-${c}`)));
+    expect((await call(gw.url, 'GET', '/readyz', carrier)).status).to.equal(200);
+
+    const tally = newTally();
+    let stopLoad = false;
+    const clients = lots.map((lotId, c) => {
+      let n = 0;
+      const next = (): Array<Record<string, unknown>> =>
+        Array.from({ length: EVENTS_PER_REQUEST }, () => {
+          n += 1;
+          return gpsEvent(`${run}-c${c}-e${n}`, lotId, `truck-${run}-${c}`, n);
+        });
+      return runClient(gw.url, carrier, next, tally, 150, () => stopLoad);
+    });
+
+    await sleep(4_000);
+    const beforeOutage = tally.acknowledged.size;
+    const t0 = Date.now();
+    await net.stop();
+    await sleep(1_500);
+    const readyWhileDown = await call(gw.url, 'GET', '/readyz', carrier, undefined, 10_000);
+    await sleep(Math.max(0, OUTAGE_MS - (Date.now() - t0)));
+    const duringOutage = tally.acknowledged.size - beforeOutage;
+    await net.start(); // same data dir, same port
+    const downMs = Date.now() - t0;
+    let readyAfter = 0;
+    const readyDeadline = Date.now() + 90_000;
+    while (Date.now() < readyDeadline) {
+      readyAfter = (await call(gw.url, 'GET', '/readyz', carrier, undefined, 10_000)).status;
+      if (readyAfter === 200) break;
+      await sleep(500);
+    }
+    const readyAfterMs = Date.now() - t0 - downMs;
+    await sleep(4_000);
+    stopLoad = true;
+    await Promise.all(clients);
+
+    const ledger = await waitForLedger(gw.url, { auditor, operator }, lots, tally.acknowledged);
+    const committedAcknowledged = [...tally.acknowledged].filter((id) => ledger.get(id) === 1).length;
+    const duplicates = [...ledger.entries()].filter(([, n]) => n > 1);
+    const ours = [...ledger.keys()].filter((id) => id.startsWith(run));
+    const notAcknowledged = ours.filter((id) => !tally.acknowledged.has(id));
+    console.log(
+      `      network outage: ${tally.requests} requests (${JSON.stringify(Object.fromEntries(tally.statuses))}), ` +
+        `down ${downMs} ms, ready again ${readyAfterMs} ms after restart; ` +
+        `acknowledged ${tally.acknowledged.size} (${duringOutage} while the network was down), ` +
+        `committed ${committedAcknowledged} of them exactly once; on the ledger ${ours.length}, duplicates ${duplicates.length}, ` +
+        `committed but never acknowledged ${notAcknowledged.length}`,
+    );
+    expect(readyWhileDown.status, 'readyz while the network is down').to.equal(503);
+    expect(readyAfter, 'readyz after the restart').to.equal(200);
+    expect(duringOutage, 'clients kept getting 202 while the network was down').to.be.greaterThan(0);
+    expect(duplicates).to.deep.equal([]);
+    expect(committedAcknowledged).to.equal(tally.acknowledged.size);
+    expect(ours.length).to.equal(tally.acknowledged.size);
+  });
+});

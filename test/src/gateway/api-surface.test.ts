@@ -64,6 +64,7 @@ describe('gateway API surface', function () {
     const bodies: Record<string, unknown> = {
       '/v1/lots': lotInput(uid('LOT-S2')),
       '/v1/events': { eventId: uid('EVT-S2'), lotId, link: 2, kind: 'document', eventTime: '2026-10-02T08:00:00Z' },
+      '/v1/readings': { reads: [{ readerId: 'szx-dock-1', epc, readTime: '2026-10-02T08:00:00Z' }] },
     };
     for (const [template, methods] of Object.entries(doc.paths)) {
       for (const method of Object.keys(methods)) {

@@ -270,12 +270,13 @@ async function main(): Promise<void> {
           add(
             'naive-scan',
             await sample(
-              async () => {
+              () => {
                 found = 0;
                 for (const r of naiveLedger.range(NS, '\u0000EVT\u0000', '\u0000EVT\u0001', 1000)) {
                   const e = JSON.parse(r.value.toString('utf8')) as { lotId?: string };
                   if (e.lotId === m.lotId) found++;
                 }
+                return Promise.resolve();
               },
               plan.samples.naive,
               plan.samples.maxSeconds,

@@ -1,0 +1,152 @@
+/**
+ * Fault test (issue #5, c): clients repeat requests. A client gives up on `POST /v1/events?wait=commit`
+ * before the answer (aborted) and posts the same body again; another posts the same body twice at
+ * once and then once more. No event may be recorded twice, and every answer about the same body
+ * must agree (same ids, statuses that only move forward, one transaction per event).
+ */
+import { expect } from './chai.test';
+import {
+  GatewayChild,
+  NetworkUnderTest,
+  call,
+  freePort,
+  gpsEvent,
+  registerLot,
+  removeDir,
+  tmpDir,
+  waitForLedger,
+} from './harness';
+
+const CLIENTS = 20;
+const ROUNDS = 12;
+const EVENTS_PER_REQUEST = 5;
+
+interface Item {
+  eventId: string;
+  status: string;
+  txId?: string;
+}
+
+describe('ingestion fault: client retries after a timeout, and double posts', function () {
+  this.timeout(600_000);
+  let dir: string | undefined;
+  let network: NetworkUnderTest | undefined;
+  let gateway: GatewayChild | undefined;
+
+  before(async () => {
+    dir = tmpDir();
+    network = new NetworkUnderTest(dir);
+    await network.start();
+    gateway = new GatewayChild(dir, await freePort(), network.connectionProfile);
+    await gateway.start();
+  });
+
+  after(async () => {
+    await gateway?.kill();
+    await network?.stop();
+    removeDir(dir);
+  });
+
+  it('records each event once; repeated answers agree', async () => {
+    const gw = gateway as GatewayChild;
+    const supplier = gw.key('supplier', 'Org1MSP');
+    const carrier = gw.key('logistics', 'Org2MSP');
+    const auditor = gw.key('auditor', 'Org3MSP');
+    const operator = gw.key('compliance', 'Org1MSP');
+    const run = `retry-${Date.now().toString(36)}`;
+    const lots = await Promise.all(Array.from({ length: CLIENTS }, (_, c) => registerLot(gw.url, supplier, `LOT-${run}-${c}`)));
+
+    const acknowledged = new Set<string>();
+    const answers = new Map<string, Item[][]>(); // body key → every answer's items
+    let aborted = 0;
+    let answeredBeforeAbort = 0;
+    let doublePosts = 0;
+    const note = (key: string, status: number, body: unknown): void => {
+      expect([201, 202], JSON.stringify(body)).to.include(status);
+      const items = (body as { accepted: Item[] }).accepted;
+      for (const i of items) acknowledged.add(i.eventId);
+      answers.set(key, [...(answers.get(key) ?? []), items]);
+    };
+
+    await Promise.all(
+      lots.map(async (lotId, c) => {
+        for (let round = 0; round < ROUNDS; round++) {
+          const key = `${c}:${round}`;
+          const events = Array.from({ length: EVENTS_PER_REQUEST }, (_, k) => {
+            const n = round * EVENTS_PER_REQUEST + k + 1;
+            return gpsEvent(`${run}-c${c}-e${n}`, lotId, `truck-${run}-${c}`, n);
+          });
+          if (round % 2 === 0) {
+            // gives up before the commit answer, then repeats the same body
+            try {
+              const res = await call(gw.url, 'POST', '/v1/events?wait=commit', carrier, { events }, 25);
+              answeredBeforeAbort += 1;
+              note(key, res.status, res.body);
+            } catch (err) {
+              expect((err as Error).name).to.be.oneOf(['TimeoutError', 'AbortError']);
+              aborted += 1;
+            }
+            const again = await call(gw.url, 'POST', '/v1/events', carrier, { events });
+            note(key, again.status, again.body);
+          } else {
+            // the same body twice at once, then once more
+            doublePosts += 1;
+            const [a, b] = await Promise.all([
+              call(gw.url, 'POST', '/v1/events', carrier, { events }),
+              call(gw.url, 'POST', '/v1/events', carrier, { events }),
+            ]);
+            note(key, a.status, a.body);
+            note(key, b.status, b.body);
+            const third = await call(gw.url, 'POST', '/v1/events?wait=commit', carrier, { events });
+            note(key, third.status, third.body);
+          }
+        }
+      }),
+    );
+
+    const ledger = await waitForLedger(gw.url, { auditor, operator }, lots, acknowledged);
+    const duplicates = [...ledger.entries()].filter(([, n]) => n > 1);
+    const ours = [...ledger.keys()].filter((id) => id.startsWith(run));
+    const committed = [...acknowledged].filter((id) => ledger.get(id) === 1).length;
+
+    // every answer about one body names the same events in the same order, with statuses that agree
+    const rank: Record<string, number> = { queued: 0, submitted: 1, committed: 2 };
+    let inconsistent = 0;
+    for (const [key, list] of answers) {
+      const ids = list.map((items) => items.map((i) => i.eventId).join(','));
+      if (new Set(ids).size !== 1) inconsistent += 1;
+      for (const items of list) for (const i of items) if (!(i.status in rank)) inconsistent += 1;
+      // the last answer (posted after the others were answered) is never behind an earlier one
+      const last = list[list.length - 1] ?? [];
+      for (const items of list.slice(0, -1)) {
+        items.forEach((i, k) => {
+          if ((rank[last[k]?.status ?? ''] ?? -1) < (rank[i.status] ?? 3)) inconsistent += 1;
+        });
+      }
+      // one transaction per event across answers that carry one
+      const tx = new Map<string, Set<string>>();
+      for (const items of list) for (const i of items) if (i.txId) tx.set(i.eventId, (tx.get(i.eventId) ?? new Set()).add(i.txId));
+      if ([...tx.values()].some((s) => s.size > 1)) inconsistent += 1;
+      void key;
+    }
+    // and the outbox's final word agrees with the ledger's transaction
+    const sample = [...acknowledged].slice(0, 50);
+    for (const id of sample) {
+      const res = await call(gw.url, 'GET', `/v1/events/${id}`, carrier);
+      expect(res.status).to.equal(200);
+      expect((res.body as Item).status).to.equal('committed');
+    }
+    console.log(
+      `      client retries: ${CLIENTS * (ROUNDS / 2)} aborted-then-repeated bodies (${aborted} aborted before the answer, ` +
+        `${answeredBeforeAbort} answered within 25 ms), ${doublePosts} bodies posted twice at once and a third time; ` +
+        `acknowledged ${acknowledged.size}, committed ${committed} exactly once; on the ledger ${ours.length}, ` +
+        `duplicates ${duplicates.length}, inconsistent answers ${inconsistent}`,
+    );
+    expect(aborted).to.be.greaterThan(0);
+    expect(duplicates).to.deep.equal([]);
+    expect(inconsistent).to.equal(0);
+    expect(committed).to.equal(acknowledged.size);
+    expect(ours.length).to.equal(acknowledged.size);
+    expect(acknowledged.size).to.equal(CLIENTS * ROUNDS * EVENTS_PER_REQUEST);
+  });
+});

@@ -98,6 +98,14 @@ class EventQueueImpl implements EventQueue {
     }
   }
 
+  blockNumbers(eventIds: readonly string[]): Promise<Map<string, number>> {
+    try {
+      return Promise.resolve(this.#outbox.blockNumbers(eventIds));
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
   waitFor(eventIds: string[], timeoutMs: number): Promise<QueuedEvent[]> {
     const read = (): QueuedEvent[] =>
       eventIds.map((id) => this.#outbox.get(id)).filter((e): e is QueuedEvent => e !== undefined);

@@ -152,6 +152,25 @@ describe('ingestion/outbox', function () {
     outbox.close();
   });
 
+  it('answers the block numbers of many events in one statement, committed ones only', () => {
+    const outbox = Outbox.open(tmpDb());
+    outbox.enqueue(poster, Array.from({ length: 600 }, (_, i) => makeEvent(`BN-${i}`)));
+    const pending = outbox.scanPending(1000, new Set());
+    outbox.markCommitted(pending.slice(0, 500).map((r, i) => ({ seq: r.seq, txId: `tx-${Math.floor(i / 100)}`, blockNumber: 10 + Math.floor(i / 100) })));
+    outbox.markCommitted(pending.slice(500, 510).map((r) => ({ seq: r.seq, txId: 'tx-noblock' })));
+    const ids = [...Array.from({ length: 600 }, (_, i) => `BN-${i}`), 'unknown', "it's \"quoted\""];
+    const blocks = outbox.blockNumbers(ids);
+    expect(blocks.size, 'committed with a block only').to.equal(500);
+    expect(blocks.get('BN-0')).to.equal(10);
+    expect(blocks.get('BN-499')).to.equal(14);
+    expect(blocks.has('BN-505'), 'committed without a block number').to.equal(false);
+    expect(blocks.has('BN-599'), 'still queued').to.equal(false);
+    expect(blocks.has('unknown')).to.equal(false);
+    expect(outbox.blockNumbers([]).size).to.equal(0);
+    outbox.close();
+    expect(() => outbox.blockNumbers(['BN-0'])).to.throw(QueueStorageError);
+  });
+
   it('answers QueueStorageError when the file cannot be opened', () => {
     const dir = path.dirname(tmpDb());
     fs.mkdirSync(dir, { recursive: true });

@@ -106,6 +106,8 @@ export class Outbox {
   #pending: number;
   readonly #stmt: {
     byId: Database.Statement<[string], Row>;
+    /** raw rows: [event_id, block_number] of committed ids among a JSON array */
+    blockNumbers: Database.Statement<[string], [string, number]>;
     insert: Database.Statement<unknown[]>;
     /** raw rows: [seq, event_id, identity, device_key, status] */
     pendingMeta: Database.Statement<[string], [number, string, string, string, 'queued' | 'submitted']>;
@@ -124,6 +126,12 @@ export class Outbox {
     this.#now = options.now ?? Date.now;
     this.#stmt = {
       byId: db.prepare('SELECT * FROM events WHERE event_id = ?'),
+      blockNumbers: db
+        .prepare<[string], [string, number]>(
+          `SELECT event_id, block_number FROM events
+           WHERE event_id IN (SELECT value FROM json_each(?)) AND block_number IS NOT NULL`,
+        )
+        .raw(true),
       insert: db.prepare(
         `INSERT INTO events (event_id, lot_id, principal, identity, device_key, content_hash, payload, status, queued_at, queued_at_ms, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
@@ -248,6 +256,20 @@ export class Outbox {
   get(eventId: string): QueuedEvent | undefined {
     const row = this.#guard(() => this.#stmt.byId.get(eventId));
     return row ? toQueuedEvent(row) : undefined;
+  }
+
+  /**
+   * Block numbers of the committed ones among `eventIds`: one statement (the ids as a JSON array,
+   * each looked up through the event_id index), two columns, no payload parsing.
+   * @throws {@link QueueStorageError}
+   */
+  blockNumbers(eventIds: readonly string[]): Map<string, number> {
+    const out = new Map<string, number>();
+    if (eventIds.length === 0) return out;
+    this.#guard(() => {
+      for (const [eventId, blockNumber] of this.#stmt.blockNumbers.iterate(JSON.stringify(eventIds))) out.set(eventId, blockNumber);
+    });
+    return out;
   }
 
   /**

@@ -49,6 +49,11 @@ export interface EventQueue {
   ): Promise<Array<{ eventId: string; status: EventStatus }>>;
   /** The event and its status, or undefined for an unknown id. */
   get(eventId: string): Promise<QueuedEvent | undefined>;
+  /**
+   * Block numbers of those of `eventIds` the queue saw committed, in one lookup (ids it does not know, or
+   * that are not committed, are absent). For provenance answers, which name hundreds of events at once.
+   */
+  blockNumbers(eventIds: readonly string[]): Promise<Map<string, number>>;
   /** Resolves when every id is committed or rejected, or at the timeout with their current state (unknown ids are left out). */
   waitFor(eventIds: string[], timeoutMs: number): Promise<QueuedEvent[]>;
   /** Events not yet committed or rejected, and the age of the oldest of them. */

@@ -31,16 +31,25 @@ export class ProvenanceService {
   async #answer(query: () => Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
     const started = performance.now();
     const prov = await query();
+    if (this.#queue) await this.#addBlockNumbers(prov, this.#queue);
+    return { ...prov, queryMs: Math.round((performance.now() - started) * 100) / 100 };
+  }
+
+  /** Fills `blockNumber` of the events the outbox saw committed: one batched lookup for the whole answer. */
+  async #addBlockNumbers(prov: Record<string, unknown>, queue: EventQueue): Promise<void> {
     const links = Array.isArray(prov.links) ? (prov.links as Array<{ events?: ProvEvent[] }>) : [];
-    if (this.#queue) {
-      for (const link of links) {
-        for (const ev of link.events ?? []) {
-          if (typeof ev.eventId !== 'string' || ev.blockNumber !== undefined) continue;
-          const queued = await this.#queue.get(ev.eventId).catch(() => undefined);
-          if (queued?.blockNumber !== undefined) ev.blockNumber = queued.blockNumber;
-        }
+    const open: Array<ProvEvent & { eventId: string }> = [];
+    for (const link of links) {
+      for (const ev of link.events ?? []) {
+        if (typeof ev.eventId === 'string' && ev.blockNumber === undefined) open.push(ev as ProvEvent & { eventId: string });
       }
     }
-    return { ...prov, queryMs: Math.round((performance.now() - started) * 100) / 100 };
+    if (open.length === 0) return;
+    // the block number is an extra: an outbox that cannot answer leaves the chaincode's answer as it is
+    const blocks = await queue.blockNumbers([...new Set(open.map((ev) => ev.eventId))]).catch(() => new Map<string, number>());
+    for (const ev of open) {
+      const block = blocks.get(ev.eventId);
+      if (block !== undefined) ev.blockNumber = block;
+    }
   }
 }

@@ -27,6 +27,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ACETRACE_READINGS_WINDOW_MS: '0' })).to.throw(ConfigError, /ACETRACE_READINGS_WINDOW_MS/);
   });
 
+  it('outbox: submit concurrency (default 8), batch size and wait, validated', () => {
+    const c = loadConfig({});
+    expect(c.ingestion).to.include({ submitConcurrency: 8, batchMaxEvents: 500, batchMaxWaitMs: 50, maxDepth: 100_000 });
+    const o = loadConfig({ ACETRACE_SUBMIT_CONCURRENCY: '16', ACETRACE_BATCH_MAX_EVENTS: '200', ACETRACE_BATCH_MAX_WAIT_MS: '0' });
+    expect(o.ingestion).to.include({ submitConcurrency: 16, batchMaxEvents: 200, batchMaxWaitMs: 0 });
+    expect(loadConfig({ ACETRACE_SUBMIT_CONCURRENCY: '' }).ingestion.submitConcurrency, 'empty = default').to.equal(8);
+    for (const bad of ['0', '65', '2.5', 'many', '-1']) {
+      expect(() => loadConfig({ ACETRACE_SUBMIT_CONCURRENCY: bad }), bad).to.throw(ConfigError, /ACETRACE_SUBMIT_CONCURRENCY/);
+    }
+    expect(() => loadConfig({ ACETRACE_BATCH_MAX_EVENTS: '0' })).to.throw(ConfigError, /ACETRACE_BATCH_MAX_EVENTS/);
+    expect(() => loadConfig({ ACETRACE_BATCH_MAX_WAIT_MS: '-5' })).to.throw(ConfigError, /ACETRACE_BATCH_MAX_WAIT_MS/);
+    expect(() => loadConfig({ ACETRACE_BATCH_MAX_WAIT_MS: '60001' })).to.throw(ConfigError, /ACETRACE_BATCH_MAX_WAIT_MS/);
+  });
+
   it('reads and converts keys', () => {
     const c = loadConfig({
       PORT: '0',

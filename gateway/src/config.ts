@@ -79,7 +79,12 @@ const EnvSchema = z.object({
   /** Outbox: most events per RecordEvents transaction (chaincode limit 500). Default 500. */
   ACETRACE_BATCH_MAX_EVENTS: intFromEnv(500, 1, 500),
   /** Outbox: longest an event waits for its batch to fill, ms. Default 50. */
-  ACETRACE_BATCH_MAX_WAIT_MS: intFromEnv(50, 0),
+  ACETRACE_BATCH_MAX_WAIT_MS: intFromEnv(50, 0, 60_000),
+  /**
+   * Outbox: RecordEvents transactions in flight at once (of different devices/identities), 1..64. Default 8:
+   * each batch waits for the orderer to cut its block and for the commit, so more in flight keeps the ledger busy.
+   */
+  ACETRACE_SUBMIT_CONCURRENCY: intFromEnv(8, 1, 64),
   /** POST /v1/readings: repeats of one EPC at one reader inside this window (aligned to the epoch, by readTime) are suppressed, ms. Default 60000. */
   ACETRACE_READINGS_WINDOW_MS: intFromEnv(60_000, 1, 24 * 3600_000),
   /** POST /v1/readings: the reader table (JSON array of `{ readerId, link, location?, identity? }`, re-read per request). Default `<dataDir>/gateway/readers.json`. */
@@ -114,6 +119,8 @@ export interface Config {
     maxDepth: number;
     batchMaxEvents: number;
     batchMaxWaitMs: number;
+    /** RecordEvents transactions in flight at once. */
+    submitConcurrency: number;
     waitCommitTimeoutMs: number;
     /**
      * Bound of one outbox submission attempt, ms (derived, not a key): the Fabric adapter's worst case for
@@ -190,6 +197,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       maxDepth: e.ACETRACE_QUEUE_MAX_DEPTH,
       batchMaxEvents: e.ACETRACE_BATCH_MAX_EVENTS,
       batchMaxWaitMs: e.ACETRACE_BATCH_MAX_WAIT_MS,
+      submitConcurrency: e.ACETRACE_SUBMIT_CONCURRENCY,
       waitCommitTimeoutMs: e.ACETRACE_WAIT_COMMIT_TIMEOUT_MS,
       attemptTimeoutMs:
         e.ACETRACE_RETRY_MAX_ELAPSED_MS +

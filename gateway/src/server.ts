@@ -60,6 +60,7 @@ export async function startGateway(config: Config = loadConfig(), options: Start
     maxDepth: config.ingestion.maxDepth,
     batchMaxEvents: config.ingestion.batchMaxEvents,
     batchMaxWaitMs: config.ingestion.batchMaxWaitMs,
+    concurrency: config.ingestion.submitConcurrency,
     // above the adapter's worst case for one RecordEvents (config.ts derives it from the deadlines and retry budget)
     attemptTimeoutMs: config.ingestion.attemptTimeoutMs,
   });

@@ -9,8 +9,26 @@ import type { EventLedger, RecordedEventResult } from './ledger';
 
 export const silentLogger = pino({ level: 'silent' });
 
+/** Temporary folders made by {@link tmpDb}, removed after the whole run (root hook below) or at exit. */
+const tmpDirs = new Set<string>();
+
+/** Removes every folder {@link tmpDb} made so far (files still open are unlinked all the same on POSIX). */
+export function removeTmpDirs(): void {
+  for (const dir of tmpDirs) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    tmpDirs.delete(dir);
+  }
+}
+
+// mocha loads this file as a test file: a root-level `after` runs once every suite has finished
+// (queues closed in their afterEach). The exit handler covers a run that is interrupted.
+if (typeof after === 'function') after(removeTmpDirs);
+process.once('exit', removeTmpDirs);
+
+/** A fresh outbox path `<tmp>/acetrace-ingestion-XXXX/sub/<name>` (the `sub` folder is not made); the folder is removed after the run. */
 export function tmpDb(name = 'outbox.sqlite'): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'acetrace-ingestion-'));
+  tmpDirs.add(dir);
   return path.join(dir, 'sub', name);
 }
 

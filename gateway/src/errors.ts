@@ -81,6 +81,23 @@ export class TooManyRequestsError extends AppError {
   }
 }
 
+/**
+ * 503: a file the gateway reads per request (the reader table of POST /v1/readings) cannot be used: unreadable,
+ * not JSON, or not the expected shape. The operator's to fix; the message names the file and the problem.
+ */
+export class ReaderTableError extends AppError {
+  readonly code = 'READER_TABLE_INVALID';
+  readonly status = 503;
+  /** The reader table file. */
+  readonly file: string;
+  /** The file is re-read on every request: a fixed file answers at once. */
+  readonly retryAfterSeconds = 30;
+  constructor(file: string, problem: string, options?: AppErrorOptions) {
+    super(`the reader table ${file} is unusable: ${problem}`, { ...options, metadata: { ...options?.metadata, file } });
+    this.file = file;
+  }
+}
+
 /** Fields every ledger error keeps from the Fabric client error. */
 export interface LedgerErrorInfo extends AppErrorOptions {
   /** Ledger transaction name (`RegisterLot`, `GetProvenance`, ...). */

@@ -4,7 +4,7 @@
  * (logged with its stack, never sent).
  */
 import type { NextFunction, Request, Response } from 'express';
-import { AppError, LedgerError, TooManyRequestsError, ValidationError, LedgerInvalidArgumentError } from '../errors';
+import { AppError, LedgerError, ReaderTableError, TooManyRequestsError, ValidationError, LedgerInvalidArgumentError } from '../errors';
 import type { Logger } from '../logger';
 import type { Metrics } from '../metrics';
 
@@ -77,6 +77,7 @@ export function toProblem(err: unknown): { body: ProblemBody; fault: boolean; re
     const retryAfter = (err as { retryAfterSeconds?: unknown }).retryAfterSeconds;
     const eventId = (err as { eventId?: unknown }).eventId;
     if (typeof eventId === 'string') extra.eventId = eventId;
+    if (err instanceof ReaderTableError) extra.file = err.file;
     const fault = err.status >= 500;
     return {
       body: problem(err.status, err.code, err.message, extra),

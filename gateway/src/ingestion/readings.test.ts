@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { expect } from '../chai.test';
-import { LedgerUnavailableError } from '../errors';
+import { LedgerUnavailableError, ReaderTableError } from '../errors';
+import { toProblem } from '../http/problem';
 import type { EventQueue } from '../ports/event-queue';
 import { createEventQueue } from './index';
 import { ReadingsService, loadReaderTable, readingEventId, type RawRead, type ReaderInfo } from './readings';
@@ -214,6 +215,36 @@ describe('ingestion/readings', function () {
     fs.writeFileSync(file, JSON.stringify({ readers: [{ readerId: 'r1', link: 'port-of-loading', location: { gln: '0614141000012' }, identity: 'org1-logistics' }] }));
     expect(loadReaderTable(file)).to.deep.equal([{ readerId: 'r1', link: 9, location: { gln: '0614141000012' }, identity: 'org1-logistics' }]);
     fs.writeFileSync(file, JSON.stringify([{ readerId: 'r1', link: 13 }]));
-    expect(() => loadReaderTable(file)).to.throw(/invalid reader table .*0\.link/);
+    expect(() => loadReaderTable(file)).to.throw(ReaderTableError, /0\.link/);
+  });
+
+  it('answers an unusable reader table with a 503 problem naming the file and the problem, not a 500', () => {
+    const dir = path.dirname(tmpDb());
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, 'readers.json');
+    const cases: Array<[string, () => void, RegExp]> = [
+      ['not JSON', () => fs.writeFileSync(file, '{ "readers": [ { "readerId": "r1", '), /not valid JSON/],
+      ['bad link', () => fs.writeFileSync(file, JSON.stringify({ readers: [{ readerId: 'r1', link: 13 }] })), /readers\.0\.link: /],
+      ['bad shape', () => fs.writeFileSync(file, JSON.stringify({ readerz: [] })), /expected an array of \{ readerId, link/],
+      ['a folder', () => {
+        fs.rmSync(file, { force: true });
+        fs.mkdirSync(file);
+      }, /cannot be read \(EISDIR\)/],
+    ];
+    for (const [name, write, problem] of cases) {
+      write();
+      let caught: unknown;
+      try {
+        loadReaderTable(file);
+      } catch (err) {
+        caught = err;
+      }
+      expect(caught, name).to.be.instanceOf(ReaderTableError);
+      const { body, retryAfter } = toProblem(caught);
+      expect(body, name).to.include({ status: 503, code: 'READER_TABLE_INVALID', title: 'Service Unavailable', file });
+      expect(body.detail, name).to.include(`the reader table ${file} is unusable: `).and.match(problem);
+      expect(body.detail, name).to.not.match(/\n\s+at /);
+      expect(retryAfter, name).to.be.a('number');
+    }
   });
 });

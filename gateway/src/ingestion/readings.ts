@@ -13,6 +13,7 @@ import { z } from 'zod';
 // would otherwise write info lines to stdout among the gateway's JSON logs.
 import './quiet-chaincode';
 import { normaliseEpc as chaincodeNormaliseEpc } from '@acetrace/chaincode';
+import { ReaderTableError } from '../errors';
 import { EventConflictError, type EventQueue, type EventStatus } from '../ports/event-queue';
 import { LinkRef } from '../schemas';
 import type { EventInput } from './event-input';
@@ -352,7 +353,8 @@ const ReaderTableSchema = z.union([z.array(ReaderSchema), z.object({ readers: z.
 /**
  * Reads the reader table (`readers.json`: an array of readers, or `{ "readers": [...] }`).
  * A missing file is an empty table.
- * @throws Error naming the bad entry when the file is not a valid table.
+ * @throws {@link ReaderTableError} (→ 503 naming the file and the problem) when the file cannot be read,
+ * is not JSON, or is not a valid table.
  */
 export function loadReaderTable(file: string): ReaderInfo[] {
   let text: string;
@@ -360,12 +362,22 @@ export function loadReaderTable(file: string): ReaderInfo[] {
     text = fs.readFileSync(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw err;
+    throw new ReaderTableError(file, `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { cause: err });
   }
-  const parsed = ReaderTableSchema.safeParse(JSON.parse(text));
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new ReaderTableError(file, `not valid JSON (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+  }
+  const parsed = ReaderTableSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`invalid reader table ${file}: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'bad shape'}`);
+    const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+    throw new ReaderTableError(
+      file,
+      `${where}${issue?.message ?? 'bad shape'} (expected an array of { readerId, link, location?, identity? } or { "readers": [...] })`,
+    );
   }
   const list = Array.isArray(parsed.data) ? parsed.data : parsed.data.readers;
   return list.map((r) => ({ ...r }));

@@ -219,16 +219,25 @@ export class TraceabilityContract extends Contract {
   async GetProvenanceByEpc(ctx: Context, epc: string): Promise<string> {
     return guard(async () => {
       const caller = callerOf(ctx);
-      let urn: string;
-      try {
-        urn = normaliseEpc(epc);
-      } catch (err) {
-        throw new ValidationError([{ path: 'epc', message: err instanceof EpcFormatError ? err.message : 'is not a readable EPC' }]);
-      }
       const store = new Store(ctx.stub);
-      const owner = await store.getEpcOwner(urn);
-      if (!owner) throw notFound(`EPC ${urn} belongs to no registered lot`);
+      const owner = await requireEpcOwner(store, epc);
       return json(await provenanceOf(store, caller, await requireLot(store, owner.lotId)));
+    });
+  }
+
+  /**
+   * The lot an EPC (any spelling) belongs to, as ReadLot answers it: one EPC index read, the lot and its
+   * coverage (no event range unless the lot was packed from a parent). For callers that need the lot, not its
+   * provenance (the gateway's POST /v1/readings). Any role, like ReadLot.
+   */
+  @Transaction(false)
+  @Returns('string')
+  async GetLotByEpc(ctx: Context, epc: string): Promise<string> {
+    return guard(async () => {
+      callerOf(ctx);
+      const store = new Store(ctx.stub);
+      const owner = await requireEpcOwner(store, epc);
+      return json(await lotView(store, await requireLot(store, owner.lotId)));
     });
   }
 
@@ -318,6 +327,19 @@ async function requireLot(store: Store, lotId: string): Promise<LotRecord> {
   const lot = await store.getLot(lotId);
   if (!lot) throw notFound(`lot ${lotId} is not registered`);
   return lot;
+}
+
+/** The EPC index entry of an EPC in any spelling. @throws INVALID_ARGUMENT (unreadable) or NOT_FOUND (no lot). */
+async function requireEpcOwner(store: Store, epc: string): Promise<{ lotId: string; epc: string }> {
+  let urn: string;
+  try {
+    urn = normaliseEpc(epc);
+  } catch (err) {
+    throw new ValidationError([{ path: 'epc', message: err instanceof EpcFormatError ? err.message : 'is not a readable EPC' }]);
+  }
+  const owner = await store.getEpcOwner(urn);
+  if (!owner) throw notFound(`EPC ${urn} belongs to no registered lot`);
+  return owner;
 }
 
 /** Read the lots named by well-formed lotIds in raw inputs (before validation, for EPC resolution). */

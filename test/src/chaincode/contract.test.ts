@@ -419,6 +419,39 @@ describe('chaincode contract (ledger harness)', function () {
     });
   });
 
+  describe('GetLotByEpc', () => {
+    before(async () => {
+      await register('EPCLOT-1', { epcs: ['urn:epc:id:sgtin:0614141.812345.515151', 'urn:epc:id:sscc:0614141.1234567882'] });
+      await record([eventInput('EPCLOT-1', 2, { kind: 'document' })]);
+    });
+    const spellings = [
+      'urn:epc:id:sgtin:0614141.812345.515151',
+      'urn:epc:tag:sgtin-96:1.0614141.812345.515151',
+      'https://id.gs1.org/01/80614141123458/21/515151',
+      'urn:epc:id:sscc:0614141.1234567882',
+    ];
+    for (const epc of spellings) {
+      it(`answers the lot view of ${epc.slice(0, 44)}, as ReadLot does`, async () => {
+        const byEpc = await evaluate('Org2MSP', 'viewer', 'GetLotByEpc', epc);
+        expect(byEpc).to.deep.equal(await evaluate('Org2MSP', 'viewer', 'ReadLot', 'EPCLOT-1'));
+        expect(byEpc).to.nested.include({ 'lot.lotId': 'EPCLOT-1', 'completeness.covered': 1 });
+        expect((byEpc as { linksCovered: number[] }).linksCovered).to.deep.equal([2]);
+      });
+    }
+    for (const role of ROLES) {
+      it(`lets ${role} read it (viewer and up, like ReadLot)`, async () => {
+        const view = (await evaluate('Org3MSP', role, 'GetLotByEpc', '3034257BF7194E400007DC4F')) as { lot: { lotId: string } };
+        expect(view.lot.lotId).to.equal('EPCLOT-1');
+      });
+    }
+    it('answers NOT_FOUND for an EPC of no lot and INVALID_ARGUMENT for garbage, writing nothing', async () => {
+      const before = w.h.events.length;
+      await rejects(evaluate('Org1MSP', 'viewer', 'GetLotByEpc', 'urn:epc:id:sgtin:0614141.812345.2'), 'NOT_FOUND', /urn:epc:id:sgtin:0614141\.812345\.2 belongs to no registered lot/);
+      await rejects(evaluate('Org1MSP', 'viewer', 'GetLotByEpc', 'hello'), 'INVALID_ARGUMENT', /^INVALID_ARGUMENT: epc: /);
+      expect(w.h.events.length).to.equal(before);
+    });
+  });
+
   describe('read levels', () => {
     before(async () => {
       await register('READ-1', { importerMsp: 'Org2MSP' }, 'Org1MSP', 'supplier');

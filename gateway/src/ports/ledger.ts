@@ -78,6 +78,8 @@ export interface LedgerPort {
   getEvent(identity: string, eventId: string): Promise<Record<string, unknown>>;
   provenance(identity: string, lotId: string): Promise<Record<string, unknown>>;
   provenanceByEpc(identity: string, epc: string): Promise<Record<string, unknown>>;
+  /** The lot view (as readLot) of the lot an EPC in any spelling belongs to: GetLotByEpc, no provenance assembled. */
+  lotByEpc(identity: string, epc: string): Promise<Record<string, unknown>>;
   lotHistory(identity: string, lotId: string): Promise<unknown[]>;
   listLots(identity: string, filter: LotFilter): Promise<{ lots: Array<Record<string, unknown>>; bookmark: string }>;
   /** Committed chaincode events after `from` (or from the next commit). */

@@ -1,9 +1,9 @@
 /**
  * POST /v1/readings: one {@link ReadingsService} per process over the durable queue, the reader
- * table file and an EPC → lot lookup on the ledger.
+ * table file and an EPC → lot lookup on the ledger (GetLotByEpc).
  */
 import type { Principal } from '../auth/principals';
-import { AccessDeniedError, LedgerNotFoundError } from '../errors';
+import { AccessDeniedError, LedgerInvalidArgumentError, LedgerNotFoundError } from '../errors';
 import { ReadingsService, loadReaderTable, type RawRead, type ReadingsResult } from '../ingestion/readings';
 import type { EventQueue } from '../ports/event-queue';
 import type { LedgerPort } from '../ports/ledger';
@@ -12,7 +12,7 @@ import { EVENT_POSTER_ROLES } from './events.service';
 /** Roles that may post readings: the event posters (the chaincode checks each reader's link again). */
 export const READINGS_POSTER_ROLES: ReadonlySet<string> = EVENT_POSTER_ROLES;
 
-/** Role preference for the identity that looks EPCs up: least privilege first (a viewer's provenance is the summary, still naming the lot). */
+/** Role preference for the identity that looks EPCs up: least privilege first (every role may read a lot view). */
 const LOOKUP_ROLES = ['viewer', 'auditor', 'compliance', 'broker', 'supplier', 'logistics', 'admin'];
 
 export interface ReadingsDeps {
@@ -24,9 +24,19 @@ export interface ReadingsDeps {
   windowMs: number;
 }
 
+const lotIdOf = (answer: Record<string, unknown>): string | undefined => {
+  const lotId = (answer.lot as { lotId?: unknown } | undefined)?.lotId;
+  return typeof lotId === 'string' ? lotId : undefined;
+};
+
+/** The chaincode predates GetLotByEpc (a gateway upgraded before the chaincode). */
+const unknownTransaction = (err: unknown): boolean =>
+  err instanceof LedgerInvalidArgumentError && /unknown transaction GetLotByEpc/.test(err.chaincodeMessage ?? err.message);
+
 /**
- * Builds the process's ReadingsService: lots found with GetProvenanceByEpc as the most modest
- * read-capable identity of the connection profile (NOT_FOUND → no lot).
+ * Builds the process's ReadingsService: lots found with GetLotByEpc (one EPC index read and the lot, no
+ * provenance) as the most modest identity of the connection profile (NOT_FOUND → no lot). Against a chaincode
+ * without GetLotByEpc it falls back to GetProvenanceByEpc.
  * @throws Error when the connection profile has no identity at all.
  */
 export function createReadingsService(deps: ReadingsDeps): ReadingsService {
@@ -34,15 +44,22 @@ export function createReadingsService(deps: ReadingsDeps): ReadingsService {
   const lookupIdentity =
     LOOKUP_ROLES.map((role) => identities.find((i) => i.role === role)).find((i) => i !== undefined) ?? identities[0];
   if (!lookupIdentity) throw new Error('the connection profile has no identity to look EPCs up with');
+  let byLotView = true;
   return new ReadingsService({
     queue: deps.queue,
     readers: () => loadReaderTable(deps.readersFile),
     windowMs: deps.windowMs,
     lotForEpc: async (epc) => {
       try {
-        const prov = await deps.ledger.provenanceByEpc(lookupIdentity.name, epc);
-        const lotId = (prov.lot as { lotId?: unknown } | undefined)?.lotId;
-        return typeof lotId === 'string' ? lotId : undefined;
+        if (byLotView) {
+          try {
+            return lotIdOf(await deps.ledger.lotByEpc(lookupIdentity.name, epc));
+          } catch (err) {
+            if (!unknownTransaction(err)) throw err;
+            byLotView = false;
+          }
+        }
+        return lotIdOf(await deps.ledger.provenanceByEpc(lookupIdentity.name, epc));
       } catch (err) {
         if (err instanceof LedgerNotFoundError) return undefined;
         throw err;

@@ -221,6 +221,10 @@ class FabricLedger implements LedgerPort {
     return (await this.#evaluate(identity, 'GetProvenanceByEpc', epc)) as Record<string, unknown>;
   }
 
+  async lotByEpc(identity: string, epc: string): Promise<Record<string, unknown>> {
+    return (await this.#evaluate(identity, 'GetLotByEpc', epc)) as Record<string, unknown>;
+  }
+
   async lotHistory(identity: string, lotId: string): Promise<unknown[]> {
     return (await this.#evaluate(identity, 'GetLotHistory', lotId)) as unknown[];
   }

@@ -5,6 +5,7 @@ import type { Ledger } from '../ledger/ledger';
 import { TxSimulator } from '../ledger/tx-simulator';
 import { decodeSignedProposal, type DecodedProposal } from '../msp/proposal';
 import { loadChaincodeFromContract, shimInternals, type ChaincodeFromContract } from './shim-internals';
+import { speedUpShim } from './shim-performance';
 
 /** A fabric-contract-api Contract class (the chaincode's `contracts` export holds these). */
 export type ContractClass = new () => object;
@@ -60,6 +61,7 @@ export class ChaincodeRuntime {
     if (options.peerMspId && !('CORE_PEER_LOCALMSPID' in process.env)) {
       process.env.CORE_PEER_LOCALMSPID = options.peerMspId;
     }
+    speedUpShim();
     const ChaincodeFromContractCtor = loadChaincodeFromContract();
     // ChaincodeFromContract appends its system contract to the array it is given: pass a copy.
     this.#chaincode = new ChaincodeFromContractCtor(

@@ -173,6 +173,11 @@ export class Ledger {
       putState: db.prepare<[string, Buffer, Buffer, Buffer | null, number, number]>(
         'INSERT OR REPLACE INTO state (ns, key, value, metadata, blockNum, txNum) VALUES (?, ?, ?, ?, ?, ?)',
       ),
+      /** Writes a value, keeping the key's state metadata (NULL for a new key). */
+      writeValue: db.prepare<[string, Buffer, Buffer, number, number]>(
+        'INSERT INTO state (ns, key, value, metadata, blockNum, txNum) VALUES (?, ?, ?, NULL, ?, ?) ' +
+          'ON CONFLICT (ns, key) DO UPDATE SET value = excluded.value, blockNum = excluded.blockNum, txNum = excluded.txNum',
+      ),
       deleteState: db.prepare<[string, Buffer]>('DELETE FROM state WHERE ns = ? AND key = ?'),
       putHistory: db.prepare<[string, Buffer, number, number, string, Buffer, number, number, number]>(
         'INSERT OR REPLACE INTO history (ns, key, blockNum, txNum, txId, value, isDelete, tsSeconds, tsNanos) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
@@ -429,8 +434,7 @@ export class Ledger {
         if (w.isDelete) {
           s.deleteState.run(ns.namespace, key);
         } else {
-          const metadata = s.getState.get(ns.namespace, key)?.metadata ?? null;
-          s.putState.run(ns.namespace, key, value, metadata, version.blockNum, version.txNum);
+          s.writeValue.run(ns.namespace, key, value, version.blockNum, version.txNum);
         }
         s.putHistory.run(
           ns.namespace, key, version.blockNum, version.txNum, tx.txId,

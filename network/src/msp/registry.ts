@@ -67,6 +67,14 @@ export function deserializeIdentity(bytes: Uint8Array): { mspId: string; certPem
   }
 }
 
+/** Distinct serialized identities whose certificate check is kept. */
+const IDENTITY_CACHE_SIZE = 4096;
+
+/** The exact bytes as a Map key (latin1: one char per byte, no collisions). */
+function identityKey(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+}
+
 function readAttrs(cert: x509.X509Certificate): Record<string, string> {
   const ext = cert.getExtension(FABRIC_ATTRS_OID);
   if (!ext) return {};
@@ -91,6 +99,7 @@ function readAttrs(cert: x509.X509Certificate): Record<string, string> {
  */
 export class MspRegistry {
   readonly #cas = new Map<string, NodeX509[]>();
+  /** Identities that passed {@link MspRegistry.identify}'s checks, by their serialized bytes. */
   readonly #verified = new Map<string, CheckedIdentity>();
 
   constructor(cas: readonly { readonly mspId: string; readonly caCertPem: string }[] = []) {
@@ -133,16 +142,30 @@ export class MspRegistry {
     return identity;
   }
 
+  /**
+   * The identity checked earlier for exactly these bytes (known MSP, CA-issued), without any
+   * new check (validity period included); `undefined` when not seen or not valid.
+   */
+  peek(serializedIdentity: Uint8Array): VerifiedIdentity | undefined {
+    return this.#verified.get(identityKey(serializedIdentity));
+  }
+
   #identify(serializedIdentity: Uint8Array, now: Date): CheckedIdentity {
-    const { mspId, certPem } = deserializeIdentity(serializedIdentity);
-    const cacheKey = `${mspId}\n${certPem}`;
-    let identity = this.#verified.get(cacheKey);
+    // The chain check and the certificate parse depend only on the bytes: keep them per bytes
+    // (bounded); the validity period is checked on every call, the signature by the caller.
+    const key = identityKey(serializedIdentity);
+    let identity = this.#verified.get(key);
     if (!identity) {
+      const { mspId, certPem } = deserializeIdentity(serializedIdentity);
       identity = this.#check(mspId, certPem);
-      this.#verified.set(cacheKey, identity);
+      if (this.#verified.size >= IDENTITY_CACHE_SIZE) {
+        const oldest = this.#verified.keys().next();
+        if (oldest.done !== true) this.#verified.delete(oldest.value);
+      }
+      this.#verified.set(key, identity);
     }
     if (now.getTime() < identity.validFrom || now.getTime() > identity.validTo) {
-      throw new MspError('EXPIRED_CERTIFICATE', `the certificate of ${mspId} creator is not valid at ${now.toISOString()}`, mspId);
+      throw new MspError('EXPIRED_CERTIFICATE', `the certificate of ${identity.mspId} creator is not valid at ${now.toISOString()}`, identity.mspId);
     }
     return identity;
   }

@@ -16,7 +16,7 @@ import { processProposal } from './endorser';
 import { endorse, prepareTransaction } from './endorsement';
 import { GatewayRpcError, toRpcError, type ErrorDetailInit } from './errors';
 import { OrdererRejection } from './orderer';
-import { decode } from './proposal';
+import { decode, unpackProposal, type UnpackedProposal } from './proposal';
 
 interface ProposalTarget {
   readonly channelId: string;
@@ -29,6 +29,23 @@ function proposalTarget(signedProposal: peer.SignedProposal | undefined): Propos
   const proposalBytes = signedProposal?.getProposalBytes_asU8() ?? new Uint8Array(0);
   if (proposalBytes.length === 0) {
     throw new Error('a signed proposal is required');
+  }
+  // The endorser unpacks the same message next: do it once (cached by message). A proposal that
+  // does not unpack is decoded piece by piece below for the gateway's own error message.
+  let unpacked: UnpackedProposal | undefined;
+  try {
+    unpacked = unpackProposal(signedProposal as peer.SignedProposal);
+  } catch {
+    unpacked = undefined;
+  }
+  if (unpacked !== undefined) {
+    let mspId = '';
+    try {
+      mspId = decodeMspId(unpacked.signatureHeader.getCreator_asU8());
+    } catch {
+      // the endorser reports a malformed creator
+    }
+    return { channelId: unpacked.channelId, chaincodeName: unpacked.invocationChaincodeName, creatorMspId: mspId };
   }
   const proposal = decode('Proposal', proposalBytes, (b) => peer.Proposal.deserializeBinary(b));
   const header = decode('Header', proposal.getHeader_asU8(), (b) => common.Header.deserializeBinary(b));
@@ -82,14 +99,20 @@ export function newGatewayService(channel: ChannelContext): UntypedServiceImplem
 type UnaryHandler<Req, Res> = (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void;
 
 function unary<Req, Res>(fn: (request: Req, signal: AbortSignal) => Promise<Res>): UnaryHandler<Req, Res> {
+  // Only handlers that take the signal (CommitStatus) pay for an AbortController per call.
+  const wantsSignal = fn.length > 1;
   return (call, callback) => {
-    const controller = new AbortController();
-    call.on('cancelled', () => {
-      controller.abort(new GatewayRpcError(GrpcStatus.CANCELLED, 'call cancelled'));
-    });
+    let signal = NEVER_ABORTED;
+    if (wantsSignal) {
+      const controller = new AbortController();
+      call.on('cancelled', () => {
+        controller.abort(new GatewayRpcError(GrpcStatus.CANCELLED, 'call cancelled'));
+      });
+      signal = controller.signal;
+    }
     // a handler that throws synchronously must still answer with its status
     Promise.resolve()
-      .then(() => fn(call.request, controller.signal))
+      .then(() => fn(call.request, signal))
       .then(
       (response) => {
         callback(null, response);
@@ -100,6 +123,8 @@ function unary<Req, Res>(fn: (request: Req, signal: AbortSignal) => Promise<Res>
     );
   };
 }
+
+const NEVER_ABORTED = new AbortController().signal;
 
 class GatewayServiceImpl {
   readonly #channel: ChannelContext;

@@ -10,7 +10,7 @@ export function channelDeserializer(registry: MspRegistry): IdentityDeserializer
   const known = new Set(registry.mspIds);
   return {
     deserializeIdentity(serialized: Uint8Array): ChannelIdentity {
-      const { mspId } = deserializeIdentity(serialized);
+      const mspId = registry.peek(serialized)?.mspId ?? deserializeIdentity(serialized).mspId;
       if (!known.has(mspId)) {
         throw new Error(`MSP ${mspId} is not defined on channel`);
       }

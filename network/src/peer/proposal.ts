@@ -16,6 +16,8 @@ export interface UnpackedProposal {
   readonly signatureHeader: common.SignatureHeader;
   readonly chaincodeProposalPayload: peer.ChaincodeProposalPayload;
   readonly chaincodeName: string;
+  /** The chaincode name in the invocation spec (what the gateway routes on). */
+  readonly invocationChaincodeName: string;
   readonly input: peer.ChaincodeInput;
   readonly proposalHash: Uint8Array;
   readonly channelId: string;
@@ -43,8 +45,24 @@ export function withoutTransient(payload: peer.ChaincodeProposalPayload): peer.C
   return cpp;
 }
 
+/**
+ * Proposals unpacked so far, by message object: the gateway routes on the proposal, then its
+ * endorser (and, for evaluate, fallback endorsers) unpack the same message again.
+ */
+const unpackedProposals = new WeakMap<peer.SignedProposal, UnpackedProposal>();
+
 /** Throws with the endorser's message when the proposal cannot be unpacked. */
 export function unpackProposal(signedProposal: peer.SignedProposal): UnpackedProposal {
+  const known = unpackedProposals.get(signedProposal);
+  if (known !== undefined) {
+    return known;
+  }
+  const unpacked = unpack(signedProposal);
+  unpackedProposals.set(signedProposal, unpacked);
+  return unpacked;
+}
+
+function unpack(signedProposal: peer.SignedProposal): UnpackedProposal {
   const proposal = decode('Proposal', signedProposal.getProposalBytes_asU8(), (b) => peer.Proposal.deserializeBinary(b));
   const header = decode('Header', proposal.getHeader_asU8(), (b) => common.Header.deserializeBinary(b));
   const channelHeaderBytes = header.getChannelHeader_asU8();
@@ -90,6 +108,7 @@ export function unpackProposal(signedProposal: peer.SignedProposal): UnpackedPro
     signatureHeader,
     chaincodeProposalPayload,
     chaincodeName: chaincodeId.getName(),
+    invocationChaincodeName: spec.getChaincodeId()?.getName() ?? '',
     input,
     proposalHash,
     channelId: channelHeader.getChannelId(),

@@ -20,14 +20,16 @@ export function round(n: number, digits = 2): number {
   return Math.round(n * f) / f;
 }
 
+/** Latency percentiles in ms, to 0.01 ms (0.001 ms below 1 ms, so ratios of sub-millisecond rows stay meaningful). */
 export function summarise(latencies: readonly number[]): Latency {
   const s = [...latencies].sort((a, b) => a - b);
+  const ms = (x: number): number => round(x, Math.abs(x) < 1 ? 3 : 2);
   return {
     samples: s.length,
-    p50Ms: round(percentile(s, 50)),
-    p95Ms: round(percentile(s, 95)),
-    p99Ms: round(percentile(s, 99)),
-    maxMs: round(s[s.length - 1] ?? 0),
+    p50Ms: ms(percentile(s, 50)),
+    p95Ms: ms(percentile(s, 95)),
+    p99Ms: ms(percentile(s, 99)),
+    maxMs: ms(s[s.length - 1] ?? 0),
   };
 }
 

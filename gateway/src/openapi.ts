@@ -172,6 +172,7 @@ export function buildOpenApiDocument(serverUrl?: string): ReturnType<OpenApiGene
       413: problemResponse('body too large'),
       415: problemResponse('not application/json'),
       ...common,
+      503: problemResponse('ledger unreachable, outbox unavailable, or the reader table unusable (`READER_TABLE_INVALID`: the detail names the file and the problem)'),
     },
   });
   registry.registerPath({

@@ -35,7 +35,7 @@ export interface EmbeddedNetworkOptions {
   readonly host?: string;
   /** TLS with the generated TLS CA. Default true unless `ACETRACE_NETWORK_TLS=false`. */
   readonly tls?: boolean;
-  /** Orderer BatchTimeout. Default `ACETRACE_NETWORK_BATCH_TIMEOUT_MS` or 250. */
+  /** Orderer BatchTimeout. Default `ACETRACE_NETWORK_BATCH_TIMEOUT_MS` or 100. */
   readonly batchTimeoutMs?: number;
   /** Orderer MaxMessageCount. Default `ACETRACE_NETWORK_MAX_BATCH_SIZE` or 500. */
   readonly maxBatchSize?: number;

@@ -2,6 +2,7 @@
  * `npm run start:gateway`: the HTTP gateway alone, against the Fabric network named by
  * ACETRACE_CONNECTION_PROFILE (a real network, e.g. fabric-samples' test-network).
  */
+import './fabric-log-level';
 import { loadConfig, startGateway } from '@acetrace/gateway';
 
 async function main(): Promise<void> {

@@ -15,7 +15,7 @@
  * Writes bench/results/latest.json, latest.md and provenance.svg.
  *
  *   node scripts/dist/bench/index.js [--quick] [--out-dir bench/results] [--keep] [--sizes 10000,50000]
- *     [--batch-timeout-ms 250] [--cpu-prof DIR (network.cpuprofile, gateway.cpuprofile)] [--smoke (seconds-long self-check, write it elsewhere with --out-dir)]
+ *     [--batch-timeout-ms 100] [--cpu-prof DIR (network.cpuprofile, gateway.cpuprofile)] [--smoke (seconds-long self-check, write it elsewhere with --out-dir)]
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -121,7 +121,7 @@ async function main(): Promise<void> {
       smoke: { type: 'boolean', default: false },
       'out-dir': { type: 'string', default: 'bench/results' },
       keep: { type: 'boolean', default: false },
-      'batch-timeout-ms': { type: 'string', default: '250' },
+      'batch-timeout-ms': { type: 'string', default: '100' },
       sizes: { type: 'string' },
       'cpu-prof': { type: 'string' },
     },

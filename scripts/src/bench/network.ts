@@ -122,7 +122,7 @@ async function main(): Promise<void> {
   });
   const seconds = Number(values.seconds);
   const dataDir = mkdtempSync(join(tmpdir(), 'acetrace-bench-'));
-  const batchTimeoutMs = Number(process.env.ACETRACE_NETWORK_BATCH_TIMEOUT_MS ?? 250);
+  const batchTimeoutMs = Number(process.env.ACETRACE_NETWORK_BATCH_TIMEOUT_MS ?? 100);
   const net = await EmbeddedNetwork.start({ dataDir, port: 0, logger: pino({ level: 'warn' }), batchTimeoutMs });
   const rows: Row[] = [];
   const loadBefore = loadavg()[0] ?? 0;

@@ -20,8 +20,11 @@ elif command -v peer >/dev/null 2>&1; then
 else
   die "set FABRIC_BIN_DIR to the bin/ folder of a Fabric release (peer, orderer, configtxgen, osnadmin, fabric-ca-server, fabric-ca-client)"
 fi
-FABRIC_CFG_DIR="${FABRIC_CFG_DIR:-${FABRIC_BIN_DIR}/../config}"
-FABRIC_CCAAS_BUILDER_DIR="${FABRIC_CCAAS_BUILDER_DIR:-${FABRIC_BIN_DIR}/../builders/ccaas}"
+# The release folder is FABRIC_BIN_DIR's parent, taken from the path as written ("bin/.." would
+# leave a symlinked bin/ for the symlink target's parent).
+FABRIC_RELEASE_DIR="${FABRIC_BIN_DIR%/*}"
+FABRIC_CFG_DIR="${FABRIC_CFG_DIR:-${FABRIC_RELEASE_DIR:-/}/config}"
+FABRIC_CCAAS_BUILDER_DIR="${FABRIC_CCAAS_BUILDER_DIR:-${FABRIC_RELEASE_DIR:-/}/builders/ccaas}"
 NANO_DIR="$(abs_path "${ACETRACE_NANO_DATA_DIR:-${ACETRACE_REPO_ROOT}/.acetrace/nano}")"
 CRYPTO_DIR="${NANO_DIR}/crypto"
 PID_DIR="${NANO_DIR}/pids"

@@ -24,6 +24,7 @@ start_ca() {
   start_process "ca-${org}" fabric-ca-server \
     FABRIC_CA_HOME="${NANO_DIR}/ca/${org}" \
     FABRIC_CA_SERVER_CA_NAME="$(org_ca_name "$org")" \
+    FABRIC_CA_SERVER_ADDRESS=127.0.0.1 \
     FABRIC_CA_SERVER_PORT="$port" \
     FABRIC_CA_SERVER_TLS_ENABLED=true \
     FABRIC_CA_SERVER_CSR_CN="$(org_ca_name "$org")" \

@@ -5,17 +5,7 @@
  * must agree (same ids, statuses that only move forward, one transaction per event).
  */
 import { expect } from './chai.test';
-import {
-  GatewayChild,
-  NetworkUnderTest,
-  call,
-  freePort,
-  gpsEvent,
-  registerLot,
-  removeDir,
-  tmpDir,
-  waitForLedger,
-} from './harness';
+import { SuiteStack, call, clientGpsEvent, committedOnce, ledgerOutcome, registerLots, waitForLedger } from './harness';
 
 const CLIENTS = 20;
 const ROUNDS = 12;
@@ -29,32 +19,15 @@ interface Item {
 
 describe('ingestion fault: client retries after a timeout, and double posts', function () {
   this.timeout(600_000);
-  let dir: string | undefined;
-  let network: NetworkUnderTest | undefined;
-  let gateway: GatewayChild | undefined;
-
-  before(async () => {
-    dir = tmpDir();
-    network = new NetworkUnderTest(dir);
-    await network.start();
-    gateway = new GatewayChild(dir, await freePort(), network.connectionProfile);
-    await gateway.start();
-  });
-
-  after(async () => {
-    await gateway?.kill();
-    await network?.stop();
-    removeDir(dir);
-  });
+  const stack = new SuiteStack();
+  before(() => stack.start());
+  after(() => stack.stop());
 
   it('records each event once; repeated answers agree', async () => {
-    const gw = gateway as GatewayChild;
-    const supplier = gw.key('supplier', 'Org1MSP');
-    const carrier = gw.key('logistics', 'Org2MSP');
-    const auditor = gw.key('auditor', 'Org3MSP');
-    const operator = gw.key('compliance', 'Org1MSP');
+    const gw = stack.gateway;
+    const { supplier, carrier, auditor, operator } = stack.keys();
     const run = `retry-${Date.now().toString(36)}`;
-    const lots = await Promise.all(Array.from({ length: CLIENTS }, (_, c) => registerLot(gw.url, supplier, `LOT-${run}-${c}`)));
+    const lots = await registerLots(gw.url, supplier, run, CLIENTS);
 
     const acknowledged = new Set<string>();
     const answers = new Map<string, Item[][]>(); // body key → every answer's items
@@ -74,7 +47,7 @@ describe('ingestion fault: client retries after a timeout, and double posts', fu
           const key = `${c}:${round}`;
           const events = Array.from({ length: EVENTS_PER_REQUEST }, (_, k) => {
             const n = round * EVENTS_PER_REQUEST + k + 1;
-            return gpsEvent(`${run}-c${c}-e${n}`, lotId, `truck-${run}-${c}`, n);
+            return clientGpsEvent(run, c, lotId, n);
           });
           if (round % 2 === 0) {
             // gives up before the commit answer, then repeats the same body
@@ -105,9 +78,8 @@ describe('ingestion fault: client retries after a timeout, and double posts', fu
     );
 
     const ledger = await waitForLedger(gw.url, { auditor, operator }, lots, acknowledged);
-    const duplicates = [...ledger.entries()].filter(([, n]) => n > 1);
-    const ours = [...ledger.keys()].filter((id) => id.startsWith(run));
-    const committed = [...acknowledged].filter((id) => ledger.get(id) === 1).length;
+    const { duplicates, ours } = ledgerOutcome(ledger, run);
+    const committed = committedOnce(ledger, acknowledged);
 
     // every answer about one body names the same events in the same order, with statuses that agree
     const rank: Record<string, number> = { queued: 0, submitted: 1, committed: 2 };

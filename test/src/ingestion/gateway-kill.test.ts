@@ -5,64 +5,24 @@
  * Requests in flight at the kill get no answer; clients post them again after the restart.
  */
 import { expect } from './chai.test';
-import {
-  GatewayChild,
-  NetworkUnderTest,
-  freePort,
-  gpsEvent,
-  newTally,
-  queueDepth,
-  registerLot,
-  removeDir,
-  runClient,
-  sleep,
-  tmpDir,
-  waitForLedger,
-} from './harness';
+import { SuiteStack, committedOnce, ledgerOutcome, queueDepth, registerLots, sleep, startGpsLoad, waitForLedger } from './harness';
 
 const CLIENTS = 20;
 const EVENTS_PER_REQUEST = 4;
 
 describe('ingestion fault: gateway SIGKILL under load', function () {
   this.timeout(600_000);
-  let dir: string | undefined;
-  let network: NetworkUnderTest | undefined;
-  let gateway: GatewayChild | undefined;
-
-  before(async () => {
-    dir = tmpDir();
-    network = new NetworkUnderTest(dir);
-    await network.start();
-    gateway = new GatewayChild(dir, await freePort(), network.connectionProfile);
-    await gateway.start();
-  });
-
-  after(async () => {
-    await gateway?.kill();
-    await network?.stop();
-    removeDir(dir);
-  });
+  const stack = new SuiteStack();
+  before(() => stack.start());
+  after(() => stack.stop());
 
   it('commits every event acknowledged before the kill exactly once after the restart', async () => {
-    const gw = gateway as GatewayChild;
-    const supplier = gw.key('supplier', 'Org1MSP');
-    const carrier = gw.key('logistics', 'Org2MSP');
-    const auditor = gw.key('auditor', 'Org3MSP');
-    const operator = gw.key('compliance', 'Org1MSP');
+    const gw = stack.gateway;
+    const { supplier, carrier, auditor, operator } = stack.keys();
     const run = `kill-${Date.now().toString(36)}`;
-    const lots = await Promise.all(Array.from({ length: CLIENTS }, (_, c) => registerLot(gw.url, supplier, `LOT-${run}-${c}`)));
-
-    const tally = newTally();
-    let stopLoad = false;
-    const clients = lots.map((lotId, c) => {
-      let n = 0;
-      const next = (): Array<Record<string, unknown>> =>
-        Array.from({ length: EVENTS_PER_REQUEST }, () => {
-          n += 1;
-          return gpsEvent(`${run}-c${c}-e${n}`, lotId, `truck-${run}-${c}`, n);
-        });
-      return runClient(gw.url, carrier, next, tally, 100, () => stopLoad);
-    });
+    const lots = await registerLots(gw.url, supplier, run, CLIENTS);
+    const load = startGpsLoad(gw.url, carrier, run, lots, EVENTS_PER_REQUEST, 100);
+    const { tally } = load;
 
     await sleep(5_000);
     const depthBeforeKill = await queueDepth(gw.url, operator);
@@ -74,14 +34,12 @@ describe('ingestion fault: gateway SIGKILL under load', function () {
     const refusedWhileDown = [...tally.statuses.entries()].filter(([k]) => typeof k === 'string').reduce((n, [, v]) => n + v, 0);
     await gw.start(); // same data dir, same port
     await sleep(4_000);
-    stopLoad = true;
-    await Promise.all(clients);
+    await load.stop();
 
     const ledger = await waitForLedger(gw.url, { auditor, operator }, lots, tally.acknowledged);
-    const beforeKillCommitted = [...acknowledgedBeforeKill].filter((id) => ledger.get(id) === 1).length;
-    const allCommitted = [...tally.acknowledged].filter((id) => ledger.get(id) === 1).length;
-    const duplicates = [...ledger.entries()].filter(([, n]) => n > 1);
-    const ours = [...ledger.keys()].filter((id) => id.startsWith(run));
+    const beforeKillCommitted = committedOnce(ledger, acknowledgedBeforeKill);
+    const allCommitted = committedOnce(ledger, tally.acknowledged);
+    const { duplicates, ours } = ledgerOutcome(ledger, run);
     console.log(
       `      gateway SIGKILL: ${tally.requests} requests (${JSON.stringify(Object.fromEntries(tally.statuses))}); ` +
         `acknowledged before the kill ${acknowledgedBeforeKill.size}, committed ${beforeKillCommitted} of them exactly once; ` +

@@ -11,6 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { EmbeddedNetwork, type RunningNetwork } from '@acetrace/network';
 import pino from 'pino';
+import { freshEpc, lotInput } from '../scenarios/helpers';
 
 const REPO = path.resolve(__dirname, '..', '..', '..');
 const GATEWAY_MAIN = path.join(REPO, 'gateway', 'dist', 'main.js');
@@ -158,6 +159,68 @@ export class GatewayChild {
   }
 }
 
+/** The API keys a fault suite posts and reads with. */
+export interface RoleKeys {
+  /** supplier of Org1MSP: registers the lots */
+  supplier: string;
+  /** logistics of Org2MSP: posts the events */
+  carrier: string;
+  /** auditor of Org3MSP: reads full provenance */
+  auditor: string;
+  /** compliance of Org1MSP: reads /metrics */
+  operator: string;
+}
+
+/**
+ * One suite's stack in one temp dir: the network in this process and the gateway child over it.
+ * `start()` in `before`, `stop()` in `after`.
+ */
+export class SuiteStack {
+  #dir: string | undefined;
+  #network: NetworkUnderTest | undefined;
+  #gateway: GatewayChild | undefined;
+
+  /** Starts the network, runs `prepare(dir)` (e.g. to write gateway files), then the gateway child. */
+  async start(prepare?: (dir: string) => void): Promise<void> {
+    const dir = tmpDir();
+    this.#dir = dir;
+    const network = new NetworkUnderTest(dir);
+    this.#network = network;
+    await network.start();
+    prepare?.(dir);
+    this.#gateway = new GatewayChild(dir, await freePort(), network.connectionProfile);
+    await this.#gateway.start();
+  }
+
+  /** Kills the gateway, stops the network and removes the dir (whatever of them was started). */
+  async stop(): Promise<void> {
+    await this.#gateway?.kill();
+    await this.#network?.stop();
+    removeDir(this.#dir);
+  }
+
+  get network(): NetworkUnderTest {
+    if (!this.#network) throw new Error('stack not started');
+    return this.#network;
+  }
+
+  get gateway(): GatewayChild {
+    if (!this.#gateway) throw new Error('stack not started');
+    return this.#gateway;
+  }
+
+  /** The keys of {@link RoleKeys} from the gateway's credentials. */
+  keys(): RoleKeys {
+    const gw = this.gateway;
+    return {
+      supplier: gw.key('supplier', 'Org1MSP'),
+      carrier: gw.key('logistics', 'Org2MSP'),
+      auditor: gw.key('auditor', 'Org3MSP'),
+      operator: gw.key('compliance', 'Org1MSP'),
+    };
+  }
+}
+
 export interface HttpAnswer {
   status: number;
   body: unknown;
@@ -188,27 +251,16 @@ export async function call(
   return { status: res.status, body: parsed };
 }
 
-let serial = 100_000 + Math.floor(Math.random() * 1e6);
-/** A fresh SGTIN pure-identity URN. */
-export function freshEpc(item = '112345'): string {
-  serial += 1;
-  return `urn:epc:id:sgtin:0614141.${item}.${serial}`;
-}
-
 /** Registers a lot as the supplier; returns its id. */
 export async function registerLot(base: string, supplierKey: string, lotId: string, epcs: string[] = [freshEpc(), freshEpc()]): Promise<string> {
-  const res = await call(base, 'POST', '/v1/lots', supplierKey, {
-    lotId,
-    product: 'Smart plug, 16A',
-    htsCode: '8536.50.9065',
-    originCountry: 'CN',
-    quantity: 1200,
-    unit: 'EA',
-    epcs,
-    parentLotId: null,
-  });
+  const res = await call(base, 'POST', '/v1/lots', supplierKey, lotInput(lotId, { epcs }));
   if (res.status !== 201 && res.status !== 200) throw new Error(`register ${lotId}: ${res.status} ${JSON.stringify(res.body)}`);
   return lotId;
+}
+
+/** Registers `count` lots `LOT-<run>-<c>` (c = 0..count-1) at once; returns their ids in that order. */
+export function registerLots(base: string, supplierKey: string, run: string, count: number): Promise<string[]> {
+  return Promise.all(Array.from({ length: count }, (_, c) => registerLot(base, supplierKey, `LOT-${run}-${c}`)));
 }
 
 /** A GPS fix in transit (link 7), as a carrier posts it. */
@@ -223,6 +275,11 @@ export function gpsEvent(eventId: string, lotId: string, deviceId: string, n: nu
     deviceId,
     location: { lat: 22.5 + (n % 100) / 1000, lon: 114.05 },
   };
+}
+
+/** Client `c`'s `n`th GPS fix of a load run: event `<run>-c<c>-e<n>` from truck `truck-<run>-<c>`. */
+export function clientGpsEvent(run: string, c: number, lotId: string, n: number): Record<string, unknown> {
+  return gpsEvent(`${run}-c${c}-e${n}`, lotId, `truck-${run}-${c}`, n);
 }
 
 /** Event ids on the ledger per lot, read as the auditor (full provenance), with their multiplicity. */
@@ -326,6 +383,50 @@ export async function runClient(
     }
     await sleep(pauseMs);
   }
+}
+
+/** A running load: its tally, and `stop()`, which ends the clients and waits for them. */
+export interface GpsLoad {
+  tally: LoadTally;
+  stop(): Promise<void>;
+}
+
+/**
+ * One client per lot (client `c` on `lots[c]`), each posting batches of `perRequest` fresh
+ * {@link clientGpsEvent}s with {@link runClient}, `pauseMs` apart, until `stop()`.
+ */
+export function startGpsLoad(base: string, carrierKey: string, run: string, lots: readonly string[], perRequest: number, pauseMs: number): GpsLoad {
+  const tally = newTally();
+  let stopped = false;
+  const clients = lots.map((lotId, c) => {
+    let n = 0;
+    const next = (): Array<Record<string, unknown>> =>
+      Array.from({ length: perRequest }, () => {
+        n += 1;
+        return clientGpsEvent(run, c, lotId, n);
+      });
+    return runClient(base, carrierKey, next, tally, pauseMs, () => stopped);
+  });
+  return {
+    tally,
+    stop: async () => {
+      stopped = true;
+      await Promise.all(clients);
+    },
+  };
+}
+
+/** How many of `ids` are on the ledger exactly once. */
+export function committedOnce(ledger: ReadonlyMap<string, number>, ids: Iterable<string>): number {
+  return [...ids].filter((id) => ledger.get(id) === 1).length;
+}
+
+/** What a run left on the ledger: ids recorded more than once, and every id of the run (`<run>-…`). */
+export function ledgerOutcome(ledger: ReadonlyMap<string, number>, run: string): { duplicates: Array<[string, number]>; ours: string[] } {
+  return {
+    duplicates: [...ledger.entries()].filter(([, n]) => n > 1),
+    ours: [...ledger.keys()].filter((id) => id.startsWith(run)),
+  };
 }
 
 /** Removes a temp dir, quietly. */

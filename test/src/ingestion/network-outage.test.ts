@@ -5,20 +5,7 @@
  * the network is down and 200 after.
  */
 import { expect } from './chai.test';
-import {
-  GatewayChild,
-  NetworkUnderTest,
-  call,
-  freePort,
-  gpsEvent,
-  newTally,
-  registerLot,
-  removeDir,
-  runClient,
-  sleep,
-  tmpDir,
-  waitForLedger,
-} from './harness';
+import { SuiteStack, call, committedOnce, ledgerOutcome, registerLots, sleep, startGpsLoad, waitForLedger } from './harness';
 
 const CLIENTS = 20;
 const EVENTS_PER_REQUEST = 4;
@@ -26,46 +13,20 @@ const OUTAGE_MS = 10_000;
 
 describe('ingestion fault: network down for 10 s under load', function () {
   this.timeout(600_000);
-  let dir: string | undefined;
-  let network: NetworkUnderTest | undefined;
-  let gateway: GatewayChild | undefined;
-
-  before(async () => {
-    dir = tmpDir();
-    network = new NetworkUnderTest(dir);
-    await network.start();
-    gateway = new GatewayChild(dir, await freePort(), network.connectionProfile);
-    await gateway.start();
-  });
-
-  after(async () => {
-    await gateway?.kill();
-    await network?.stop();
-    removeDir(dir);
-  });
+  const stack = new SuiteStack();
+  before(() => stack.start());
+  after(() => stack.stop());
 
   it('commits every acknowledged event exactly once; /readyz 503 while down, 200 after', async () => {
-    const gw = gateway as GatewayChild;
-    const net = network as NetworkUnderTest;
-    const supplier = gw.key('supplier', 'Org1MSP');
-    const carrier = gw.key('logistics', 'Org2MSP');
-    const auditor = gw.key('auditor', 'Org3MSP');
-    const operator = gw.key('compliance', 'Org1MSP');
+    const gw = stack.gateway;
+    const net = stack.network;
+    const { supplier, carrier, auditor, operator } = stack.keys();
     const run = `net-${Date.now().toString(36)}`;
-    const lots = await Promise.all(Array.from({ length: CLIENTS }, (_, c) => registerLot(gw.url, supplier, `LOT-${run}-${c}`)));
+    const lots = await registerLots(gw.url, supplier, run, CLIENTS);
     expect((await call(gw.url, 'GET', '/readyz', carrier)).status).to.equal(200);
 
-    const tally = newTally();
-    let stopLoad = false;
-    const clients = lots.map((lotId, c) => {
-      let n = 0;
-      const next = (): Array<Record<string, unknown>> =>
-        Array.from({ length: EVENTS_PER_REQUEST }, () => {
-          n += 1;
-          return gpsEvent(`${run}-c${c}-e${n}`, lotId, `truck-${run}-${c}`, n);
-        });
-      return runClient(gw.url, carrier, next, tally, 150, () => stopLoad);
-    });
+    const load = startGpsLoad(gw.url, carrier, run, lots, EVENTS_PER_REQUEST, 150);
+    const { tally } = load;
 
     await sleep(4_000);
     const beforeOutage = tally.acknowledged.size;
@@ -86,13 +47,11 @@ describe('ingestion fault: network down for 10 s under load', function () {
     }
     const readyAfterMs = Date.now() - t0 - downMs;
     await sleep(4_000);
-    stopLoad = true;
-    await Promise.all(clients);
+    await load.stop();
 
     const ledger = await waitForLedger(gw.url, { auditor, operator }, lots, tally.acknowledged);
-    const committedAcknowledged = [...tally.acknowledged].filter((id) => ledger.get(id) === 1).length;
-    const duplicates = [...ledger.entries()].filter(([, n]) => n > 1);
-    const ours = [...ledger.keys()].filter((id) => id.startsWith(run));
+    const committedAcknowledged = committedOnce(ledger, tally.acknowledged);
+    const { duplicates, ours } = ledgerOutcome(ledger, run);
     const notAcknowledged = ours.filter((id) => !tally.acknowledged.has(id));
     console.log(
       `      network outage: ${tally.requests} requests (${JSON.stringify(Object.fromEntries(tally.statuses))}), ` +

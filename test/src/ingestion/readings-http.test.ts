@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import epcTds from 'epc-tds';
 import { expect } from './chai.test';
-import { GatewayChild, NetworkUnderTest, call, freePort, registerLot, removeDir, sleep, tmpDir } from './harness';
+import { SuiteStack, call, registerLot, sleep } from './harness';
 
 const COMPANY = 614141;
 const ITEM = 812345;
@@ -30,40 +30,27 @@ interface ReadingsAnswer {
 
 describe('POST /v1/readings through the real stack', function () {
   this.timeout(300_000);
-  let dir: string | undefined;
-  let network: NetworkUnderTest | undefined;
-  let gateway: GatewayChild | undefined;
-
-  before(async () => {
-    dir = tmpDir();
-    network = new NetworkUnderTest(dir);
-    await network.start();
-    fs.mkdirSync(path.join(dir, 'gateway'), { recursive: true });
-    fs.writeFileSync(
-      path.join(dir, 'gateway', 'readers.json'),
-      JSON.stringify({
-        readers: [
-          { readerId: 'szx-dock-1', link: 'origin-warehousing', location: { gln: '0614141000012', lat: 22.54, lon: 114.05 }, identity: 'org2-logistics' },
-          { readerId: 'yantian-gate-3', link: 9, location: { lat: 22.57, lon: 114.27 } },
-          { readerId: 'org1-only-reader', link: 6, identity: 'org1-logistics' },
-        ],
-      }),
-    );
-    gateway = new GatewayChild(dir, await freePort(), network.connectionProfile);
-    await gateway.start();
-  });
-
-  after(async () => {
-    await gateway?.kill();
-    await network?.stop();
-    removeDir(dir);
-  });
+  const stack = new SuiteStack();
+  before(() =>
+    stack.start((dir) => {
+      fs.mkdirSync(path.join(dir, 'gateway'), { recursive: true });
+      fs.writeFileSync(
+        path.join(dir, 'gateway', 'readers.json'),
+        JSON.stringify({
+          readers: [
+            { readerId: 'szx-dock-1', link: 'origin-warehousing', location: { gln: '0614141000012', lat: 22.54, lon: 114.05 }, identity: 'org2-logistics' },
+            { readerId: 'yantian-gate-3', link: 9, location: { lat: 22.57, lon: 114.27 } },
+            { readerId: 'org1-only-reader', link: 6, identity: 'org1-logistics' },
+          ],
+        }),
+      );
+    }),
+  );
+  after(() => stack.stop());
 
   it('turns raw reads in three spellings into rfid events on the ledger, suppressing repeats', async () => {
-    const gw = gateway as GatewayChild;
-    const supplier = gw.key('supplier', 'Org1MSP');
-    const carrier = gw.key('logistics', 'Org2MSP');
-    const auditor = gw.key('auditor', 'Org3MSP');
+    const gw = stack.gateway;
+    const { supplier, carrier, auditor } = stack.keys();
     const lotId = await registerLot(gw.url, supplier, 'LOT-READINGS-1', [1, 2, 3, 4, 5].map(pure));
     expect(hex(1)).to.match(/^30[0-9A-F]{22}$/);
 
@@ -130,7 +117,7 @@ describe('POST /v1/readings through the real stack', function () {
   });
 
   it('refuses roles that never post (403 problem+json), validates the body (400), documents the route', async () => {
-    const gw = gateway as GatewayChild;
+    const gw = stack.gateway;
     const read = { readerId: 'szx-dock-1', epc: hex(1), readTime: '2026-11-20T08:00:00+08:00' };
     for (const [role, msp] of [['auditor', 'Org3MSP'], ['viewer', 'Org1MSP']] as const) {
       const res = await fetch(`${gw.url}/v1/readings`, {

@@ -5,8 +5,7 @@
 import { createHash } from 'node:crypto';
 import { expect } from 'chai';
 import type { CloseableAsyncIterable } from '@hyperledger/fabric-gateway';
-import type { RunningNetwork } from '@acetrace/network';
-import { connectAs, lotInput, removeDir, startNetwork, tempDataDir, type Client } from './helpers';
+import { SuiteNetwork, lotInput } from './helpers';
 
 async function takeN<T>(events: CloseableAsyncIterable<T>, n: number): Promise<T[]> {
   const out: T[] = [];
@@ -34,29 +33,20 @@ function headerHash(n: number, previousHash: Uint8Array, dataHash: Uint8Array): 
 
 describe('embedded network: blocks via Deliver', function () {
   this.timeout(60_000);
-  let dataDir: string;
-  let net: RunningNetwork;
-  let supplier: Client;
-
+  const nw = new SuiteNetwork();
   before(async () => {
-    dataDir = tempDataDir();
-    net = await startNetwork(dataDir);
-    supplier = connectAs(net, 'org1-supplier');
-    await supplier.contract.submitTransaction('RegisterLot', JSON.stringify(lotInput('LOT-B1')));
-    const a = await supplier.contract.submitAsync('RegisterLot', { arguments: [JSON.stringify(lotInput('LOT-B2'))] });
-    const b = await supplier.contract.submitAsync('RegisterLot', { arguments: [JSON.stringify(lotInput('LOT-B2'))] });
+    await nw.start();
+    await nw.supplier.contract.submitTransaction('RegisterLot', JSON.stringify(lotInput('LOT-B1')));
+    const a = await nw.supplier.contract.submitAsync('RegisterLot', { arguments: [JSON.stringify(lotInput('LOT-B2'))] });
+    const b = await nw.supplier.contract.submitAsync('RegisterLot', { arguments: [JSON.stringify(lotInput('LOT-B2'))] });
     await Promise.all([a.getStatus(), b.getStatus()]);
   });
 
-  after(async () => {
-    supplier.close();
-    await net.stop();
-    removeDir(dataDir);
-  });
+  after(() => nw.stop());
 
   it('chains block headers by hash and hashes the data like Fabric', async () => {
-    const height = net.height();
-    const events = await supplier.gateway.getNetwork('acetrace').getBlockEvents({ startBlock: 0n });
+    const height = nw.net.height();
+    const events = await nw.supplier.gateway.getNetwork('acetrace').getBlockEvents({ startBlock: 0n });
     let blocks;
     try {
       blocks = await takeN(events, height);
@@ -87,7 +77,7 @@ describe('embedded network: blocks via Deliver', function () {
   });
 
   it('serves filtered blocks with validation codes and event names', async () => {
-    const events = await supplier.gateway.getNetwork('acetrace').getFilteredBlockEvents({ startBlock: BigInt(net.height() - 1) });
+    const events = await nw.supplier.gateway.getNetwork('acetrace').getFilteredBlockEvents({ startBlock: BigInt(nw.net.height() - 1) });
     try {
       const [filtered] = await takeN(events, 1);
       const txs = filtered?.getFilteredTransactionsList() ?? [];

@@ -6,8 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { checkpointers, type ChaincodeEvent, type CloseableAsyncIterable } from '@hyperledger/fabric-gateway';
-import type { RunningNetwork } from '@acetrace/network';
-import { connectAs, json, lotInput, removeDir, startNetwork, tempDataDir, type Client } from './helpers';
+import { SuiteNetwork, connectAs, json, lotInput } from './helpers';
 
 interface LotEventPayload {
   readonly type: string;
@@ -41,37 +40,26 @@ function lotIdsOf(event: ChaincodeEvent): readonly string[] {
 
 describe('embedded network: chaincode events and restart', function () {
   this.timeout(60_000);
-  let dataDir: string;
-  let net: RunningNetwork;
-  let supplier: Client;
+  const nw = new SuiteNetwork();
   let firstBlock: bigint;
   let secondBlock: bigint;
-  const checkpointFile = (): string => join(dataDir, 'checkpoint.json');
+  const checkpointFile = (): string => join(nw.dataDir, 'checkpoint.json');
 
-  before(async () => {
-    dataDir = tempDataDir();
-    net = await startNetwork(dataDir);
-    supplier = connectAs(net, 'org1-supplier');
-  });
-
-  after(async () => {
-    supplier.close();
-    await net.stop();
-    removeDir(dataDir);
-  });
+  before(() => nw.start());
+  after(() => nw.stop());
 
   it('delivers events of VALID transactions only, in commit order, replayable from any block', async () => {
-    const first = await supplier.contract.submitAsync('RegisterLot', { arguments: [JSON.stringify(lotInput('LOT-E1'))] });
+    const first = await nw.supplier.contract.submitAsync('RegisterLot', { arguments: [JSON.stringify(lotInput('LOT-E1'))] });
     firstBlock = (await first.getStatus()).blockNumber;
     // two registrations of one new lot in the same block: the second is MVCC-invalid, so no event
-    const a = await supplier.contract.submitAsync('RegisterLot', { arguments: [JSON.stringify(lotInput('LOT-E2'))] });
-    const b = await supplier.contract.submitAsync('RegisterLot', { arguments: [JSON.stringify(lotInput('LOT-E2'))] });
+    const a = await nw.supplier.contract.submitAsync('RegisterLot', { arguments: [JSON.stringify(lotInput('LOT-E2'))] });
+    const b = await nw.supplier.contract.submitAsync('RegisterLot', { arguments: [JSON.stringify(lotInput('LOT-E2'))] });
     const [sa, sb] = await Promise.all([a.getStatus(), b.getStatus()]);
     expect([sa.code, sb.code].sort()).to.deep.equal([0, 11]);
     secondBlock = sa.blockNumber;
     const validTxId = sa.code === 0 ? sa.transactionId : sb.transactionId;
 
-    const events = await supplier.gateway.getNetwork('acetrace').getChaincodeEvents('acetrace', { startBlock: 0n });
+    const events = await nw.supplier.gateway.getNetwork('acetrace').getChaincodeEvents('acetrace', { startBlock: 0n });
     try {
       const [e1, e2] = await take(events, 2);
       expect(e1?.eventName).to.equal('LotRegistered');
@@ -85,7 +73,7 @@ describe('embedded network: chaincode events and restart', function () {
       events.close();
     }
 
-    const fromSecond = await supplier.gateway.getNetwork('acetrace').getChaincodeEvents('acetrace', { startBlock: secondBlock });
+    const fromSecond = await nw.supplier.gateway.getNetwork('acetrace').getChaincodeEvents('acetrace', { startBlock: secondBlock });
     try {
       const [only] = await take(fromSecond, 1);
       expect(lotIdsOf(only as ChaincodeEvent)).to.deep.equal(['LOT-E2']);
@@ -95,10 +83,10 @@ describe('embedded network: chaincode events and restart', function () {
   });
 
   it('streams events of later commits to a listener that starts at the next commit', async () => {
-    const events = await supplier.gateway.getNetwork('acetrace').getChaincodeEvents('acetrace');
+    const events = await nw.supplier.gateway.getNetwork('acetrace').getChaincodeEvents('acetrace');
     try {
       const pending = take(events, 1);
-      await supplier.contract.submitTransaction('RegisterLot', JSON.stringify(lotInput('LOT-LIVE')));
+      await nw.supplier.contract.submitTransaction('RegisterLot', JSON.stringify(lotInput('LOT-LIVE')));
       const [live] = await pending;
       expect(lotIdsOf(live as ChaincodeEvent)).to.deep.equal(['LOT-LIVE']);
     } finally {
@@ -108,7 +96,7 @@ describe('embedded network: chaincode events and restart', function () {
 
   it('checkpoints an event, keeps everything across a restart and resumes after the checkpoint', async () => {
     const checkpointer = await checkpointers.file(checkpointFile());
-    const events = await supplier.gateway
+    const events = await nw.supplier.gateway
       .getNetwork('acetrace')
       .getChaincodeEvents('acetrace', { startBlock: 0n, checkpoint: checkpointer });
     try {
@@ -119,20 +107,16 @@ describe('embedded network: chaincode events and restart', function () {
       events.close();
     }
 
-    const certBefore = readFileSync(net.connection.identities[1]?.certPath ?? '', 'utf8');
-    const heightBefore = net.height();
-    supplier.close();
-    await net.stop();
-
-    net = await startNetwork(dataDir);
-    supplier = connectAs(net, 'org1-supplier');
-    expect(net.height()).to.equal(heightBefore);
-    expect(readFileSync(net.connection.identities[1]?.certPath ?? '', 'utf8')).to.equal(certBefore);
+    const certBefore = readFileSync(nw.net.connection.identities[1]?.certPath ?? '', 'utf8');
+    const heightBefore = nw.net.height();
+    await nw.restart();
+    expect(nw.net.height()).to.equal(heightBefore);
+    expect(readFileSync(nw.net.connection.identities[1]?.certPath ?? '', 'utf8')).to.equal(certBefore);
 
     // data committed before the stop is still there
-    const view = json<{ lot: { lotId: string } }>(await supplier.contract.evaluateTransaction('ReadLot', 'LOT-E1'));
+    const view = json<{ lot: { lotId: string } }>(await nw.supplier.contract.evaluateTransaction('ReadLot', 'LOT-E1'));
     expect(view.lot.lotId).to.equal('LOT-E1');
-    const auditor = connectAs(net, 'org2-auditor');
+    const auditor = connectAs(nw.net, 'org2-auditor');
     try {
       const history = json<unknown[]>(await auditor.contract.evaluateTransaction('GetLotHistory', 'LOT-E2'));
       expect(history).to.have.length(1);
@@ -140,11 +124,11 @@ describe('embedded network: chaincode events and restart', function () {
       auditor.close();
     }
 
-    const third = await supplier.contract.submitAsync('RegisterLot', { arguments: [JSON.stringify(lotInput('LOT-E3'))] });
+    const third = await nw.supplier.contract.submitAsync('RegisterLot', { arguments: [JSON.stringify(lotInput('LOT-E3'))] });
     expect((await third.getStatus()).blockNumber).to.equal(BigInt(heightBefore));
 
     const resumedCheckpointer = await checkpointers.file(checkpointFile());
-    const resumed = await supplier.gateway
+    const resumed = await nw.supplier.gateway
       .getNetwork('acetrace')
       .getChaincodeEvents('acetrace', { startBlock: 0n, checkpoint: resumedCheckpointer });
     try {
@@ -158,7 +142,7 @@ describe('embedded network: chaincode events and restart', function () {
 
   it('keeps a lot registered before a restart immutable: the same registration is a no-op', async () => {
     const result = json<{ created: boolean }>(
-      await supplier.contract.submitTransaction('RegisterLot', JSON.stringify(lotInput('LOT-E1'))),
+      await nw.supplier.contract.submitTransaction('RegisterLot', JSON.stringify(lotInput('LOT-E1'))),
     );
     expect(result.created).to.equal(false);
   });

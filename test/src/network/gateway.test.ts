@@ -6,8 +6,9 @@ import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { expect } from 'chai';
 import { CommitError, EndorseError, GatewayError, signers } from '@hyperledger/fabric-gateway';
-import { CertificateAuthority, type RunningNetwork } from '@acetrace/network';
+import { CertificateAuthority } from '@acetrace/network';
 import {
+  SuiteNetwork,
   connectAs,
   connectWith,
   documentEvent,
@@ -21,33 +22,21 @@ import {
 
 describe('embedded network: Gateway service via fabric-gateway', function () {
   this.timeout(60_000);
-  let dataDir: string;
-  let net: RunningNetwork;
-  let supplier: Client;
-
-  before(async () => {
-    dataDir = tempDataDir();
-    net = await startNetwork(dataDir);
-    supplier = connectAs(net, 'org1-supplier');
-  });
-
-  after(async () => {
-    supplier.close();
-    await net.stop();
-    removeDir(dataDir);
-  });
+  const nw = new SuiteNetwork();
+  before(() => nw.start());
+  after(() => nw.stop());
 
   it('writes connection.json with a peer per org and an identity per role', () => {
-    expect(net.connection.channel).to.equal('acetrace');
-    expect(net.connection.chaincode).to.equal('acetrace');
-    expect(net.connection.peers.map((p) => p.mspId)).to.deep.equal(['Org1MSP', 'Org2MSP', 'Org3MSP']);
-    expect(net.connection.peers[0]).to.include({ endpoint: net.endpoint, hostAlias: 'peer0.org1.acetrace.local' });
-    expect(net.connection.identities).to.have.length(21);
-    expect(net.connection.identities.find((i) => i.name === 'org2-auditor')).to.include({ mspId: 'Org2MSP', role: 'auditor' });
+    expect(nw.net.connection.channel).to.equal('acetrace');
+    expect(nw.net.connection.chaincode).to.equal('acetrace');
+    expect(nw.net.connection.peers.map((p) => p.mspId)).to.deep.equal(['Org1MSP', 'Org2MSP', 'Org3MSP']);
+    expect(nw.net.connection.peers[0]).to.include({ endpoint: nw.net.endpoint, hostAlias: 'peer0.org1.acetrace.local' });
+    expect(nw.net.connection.identities).to.have.length(21);
+    expect(nw.net.connection.identities.find((i) => i.name === 'org2-auditor')).to.include({ mspId: 'Org2MSP', role: 'auditor' });
   });
 
   it('submits a transaction and reports its commit status with the block number', async () => {
-    const submitted = await supplier.contract.submitAsync('RegisterLot', { arguments: [JSON.stringify(lotInput('LOT-SUBMIT'))] });
+    const submitted = await nw.supplier.contract.submitAsync('RegisterLot', { arguments: [JSON.stringify(lotInput('LOT-SUBMIT'))] });
     const result = json<{ created: boolean; lot: { lotId: string; ownerMsp: string; txId: string } }>(submitted.getResult());
     expect(result.created).to.equal(true);
     expect(result.lot).to.include({ lotId: 'LOT-SUBMIT', ownerMsp: 'Org1MSP', txId: submitted.getTransactionId() });
@@ -59,8 +48,8 @@ describe('embedded network: Gateway service via fabric-gateway', function () {
   });
 
   it('evaluates against committed state', async () => {
-    await supplier.contract.submitTransaction('RegisterLot', JSON.stringify(lotInput('LOT-EVAL')));
-    const viewer = connectAs(net, 'org2-viewer');
+    await nw.supplier.contract.submitTransaction('RegisterLot', JSON.stringify(lotInput('LOT-EVAL')));
+    const viewer = connectAs(nw.net, 'org2-viewer');
     try {
       const view = json<{ lot: { lotId: string; ownerMsp: string } }>(await viewer.contract.evaluateTransaction('ReadLot', 'LOT-EVAL'));
       expect(view.lot).to.include({ lotId: 'LOT-EVAL', ownerMsp: 'Org1MSP' });
@@ -87,7 +76,7 @@ describe('embedded network: Gateway service via fabric-gateway', function () {
   });
 
   it('returns a chaincode error on evaluate as GatewayError 2 UNKNOWN with the peer message', async () => {
-    const err = await supplier.contract.evaluateTransaction('ReadLot', 'NO-SUCH-LOT').then(
+    const err = await nw.supplier.contract.evaluateTransaction('ReadLot', 'NO-SUCH-LOT').then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -96,13 +85,13 @@ describe('embedded network: Gateway service via fabric-gateway', function () {
     expect(gw.code).to.equal(2);
     expect(gw.message).to.match(/^2 UNKNOWN: evaluate call to endorser returned error: chaincode response 500, NOT_FOUND: /);
     expect(gw.details).to.have.length(1);
-    expect(gw.details[0]).to.include({ mspId: 'Org1MSP', address: `peer0.org1.acetrace.local:${String(net.port)}` });
+    expect(gw.details[0]).to.include({ mspId: 'Org1MSP', address: `peer0.org1.acetrace.local:${String(nw.net.port)}` });
     expect(gw.details[0]?.message).to.match(/^chaincode response 500, NOT_FOUND: /);
   });
 
   it('refuses to endorse a failing transaction: EndorseError 10 ABORTED, chaincode message in details', async () => {
     const bad = lotInput('LOT-BAD', { htsCode: 'not-a-code' });
-    const err = await supplier.contract.submitTransaction('RegisterLot', JSON.stringify(bad)).then(
+    const err = await nw.supplier.contract.submitTransaction('RegisterLot', JSON.stringify(bad)).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -116,11 +105,11 @@ describe('embedded network: Gateway service via fabric-gateway', function () {
   });
 
   it('marks the second of two conflicting transactions in one block MVCC_READ_CONFLICT (CommitError 11)', async () => {
-    await supplier.contract.submitTransaction('RegisterLot', JSON.stringify(lotInput('LOT-MVCC')));
+    await nw.supplier.contract.submitTransaction('RegisterLot', JSON.stringify(lotInput('LOT-MVCC')));
     const events = JSON.stringify([documentEvent('EV-MVCC-1', 'LOT-MVCC')]);
     const [a, b] = await Promise.all([
-      supplier.contract.submitAsync('RecordEvents', { arguments: [events] }),
-      supplier.contract.submitAsync('RecordEvents', { arguments: [events] }),
+      nw.supplier.contract.submitAsync('RecordEvents', { arguments: [events] }),
+      nw.supplier.contract.submitAsync('RecordEvents', { arguments: [events] }),
     ]);
     const [sa, sb] = await Promise.all([a.getStatus(), b.getStatus()]);
     expect(sa.blockNumber).to.equal(sb.blockNumber);
@@ -129,11 +118,11 @@ describe('embedded network: Gateway service via fabric-gateway', function () {
   });
 
   it('throws CommitError with code 11 from submitTransaction when it loses the conflict', async () => {
-    await supplier.contract.submitTransaction('RegisterLot', JSON.stringify(lotInput('LOT-MVCC-3')));
+    await nw.supplier.contract.submitTransaction('RegisterLot', JSON.stringify(lotInput('LOT-MVCC-3')));
     const args = JSON.stringify([documentEvent('EV-MVCC-3', 'LOT-MVCC-3')]);
     const results = await Promise.allSettled([
-      supplier.contract.submitTransaction('RecordEvents', args),
-      supplier.contract.submitTransaction('RecordEvents', args),
+      nw.supplier.contract.submitTransaction('RecordEvents', args),
+      nw.supplier.contract.submitTransaction('RecordEvents', args),
     ]);
     const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(rejected).to.have.length(1);
@@ -151,10 +140,10 @@ describe('embedded network: Gateway service via fabric-gateway', function () {
       // A CA calling itself Org1MSP, but not the one the channel trusts
       const rogueCa = await CertificateAuthority.create('Org1MSP');
       const rogue = await rogueCa.issue({ enrollmentId: 'mallory', role: 'admin' });
-      foreign = connectWith(net, 'Org1MSP', Buffer.from(rogue.certPem), signers.newPrivateKeySigner(createPrivateKey(rogue.keyPem)));
+      foreign = connectWith(nw.net, 'Org1MSP', Buffer.from(rogue.certPem), signers.newPrivateKeySigner(createPrivateKey(rogue.keyPem)));
       const otherCa = await CertificateAuthority.create('Org9MSP');
       const other = await otherCa.issue({ enrollmentId: 'eve', role: 'supplier' });
-      unknownMsp = connectWith(net, 'Org9MSP', Buffer.from(other.certPem), signers.newPrivateKeySigner(createPrivateKey(other.keyPem)));
+      unknownMsp = connectWith(nw.net, 'Org9MSP', Buffer.from(other.certPem), signers.newPrivateKeySigner(createPrivateKey(other.keyPem)));
     });
 
     after(() => {
@@ -201,9 +190,9 @@ describe('embedded network: Gateway service via fabric-gateway', function () {
 
   describe('transactions signed wrongly or not at all', () => {
     it('rejects an unsigned prepared transaction with INVALID_ARGUMENT', async () => {
-      const tx = await supplier.contract.newProposal('RegisterLot', { arguments: [JSON.stringify(lotInput('LOT-UNSIGNED'))] }).endorse();
+      const tx = await nw.supplier.contract.newProposal('RegisterLot', { arguments: [JSON.stringify(lotInput('LOT-UNSIGNED'))] }).endorse();
       const emptySigner = connectWith(
-        net,
+        nw.net,
         'Org1MSP',
         Buffer.from(''),
         () => Promise.resolve(new Uint8Array(0)),
@@ -220,21 +209,21 @@ describe('embedded network: Gateway service via fabric-gateway', function () {
     });
 
     it('commits an envelope signed by someone other than its creator as BAD_CREATOR_SIGNATURE', async () => {
-      const tx = await supplier.contract.newProposal('RegisterLot', { arguments: [JSON.stringify(lotInput('LOT-FORGED'))] }).endorse();
-      const other = net.connection.identities.find((i) => i.name === 'org1-broker');
+      const tx = await nw.supplier.contract.newProposal('RegisterLot', { arguments: [JSON.stringify(lotInput('LOT-FORGED'))] }).endorse();
+      const other = nw.net.connection.identities.find((i) => i.name === 'org1-broker');
       if (other === undefined) throw new Error('no org1-broker');
       const otherSigner = signers.newPrivateKeySigner(createPrivateKey(readFileSync(other.keyPath)));
-      const forged = supplier.gateway.newSignedTransaction(tx.getBytes(), await otherSigner(tx.getDigest()));
+      const forged = nw.supplier.gateway.newSignedTransaction(tx.getBytes(), await otherSigner(tx.getDigest()));
       const submitted = await forged.submit();
       const status = await submitted.getStatus();
       expect(status.code).to.equal(4);
       expect(status.successful).to.equal(false);
-      const view = await supplier.contract.evaluateTransaction('ReadLot', 'LOT-FORGED').catch((e: unknown) => e);
+      const view = await nw.supplier.contract.evaluateTransaction('ReadLot', 'LOT-FORGED').catch((e: unknown) => e);
       expect(view).to.be.instanceOf(GatewayError);
     });
 
     it('refuses to endorse a proposal whose transaction id is already committed', async () => {
-      const proposal = supplier.contract.newProposal('RegisterLot', { arguments: [JSON.stringify(lotInput('LOT-REPLAY'))] });
+      const proposal = nw.supplier.contract.newProposal('RegisterLot', { arguments: [JSON.stringify(lotInput('LOT-REPLAY'))] });
       const tx = await proposal.endorse();
       await (await tx.submit()).getStatus();
       const again = (await proposal.endorse().catch((e: unknown) => e)) as EndorseError;

@@ -86,6 +86,54 @@ export function connectWith(net: RunningNetwork, mspId: string, certPem: Uint8Ar
   };
 }
 
+/**
+ * One suite's network: a temp data dir, the network on it and the `org1-supplier` client.
+ * `start()` in `before`, `stop()` in `after`; `restart()` stops and starts it on the same dir.
+ */
+export class SuiteNetwork {
+  #dataDir: string | undefined;
+  #net: RunningNetwork | undefined;
+  #supplier: Client | undefined;
+
+  async start(): Promise<void> {
+    this.#dataDir = tempDataDir();
+    await this.#open(this.#dataDir);
+  }
+
+  /** Closes the client, stops the network and starts it again on the same data dir. */
+  async restart(): Promise<void> {
+    this.supplier.close();
+    await this.net.stop();
+    await this.#open(this.dataDir);
+  }
+
+  async stop(): Promise<void> {
+    this.#supplier?.close();
+    await this.#net?.stop();
+    if (this.#dataDir !== undefined) removeDir(this.#dataDir);
+  }
+
+  get dataDir(): string {
+    if (this.#dataDir === undefined) throw new Error('network not started');
+    return this.#dataDir;
+  }
+
+  get net(): RunningNetwork {
+    if (this.#net === undefined) throw new Error('network not started');
+    return this.#net;
+  }
+
+  get supplier(): Client {
+    if (this.#supplier === undefined) throw new Error('network not started');
+    return this.#supplier;
+  }
+
+  async #open(dataDir: string): Promise<void> {
+    this.#net = await startNetwork(dataDir);
+    this.#supplier = connectAs(this.#net, 'org1-supplier');
+  }
+}
+
 /** A LotInput the chaincode accepts. */
 export function lotInput(lotId: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {

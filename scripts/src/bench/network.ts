@@ -5,15 +5,14 @@
  *
  *   node scripts/dist/bench/network.js [--seconds 5] [--out bench/results/network.json]
  */
-import { createPrivateKey } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import * as grpc from '@grpc/grpc-js';
-import { connect, hash, signers, type Contract, type Gateway } from '@hyperledger/fabric-gateway';
-import { EmbeddedNetwork, type RunningNetwork } from '@acetrace/network';
+import { EmbeddedNetwork } from '@acetrace/network';
 import pino from 'pino';
+import { connectAs, type Connection } from './lib/fabric';
+import { percentile, round } from './lib/stats';
 
 interface Row {
   readonly scenario: string;
@@ -24,49 +23,6 @@ interface Row {
   readonly p50Ms: number;
   readonly p99Ms: number;
   readonly blocks?: number;
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  const index = Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1);
-  return sorted[Math.max(0, index)] ?? 0;
-}
-
-function round(n: number, digits = 2): number {
-  const f = 10 ** digits;
-  return Math.round(n * f) / f;
-}
-
-interface Connection {
-  readonly gateway: Gateway;
-  readonly contract: Contract;
-  close(): void;
-}
-
-function connectAs(net: RunningNetwork, name: string): Connection {
-  const id = net.connection.identities.find((i) => i.name === name);
-  const peer = net.connection.peers.find((p) => p.mspId === id?.mspId);
-  if (id === undefined || peer === undefined) throw new Error(`no identity ${name}`);
-  const client =
-    peer.tlsCaCertPath === undefined
-      ? new grpc.Client(peer.endpoint, grpc.credentials.createInsecure())
-      : new grpc.Client(peer.endpoint, grpc.credentials.createSsl(readFileSync(peer.tlsCaCertPath)), {
-          'grpc.ssl_target_name_override': peer.hostAlias,
-        });
-  const gateway = connect({
-    client,
-    identity: { mspId: id.mspId, credentials: readFileSync(id.certPath) },
-    signer: signers.newPrivateKeySigner(createPrivateKey(readFileSync(id.keyPath))),
-    hash: hash.sha256,
-  });
-  return {
-    gateway,
-    contract: gateway.getNetwork(net.connection.channel).getContract(net.connection.chaincode),
-    close: () => {
-      gateway.close();
-      client.close();
-    },
-  };
 }
 
 function lot(lotId: string): string {
@@ -127,12 +83,12 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   const loadBefore = loadavg()[0] ?? 0;
   try {
-    const seed = connectAs(net, 'org1-supplier');
+    const seed = connectAs(net.connection, 'org1-supplier');
     await seed.contract.submitTransaction('RegisterLot', lot('BENCH-SEED'));
     seed.close();
 
     for (const concurrency of [1, 8, 32]) {
-      const connections = Array.from({ length: concurrency }, (_, i) => connectAs(net, i % 2 === 0 ? 'org1-viewer' : 'org2-viewer'));
+      const connections = Array.from({ length: concurrency }, (_, i) => connectAs(net.connection, i % 2 === 0 ? 'org1-viewer' : 'org2-viewer'));
       // warm-up
       await load(connections, 0.5, async (c) => {
         await c.contract.evaluateTransaction('ReadLot', 'BENCH-SEED');
@@ -148,7 +104,7 @@ async function main(): Promise<void> {
 
     for (const concurrency of [1, 8, 32]) {
       const connections = Array.from({ length: concurrency }, (_, i) =>
-        connectAs(net, ['org1-supplier', 'org2-supplier', 'org3-supplier'][i % 3] ?? 'org1-supplier'),
+        connectAs(net.connection, ['org1-supplier', 'org2-supplier', 'org3-supplier'][i % 3] ?? 'org1-supplier'),
       );
       const heightBefore = net.height();
       const r = await load(connections, seconds, async (c, worker, i) => {

@@ -1,4 +1,4 @@
-/** fabric-gateway connections from the embedded network's connection profile (as network.ts does). */
+/** fabric-gateway connections from a connection profile (the embedded network's or a loaded connection.json). */
 import { createPrivateKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';

@@ -7,6 +7,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { lotInput } from '../scenarios/helpers';
 
 export interface CredentialEntry {
   name: string;
@@ -148,16 +149,7 @@ export function plan(tag = crypto.randomBytes(3).toString('hex').toUpperCase()):
     locatedEventIds: located.map((e) => e.eventId),
     anomalyEventIds: [before!.eventId, spoof!.eventId],
     liveEvent,
-    lot: {
-      lotId,
-      product: 'Smart plug, 16A',
-      htsCode: '8536.50.9065',
-      originCountry: 'CN',
-      quantity: 1200,
-      unit: 'EA',
-      epcs,
-      parentLotId: null,
-    },
+    lot: lotInput(lotId, { epcs }),
   };
 }
 

@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import { expect } from './chai.test';
 import type { Page } from 'playwright-core';
-import { chromiumPath, ensureWebBuilt, launch, NO_CHROMIUM_MESSAGE, screenshot, watch, WEB_DIST, type Browser } from './browser';
+import { chromiumOrSkip, closePage, launch, openPage, screenshot, WEB_DIST, type Browser, type watch } from './browser';
 import { MOCK_KEYS, startMockGateway, type MockGateway } from './mock-gateway';
 import { contrastFailures, expectSeededLot, fitsWidth, focused, search, signIn, text } from './page-checks';
 import { plan } from './seed';
@@ -20,12 +20,7 @@ describe('auditor page against a stand-in gateway (browser)', function () {
   let seen: ReturnType<typeof watch>;
 
   before(async function () {
-    const exe = chromiumPath();
-    if (!exe) {
-      console.warn(`      ${NO_CHROMIUM_MESSAGE}`);
-      this.skip();
-    }
-    ensureWebBuilt();
+    const exe = chromiumOrSkip(this);
     gw = await startMockGateway(WEB_DIST, seeded);
     browser = await launch(exe);
   });
@@ -36,13 +31,11 @@ describe('auditor page against a stand-in gateway (browser)', function () {
   });
 
   beforeEach(async () => {
-    page = await browser!.context.newPage();
-    seen = watch(page);
+    ({ page, seen } = await openPage(browser!));
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await screenshot(page, `mock-failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
-    await page.close();
+    await closePage(this, page, 'mock');
   });
 
   it('refuses an unknown API key with a clear message and keeps the search hidden', async () => {

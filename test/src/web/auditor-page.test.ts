@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core';
 import { EmbeddedNetwork, type RunningNetwork } from '@acetrace/network';
 import { loadConfig, startGateway } from '@acetrace/gateway';
 import { expect } from './chai.test';
-import { ARTIFACTS, chromiumPath, ensureWebBuilt, launch, NO_CHROMIUM_MESSAGE, REPO_ROOT, screenshot, watch, type Browser } from './browser';
+import { ARTIFACTS, chromiumOrSkip, closePage, launch, openPage, REPO_ROOT, screenshot, type Browser, type watch } from './browser';
 import { contrastFailures, expectSeededLot, fitsWidth, search, signIn, text } from './page-checks';
 import { api, postEvents, principal, readCredentials, seed, type CredentialEntry, type SeededLot } from './seed';
 
@@ -35,12 +35,7 @@ describe('auditor page end to end: gateway + embedded network + Chromium (#8)', 
   let seen: ReturnType<typeof watch>;
 
   before(async function () {
-    const exe = chromiumPath();
-    if (!exe) {
-      console.warn(`      ${NO_CHROMIUM_MESSAGE}`);
-      this.skip();
-    }
-    ensureWebBuilt();
+    const exe = chromiumOrSkip(this);
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'acetrace-web-'));
     network = await EmbeddedNetwork.start({ dataDir, port: 0, logger: pino({ level: 'silent' }) });
     gateway = await startGateway(
@@ -70,13 +65,11 @@ describe('auditor page end to end: gateway + embedded network + Chromium (#8)', 
   });
 
   beforeEach(async () => {
-    page = await browser!.context.newPage();
-    seen = watch(page);
+    ({ page, seen } = await openPage(browser!));
   });
 
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await screenshot(page, `e2e-failed-${this.currentTest.title.replace(/\W+/g, '-')}`);
-    await page.close();
+    await closePage(this, page, 'e2e');
   });
 
   it('serves the page from the gateway at / with no external resource', async () => {

@@ -28,6 +28,20 @@ export const NO_CHROMIUM_MESSAGE =
   'auditor page browser tests skipped: no Chromium at /usr/bin/chromium (run scripts/install-chromium.sh as root, ' +
   'or set ACETRACE_CHROMIUM=/path/to/chromium)';
 
+/**
+ * For a suite's `before` hook (`ctx` is its `this`): the Chromium to launch, with the page built;
+ * without Chromium, warns and skips the suite.
+ */
+export function chromiumOrSkip(ctx: Mocha.Context): string {
+  const exe = chromiumPath();
+  if (!exe) {
+    console.warn(`      ${NO_CHROMIUM_MESSAGE}`);
+    ctx.skip();
+  }
+  ensureWebBuilt();
+  return exe;
+}
+
 function newestMtime(dir: string): number {
   let newest = 0;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -105,4 +119,16 @@ export function watch(page: Page): { errors: string[]; external: string[] } {
     if (!['127.0.0.1', 'localhost'].includes(u.hostname) && !['data:', 'blob:'].includes(u.protocol)) external.push(r.url());
   });
   return { errors, external };
+}
+
+/** A test's page: a new page of the browser, watched from the start. */
+export async function openPage(browser: Browser): Promise<{ page: Page; seen: ReturnType<typeof watch> }> {
+  const page = await browser.context.newPage();
+  return { page, seen: watch(page) };
+}
+
+/** Closes a test's page (`ctx` is the `afterEach` hook's `this`), first saving `<prefix>-failed-<title>` when the test failed. */
+export async function closePage(ctx: Mocha.Context, page: Page, prefix: string): Promise<void> {
+  if (ctx.currentTest?.state === 'failed') await screenshot(page, `${prefix}-failed-${ctx.currentTest.title.replace(/\W+/g, '-')}`);
+  await page.close();
 }

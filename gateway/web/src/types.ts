@@ -1,69 +1,25 @@
-// The provenance answer as the gateway returns it (shared/spec/api.md, "Provenance").
-// Only the fields the page reads are typed; the server may send more.
+// The provenance answer as the gateway returns it (shared/spec/api.md, "Provenance"): the
+// chaincode's Provenance (type-only import, erased from the bundle) plus what the gateway adds,
+// `blockNumber` on events where it knows it and `queryMs`.
+import type {
+  Anomaly,
+  Provenance as LedgerProvenance,
+  ProvenanceEvent as LedgerProvenanceEvent,
+  ProvenanceLink as LedgerProvenanceLink,
+} from '@acetrace/chaincode';
 
-export interface GeoLocation {
-  lat?: number | null;
-  lon?: number | null;
-  accuracyM?: number | null;
-  gln?: string | null;
-}
+export type { Anomaly };
 
-export interface Evidence {
-  sha256: string;
-  uri?: string | null;
-  type?: string;
-}
-
-export interface ProvenanceEvent {
-  eventId: string;
-  kind: 'rfid' | 'gps' | 'document' | 'handover' | string;
-  eventTime: string;
-  recordedBy?: string;
-  recordedAt?: string;
-  location?: GeoLocation | null;
-  evidence?: Evidence[];
-  epcs?: string[];
-  txId?: string;
+export interface ProvenanceEvent extends LedgerProvenanceEvent {
   blockNumber?: number | string | null;
-  deviceId?: string | null;
-  correctionOf?: string | null;
-  correctedBy?: string | null;
-  viaLotId?: string | null;
 }
 
-export interface ProvenanceLink {
-  link: number;
-  name: string;
-  phase?: string;
-  bizStep?: string;
+export interface ProvenanceLink extends Omit<LedgerProvenanceLink, 'events'> {
   events: ProvenanceEvent[];
-  organisations?: string[];
-  firstSeen?: string | null;
-  lastSeen?: string | null;
 }
 
-export interface Anomaly {
-  type: 'out-of-order' | 'impossible-travel' | 'foreign-epc' | 'after-delivery' | string;
-  eventIds: string[];
-  detail: string;
-}
-
-export interface Provenance {
-  lot: {
-    lotId: string;
-    product: string;
-    htsCode: string;
-    originCountry: string;
-    ownerMsp: string;
-    importerMsp?: string | null;
-    parentChain: string[];
-    quantity?: number;
-    unit?: string;
-  };
-  completeness: { covered: number; required: number; missing: string[] };
+export interface Provenance extends Omit<LedgerProvenance, 'links'> {
   links: ProvenanceLink[];
-  anomalies: Anomaly[];
-  detail?: 'full' | 'summary';
   queryMs?: number;
 }
 

@@ -3,7 +3,8 @@
  * keeping `cause`, `transactionId`, `details` and the chaincode's message.
  *
  * - The chaincode's text is `details[0].message` (or embedded in the gRPC message for evaluate):
- *   its prefix `INVALID_ARGUMENT` / `ACCESS_DENIED` / `NOT_FOUND` / `CONFLICT` decides 400/403/404/409.
+ *   its prefix, one of the chaincode's `ERROR_CODES` (`INVALID_ARGUMENT` / `ACCESS_DENIED` / `NOT_FOUND` /
+ *   `CONFLICT`), decides 400/403/404/409.
  * - Without a chaincode code: UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED, RESOURCE_EXHAUSTED, CANCELLED
  *   are transient (→ retry, then 503); PERMISSION_DENIED → 403.
  * - `CommitError` (checked by `name`: published 1.11 exports some classes as types only):
@@ -23,6 +24,8 @@ import {
   LedgerUnavailableError,
   type NodeErrorDetail,
 } from '../../errors';
+import '../../ingestion/quiet-chaincode';
+import { ERROR_CODES, type ErrorCode } from '@acetrace/chaincode';
 
 /** gRPC status codes used here. */
 export const Grpc = {
@@ -51,7 +54,8 @@ const TRANSIENT_COMMIT = new Map<number, string>([
   [12, 'PHANTOM_READ_CONFLICT'],
 ]);
 
-const CHAINCODE_CODE = /\b(INVALID_ARGUMENT|ACCESS_DENIED|NOT_FOUND|CONFLICT):\s*([\s\S]*)$/;
+/** The chaincode's stable code (its exported `ERROR_CODES`) anywhere in a text, and the sentence after it. */
+const CHAINCODE_CODE = new RegExp(`\\b(${ERROR_CODES.join('|')}):\\s*([\\s\\S]*)$`);
 
 interface FabricLikeError {
   name?: unknown;
@@ -85,15 +89,13 @@ export function parseFieldErrors(sentence: string): FieldError[] {
 }
 
 /** The chaincode's coded message in the error, if any: `{code, sentence, raw}`. */
-export function chaincodeMessage(
-  err: FabricLikeError,
-): { code: 'INVALID_ARGUMENT' | 'ACCESS_DENIED' | 'NOT_FOUND' | 'CONFLICT'; sentence: string; raw: string } | undefined {
+export function chaincodeMessage(err: FabricLikeError): { code: ErrorCode; sentence: string; raw: string } | undefined {
   const candidates = [...asDetails(err.details).map((d) => d.message), typeof err.message === 'string' ? err.message : ''];
   for (const text of candidates) {
     const m = CHAINCODE_CODE.exec(text);
     if (m) {
       return {
-        code: m[1] as 'INVALID_ARGUMENT' | 'ACCESS_DENIED' | 'NOT_FOUND' | 'CONFLICT',
+        code: m[1] as ErrorCode,
         sentence: (m[2] as string).trim(),
         raw: `${m[1] as string}: ${(m[2] as string).trim()}`,
       };

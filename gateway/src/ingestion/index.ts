@@ -9,14 +9,16 @@ import type { EventInput } from './event-input';
 import type { EventLedger } from './ledger';
 import { newIngestionMetrics } from './metrics';
 import { Outbox } from './outbox';
-import { Submitter } from './submitter';
+import { Submitter, type SubmitterOptions } from './submitter';
 
 export type { EventLedger, RecordedEventResult } from './ledger';
 export { isPermanentRejection, rejectionReason } from './ledger';
 export { ReadingsService, loadReaderTable } from './readings';
 export type { RawRead, ReaderInfo, ReadingsResult, ReadingsServiceOptions } from './readings';
 
-export interface EventQueueOptions {
+/** The submitter's tuning, passed through when set (see {@link SubmitterOptions} for meanings and defaults). */
+export interface EventQueueOptions
+  extends Pick<SubmitterOptions, 'batchMaxEvents' | 'batchMaxWaitMs' | 'concurrency' | 'attemptTimeoutMs' | 'retryBaseMs' | 'retryMaxMs'> {
   /** SQLite file of the outbox (its directory is created). */
   dbPath: string;
   ledger: EventLedger;
@@ -25,17 +27,6 @@ export interface EventQueueOptions {
   registry?: Registry;
   /** Most unfinished events before enqueue answers QueueFullError (429). Default 100000. */
   maxDepth?: number;
-  /** Most events per transaction, 1..500. Default 200. */
-  batchMaxEvents?: number;
-  /** Longest a fresh event waits for its batch to fill, ms. Default 50. */
-  batchMaxWaitMs?: number;
-  /** Batches in flight at once. Default 4. */
-  concurrency?: number;
-  /** Bound of one submission attempt, ms: set it above the ledger adapter's own worst case (endorse + submit + commit-status deadlines and its retries). Default 120000. */
-  attemptTimeoutMs?: number;
-  /** First and largest retry delay, ms. Defaults 200 and 30000. */
-  retryBaseMs?: number;
-  retryMaxMs?: number;
 }
 
 /**

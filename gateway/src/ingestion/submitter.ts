@@ -26,13 +26,17 @@ export interface SubmitterOptions {
   ledger: EventLedger;
   logger: Logger;
   metrics: IngestionMetrics;
-  /** Most events per transaction (chaincode limit 500). Default 200. */
+  /** Most events per transaction, 1..500 (the chaincode's limit). Default 200. */
   batchMaxEvents?: number;
   /** Longest a fresh event waits for its batch to fill, ms. Default 50. */
   batchMaxWaitMs?: number;
   /** Batches in flight at once. Default 4. */
   concurrency?: number;
-  /** Bound of one submission attempt, ms; past it the attempt counts as a transient failure (resubmitting is safe). Default 120000. */
+  /**
+   * Bound of one submission attempt, ms; past it the attempt counts as a transient failure (resubmitting is safe).
+   * Set it above the ledger adapter's own worst case (endorse + submit + commit-status deadlines and its retries).
+   * Default 120000.
+   */
   attemptTimeoutMs?: number;
   /** First retry delay, ms. Default 200. */
   retryBaseMs?: number;

@@ -4,7 +4,7 @@
  */
 import { expect } from './chai.test';
 import { lotInput, uid } from './helpers';
-import { type Stack, startTarget, targetKind } from './target';
+import { type Stack, postEvents, startTarget, targetKind } from './target';
 
 describe(`scenario: idempotent lots and events (${targetKind()} network)`, function () {
   this.timeout(120_000);
@@ -15,15 +15,6 @@ describe(`scenario: idempotent lots and events (${targetKind()} network)`, funct
   after(async () => {
     await s?.stop();
   });
-
-  async function post(key: string, body: unknown, wait = true): Promise<{ status: number; body: Record<string, unknown> }> {
-    const res = await s
-      .http()
-      .post(`/v1/events${wait ? '?wait=commit' : ''}`)
-      .set('X-API-Key', key)
-      .send(body as object);
-    return { status: res.status, body: res.body as Record<string, unknown> };
-  }
 
   it('lots: 201 new, 200 identical repeat, 409 different content', async () => {
     const lotId = uid('LOT-I');
@@ -50,15 +41,15 @@ describe(`scenario: idempotent lots and events (${targetKind()} network)`, funct
     const key = s.key('supplier', s.orgs.supplier);
     expect((await s.http().post('/v1/lots').set('X-API-Key', key).send(lotInput(lotId))).status).to.equal(201);
     const event = { eventId: uid('EVT'), lotId, link: 3, kind: 'document', eventTime: '2026-11-20T08:15:00+08:00' };
-    const first = await post(key, event);
+    const first = await postEvents(s, key, event);
     expect(first.status).to.equal(201);
     const firstItem = (first.body.accepted as Array<{ txId: string }>)[0];
-    const again = await post(key, event);
+    const again = await postEvents(s, key, event);
     expect(again.status).to.equal(201);
     expect((again.body.accepted as Array<{ txId: string; status: string }>)[0]).to.deep.include({ status: 'committed', txId: firstItem?.txId });
-    const queuedAgain = await post(key, event, false);
+    const queuedAgain = await postEvents(s, key, event, false);
     expect(queuedAgain.status).to.equal(202);
-    const changed = await post(key, { ...event, eventTime: '2026-11-21T08:15:00+08:00' });
+    const changed = await postEvents(s, key, { ...event, eventTime: '2026-11-21T08:15:00+08:00' });
     expect(changed.status, JSON.stringify(changed.body)).to.equal(409);
     // the ledger holds one record
     const got = await s.http().get(`/v1/events/${event.eventId}`).set('X-API-Key', s.key('auditor'));

@@ -5,7 +5,7 @@
  */
 import { expect } from './chai.test';
 import { SHA, freshEpc, lotInput, uid } from './helpers';
-import { type Stack, startTarget, targetKind } from './target';
+import { type Stack, postEvents, startTarget, targetKind } from './target';
 
 interface ProvLink {
   link: number;
@@ -33,15 +33,6 @@ describe(`scenario: 12-link journey and provenance (real HTTP → gateway → fa
     await s?.stop();
   });
 
-  async function post(key: string, body: unknown, wait = true): Promise<{ status: number; body: Record<string, unknown> }> {
-    const res = await s
-      .http()
-      .post(`/v1/events${wait ? '?wait=commit' : ''}`)
-      .set('X-API-Key', key)
-      .send(body as object);
-    return { status: res.status, body: res.body as Record<string, unknown> };
-  }
-
   it('records all 12 links from three organisations; the auditor sees 12/12 with tx ids', async () => {
     const { supplier: org1, logistics: org2, broker: org3 } = s.orgs;
     const lotId = uid('LOT-J');
@@ -65,7 +56,7 @@ describe(`scenario: 12-link journey and provenance (real HTTP → gateway → fa
       ...extra,
     });
     // the supplier organisation (Org1MSP): links 1-5 (one batch, link names and numbers mixed)
-    const supplier = await post(s.key('supplier', org1), {
+    const supplier = await postEvents(s, s.key('supplier', org1), {
       events: [
         ev(1, 'raw-material-sourcing', 'document', 0, { evidence: [{ sha256: SHA(1), type: 'certificate-of-origin' }] }),
         ev(2, 2, 'document', 2),
@@ -77,21 +68,21 @@ describe(`scenario: 12-link journey and provenance (real HTTP → gateway → fa
     expect(supplier.status, JSON.stringify(supplier.body)).to.equal(201);
     // the logistics organisation (Org2MSP): 6, 7, 9, 10, 12
     const logistics = s.key('logistics', org2);
-    const l6 = await post(logistics, ev(6, 6, 'rfid', 7, { epcs: [epc], deviceId: 'dock-door-3' }));
+    const l6 = await postEvents(s, logistics, ev(6, 6, 'rfid', 7, { epcs: [epc], deviceId: 'dock-door-3' }));
     expect(l6.status, JSON.stringify(l6.body)).to.equal(201);
-    const l7 = await post(logistics, ev(7, 'inland-transport', 'gps', 8, { deviceId: 'truck-88-gps', location: { lat: 22.543, lon: 114.057, accuracyM: 10 } }));
+    const l7 = await postEvents(s, logistics, ev(7, 'inland-transport', 'gps', 8, { deviceId: 'truck-88-gps', location: { lat: 22.543, lon: 114.057, accuracyM: 10 } }));
     expect(l7.status, JSON.stringify(l7.body)).to.equal(201);
     // the broker organisation (Org3MSP, or Org2MSP's broker on a two-organisation network): 8, 11
     const broker = s.key('broker', org3);
-    const l8 = await post(broker, ev(8, 'export-clearance', 'document', 9, { evidence: [{ sha256: SHA(8), type: 'export-declaration' }] }));
+    const l8 = await postEvents(s, broker, ev(8, 'export-clearance', 'document', 9, { evidence: [{ sha256: SHA(8), type: 'export-declaration' }] }));
     expect(l8.status, JSON.stringify(l8.body)).to.equal(201);
-    const l9 = await post(logistics, ev(9, 9, 'rfid', 10, { epcs: [epc], location: { lat: 22.57, lon: 114.27 } }));
+    const l9 = await postEvents(s, logistics, ev(9, 9, 'rfid', 10, { epcs: [epc], location: { lat: 22.57, lon: 114.27 } }));
     expect(l9.status, JSON.stringify(l9.body)).to.equal(201);
-    const l10 = await post(logistics, ev(10, 'international-transit', 'gps', 20, { location: { lat: 33.7, lon: -118.2, accuracyM: 50 } }));
+    const l10 = await postEvents(s, logistics, ev(10, 'international-transit', 'gps', 20, { location: { lat: 33.7, lon: -118.2, accuracyM: 50 } }));
     expect(l10.status, JSON.stringify(l10.body)).to.equal(201);
-    const l11 = await post(broker, ev(11, 'us-port-of-entry', 'document', 22, { evidence: [{ sha256: SHA(11), type: 'entry' }] }));
+    const l11 = await postEvents(s, broker, ev(11, 'us-port-of-entry', 'document', 22, { evidence: [{ sha256: SHA(11), type: 'entry' }] }));
     expect(l11.status, JSON.stringify(l11.body)).to.equal(201);
-    const l12 = await post(logistics, ev(12, 'us-distribution', 'rfid', 25, { epcs: [epc], location: { lat: 34.05, lon: -118.24 } }));
+    const l12 = await postEvents(s, logistics, ev(12, 'us-distribution', 'rfid', 25, { epcs: [epc], location: { lat: 34.05, lon: -118.24 } }));
     expect(l12.status, JSON.stringify(l12.body)).to.equal(201);
     for (const r of [supplier, l6, l7, l8, l9, l10, l11, l12]) {
       for (const a of r.body.accepted as Array<{ status: string; txId: string; blockNumber: number }>) {
@@ -158,17 +149,17 @@ describe(`scenario: 12-link journey and provenance (real HTTP → gateway → fa
     const supplier = s.key('supplier', s.orgs.supplier);
     const logistics = s.key('logistics', s.orgs.logistics);
     // manufacturing (3) dated before raw material sourcing (1): out of order
-    expect((await post(supplier, { eventId: `${lotId}-1`, lotId, link: 1, kind: 'document', eventTime: '2026-10-05T08:00:00Z' })).status).to.equal(201);
-    expect((await post(supplier, { eventId: `${lotId}-3`, lotId, link: 3, kind: 'document', eventTime: '2026-10-01T08:00:00Z' })).status).to.equal(201);
+    expect((await postEvents(s, supplier, { eventId: `${lotId}-1`, lotId, link: 1, kind: 'document', eventTime: '2026-10-05T08:00:00Z' })).status).to.equal(201);
+    expect((await postEvents(s, supplier, { eventId: `${lotId}-3`, lotId, link: 3, kind: 'document', eventTime: '2026-10-01T08:00:00Z' })).status).to.equal(201);
     // GPS fixes Shenzhen → Los Angeles one hour apart: impossible travel
     expect(
-      (await post(logistics, { eventId: `${lotId}-7a`, lotId, link: 7, kind: 'gps', eventTime: '2026-10-06T08:00:00+08:00', location: { lat: 22.54, lon: 114.06 } })).status,
+      (await postEvents(s, logistics, { eventId: `${lotId}-7a`, lotId, link: 7, kind: 'gps', eventTime: '2026-10-06T08:00:00+08:00', location: { lat: 22.54, lon: 114.06 } })).status,
     ).to.equal(201);
     expect(
-      (await post(logistics, { eventId: `${lotId}-7b`, lotId, link: 7, kind: 'gps', eventTime: '2026-10-06T09:00:00+08:00', location: { lat: 34.05, lon: -118.24 } })).status,
+      (await postEvents(s, logistics, { eventId: `${lotId}-7b`, lotId, link: 7, kind: 'gps', eventTime: '2026-10-06T09:00:00+08:00', location: { lat: 34.05, lon: -118.24 } })).status,
     ).to.equal(201);
     // an RFID read of an EPC that does not belong to the lot
-    const foreign = await post(logistics, {
+    const foreign = await postEvents(s, logistics, {
       eventId: `${lotId}-6`,
       lotId,
       link: 6,

@@ -156,3 +156,13 @@ export async function startTarget(options: TargetOptions = {}): Promise<Stack> {
     },
   };
 }
+
+/** `POST /v1/events` as `key`, with `?wait=commit` unless `wait` is false: the answer's status and body. */
+export async function postEvents(s: Stack, key: string, body: unknown, wait = true): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await s
+    .http()
+    .post(`/v1/events${wait ? '?wait=commit' : ''}`)
+    .set('X-API-Key', key)
+    .send(body as object);
+  return { status: res.status, body: res.body as Record<string, unknown> };
+}

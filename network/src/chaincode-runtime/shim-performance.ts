@@ -82,6 +82,8 @@ function dropDisabledWinstonRecords(): void {
   if (proto === undefined || proto[PATCHED] === true || typeof proto.isLevelEnabled !== 'function') {
     return;
   }
+  // called below with the logger as `this`
+  // eslint-disable-next-line @typescript-eslint/unbound-method
   const write = proto.write;
   proto.write = function writeIfEnabled(this: WinstonLoggerClass['prototype'], chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
     if (typeof chunk === 'object' && chunk !== null) {
@@ -89,7 +91,7 @@ function dropDisabledWinstonRecords(): void {
       if (typeof level === 'string' && !this.isLevelEnabled(level)) {
         const done = typeof encoding === 'function' ? encoding : callback;
         if (typeof done === 'function') {
-          process.nextTick(done as () => void);
+          process.nextTick(done);
         }
         return true;
       }

@@ -39,7 +39,8 @@ export interface LotInput {
   packedAt?: string | null;
 }
 
-export interface LotRecord {
+/** LotInput fields after validation: HTS `NNNN.NN.NNNN`, EPCs as pure-identity URNs. */
+export interface NormalisedLot {
   lotId: string;
   product: string;
   /** `NNNN.NN.NNNN` */
@@ -52,6 +53,10 @@ export interface LotRecord {
   parentLotId: string | null;
   importerMsp: string | null;
   packedAt: string | null;
+}
+
+/** A registered lot: the normalised input plus who registered it, when, and in which transaction. */
+export interface LotRecord extends NormalisedLot {
   ownerMsp: string;
   registeredAt: string;
   txId: string;

@@ -9,7 +9,7 @@ import { isLinkNumber, linkFromName, LINK_COUNT } from './links';
 import { parseInstant } from './time';
 import {
   EVENT_KINDS, EVIDENCE_TYPES, ROLES,
-  type DeviceInput, type EventKind, type Evidence, type EvidenceType, type Location, type NormalisedEvent,
+  type DeviceInput, type EventKind, type Evidence, type EvidenceType, type Location, type NormalisedEvent, type NormalisedLot,
   type OrganisationInput, type Role,
 } from './types';
 
@@ -195,20 +195,6 @@ export function parseJsonArgument(text: string, what: string): unknown {
   } catch {
     throw new ValidationError([{ path: what, message: 'must be valid JSON' }]);
   }
-}
-
-/** LotInput fields after validation (the stored lot adds owner, time and tx id). */
-export interface NormalisedLot {
-  lotId: string;
-  product: string;
-  htsCode: string;
-  originCountry: string;
-  quantity: number;
-  unit: string;
-  epcs: string[];
-  parentLotId: string | null;
-  importerMsp: string | null;
-  packedAt: string | null;
 }
 
 /** Validate and normalise a LotInput. @throws ValidationError */

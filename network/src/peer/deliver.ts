@@ -9,6 +9,7 @@ import { common, orderer, peer } from '@hyperledger/fabric-protos';
 import { chaincodeEventsOfBlock } from './chaincode-events';
 import type { ChannelContext } from './channel';
 import { blockEnvelopes, transactionsFilter } from './block';
+import { writeWithBackpressure } from './stream-write';
 
 type Kind = 'block' | 'filtered' | 'private';
 type Call = ServerDuplexStream<common.Envelope, peer.DeliverResponse>;
@@ -146,17 +147,7 @@ async function deliver(channel: ChannelContext, kind: Kind, call: Call, envelope
       } else {
         response.setBlock(block);
       }
-      if (!call.write(response)) {
-        await new Promise<void>((resolve) => {
-          const done = (): void => {
-            call.off('drain', done);
-            call.off('cancelled', done);
-            resolve();
-          };
-          call.on('drain', done);
-          call.on('cancelled', done);
-        });
-      }
+      await writeWithBackpressure(call, response);
       next += 1;
     }
     finish(call, common.Status.SUCCESS);

@@ -17,6 +17,7 @@ import { endorse, prepareTransaction } from './endorsement';
 import { GatewayRpcError, toRpcError, type ErrorDetailInit } from './errors';
 import { OrdererRejection } from './orderer';
 import { decode, unpackProposal, type UnpackedProposal } from './proposal';
+import { writeWithBackpressure } from './stream-write';
 
 interface ProposalTarget {
   readonly channelId: string;
@@ -322,17 +323,7 @@ class GatewayServiceImpl {
         const response = new gateway.ChaincodeEventsResponse();
         response.setBlockNumber(blockNumber);
         response.setEventsList(matching);
-        if (!call.write(response)) {
-          await new Promise<void>((resolve) => {
-            const done = (): void => {
-              call.off('drain', done);
-              call.off('cancelled', done);
-              resolve();
-            };
-            call.on('drain', done);
-            call.on('cancelled', done);
-          });
-        }
+        await writeWithBackpressure(call, response);
       }
     } finally {
       unsubscribe();

@@ -213,6 +213,9 @@ export class Ledger {
     if (path !== ':memory:' && path !== '') {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
+      // SQLite's default page cache is 2 MiB, while a ledger of a million events takes gigabytes on disk:
+      // a lot's key range and each block commit walk B-tree pages that should stay hot (64 MiB).
+      db.pragma('cache_size = -65536');
     }
     return new Ledger(db);
   }

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import { z } from 'zod';
 // Before the package index: it also loads the contract (fabric-contract-api), whose winston loggers
 // would otherwise write info lines to stdout among the gateway's JSON logs.
-import './quiet-chaincode';
+import '../quiet-chaincode';
 import { normaliseEpc as chaincodeNormaliseEpc } from '@acetrace/chaincode';
 import { ReaderTableError } from '../errors';
 import { EventConflictError, type EventQueue, type EventStatus } from '../ports/event-queue';

@@ -24,7 +24,7 @@ import {
   LedgerUnavailableError,
   type NodeErrorDetail,
 } from '../../errors';
-import '../../ingestion/quiet-chaincode';
+import '../../quiet-chaincode';
 import { ERROR_CODES, type ErrorCode } from '@acetrace/chaincode';
 
 /** gRPC status codes used here. */

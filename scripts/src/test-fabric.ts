@@ -30,7 +30,7 @@ function main(): void {
   const mocha = require.resolve('mocha/bin/mocha.js');
   const child = spawn(
     process.execPath,
-    [mocha, '--no-config', '--no-package', '--timeout', '120000', '--exit', scenarioSpec],
+    [mocha, '--no-config', '--no-package', '--require', 'test/mocha-setup.cjs', '--timeout', '120000', '--exit', scenarioSpec],
     {
       cwd: repoRoot,
       stdio: 'inherit',

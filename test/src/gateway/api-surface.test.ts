@@ -6,7 +6,7 @@
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { expect } from '../scenarios/chai.test';
 import { freshEpc, lotInput, uid } from '../scenarios/helpers';
-import { type Stack, startTarget } from '../scenarios/target';
+import { type Stack, seedLotWithEvent, startTarget } from '../scenarios/target';
 
 const JWT_SECRET = 'integration-test-secret-at-least-32-chars';
 
@@ -23,14 +23,8 @@ describe('gateway API surface', function () {
     });
     lotId = uid('LOT-S');
     epc = freshEpc();
-    expect((await s.http().post('/v1/lots').set('X-API-Key', s.key('supplier')).send(lotInput(lotId, { epcs: [epc] }))).status).to.equal(201);
     eventId = uid('EVT-S');
-    const ev = await s
-      .http()
-      .post('/v1/events?wait=commit')
-      .set('X-API-Key', s.key('supplier'))
-      .send({ eventId, lotId, link: 1, kind: 'document', eventTime: '2026-10-01T08:00:00Z' });
-    expect(ev.status).to.equal(201);
+    await seedLotWithEvent(s, lotId, epc, eventId);
   });
   after(async () => {
     await s?.stop();

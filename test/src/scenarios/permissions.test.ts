@@ -10,7 +10,7 @@
  */
 import { expect } from './chai.test';
 import { freshEpc, lotInput, uid } from './helpers';
-import { type Stack, type TargetOrgs, startTarget, targetKind } from './target';
+import { type Stack, type TargetOrgs, seedLotWithEvent, startTarget, targetKind } from './target';
 
 type Slot = 'org1' | 'org2' | 'org3';
 type Who = 'none' | 'bad-key' | `${string}@${Slot}`;
@@ -44,14 +44,7 @@ describe(`scenario: permission matrix (role × endpoint, ${targetKind()} network
 
   before(async () => {
     s = await startTarget();
-    const reg = await s.http().post('/v1/lots').set('X-API-Key', s.key('supplier')).send(lotInput(lotId, { epcs: [lotEpc] }));
-    expect(reg.status).to.equal(201);
-    const ev = await s
-      .http()
-      .post('/v1/events?wait=commit')
-      .set('X-API-Key', s.key('supplier'))
-      .send({ eventId, lotId, link: 1, kind: 'document', eventTime: '2026-10-01T08:00:00Z' });
-    expect(ev.status).to.equal(201);
+    await seedLotWithEvent(s, lotId, lotEpc, eventId);
   });
   after(async () => {
     await s?.stop();

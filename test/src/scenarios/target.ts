@@ -21,6 +21,8 @@ import { loadConfig, startGateway, type GatewayHandle } from '@acetrace/gateway'
 import pino from 'pino';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
+import { expect } from './chai.test';
+import { lotInput } from './helpers';
 
 /** The environment variable naming the connection profile of the network to test. */
 export const TARGET_PROFILE_ENV = 'ACETRACE_TARGET_CONNECTION_PROFILE';
@@ -165,4 +167,15 @@ export async function postEvents(s: Stack, key: string, body: unknown, wait = tr
     .set('X-API-Key', key)
     .send(body as object);
   return { status: res.status, body: res.body as Record<string, unknown> };
+}
+
+/**
+ * Registers `lotId` (holding `epc`) as a supplier and commits one link-1 document event `eventId`
+ * on it: the fixture the permission matrix and the API-surface suite both read against.
+ */
+export async function seedLotWithEvent(s: Stack, lotId: string, epc: string, eventId: string): Promise<void> {
+  const reg = await s.http().post('/v1/lots').set('X-API-Key', s.key('supplier')).send(lotInput(lotId, { epcs: [epc] }));
+  expect(reg.status, JSON.stringify(reg.body)).to.equal(201);
+  const ev = await postEvents(s, s.key('supplier'), { eventId, lotId, link: 1, kind: 'document', eventTime: '2026-10-01T08:00:00Z' });
+  expect(ev.status, JSON.stringify(ev.body)).to.equal(201);
 }

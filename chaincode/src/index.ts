@@ -4,13 +4,13 @@
  */
 import { TraceabilityContract } from './traceability-contract';
 
-export { TraceabilityContract, ROLE_ATTRIBUTE, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from './traceability-contract';
+export { TraceabilityContract } from './traceability-contract';
 /** The contracts fabric-chaincode-node starts; the first is the default contract. */
 export const contracts = [TraceabilityContract];
 
 export { LINKS, LINK_COUNT, FINAL_DELIVERY_LINK, linkFromName, linkByNumber, isLinkNumber, describeLink } from './links';
 export type { LinkInfo, Phase } from './links';
-export { ROLES, EVENT_KINDS, EVIDENCE_TYPES, ANOMALY_TYPES } from './types';
+export { ROLES, ROLE_ATTRIBUTE, EVENT_KINDS, EVIDENCE_TYPES, ANOMALY_TYPES } from './types';
 export type * from './types';
 export { CHAINCODE_EVENTS } from './events';
 export type { ChaincodeEventName, ChaincodeEventPayload } from './events';
@@ -20,8 +20,10 @@ export { normaliseEpc, epcMatchKey, EpcFormatError, DEFAULT_GCP_LENGTH } from '.
 export type { NormaliseEpcOptions } from './epc';
 export {
   normaliseHtsCode, normaliseCountry, isGln, validateLotInput, validateEventInput, validateEventBatch,
-  ID_PATTERN, MSP_PATTERN, MAX_BATCH,
 } from './validation';
+export {
+  ID_PATTERN, MSP_PATTERN, MAX_BATCH, MAX_EPCS_PER_LOT, MAX_EPCS_PER_EVENT, MAX_EVIDENCE, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
+} from './limits';
 export { parseInstant } from './time';
 export {
   POSTING_LINKS, LOGISTICS_KINDS, LOT_REGISTERING_ROLES, DEFAULT_ORGANISATION_ROLES, rolesForLink, checkPost,

@@ -17,19 +17,16 @@ import { assembleProvenance, completenessOf, provenanceEvents } from './provenan
 import { Store } from './store';
 import { timestampToIso } from './time';
 import {
-  ROLES,
+  ROLES, ROLE_ATTRIBUTE,
   type Caller, type DeviceRecord, type EventRecord, type HistoryEntry, type LotFilter, type LotPage, type LotRecord,
   type LotView, type NormalisedEvent, type OrganisationRecord, type Provenance, type RecordedEvent, type Role,
 } from './types';
 import {
   normaliseCountry, normaliseHtsCode, parseJsonArgument, validateDeviceInput, validateEventBatch, validateEventInput,
-  validateLotInput, validateOrganisationInput, ID_PATTERN, MSP_PATTERN,
+  validateLotInput, validateOrganisationInput,
 } from './validation';
+import { DEFAULT_PAGE_SIZE, ID_PATTERN, MAX_PAGE_SIZE, MSP_PATTERN } from './limits';
 
-/** The role attribute a Fabric CA puts into enrolment certificates. */
-export const ROLE_ATTRIBUTE = 'acetrace.role';
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 200;
 
 @Info({ title: 'acetrace', description: 'Cross-border supply-chain traceability: lots, events on 12 links, provenance' })
 export class TraceabilityContract extends Contract {

@@ -3,6 +3,8 @@
  */
 import type { Phase } from './links';
 
+/** The Fabric CA attribute in enrolment certificates that names the signer's role. */
+export const ROLE_ATTRIBUTE = 'acetrace.role';
 export const ROLES = ['viewer', 'supplier', 'logistics', 'broker', 'auditor', 'compliance', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 

@@ -13,12 +13,7 @@ import {
   type OrganisationInput, type Role,
 } from './types';
 
-export const ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
-export const MSP_PATTERN = /^[A-Za-z0-9._-]{1,128}$/;
-export const MAX_BATCH = 500;
-export const MAX_EPCS_PER_LOT = 10_000;
-export const MAX_EPCS_PER_EVENT = 1_000;
-export const MAX_EVIDENCE = 50;
+import { ID_PATTERN, MAX_BATCH, MAX_EPCS_PER_EVENT, MAX_EPCS_PER_LOT, MAX_EVIDENCE, MSP_PATTERN } from './limits';
 
 // ISO 3166-1 alpha-2, officially assigned codes.
 const ISO_3166 = new Set(

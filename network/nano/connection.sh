@@ -8,15 +8,5 @@ set -euo pipefail
 # shellcheck source=env.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/env.sh"
 
-require_cmd node "Node.js writes the JSON."
-out="$(abs_path "${1:-${NANO_DIR}/connection.json}")"
-peers=""
-for org in org1 org2; do
-  peers+="$(org_msp "$org")	localhost:$(org_peer_port "$org")	peer0.${org}.example.com	$(org_peer_tls_ca "$org")"$'\n'
-done
-write_connection_profile "$out" "$peers" "${NANO_DIR}/identities/org1" "${NANO_DIR}/identities/org2"
-
-cat >&2 <<MSG
-[acetrace] gateway:        export ACETRACE_CONNECTION_PROFILE=${out}
-[acetrace] fabric tests:   export ACETRACE_FABRIC_CONNECTION_PROFILE=${out}
-MSG
+case "${1:-}" in -h|--help) usage; exit 0 ;; esac
+write_network_profile "${1:-}"

@@ -8,10 +8,9 @@ set -euo pipefail
 # shellcheck source=env.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/env.sh"
 
+case "${1:-}" in -h|--help) usage; exit 0 ;; esac
 require_cmd fabric-ca-client "put the Fabric CA client in FABRIC_BIN_DIR."
-for org in org1 org2; do
+for org in "${ACETRACE_ORGS[@]}"; do
   pid_of "ca-${org}" >/dev/null || die "the CA of ${org} is not running: run network/nano/up.sh first"
-  register_and_enroll_roles "$org" "$(org_msp "$org")" "$(org_ca_url "$org")" "$(org_ca_name "$org")" \
-    "$(org_ca_cert "$org")" "${NANO_DIR}/identities/${org}"
 done
-log "identities written under ${NANO_DIR}/identities. Next: network/nano/deploy.sh"
+enroll_role_identities

@@ -13,8 +13,14 @@ set -euo pipefail
 # shellcheck source=env.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/env.sh"
 
+case "${1:-}" in -h|--help) usage; exit 0 ;; esac
 require_binaries
 mkdir -p "$NANO_DIR" "$CRYPTO_DIR" "$PID_DIR" "$LOG_DIR" "${NANO_DIR}/channel"
+
+# ---- every port this run will listen on must be free before anything starts ----
+processes=(ca-orderer ca-org1 ca-org2 orderer peer0-org1 peer0-org2)
+[[ -f "${NANO_DIR}/chaincode/committed-label" ]] && processes+=(chaincode-org1 chaincode-org2)
+require_free_ports_of "${processes[@]}"
 
 # ---- certificate authorities ----
 start_ca() {
@@ -33,7 +39,7 @@ start_ca() {
     -- fabric-ca-server start -b "${ACETRACE_CA_ADMIN:-admin:adminpw}"
 }
 for org in orderer org1 org2; do start_ca "$org"; done
-for org in orderer org1 org2; do wait_for_port "ca-${org}" "$(org_ca_port "$org")"; done
+for org in orderer org1 org2; do wait_until_listening "ca-${org}" "$(org_ca_port "$org")"; done
 
 # ---- crypto material for the nodes and org admins (once) ----
 # normalise_msp DIR: one CA certificate named cacerts/ca.pem and a NodeOUs config.yaml, so the
@@ -61,7 +67,7 @@ enroll_node() {
   shift 4
   local ca_url host ca_name ca_cert registrar secret="${name}pw" clog="${LOG_DIR}/fabric-ca-client.log"
   ca_url="$(org_ca_url "$org")"; host="${ca_url#https://}"; ca_name="$(org_ca_name "$org")"
-  ca_cert="$(org_ca_cert "$org")"; registrar="${CRYPTO_DIR}/${org}/registrar"
+  ca_cert="$(org_ca_tls_cert "$org")"; registrar="${CRYPTO_DIR}/${org}/registrar"
   fabric-ca-client register -u "$ca_url" --caname "$ca_name" --tls.certfiles "$ca_cert" \
     --home "$registrar" --mspdir msp --id.name "$name" --id.secret "$secret" --id.type "$type" \
     >>"$clog" 2>&1 || die "registering ${name} at ${ca_name} failed; see ${clog}"
@@ -85,8 +91,8 @@ enroll_node() {
 org_msp_folder() {
   local org="$1" msp="${CRYPTO_DIR}/$1/msp"
   mkdir -p "${msp}/cacerts" "${msp}/tlscacerts"
-  cp "$(org_ca_cert "$org")" "${msp}/cacerts/ca.pem"
-  cp "$(org_ca_cert "$org")" "${msp}/tlscacerts/ca.pem"
+  cp "$(org_ca_tls_cert "$org")" "${msp}/cacerts/ca.pem"
+  cp "$(org_ca_tls_cert "$org")" "${msp}/tlscacerts/ca.pem"
   normalise_msp "$msp"
 }
 
@@ -95,7 +101,7 @@ if [[ ! -f "${CRYPTO_DIR}/.complete" ]]; then
   for org in orderer org1 org2; do
     rm -rf "${CRYPTO_DIR:?}/${org}"
     fabric-ca-client enroll -u "https://${ACETRACE_CA_ADMIN:-admin:adminpw}@localhost:$(org_ca_port "$org")" \
-      --caname "$(org_ca_name "$org")" --tls.certfiles "$(org_ca_cert "$org")" \
+      --caname "$(org_ca_name "$org")" --tls.certfiles "$(org_ca_tls_cert "$org")" \
       --home "${CRYPTO_DIR}/${org}/registrar" --mspdir msp >>"${LOG_DIR}/fabric-ca-client.log" 2>&1 \
       || die "enrolling the CA admin of ${org} failed; see ${LOG_DIR}/fabric-ca-client.log"
     org_msp_folder "$org"
@@ -110,6 +116,23 @@ if [[ ! -f "${CRYPTO_DIR}/.complete" ]]; then
 fi
 
 # ---- channel genesis block (once) ----
+# configtx_peer_org ORG: ORG's entry in configtx.yaml's Organizations (anchored as &OrgN).
+configtx_peer_org() {
+  local msp
+  msp="$(org_msp "$1")"
+  cat <<YAML
+  - &${msp%MSP}
+    Name: ${msp}
+    ID: ${msp}
+    MSPDir: ${CRYPTO_DIR}/$1/msp
+    Policies:
+      Readers: { Type: Signature, Rule: "OR('${msp}.admin', '${msp}.peer', '${msp}.client')" }
+      Writers: { Type: Signature, Rule: "OR('${msp}.admin', '${msp}.client')" }
+      Admins: { Type: Signature, Rule: "OR('${msp}.admin')" }
+      Endorsement: { Type: Signature, Rule: "OR('${msp}.peer')" }
+    AnchorPeers: [ { Host: localhost, Port: $(org_peer_port "$1") } ]
+YAML
+}
 if [[ ! -f "$CHANNEL_BLOCK" ]]; then
   log "writing configtx.yaml and the genesis block of '${ACETRACE_CHANNEL}'"
   cat >"${NANO_DIR}/channel/configtx.yaml" <<YAML
@@ -123,27 +146,9 @@ Organizations:
       Readers: { Type: Signature, Rule: "OR('OrdererMSP.member')" }
       Writers: { Type: Signature, Rule: "OR('OrdererMSP.member')" }
       Admins: { Type: Signature, Rule: "OR('OrdererMSP.admin')" }
-    OrdererEndpoints: [ "localhost:7050" ]
-  - &Org1
-    Name: Org1MSP
-    ID: Org1MSP
-    MSPDir: ${CRYPTO_DIR}/org1/msp
-    Policies:
-      Readers: { Type: Signature, Rule: "OR('Org1MSP.admin', 'Org1MSP.peer', 'Org1MSP.client')" }
-      Writers: { Type: Signature, Rule: "OR('Org1MSP.admin', 'Org1MSP.client')" }
-      Admins: { Type: Signature, Rule: "OR('Org1MSP.admin')" }
-      Endorsement: { Type: Signature, Rule: "OR('Org1MSP.peer')" }
-    AnchorPeers: [ { Host: localhost, Port: 7051 } ]
-  - &Org2
-    Name: Org2MSP
-    ID: Org2MSP
-    MSPDir: ${CRYPTO_DIR}/org2/msp
-    Policies:
-      Readers: { Type: Signature, Rule: "OR('Org2MSP.admin', 'Org2MSP.peer', 'Org2MSP.client')" }
-      Writers: { Type: Signature, Rule: "OR('Org2MSP.admin', 'Org2MSP.client')" }
-      Admins: { Type: Signature, Rule: "OR('Org2MSP.admin')" }
-      Endorsement: { Type: Signature, Rule: "OR('Org2MSP.peer')" }
-    AnchorPeers: [ { Host: localhost, Port: 9051 } ]
+    OrdererEndpoints: [ "${ORDERER_ENDPOINT}" ]
+$(configtx_peer_org org1)
+$(configtx_peer_org org2)
 Capabilities:
   Channel: &ChannelCapabilities { V2_0: true }
   Orderer: &OrdererCapabilities { V2_0: true }
@@ -165,7 +170,7 @@ Orderer: &OrdererDefaults
   EtcdRaft:
     Consenters:
       - Host: localhost
-        Port: 7050
+        Port: ${ORDERER_PORT}
         ClientTLSCert: ${ORDERER_TLS_CERT}
         ServerTLSCert: ${ORDERER_TLS_CERT}
   Organizations:
@@ -202,7 +207,7 @@ O="${CRYPTO_DIR}/orderer/orderer0"
 start_process orderer orderer \
   FABRIC_CFG_PATH="$FABRIC_CFG_DIR" \
   ORDERER_GENERAL_LISTENADDRESS=127.0.0.1 \
-  ORDERER_GENERAL_LISTENPORT=7050 \
+  ORDERER_GENERAL_LISTENPORT="$ORDERER_PORT" \
   ORDERER_GENERAL_LOCALMSPID=OrdererMSP \
   ORDERER_GENERAL_LOCALMSPDIR="${O}/msp" \
   ORDERER_GENERAL_TLS_ENABLED=true \
@@ -214,8 +219,8 @@ start_process orderer orderer \
   ORDERER_FILELEDGER_LOCATION="${NANO_DIR}/orderer/ledger" \
   ORDERER_CONSENSUS_WALDIR="${NANO_DIR}/orderer/etcdraft/wal" \
   ORDERER_CONSENSUS_SNAPDIR="${NANO_DIR}/orderer/etcdraft/snapshot" \
-  ORDERER_OPERATIONS_LISTENADDRESS=127.0.0.1:9443 \
-  ORDERER_ADMIN_LISTENADDRESS=127.0.0.1:7053 \
+  ORDERER_OPERATIONS_LISTENADDRESS="127.0.0.1:${ORDERER_OPS_PORT}" \
+  ORDERER_ADMIN_LISTENADDRESS="127.0.0.1:${ORDERER_ADMIN_PORT}" \
   ORDERER_ADMIN_TLS_ENABLED=true \
   ORDERER_ADMIN_TLS_CERTIFICATE="${O}/tls/server.crt" \
   ORDERER_ADMIN_TLS_PRIVATEKEY="${O}/tls/server.key" \
@@ -223,8 +228,7 @@ start_process orderer orderer \
   ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED=true \
   ORDERER_ADMIN_TLS_CLIENTROOTCAS="[${O}/tls/ca.crt]" \
   -- orderer
-wait_for_port orderer 7050
-wait_for_port orderer 7053
+wait_until_listening orderer "$ORDERER_PORT" "$ORDERER_ADMIN_PORT"
 
 # ---- peers ----
 # The peers find the chaincode-as-a-service builder of the release through
@@ -256,7 +260,7 @@ for org in org1 org2; do
     CORE_CHAINCODE_EXTERNALBUILDERS="$builders" \
     -- peer node start
 done
-for org in org1 org2; do wait_for_port "peer0-${org}" "$(org_peer_port "$org")"; done
+for org in org1 org2; do wait_until_listening "peer0-${org}" "$(org_peer_port "$org")"; done
 
 # ---- channel membership (idempotent) ----
 osn=(-o "$ORDERER_ADMIN_ENDPOINT" --ca-file "$ORDERER_TLS_CA" --client-cert "$ORDERER_TLS_CERT" --client-key "$ORDERER_TLS_KEY")

@@ -10,10 +10,6 @@ set -euo pipefail
 # shellcheck source=env.sh
 source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/env.sh"
 
+case "${1:-}" in -h|--help) usage; exit 0 ;; esac
 require_cmd fabric-ca-client "install the Fabric CA client into ${FABRIC_SAMPLES_DIR}/bin (install-fabric.sh binary)."
-
-for org in org1 org2; do
-  register_and_enroll_roles "$org" "$(org_msp "$org")" "$(org_ca_url "$org")" "$(org_ca_name "$org")" \
-    "$(org_ca_tls_cert "$org")" "${ACETRACE_FABRIC_DATA_DIR}/${org}"
-done
-log "identities written under ${ACETRACE_FABRIC_DATA_DIR}. Next: network/test-network/deploy.sh"
+enroll_role_identities

@@ -6,35 +6,14 @@
 # The world state, history and blocks stay: a new chaincode definition only changes which code
 # (package) and policy the peers use for the same chaincode name from the next transaction on.
 set -euo pipefail
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=env.sh
-source "${here}/env.sh"
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/env.sh"
 
-version=""
-sequence=""
-pass=()
-while [[ $# -gt 0 ]]; do
-  case "$1" in
-    --version) version="${2:?--version needs a value}"; shift 2 ;;
-    --sequence) sequence="${2:?--sequence needs a value}"; shift 2 ;;
-    --policy) pass+=(--policy "${2:?--policy needs a value}"); shift 2 ;;
-    -h|--help) usage; exit 0 ;;
-    *) die "unknown argument $1 (see --help)" ;;
-  esac
-done
-[[ -n "$version" ]] || die "--version is required (the label of the new package, e.g. 1.1)"
-
+parse_deploy_args "$@"
+[[ -n "$DEPLOY_VERSION" ]] || die "--version is required (the label of the new package, e.g. 1.1)"
 require_cmd peer "install the Fabric binaries into ${FABRIC_SAMPLES_DIR}/bin (install-fabric.sh binary)."
-use_org_admin org1
-committed="$(peer lifecycle chaincode querycommitted -C "$ACETRACE_CHANNEL" -n "$ACETRACE_CC_NAME" 2>&1)" \
-  || die "no committed definition of ${ACETRACE_CC_NAME} on ${ACETRACE_CHANNEL} (run deploy.sh first): ${committed}"
-current="$(printf '%s\n' "$committed" | sed -n 's/.*Sequence: \([0-9][0-9]*\).*/\1/p' | head -n 1)"
-[[ -n "$current" ]] || die "could not read the committed sequence from: ${committed}"
-if [[ -z "$sequence" ]]; then
-  sequence=$((current + 1))
-elif (( sequence != current + 1 )); then
-  die "--sequence must be the committed sequence + 1 = $((current + 1)), got ${sequence}"
-fi
-
-log "upgrading ${ACETRACE_CC_NAME}: sequence ${current} -> ${sequence}, version ${version}; ledger data is kept"
-"${here}/deploy.sh" --version "$version" --sequence "$sequence" ${pass[@]+"${pass[@]}"}
+use_org_admin "${ACETRACE_ORGS[0]}"
+current="$(committed_sequence)"
+(( current > 0 )) || die "no committed definition of ${ACETRACE_CC_NAME} on ${ACETRACE_CHANNEL} (run deploy.sh first)"
+log "upgrading ${ACETRACE_CC_NAME}: sequence ${current} -> ${DEPLOY_SEQUENCE:-$((current + 1))}, version ${DEPLOY_VERSION}; ledger data is kept"
+deploy_chaincode

@@ -133,6 +133,15 @@ configtx_peer_org() {
     AnchorPeers: [ { Host: localhost, Port: $(org_peer_port "$1") } ]
 YAML
 }
+# implicit_meta_policies: the Readers/Writers/Admins policies of a configtx.yaml section, from
+# its organisations' policies.
+implicit_meta_policies() {
+  cat <<'YAML'
+    Readers: { Type: ImplicitMeta, Rule: "ANY Readers" }
+    Writers: { Type: ImplicitMeta, Rule: "ANY Writers" }
+    Admins: { Type: ImplicitMeta, Rule: "MAJORITY Admins" }
+YAML
+}
 if [[ ! -f "$CHANNEL_BLOCK" ]]; then
   log "writing configtx.yaml and the genesis block of '${ACETRACE_CHANNEL}'"
   cat >"${NANO_DIR}/channel/configtx.yaml" <<YAML
@@ -156,9 +165,7 @@ Capabilities:
 Application: &ApplicationDefaults
   Organizations:
   Policies:
-    Readers: { Type: ImplicitMeta, Rule: "ANY Readers" }
-    Writers: { Type: ImplicitMeta, Rule: "ANY Writers" }
-    Admins: { Type: ImplicitMeta, Rule: "MAJORITY Admins" }
+$(implicit_meta_policies)
     # A chaincode definition needs the approval of both organisations (majority of two).
     LifecycleEndorsement: { Type: ImplicitMeta, Rule: "MAJORITY Endorsement" }
     Endorsement: { Type: ImplicitMeta, Rule: "MAJORITY Endorsement" }
@@ -175,15 +182,11 @@ Orderer: &OrdererDefaults
         ServerTLSCert: ${ORDERER_TLS_CERT}
   Organizations:
   Policies:
-    Readers: { Type: ImplicitMeta, Rule: "ANY Readers" }
-    Writers: { Type: ImplicitMeta, Rule: "ANY Writers" }
-    Admins: { Type: ImplicitMeta, Rule: "MAJORITY Admins" }
+$(implicit_meta_policies)
     BlockValidation: { Type: ImplicitMeta, Rule: "ANY Writers" }
 Channel: &ChannelDefaults
   Policies:
-    Readers: { Type: ImplicitMeta, Rule: "ANY Readers" }
-    Writers: { Type: ImplicitMeta, Rule: "ANY Writers" }
-    Admins: { Type: ImplicitMeta, Rule: "MAJORITY Admins" }
+$(implicit_meta_policies)
   Capabilities: *ChannelCapabilities
 Profiles:
   AcetraceChannel:

@@ -107,7 +107,7 @@ deploy_chaincode() {
 
   use_org_admin "$first"
   peer lifecycle chaincode checkcommitreadiness "${definition[@]}" --output json
-  log "committing the definition (endorsed by the peer of every organisation)"
+  log "committing the definition (endorsed by both peers)"
   peer lifecycle chaincode commit "${orderer[@]}" "${definition[@]}" "${endorsers[@]}" \
     >>"${LOG_DIR}/peer-cli.log" 2>&1 || die "commit failed; see ${LOG_DIR}/peer-cli.log"
   peer lifecycle chaincode querycommitted -C "$ACETRACE_CHANNEL" -n "$ACETRACE_CC_NAME"

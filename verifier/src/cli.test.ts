@@ -8,7 +8,8 @@ import type { ProofBundle } from './bundle';
 import type { Report } from './report';
 import { makeFixture } from './testing/fixture';
 
-const CLI = join(__dirname, 'cli.js');
+// The launcher npm links as node_modules/.bin/acetrace-verify.
+const CLI = join(__dirname, '..', 'bin', 'acetrace-verify.js');
 
 describe('verifier: acetrace-verify command', function () {
   this.timeout(60_000);

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * acetrace-verify bundle.json [--json]: verifies a proof bundle offline.
  * Exit 0 when every check passes, 1 when a check fails (named with its event), 2 when the
@@ -48,10 +47,13 @@ export function main(args: readonly string[], out: (s: string) => void, err: (s:
   }
 }
 
-if (require.main === module) {
-  process.exitCode = main(
+/** main() over process.argv, stdout and stderr; returns the exit code. */
+export function runFromProcess(): number {
+  return main(
     process.argv.slice(2),
     (s) => process.stdout.write(`${s}\n`),
     (s) => process.stderr.write(`${s}\n`),
   );
 }
+
+if (require.main === module) process.exitCode = runFromProcess();

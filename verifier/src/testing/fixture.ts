@@ -38,7 +38,7 @@ interface CertificateAuthority {
 let serial = 1;
 
 async function newCa(name: string, issuer?: CertificateAuthority): Promise<CertificateAuthority> {
-  const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const keys = await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']);
   const now = Date.now();
   const extensions = [
     new x509.BasicConstraintsExtension(true, undefined, true),
@@ -69,7 +69,7 @@ async function newCa(name: string, issuer?: CertificateAuthority): Promise<Certi
 }
 
 async function newSigner(mspId: string, name: string, issuer: CertificateAuthority, options: { ca?: boolean } = {}): Promise<Signer> {
-  const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
+  const keys = await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']);
   const now = Date.now();
   const cert = await x509.X509CertificateGenerator.create({
     serialNumber: (serial++).toString(16).padStart(2, '0'),

@@ -51,10 +51,11 @@ export interface IdentityVerdict {
   subject?: string;
 }
 
-/** The trust anchors of a bundle, with parsed certificates and a cache of identity verdicts. */
+/** The trust anchors of a bundle, with parsed certificates, and identity chains and keys cached per verification. */
 export class TrustStore {
   private readonly organisations = new Map<string, Organisation>();
-  private readonly verdicts = new Map<string, IdentityVerdict>();
+  private readonly chains = new Map<string, IdentityVerdict & { certificates: X509Certificate[] }>();
+  private readonly keys = new Map<string, KeyObject>();
 
   constructor(anchors: readonly OrganisationAnchors[]) {
     for (const a of anchors) {
@@ -84,49 +85,74 @@ export class TrustStore {
    * valid at `at` (the transaction's time) when given.
    */
   member(mspId: string, certPem: string, at: Date | undefined): IdentityVerdict {
-    const cacheKey = `${mspId}\u0000${at?.toISOString() ?? ''}\u0000${certPem}`;
-    let verdict = this.verdicts.get(cacheKey);
-    if (!verdict) {
-      verdict = this.checkMember(mspId, certPem, at);
-      this.verdicts.set(cacheKey, verdict);
-    }
-    return verdict;
+    const chain = this.chain(mspId, certPem);
+    if (chain.problem !== undefined || !at) return chain;
+    const expired = chain.certificates.map((c) => validAt(c, at)).find((p) => p !== undefined);
+    return expired ? { subject: chain.subject, problem: expired } : { subject: chain.subject };
   }
 
-  private checkMember(mspId: string, certPem: string, at: Date | undefined): IdentityVerdict {
-    const org = this.organisations.get(mspId);
-    if (!org) return { problem: `organisation ${mspId} is not in the bundle's trust anchors` };
-    if (org.problem) return { problem: `organisation ${mspId} ${org.problem}` };
-    let leaf: X509Certificate;
-    try {
-      leaf = new X509Certificate(certPem);
-    } catch (err) {
-      return { problem: `certificate does not parse (${(err as Error).message})` };
+  /** The key of a certificate, parsed once per verification. */
+  publicKey(certPem: string): KeyObject {
+    let key = this.keys.get(certPem);
+    if (!key) {
+      key = new X509Certificate(certPem).publicKey;
+      this.keys.set(certPem, key);
     }
-    const subject = leaf.subject.replace(/\n/g, ', ');
+    return key;
+  }
+
+  /** The certificate chain leaf..root, found once per identity (signature checks are the costly part). */
+  private chain(mspId: string, certPem: string): IdentityVerdict & { certificates: X509Certificate[] } {
+    const cacheKey = `${mspId}\u0000${certPem}`;
+    let chain = this.chains.get(cacheKey);
+    if (!chain) {
+      chain = this.findChain(mspId, certPem);
+      this.chains.set(cacheKey, chain);
+    }
+    return chain;
+  }
+
+  private findChain(mspId: string, certPem: string): IdentityVerdict & { certificates: X509Certificate[] } {
+    const org = this.organisations.get(mspId);
+    if (!org) return { certificates: [], problem: `organisation ${mspId} is not in the bundle's trust anchors` };
+    if (org.problem) return { certificates: [], problem: `organisation ${mspId} ${org.problem}` };
+    let leaf: X509Certificate;
     let leafIsCa: boolean;
     try {
+      leaf = new X509Certificate(certPem);
       leafIsCa = isCa(leaf);
     } catch (err) {
-      return { subject, problem: `certificate extensions do not parse (${(err as Error).message})` };
+      return { certificates: [], problem: `certificate does not parse (${(err as Error).message})` };
     }
-    if (leafIsCa) return { subject, problem: `${subject} is a CA certificate, which Fabric refuses as an identity` };
+    const subject = leaf.subject.replace(/\n/g, ', ');
+    if (leafIsCa) return { certificates: [], subject, problem: `${subject} is a CA certificate, which Fabric refuses as an identity` };
+    const certificates = [leaf];
     let current = leaf;
     for (let depth = 0; depth < MAX_CHAIN; depth++) {
-      const dated = validAt(current, at);
-      if (dated) return { subject, problem: dated };
       const root = org.roots.find((r) => issuedBy(current, r));
-      if (root) {
-        const rootDated = validAt(root, at);
-        return rootDated ? { subject, problem: rootDated } : { subject };
-      }
-      const next = org.intermediates.find((i) => i !== current && issuedBy(current, i));
+      if (root) return { certificates: [...certificates, root], subject };
+      const next = org.intermediates.find((i) => !certificates.includes(i) && issuedBy(current, i));
       if (!next) {
-        return { subject, problem: `${current.subject.replace(/\n/g, ', ')} is not signed by a CA of ${mspId}` };
+        return { certificates: [], subject, problem: `${current.subject.replace(/\n/g, ', ')} is not signed by a CA of ${mspId}` };
       }
+      certificates.push(next);
       current = next;
     }
-    return { subject, problem: `no chain to a root of ${mspId} within ${MAX_CHAIN} certificates` };
+    return { certificates: [], subject, problem: `no chain to a root of ${mspId} within ${MAX_CHAIN} certificates` };
+  }
+
+  /**
+   * Verifies `signature` over `data` with the certificate's key as Fabric does (SHA-256 digest,
+   * ECDSA, s in the lower half of the curve order). Returns the problem, or undefined when it verifies.
+   */
+  signatureProblem(certPem: string, data: Uint8Array, signature: Uint8Array): string | undefined {
+    let key: KeyObject;
+    try {
+      key = this.publicKey(certPem);
+    } catch (err) {
+      return `certificate does not parse (${(err as Error).message})`;
+    }
+    return ecdsaProblem(key, data, signature);
   }
 }
 
@@ -157,17 +183,8 @@ function ecdsaRS(signature: Uint8Array): { r: bigint; s: bigint } | undefined {
   return { r: r.toBigInt(), s: s.toBigInt() };
 }
 
-/**
- * Verifies `signature` over `data` with the certificate's key as Fabric does (SHA-256 digest,
- * ECDSA, s in the lower half of the curve order). Returns the problem, or undefined when it verifies.
- */
-export function signatureProblem(certPem: string, data: Uint8Array, signature: Uint8Array): string | undefined {
-  let key: KeyObject;
-  try {
-    key = new X509Certificate(certPem).publicKey;
-  } catch (err) {
-    return `certificate does not parse (${(err as Error).message})`;
-  }
+/** Fabric's ECDSA check (SHA-256, DER, low S) with a parsed key; returns the problem or undefined. */
+export function ecdsaProblem(key: KeyObject, data: Uint8Array, signature: Uint8Array): string | undefined {
   const curve = key.asymmetricKeyDetails?.namedCurve ?? '';
   const order = CURVE_ORDERS[curve];
   if (key.asymmetricKeyType !== 'ec' || order === undefined) {

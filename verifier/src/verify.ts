@@ -9,7 +9,7 @@ import {
   blockDataHash, blockHeaderHash, blockSignatures, decodeBlock, decodeTransaction, proposalHash,
   TRANSACTIONS_FILTER_INDEX, validationCodeName, type DecodedBlock, type DecodedTransaction,
 } from './fabric';
-import { fingerprint, signatureProblem, TrustStore } from './identity';
+import { fingerprint, TrustStore } from './identity';
 import { CHECKS, type CheckName, type CheckResult, type EventReport, type Failure, type Report } from './report';
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
@@ -50,6 +50,8 @@ class Verification {
   private readonly trust: TrustStore;
   private readonly blocks = new Map<string, Decoded<DecodedBlock>>();
   private readonly transactions = new Map<string, Decoded<DecodedTransaction>>();
+  /** Computed data hash per block number (a lot's events share blocks). */
+  private readonly dataHashes = new Map<string, Buffer>();
   /** Block number → hex of the header hash in the verified chain; set only when the chain holds. */
   private readonly chain = new Map<string, { previousHash: string; dataHash: string }>();
   private chainResult!: CheckResult;
@@ -193,7 +195,7 @@ class Verification {
         problems.push(`signer is not a member of ${mspId}: ${member.problem}`);
         continue;
       }
-      const bad = signatureProblem(certPem, s.signedBytes, s.signature);
+      const bad = this.trust.signatureProblem(certPem, s.signedBytes, s.signature);
       if (bad) {
         problems.push(`${mspId} (${member.subject}): ${bad}`);
         continue;
@@ -244,7 +246,11 @@ class Verification {
     const fail = (detail: string): CheckResult => ({ check: 'envelope-in-block', ok: false, detail });
     if (!block) return fail(`block ${e.blockNumber} is not in the bundle`);
     if (!block.ok) return fail(block.error);
-    const computed = blockDataHash(block.value.data);
+    let computed = this.dataHashes.get(e.blockNumber);
+    if (!computed) {
+      computed = blockDataHash(block.value.data);
+      this.dataHashes.set(e.blockNumber, computed);
+    }
     if (!computed.equals(block.value.header.dataHash)) {
       return fail(`block ${e.blockNumber}'s data hashes to ${short(hex(computed))}, its header says ${short(hex(block.value.header.dataHash))}`);
     }
@@ -298,7 +304,7 @@ class Verification {
       }
       const member = this.trust.member(endorser.mspId, endorser.certPem, tx.timestamp);
       if (member.problem) return fail(`endorser of ${endorser.mspId}: ${member.problem}`);
-      const bad = signatureProblem(endorser.certPem, Buffer.concat([tx.proposalResponsePayload, endorser.bytes]), signature);
+      const bad = this.trust.signatureProblem(endorser.certPem, Buffer.concat([tx.proposalResponsePayload, endorser.bytes]), signature);
       if (bad) return fail(`endorsement by ${endorser.mspId} (${member.subject}): ${bad}`);
       endorsed.add(endorser.mspId);
     }
@@ -351,7 +357,7 @@ class Verification {
     }
     const member = this.trust.member(creator.mspId, creator.certPem, tx.timestamp);
     if (member.problem) return fail(`creator: ${member.problem}`);
-    const bad = signatureProblem(creator.certPem, tx.payload, tx.envelopeSignature);
+    const bad = this.trust.signatureProblem(creator.certPem, tx.payload, tx.envelopeSignature);
     if (bad) return fail(`the creator's transaction signature: ${bad}`);
     return { check: 'creator', ok: true, detail: `created and signed by ${creator.mspId} (${member.subject})` };
   }

@@ -146,7 +146,7 @@ describe('ingestion/outbox', function () {
     expect(() => outbox.enqueue(poster, [makeEvent('C-0')])).to.throw(QueueFullError);
     expect(outbox.enqueue(poster, [makeEvent('A-0'), makeEvent('B-1')]).map((a) => a.status)).to.deep.equal(['queued', 'queued']);
     // finishing events makes room
-    outbox.markRejected(outbox.scanPending(1, new Set())[0]?.seq ?? -1, 'INVALID_ARGUMENT: x');
+    outbox.markRejected(outbox.scanPending(1, new Set())[0]?.seq ?? -1, { code: 'INVALID_ARGUMENT', message: 'x' });
     expect(outbox.pendingCount).to.equal(9);
     outbox.enqueue(poster, [makeEvent('C-0')]);
     outbox.close();

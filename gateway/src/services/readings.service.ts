@@ -24,10 +24,7 @@ export interface ReadingsDeps {
   windowMs: number;
 }
 
-const lotIdOf = (answer: Record<string, unknown>): string | undefined => {
-  const lotId = (answer.lot as { lotId?: unknown } | undefined)?.lotId;
-  return typeof lotId === 'string' ? lotId : undefined;
-};
+const lotIdOf = (answer: { lot: { lotId: string } }): string => answer.lot.lotId;
 
 /** The chaincode predates GetLotByEpc (a gateway upgraded before the chaincode). */
 const unknownTransaction = (err: unknown): boolean =>

@@ -130,14 +130,15 @@ export function mapFabricError(err: unknown, transaction: string, transactionId?
   const isGatewayError = ['GatewayError', 'EndorseError', 'SubmitError', 'CommitStatusError'].includes(name);
   if (isGatewayError && grpcCode !== undefined) {
     const info: LedgerErrorInfo = { ...base, grpcCode };
-    if (grpcCode === GrpcStatus.PERMISSION_DENIED || /access denied/i.test(message)) {
+    const code: GrpcStatus = grpcCode;
+    if (code === GrpcStatus.PERMISSION_DENIED || /access denied/i.test(message)) {
       return new LedgerAccessDeniedError(`the ledger refused this identity: ${message}`, info);
     }
     const chaincodeFailed = details.some((d) => /chaincode response|transaction returned with failure/i.test(d.message));
-    if (TRANSIENT_GRPC.has(grpcCode) && !(grpcCode === GrpcStatus.ABORTED && chaincodeFailed)) {
+    if (TRANSIENT_GRPC.has(code) && !(code === GrpcStatus.ABORTED && chaincodeFailed)) {
       return new LedgerUnavailableError(`ledger unavailable during ${transaction}: ${message}`, { ...info, transient: true });
     }
-    if (grpcCode === GrpcStatus.FAILED_PRECONDITION) {
+    if (code === GrpcStatus.FAILED_PRECONDITION) {
       return new LedgerUnavailableError(`ledger cannot run ${transaction}: ${message}`, info);
     }
     return new LedgerInternalError(`ledger error during ${transaction}: ${message}`, info);

@@ -161,6 +161,9 @@ export class LedgerInvalidArgumentError extends LedgerRejectionError {
   }
 }
 
+/** The chaincode has no transaction of that name (a gateway newer than its chaincode): an INVALID_ARGUMENT, 400. */
+export class LedgerUnknownTransactionError extends LedgerInvalidArgumentError {}
+
 /** Chaincode `ACCESS_DENIED`, or the channel's ACL refusing the identity → 403. */
 export class LedgerAccessDeniedError extends LedgerRejectionError {
   readonly code = 'ACCESS_DENIED';

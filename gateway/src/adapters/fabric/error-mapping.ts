@@ -5,7 +5,7 @@
  *
  * - The chaincode's text is `details[0].message` (or embedded in the gRPC message for evaluate):
  *   its prefix, one of the chaincode's `ERROR_CODES`, gives the {@link LedgerRejectionError}
- *   (400/403/404/409; never repeated).
+ *   (400/403/404/409; never repeated); `unknown transaction X` is a {@link LedgerUnknownTransactionError}.
  * - Without a chaincode code (gRPC `status` of @grpc/grpc-js): UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED,
  *   RESOURCE_EXHAUSTED, CANCELLED are transient (→ retry, then 503); PERMISSION_DENIED → 403.
  * - `CommitError` (checked by `name`: published 1.11 exports some classes as types only): its code is a
@@ -23,6 +23,7 @@ import {
   type LedgerErrorInfo,
   LedgerInternalError,
   LedgerUnavailableError,
+  LedgerUnknownTransactionError,
   type NodeErrorDetail,
   ledgerRejectionError,
 } from '../../errors';
@@ -46,6 +47,9 @@ function validationCodeName(code: number): string {
 }
 
 /** The chaincode's stable code (its exported `ERROR_CODES`) anywhere in a text, and the sentence after it. */
+/** The chaincode's sentence for a transaction name it does not have (`unknown transaction GetLotByEpc`). */
+const UNKNOWN_TRANSACTION = /^unknown transaction\b/;
+
 const CHAINCODE_CODE = new RegExp(`\\b(${ERROR_CODES.join('|')}):\\s*([\\s\\S]*)$`);
 
 interface FabricLikeError {
@@ -124,6 +128,9 @@ export function mapFabricError(err: unknown, transaction: string, transactionId?
   const cc = chaincodeMessage(e);
   if (cc) {
     const info: LedgerErrorInfo = { ...base, grpcCode, chaincodeMessage: cc.raw };
+    if (cc.code === 'INVALID_ARGUMENT' && UNKNOWN_TRANSACTION.test(cc.sentence)) {
+      return new LedgerUnknownTransactionError(cc.sentence, [], info);
+    }
     return ledgerRejectionError(cc.code, cc.sentence, info, cc.code === 'INVALID_ARGUMENT' ? parseFieldErrors(cc.sentence) : []);
   }
 

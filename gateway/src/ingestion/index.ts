@@ -12,7 +12,7 @@ import { Outbox } from './outbox';
 import { Submitter, type SubmitterOptions } from './submitter';
 
 export type { EventLedger, RecordedEventResult } from './ledger';
-export { isPermanentRejection, rejectionReason } from './ledger';
+export { isPermanentRejection, rejectionOf } from './ledger';
 export { ReadingsService, loadReaderTable } from './readings';
 export type { RawRead, ReaderInfo, ReadingsResult, ReadingsServiceOptions } from './readings';
 

@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { expect } from '../chai.test';
-import { LedgerInvalidArgumentError, LedgerNotFoundError } from '../errors';
+import { mapFabricError } from '../adapters/fabric/error-mapping';
+import { LedgerNotFoundError } from '../errors';
 import type { EventQueue } from '../ports/event-queue';
 import type { LedgerIdentity, LedgerPort } from '../ports/ledger';
 import { createReadingsService } from './readings.service';
@@ -25,8 +26,13 @@ function fakeLedger(options: { withLotByEpc: boolean }) {
     lotByEpc: (identity: string, epc: string) => {
       if (!options.withLotByEpc) {
         calls.push({ fn: 'GetLotByEpc', identity, epc });
-        const msg = 'INVALID_ARGUMENT: unknown transaction GetLotByEpc';
-        return Promise.reject(new LedgerInvalidArgumentError(msg, [], { chaincodeMessage: msg }));
+        // as the Fabric client reports the chaincode's answer, classified by the adapter
+        const evaluateError = Object.assign(new Error('2 UNKNOWN: chaincode response 500, INVALID_ARGUMENT: unknown transaction GetLotByEpc'), {
+          name: 'GatewayError',
+          code: 2,
+          details: [],
+        });
+        return Promise.reject(mapFabricError(evaluateError, 'GetLotByEpc'));
       }
       return answer('GetLotByEpc', identity, epc, { lot: { lotId: 'LOT-7' }, linksCovered: [], completeness: {} });
     },

@@ -3,7 +3,7 @@
  * table file and an EPC → lot lookup on the ledger (GetLotByEpc).
  */
 import type { Principal } from '../auth/principals';
-import { AccessDeniedError, LedgerInvalidArgumentError, LedgerNotFoundError } from '../errors';
+import { AccessDeniedError, LedgerNotFoundError, LedgerUnknownTransactionError } from '../errors';
 import { ReadingsService, loadReaderTable, type RawRead, type ReadingsResult } from '../ingestion/readings';
 import type { EventQueue } from '../ports/event-queue';
 import type { LedgerPort } from '../ports/ledger';
@@ -24,14 +24,10 @@ export interface ReadingsDeps {
   windowMs: number;
 }
 
-const lotIdOf = (answer: Record<string, unknown>): string | undefined => {
-  const lotId = (answer.lot as { lotId?: unknown } | undefined)?.lotId;
-  return typeof lotId === 'string' ? lotId : undefined;
-};
+const lotIdOf = (answer: { lot: { lotId: string } }): string => answer.lot.lotId;
 
 /** The chaincode predates GetLotByEpc (a gateway upgraded before the chaincode). */
-const unknownTransaction = (err: unknown): boolean =>
-  err instanceof LedgerInvalidArgumentError && /unknown transaction GetLotByEpc/.test(err.chaincodeMessage ?? err.message);
+const unknownTransaction = (err: unknown): boolean => err instanceof LedgerUnknownTransactionError && err.transaction === 'GetLotByEpc';
 
 /**
  * Builds the process's ReadingsService: lots found with GetLotByEpc (one EPC index read and the lot, no

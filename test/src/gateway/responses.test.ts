@@ -12,7 +12,7 @@ import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { expect } from '../scenarios/chai.test';
 import { freshEpc, lotInput, uid } from '../scenarios/helpers';
-import { readSse } from '../scenarios/sse';
+import { type SseEvent, readSse } from '../scenarios/sse';
 import { type Stack, seedLotWithEvent, startTarget } from '../scenarios/target';
 
 type Method = 'get' | 'post';
@@ -53,7 +53,7 @@ const UNREACHABLE: Record<string, string> = {
   'GET /v1/lots/{lotId} 403': 'every role may read a lot view',
   'GET /v1/lots/{lotId}/provenance 403': 'a role that may not see the full provenance gets the summary',
   'GET /v1/epcs/{epc}/provenance 403': 'a role that may not see the full provenance gets the summary',
-  'GET /v1/stream 503': 'the stream is opened lazily: with the ledger down it answers 200 and ends the stream',
+  'GET /v1/stream 503': 'the stream is opened lazily: with the ledger down it answers 200 and an `error` event',
 };
 
 const DOC_ID = 'https://acetrace.invalid/openapi.json';
@@ -146,6 +146,17 @@ describe('every response matches the schema the OpenAPI document names for it', 
     validate(`${where} ${res.status} ${type}`, parsed, 'paths', template, method, 'responses', String(res.status), 'content', type, 'schema');
     seen.add(`${method.toUpperCase()} ${template} ${res.status}`);
     return { status: res.status, type, body: parsed };
+  }
+
+  /** Validates the data of each server-sent event against the schema the document names for its event name. */
+  function validateSse(events: SseEvent[]): void {
+    const bySse = documented('get', '/v1/stream', 200, 'text/event-stream')['x-sse-events'] ?? {};
+    for (const ev of events) {
+      const name = ev.event ?? '';
+      expect(bySse, `SSE event ${name || '(none)'} is documented`).to.have.property(name);
+      validate(`SSE ${name}`, JSON.parse(ev.data), 'paths', '/v1/stream', 'get', 'responses', '200', 'content', 'text/event-stream', 'x-sse-events', name);
+    }
+    seen.add('GET /v1/stream 200');
   }
 
   it('public routes: /healthz, /readyz, /openapi.json, /metrics', async () => {
@@ -277,14 +288,11 @@ describe('every response matches the schema the OpenAPI document names for it', 
     );
     expect(status).to.equal(200);
     expect(events.length).to.be.greaterThan(2);
+    validateSse(events);
     for (const ev of events) {
-      expect(bySse, `SSE event ${ev.event ?? '(none)'} is documented`).to.have.property(ev.event ?? '');
-      const data: unknown = JSON.parse(ev.data);
-      validate(`SSE ${ev.event ?? ''}`, data, 'paths', '/v1/stream', 'get', 'responses', '200', 'content', 'text/event-stream', 'x-sse-events', ev.event ?? '');
-      const { blockNumber, txId } = data as { blockNumber: number; txId: string };
+      const { blockNumber, txId } = JSON.parse(ev.data) as { blockNumber: number; txId: string };
       expect(ev.id).to.equal(`${blockNumber}:${txId}`);
     }
-    seen.add('GET /v1/stream 200');
     await hit('get', '/v1/stream', 400, { key: s.key('auditor'), headers: { 'last-event-id': 'not-a-position' } });
     await hit('get', '/v1/stream', 400, { key: s.key('auditor'), query: '?fromBlock=x' });
     await hit('get', '/v1/stream', 403, { key: s.key('viewer') });
@@ -350,6 +358,11 @@ describe('every response matches the schema the OpenAPI document names for it', 
       key: s.key('logistics'),
       body: { reads: [{ readerId: 'resp-dock-1', epc: freshEpc(), readTime: '2026-10-04T08:00:00Z' }] },
     });
+    // the stream opens (200) and then ends with an `error` event
+    const { status, events } = await readSse(`${s.gateway.url}/v1/stream`, { 'x-api-key': auditor }, (got) => got.some((e) => e.event === 'error'));
+    expect(status).to.equal(200);
+    expect(events.map((e) => e.event)).to.deep.equal(['error']);
+    validateSse(events);
   });
 
   it('reached every status the document promises, but those no request can provoke', () => {

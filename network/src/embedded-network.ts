@@ -22,6 +22,7 @@ import { genesisEnvelope } from './peer/genesis';
 import { channelDeserializer } from './peer/msp-adapter';
 import { BlockCutter, DEFAULT_BATCH_OPTIONS } from './peer/orderer';
 import type { ChaincodeSimulator } from './peer/ports';
+import { StateLock } from './peer/state-lock';
 import { startPeerServer, type RunningServer } from './peer/server';
 import { anyOrgPolicy, majorityPolicy, type EndorsementPolicy } from './peer/tx-validator';
 
@@ -261,12 +262,14 @@ export class EmbeddedNetwork {
         peerMspId: mspIds[0] ?? 'Org1MSP',
       });
       const notifier = new CommitNotifier();
+      const stateLock = new StateLock();
       const committer = new Committer({
         channelId,
         ledger,
         deserializer,
         policy,
         notifier,
+        stateLock,
         ordererSigner: newSigner(material.orderer),
         logger,
       });
@@ -290,6 +293,7 @@ export class EmbeddedNetwork {
         deserializer,
         simulator: runtimeSimulator(runtime, ledger),
         ledger: new LedgerReader(ledger),
+        stateLock,
         orderer,
         get ordererAddress() {
           return `orderer0.acetrace.local:${String(boundPort)}`;

@@ -10,6 +10,7 @@ import type { BlockTransaction, Ledger } from '../ledger/ledger';
 import { blockHeaderBytes as blockHeaderBytesOf, blockHeaderHash, newBlock, setBlockMetadata, SIGNATURES, TRANSACTIONS_FILTER } from './block';
 import type { CommitNotifier } from './commit-notifier';
 import type { IdentityDeserializer, PeerLedger, PeerSigner, TxLocation } from './ports';
+import type { StateLock } from './state-lock';
 import { checkTransaction, type EndorsementPolicy, type TxCheck } from './tx-validator';
 
 /** Reads a committed ledger in Fabric message terms. */
@@ -42,6 +43,8 @@ export interface CommitterOptions {
   readonly deserializer: IdentityDeserializer;
   readonly policy: EndorsementPolicy;
   readonly notifier: CommitNotifier;
+  /** Held exclusively while a block is validated and applied. */
+  readonly stateLock?: StateLock;
   /** Signs block metadata (SIGNATURES slot) as the ordering node. */
   readonly ordererSigner?: PeerSigner;
   readonly logger: Logger;
@@ -55,8 +58,13 @@ export class Committer {
     this.#options = options;
   }
 
-  /** Builds, validates, stores and announces the next block. */
+  /** Builds, validates, stores and announces the next block (under the commit lock). */
   commitBatch(envelopes: Uint8Array[]): Promise<void> {
+    const lock = this.#options.stateLock;
+    return lock === undefined ? this.#commit(envelopes) : lock.exclusive(() => this.#commit(envelopes)).then(() => undefined);
+  }
+
+  #commit(envelopes: Uint8Array[]): Promise<void> {
     const { ledger, channelId, deserializer, policy, notifier, logger } = this.#options;
     const started = process.hrtime.bigint();
     const number = ledger.height;

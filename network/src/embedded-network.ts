@@ -22,6 +22,7 @@ import { genesisEnvelope, type GenesisSettings } from './peer/genesis';
 import { channelDeserializer } from './peer/msp-adapter';
 import { BlockCutter, DEFAULT_BATCH_OPTIONS } from './peer/orderer';
 import type { ChaincodeSimulator } from './peer/ports';
+import { withQscc } from './peer/qscc';
 import { StateLock } from './peer/state-lock';
 import { startPeerServer, type RunningServer } from './peer/server';
 import { anyOrgPolicy, majorityPolicy, type EndorsementPolicy } from './peer/tx-validator';
@@ -292,13 +293,14 @@ export class EmbeddedNetwork {
         }));
       // Peer addresses carry the bound port, known only after bind; the list is filled then.
       const peerList: PeerNode[] = [];
+      const ledgerReader = new LedgerReader(ledger);
       const context: ChannelContext = {
         channelId,
         peers: peerList,
         policy,
         deserializer,
-        simulator: runtimeSimulator(runtime, ledger),
-        ledger: new LedgerReader(ledger),
+        simulator: withQscc(runtimeSimulator(runtime, ledger), ledgerReader, channelId),
+        ledger: ledgerReader,
         stateLock,
         orderer,
         get ordererAddress() {

@@ -33,6 +33,22 @@ export class LedgerReader implements PeerLedger {
     const status = this.#ledger.getTxStatus(txId);
     return status === undefined ? undefined : { blockNumber: status.blockNumber, validationCode: status.code };
   }
+
+  findTransactionPosition(txId: string): (TxLocation & { readonly txNumber: number }) | undefined {
+    const status = this.#ledger.getTxStatus(txId);
+    return status === undefined
+      ? undefined
+      : { blockNumber: status.blockNumber, validationCode: status.code, txNumber: status.txNum };
+  }
+
+  getBlockByHash(hash: Uint8Array): common.Block | undefined {
+    const number = this.#ledger.getBlockNumberByHash(hash);
+    return number === undefined ? undefined : this.getBlock(number);
+  }
+
+  getBlockHash(blockNumber: number): Uint8Array | undefined {
+    return this.#ledger.getBlockHash(blockNumber);
+  }
 }
 
 /** Committer settings. */

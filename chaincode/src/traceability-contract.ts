@@ -22,10 +22,10 @@ import {
   type LotView, type NormalisedEvent, type OrganisationRecord, type Provenance, type RecordedEvent, type Role,
 } from './types';
 import {
-  normaliseCountry, normaliseHtsCode, parseJsonArgument, validateDeviceInput, validateEventBatch, validateEventInput,
+  lotFilterFromJson, parseJsonArgument, validateDeviceInput, validateEventBatch, validateEventInput,
   validateLotInput, validateOrganisationInput,
 } from './validation';
-import { DEFAULT_PAGE_SIZE, ID_PATTERN, MAX_PAGE_SIZE, MSP_PATTERN } from './limits';
+import { ID_PATTERN } from './limits';
 
 
 @Info({ title: 'acetrace', description: 'Cross-border supply-chain traceability: lots, events on 12 links, provenance' })
@@ -257,7 +257,7 @@ export class TraceabilityContract extends Contract {
   async ListLots(ctx: Context, filterJson: string): Promise<string> {
     return guard(async () => {
       callerOf(ctx);
-      const filter = readFilter(filterJson);
+      const filter = lotFilterFromJson(filterJson);
       return json(await listLots(new Store(ctx.stub), filter));
     });
   }
@@ -454,42 +454,6 @@ interface ListCursor {
   a: string;
   /** Fabric bookmark */
   b: string;
-}
-
-function readFilter(filterJson: string): Required<Pick<LotFilter, 'pageSize'>> & LotFilter {
-  const raw = filterJson && filterJson.trim() !== '' ? parseJsonArgument(filterJson, 'filter') : {};
-  if (!isRecord(raw)) throw new ValidationError([{ path: 'filter', message: 'must be a JSON object' }]);
-  const problems: Array<{ path: string; message: string }> = [];
-  const out: LotFilter & { pageSize: number } = { pageSize: DEFAULT_PAGE_SIZE };
-  if (raw.ownerMsp !== undefined && raw.ownerMsp !== null) {
-    if (typeof raw.ownerMsp !== 'string' || !MSP_PATTERN.test(raw.ownerMsp)) problems.push({ path: 'ownerMsp', message: 'must be an MSP id' });
-    else out.ownerMsp = raw.ownerMsp;
-  }
-  if (raw.htsCode !== undefined && raw.htsCode !== null) {
-    const hts = typeof raw.htsCode === 'string' ? normaliseHtsCode(raw.htsCode) : undefined;
-    if (!hts) problems.push({ path: 'htsCode', message: 'must be 10 digits, NNNNNNNNNN or NNNN.NN.NNNN' });
-    else out.htsCode = hts;
-  }
-  if (raw.originCountry !== undefined && raw.originCountry !== null) {
-    const c = typeof raw.originCountry === 'string' ? normaliseCountry(raw.originCountry) : undefined;
-    if (!c) problems.push({ path: 'originCountry', message: 'must be an ISO 3166-1 alpha-2 code' });
-    else out.originCountry = c;
-  }
-  if (raw.link !== undefined && raw.link !== null) {
-    if (typeof raw.link !== 'number' || !Number.isInteger(raw.link) || raw.link < 1 || raw.link > 12) problems.push({ path: 'link', message: 'must be a link number 1-12' });
-    else out.link = raw.link;
-  }
-  if (raw.pageSize !== undefined && raw.pageSize !== null) {
-    if (typeof raw.pageSize !== 'number' || !Number.isInteger(raw.pageSize) || raw.pageSize < 1 || raw.pageSize > MAX_PAGE_SIZE) {
-      problems.push({ path: 'pageSize', message: `must be an integer 1-${MAX_PAGE_SIZE}` });
-    } else out.pageSize = raw.pageSize;
-  }
-  if (raw.bookmark !== undefined && raw.bookmark !== null && raw.bookmark !== '') {
-    if (typeof raw.bookmark !== 'string' || raw.bookmark.length > 4096) problems.push({ path: 'bookmark', message: 'must be a bookmark from a previous page' });
-    else out.bookmark = raw.bookmark;
-  }
-  if (problems.length > 0) throw new ValidationError(problems);
-  return out;
 }
 
 /** The list index for a filter: the most selective one given; the rest are checked per lot. */

@@ -12,10 +12,10 @@ import { z } from 'zod';
 // Before the package index: it also loads the contract (fabric-contract-api), whose winston loggers
 // would otherwise write info lines to stdout among the gateway's JSON logs.
 import '../quiet-chaincode';
-import { normaliseEpc as chaincodeNormaliseEpc } from '@acetrace/chaincode';
+import { isGln, normaliseEpc as chaincodeNormaliseEpc } from '@acetrace/chaincode';
 import { ReaderTableError } from '../errors';
 import { EventConflictError, type EventQueue, type EventStatus } from '../ports/event-queue';
-import { LinkRef } from '../schemas';
+import { Id, LinkRef } from '../schemas';
 import type { EventInput } from './event-input';
 import { sha256Hex } from './canonical';
 
@@ -341,10 +341,10 @@ export function readingEventId(readerId: string, windowStartMs: number, sortedEp
 }
 
 const ReaderSchema = z.object({
-  readerId: z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/),
+  readerId: Id,
   link: LinkRef,
   location: z
-    .object({ gln: z.string().regex(/^\d{13}$/).optional(), lat: z.number().min(-90).max(90).optional(), lon: z.number().min(-180).max(180).optional() })
+    .object({ gln: z.string().refine(isGln, 'must be a 13-digit GLN with a valid check digit').optional(), lat: z.number().min(-90).max(90).optional(), lon: z.number().min(-180).max(180).optional() })
     .optional(),
   identity: z.string().min(1).optional(),
 });

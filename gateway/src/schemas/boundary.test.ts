@@ -372,7 +372,15 @@ describe('request schemas and chaincode validators agree', function () {
         originCountry: country,
         quantity: mostly(fc.constant(1200), fc.oneof(fc.constantFrom(0, -0, 0.001, 1e16), fc.double({ noNaN: true, noDefaultInfinity: true }))),
         unit: mostly(fc.constant('EA'), fc.string({ unit: fc.constantFrom('E', 'A', ' ', '-'), minLength: 0, maxLength: 18 })),
-        epcs: opt(fc.oneof({ arbitrary: sizeNear(10_000).map(epcs), weight: 9 }, fc.constant(null), fc.constant(['junk']))),
+        // 10,000-EPC lots are slow to check twice: rare here, and pinned by the corpus.
+        epcs: opt(
+          fc.oneof(
+            { arbitrary: fc.integer({ min: 0, max: 3 }).map(epcs), weight: 30 },
+            fc.constantFrom(9_999, 10_000, 10_001).map(epcs),
+            fc.constant(null),
+            fc.constant(['junk']),
+          ),
+        ),
         parentLotId: opt(fc.oneof(fc.constant(null), id)),
         importerMsp: opt(mostly(fc.constant('Org2MSP'), fc.oneof(fc.constant(null), fc.string({ unit: fc.constantFrom('M', ':'), minLength: 127, maxLength: 129 })))),
         packedAt: opt(time),

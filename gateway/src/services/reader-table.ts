@@ -6,7 +6,8 @@
 import * as fs from 'node:fs';
 import { z } from 'zod';
 import { ReaderTableError } from '../errors';
-import { LinkRef } from '../schemas';
+import { isGln } from '@acetrace/chaincode';
+import { Id, LinkRef } from '../schemas';
 
 /** A registered reader: the link and place its reads stand for, and the Fabric identity that records them. */
 export interface ReaderInfo {
@@ -18,10 +19,10 @@ export interface ReaderInfo {
 }
 
 const ReaderSchema = z.object({
-  readerId: z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/),
+  readerId: Id,
   link: LinkRef,
   location: z
-    .object({ gln: z.string().regex(/^\d{13}$/).optional(), lat: z.number().min(-90).max(90).optional(), lon: z.number().min(-180).max(180).optional() })
+    .object({ gln: z.string().refine(isGln, 'must be a 13-digit GLN with a valid check digit').optional(), lat: z.number().min(-90).max(90).optional(), lon: z.number().min(-180).max(180).optional() })
     .optional(),
   identity: z.string().min(1).optional(),
 });

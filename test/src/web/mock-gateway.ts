@@ -27,9 +27,30 @@ export interface MockGateway {
   /** Drops every open stream connection (the page must reconnect with Last-Event-ID). */
   dropStreams(): void;
   /** The Last-Event-ID header of each stream connection, in order (undefined: none sent). */
-  streamConnections: (string | undefined)[];
-  requests: { method: string; path: string; apiKey: string | undefined }[];
+  streamConnections: Array<string | undefined>;
+  requests: Array<{ method: string; path: string; apiKey: string | undefined }>;
   close(): Promise<void>;
+}
+
+type MockRole = 'auditor' | 'viewer';
+
+function roleOf(apiKey: string | undefined): MockRole | undefined {
+  if (apiKey === MOCK_KEYS.auditor) return 'auditor';
+  return apiKey === MOCK_KEYS.viewer ? 'viewer' : undefined;
+}
+
+function json(res: http.ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+/** The built page's files (index.html at `/`), nothing outside `webDist`. */
+function serveStatic(res: http.ServerResponse, webDist: string, pathname: string): void {
+  const file = path.join(webDist, pathname === '/' ? 'index.html' : path.normalize(pathname.slice(1)));
+  if (file.startsWith(webDist) && fs.existsSync(file) && fs.statSync(file).isFile()) {
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  } else problem(res, 404, 'Not Found', `no route ${pathname}`);
 }
 
 function problem(res: http.ServerResponse, status: number, title: string, detail: string, extra: Record<string, unknown> = {}): void {
@@ -38,7 +59,7 @@ function problem(res: http.ServerResponse, status: number, title: string, detail
 }
 
 export async function startMockGateway(webDist: string, lot: SeededLot & { lot: Record<string, unknown> }): Promise<MockGateway> {
-  const events: (SeedEvent & { txId: string; blockNumber: number; recordedBy: string })[] = [];
+  const events: Array<SeedEvent & { txId: string; blockNumber: number; recordedBy: string }> = [];
   let block = 5;
   const add = (e: SeedEvent): void => {
     events.push({ ...e, txId: crypto.randomBytes(32).toString('hex'), blockNumber: block++, recordedBy: MSP[posterRole(e)] ?? 'Org1MSP' });
@@ -77,8 +98,42 @@ export async function startMockGateway(webDist: string, lot: SeededLot & { lot: 
 
   const streams = new Set<http.ServerResponse>();
   let streamSeq = 0;
-  const streamConnections: (string | undefined)[] = [];
+  const streamConnections: Array<string | undefined> = [];
   const requests: MockGateway['requests'] = [];
+
+  const openStream = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    const last = req.headers['last-event-id'];
+    streamConnections.push(typeof last === 'string' ? last : undefined);
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+    res.write(': connected\n\n');
+    streams.add(res);
+    req.on('close', () => streams.delete(res));
+  };
+
+  const answerProvenance = (res: http.ServerResponse, kind: string, id: string, role: MockRole): void => {
+    if (kind === 'lots' && !/^[A-Za-z0-9._:-]{1,128}$/.test(id)) {
+      problem(res, 400, 'Bad Request', 'lotId: 1-128 characters of A-Za-z0-9._:-', { errors: [{ path: 'lotId', message: 'invalid characters' }] });
+      return;
+    }
+    const known = kind === 'lots' ? id === lot.lotId : [lot.epcUrn, lot.epcDigitalLink].includes(id);
+    if (!known) problem(res, 404, 'Not Found', `NOT_FOUND: ${kind === 'lots' ? 'lot' : 'EPC'} ${id} is not on the ledger`);
+    else json(res, 200, provenance(role === 'auditor' ? 'full' : 'summary'));
+  };
+
+  const answerApi = (req: http.IncomingMessage, res: http.ServerResponse, url: URL, role: MockRole): void => {
+    if (url.pathname === '/v1/lots') {
+      json(res, 200, { lots: [], bookmark: '' });
+      return;
+    }
+    if (url.pathname === '/v1/stream') {
+      if (role !== 'auditor') problem(res, 403, 'Forbidden', 'role viewer may not read the stream');
+      else openStream(req, res);
+      return;
+    }
+    const m = /^\/v1\/(lots|epcs)\/([^/]+)\/provenance$/.exec(url.pathname);
+    if (m) answerProvenance(res, m[1] ?? '', decodeURIComponent(m[2] ?? ''), role);
+    else problem(res, 404, 'Not Found', `no route ${url.pathname}`);
+  };
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -86,53 +141,24 @@ export async function startMockGateway(webDist: string, lot: SeededLot & { lot: 
     const apiKey = typeof key === 'string' ? key : undefined;
     requests.push({ method: req.method ?? 'GET', path: url.pathname + url.search, apiKey });
     if (!url.pathname.startsWith('/v1/')) {
-      const file = path.join(webDist, url.pathname === '/' ? 'index.html' : path.normalize(url.pathname.slice(1)));
-      if (file.startsWith(webDist) && fs.existsSync(file) && fs.statSync(file).isFile()) {
-        res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
-        fs.createReadStream(file).pipe(res);
-      } else problem(res, 404, 'Not Found', `no route ${url.pathname}`);
+      serveStatic(res, webDist, url.pathname);
       return;
     }
-    const role = apiKey === MOCK_KEYS.auditor ? 'auditor' : apiKey === MOCK_KEYS.viewer ? 'viewer' : undefined;
-    if (!role) return problem(res, 401, 'Unauthorized', 'unknown API key');
-    const json = (status: number, body: unknown): void => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
-    };
-    if (url.pathname === '/v1/lots') return json(200, { lots: [], bookmark: '' });
-    if (url.pathname === '/v1/stream') {
-      if (role !== 'auditor') return problem(res, 403, 'Forbidden', 'role viewer may not read the stream');
-      const last = req.headers['last-event-id'];
-      streamConnections.push(typeof last === 'string' ? last : undefined);
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
-      res.write(': connected\n\n');
-      streams.add(res);
-      req.on('close', () => streams.delete(res));
-      return;
-    }
-    const m = /^\/v1\/(lots|epcs)\/([^/]+)\/provenance$/.exec(url.pathname);
-    if (m) {
-      const id = decodeURIComponent(m[2] ?? '');
-      const known = m[1] === 'lots' ? id === lot.lotId : [lot.epcUrn, lot.epcDigitalLink].includes(id);
-      if (m[1] === 'lots' && !/^[A-Za-z0-9._:-]{1,128}$/.test(id)) {
-        return problem(res, 400, 'Bad Request', 'lotId: 1-128 characters of A-Za-z0-9._:-', { errors: [{ path: 'lotId', message: 'invalid characters' }] });
-      }
-      if (!known) return problem(res, 404, 'Not Found', `NOT_FOUND: ${m[1] === 'lots' ? 'lot' : 'EPC'} ${id} is not on the ledger`);
-      return json(200, provenance(role === 'auditor' ? 'full' : 'summary'));
-    }
-    problem(res, 404, 'Not Found', `no route ${url.pathname}`);
+    const role = roleOf(apiKey);
+    if (!role) problem(res, 401, 'Unauthorized', 'unknown API key');
+    else answerApi(req, res, url, role);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${String(port)}`,
     streamConnections,
     requests,
     commit(e) {
       add(e);
       const n = ++streamSeq;
       const data = JSON.stringify({ blockNumber: block - 1, txId: 'tx', name: 'EventsRecorded', payload: { type: 'EventsRecorded', lotIds: [e.lotId], eventIds: [e.eventId] } });
-      for (const s of streams) s.write(`id: ${n}\nevent: EventsRecorded\ndata: ${data}\n\n`);
+      for (const s of streams) s.write(`id: ${String(n)}\nevent: EventsRecorded\ndata: ${data}\n\n`);
     },
     dropStreams() {
       for (const s of streams) s.destroy();
@@ -141,7 +167,9 @@ export async function startMockGateway(webDist: string, lot: SeededLot & { lot: 
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => {
+          resolve();
+        });
       }),
   };
 }

@@ -9,7 +9,7 @@ export class ApiError extends Error {
     readonly status: number,
     readonly title: string,
     readonly detail: string,
-    readonly errors: { path: string; message: string }[] = [],
+    readonly errors: Array<{ path: string; message: string }> = [],
   ) {
     super(detail || title);
     this.name = 'ApiError';
@@ -52,10 +52,16 @@ export function provenancePath(query: string): string {
     : `/v1/lots/${encodeURIComponent(q)}/provenance`;
 }
 
+/** A problem field as text: strings as they are, numbers written out, anything else empty. */
+function textOf(v: unknown): string {
+  if (typeof v === 'string') return v;
+  return typeof v === 'number' ? String(v) : '';
+}
+
 async function problemOf(res: Response): Promise<ApiError> {
-  let title = res.statusText || `HTTP ${res.status}`;
+  let title = res.statusText || `HTTP ${String(res.status)}`;
   let detail = '';
-  let errors: { path: string; message: string }[] = [];
+  let errors: Array<{ path: string; message: string }> = [];
   try {
     const body = (await res.json()) as { title?: unknown; detail?: unknown; errors?: unknown };
     if (typeof body.title === 'string') title = body.title;
@@ -63,7 +69,7 @@ async function problemOf(res: Response): Promise<ApiError> {
     if (Array.isArray(body.errors)) {
       errors = body.errors
         .filter((e): e is { path: unknown; message: unknown } => typeof e === 'object' && e !== null)
-        .map((e) => ({ path: String(e.path ?? ''), message: String(e.message ?? '') }));
+        .map((e) => ({ path: textOf(e.path), message: textOf(e.message) }));
     }
   } catch {
     /* not JSON: keep the status line */

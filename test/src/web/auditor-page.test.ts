@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core';
 import { EmbeddedNetwork, type RunningNetwork } from '@acetrace/network';
 import { loadConfig, startGateway } from '@acetrace/gateway';
 import { expect } from './chai.test';
-import { ARTIFACTS, chromiumOrSkip, closePage, launch, openPage, REPO_ROOT, screenshot, type Browser, type watch } from './browser';
+import { ARTIFACTS, chromiumOrSkip, closePage, launch, launched, openPage, REPO_ROOT, screenshot, type Browser, type watch } from './browser';
 import { contrastFailures, expectSeededLot, fitsWidth, search, signIn, text } from './page-checks';
 import { api, postEvents, principal, readCredentials, seed, type CredentialEntry, type SeededLot } from './seed';
 
@@ -65,7 +65,7 @@ describe('auditor page end to end: gateway + embedded network + Chromium (#8)', 
   });
 
   beforeEach(async () => {
-    ({ page, seen } = await openPage(browser!));
+    ({ page, seen } = await openPage(launched(browser)));
   });
 
   afterEach(async function () {
@@ -147,7 +147,7 @@ describe('auditor page end to end: gateway + embedded network + Chromium (#8)', 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
     const saved = JSON.parse(fs.readFileSync(await download.path(), 'utf8')) as {
       lot: { lotId: string };
-      links: { events: { txId: string }[] }[];
+      links: Array<{ events: Array<{ txId: string }> }>;
       anomalies: unknown[];
     };
     expect(saved.lot.lotId).to.equal(seeded.lotId);

@@ -39,27 +39,31 @@ class StubLedger {
   identities(): [] {
     return [];
   }
-  async streamEvents(): Promise<LedgerEventStream> {
-    this.openStreams += 1;
-    let closed = false;
-    const padding = 'x'.repeat(this.eventBytes);
-    const stub = this;
-    return {
-      close: (): void => {
-        if (!closed) stub.openStreams -= 1;
-        closed = true;
-      },
-      async *[Symbol.asyncIterator](): AsyncGenerator<LedgerEvent> {
-        for (let i = 0; i < stub.total && !closed; i++) {
-          stub.pulled += 1;
-          yield { blockNumber: i, txId: `tx${i}`, name: 'EventsRecorded', payload: { padding } };
-          if (i % 100 === 0) await sleep(0);
-        }
-        while (!closed) await sleep(20);
-      },
-    };
+  streamEvents(): Promise<LedgerEventStream> {
+    return Promise.resolve(endlessStream(this));
   }
   async close(): Promise<void> {}
+}
+
+/** The stub's stream: `total` events of ~`eventBytes` each, then silence until closed; counts pulls. */
+function endlessStream(stub: StubLedger): LedgerEventStream {
+  stub.openStreams += 1;
+  let closed = false;
+  const padding = 'x'.repeat(stub.eventBytes);
+  return {
+    close: (): void => {
+      if (!closed) stub.openStreams -= 1;
+      closed = true;
+    },
+    async *[Symbol.asyncIterator](): AsyncGenerator<LedgerEvent> {
+      for (let i = 0; i < stub.total && !closed; i++) {
+        stub.pulled += 1;
+        yield { blockNumber: i, txId: `tx${i}`, name: 'EventsRecorded', payload: { padding } };
+        if (i % 100 === 0) await sleep(0);
+      }
+      while (!closed) await sleep(20);
+    },
+  };
 }
 
 interface Served {

@@ -57,7 +57,7 @@ export function authMiddleware(store: PrincipalStore, verifyJwt: JwtVerifier | u
       principal = await authenticate(req, store, verifyJwt);
     } catch (err) {
       const cause = (err as { cause?: unknown }).cause;
-      if (cause !== undefined) logger?.info({ reason: cause instanceof Error ? cause.message : String(cause) }, 'credentials refused');
+      if (cause !== undefined) logger?.info({ reason: cause instanceof Error ? cause.message : typeof cause === 'string' ? cause : 'unknown' }, 'credentials refused');
       throw err;
     }
     res.locals.principal = principal;

@@ -66,7 +66,7 @@ export function streamRouter(service: StreamService, options: StreamRouterOption
     // the slot is taken before the (async) open, so concurrent requests cannot overshoot the caps
     let closed = false;
     let stream: LedgerEventStream | undefined;
-    let heartbeat: NodeJS.Timeout | undefined;
+    let heartbeat: NodeJS.Timeout | undefined = undefined;
     let wakeWriter: (() => void) | undefined;
     const entry = {
       principal: principal.name,

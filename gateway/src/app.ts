@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
+import { addressRateLimit } from './auth/address-limit';
 import { OPERATOR_ROLES, authMiddleware, principalOf, requireRole } from './auth/authenticate';
 import type { JwtVerifier } from './auth/jwt';
 import type { PrincipalStore } from './auth/principals';
@@ -30,7 +31,7 @@ import { type ReadingsService, createReadingsService } from './services/readings
 import { StreamService } from './services/stream.service';
 
 export interface AppDeps {
-  config: Pick<Config, 'http' | 'rateLimit' | 'metricsPublic' | 'ingestion'> & Partial<Pick<Config, 'readings'>>;
+  config: Pick<Config, 'http' | 'rateLimit' | 'metricsPublic' | 'ingestion'> & Partial<Pick<Config, 'readings' | 'readiness' | 'stream'>>;
   ledger: LedgerPort;
   queue: EventQueue;
   principals: PrincipalStore;
@@ -86,6 +87,31 @@ function requireJson(req: Request, res: Response, next: NextFunction): void {
   next();
 }
 
+/**
+ * /readyz's ledger check: one ping answers every caller for `cacheMs` (callers during a ping share
+ * it), so a flood of probes costs at most one signed ledger call per period. A failure's reason is
+ * logged once per ping, never answered.
+ */
+function readinessProbe(ping: () => Promise<void>, cacheMs: number, logger: Logger): () => Promise<boolean> {
+  let last: { ready: boolean; at: number } | undefined;
+  let inFlight: Promise<boolean> | undefined;
+  return () => {
+    if (last !== undefined && Date.now() - last.at < cacheMs) return Promise.resolve(last.ready);
+    inFlight ??= ping().then(
+      () => true,
+      (err: unknown) => {
+        logger.warn({ err: { name: (err as Error).name, message: (err as Error).message } }, 'not ready: the ledger does not answer');
+        return false;
+      },
+    ).then((ready) => {
+      last = { ready, at: Date.now() };
+      inFlight = undefined;
+      return ready;
+    });
+    return inFlight;
+  };
+}
+
 async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -115,17 +141,19 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestIdMiddleware);
   app.use(observe(metrics, logger));
   app.use(helmet());
+  // before everything else: unauthenticated requests are limited per client address
+  app.use(addressRateLimit({ windowMs: config.rateLimit.windowMs, max: config.rateLimit.addressMax }));
 
   // ---- public
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  const ready = readinessProbe(() => withTimeout(ledger.ping(), deps.readyTimeoutMs ?? 3000), config.readiness?.cacheMs ?? 1000, logger);
   app.get('/readyz', async (_req, res) => {
-    try {
-      await withTimeout(ledger.ping(), deps.readyTimeoutMs ?? 3000);
-      res.json({ status: 'ready' });
-    } catch (err) {
-      sendProblem(res, problem(503, 'LEDGER_UNAVAILABLE', `the ledger does not answer: ${(err as Error).message}`));
+    if (await ready()) res.json({ status: 'ready' });
+    else {
+      res.setHeader('Retry-After', '2');
+      sendProblem(res, problem(503, 'LEDGER_UNAVAILABLE', 'not ready: the ledger does not answer'));
     }
   });
   const openapi = buildOpenApiDocument();
@@ -134,7 +162,7 @@ export function createApp(deps: AppDeps): Express {
   });
 
   // ---- authenticated
-  const authenticate = authMiddleware(principals, deps.verifyJwt);
+  const authenticate = authMiddleware(principals, deps.verifyJwt, logger);
   const limiter = rateLimit({
     windowMs: config.rateLimit.windowMs,
     limit: config.rateLimit.max,
@@ -176,7 +204,7 @@ export function createApp(deps: AppDeps): Express {
       ? createReadingsService({ ledger, queue, readersFile: config.readings.readersFile, windowMs: config.readings.windowMs })
       : undefined);
   if (readings) v1.use(readingsRouter(readings));
-  v1.use(streamRouter(new StreamService(ledger), { logger, metrics, registry: sse }));
+  v1.use(streamRouter(new StreamService(ledger), { logger, metrics, registry: sse, ...config.stream }));
   app.use(v1);
 
   // ---- the auditor page (built separately into gateway/web/dist)

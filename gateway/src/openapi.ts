@@ -78,9 +78,11 @@ export function buildOpenApiDocument(serverUrl?: string): ReturnType<OpenApiGene
     method: 'get',
     path: '/readyz',
     summary: '200 only when the ledger answers',
+    description: 'One ledger ping answers every probe for ACETRACE_READY_CACHE_MS (default 1 s); a 503 names no ledger error (the reason is logged).',
     responses: {
       200: json(Readiness, 'ledger reachable'),
-      503: problemResponse('ledger unreachable'),
+      429: problemResponse('too many unauthenticated requests from this address; see Retry-After'),
+      503: problemResponse('not ready: the ledger does not answer'),
     },
   });
   registry.registerPath({
@@ -204,7 +206,10 @@ export function buildOpenApiDocument(serverUrl?: string): ReturnType<OpenApiGene
     method: 'get',
     path: '/v1/stream',
     summary: 'server-sent events of committed ledger events (auditor, operator)',
-    description: 'Each SSE id is `<blockNumber>:<txId>`; send it back as Last-Event-ID to resume without gaps or repeats.',
+    description:
+      'Each SSE id is `<blockNumber>:<txId>`; send it back as Last-Event-ID to resume without gaps or repeats. ' +
+      'At most ACETRACE_SSE_MAX_PER_PRINCIPAL open streams per principal and ACETRACE_SSE_MAX_TOTAL in all (429 beyond); ' +
+      'a reader that takes nothing for ACETRACE_SSE_STALL_TIMEOUT_MS is disconnected.',
     security,
     request: {
       query: StreamQuery,
@@ -218,6 +223,7 @@ export function buildOpenApiDocument(serverUrl?: string): ReturnType<OpenApiGene
         content: { 'text/event-stream': { schema: z.string() } },
       },
       ...common,
+      429: problemResponse('rate limited, or the open-stream cap (per principal or in total) reached; see Retry-After'),
     },
   });
 

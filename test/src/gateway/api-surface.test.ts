@@ -19,7 +19,7 @@ describe('gateway API surface', function () {
   before(async () => {
     s = await startTarget({
       target: 'embedded',
-      env: { ACETRACE_BODY_LIMIT: '64kb', ACETRACE_JWT_SECRET: JWT_SECRET, ACETRACE_JWT_AUDIENCE: 'acetrace' },
+      env: { ACETRACE_BODY_LIMIT: '64kb', ACETRACE_JWT_SECRET: JWT_SECRET, ACETRACE_JWT_ISSUER: 'https://idp.acetrace.test', ACETRACE_JWT_AUDIENCE: 'acetrace' },
     });
     lotId = uid('LOT-S');
     epc = freshEpc();
@@ -114,6 +114,7 @@ describe('gateway API surface', function () {
     const jose = await import('jose');
     const token = await new jose.SignJWT({ sub: 'org2-auditor' })
       .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('https://idp.acetrace.test')
       .setAudience('acetrace')
       .setExpirationTime('5m')
       .sign(new TextEncoder().encode(JWT_SECRET));

@@ -18,7 +18,10 @@ export type { RawRead, ReaderInfo, ReadingsResult, ReadingsServiceOptions } from
 
 /** The submitter's tuning, passed through when set (see {@link SubmitterOptions} for meanings and defaults). */
 export interface EventQueueOptions
-  extends Pick<SubmitterOptions, 'batchMaxEvents' | 'batchMaxWaitMs' | 'concurrency' | 'attemptTimeoutMs' | 'retryBaseMs' | 'retryMaxMs'> {
+  extends Pick<
+    SubmitterOptions,
+    'batchMaxEvents' | 'batchMaxWaitMs' | 'concurrency' | 'attemptTimeoutMs' | 'retryBaseMs' | 'retryMaxMs' | 'maxFailures'
+  > {
   /** SQLite file of the outbox (its directory is created). */
   dbPath: string;
   ledger: EventLedger;
@@ -27,6 +30,11 @@ export interface EventQueueOptions
   registry?: Registry;
   /** Most unfinished events before enqueue answers QueueFullError (429). Default 100000. */
   maxDepth?: number;
+  /**
+   * How long a committed row is kept whole, ms; then only its idempotency record stays (see outbox.ts).
+   * Unfinished rows are never pruned. Default 7 days.
+   */
+  retentionMs?: number;
 }
 
 /**
@@ -40,7 +48,10 @@ export function createEventQueue(options: Readonly<EventQueueOptions>): EventQue
   return new EventQueueImpl(options);
 }
 
-const FINAL: ReadonlySet<EventStatus> = new Set(['committed', 'rejected']);
+const FINAL: ReadonlySet<EventStatus> = new Set(['committed', 'rejected', 'dead']);
+const DEFAULT_RETENTION_MS = 7 * 24 * 3600_000;
+/** Longest pause between two prunes of the outbox. */
+const PRUNE_EVERY_MAX_MS = 10 * 60_000;
 const RATE_WINDOW_MS = 10_000;
 
 class EventQueueImpl implements EventQueue {
@@ -50,10 +61,15 @@ class EventQueueImpl implements EventQueue {
   readonly #releases = new Set<() => void>();
   /** [time, count] of recent resolutions, to tell a refused client when to come back. */
   readonly #drained: Array<[number, number]> = [];
+  readonly #retentionMs: number;
+  readonly #logger: Logger;
+  #pruner: NodeJS.Timeout | undefined;
   #stopped = false;
 
   constructor(o: Readonly<EventQueueOptions>) {
     const maxDepth = o.maxDepth ?? 100_000;
+    this.#retentionMs = o.retentionMs ?? DEFAULT_RETENTION_MS;
+    this.#logger = o.logger.child({ component: 'event-queue' });
     this.#outbox = Outbox.open(o.dbPath, { maxDepth, retryAfterSeconds: () => this.#retryAfterSeconds(maxDepth) });
     const metrics = newIngestionMetrics(o.registry ?? new Registry(), () => this.depth());
     this.#submitter = new Submitter({
@@ -67,6 +83,7 @@ class EventQueueImpl implements EventQueue {
       ...(o.attemptTimeoutMs !== undefined && { attemptTimeoutMs: o.attemptTimeoutMs }),
       ...(o.retryBaseMs !== undefined && { retryBaseMs: o.retryBaseMs }),
       ...(o.retryMaxMs !== undefined && { retryMaxMs: o.retryMaxMs }),
+      ...(o.maxFailures !== undefined && { maxFailures: o.maxFailures }),
       onResolved: (ids) => this.#resolved(ids),
     });
   }
@@ -141,10 +158,26 @@ class EventQueueImpl implements EventQueue {
   start(): void {
     if (this.#stopped) throw new Error('the event queue was stopped');
     this.#submitter.start();
+    if (this.#pruner) return;
+    this.#prune();
+    this.#pruner = setInterval(() => this.#prune(), Math.max(1000, Math.min(PRUNE_EVERY_MAX_MS, this.#retentionMs / 4)));
+    this.#pruner.unref();
+  }
+
+  /** Prunes committed rows past the retention (readings suppression entries: a day, or the retention when shorter). */
+  #prune(): void {
+    try {
+      const removed = this.#outbox.prune(this.#retentionMs, Math.min(this.#retentionMs, 24 * 3600_000));
+      if (removed > 0) this.#logger.debug({ removed }, 'pruned committed events past their retention');
+    } catch (err) {
+      this.#logger.error({ err }, 'cannot prune the event outbox; retrying at the next interval');
+    }
   }
 
   async stop(): Promise<void> {
     if (this.#stopped) return;
+    if (this.#pruner) clearInterval(this.#pruner);
+    this.#pruner = undefined;
     await this.#submitter.stop();
     for (const release of [...this.#releases]) release();
     this.#stopped = true;

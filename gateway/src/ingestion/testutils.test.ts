@@ -159,4 +159,13 @@ export class FakeLedger implements EventLedger {
       for (const d of devices) this.busyDevices.delete(d);
     }
   }
+
+  /** Ids sent to RecordCorrection, in call order. */
+  readonly corrections: string[] = [];
+
+  /** RecordCorrection: one event in its own transaction, judged like RecordEvents. */
+  async recordCorrection(identity: string, correction: EventInput): Promise<{ results: RecordedEventResult[]; txId: string; blockNumber: number }> {
+    this.corrections.push(correction.eventId);
+    return this.recordEvents(identity, [correction]);
+  }
 }

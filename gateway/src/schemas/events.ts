@@ -56,7 +56,7 @@ export const PostEventsQuery = z.strictObject({
   wait: z.enum(['commit']).optional().openapi({ description: '`commit`: answer 201 after the ledger commit' }),
 });
 
-export const EventStatus = z.enum(['queued', 'submitted', 'committed', 'rejected', 'recorded', 'duplicate']);
+export const EventStatus = z.enum(['queued', 'submitted', 'committed', 'rejected', 'dead', 'recorded', 'duplicate']);
 
 export const AcceptedItem = z
   .looseObject({

@@ -59,6 +59,7 @@ function item(q: QueuedEvent): AcceptedItem {
     ...(q.txId !== undefined && { txId: q.txId }),
     ...(q.blockNumber !== undefined && { blockNumber: q.blockNumber }),
     ...(q.rejection !== undefined && { reason: rejectionText(q.rejection) }),
+    ...(q.failure !== undefined && { reason: `${q.failure.code}: ${q.failure.message}` }),
   };
 }
 

@@ -63,6 +63,8 @@ export async function startGateway(config: Config = loadConfig(), options: Start
     concurrency: config.ingestion.submitConcurrency,
     // above the adapter's worst case for one RecordEvents (config.ts derives it from the deadlines and retry budget)
     attemptTimeoutMs: config.ingestion.attemptTimeoutMs,
+    maxFailures: config.ingestion.maxFailures,
+    retentionMs: config.ingestion.retentionMs,
   });
   queue.start();
   // one per process: its suppression memory and EPC → lot cache are shared by all requests

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import pino from 'pino';
 import { mapFabricError } from '../adapters/fabric/error-mapping';
-import { LedgerUnavailableError } from '../errors';
+import { LedgerInternalError, LedgerUnavailableError } from '../errors';
 import type { EventRecord } from '../ports/ledger';
 import type { EventInput } from './event-input';
 import type { EventLedger, RecordedEventResult } from './ledger';
@@ -100,6 +100,8 @@ export class FakeLedger implements EventLedger {
   readonly calls: Array<{ identity: string; eventIds: string[]; devices: string[] }> = [];
   /** Calls to fail with a transient error before answering normally. */
   failNext = 0;
+  /** Event ids whose transaction fails while the ledger answers (a chaincode failure without a code): poison. */
+  readonly poison = new Set<string>();
   /** Event ids the chaincode refuses (INVALID_ARGUMENT naming their index). */
   readonly bad = new Set<string>();
   /** The rejection message for a batch whose first bad event is at `index` (default: names it). */
@@ -139,6 +141,9 @@ export class FakeLedger implements EventLedger {
       if (this.failNext > 0) {
         this.failNext -= 1;
         throw new LedgerUnavailableError('peer unreachable', { transient: true, transaction: 'RecordEvents' });
+      }
+      if (events.some((e) => this.poison.has(e.eventId))) {
+        throw new LedgerInternalError('chaincode failed without a code', { transaction: 'RecordEvents' });
       }
       if (events.length > 500) throw chaincodeRefusal('INVALID_ARGUMENT: events: at most 500 events per call');
       const badIndex = events.findIndex((e) => this.bad.has(e.eventId));

@@ -13,8 +13,6 @@ import { Submitter, type SubmitterOptions } from './submitter';
 
 export type { EventLedger, RecordedEventResult } from './ledger';
 export { isPermanentRejection, rejectionOf } from './ledger';
-export { ReadingsService, loadReaderTable } from './readings';
-export type { RawRead, ReaderInfo, ReadingsResult, ReadingsServiceOptions } from './readings';
 
 /** The submitter's tuning, passed through when set (see {@link SubmitterOptions} for meanings and defaults). */
 export interface EventQueueOptions

@@ -23,6 +23,7 @@
  *   request whose enqueue woke it: its log lines and ledger calls carry no stale request id/principal.
  */
 import { AsyncResource } from 'node:async_hooks';
+import { MAX_BATCH } from '@acetrace/chaincode/domain';
 import type { Logger } from 'pino';
 import { AppError, LedgerInvalidArgumentError, LedgerUnavailableError, type Rejection } from '../errors';
 import type { EventLedger } from './ledger';
@@ -61,9 +62,6 @@ export interface SubmitterOptions {
   maxFailures?: number;
 }
 
-/** Largest batch the chaincode accepts. */
-export const CHAINCODE_BATCH_LIMIT = 500;
-
 class AttemptTimeoutError extends Error {
   constructor(ms: number) {
     super(`RecordEvents attempt took longer than ${ms} ms`);
@@ -86,8 +84,8 @@ export class Submitter {
 
   constructor(options: SubmitterOptions) {
     const batchMaxEvents = options.batchMaxEvents ?? 200;
-    if (!Number.isInteger(batchMaxEvents) || batchMaxEvents < 1 || batchMaxEvents > CHAINCODE_BATCH_LIMIT) {
-      throw new RangeError(`batchMaxEvents must be 1..${CHAINCODE_BATCH_LIMIT}, got ${batchMaxEvents}`);
+    if (!Number.isInteger(batchMaxEvents) || batchMaxEvents < 1 || batchMaxEvents > MAX_BATCH) {
+      throw new RangeError(`batchMaxEvents must be 1..${MAX_BATCH}, got ${batchMaxEvents}`);
     }
     this.#o = {
       batchMaxWaitMs: 50,

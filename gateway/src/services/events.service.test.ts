@@ -3,7 +3,7 @@ import { expect } from '../chai.test';
 import type { EventQueue, QueuedEvent, StoredRejection } from '../ports/event-queue';
 import type { LedgerPort, LotView } from '../ports/ledger';
 import type { EventInput } from '../schemas';
-import { EventsService } from './events.service';
+import { EventsService, toLedgerEvent } from './events.service';
 
 const carrier: Principal = { name: 'carrier-key', role: 'logistics', identity: 'org1-logistics', mspId: 'Org1MSP' };
 // a handover: what logistics may post on link 7, so the pre-checks before the 202 let it through to the (stub) queue
@@ -18,7 +18,7 @@ function rejectingQueue(rejection: StoredRejection): EventQueue {
     identity: carrier.identity,
     status: 'rejected',
     rejection,
-    event: input(eventId),
+    event: toLedgerEvent(input(eventId)),
     queuedAt: '2026-11-20T00:00:00.000Z',
     updatedAt: '2026-11-20T00:00:01.000Z',
   });

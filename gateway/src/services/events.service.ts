@@ -43,7 +43,7 @@ export function toLedgerEvent(e: EventInput): LedgerEventInput {
   return withoutNulls({
     ...e,
     ...(e.location != null && { location: withoutNulls(e.location) }),
-    ...(e.evidence !== undefined && { evidence: e.evidence.map(withoutNulls) }),
+    ...(e.evidence != null && { evidence: e.evidence.map(withoutNulls) }),
   });
 }
 

@@ -73,6 +73,7 @@ export async function startGateway(config: Config = loadConfig(), options: Start
     queue,
     readersFile: config.readings.readersFile,
     windowMs: config.readings.windowMs,
+    lookupConcurrency: config.readings.lookupConcurrency,
   });
   const sse: SseRegistry = new Set();
   const app = createApp({

@@ -4,7 +4,7 @@
  */
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
-import type { EventQueue, EventStatus, QueuedEvent } from '../ports/event-queue';
+import type { EventQueue, EventStatus, QueuedEvent, ReadingKey } from '../ports/event-queue';
 import type { EventInput } from './event-input';
 import type { EventLedger } from './ledger';
 import { newIngestionMetrics } from './metrics';
@@ -107,6 +107,23 @@ class EventQueueImpl implements EventQueue {
   blockNumbers(eventIds: readonly string[]): Promise<Map<string, number>> {
     try {
       return Promise.resolve(this.#outbox.blockNumbers(eventIds));
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  seenReadings(keys: ReadonlyArray<ReadingKey>): Promise<Map<number, string>> {
+    try {
+      return Promise.resolve(this.#outbox.seenReadings(keys));
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  rememberReadings(entries: ReadonlyArray<ReadingKey & { eventId: string }>): Promise<void> {
+    try {
+      this.#outbox.rememberReadings(entries);
+      return Promise.resolve();
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }

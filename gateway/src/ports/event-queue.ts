@@ -53,6 +53,13 @@ export interface QueuedEvent {
   updatedAt: string;
 }
 
+/** One EPC read at one reader in one suppression window (its start, ms since the epoch). */
+export interface ReadingKey {
+  readerId: string;
+  epc: string;
+  windowMs: number;
+}
+
 /** The durable ingestion queue. */
 export interface EventQueue {
   /**
@@ -77,6 +84,13 @@ export interface EventQueue {
   waitFor(eventIds: string[], timeoutMs: number): Promise<QueuedEvent[]>;
   /** Events not yet committed or rejected, and the age of the oldest of them. */
   depth(): { queued: number; oldestAgeMs: number };
+  /**
+   * POST /v1/readings' suppression memory, kept with the events so it survives a restart: for each key, the
+   * event that recorded that EPC at that reader in that window (keys seen before only, by index).
+   */
+  seenReadings(keys: ReadonlyArray<ReadingKey>): Promise<Map<number, string>>;
+  /** Remembers which event recorded each (reader, EPC, window) read. */
+  rememberReadings(entries: ReadonlyArray<ReadingKey & { eventId: string }>): Promise<void>;
   /** Starts the background submitter. */
   start(): void;
   /** Stops submitting (in-flight attempts settle; unfinished events stay on disk for the next start) and closes the store. */

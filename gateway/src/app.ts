@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { MemoryStore, rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { addressRateLimit } from './auth/address-limit';
 import { OPERATOR_ROLES, authMiddleware, principalOf, requireRole } from './auth/authenticate';
@@ -13,6 +13,7 @@ import type { PrincipalStore } from './auth/principals';
 import type { Config } from './config';
 import { NotFoundError, TooManyRequestsError } from './errors';
 import { errorMiddleware, problem, sendProblem } from './http/problem';
+import { countEachRead } from './http/rate-weight';
 import { requestIdMiddleware } from './http/request-id';
 import { eventsRouter } from './http/routes/events.routes';
 import { lotsRouter } from './http/routes/lots.routes';
@@ -163,12 +164,15 @@ export function createApp(deps: AppDeps): Express {
 
   // ---- authenticated
   const authenticate = authMiddleware(principals, deps.verifyJwt, logger);
+  const limitStore = new MemoryStore();
+  const limiterKey = (_req: Request, res: Response): string => `principal:${principalOf(res).name}`;
   const limiter = rateLimit({
+    store: limitStore,
     windowMs: config.rateLimit.windowMs,
     limit: config.rateLimit.max,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    keyGenerator: (_req, res) => `principal:${principalOf(res).name}`,
+    keyGenerator: limiterKey,
     handler: (req, _res, next) => {
       const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
       const retryAfter = reset ? Math.max(1, Math.ceil((reset.getTime() - Date.now()) / 1000)) : 1;
@@ -201,9 +205,19 @@ export function createApp(deps: AppDeps): Express {
   const readings =
     deps.readings ??
     (config.readings
-      ? createReadingsService({ ledger, queue, readersFile: config.readings.readersFile, windowMs: config.readings.windowMs })
+      ? createReadingsService({
+          ledger,
+          queue,
+          readersFile: config.readings.readersFile,
+          windowMs: config.readings.windowMs,
+          lookupConcurrency: config.readings.lookupConcurrency,
+        })
       : undefined);
-  if (readings) v1.use(readingsRouter(readings));
+  if (readings) {
+    // each read counts toward the rate limit, not only the request
+    v1.post('/v1/readings', countEachRead(limitStore, config.rateLimit.max, limiterKey));
+    v1.use(readingsRouter(readings));
+  }
   v1.use(streamRouter(new StreamService(ledger), { logger, metrics, registry: sse, ...config.stream }));
   app.use(v1);
 

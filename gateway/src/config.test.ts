@@ -17,7 +17,7 @@ describe('loadConfig', () => {
 
   it('readings: window and reader table defaults, overrides; attempt bound above the adapter worst case', () => {
     const c = loadConfig({ ACETRACE_DATA_DIR: '/tmp/x' });
-    expect(c.readings).to.deep.equal({ windowMs: 60_000, readersFile: '/tmp/x/gateway/readers.json', bodyLimit: '4mb' });
+    expect(c.readings).to.deep.equal({ windowMs: 60_000, readersFile: '/tmp/x/gateway/readers.json', bodyLimit: '4mb', lookupConcurrency: 16 });
     const worst = c.retry.maxElapsedMs + c.retry.maxDelayMs + c.deadlines.endorseMs + c.deadlines.submitMs + c.deadlines.commitStatusMs;
     expect(c.ingestion.attemptTimeoutMs).to.be.greaterThan(worst);
     const o = loadConfig({ ACETRACE_READINGS_WINDOW_MS: '5000', ACETRACE_READERS_FILE: '/etc/acetrace/readers.json', ACETRACE_DEADLINE_COMMIT_STATUS_MS: '300000' });

@@ -141,6 +141,16 @@ const EnvSchema = z.object({
    * each batch waits for the orderer to cut its block and for the commit, so more in flight keeps the ledger busy.
    */
   ACETRACE_SUBMIT_CONCURRENCY: intFromEnv(8, 1, 64),
+  /**
+   * Outbox: failed attempts of a transaction while the ledger answers (neither committed nor refused: a chaincode
+   * failure without a code, an unexpected commit code) before its events are split and a lone one given up as
+   * `dead` (GET /v1/events/{id} says why). An unreachable ledger never counts. Default 10.
+   */
+  ACETRACE_OUTBOX_MAX_FAILURES: intFromEnv(10, 1, 1000),
+  /** Outbox: how long a committed event is kept whole, ms; then only its idempotency record (id, hash, tx, block) stays. Default 7 days. */
+  ACETRACE_OUTBOX_RETENTION_MS: intFromEnv(7 * 24 * 3600_000, 1000),
+  /** POST /v1/readings: EPC → lot lookups on the ledger in flight at once (per process). Default 16. */
+  ACETRACE_READINGS_LOOKUP_CONCURRENCY: intFromEnv(16, 1, 256),
   /** POST /v1/readings: repeats of one EPC at one reader inside this window (aligned to the epoch, by readTime) are suppressed, ms. Default 60000. */
   ACETRACE_READINGS_WINDOW_MS: intFromEnv(60_000, 1, 24 * 3600_000),
   /** POST /v1/readings: the reader table (JSON array of `{ readerId, link, location?, identity? }`, read again only when the file changes). Default `<dataDir>/gateway/readers.json`. */
@@ -204,6 +214,10 @@ export interface Config {
     /** RecordEvents transactions in flight at once. */
     submitConcurrency: number;
     waitCommitTimeoutMs: number;
+    /** Failed attempts (ledger answering) before a lone event becomes `dead`. */
+    maxFailures: number;
+    /** How long committed rows are kept whole, ms. */
+    retentionMs: number;
     /**
      * Bound of one outbox submission attempt, ms (derived, not a key): the Fabric adapter's worst case for
      * one RecordEvents – retries go on while under `retry.maxElapsedMs`, and the last attempt may then run
@@ -211,7 +225,7 @@ export interface Config {
      */
     attemptTimeoutMs: number;
   };
-  readings: { windowMs: number; readersFile: string; bodyLimit: string };
+  readings: { windowMs: number; readersFile: string; bodyLimit: string; lookupConcurrency: number };
   metricsPublic: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -297,6 +311,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       batchMaxWaitMs: e.ACETRACE_BATCH_MAX_WAIT_MS,
       submitConcurrency: e.ACETRACE_SUBMIT_CONCURRENCY,
       waitCommitTimeoutMs: e.ACETRACE_WAIT_COMMIT_TIMEOUT_MS,
+      maxFailures: e.ACETRACE_OUTBOX_MAX_FAILURES,
+      retentionMs: e.ACETRACE_OUTBOX_RETENTION_MS,
       attemptTimeoutMs:
         e.ACETRACE_RETRY_MAX_ELAPSED_MS +
         e.ACETRACE_RETRY_MAX_DELAY_MS +
@@ -309,6 +325,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       windowMs: e.ACETRACE_READINGS_WINDOW_MS,
       readersFile: path.resolve(e.ACETRACE_READERS_FILE ?? path.join(dataDir, 'gateway', 'readers.json')),
       bodyLimit: e.ACETRACE_READINGS_BODY_LIMIT,
+      lookupConcurrency: e.ACETRACE_READINGS_LOOKUP_CONCURRENCY,
     },
     metricsPublic: e.ACETRACE_METRICS_PUBLIC,
     logLevel: e.ACETRACE_LOG_LEVEL,

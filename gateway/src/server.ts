@@ -88,6 +88,8 @@ export async function startGateway(config: Config = loadConfig(), options: Start
     concurrency: config.ingestion.submitConcurrency,
     // above the adapter's worst case for one RecordEvents (config.ts derives it from the deadlines and retry budget)
     attemptTimeoutMs: config.ingestion.attemptTimeoutMs,
+    maxFailures: config.ingestion.maxFailures,
+    retentionMs: config.ingestion.retentionMs,
   });
   queue.start();
   // one per process: its suppression memory and EPC → lot cache are shared by all requests
@@ -96,6 +98,7 @@ export async function startGateway(config: Config = loadConfig(), options: Start
     queue,
     readersFile: config.readings.readersFile,
     windowMs: config.readings.windowMs,
+    lookupConcurrency: config.readings.lookupConcurrency,
   });
   const sse: SseRegistry = new Set();
   const app = createApp({

@@ -204,8 +204,8 @@ class FabricLedger implements LedgerPort {
   }
 
   /**
-   * A submit by the rule of ./retry.ts; `retry: false` makes one attempt (RecordEvents: the outbox
-   * owns its retries).
+   * A submit by the rule of ./retry.ts; `retry: false` makes one attempt (RecordEvents, RecordCorrection:
+   * the outbox owns their retries).
    */
   async #submit<T>(
     identity: string,
@@ -233,7 +233,8 @@ class FabricLedger implements LedgerPort {
   }
 
   async recordCorrection(identity: string, correction: EventInput): Promise<RecordEventsResult> {
-    const { result, txId, blockNumber } = await this.#submit(identity, 'RecordCorrection', SHAPES.recorded, [JSON.stringify(correction)]);
+    // one attempt, like RecordEvents: corrections go through the outbox, whose submitter owns the retries
+    const { result, txId, blockNumber } = await this.#submit(identity, 'RecordCorrection', SHAPES.recorded, [JSON.stringify(correction)], false);
     return { results: [result], txId, blockNumber };
   }
 

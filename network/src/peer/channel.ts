@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { BlockEventsCache } from './chaincode-events';
 import type { CommitNotifier } from './commit-notifier';
 import type { BlockCutter } from './orderer';
+import type { StateLock } from './state-lock';
 import type { ChaincodeSimulator, IdentityDeserializer, PeerLedger, PeerSigner } from './ports';
 import type { EndorsementPolicy } from './tx-validator';
 
@@ -26,6 +27,8 @@ export interface ChannelContext {
   readonly deserializer: IdentityDeserializer;
   readonly simulator: ChaincodeSimulator;
   readonly ledger: PeerLedger;
+  /** Simulations hold it shared, block commits exclusively. */
+  readonly stateLock: StateLock;
   readonly orderer: BlockCutter;
   /** `host:port` of the ordering node, for ErrorDetail. */
   readonly ordererAddress: string;

@@ -5,7 +5,7 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { createFabricLedger } from './adapters/fabric';
+import { createFabricBlocks, createFabricLedger, fabricConnections } from './adapters/fabric';
 import { createApp } from './app';
 import { createJwtVerifier } from './auth/jwt';
 import { ensureCredentials } from './bootstrap/credentials';
@@ -16,6 +16,7 @@ import { createReadingsService } from './services/readings.service';
 import { type Logger, createLogger } from './logger';
 import { createMetrics } from './metrics';
 import type { LedgerPort } from './ports/ledger';
+import type { LedgerBlocksPort } from './ports/ledger-blocks';
 
 export interface GatewayHandle {
   /** `http://host:port` the gateway listens on (127.0.0.1 when bound to all interfaces). */
@@ -32,6 +33,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Use this ledger instead of the Fabric adapter (tests). */
   ledger?: LedgerPort;
+  /** With `ledger`: the block source to use (default: none, so no proof routes and no block numbers). */
+  blocks?: LedgerBlocksPort;
 }
 
 /**
@@ -46,6 +49,10 @@ export async function startGateway(config: Config = loadConfig(), options: Start
   const ledger =
     options.ledger ??
     createFabricLedger({ profile: config.connectionProfile, deadlines: config.deadlines, retry: config.retry, logger, metrics });
+  const blocks =
+    options.ledger === undefined
+      ? createFabricBlocks({ connectionOf: fabricConnections(ledger), retry: config.retry, logger, metrics })
+      : options.blocks;
   const { store, credentialsFile } = ensureCredentials({
     identities: ledger.identities(),
     principalsFile: config.auth.principalsFile,
@@ -76,6 +83,7 @@ export async function startGateway(config: Config = loadConfig(), options: Start
   const app = createApp({
     config,
     ledger,
+    blocks,
     queue,
     principals: store,
     verifyJwt: createJwtVerifier(config.auth.jwt),

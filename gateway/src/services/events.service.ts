@@ -5,6 +5,7 @@ import type { Principal } from '../auth/principals';
 import { AccessDeniedError, LedgerNotFoundError, NotFoundError, ValidationError } from '../errors';
 import type { EventInput as QueueEventInput, EventQueue, QueuedEvent } from '../ports/event-queue';
 import type { LedgerPort } from '../ports/ledger';
+import type { BlockNumberIndex } from '../ports/ledger-blocks';
 import type { EventInput } from '../schemas';
 
 /** Roles that may post events (the chaincode checks each link again). */
@@ -63,10 +64,19 @@ export class EventsService {
   readonly #ledger: LedgerPort;
   readonly #queue: EventQueue;
   readonly #waitTimeoutMs: number;
-  constructor(ledger: LedgerPort, queue: EventQueue, waitTimeoutMs: number) {
+  readonly #blocks: BlockNumberIndex | undefined;
+  constructor(ledger: LedgerPort, queue: EventQueue, waitTimeoutMs: number, blocks?: BlockNumberIndex) {
     this.#ledger = ledger;
     this.#queue = queue;
     this.#waitTimeoutMs = waitTimeoutMs;
+    this.#blocks = blocks;
+  }
+
+  /** The block number of a committed transaction from the ledger's index; `fallback` (or none) when it cannot say. */
+  async #blockOf(identity: string, txId: unknown, fallback?: number): Promise<number | undefined> {
+    if (typeof txId !== 'string' || !this.#blocks) return fallback;
+    const found = await this.#blocks.blockNumbers(identity, [txId]).catch(() => undefined);
+    return found?.get(txId) ?? fallback;
   }
 
   /**
@@ -142,18 +152,25 @@ export class EventsService {
       const mayRead =
         queued.identity === principal.identity || queued.principal === principal.name || EVENT_READER_ROLES.has(principal.role);
       if (mayRead) {
-        return { ...item(queued), lotId: queued.lotId, event: queued.event, queuedAt: queued.queuedAt, updatedAt: queued.updatedAt };
+        const out: Record<string, unknown> = { ...item(queued), lotId: queued.lotId, event: queued.event, queuedAt: queued.queuedAt, updatedAt: queued.updatedAt };
+        // the outbox's number came from this tx's commit status; the ledger's index also knows it for a duplicate's first tx
+        if (queued.status === 'committed') {
+          const block = await this.#blockOf(principal.identity, queued.txId, queued.blockNumber);
+          if (block !== undefined) out.blockNumber = block;
+        }
+        return out;
       }
       // Not the poster: only what the ledger holds, and only if the chaincode lets this identity read it.
       if (queued.status !== 'committed') throw new AccessDeniedError('only the poster or an auditor may read a pending event');
     }
     try {
       const ev = await this.#ledger.getEvent(principal.identity, eventId);
+      const blockNumber = await this.#blockOf(principal.identity, ev.txId);
       return {
         eventId,
         status: 'committed',
         ...(typeof ev.txId === 'string' && { txId: ev.txId }),
-        ...(typeof ev.blockNumber === 'number' && { blockNumber: ev.blockNumber }),
+        ...(blockNumber !== undefined && { blockNumber }),
         lotId: ev.lotId,
         event: ev,
       };

@@ -3,6 +3,7 @@ import './styles.css';
 import { ApiClient, ApiError, storeKey, storedKey } from './api';
 import { byId } from './dom';
 import { errorMessage, renderError, renderProvenance } from './render';
+import { downloadProof, markEvents, verifyLot } from './proof';
 import { lotIdsOf, openStream, type StreamState } from './sse';
 import { allEventIds } from './timeline';
 import type { Provenance } from './types';
@@ -22,6 +23,8 @@ const el = {
   status: byId('search-status'),
   actions: byId('actions'),
   exportJson: byId<HTMLButtonElement>('export-json'),
+  downloadProof: byId<HTMLButtonElement>('download-proof'),
+  proofStatus: byId('proof-status'),
   print: byId<HTMLButtonElement>('print-report'),
   result: byId('result'),
   printMeta: byId('print-meta'),
@@ -44,6 +47,7 @@ function showSignedIn(signedIn: boolean): void {
   el.session.hidden = !signedIn;
   if (!signedIn) {
     el.actions.hidden = true;
+    el.proofStatus.hidden = true;
     el.result.replaceChildren();
     current = null;
   }
@@ -144,6 +148,7 @@ async function search(query: string): Promise<void> {
     await renderProvenance(data, q, { result: el.result, actions: el.actions }, new Set());
     el.result.dataset.lot = data.lot.lotId;
     el.result.dataset.state = 'ready';
+    void showVerification();
     history.replaceState(null, '', `#q=${encodeURIComponent(q)}`);
     el.status.textContent =
       `Showing ${data.lot.lotId}: ${data.completeness.covered} of ${data.completeness.required} links covered, ` +
@@ -156,6 +161,7 @@ async function search(query: string): Promise<void> {
     delete el.result.dataset.lot;
     el.result.dataset.state = 'error';
     el.actions.hidden = true;
+    el.proofStatus.hidden = true;
     el.status.textContent = '';
     if (err instanceof ApiError && err.status === 401) {
       signOut('Your API key is no longer accepted. Sign in again.');
@@ -182,6 +188,7 @@ async function refresh(): Promise<void> {
     const scrollY = window.scrollY;
     current = { query: before.query, data };
     await renderProvenance(data, before.query, { result: el.result, actions: el.actions }, fresh);
+    void showVerification();
     window.scrollTo({ top: scrollY });
     if (focusedId) document.getElementById(focusedId)?.focus({ preventScroll: true });
     const n = fresh.size;
@@ -210,6 +217,46 @@ function download(): void {
   setTimeout(() => URL.revokeObjectURL(a.href), 10000);
 }
 
+const PROOF_NOTE =
+  'The ✓ verified marks are computed on the gateway by the acetrace verifier’s logic over the proof bundle it built from the ledger. ' +
+  'To check without trusting the gateway, use "Download proof" and run `npx acetrace-verify <file>` on your own machine.';
+
+/** Asks the gateway to verify the open lot's proof bundle and marks each event from the report. */
+async function showVerification(): Promise<void> {
+  if (!client || !current) return;
+  const shown = current;
+  el.proofStatus.hidden = false;
+  el.proofStatus.dataset.state = 'verifying';
+  el.proofStatus.textContent = 'Verifying the proof bundle…';
+  try {
+    const report = await verifyLot(client, shown.data.lot.lotId);
+    if (current !== shown) return;
+    const { verified, failed } = markEvents(el.result, report);
+    el.proofStatus.dataset.state = report.ok ? 'verified' : 'failed';
+    el.proofStatus.textContent =
+      (report.ok ? `Proof verified: ${verified} event${verified === 1 ? '' : 's'}, all 7 checks passed. ` : `Proof NOT verified: ${failed} event${failed === 1 ? '' : 's'} failed a check. `) +
+      PROOF_NOTE;
+  } catch (err) {
+    if (current !== shown) return;
+    el.proofStatus.dataset.state = 'unavailable';
+    el.proofStatus.textContent = `No proof for this lot: ${errorMessage(err).detail || errorMessage(err).title}`;
+  }
+}
+
+async function saveProof(): Promise<void> {
+  if (!client || !current) return;
+  el.downloadProof.disabled = true;
+  try {
+    await downloadProof(client, current.data.lot.lotId);
+  } catch (err) {
+    el.proofStatus.hidden = false;
+    el.proofStatus.dataset.state = 'unavailable';
+    el.proofStatus.textContent = `The proof could not be downloaded: ${errorMessage(err).detail || errorMessage(err).title}`;
+  } finally {
+    el.downloadProof.disabled = false;
+  }
+}
+
 function printMeta(): void {
   const lot = current?.data.lot.lotId ?? '';
   el.printMeta.textContent = `Provenance audit report${lot ? ` for lot ${lot}` : ''} · generated ${new Date().toISOString()} · source ${location.origin}`;
@@ -233,6 +280,7 @@ el.searchForm.addEventListener('submit', (e) => {
   void search(el.query.value);
 });
 el.exportJson.addEventListener('click', download);
+el.downloadProof.addEventListener('click', () => void saveProof());
 el.print.addEventListener('click', () => {
   printMeta();
   window.print();

@@ -15,6 +15,8 @@ import { lotInput } from '../scenarios/helpers';
 import { type Stack, postEvents, startTarget } from '../scenarios/target';
 
 const CLI = path.resolve(__dirname, '..', '..', '..', 'verifier', 'bin', 'acetrace-verify.js');
+type Problem = { code: string; detail: string; errors?: unknown };
+const problemOf = (res: { body: unknown }): Problem => res.body as Problem;
 const clone = (b: ProofBundle): ProofBundle => JSON.parse(JSON.stringify(b)) as ProofBundle;
 const failedChecks = (r: Report): Set<string> => new Set(r.failures.map((f) => f.check));
 
@@ -129,7 +131,7 @@ describe('proof bundles (acetrace-proof/1) from the embedded network', function 
     const prov = await s.http().get(`/v1/lots/${LOT}/provenance`).set('X-API-Key', s.key('auditor'));
     expect(prov.status).to.equal(200);
     const shown = new Map<string, number>();
-    for (const link of prov.body.links as Array<{ events: Array<{ eventId: string; blockNumber?: number }> }>) {
+    for (const link of (prov.body as { links: unknown }).links as Array<{ events: Array<{ eventId: string; blockNumber?: number }> }>) {
       for (const e of link.events) shown.set(e.eventId, e.blockNumber as number);
     }
     for (const e of lotBundle.events) {
@@ -137,7 +139,7 @@ describe('proof bundles (acetrace-proof/1) from the embedded network', function 
       // the auditor did not post it: the ledger path of GET /v1/events
       const one = await s.http().get(`/v1/events/${e.eventId}`).set('X-API-Key', s.key('auditor'));
       expect(one.status).to.equal(200);
-      expect(one.body.blockNumber, e.eventId).to.equal(Number(e.blockNumber));
+      expect((one.body as { blockNumber?: number }).blockNumber, e.eventId).to.equal(Number(e.blockNumber));
     }
   });
 
@@ -242,29 +244,29 @@ describe('proof bundles (acetrace-proof/1) from the embedded network', function 
       const proof = await s.http().get('/v1/events/PE-1/proof').set('X-API-Key', s.key('logistics', other));
       expect(read.status).to.equal(403);
       expect(proof.status).to.equal(403);
-      expect(proof.body.code).to.equal(read.body.code);
-      expect(proof.body.detail).to.equal(read.body.detail);
+      expect(problemOf(proof).code).to.equal(problemOf(read).code);
+      expect(problemOf(proof).detail).to.equal(problemOf(read).detail);
       expect(proof.headers['content-type']).to.match(/application\/problem\+json/);
     });
 
     it('a lot whose provenance the caller sees only in summary: 403; an unknown lot: 404 as its provenance', async () => {
       const summary = await s.http().get(`/v1/lots/${LOT}/provenance`).set('X-API-Key', s.key('viewer'));
       expect(summary.status).to.equal(200);
-      expect(summary.body.detail).to.equal('summary');
+      expect((summary.body as { detail: string }).detail).to.equal('summary');
       const proof = await s.http().get(`/v1/lots/${LOT}/proof`).set('X-API-Key', s.key('viewer'));
       expect(proof.status).to.equal(403);
-      expect(proof.body.code).to.equal('ACCESS_DENIED');
+      expect(problemOf(proof).code).to.equal('ACCESS_DENIED');
       const unknownProv = await s.http().get('/v1/lots/LOT-NOPE/provenance').set('X-API-Key', s.key('auditor'));
       const unknownProof = await s.http().get('/v1/lots/LOT-NOPE/proof').set('X-API-Key', s.key('auditor'));
       expect(unknownProv.status).to.equal(404);
       expect(unknownProof.status).to.equal(404);
-      expect(unknownProof.body.detail).to.equal(unknownProv.body.detail);
+      expect(problemOf(unknownProof).detail).to.equal(problemOf(unknownProv).detail);
     });
 
     it('an unknown query option: 400 naming it', async () => {
       const res = await s.http().get(`/v1/lots/${LOT}/proof?verify=yes`).set('X-API-Key', s.key('auditor'));
       expect(res.status).to.equal(400);
-      expect(JSON.stringify(res.body.errors)).to.contain('verify');
+      expect(JSON.stringify(problemOf(res).errors)).to.contain('verify');
     });
   });
 });

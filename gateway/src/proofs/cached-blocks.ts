@@ -89,6 +89,8 @@ export class CachedLedgerBlocks implements LedgerBlocksPort {
   async header(identity: string, blockNumber: number): Promise<BlockHeader> {
     const cached = this.#headers.get(blockNumber) ?? this.#blocks.get(blockNumber)?.header;
     if (cached) return cached;
+    const reading = this.#inflight.get(`block:${blockNumber}`) as Promise<LedgerBlock> | undefined;
+    if (reading) return (await reading).header;
     return this.#once(`header:${blockNumber}`, async () => {
       const { header } = await this.#inner.blockByNumber(identity, blockNumber);
       this.#headers.set(blockNumber, header);

@@ -12,11 +12,13 @@
 import { createHash } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { eventKey } from '@acetrace/chaincode';
-import { BUNDLE_FORMAT, type BundleEvent, type ProofBundle, type Report, verifyBundle } from '@acetrace/verify';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { BUNDLE_FORMAT, type BundleEvent, type ProofBundle, type Report } from '@acetrace/verify';
 import type { Principal } from '../auth/principals';
 import { AccessDeniedError, AppError, LedgerInternalError, NotFoundError } from '../errors';
 import type { LedgerPort } from '../ports/ledger';
-import type { ChannelConfiguration, LedgerBlock } from '../ports/ledger-blocks';
+import type { ChannelConfiguration, KeyWrite, LedgerBlock } from '../ports/ledger-blocks';
 import { type CachedLedgerBlocks, forEachLimited } from './cached-blocks';
 
 /** Most blocks a bundle's header chain may span (oldest event block to head); about 100 bytes of JSON each. */
@@ -108,9 +110,20 @@ export class ProofService {
     return { bundle, ms: Math.round((performance.now() - started) * 100) / 100 };
   }
 
-  /** The verifier's report on a bundle (the same logic `acetrace-verify` runs). */
-  verify(bundle: ProofBundle): Report {
-    return verifyBundle(bundle);
+  /** The verifier's report on a bundle (the same verifyBundle `acetrace-verify` runs), computed in a worker thread. */
+  verify(bundle: ProofBundle): Promise<Report> {
+    return new Promise((resolve, reject) => {
+      const worker = new Worker(path.join(__dirname, 'verify-worker.js'), { workerData: bundle });
+      let answered = false;
+      worker.once('message', (report: Report) => {
+        answered = true;
+        resolve(report);
+      });
+      worker.once('error', reject);
+      worker.once('exit', (code) => {
+        if (!answered) reject(new Error(`the verifier worker exited with code ${code} without a report`));
+      });
+    });
   }
 
   async #build(identity: string, subject: ProofBundle['subject'], events: ShownEvent[]): Promise<ProofBundle> {
@@ -139,15 +152,26 @@ export class ProofService {
 
     let channel = '';
     let chaincode = '';
+    // one decode per transaction, however many of its events are shown (a RecordEvents holds up to 500)
+    const decoded = new Map<string, { chaincode: string; byKey: Map<string, KeyWrite> } | undefined>();
+    const writesOf = (block: LedgerBlock, index: number): { chaincode: string; byKey: Map<string, KeyWrite> } | undefined => {
+      const id = `${block.number}:${index}`;
+      if (!decoded.has(id)) {
+        const action = block.chaincodeWrites(index);
+        // last write of a key wins, as Fabric applies a write set
+        decoded.set(id, action && { chaincode: action.chaincode, byKey: new Map(action.writes.map((w) => [w.key, w])) });
+      }
+      return decoded.get(id);
+    };
     const bundleEvents: BundleEvent[] = events.map((e) => {
       const blockNumber = located.get(e.txId) as number;
       const block = blocks.get(blockNumber) as LedgerBlock;
       const candidates = block.transactions.filter((t) => t.txId === e.txId);
       const tx = candidates.find((t) => t.validationCode === VALID) ?? candidates[0];
       if (!tx) throw new LedgerInternalError(`transaction ${e.txId} of event ${e.eventId} is not in block ${blockNumber}, where the ledger's index puts it`);
-      const action = block.chaincodeWrites(tx.index);
+      const action = writesOf(block, tx.index);
       const key = eventKey(e.lotId, e.link, e.eventTimeUtc, e.eventId);
-      const write = action?.writes.filter((w) => w.key === key).pop();
+      const write = action?.byKey.get(key);
       if (!action || !write || write.isDelete) {
         throw new LedgerInternalError(`transaction ${e.txId} in block ${blockNumber} does not write event ${e.eventId}`);
       }

@@ -8,7 +8,7 @@ import { ProofQuery } from '../../schemas/proof';
 import { parse } from '../validate';
 
 /** Sends the bundle as a download, or the verifier's report on it. */
-function answer(res: Response, proofs: ProofService, built: BuiltProof, verify: boolean, fileName: string): void {
+async function answer(res: Response, proofs: ProofService, built: BuiltProof, verify: boolean, fileName: string): Promise<void> {
   if (!verify) {
     res.set('Server-Timing', `proof;dur=${built.ms}`);
     res.set('Content-Disposition', `attachment; filename="${fileName}"`);
@@ -16,7 +16,7 @@ function answer(res: Response, proofs: ProofService, built: BuiltProof, verify: 
     return;
   }
   const started = performance.now();
-  const report = proofs.verify(built.bundle);
+  const report = await proofs.verify(built.bundle);
   res.set('Server-Timing', `proof;dur=${built.ms}, verify;dur=${Math.round((performance.now() - started) * 100) / 100}`);
   res.json(report);
 }
@@ -26,12 +26,12 @@ export function proofsRouter(proofs: ProofService): Router {
   r.get('/v1/lots/:lotId/proof', async (req, res) => {
     const { lotId } = parse(LotIdParams, req.params, 'params');
     const { verify } = parse(ProofQuery, req.query, 'query');
-    answer(res, proofs, await proofs.forLot(principalOf(res), lotId), verify === 'true', `proof-lot-${lotId}.json`);
+    await answer(res, proofs, await proofs.forLot(principalOf(res), lotId), verify === 'true', `proof-lot-${lotId}.json`);
   });
   r.get('/v1/events/:eventId/proof', async (req, res) => {
     const { eventId } = parse(EventIdParams, req.params, 'params');
     const { verify } = parse(ProofQuery, req.query, 'query');
-    answer(res, proofs, await proofs.forEvent(principalOf(res), eventId), verify === 'true', `proof-event-${eventId}.json`);
+    await answer(res, proofs, await proofs.forEvent(principalOf(res), eventId), verify === 'true', `proof-event-${eventId}.json`);
   });
   return r;
 }

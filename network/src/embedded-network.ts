@@ -11,6 +11,7 @@ import { ChaincodeRuntime, type ContractClass } from './chaincode-runtime/chainc
 import { Ledger } from './ledger/ledger';
 import { MspRegistry } from './msp/registry';
 import { addOrdererMetadata, blockHeaderHash, newBlock, setBlockMetadata, TRANSACTIONS_FILTER } from './peer/block';
+import { BroadcastFilter } from './peer/broadcast-filter';
 import { BlockEventsCache } from './peer/chaincode-events';
 import type { ChannelContext, PeerNode } from './peer/channel';
 import { CommitNotifier } from './peer/commit-notifier';
@@ -251,6 +252,15 @@ export class EmbeddedNetwork {
     });
     const registry = new MspRegistry(material.orgs.map((o) => ({ mspId: o.mspId, caCertPem: o.ca.certPem })));
     const deserializer = channelDeserializer(registry);
+    // the orderer knows every channel MSP, its own organisation's included
+    const ordererRegistry = new MspRegistry([
+      ...material.orgs.map((o) => ({ mspId: o.mspId, caCertPem: o.ca.certPem })),
+      { mspId: material.orderer.mspId, caCertPem: material.orderer.ca.certPem },
+    ]);
+    const broadcastFilter = new BroadcastFilter(channelId, channelDeserializer(ordererRegistry), {
+      applicationOrgs: mspIds,
+      ordererOrgs: [material.orderer.mspId],
+    });
     const policyRule = options.endorsementPolicy ?? envPolicy() ?? 'MAJORITY';
     const policy: EndorsementPolicy = policyRule === 'ANY' ? anyOrgPolicy(mspIds) : majorityPolicy(mspIds);
 
@@ -303,6 +313,7 @@ export class EmbeddedNetwork {
         ledger: ledgerReader,
         stateLock,
         orderer,
+        broadcastFilter,
         get ordererAddress() {
           return `orderer0.acetrace.local:${String(boundPort)}`;
         },

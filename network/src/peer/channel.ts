@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import type { BlockEventsCache } from './chaincode-events';
 import type { CommitNotifier } from './commit-notifier';
+import type { BroadcastFilter } from './broadcast-filter';
 import type { BlockCutter } from './orderer';
 import type { StateLock } from './state-lock';
 import type { ChaincodeSimulator, IdentityDeserializer, PeerLedger, PeerSigner } from './ports';
@@ -30,6 +31,8 @@ export interface ChannelContext {
   /** Simulations hold it shared, block commits exclusively. */
   readonly stateLock: StateLock;
   readonly orderer: BlockCutter;
+  /** The orderer's checks of an envelope before it is ordered. */
+  readonly broadcastFilter: BroadcastFilter;
   /** `host:port` of the ordering node, for ErrorDetail. */
   readonly ordererAddress: string;
   readonly ordererMspId: string;

@@ -252,6 +252,8 @@ class GatewayServiceImpl {
     }
     this.#requireChannel(request.getChannelId(), GrpcStatus.FAILED_PRECONDITION);
     try {
+      // the orderer's Broadcast filters (signature, channel Writers) before ordering
+      this.#channel.broadcastFilter.check(txn);
       this.#channel.orderer.order(txn.serializeBinary());
     } catch (err) {
       if (err instanceof OrdererRejection && err.status !== 'SERVICE_UNAVAILABLE') {

@@ -29,4 +29,5 @@ export {
   checkRegisterLot, provenanceDetail, postingMatrix,
 } from './permissions';
 export { assembleProvenance, completenessOf } from './provenance';
+export { eventKey } from './keys';
 export { detectAnomalies, haversineMeters, MAX_SPEED_KMH } from './anomalies';

@@ -25,6 +25,10 @@ import type { Metrics } from './metrics';
 import { buildOpenApiDocument } from './openapi';
 import type { EventQueue } from './ports/event-queue';
 import type { LedgerPort } from './ports/ledger';
+import type { LedgerBlocksPort } from './ports/ledger-blocks';
+import { CachedLedgerBlocks } from './proofs/cached-blocks';
+import { ProofService } from './proofs/proof.service';
+import { proofsRouter } from './http/routes/proofs.routes';
 import { EventsService } from './services/events.service';
 import { LotsService } from './services/lots.service';
 import { ProvenanceService } from './services/provenance.service';
@@ -34,6 +38,8 @@ import { StreamService } from './services/stream.service';
 export interface AppDeps {
   config: Pick<Config, 'http' | 'rateLimit' | 'metricsPublic' | 'ingestion'> & Partial<Pick<Config, 'readings' | 'readiness' | 'stream'>>;
   ledger: LedgerPort;
+  /** The ledger's blocks (qscc): block numbers in answers, and the proof routes. Without it neither is served. */
+  blocks?: LedgerBlocksPort;
   queue: EventQueue;
   principals: PrincipalStore;
   verifyJwt?: JwtVerifier;
@@ -200,8 +206,10 @@ export function createApp(deps: AppDeps): Express {
     else jsonBody(req, res, next);
   });
   v1.use(lotsRouter(new LotsService(ledger)));
-  v1.use(provenanceRouter(new ProvenanceService(ledger, queue)));
-  v1.use(eventsRouter(new EventsService(ledger, queue, config.ingestion.waitCommitTimeoutMs)));
+  const blocks = deps.blocks === undefined || deps.blocks instanceof CachedLedgerBlocks ? deps.blocks : new CachedLedgerBlocks(deps.blocks);
+  v1.use(provenanceRouter(new ProvenanceService(ledger, blocks)));
+  v1.use(eventsRouter(new EventsService(ledger, queue, config.ingestion.waitCommitTimeoutMs, blocks)));
+  if (blocks) v1.use(proofsRouter(new ProofService(ledger, blocks)));
   const readings =
     deps.readings ??
     (config.readings

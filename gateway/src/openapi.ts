@@ -29,6 +29,7 @@ import {
   StreamEvent,
   StreamQuery,
 } from './schemas';
+import { ProofBundle, ProofQuery, ProofReport } from './schemas/proof';
 
 type Responses = Record<string, { description: string; content?: Record<string, { schema: z.ZodType }> }>;
 
@@ -202,6 +203,25 @@ export function buildOpenApiDocument(serverUrl?: string): ReturnType<OpenApiGene
     request: { params: EventIdParams },
     responses: { 200: json(GetEventResponse, 'the event'), 404: problemResponse('unknown event'), ...common },
   });
+  for (const [path, params, subject] of [
+    ['/v1/lots/{lotId}/proof', LotIdParams, 'every event of a lot'],
+    ['/v1/events/{eventId}/proof', EventIdParams, 'one event'],
+  ] as const) {
+    registry.registerPath({
+      method: 'get',
+      path,
+      summary: `proof bundle (acetrace-proof/1) of ${subject}, for offline verification (same readers as its provenance / event read)`,
+      description: 'Blocks, headers, orderer signature, write-set values and channel trust anchors from the ledger (qscc); check with `npx acetrace-verify`.',
+      security,
+      request: { params, query: ProofQuery },
+      responses: {
+        200: { description: 'the bundle, or with `verify=true` the verifier report', content: { 'application/json': { schema: z.union([ProofBundle, ProofReport]) } } },
+        404: problemResponse('unknown lot or event, or a lot without events'),
+        422: problemResponse('the events span more blocks than one bundle may carry (`PROOF_TOO_LARGE`)'),
+        ...common,
+      },
+    });
+  }
   registry.registerPath({
     method: 'get',
     path: '/v1/stream',

@@ -7,7 +7,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { createFabricLedger } from './adapters/fabric';
+import { createFabricBlocks, createFabricLedger, fabricConnections } from './adapters/fabric';
 import { createApp } from './app';
 import { createJwtVerifier } from './auth/jwt';
 import { scopeLedgerToOrganisation } from './auth/org-scope';
@@ -19,6 +19,7 @@ import { createReadingsService } from './services/readings.service';
 import { type Logger, createLogger } from './logger';
 import { createMetrics } from './metrics';
 import type { LedgerPort } from './ports/ledger';
+import type { LedgerBlocksPort } from './ports/ledger-blocks';
 
 export interface GatewayHandle {
   /** `http(s)://host:port` the gateway listens on (127.0.0.1 when bound to all interfaces). */
@@ -37,6 +38,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Use this ledger instead of the Fabric adapter (tests). */
   ledger?: LedgerPort;
+  /** With `ledger`: the block source to use (default: none, so no proof routes and no block numbers). */
+  blocks?: LedgerBlocksPort;
 }
 
 /**
@@ -61,6 +64,10 @@ export async function startGateway(config: Config = loadConfig(), options: Start
     await fullLedger.close();
     throw err;
   }
+  const blocks =
+    options.ledger === undefined
+      ? createFabricBlocks({ connectionOf: fabricConnections(fullLedger), retry: config.retry, logger, metrics })
+      : options.blocks;
   const ensured = ensureCredentials({
     identities: ledger.identities(),
     principalsFile: config.auth.principalsFile,
@@ -104,6 +111,7 @@ export async function startGateway(config: Config = loadConfig(), options: Start
   const app = createApp({
     config,
     ledger,
+    blocks,
     queue,
     principals: store,
     verifyJwt: createJwtVerifier(config.auth.jwt),

@@ -6,6 +6,7 @@ import type { Principal } from '../auth/principals';
 import { AccessDeniedError, LedgerNotFoundError, NotFoundError, ValidationError, ledgerRejectionError } from '../errors';
 import { type EventInput as LedgerEventInput, type EventQueue, type QueuedEvent, rejectionText } from '../ports/event-queue';
 import type { EventRecord, LedgerPort } from '../ports/ledger';
+import type { BlockNumberIndex } from '../ports/ledger-blocks';
 import type { EventInput } from '../schemas';
 import { EventAdmission } from './event-admission';
 
@@ -70,12 +71,24 @@ export class EventsService {
   readonly #queue: EventQueue;
   readonly #waitTimeoutMs: number;
   readonly #admission: EventAdmission;
-  /** @param admission - the pre-checks before the 202 (built over `ledger` and `queue` when absent). */
-  constructor(ledger: LedgerPort, queue: EventQueue, waitTimeoutMs: number, admission?: EventAdmission) {
+  readonly #blocks: BlockNumberIndex | undefined;
+  /**
+   * @param blocks - the ledger's index of transactions to blocks (block numbers come from the ledger, not the outbox).
+   * @param admission - the pre-checks before the 202 (built over `ledger` and `queue` when absent).
+   */
+  constructor(ledger: LedgerPort, queue: EventQueue, waitTimeoutMs: number, blocks?: BlockNumberIndex, admission?: EventAdmission) {
     this.#ledger = ledger;
     this.#queue = queue;
     this.#waitTimeoutMs = waitTimeoutMs;
+    this.#blocks = blocks;
     this.#admission = admission ?? new EventAdmission(ledger, queue);
+  }
+
+  /** The block number of a committed transaction from the ledger's index; `fallback` (or none) when it cannot say. */
+  async #blockOf(identity: string, txId: unknown, fallback?: number): Promise<number | undefined> {
+    if (typeof txId !== 'string' || !this.#blocks) return fallback;
+    const found = await this.#blocks.blockNumbers(identity, [txId]).catch(() => undefined);
+    return found?.get(txId) ?? fallback;
   }
 
   /**
@@ -139,14 +152,21 @@ export class EventsService {
       const mayRead =
         queued.identity === principal.identity || queued.principal === principal.name || EVENT_READER_ROLES.has(principal.role);
       if (mayRead) {
-        return { ...item(queued), lotId: queued.lotId, event: queued.event, queuedAt: queued.queuedAt, updatedAt: queued.updatedAt };
+        const out: EventStatusAnswer = { ...item(queued), lotId: queued.lotId, event: queued.event, queuedAt: queued.queuedAt, updatedAt: queued.updatedAt };
+        // the outbox's number came from this tx's commit status; the ledger's index also knows it for a duplicate's first tx
+        if (queued.status === 'committed') {
+          const block = await this.#blockOf(principal.identity, queued.txId, queued.blockNumber);
+          if (block !== undefined) out.blockNumber = block;
+        }
+        return out;
       }
       // Not the poster: only what the ledger holds, and only if the chaincode lets this identity read it.
       if (queued.status !== 'committed') throw new AccessDeniedError('only the poster or an auditor may read a pending event');
     }
     try {
       const ev = await this.#ledger.getEvent(principal.identity, eventId);
-      return { eventId, status: 'committed', txId: ev.txId, lotId: ev.lotId, event: ev };
+      const blockNumber = await this.#blockOf(principal.identity, ev.txId);
+      return { eventId, status: 'committed', txId: ev.txId, ...(blockNumber !== undefined && { blockNumber }), lotId: ev.lotId, event: ev };
     } catch (err) {
       if (err instanceof LedgerNotFoundError) throw new NotFoundError(`no event ${eventId}`, { cause: err });
       throw err;

@@ -88,6 +88,15 @@ export class ApiClient {
   }
 
   async get<T>(path: string, signal?: AbortSignal): Promise<T> {
+    return (await (await this.fetch(path, signal)).json()) as T;
+  }
+
+  /** The body as text, unchanged (a proof bundle is saved byte for byte). */
+  async text(path: string, signal?: AbortSignal): Promise<string> {
+    return (await this.fetch(path, signal)).text();
+  }
+
+  private async fetch(path: string, signal?: AbortSignal): Promise<Response> {
     let res: Response;
     try {
       res = await fetch(this.base + path, {
@@ -99,7 +108,7 @@ export class ApiClient {
       throw new ApiError(0, 'Gateway unreachable', 'The gateway did not answer. Check that it is running.');
     }
     if (!res.ok) throw await problemOf(res);
-    return (await res.json()) as T;
+    return res;
   }
 
   /** Checks the key with a cheap authenticated read; throws ApiError(401) when refused. */

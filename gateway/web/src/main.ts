@@ -3,6 +3,7 @@ import './styles.css';
 import { ApiClient, ApiError, storeKey, storedKey } from './api';
 import { byId } from './dom';
 import { errorMessage, renderError, renderProvenance } from './render';
+import { downloadProof, markEvents, verifyLot } from './proof';
 import { lotIdsOf, openStream, type StreamState } from './sse';
 import { allEventIds } from './timeline';
 import type { Provenance } from './types';
@@ -22,6 +23,8 @@ const el = {
   status: byId('search-status'),
   actions: byId('actions'),
   exportJson: byId('export-json', HTMLButtonElement),
+  downloadProof: byId('download-proof', HTMLButtonElement),
+  proofStatus: byId('proof-status'),
   print: byId('print-report', HTMLButtonElement),
   result: byId('result'),
   printMeta: byId('print-meta'),
@@ -44,6 +47,7 @@ function showSignedIn(signedIn: boolean): void {
   el.session.hidden = !signedIn;
   if (!signedIn) {
     el.actions.hidden = true;
+    el.proofStatus.hidden = true;
     el.result.replaceChildren();
     current = null;
   }
@@ -142,6 +146,7 @@ function showSearchFailure(err: unknown, q: string): void {
   delete el.result.dataset.lot;
   el.result.dataset.state = 'error';
   el.actions.hidden = true;
+  el.proofStatus.hidden = true;
   el.status.textContent = '';
   if (err instanceof ApiError && err.status === 401) {
     signOut('Your API key is no longer accepted. Sign in again.');
@@ -172,6 +177,7 @@ async function search(query: string): Promise<void> {
     await renderProvenance(data, q, { result: el.result, actions: el.actions }, new Set());
     el.result.dataset.lot = data.lot.lotId;
     el.result.dataset.state = 'ready';
+    void showVerification();
     history.replaceState(null, '', `#q=${encodeURIComponent(q)}`);
     el.status.textContent =
       `Showing ${data.lot.lotId}: ${coverageText(data)}, ` +
@@ -190,6 +196,7 @@ async function rerenderInPlace(data: Provenance, query: string, fresh: Set<strin
   const focusedId = active instanceof HTMLElement && el.result.contains(active) ? active.id : '';
   const scrollY = window.scrollY;
   await renderProvenance(data, query, { result: el.result, actions: el.actions }, fresh);
+  void showVerification();
   window.scrollTo({ top: scrollY });
   if (focusedId) document.getElementById(focusedId)?.focus({ preventScroll: true });
 }
@@ -234,6 +241,50 @@ function download(): void {
   setTimeout(() => { URL.revokeObjectURL(a.href); }, 10000);
 }
 
+const PROOF_NOTE =
+  'The ✓ verified marks are computed on the gateway by the acetrace verifier’s logic over the proof bundle it built from the ledger. ' +
+  'To check without trusting the gateway, use "Download proof" and run `npx acetrace-verify <file>` on your own machine.';
+
+/** The sentence before PROOF_NOTE: how many events verified, or how many failed a check. */
+function verificationText(ok: boolean, { verified, failed }: { verified: number; failed: number }): string {
+  const events = (n: number): string => `${String(n)} event${n === 1 ? '' : 's'}`;
+  return ok ? `Proof verified: ${events(verified)}, all 7 checks passed. ` : `Proof NOT verified: ${events(failed)} failed a check. `;
+}
+
+/** Asks the gateway to verify the open lot's proof bundle and marks each event from the report. */
+async function showVerification(): Promise<void> {
+  if (!client || !current) return;
+  const shown = current;
+  el.proofStatus.hidden = false;
+  el.proofStatus.dataset.state = 'verifying';
+  el.proofStatus.textContent = 'Verifying the proof bundle…';
+  try {
+    const report = await verifyLot(client, shown.data.lot.lotId);
+    if (current !== shown) return;
+    const counts = markEvents(el.result, report);
+    el.proofStatus.dataset.state = report.ok ? 'verified' : 'failed';
+    el.proofStatus.textContent = verificationText(report.ok, counts) + PROOF_NOTE;
+  } catch (err) {
+    if (current !== shown) return;
+    el.proofStatus.dataset.state = 'unavailable';
+    el.proofStatus.textContent = `No proof for this lot: ${errorMessage(err).detail || errorMessage(err).title}`;
+  }
+}
+
+async function saveProof(): Promise<void> {
+  if (!client || !current) return;
+  el.downloadProof.disabled = true;
+  try {
+    await downloadProof(client, current.data.lot.lotId);
+  } catch (err) {
+    el.proofStatus.hidden = false;
+    el.proofStatus.dataset.state = 'unavailable';
+    el.proofStatus.textContent = `The proof could not be downloaded: ${errorMessage(err).detail || errorMessage(err).title}`;
+  } finally {
+    el.downloadProof.disabled = false;
+  }
+}
+
 function printMeta(): void {
   const lot = current?.data.lot.lotId ?? '';
   el.printMeta.textContent = `Provenance audit report${lot ? ` for lot ${lot}` : ''} · generated ${new Date().toISOString()} · source ${location.origin}`;
@@ -257,6 +308,7 @@ el.searchForm.addEventListener('submit', (e) => {
   void search(el.query.value);
 });
 el.exportJson.addEventListener('click', download);
+el.downloadProof.addEventListener('click', () => void saveProof());
 el.print.addEventListener('click', () => {
   printMeta();
   window.print();

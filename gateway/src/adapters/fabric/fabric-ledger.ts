@@ -133,6 +133,12 @@ class FabricLedger implements LedgerPort {
     }
   }
 
+  /** The fabric-gateway objects of an identity, shared with the block source (fabric-blocks.ts). */
+  connectionOf(identity: string): { gateway: Gateway; network: Network } {
+    const { gateway, network } = this.#gatewayFor(identity);
+    return { gateway, network };
+  }
+
   identities(): LedgerIdentity[] {
     return this.#profile.identities.map((i) => ({ name: i.name, mspId: i.mspId, role: i.role }));
   }
@@ -343,4 +349,10 @@ class FabricLedger implements LedgerPort {
  */
 export function createFabricLedger(options: FabricLedgerOptions): LedgerPort {
   return new FabricLedger(options);
+}
+
+/** The connections of a ledger made by createFabricLedger, for the block source over the same gRPC clients and identities. */
+export function fabricConnections(ledger: LedgerPort): (identity: string) => { gateway: Gateway; network: Network } {
+  if (!(ledger instanceof FabricLedger)) throw new TypeError('not a ledger made by createFabricLedger');
+  return (identity) => ledger.connectionOf(identity);
 }

@@ -19,11 +19,10 @@ export type { ErrorCode, FieldProblem } from './errors';
 export { normaliseEpc, epcMatchKey, EpcFormatError, DEFAULT_GCP_LENGTH } from './epc';
 export type { NormaliseEpcOptions } from './epc';
 export {
-  normaliseHtsCode, normaliseCountry, isGln, validateLotInput, validateEventInput, validateEventBatch,
+  normaliseHtsCode, normaliseCountry, isGln, validateLotInput, validateEventInput, validateEventBatch, validateLotFilter,
 } from './validation';
-export {
-  ID_PATTERN, MSP_PATTERN, MAX_BATCH, MAX_EPCS_PER_LOT, MAX_EPCS_PER_EVENT, MAX_EVIDENCE, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
-} from './limits';
+export type { EventValidationOptions, ValidLotFilter } from './validation';
+export * from './limits';
 export { parseInstant } from './time';
 export {
   POSTING_LINKS, LOGISTICS_KINDS, LOT_REGISTERING_ROLES, DEFAULT_ORGANISATION_ROLES, rolesForLink, checkPost,

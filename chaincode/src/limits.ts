@@ -19,3 +19,17 @@ export const MAX_EVIDENCE = 50;
 export const DEFAULT_PAGE_SIZE = 20;
 /** Largest ListLots page. */
 export const MAX_PAGE_SIZE = 200;
+/** Units of measure: 1-16 characters of `A-Za-z0-9._-` (UN/ECE rec 20 codes such as EA, KGM). */
+export const UNIT_PATTERN = /^[A-Za-z0-9._-]{1,16}$/;
+/** Evidence digests: SHA-256 as 64 hex digits, either case. */
+export const SHA256_PATTERN = /^[0-9A-Fa-f]{64}$/;
+/** Longest lot product description. */
+export const MAX_PRODUCT_LENGTH = 512;
+/** Longest correction reason. */
+export const MAX_REASON_LENGTH = 2048;
+/** Longest evidence URI. */
+export const MAX_URI_LENGTH = 2048;
+/** Longest ListLots bookmark. */
+export const MAX_BOOKMARK_LENGTH = 4096;
+/** Largest location accuracy radius, metres. */
+export const MAX_ACCURACY_M = 1e7;

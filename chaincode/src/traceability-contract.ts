@@ -9,17 +9,16 @@
  */
 import { Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { TraceabilityContext } from './context';
-import { ChaincodeError, invalidArgument, notFound, ValidationError } from './errors';
+import { ChaincodeError, invalidArgument, notFound } from './errors';
 import { CHAINCODE_EVENTS } from './events';
 import { listLots } from './listing';
 import { checkAdmin, checkCorrection, checkReadEvent, checkReadHistory, checkRegisterLot } from './permissions';
 import { lotView, organisationRoles, provenanceOf, requireEpcOwner, requireId, requireLot } from './reads';
 import { recordCorrection, recordEvents, registerLot } from './recording';
-import type { DeviceRecord, LotFilter, OrganisationRecord } from './types';
+import type { DeviceRecord, OrganisationRecord } from './types';
 import {
-  normaliseCountry, normaliseHtsCode, parseJsonArgument, validateDeviceInput, validateLotInput, validateOrganisationInput,
+  lotFilterFromJson, parseJsonArgument, validateDeviceInput, validateLotInput, validateOrganisationInput,
 } from './validation';
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, MSP_PATTERN } from './limits';
 
 /** What fabric-shim passes `aroundTransaction` as the function: its name (the typings say Function). */
 type TransactionFunction = Parameters<Contract['aroundTransaction']>[1];
@@ -184,7 +183,7 @@ export class TraceabilityContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async ListLots(ctx: TraceabilityContext, filterJson: string): Promise<string> {
-    return json(await listLots(ctx.store, readFilter(filterJson)));
+    return json(await listLots(ctx.store, lotFilterFromJson(filterJson)));
   }
 }
 
@@ -204,42 +203,4 @@ function unique<T>(items: readonly T[]): T[] {
   return [...new Set(items)];
 }
 
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
 
-function readFilter(filterJson: string): Required<Pick<LotFilter, 'pageSize'>> & LotFilter {
-  const raw = filterJson && filterJson.trim() !== '' ? parseJsonArgument(filterJson, 'filter') : {};
-  if (!isRecord(raw)) throw new ValidationError([{ path: 'filter', message: 'must be a JSON object' }]);
-  const problems: Array<{ path: string; message: string }> = [];
-  const out: LotFilter & { pageSize: number } = { pageSize: DEFAULT_PAGE_SIZE };
-  if (raw.ownerMsp !== undefined && raw.ownerMsp !== null) {
-    if (typeof raw.ownerMsp !== 'string' || !MSP_PATTERN.test(raw.ownerMsp)) problems.push({ path: 'ownerMsp', message: 'must be an MSP id' });
-    else out.ownerMsp = raw.ownerMsp;
-  }
-  if (raw.htsCode !== undefined && raw.htsCode !== null) {
-    const hts = typeof raw.htsCode === 'string' ? normaliseHtsCode(raw.htsCode) : undefined;
-    if (!hts) problems.push({ path: 'htsCode', message: 'must be 10 digits, NNNNNNNNNN or NNNN.NN.NNNN' });
-    else out.htsCode = hts;
-  }
-  if (raw.originCountry !== undefined && raw.originCountry !== null) {
-    const c = typeof raw.originCountry === 'string' ? normaliseCountry(raw.originCountry) : undefined;
-    if (!c) problems.push({ path: 'originCountry', message: 'must be an ISO 3166-1 alpha-2 code' });
-    else out.originCountry = c;
-  }
-  if (raw.link !== undefined && raw.link !== null) {
-    if (typeof raw.link !== 'number' || !Number.isInteger(raw.link) || raw.link < 1 || raw.link > 12) problems.push({ path: 'link', message: 'must be a link number 1-12' });
-    else out.link = raw.link;
-  }
-  if (raw.pageSize !== undefined && raw.pageSize !== null) {
-    if (typeof raw.pageSize !== 'number' || !Number.isInteger(raw.pageSize) || raw.pageSize < 1 || raw.pageSize > MAX_PAGE_SIZE) {
-      problems.push({ path: 'pageSize', message: `must be an integer 1-${MAX_PAGE_SIZE}` });
-    } else out.pageSize = raw.pageSize;
-  }
-  if (raw.bookmark !== undefined && raw.bookmark !== null && raw.bookmark !== '') {
-    if (typeof raw.bookmark !== 'string' || raw.bookmark.length > 4096) problems.push({ path: 'bookmark', message: 'must be a bookmark from a previous page' });
-    else out.bookmark = raw.bookmark;
-  }
-  if (problems.length > 0) throw new ValidationError(problems);
-  return out;
-}

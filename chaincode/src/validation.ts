@@ -10,10 +10,13 @@ import { parseInstant } from './time';
 import {
   EVENT_KINDS, EVIDENCE_TYPES, ROLES,
   type DeviceInput, type EventKind, type Evidence, type EvidenceType, type Location, type NormalisedEvent, type NormalisedLot,
-  type OrganisationInput, type Role,
+  type LotFilter, type OrganisationInput, type Role,
 } from './types';
-
-import { ID_PATTERN, MAX_BATCH, MAX_EPCS_PER_EVENT, MAX_EPCS_PER_LOT, MAX_EVIDENCE, MSP_PATTERN } from './limits';
+import {
+  DEFAULT_PAGE_SIZE, ID_PATTERN, MAX_ACCURACY_M, MAX_BATCH, MAX_BOOKMARK_LENGTH, MAX_EPCS_PER_EVENT, MAX_EPCS_PER_LOT,
+  MAX_EVIDENCE, MAX_PAGE_SIZE, MAX_PRODUCT_LENGTH, MAX_REASON_LENGTH, MAX_URI_LENGTH, MSP_PATTERN, SHA256_PATTERN,
+  UNIT_PATTERN,
+} from './limits';
 
 // ISO 3166-1 alpha-2, officially assigned codes.
 const ISO_3166 = new Set(
@@ -120,7 +123,7 @@ class Reader {
     if (!isObject(v)) return this.fail(field, 'must be an object');
     const lat = this.nested(field, 'lat', v.lat, -90, 90);
     const lon = this.nested(field, 'lon', v.lon, -180, 180);
-    const accuracyM = this.nested(field, 'accuracyM', v.accuracyM, 0, 1e7);
+    const accuracyM = this.nested(field, 'accuracyM', v.accuracyM, 0, MAX_ACCURACY_M);
     let gln: string | null = null;
     if (v.gln !== undefined && v.gln !== null) {
       if (typeof v.gln !== 'string' || !isGln(v.gln)) this.fail(`${field}.gln`, 'must be a 13-digit GLN with a valid check digit');
@@ -162,12 +165,12 @@ class Reader {
       const type = item.type ?? 'other';
       const uri = item.uri;
       let ok = true;
-      if (typeof sha !== 'string' || !/^[0-9A-Fa-f]{64}$/.test(sha)) ok = !!this.fail(`${p}.sha256`, 'must be 64 hex characters (SHA-256)');
+      if (typeof sha !== 'string' || !SHA256_PATTERN.test(sha)) ok = !!this.fail(`${p}.sha256`, 'must be 64 hex characters (SHA-256)');
       if (typeof type !== 'string' || !(EVIDENCE_TYPES as readonly string[]).includes(type)) {
         ok = !!this.fail(`${p}.type`, `must be one of ${EVIDENCE_TYPES.join(', ')}`);
       }
-      if (uri !== undefined && uri !== null && (typeof uri !== 'string' || uri.length === 0 || uri.length > 2048)) {
-        ok = !!this.fail(`${p}.uri`, 'must be a string of 1-2048 characters');
+      if (uri !== undefined && uri !== null && (typeof uri !== 'string' || uri.length === 0 || uri.length > MAX_URI_LENGTH)) {
+        ok = !!this.fail(`${p}.uri`, `must be a string of 1-${MAX_URI_LENGTH} characters`);
       }
       if (ok) out.push({ sha256: (sha as string).toLowerCase(), uri: (uri as string | undefined) ?? null, type: type as EvidenceType });
     });
@@ -197,7 +200,7 @@ export function validateLotInput(raw: unknown): NormalisedLot {
   const r = new Reader('');
   if (!isObject(raw)) throw new ValidationError([{ path: 'lot', message: 'must be a JSON object' }]);
   const lotId = r.id(raw, 'lotId', true);
-  const product = r.text(raw, 'product', 512, true);
+  const product = r.text(raw, 'product', MAX_PRODUCT_LENGTH, true);
   let htsCode: string | undefined;
   if (typeof raw.htsCode !== 'string') r.fail('htsCode', 'is required: 10 digits, NNNNNNNNNN or NNNN.NN.NNNN');
   else if (!(htsCode = normaliseHtsCode(raw.htsCode))) r.fail('htsCode', 'must be 10 digits, NNNNNNNNNN or NNNN.NN.NNNN');
@@ -209,7 +212,7 @@ export function validateLotInput(raw: unknown): NormalisedLot {
   else if (typeof raw.quantity !== 'number' || !Number.isFinite(raw.quantity) || raw.quantity <= 0) r.fail('quantity', 'must be a number > 0');
   else quantity = raw.quantity;
   let unit: string | undefined;
-  if (typeof raw.unit !== 'string' || !/^[A-Za-z0-9._-]{1,16}$/.test(raw.unit)) r.fail('unit', 'must be 1-16 characters of A-Za-z0-9._- (e.g. EA, KGM)');
+  if (typeof raw.unit !== 'string' || !UNIT_PATTERN.test(raw.unit)) r.fail('unit', 'must be 1-16 characters of A-Za-z0-9._- (e.g. EA, KGM)');
   else unit = raw.unit;
   const epcs = r.epcs(raw, 'epcs', MAX_EPCS_PER_LOT, []);
   const parentLotId = r.id(raw, 'parentLotId', false);
@@ -271,7 +274,7 @@ function readEvent(r: Reader, raw: unknown, options: EventValidationOptions): No
   const epcs = r.epcs(raw, 'epcs', MAX_EPCS_PER_EVENT, options.knownEpcs ?? []);
   const evidence = r.evidence(raw, 'evidence');
   const correctionOf = r.id(raw, 'correctionOf', false);
-  const reason = r.text(raw, 'reason', 2048, !!options.correction);
+  const reason = r.text(raw, 'reason', MAX_REASON_LENGTH, !!options.correction);
   if (options.correction) {
     if (raw.correctionOf === undefined || raw.correctionOf === null) r.fail('correctionOf', 'is required for a correction');
     if (correctionOf && correctionOf === eventId) r.fail('correctionOf', 'must name another event');
@@ -301,7 +304,7 @@ function readEvent(r: Reader, raw: unknown, options: EventValidationOptions): No
   };
 }
 
-/** Validate a RecordEvents batch (1..500 events); all problems reported with `events[i].` paths. */
+/** Validate a RecordEvents batch (1..MAX_BATCH events); all problems reported with `events[i].` paths. */
 export function validateEventBatch(raw: unknown, knownEpcsOf: (lotId: string) => readonly string[] = () => []): NormalisedEvent[] {
   if (!Array.isArray(raw)) throw new ValidationError([{ path: 'events', message: 'must be a JSON array of events' }]);
   if (raw.length < 1 || raw.length > MAX_BATCH) throw new ValidationError([{ path: 'events', message: `must hold 1-${MAX_BATCH} events` }]);
@@ -355,4 +358,49 @@ export function validateOrganisationInput(raw: unknown): OrganisationInput {
   }
   throwIfProblems(r);
   return { mspId: mspId as string, roles: [...roles].sort() };
+}
+
+/** A ListLots filter after validation: HTS and country normalised, a page size always set. */
+export type ValidLotFilter = LotFilter & { pageSize: number };
+
+/** Validate a ListLots filter object (`{ ownerMsp?, htsCode?, originCountry?, link?, pageSize?, bookmark? }`). @throws ValidationError */
+export function validateLotFilter(raw: unknown): ValidLotFilter {
+  if (!isObject(raw)) throw new ValidationError([{ path: 'filter', message: 'must be a JSON object' }]);
+  const problems: FieldProblem[] = [];
+  const out: ValidLotFilter = { pageSize: DEFAULT_PAGE_SIZE };
+  if (raw.ownerMsp !== undefined && raw.ownerMsp !== null) {
+    if (typeof raw.ownerMsp !== 'string' || !MSP_PATTERN.test(raw.ownerMsp)) problems.push({ path: 'ownerMsp', message: 'must be an MSP id' });
+    else out.ownerMsp = raw.ownerMsp;
+  }
+  if (raw.htsCode !== undefined && raw.htsCode !== null) {
+    const hts = typeof raw.htsCode === 'string' ? normaliseHtsCode(raw.htsCode) : undefined;
+    if (!hts) problems.push({ path: 'htsCode', message: 'must be 10 digits, NNNNNNNNNN or NNNN.NN.NNNN' });
+    else out.htsCode = hts;
+  }
+  if (raw.originCountry !== undefined && raw.originCountry !== null) {
+    const c = typeof raw.originCountry === 'string' ? normaliseCountry(raw.originCountry) : undefined;
+    if (!c) problems.push({ path: 'originCountry', message: 'must be an ISO 3166-1 alpha-2 code' });
+    else out.originCountry = c;
+  }
+  if (raw.link !== undefined && raw.link !== null) {
+    if (!isLinkNumber(raw.link)) problems.push({ path: 'link', message: `must be a link number 1-${LINK_COUNT}` });
+    else out.link = raw.link;
+  }
+  if (raw.pageSize !== undefined && raw.pageSize !== null) {
+    if (typeof raw.pageSize !== 'number' || !Number.isInteger(raw.pageSize) || raw.pageSize < 1 || raw.pageSize > MAX_PAGE_SIZE) {
+      problems.push({ path: 'pageSize', message: `must be an integer 1-${MAX_PAGE_SIZE}` });
+    } else out.pageSize = raw.pageSize;
+  }
+  if (raw.bookmark !== undefined && raw.bookmark !== null && raw.bookmark !== '') {
+    if (typeof raw.bookmark !== 'string' || raw.bookmark.length > MAX_BOOKMARK_LENGTH) {
+      problems.push({ path: 'bookmark', message: 'must be a bookmark from a previous page' });
+    } else out.bookmark = raw.bookmark;
+  }
+  if (problems.length > 0) throw new ValidationError(problems);
+  return out;
+}
+
+/** The ListLots argument: JSON text of a filter, '' for none. @throws ValidationError */
+export function lotFilterFromJson(filterJson: string): ValidLotFilter {
+  return validateLotFilter(filterJson && filterJson.trim() !== '' ? parseJsonArgument(filterJson, 'filter') : {});
 }

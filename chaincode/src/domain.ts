@@ -1,0 +1,10 @@
+/**
+ * `@acetrace/chaincode/domain`: the domain's constants and shapes with no runtime dependency
+ * (no fabric-contract-api, no EPC libraries), for code that must stay light: the browser page,
+ * the network's identity issuing. Everything here is also exported by the package index.
+ */
+export { LINKS, LINK_COUNT, FINAL_DELIVERY_LINK, linkFromName, linkByNumber, isLinkNumber, describeLink } from './links';
+export type { LinkInfo, Phase } from './links';
+export { ROLES, ROLE_ATTRIBUTE, EVENT_KINDS, EVIDENCE_TYPES, ANOMALY_TYPES } from './types';
+export type * from './types';
+export * from './limits';

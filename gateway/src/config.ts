@@ -87,7 +87,7 @@ const EnvSchema = z.object({
   ACETRACE_SUBMIT_CONCURRENCY: intFromEnv(8, 1, 64),
   /** POST /v1/readings: repeats of one EPC at one reader inside this window (aligned to the epoch, by readTime) are suppressed, ms. Default 60000. */
   ACETRACE_READINGS_WINDOW_MS: intFromEnv(60_000, 1, 24 * 3600_000),
-  /** POST /v1/readings: the reader table (JSON array of `{ readerId, link, location?, identity? }`, re-read per request). Default `<dataDir>/gateway/readers.json`. */
+  /** POST /v1/readings: the reader table (JSON array of `{ readerId, link, location?, identity? }`, read again only when the file changes). Default `<dataDir>/gateway/readers.json`. */
   ACETRACE_READERS_FILE: optionalString,
   /** POST /v1/readings: largest body (up to 10,000 reads ≈ 1.5 MB). Default `4mb`. */
   ACETRACE_READINGS_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)?$/i, 'a size such as 4194304, 512kb or 4mb').default('4mb'),

@@ -85,18 +85,3 @@ export const Epc = z
   .max(256)
   .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
   .openapi({ example: 'urn:epc:id:sgtin:0614141.112345.400' });
-
-/** RFC 9457 problem details. */
-export const Problem = z
-  .object({
-    type: z.string(),
-    title: z.string(),
-    status: z.number().int(),
-    detail: z.string().optional(),
-    instance: z.string().optional(),
-    code: z.string().optional(),
-    requestId: z.string().optional(),
-    transactionId: z.string().optional(),
-    errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
-  })
-  .openapi('Problem');

@@ -1,4 +1,4 @@
-/** Event request/response schemas (POST/GET /v1/events). */
+/** Event request schemas (POST/GET /v1/events); the answers are in responses/events.ts. */
 import { z } from 'zod';
 import { EVENT_KINDS, EVIDENCE_TYPES, Epc, Id, IsoTime, LinkRef } from './common';
 
@@ -55,42 +55,5 @@ export const PostEventsBody = z
 export const PostEventsQuery = z.strictObject({
   wait: z.enum(['commit']).optional().openapi({ description: '`commit`: answer 201 after the ledger commit' }),
 });
-
-export const EventStatus = z.enum(['queued', 'submitted', 'committed', 'rejected', 'recorded', 'duplicate']);
-
-export const AcceptedItem = z
-  .looseObject({
-    eventId: z.string(),
-    status: EventStatus,
-    txId: z.string().optional(),
-    blockNumber: z.number().int().optional(),
-    reason: z.string().optional(),
-  })
-  .openapi('AcceptedEvent');
-
-export const PostEventsResponse = z.looseObject({ accepted: z.array(AcceptedItem) }).openapi('PostEventsResponse');
-
-export const EventRecord = z
-  .looseObject({
-    eventId: z.string(),
-    lotId: z.string(),
-    link: z.number().int(),
-    kind: z.string(),
-    eventTime: z.string(),
-    recordedBy: z.string().optional(),
-    txId: z.string().optional(),
-  })
-  .openapi('EventRecord');
-
-export const GetEventResponse = z
-  .looseObject({
-    eventId: z.string(),
-    status: EventStatus,
-    txId: z.string().optional(),
-    blockNumber: z.number().int().optional(),
-    reason: z.string().optional(),
-    event: z.unknown(),
-  })
-  .openapi('EventStatusResponse');
 
 export const EventIdParams = z.object({ eventId: Id });

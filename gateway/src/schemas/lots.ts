@@ -1,4 +1,4 @@
-/** Lot request/response schemas (POST/GET /v1/lots). */
+/** Lot request schemas (POST/GET /v1/lots); the answers are in responses/lots.ts. */
 import { z } from 'zod';
 import { Epc, Id, IsoTime, LinkQuery, MspId } from './common';
 
@@ -28,39 +28,6 @@ export const LotInput = z
   .openapi('LotInput');
 export type LotInput = z.infer<typeof LotInput>;
 
-export const LotRecord = z
-  .looseObject({
-    lotId: z.string(),
-    product: z.string(),
-    htsCode: z.string(),
-    originCountry: z.string(),
-    quantity: z.number(),
-    unit: z.string(),
-    epcs: z.array(z.string()),
-    parentLotId: z.string().nullable(),
-    ownerMsp: z.string(),
-    importerMsp: z.string().nullable().optional(),
-    registeredAt: z.string(),
-    txId: z.string(),
-  })
-  .openapi('LotRecord');
-export type LotRecord = z.infer<typeof LotRecord>;
-
-export const LotView = z
-  .looseObject({
-    lot: LotRecord,
-    linksCovered: z.array(z.number().int()).optional(),
-    completeness: z
-      .looseObject({ covered: z.number().int(), required: z.number().int(), missing: z.array(z.string()) })
-      .optional(),
-  })
-  .openapi('LotView');
-export type LotView = z.infer<typeof LotView>;
-
-export const RegisterLotResponse = z
-  .looseObject({ lot: LotRecord, created: z.boolean() })
-  .openapi('RegisterLotResponse');
-
 export const LotIdParams = z.object({ lotId: Id });
 
 export const ListLotsQuery = z
@@ -82,16 +49,3 @@ export const ListLotsQuery = z
   })
   .openapi('ListLotsQuery');
 export type ListLotsQuery = z.infer<typeof ListLotsQuery>;
-
-export const ListLotsResponse = z
-  .looseObject({ lots: z.array(LotView), bookmark: z.string() })
-  .openapi('ListLotsResponse');
-
-export const HistoryResponse = z
-  .looseObject({
-    lotId: z.string(),
-    history: z.array(
-      z.looseObject({ txId: z.string(), timestamp: z.string(), isDelete: z.boolean().optional(), value: z.unknown() }),
-    ),
-  })
-  .openapi('LotHistory');

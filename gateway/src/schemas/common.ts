@@ -27,7 +27,6 @@ export function linkNumber(name: string): number | undefined {
   return LINK_TABLE.find((l) => l.name === name)?.link;
 }
 
-export const EVENT_KINDS = ['rfid', 'gps', 'document', 'handover'] as const;
 export const EVIDENCE_TYPES = [
   'po',
   'invoice',

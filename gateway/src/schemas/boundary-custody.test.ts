@@ -1,18 +1,23 @@
 /**
  * The boundary corpus of boundary.test.ts, for the fields custody, containment and transformation
  * added: `handoverTo`/`handoverToGln` (handover), `action`/`parentLotId`/`childLotIds`
- * (aggregation) and a lot's `inputs`. Each entry goes to the gateway's zod schema and to the
+ * (aggregation), a lot's `inputs`, and the bodies of /v1/organisations, /v1/facilities and
+ * /v1/devices. Each entry goes to the gateway's zod schema and to the
  * chaincode's validator and must get the same verdict, which is also pinned. Kept in its own file
  * so the main corpus can change shape without touching these entries.
  */
 import '../quiet-chaincode';
-import { MAX_AGGREGATION_CHILDREN, MAX_INPUTS_PER_LOT, ValidationError, validateEventBatch, validateEventInput, validateLotInput } from '@acetrace/chaincode';
+import {
+  MAX_ADDRESS_LENGTH, MAX_AGGREGATION_CHILDREN, MAX_INPUTS_PER_LOT, MAX_NAME_LENGTH, ValidationError, validateDeviceInput, validateEventBatch,
+  validateEventInput, validateFacilityInput, validateLotInput, validateOrganisationProfileInput,
+} from '@acetrace/chaincode';
 import fc from 'fast-check';
 import { expect } from '../chai.test';
 import { EventInput, PostEventsBody } from './events';
 import { LotInput } from './lots';
+import { DeviceBody, FacilityBody, OrganisationProfileBody } from './parties';
 
-type Kind = 'lot' | 'event' | 'batch';
+type Kind = 'lot' | 'event' | 'batch' | 'profile' | 'facility' | 'device';
 interface Case {
   readonly kind: Kind;
   readonly name: string;
@@ -40,6 +45,12 @@ function w(base: Record<string, unknown>, over: Record<string, unknown>): Record
 const input = (lotId: string, quantity: unknown = 10, unit: unknown = 'KGM'): Record<string, unknown> => ({ lotId, quantity, unit });
 const lot = (name: string, ok: boolean, over: Record<string, unknown>): Case => ({ kind: 'lot', name, ok, input: w(LOT, over) });
 const event = (name: string, ok: boolean, value: Record<string, unknown>): Case => ({ kind: 'event', name, ok, input: value });
+const PROFILE = { legalName: 'Aksu Golden Field Cotton Cooperative', country: 'CN', address: 'Aksu, Xinjiang', roles: ['grower'] };
+const FACILITY = { gln: GLN, name: 'Aksu gin no. 3', address: null, country: 'CN', subdivision: 'CN-XJ', lat: 41.17, lon: 80.26, type: 'mill' };
+const DEVICE = { deviceId: 'truck-88-gps', link: 7, location: { lat: 22.5, lon: 114.1 } };
+const profile = (name: string, ok: boolean, over: Record<string, unknown>): Case => ({ kind: 'profile', name, ok, input: w(PROFILE, over) });
+const facility = (name: string, ok: boolean, over: Record<string, unknown>): Case => ({ kind: 'facility', name, ok, input: w(FACILITY, over) });
+const device = (name: string, ok: boolean, over: Record<string, unknown>): Case => ({ kind: 'device', name, ok, input: w(DEVICE, over) });
 const children = (n: number): string[] => Array.from({ length: n }, (_, i) => `CARTON-${i}`);
 
 const CORPUS: readonly Case[] = [
@@ -96,6 +107,51 @@ const CORPUS: readonly Case[] = [
   event('childLotIds on a handover', false, w(HANDOVER, { childLotIds: ['CARTON-1'] })),
   event('parentLotId null on a document event', true, w(DOC, { parentLotId: null })),
   event('an aggregation correction', false, w(PACK, { eventId: 'EVT-A-2', correctionOf: 'EVT-A-1', reason: 'wrong carton' })),
+  // ---- organisation profiles (PUT /v1/organisations/{mspId}; the MSP id is the path's)
+  profile('a profile', true, {}),
+  profile('no address', true, { address: undefined }),
+  profile('address null', true, { address: null }),
+  profile('address blank', false, { address: ' ' }),
+  profile(`address of ${MAX_ADDRESS_LENGTH + 1} characters`, false, { address: 'a'.repeat(MAX_ADDRESS_LENGTH + 1) }),
+  profile(`legal name of ${MAX_NAME_LENGTH} characters`, true, { legalName: 'a'.repeat(MAX_NAME_LENGTH) }),
+  profile(`legal name of ${MAX_NAME_LENGTH + 1} characters`, false, { legalName: 'a'.repeat(MAX_NAME_LENGTH + 1) }),
+  profile('no legal name', false, { legalName: undefined }),
+  profile('country in lower case', true, { country: 'cn' }),
+  profile('country UK', false, { country: 'UK' }),
+  profile('no roles', false, { roles: undefined }),
+  profile('roles empty', true, { roles: [] }),
+  profile('a role twice', true, { roles: ['grower', 'grower'] }),
+  profile('an unknown role', false, { roles: ['farmer'] }),
+  profile('an acetrace role', false, { roles: ['supplier'] }),
+
+  // ---- facilities
+  facility('a facility', true, {}),
+  facility('a GLN with a wrong check digit', false, { gln: '6901234000017' }),
+  facility('a GLN of 12 digits', false, { gln: '690123400001' }),
+  facility('subdivision in lower case', true, { subdivision: 'cn-xj' }),
+  facility('subdivision of another country', false, { subdivision: 'US-CA' }),
+  facility('subdivision without hyphen', false, { subdivision: 'CNXJ' }),
+  facility('subdivision null', true, { subdivision: null }),
+  facility('no coordinates', true, { lat: undefined, lon: undefined }),
+  facility('lat without lon', false, { lon: undefined }),
+  facility('lat 91', false, { lat: 91 }),
+  facility('type distribution-centre', true, { type: 'distribution-centre' }),
+  facility('type office', false, { type: 'office' }),
+  facility('no type', false, { type: undefined }),
+  facility('name blank', false, { name: '  ' }),
+  facility('no country', false, { country: undefined }),
+
+  // ---- devices
+  device('a device', true, {}),
+  device('its own MSP id', true, { mspId: 'Org1MSP' }),
+  device('an MSP id with a space', false, { mspId: 'Org 1' }),
+  device('link 0', false, { link: 0 }),
+  device('link 12', true, { link: 12 }),
+  device('no link', true, { link: undefined }),
+  device('no location', true, { location: undefined }),
+  device('a device id with a slash', false, { deviceId: 'truck/88' }),
+  device('no device id', false, { deviceId: undefined }),
+
   { kind: 'batch', name: 'a handover and a pack', ok: true, input: { events: [HANDOVER, PACK] } },
   { kind: 'batch', name: 'a pack with a bad child', ok: false, input: { events: [HANDOVER, w(PACK, { childLotIds: ['PALLET-1'] })] } },
 ];
@@ -120,13 +176,19 @@ function chaincodeVerdict(kind: Kind, value: unknown): boolean {
     }
     case 'batch':
       return chaincodeAccepts(() => validateEventBatch((value as { events: unknown }).events));
+    case 'profile':
+      return chaincodeAccepts(() => validateOrganisationProfileInput({ ...(value as object), mspId: 'Org1MSP' }));
+    case 'facility':
+      return chaincodeAccepts(() => validateFacilityInput(value));
+    case 'device':
+      return chaincodeAccepts(() => validateDeviceInput(value));
   }
 }
 
-const SCHEMAS = { lot: LotInput, event: EventInput, batch: PostEventsBody };
+const SCHEMAS = { lot: LotInput, event: EventInput, batch: PostEventsBody, profile: OrganisationProfileBody, facility: FacilityBody, device: DeviceBody };
 const gatewayVerdict = (kind: Kind, value: unknown): boolean => SCHEMAS[kind].safeParse(value).success;
 
-describe('request schemas and chaincode validators agree on custody, containment and inputs', () => {
+describe('request schemas and chaincode validators agree on custody, containment, inputs, parties and facilities', () => {
   it('the corpus gets its intended verdict from the chaincode', () => {
     const wrong = CORPUS.filter((c) => chaincodeVerdict(c.kind, c.input) !== c.ok).map((c) => `${c.kind}: ${c.name}`);
     expect(wrong).to.deep.equal([]);

@@ -18,6 +18,7 @@ import {
   ListFacilitiesResponse,
   ListLotsQuery,
   ListLotsResponse,
+  ListOrganisationsQuery,
   ListOrganisationsResponse,
   LotIdParams,
   LotInput,
@@ -96,6 +97,7 @@ function registerPartyPaths(registry: OpenAPIRegistry, security: Array<Record<st
     path: '/v1/organisations',
     summary: 'every organisation with a profile or registered roles (viewer+)',
     security,
+    request: { query: ListOrganisationsQuery },
     responses: { 200: json(ListOrganisationsResponse, 'by MSP id'), ...common },
   });
   registry.registerPath({

@@ -33,6 +33,8 @@ export const Gln = z
   .openapi({ example: '6901234000016' });
 
 export const MspIdParams = z.object({ mspId: Msp });
+/** GET /v1/organisations takes no query (organisations on a channel are few): an unknown parameter is a typo. */
+export const ListOrganisationsQuery = z.strictObject({}).openapi('ListOrganisationsQuery');
 export const GlnParams = z.object({ gln: Gln });
 
 /** Body of PUT /v1/organisations/{mspId}: the organisation's profile (the MSP id is the path's). */

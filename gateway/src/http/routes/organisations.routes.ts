@@ -1,7 +1,7 @@
 /** Thin routes for /v1/organisations: parse, call the service, answer. */
 import { Router } from 'express';
 import { principalOf } from '../../auth/authenticate';
-import { MspIdParams, OrganisationProfileBody } from '../../schemas';
+import { ListOrganisationsQuery, MspIdParams, OrganisationProfileBody } from '../../schemas';
 import type { OrganisationsService } from '../../services/organisations.service';
 import { parse } from '../validate';
 
@@ -15,7 +15,8 @@ export function organisationsRouter(organisations: OrganisationsService): Router
     res.status(out.created ? 201 : 200).json({ organisation: out.record, created: out.created, txId: out.txId });
   });
 
-  r.get('/v1/organisations', async (_req, res) => {
+  r.get('/v1/organisations', async (req, res) => {
+    parse(ListOrganisationsQuery, req.query, 'query');
     res.json(await organisations.list(principalOf(res)));
   });
 

@@ -3,12 +3,17 @@
 // `blockNumber` on events where it knows it and `queryMs`.
 import type {
   Anomaly,
+  ContainmentEntry,
+  CustodyEntry,
+  FacilityRef,
+  Party,
+  UpstreamNode,
   Provenance as LedgerProvenance,
   ProvenanceEvent as LedgerProvenanceEvent,
   ProvenanceLink as LedgerProvenanceLink,
 } from '@acetrace/chaincode';
 
-export type { Anomaly };
+export type { Anomaly, ContainmentEntry, CustodyEntry, FacilityRef, Party, UpstreamNode };
 
 export interface ProvenanceEvent extends LedgerProvenanceEvent {
   blockNumber?: number | string | null;

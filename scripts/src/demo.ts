@@ -35,7 +35,7 @@ async function main(): Promise<void> {
   const ready = await fetch(`${url}/readyz`).catch((err: unknown) => {
     throw new Error(`no gateway answers at ${url} (${err instanceof Error ? err.message : String(err)}); is npm start running? (ACETRACE_URL or PORT)`);
   });
-  if (!ready.ok) throw new Error(`${url}/readyz answered ${ready.status}: the ledger is not ready yet`);
+  if (!ready.ok) throw new Error(`${url}/readyz answered ${String(ready.status)}: the ledger is not ready yet`);
 
   process.stdout.write(`seeding the demo journey into ${url}\n`);
   const out = await seedDemo({ url, keyOf, orgs: { producer, carrier, importer }, log: (line) => process.stdout.write(`${line}\n`) });
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     [
       '',
-      `${out.requests} requests (${out.repeats} registrations were already there)`,
+      `${String(out.requests)} requests (${String(out.repeats)} registrations were already there)`,
       '',
       'Open the auditor page on the shirts (sign in with the auditor key below):',
       `  ${url}/#q=${encodeURIComponent(out.lots.shirts)}`,

@@ -39,8 +39,9 @@ export interface DemoLots {
 
 /** `first12` completed with its GS1 check digit (weights 3,1,3,… from the right). */
 export function withCheckDigit(first12: string): string {
-  const sum = [...first12].reverse().reduce((acc, d, i) => acc + Number(d) * (i % 2 === 0 ? 3 : 1), 0);
-  return `${first12}${(10 - (sum % 10)) % 10}`;
+  const digits = first12.split('').map(Number).reverse();
+  const sum = digits.reduce((acc, d, i) => acc + d * (i % 2 === 0 ? 3 : 1), 0);
+  return `${first12}${String((10 - (sum % 10)) % 10)}`;
 }
 
 /** Facilities (GLNs under fictitious GS1 company prefixes 6901234 for China, 0614141 for the US). */
@@ -80,8 +81,9 @@ export function demoSteps(orgs: DemoOrgs, prefix = 'DEMO'): DemoStep[] {
   const add = (what: string, role: string, msp: string, method: DemoStep['method'], path: string, body: Record<string, unknown>): void => {
     steps.push({ what, role, msp, method, path, body });
   };
-  const events = (what: string, role: string, msp: string, list: Array<Record<string, unknown>>): void =>
+  const events = (what: string, role: string, msp: string, list: Array<Record<string, unknown>>): void => {
     add(what, role, msp, 'POST', '/v1/events?wait=commit', { events: list });
+  };
   const ev = (lotId: string, n: string, link: number, kind: string, eventTime: string, extra: Record<string, unknown> = {}) => ({
     eventId: `${lotId}-${n}`, lotId, link, kind, eventTime, ...extra,
   });
@@ -101,7 +103,9 @@ export function demoSteps(orgs: DemoOrgs, prefix = 'DEMO'): DemoStep[] {
     legalName: 'Redwood Apparel Imports Inc.', country: 'US', address: '4100 E Guasti Road, Ontario, CA 91761',
     roles: ['importer-of-record', 'customs-broker', 'distributor', 'warehouse'],
   });
-  const facility = (msp: string, body: Record<string, unknown>): void => add(`facility ${String(body.name)}`, 'admin', msp, 'POST', '/v1/facilities', body);
+  const facility = (msp: string, body: Record<string, string | number>): void => {
+    add(`facility ${String(body.name)}`, 'admin', msp, 'POST', '/v1/facilities', body);
+  };
   facility(producer, { gln: GLN.farm, name: 'Aksu Tarim cotton farm no. 7', address: 'Awati County, Aksu Prefecture', country: 'CN', subdivision: 'CN-XJ', lat: 40.64, lon: 80.38, type: 'farm' });
   facility(producer, { gln: GLN.gin, name: 'Aksu ginning mill no. 3', address: 'Aksu Economic Development Zone', country: 'CN', subdivision: 'CN-XJ', lat: 41.17, lon: 80.26, type: 'mill' });
   facility(producer, { gln: GLN.spinning, name: 'Wuxi spinning mill', address: 'Xishan District, Wuxi', country: 'CN', subdivision: 'CN-JS', lat: 31.55, lon: 120.36, type: 'mill' });
@@ -115,8 +119,9 @@ export function demoSteps(orgs: DemoOrgs, prefix = 'DEMO'): DemoStep[] {
   add('vessel tracker of the carrier', 'admin', carrier, 'POST', '/v1/devices', { deviceId: `${prefix}-OSS-AIS-MV-ORIENT-STAR`, link: 10 });
 
   // ---- upstream: cotton bales (farm, gin) → yarn → fabric
-  const lot = (what: string, lotId: string, body: Record<string, unknown>): void =>
+  const lot = (what: string, lotId: string, body: Record<string, unknown>): void => {
     add(what, 'supplier', producer, 'POST', '/v1/lots', { lotId, epcs: [], parentLotId: null, ...body });
+  };
   lot('cotton bales', lots.cotton, { product: 'Raw cotton lint, ginned, 220 bales', htsCode: '5201.00.1800', originCountry: 'CN', quantity: 50_000, unit: 'KGM' });
   events('cotton: harvest and ginning', 'supplier', producer, [
     ev(lots.cotton, 'HARVEST', 1, 'document', '2025-10-06T09:00:00+08:00', { ...at(GLN.farm, 40.64, 80.38), evidence: evidence('certificate-of-origin', 'cotton-harvest-cert', 's3://huaxia-docs/cotton/harvest-2025-aks-017.pdf') }),
@@ -139,7 +144,7 @@ export function demoSteps(orgs: DemoOrgs, prefix = 'DEMO'): DemoStep[] {
   ]);
 
   // ---- the shirts (imported by the importer) and their logistic units
-  const sgtins = Array.from({ length: 12 }, (_, i) => `urn:epc:id:sgtin:6901234.062051.${4_500_123_000 + i}`);
+  const sgtins = Array.from({ length: 12 }, (_, i) => `urn:epc:id:sgtin:6901234.062051.${String(4_500_123_000 + i)}`);
   const sscc = (serial: number): string => `urn:epc:id:sscc:6901234.${String(serial).padStart(10, '0')}`;
   lot('shirts sewn from the fabric', lots.shirts, {
     product: "Men's woven cotton shirts, long sleeve", htsCode: '6205.20.2016', originCountry: 'CN', quantity: 24_000, unit: 'EA',

@@ -32,7 +32,7 @@ export class DemoStepError extends Error {
     readonly status: number,
     readonly body: string,
   ) {
-    super(`demo step "${step}" answered ${status}: ${body.slice(0, 600)}`);
+    super(`demo step "${step}" answered ${String(status)}: ${body.slice(0, 600)}`);
     this.name = 'DemoStepError';
   }
 }

@@ -7,11 +7,18 @@
  */
 import { GLN, demoLots } from '@acetrace/scripts/dist/demo/journey';
 import { seedDemo } from '@acetrace/scripts/dist/demo/seed';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { type Stack, startTarget } from '../scenarios/target';
 import { type Browser, chromiumOrSkip, closePage, launch, openPage, screenshot, type watch } from './browser';
 import { expect } from './chai.test';
 import { search, signIn, text } from './page-checks';
+
+/** The attribute `name` of every element `locator` matches, in document order. */
+async function attrs(locator: Locator, name: string): Promise<Array<string | null>> {
+  const out: Array<string | null> = [];
+  for (const el of await locator.all()) out.push(await el.getAttribute(name));
+  return out;
+}
 
 describe('auditor page: custody, containment, upstream tree, parties (gateway + embedded network + Chromium)', function () {
   this.timeout(240_000);
@@ -33,7 +40,7 @@ describe('auditor page: custody, containment, upstream tree, parties (gateway + 
   });
   after(async () => {
     await browser?.close();
-    await s?.stop();
+    await s.stop();
   });
   beforeEach(async () => {
     if (!browser) throw new Error('no browser');
@@ -48,22 +55,23 @@ describe('auditor page: custody, containment, upstream tree, parties (gateway + 
     await search(page, lots.shirts);
     expect(await text(page, '#lot-id')).to.equal(lots.shirts);
 
-    const custodians = page.locator('#custody li.custodian');
-    expect(await custodians.evaluateAll((els) => els.map((e) => e.getAttribute('data-msp')))).to.deep.equal([orgs.producer, orgs.carrier, orgs.importer]);
+    expect(await attrs(page.locator('#custody li.custodian'), 'data-msp')).to.deep.equal([orgs.producer, orgs.carrier, orgs.importer]);
     expect(await text(page, '#custody li.custodian:nth-child(1) .custodian-name')).to.equal(`Huaxia Cotton & Apparel Group Co., Ltd. (${orgs.producer})`);
     expect(await text(page, '#custody li.custodian:nth-child(2) .custody-how')).to.contain(`${lots.shirts}-HANDOVER-CARRIER`).and.contain('Ningbo-Zhoushan port');
     expect(await text(page, '#custody li.custodian:nth-child(3) .custodian-name')).to.contain('Redwood Apparel Imports Inc.');
 
-    const intervals = await page.locator('#containment li.interval').evaluateAll((els) => els.map((e) => [e.getAttribute('data-lot'), e.getAttribute('data-parent')]));
-    expect(intervals).to.deep.include.members([[lots.shirts, lots.cartons], [lots.cartons, lots.pallet], [lots.pallet, lots.container]]);
+    const intervalLocator = page.locator('#containment li.interval');
+    const children = await attrs(intervalLocator, 'data-lot');
+    const containers = await attrs(intervalLocator, 'data-parent');
+    expect(children.map((c, i) => [c, containers[i]])).to.deep.include.members([[lots.shirts, lots.cartons], [lots.cartons, lots.pallet], [lots.pallet, lots.container]]);
 
-    const tree = await page
-      .locator('#upstream-tree li.input-lot')
-      .evaluateAll((els) => els.map((e) => [e.getAttribute('data-lot'), e.parentElement?.closest('li.input-lot')?.getAttribute('data-lot') ?? null]));
-    expect(tree).to.deep.equal([[lots.fabric, null], [lots.yarn, lots.fabric], [lots.cotton, lots.yarn]]);
+    // nesting: each input lot's inputs are listed inside it
+    expect(await attrs(page.locator('#upstream-tree > li.input-lot'), 'data-lot')).to.deep.equal([lots.fabric]);
+    expect(await attrs(page.locator(`li.input-lot[data-lot="${lots.fabric}"] > ul > li.input-lot`), 'data-lot')).to.deep.equal([lots.yarn]);
+    expect(await attrs(page.locator(`li.input-lot[data-lot="${lots.yarn}"] > ul > li.input-lot`), 'data-lot')).to.deep.equal([lots.cotton]);
+    expect(await page.locator(`li.input-lot[data-lot="${lots.cotton}"] li.input-lot`).count()).to.equal(0);
 
-    const parties = await page.locator('#parties li.party').evaluateAll((els) => els.map((e) => e.getAttribute('data-msp')));
-    expect(parties).to.have.members([orgs.producer, orgs.carrier, orgs.importer]);
+    expect(await attrs(page.locator('#parties li.party'), 'data-msp')).to.have.members([orgs.producer, orgs.carrier, orgs.importer]);
     expect(await text(page, `#parties li.party[data-msp="${orgs.producer}"] .party-name`)).to.contain('Huaxia Cotton & Apparel Group');
     expect(await text(page, `#parties li.facility[data-gln="${GLN.factory}"]`)).to.contain('Ningbo garment factory').and.contain('CN-ZJ');
     expect(await text(page, `li.event[data-event-id="${lots.shirts}-SEWING"] .event-location`)).to.contain('Ningbo garment factory');

@@ -327,6 +327,31 @@ describe('every response matches the schema the OpenAPI document names for it', 
     await hit('post', '/v1/devices', 400, { key: admin, body: { ...device, link: 13 } });
     await hit('post', '/v1/devices', 413, { key: admin, body: { ...device, deviceId: 'x'.repeat(100_000) } });
     await hit('post', '/v1/devices', 415, { key: admin, body: 'deviceId=1', contentType: 'text/plain' });
+
+    // a provenance with every trace member filled: inputs two levels deep, a container, a handover, a facility
+    const supplier = s.key('supplier');
+    const [raw, made, product, box] = [uid('LOT-IN'), uid('LOT-MID'), uid('LOT-OUT'), uid('LOT-BOX')];
+    await hit('post', '/v1/lots', 201, { key: supplier, body: lotInput(raw) });
+    await hit('post', '/v1/lots', 201, { key: supplier, body: lotInput(made, { inputs: [{ lotId: raw, quantity: 600, unit: 'EA' }] }) });
+    await hit('post', '/v1/lots', 201, { key: supplier, body: lotInput(product, { inputs: [{ lotId: made, quantity: 1200, unit: 'EA' }] }) });
+    await hit('post', '/v1/lots', 201, { key: supplier, body: lotInput(box) });
+    await hit('post', '/v1/events', 201, {
+      key: supplier,
+      query: '?wait=commit',
+      body: {
+        events: [
+          { eventId: uid('EVT-MADE'), lotId: product, link: 3, kind: 'document', eventTime: '2026-10-01T08:00:00Z', location: { gln } },
+          { eventId: uid('EVT-PACK'), lotId: box, link: 5, kind: 'aggregation', eventTime: '2026-10-02T08:00:00Z', action: 'pack', parentLotId: box, childLotIds: [product] },
+          { eventId: uid('EVT-HO'), lotId: product, link: 5, kind: 'handover', eventTime: '2026-10-03T08:00:00Z', handoverTo: s.orgs.logistics, handoverToGln: gln },
+        ],
+      },
+    });
+    const traced = await hit('get', '/v1/lots/{lotId}/provenance', 200, { key: s.key('auditor'), params: { lotId: product } });
+    const body = traced.body as { custody: unknown[]; containment: unknown[]; upstream: Array<{ upstream: unknown[] }>; parties: Array<{ facilities: unknown[] }> };
+    expect(body.custody).to.have.length(2);
+    expect(body.containment).to.have.length(1);
+    expect(body.upstream[0]?.upstream).to.have.length(1);
+    expect(body.parties.some((p) => p.facilities.length > 0)).to.equal(true);
   });
 
   it('/v1/stream: every SSE data is the schema the document names for its event', async () => {

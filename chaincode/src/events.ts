@@ -5,6 +5,8 @@ export const CHAINCODE_EVENTS = {
   CorrectionRecorded: 'CorrectionRecorded',
   DeviceRegistered: 'DeviceRegistered',
   OrganisationRegistered: 'OrganisationRegistered',
+  OrganisationProfileRegistered: 'OrganisationProfileRegistered',
+  FacilityRegistered: 'FacilityRegistered',
 } as const;
 
 export type ChaincodeEventName = (typeof CHAINCODE_EVENTS)[keyof typeof CHAINCODE_EVENTS];

@@ -11,9 +11,16 @@ import stringify from 'json-stringify-deterministic';
 export const KEY_TYPES = {
   /** LOT[lotId] → LotRecord (written once). */
   lot: 'LOT',
-  /** EVT[lotId, link(2 digits), eventTimeUtc, eventId] → EventRecord. */
+  /**
+   * EVT[lotId, link(2 digits), eventTimeUtc, eventId, recordedBy] → EventRecord. Events recorded
+   * before event ids were scoped by organisation have no recordedBy attribute; one range over
+   * EVT[lotId] reads both.
+   */
   event: 'EVT',
-  /** EID[eventId] → EventPointer (read to detect repeats). */
+  /**
+   * EID[eventId, recordedBy] → EventPointer (read to detect repeats: ids are scoped by the recording
+   * organisation, so no organisation can take or probe another's ids). Older pointers are EID[eventId].
+   */
   eventId: 'EID',
   /** EPC[epcMatchKey] → { lotId, epc }. */
   epc: 'EPC',
@@ -31,7 +38,26 @@ export const KEY_TYPES = {
   device: 'DEV',
   /** MSP[mspId] → OrganisationRecord (roles the organisation holds). */
   organisation: 'MSP',
+  /** PTY[mspId] → OrganisationProfile (legal name, country, supply-chain roles). */
+  profile: 'PTY',
+  /** FAC[gln] → FacilityRecord. */
+  facility: 'FAC',
+  /** FACM[mspId, gln] → {} (facilities of an organisation). */
+  facilityByMsp: 'FACM',
+  /** FACC[country, gln] → {} (facilities of a country). */
+  facilityByCountry: 'FACC',
+  /** CUS[lotId, fromUtc, recordedBy, eventId] → CustodyRecord, one per handover that names `handoverTo`. */
+  custody: 'CUS',
+  /** CON[childLotId, atUtc, recordedBy, eventId] → ContainmentRecord, one per child per pack/unpack. */
+  containment: 'CON',
+  /** PKD[lotId] → {} written blindly by every pack of the lot: ReadLot's one point read to know it was ever inside a container. */
+  packed: 'PKD',
+  /** USE[inputLotId, consumerLotId] → ConsumptionRecord, written by the consumer's registration. */
+  consumption: 'USE',
 } as const;
+
+/** CON key's event attribute for the pack a registration with parentLotId makes (no event id contains `@`). */
+export const REGISTRATION_PACK = '@registration';
 
 const NS = '\u0000';
 
@@ -52,9 +78,13 @@ export function splitKey(key: string): { type: string; attributes: string[] } {
 export const linkAttr = (link: number): string => String(link).padStart(2, '0');
 
 export const lotKey = (lotId: string): string => compositeKey(KEY_TYPES.lot, [lotId]);
-export const eventKey = (lotId: string, link: number, eventTimeUtc: string, eventId: string): string =>
-  compositeKey(KEY_TYPES.event, [lotId, linkAttr(link), eventTimeUtc, eventId]);
-export const eventIdKey = (eventId: string): string => compositeKey(KEY_TYPES.eventId, [eventId]);
+/** EVT key; `recordedBy` undefined gives the layout of events recorded before ids were scoped. */
+export const eventKey = (lotId: string, link: number, eventTimeUtc: string, eventId: string, recordedBy?: string): string =>
+  compositeKey(KEY_TYPES.event, [lotId, linkAttr(link), eventTimeUtc, eventId, ...(recordedBy === undefined ? [] : [recordedBy])]);
+/** EID key of an organisation's event id. */
+export const eventIdKey = (eventId: string, recordedBy: string): string => compositeKey(KEY_TYPES.eventId, [eventId, recordedBy]);
+/** EID key written before event ids were scoped by organisation (read only). */
+export const legacyEventIdKey = (eventId: string): string => compositeKey(KEY_TYPES.eventId, [eventId]);
 export const epcKey = (matchKey: string): string => compositeKey(KEY_TYPES.epc, [matchKey]);
 export const childKey = (parentLotId: string, childLotId: string): string => compositeKey(KEY_TYPES.child, [parentLotId, childLotId]);
 export const ownerKey = (mspId: string, lotId: string): string => compositeKey(KEY_TYPES.owner, [mspId, lotId]);
@@ -63,14 +93,25 @@ export const originKey = (country: string, lotId: string): string => compositeKe
 export const coverageKey = (link: number, lotId: string): string => compositeKey(KEY_TYPES.coverage, [linkAttr(link), lotId]);
 export const deviceKey = (deviceId: string): string => compositeKey(KEY_TYPES.device, [deviceId]);
 export const organisationKey = (mspId: string): string => compositeKey(KEY_TYPES.organisation, [mspId]);
+export const profileKey = (mspId: string): string => compositeKey(KEY_TYPES.profile, [mspId]);
+export const facilityKey = (gln: string): string => compositeKey(KEY_TYPES.facility, [gln]);
+export const facilityByMspKey = (mspId: string, gln: string): string => compositeKey(KEY_TYPES.facilityByMsp, [mspId, gln]);
+export const facilityByCountryKey = (country: string, gln: string): string => compositeKey(KEY_TYPES.facilityByCountry, [country, gln]);
+export const custodyKey = (lotId: string, fromUtc: string, recordedBy: string, eventId: string): string =>
+  compositeKey(KEY_TYPES.custody, [lotId, fromUtc, recordedBy, eventId]);
+export const containmentKey = (childLotId: string, atUtc: string, recordedBy: string, eventId: string): string =>
+  compositeKey(KEY_TYPES.containment, [childLotId, atUtc, recordedBy, eventId]);
+export const packedKey = (lotId: string): string => compositeKey(KEY_TYPES.packed, [lotId]);
+export const consumptionKey = (inputLotId: string, consumerLotId: string): string => compositeKey(KEY_TYPES.consumption, [inputLotId, consumerLotId]);
 
-/** What EID[eventId] holds: where the event is and what it hashed to. */
+/** What EID holds: where the event is and what it hashed to (`recordedBy` absent on older pointers). */
 export interface EventPointer {
   eventId: string;
   lotId: string;
   link: number;
   eventTimeUtc: string;
   contentHash: string;
+  recordedBy?: string;
 }
 
 /** JSON with recursively sorted keys and no whitespace: the only way values are written. */

@@ -33,3 +33,24 @@ export const MAX_URI_LENGTH = 2048;
 export const MAX_BOOKMARK_LENGTH = 4096;
 /** Largest location accuracy radius, metres. */
 export const MAX_ACCURACY_M = 1e7;
+/** Most inputs a lot registers (transformation). */
+export const MAX_INPUTS_PER_LOT = 100;
+/** Most child lots one aggregation event packs or unpacks. */
+export const MAX_AGGREGATION_CHILDREN = 500;
+/**
+ * Deepest upstream tree a provenance walks (input of an input of …): deeper inputs are cut and the
+ * node says `truncated`. Registration refuses no depth: the cap bounds the read, not the data.
+ */
+export const MAX_UPSTREAM_DEPTH = 12;
+/** Most lots one provenance's upstream tree holds (each costs one event range); the rest is cut. */
+export const MAX_UPSTREAM_LOTS = 200;
+/** Deepest chain of containers followed (a case in a pallet in a container …). */
+export const MAX_CONTAINMENT_DEPTH = 16;
+/** Most containers visited for one lot's containment (all intervals, all depths). */
+export const MAX_CONTAINERS = 256;
+/** Longest organisation legal name or facility name. */
+export const MAX_NAME_LENGTH = 256;
+/** Longest postal address. */
+export const MAX_ADDRESS_LENGTH = 1024;
+/** ISO 3166-2 subdivision codes: country, hyphen, 1-3 letters or digits (`CN-XJ`, `US-CA`). */
+export const SUBDIVISION_PATTERN = /^[A-Z]{2}-[A-Z0-9]{1,3}$/;

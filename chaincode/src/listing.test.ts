@@ -18,6 +18,7 @@ function storeOf(lots: LotRecord[], covered: Record<string, number[]> = {}): Sto
     getLot: (lotId: string) => Promise.resolve(lots.find((l) => l.lotId === lotId)),
     hasCoverage: (lotId: string, link: number) => Promise.resolve((covered[lotId] ?? []).includes(link)),
     coveredLinksOf: (lotId: string) => Promise.resolve(covered[lotId] ?? []),
+    wasPacked: () => Promise.resolve(false),
   };
   return fake as unknown as Store & { pages: number };
 }

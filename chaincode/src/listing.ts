@@ -1,5 +1,5 @@
 /**
- * ListLots: one paginated partial-composite-key walk over the most selective list index of a
+ * ListLots (and ListFacilities): one paginated partial-composite-key walk over the most selective list index of a
  * validated filter, the other filters checked per lot, and an opaque bookmark that carries
  * Fabric's bookmark together with the index it belongs to.
  */
@@ -7,7 +7,7 @@ import { ValidationError } from './errors';
 import { KEY_TYPES, linkAttr } from './keys';
 import { lotView } from './reads';
 import type { Store } from './store';
-import type { LotFilter, LotPage, LotRecord, LotView } from './types';
+import type { FacilityFilter, FacilityPage, FacilityRecord, LotFilter, LotPage, LotRecord, LotView } from './types';
 
 /** A validated ListLots filter: a page size is always set. */
 export type ListFilter = LotFilter & { readonly pageSize: number };
@@ -87,4 +87,29 @@ export async function listLots(store: Store, filter: ListFilter): Promise<LotPag
     more = page.bookmark !== '' && page.fetched >= want;
   }
   return { lots, bookmark: more ? encodeBookmark(index, fabricBookmark) : '' };
+}
+
+/**
+ * One page of facilities: walks FACM[mspId] when an organisation is given, else FACC[country], else
+ * every FAC; the other filter is checked per facility. Same bookmark rules as ListLots.
+ */
+export async function listFacilities(store: Store, filter: FacilityFilter & { readonly pageSize: number }): Promise<FacilityPage> {
+  const index: ListIndex = filter.mspId
+    ? { t: KEY_TYPES.facilityByMsp, a: filter.mspId }
+    : filter.country ? { t: KEY_TYPES.facilityByCountry, a: filter.country } : { t: KEY_TYPES.facility, a: '' };
+  let fabricBookmark = decodeBookmark(filter.bookmark, index);
+  const attributes = index.a === '' ? [] : [index.a];
+  const facilities: FacilityRecord[] = [];
+  let more = true;
+  while (facilities.length < filter.pageSize && more) {
+    const want = filter.pageSize - facilities.length;
+    const page = await store.lotIdPage(index.t, attributes, want, fabricBookmark);
+    for (const gln of page.lotIds) {
+      const f = await store.getFacility(gln);
+      if (f && (!filter.mspId || f.mspId === filter.mspId) && (!filter.country || f.country === filter.country)) facilities.push(f);
+    }
+    fabricBookmark = page.bookmark;
+    more = page.bookmark !== '' && page.fetched >= want;
+  }
+  return { facilities, bookmark: more ? encodeBookmark(index, fabricBookmark) : '' };
 }

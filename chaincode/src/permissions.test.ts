@@ -49,7 +49,7 @@ describe('permissions', () => {
     );
   });
 
-  it('logistics posts RFID, GPS and handover events only', () => {
+  it('logistics posts RFID, GPS, handover and aggregation events only', () => {
     for (const kind of EVENT_KINDS) {
       const err = checkPost(as('logistics'), 7, kind);
       if (kind === 'document') expect(err?.message).to.match(/^ACCESS_DENIED: role logistics of Org2MSP may not post a document event on link 7/);

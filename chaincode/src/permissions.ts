@@ -12,8 +12,8 @@ export const POSTING_LINKS: Readonly<Record<'supplier' | 'logistics' | 'broker',
   logistics: [6, 7, 8, 9, 10, 12],
   broker: [8, 11],
 };
-/** domain.md: logistics posts RFID, GPS and handover events. */
-export const LOGISTICS_KINDS: readonly EventKind[] = ['rfid', 'gps', 'handover'];
+/** domain.md: logistics posts RFID, GPS and handover events; carriers and warehouses also pack and unpack (aggregation). */
+export const LOGISTICS_KINDS: readonly EventKind[] = ['rfid', 'gps', 'handover', 'aggregation'];
 /** Roles that may register lots. */
 export const LOT_REGISTERING_ROLES: readonly Role[] = ['supplier', 'broker'];
 /** A compliance officer's organisation roles when the admin has registered none for the MSP. */

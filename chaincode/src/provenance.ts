@@ -1,20 +1,46 @@
 /**
- * Provenance assembly: pure, from a lot, its ancestors and the events read for each of them.
+ * Provenance assembly: pure, from a lot, the containers it was inside, the events read for each of
+ * them, their custody and containment records, the upstream tree, and the parties and facilities
+ * involved. What the reader sees is decided for each lot in the answer (`detailOfLot`).
  */
 import { detectAnomalies, compareByTime } from './anomalies';
+import {
+  allContainersAt, ancestorStays, containmentEntries, containmentIntervals, doubleContainment, inWindow,
+  type AncestorStay, type ContainmentInterval,
+} from './containment';
+import { custodianAt, custodians, custodyChain, custodyEntries, outsideCustody, type CustodyInterval } from './custody';
 import { LINKS, LINK_COUNT, linkByNumber } from './links';
-import { parseInstant } from './time';
-import type { Completeness, EventRecord, LotRecord, Provenance, ProvenanceEvent, ProvenanceLink } from './types';
+import { facilityRef, partiesOf } from './parties';
+import { overConsumption, upstreamLotIds } from './upstream';
+import type {
+  Completeness, ConsumptionRecord, ContainmentRecord, CustodyRecord, EventRecord, FacilityRecord, LotRecord,
+  OrganisationProfile, Provenance, ProvenanceEvent, ProvenanceLink, UpstreamNode,
+} from './types';
 
 export interface ProvenanceInput {
   readonly lot: LotRecord;
-  /** Ancestors, nearest (parent) first. */
+  /** The containers the lot was inside, directly or nested (any order; older data: the parentLotId chain). */
   readonly ancestors: readonly LotRecord[];
-  /** Events recorded on the lot and on each ancestor, keyed by lot id (any order). */
+  /** Events recorded on the lot and on each container, keyed by lot id (any order). */
   readonly eventsByLot: ReadonlyMap<string, readonly EventRecord[]>;
-  /** EPCs of every lot in the family (the lot, its ancestors, its descendants). */
+  /** EPCs of every lot in the family (the lot, its containers, its contents). */
   readonly familyEpcs: readonly string[];
+  /** What the reader sees of the lot asked for. */
   readonly detail: 'full' | 'summary';
+  /** CON records of the lot and each container (missing: none). */
+  readonly containmentOf?: ReadonlyMap<string, readonly ContainmentRecord[]>;
+  /** CUS records of the lot and each container (missing: none, the owner held it throughout). */
+  readonly custodyOf?: ReadonlyMap<string, readonly CustodyRecord[]>;
+  /** What the reader sees of each container's events (default: `detail`). */
+  readonly detailOfLot?: (lotId: string) => 'full' | 'summary';
+  /** The upstream tree, built by upstream.ts. */
+  readonly upstream?: { readonly upstream: UpstreamNode[]; readonly truncated: boolean; readonly lots: readonly LotRecord[] };
+  /** USE records of the lot and of every upstream lot, as inputs. */
+  readonly consumptionOf?: ReadonlyMap<string, readonly ConsumptionRecord[]>;
+  /** Registered facilities by GLN (only those named in the answer need be present). */
+  readonly facilities?: ReadonlyMap<string, FacilityRecord>;
+  /** Organisation profiles by MSP id. */
+  readonly profiles?: ReadonlyMap<string, OrganisationProfile | undefined>;
 }
 
 /** Completeness from the set of covered link numbers. */
@@ -27,68 +53,125 @@ export function completenessOf(covered: Iterable<number>): Completeness {
   };
 }
 
-/**
- * For each ancestor, the instant from which the lot was inside it (UTC key), or null for
- * "always": the latest packedAt along the chain from the lot up to that ancestor.
- */
-export function ancestorThresholds(lot: LotRecord, ancestors: readonly LotRecord[]): Map<string, string | null> {
-  const out = new Map<string, string | null>();
-  let threshold: string | null = null;
-  let child: LotRecord = lot;
-  for (const ancestor of ancestors) {
-    const packed = child.packedAt ? parseInstant(child.packedAt)?.utcKey ?? null : null;
-    if (packed && (!threshold || packed > threshold)) threshold = packed;
-    out.set(ancestor.lotId, threshold);
-    child = ancestor;
+/** Each lot's containment intervals (the lot and every container loaded). */
+export function intervalsByLot(input: Pick<ProvenanceInput, 'lot' | 'ancestors' | 'containmentOf'>): Map<string, ContainmentInterval[]> {
+  const out = new Map<string, ContainmentInterval[]>();
+  for (const l of [input.lot, ...input.ancestors]) {
+    if (!out.has(l.lotId)) out.set(l.lotId, containmentIntervals(l, input.containmentOf?.get(l.lotId) ?? []));
   }
   return out;
 }
 
-/** The events that belong to a lot's provenance, with viaLotId and correctedBy filled in. */
-export function provenanceEvents(input: Pick<ProvenanceInput, 'lot' | 'ancestors' | 'eventsByLot'>): ProvenanceEvent[] {
-  const thresholds = ancestorThresholds(input.lot, input.ancestors);
+/** Every stay of the lot in a container (nested ones intersected), nearest first. */
+export function staysOf(input: Pick<ProvenanceInput, 'lot' | 'ancestors' | 'containmentOf'>): AncestorStay[] {
+  const intervals = intervalsByLot(input);
+  return ancestorStays(input.lot.lotId, (id) => intervals.get(id));
+}
+
+/**
+ * For each container of an older lot, the instant from which the lot was inside it (UTC key), or
+ * null for "always": the latest packedAt along the chain from the lot up to that container.
+ */
+export function ancestorThresholds(lot: LotRecord, ancestors: readonly LotRecord[]): Map<string, string | null> {
+  const out = new Map<string, string | null>();
+  for (const s of staysOf({ lot, ancestors })) {
+    if (!out.has(s.interval.parentLotId)) out.set(s.interval.parentLotId, s.window.fromUtc);
+  }
+  return out;
+}
+
+/** The events that belong to a lot's provenance (containers' events only inside its stays), with viaLotId and correctedBy. */
+export function provenanceEvents(input: Pick<ProvenanceInput, 'lot' | 'ancestors' | 'eventsByLot' | 'containmentOf'>, stays = staysOf(input)): ProvenanceEvent[] {
   const chosen: Array<{ record: EventRecord; via: string | null }> = [];
   for (const record of input.eventsByLot.get(input.lot.lotId) ?? []) chosen.push({ record, via: null });
-  for (const ancestor of input.ancestors) {
-    const threshold = thresholds.get(ancestor.lotId) ?? null;
-    for (const record of input.eventsByLot.get(ancestor.lotId) ?? []) {
-      if (threshold === null || record.eventTimeUtc >= threshold) chosen.push({ record, via: ancestor.lotId });
+  const seen = new Set<string>();
+  for (const s of stays) {
+    const parent = s.interval.parentLotId;
+    for (const record of input.eventsByLot.get(parent) ?? []) {
+      const key = `${parent}\u0000${record.recordedBy}\u0000${record.eventId}`;
+      if (seen.has(key) || !inWindow(s.window, record.eventTimeUtc)) continue;
+      seen.add(key);
+      chosen.push({ record, via: parent });
     }
   }
-  // Latest correction (by its own recording time, then id) wins correctedBy.
+  // Latest correction (by its own recording time, then id) wins correctedBy; corrections are by the same MSP.
   const correctedBy = new Map<string, EventRecord>();
   for (const { record } of chosen) {
     if (!record.correctionOf) continue;
-    const previous = correctedBy.get(record.correctionOf);
+    const key = `${record.lotId}\u0000${record.recordedBy}\u0000${record.correctionOf}`;
+    const previous = correctedBy.get(key);
     if (!previous || previous.recordedAt < record.recordedAt || (previous.recordedAt === record.recordedAt && previous.eventId < record.eventId)) {
-      correctedBy.set(record.correctionOf, record);
+      correctedBy.set(key, record);
     }
   }
   return chosen
-    .map(({ record, via }) => ({ ...record, correctedBy: correctedBy.get(record.eventId)?.eventId ?? null, viaLotId: via }))
+    .map(({ record, via }) => ({
+      ...record,
+      correctedBy: correctedBy.get(`${record.lotId}\u0000${record.recordedBy}\u0000${record.eventId}`)?.eventId ?? null,
+      viaLotId: via,
+      facility: null,
+    }))
     .sort((a, b) => a.link - b.link || compareByTime(a, b));
 }
 
-/** The auditor's answer (or, with detail "summary", only coverage and completeness). */
-export function assembleProvenance(input: ProvenanceInput): Provenance {
-  const events = provenanceEvents(input);
-  const full = input.detail === 'full';
-  const links: ProvenanceLink[] = LINKS.map((l) => {
-    const own = events.filter((e) => e.link === l.number);
-    const covered = own.length > 0;
+/** The 12 links of a set of events: each with its events (when shown), organisations and first/last seen. */
+export function linksOf(events: readonly ProvenanceEvent[], visible: (e: ProvenanceEvent) => boolean): ProvenanceLink[] {
+  return LINKS.map((l) => {
+    const all = events.filter((e) => e.link === l.number);
+    const shown = all.filter(visible);
     return {
       link: l.number,
       name: l.name,
       phase: l.phase,
       bizStep: l.bizStep,
-      covered,
-      events: full ? own : [],
-      organisations: full ? [...new Set(own.map((e) => e.recordedBy))].sort() : [],
-      firstSeen: full && covered ? (own[0]?.eventTime ?? null) : null,
-      lastSeen: full && covered ? (own[own.length - 1]?.eventTime ?? null) : null,
+      covered: all.length > 0,
+      events: shown,
+      organisations: [...new Set(shown.map((e) => e.recordedBy))].sort(),
+      firstSeen: shown[0]?.eventTime ?? null,
+      lastSeen: shown[shown.length - 1]?.eventTime ?? null,
     };
   });
-  const live = events.filter((e) => e.correctedBy === null);
+}
+
+/** A lot's own events as one upstream node shows them. */
+export function lotLinks(lot: LotRecord, events: readonly EventRecord[], full: boolean): { links: ProvenanceLink[]; completeness: Completeness } {
+  const own = provenanceEvents({ lot, ancestors: [], eventsByLot: new Map([[lot.lotId, events]]) });
+  const links = linksOf(own, () => full);
+  return { links, completeness: completenessOf(links.filter((l) => l.covered).map((l) => l.link)) };
+}
+
+/** The auditor's answer (or, with detail "summary", only coverage, completeness, containment and the upstream tree). */
+export function assembleProvenance(input: ProvenanceInput): Provenance {
+  const stays = staysOf(input);
+  const detailOfLot = (lotId: string): 'full' | 'summary' =>
+    lotId === input.lot.lotId ? input.detail : (input.detailOfLot?.(lotId) ?? input.detail);
+  const facilities = input.facilities ?? new Map<string, FacilityRecord>();
+  const events = provenanceEvents(input, stays).map((e) => {
+    const f = e.location?.gln ? facilities.get(e.location.gln) : undefined;
+    return f ? { ...e, facility: facilityRef(f) } : e;
+  });
+  const visible = (e: ProvenanceEvent): boolean => detailOfLot(e.lotId) === 'full';
+  const full = input.detail === 'full';
+  const links = linksOf(events, visible);
+  const lots = new Map([input.lot, ...input.ancestors].map((l) => [l.lotId, l]));
+  const chains = new Map<string, CustodyInterval[]>();
+  for (const l of lots.values()) chains.set(l.lotId, custodyChain(l.ownerMsp, input.custodyOf?.get(l.lotId) ?? []));
+  const rootChain = chains.get(input.lot.lotId) as CustodyInterval[];
+  const upstreamLots = input.upstream?.lots ?? [];
+  const anomalies = full ? anomaliesOf(input, events.filter((e) => visible(e) && e.correctedBy === null), stays, chains, upstreamLots) : [];
+  const parentChain = [...new Set(stays.map((s) => s.interval.parentLotId))];
+  const glns = new Set<string>([
+    ...events.filter(visible).flatMap((e) => (e.location?.gln ? [e.location.gln] : [])),
+    ...rootChain.flatMap((i) => (i.gln ? [i.gln] : [])),
+  ]);
+  const involved = new Set<string>([
+    input.lot.ownerMsp,
+    ...(input.lot.importerMsp ? [input.lot.importerMsp] : []),
+    ...custodians(rootChain),
+    ...events.filter(visible).map((e) => e.recordedBy),
+    ...upstreamLotIds(input.upstream?.upstream ?? []).map((id) => upstreamLots.find((l) => l.lotId === id)?.ownerMsp ?? ''),
+  ]);
+  involved.delete('');
   return {
     lot: {
       lotId: input.lot.lotId,
@@ -101,16 +184,63 @@ export function assembleProvenance(input: ProvenanceInput): Provenance {
       ownerMsp: input.lot.ownerMsp,
       importerMsp: input.lot.importerMsp,
       packedAt: input.lot.packedAt,
-      parentChain: input.ancestors.map((a) => a.lotId),
+      parentChain,
     },
     completeness: completenessOf(links.filter((l) => l.covered).map((l) => l.link)),
     links,
-    anomalies: full ? detectAnomalies(live, input.familyEpcs) : [],
+    anomalies,
     detail: input.detail,
+    custody: full ? custodyEntries(rootChain) : [],
+    containment: containmentEntries(stays, (s) => detailOfLot(s.interval.parentLotId)),
+    upstream: input.upstream?.upstream ?? [],
+    upstreamTruncated: input.upstream?.truncated ?? false,
+    parties: full
+      ? partiesOf(involved, input.profiles ?? new Map(), [...glns].flatMap((g) => (facilities.has(g) ? [facilities.get(g) as FacilityRecord] : [])))
+      : [],
   };
+}
+
+/** Event anomalies of the shown live events, plus custody, containment and consumption anomalies of the lots in the answer. */
+function anomaliesOf(
+  input: ProvenanceInput,
+  live: readonly ProvenanceEvent[],
+  stays: readonly AncestorStay[],
+  chains: ReadonlyMap<string, CustodyInterval[]>,
+  upstreamLots: readonly LotRecord[],
+): ReturnType<typeof detectAnomalies> {
+  const lots = new Map([input.lot, ...input.ancestors].map((l) => [l.lotId, l]));
+  const intervals = intervalsByLot(input);
+  const staysByLot = new Map<string, AncestorStay[]>([[input.lot.lotId, [...stays]]]);
+  const staysFrom = (lotId: string): AncestorStay[] => {
+    let found = staysByLot.get(lotId);
+    if (!found) {
+      found = ancestorStays(lotId, (id) => intervals.get(id));
+      staysByLot.set(lotId, found);
+    }
+    return found;
+  };
+  // Held: the recorder was custodian of the lot, or of a container the lot was inside, at that instant.
+  const heldAt = (lotId: string, mspId: string, utc: string): boolean | undefined => {
+    const lot = lots.get(lotId);
+    if (!lot || lot.schemaVersion === undefined) return undefined; // written before custody rules
+    const chain = chains.get(lotId);
+    if (chain && custodianAt(chain, utc) === mspId) return true;
+    return allContainersAt(staysFrom(lotId), utc).some((c) => {
+      const containerChain = chains.get(c);
+      return containerChain !== undefined && custodianAt(containerChain, utc) === mspId;
+    });
+  };
+  const consumption = input.consumptionOf ?? new Map<string, readonly ConsumptionRecord[]>();
+  return [
+    ...detectAnomalies(live, input.familyEpcs),
+    ...outsideCustody(live, heldAt),
+    ...[...lots.keys()].flatMap((id) => doubleContainment(intervals.get(id) ?? [])),
+    ...overConsumption([input.lot, ...upstreamLots], consumption),
+  ];
 }
 
 /** Link numbers covered by the events of a provenance. */
 export function coveredLinks(events: readonly Pick<EventRecord, 'link'>[]): number[] {
   return [...new Set(events.map((e) => e.link))].sort((a, b) => a - b).filter((n) => linkByNumber(n).number === n);
 }
+

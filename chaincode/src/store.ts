@@ -4,16 +4,18 @@
  */
 import type { ChaincodeStub, Iterators } from 'fabric-shim-api';
 import {
-  childKey, coverageKey, deviceKey, epcKey, eventIdKey, eventKey, htsKey, KEY_TYPES, lotKey, marshal,
-  organisationKey, originKey, ownerKey, splitKey, unmarshal, type EventPointer,
+  childKey, consumptionKey, containmentKey, coverageKey, custodyKey, deviceKey, epcKey, eventIdKey, eventKey,
+  facilityByCountryKey, facilityByMspKey, facilityKey, htsKey, KEY_TYPES, legacyEventIdKey, lotKey, marshal, packedKey,
+  organisationKey, originKey, ownerKey, profileKey, REGISTRATION_PACK, splitKey, unmarshal, type EventPointer,
 } from './keys';
 import { epcMatchKey } from './epc';
 import { LINKS } from './links';
 import { timestampToIso } from './time';
-import type { DeviceRecord, EventRecord, HistoryEntry, LotRecord, OrganisationRecord } from './types';
+import type {
+  ConsumptionRecord, ContainmentRecord, CustodyRecord, DeviceRecord, EventRecord, FacilityRecord, HistoryEntry, LotRecord,
+  OrganisationProfile, OrganisationRecord,
+} from './types';
 
-/** Deepest parent chain followed; deeper chains are cut (registration cannot make cycles). */
-export const MAX_CHAIN_DEPTH = 16;
 /** Most descendant lots visited for the family EPC set. */
 export const MAX_DESCENDANTS = 2_000;
 const EMPTY = marshal({});
@@ -53,17 +55,23 @@ export class Store {
     return this.get<LotRecord>(lotKey(lotId));
   }
 
-  getPointer(eventId: string): Promise<EventPointer | undefined> {
-    return this.get<EventPointer>(eventIdKey(eventId));
+  /** The pointer of an event id an organisation recorded. */
+  getPointer(eventId: string, recordedBy: string): Promise<EventPointer | undefined> {
+    return this.get<EventPointer>(eventIdKey(eventId, recordedBy));
+  }
+
+  /** The pointer of an event id recorded before ids were scoped by organisation. */
+  getLegacyPointer(eventId: string): Promise<EventPointer | undefined> {
+    return this.get<EventPointer>(legacyEventIdKey(eventId));
+  }
+
+  /** Every pointer of an event id: the older unscoped one (if any) and one per recording organisation. */
+  async pointersOf(eventId: string): Promise<EventPointer[]> {
+    return (await this.scan<EventPointer>(KEY_TYPES.eventId, [eventId])).map((kv) => kv.value);
   }
 
   getEventAt(p: EventPointer): Promise<EventRecord | undefined> {
-    return this.get<EventRecord>(eventKey(p.lotId, p.link, p.eventTimeUtc, p.eventId));
-  }
-
-  async getEvent(eventId: string): Promise<EventRecord | undefined> {
-    const pointer = await this.getPointer(eventId);
-    return pointer ? this.getEventAt(pointer) : undefined;
+    return this.get<EventRecord>(eventKey(p.lotId, p.link, p.eventTimeUtc, p.eventId, p.recordedBy));
   }
 
   getEpcOwner(urn: string): Promise<{ lotId: string; epc: string } | undefined> {
@@ -90,7 +98,7 @@ export class Store {
     return bytes;
   }
 
-  /** Writes an event, its id pointer and (blindly) its link coverage marker. */
+  /** Writes an event, its organisation-scoped id pointer and (blindly) its link coverage marker. */
   async putEvent(event: EventRecord): Promise<void> {
     const pointer: EventPointer = {
       eventId: event.eventId,
@@ -98,10 +106,80 @@ export class Store {
       link: event.link,
       eventTimeUtc: event.eventTimeUtc,
       contentHash: event.contentHash,
+      recordedBy: event.recordedBy,
     };
-    await this.put(eventKey(event.lotId, event.link, event.eventTimeUtc, event.eventId), event);
-    await this.put(eventIdKey(event.eventId), pointer);
+    await this.put(eventKey(event.lotId, event.link, event.eventTimeUtc, event.eventId, event.recordedBy), event);
+    await this.put(eventIdKey(event.eventId, event.recordedBy), pointer);
     await this.stub.putState(coverageKey(event.link, event.lotId), EMPTY);
+  }
+
+  /** Writes a custody change (one key per handover, never rewritten). */
+  putCustody(record: CustodyRecord): Promise<void> {
+    return this.put(custodyKey(record.lotId, record.fromUtc, record.recordedBy, record.eventId), record);
+  }
+
+  /** The custody changes of a lot: one range over CUS[lotId]. */
+  async custodyOf(lotId: string): Promise<CustodyRecord[]> {
+    return (await this.scan<CustodyRecord>(KEY_TYPES.custody, [lotId])).map((kv) => kv.value);
+  }
+
+  /** Writes a pack or unpack of one child; a pack also lists the child under its parent (CHILD) and marks it packed (PKD), blindly. */
+  async putContainment(record: ContainmentRecord): Promise<void> {
+    await this.put(containmentKey(record.childLotId, record.atUtc, record.recordedBy, record.eventId ?? REGISTRATION_PACK), record);
+    if (record.action === 'pack') {
+      await this.stub.putState(childKey(record.parentLotId, record.childLotId), EMPTY);
+      await this.stub.putState(packedKey(record.childLotId), EMPTY);
+    }
+  }
+
+  /** Whether the lot was ever packed into a container (one point read). */
+  wasPacked(lotId: string): Promise<boolean> {
+    return this.exists(packedKey(lotId));
+  }
+
+  /** The packs and unpacks of a lot: one range over CON[lotId]. */
+  async containmentOf(lotId: string): Promise<ContainmentRecord[]> {
+    return (await this.scan<ContainmentRecord>(KEY_TYPES.containment, [lotId])).map((kv) => kv.value);
+  }
+
+  /** Writes what a new lot consumed of one input (its own key: no counter shared between consumers). */
+  putConsumption(record: ConsumptionRecord): Promise<void> {
+    return this.put(consumptionKey(record.inputLotId, record.consumerLotId), record);
+  }
+
+  /** Who consumed how much of a lot: one range over USE[inputLotId]. */
+  async consumptionOf(inputLotId: string): Promise<ConsumptionRecord[]> {
+    return (await this.scan<ConsumptionRecord>(KEY_TYPES.consumption, [inputLotId])).map((kv) => kv.value);
+  }
+
+  getProfile(mspId: string): Promise<OrganisationProfile | undefined> {
+    return this.get<OrganisationProfile>(profileKey(mspId));
+  }
+
+  putProfile(profile: OrganisationProfile): Promise<void> {
+    return this.put(profileKey(profile.mspId), profile);
+  }
+
+  /** Every organisation profile, by MSP id. */
+  async profiles(): Promise<OrganisationProfile[]> {
+    return (await this.scan<OrganisationProfile>(KEY_TYPES.profile, [])).map((kv) => kv.value);
+  }
+
+  /** Every organisation's acetrace roles record, by MSP id. */
+  async organisations(): Promise<OrganisationRecord[]> {
+    return (await this.scan<OrganisationRecord>(KEY_TYPES.organisation, [])).map((kv) => kv.value);
+  }
+
+  getFacility(gln: string): Promise<FacilityRecord | undefined> {
+    return this.get<FacilityRecord>(facilityKey(gln));
+  }
+
+  /** Writes a facility and its list entries (the old country entry goes when the country changed). */
+  async putFacility(facility: FacilityRecord, previous: FacilityRecord | undefined): Promise<void> {
+    await this.put(facilityKey(facility.gln), facility);
+    await this.stub.putState(facilityByMspKey(facility.mspId, facility.gln), EMPTY);
+    if (previous && previous.country !== facility.country) await this.stub.deleteState(facilityByCountryKey(previous.country, facility.gln));
+    await this.stub.putState(facilityByCountryKey(facility.country, facility.gln), EMPTY);
   }
 
   putDevice(device: DeviceRecord): Promise<void> {
@@ -115,21 +193,6 @@ export class Store {
   /** All events of one lot: one range over EVT[lotId], ordered by link, time, id. */
   async eventsOfLot(lotId: string): Promise<EventRecord[]> {
     return (await this.scan<EventRecord>(KEY_TYPES.event, [lotId])).map((kv) => kv.value);
-  }
-
-  /** Ancestors of a lot, nearest first. */
-  async ancestorsOf(lot: LotRecord): Promise<LotRecord[]> {
-    const out: LotRecord[] = [];
-    const seen = new Set([lot.lotId]);
-    let parentId = lot.parentLotId;
-    while (parentId && !seen.has(parentId) && out.length < MAX_CHAIN_DEPTH) {
-      const parent = await this.getLot(parentId);
-      if (!parent) break;
-      out.push(parent);
-      seen.add(parentId);
-      parentId = parent.parentLotId;
-    }
-    return out;
   }
 
   /** Descendant lots (children, grandchildren, …), breadth first. */
@@ -164,7 +227,7 @@ export class Store {
     return this.exists(coverageKey(link, lotId));
   }
 
-  /** One page of lot ids under a list index (OWN/HTS/ORG/COV with one attribute, or LOT). */
+  /** One page of ids under a list index: the last attribute of each key (lot ids under OWN/HTS/ORG/COV/LOT, GLNs under FAC/FACM/FACC). */
   async lotIdPage(
     type: string,
     attributes: string[],

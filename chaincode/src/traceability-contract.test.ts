@@ -109,6 +109,14 @@ describe('TraceabilityContract hooks', () => {
       GetLotByEpc: 'EVALUATE(epc: string)',
       GetLotHistory: 'EVALUATE(lotId: string)',
       ListLots: 'EVALUATE(filterJson: string)',
+      PutOrganisationProfile: 'SUBMIT(profileJson: string)',
+      RegisterFacility: 'SUBMIT(facilityJson: string)',
+      GetEventOf: 'EVALUATE(recordedBy: string, eventId: string)',
+      GetOrganisation: 'EVALUATE(mspId: string)',
+      ListOrganisations: 'EVALUATE()',
+      GetFacility: 'EVALUATE(gln: string)',
+      ListFacilities: 'EVALUATE(filterJson: string)',
+      GetDevice: 'EVALUATE(deviceId: string)',
     });
   });
 });

@@ -9,15 +9,18 @@
  */
 import { Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 import { TraceabilityContext } from './context';
-import { ChaincodeError, invalidArgument, notFound } from './errors';
+import { ChaincodeError, invalidArgument, notFound, ValidationError } from './errors';
 import { CHAINCODE_EVENTS } from './events';
-import { listLots } from './listing';
-import { checkAdmin, checkCorrection, checkReadEvent, checkReadHistory, checkRegisterLot } from './permissions';
-import { lotView, organisationRoles, provenanceOf, requireEpcOwner, requireId, requireLot } from './reads';
+import { listFacilities, listLots } from './listing';
+import { organisationView } from './parties';
+import { checkAdmin, checkCorrection, checkReadHistory, checkRegisterLot } from './permissions';
+import { lotView, organisationRoles, provenanceOf, readEvent, requireEpcOwner, requireId, requireLot } from './reads';
 import { recordCorrection, recordEvents, registerLot } from './recording';
-import type { DeviceRecord, OrganisationRecord } from './types';
+import { listOrganisations, putOrganisationProfile, registerDevice, registerFacility, registerOrganisationRoles } from './registry';
+import { MSP_PATTERN } from './limits';
 import {
-  lotFilterFromJson, parseJsonArgument, validateDeviceInput, validateLotInput, validateOrganisationInput,
+  facilityFilterFromJson, isGln, lotFilterFromJson, parseJsonArgument, validateDeviceInput, validateFacilityInput, validateLotInput,
+  validateOrganisationInput, validateOrganisationProfileInput,
 } from './validation';
 
 /** What fabric-shim passes `aroundTransaction` as the function: its name (the typings say Function). */
@@ -93,38 +96,57 @@ export class TraceabilityContract extends Contract {
     return json(result);
   }
 
+  /**
+   * Admin: a device of its own organisation (`mspId`, if given, must be its own). Answers the record plus
+   * `created`; an identical repeat writes nothing; a device id of another organisation is never taken.
+   */
   @Transaction()
   @Returns('string')
   async RegisterDevice(ctx: TraceabilityContext, deviceJson: string): Promise<string> {
-    const { caller } = ctx;
-    const denied = checkAdmin(caller, 'register devices');
+    const denied = checkAdmin(ctx.caller, 'register devices');
     if (denied) throw denied;
-    const input = validateDeviceInput(parseJsonArgument(deviceJson, 'device'));
-    const device: DeviceRecord = {
-      deviceId: input.deviceId,
-      mspId: input.mspId ?? caller.mspId,
-      link: input.link,
-      location: input.location,
-      registeredBy: caller.mspId,
-      registeredAt: ctx.txTime,
-      txId: ctx.txId,
-    };
-    await ctx.store.putDevice(device);
-    ctx.emit(CHAINCODE_EVENTS.DeviceRegistered, [], [], { deviceId: device.deviceId, mspId: device.mspId });
-    return json(device);
+    const { device, created, written } = await registerDevice(ctx, validateDeviceInput(parseJsonArgument(deviceJson, 'device')));
+    if (written) ctx.emit(CHAINCODE_EVENTS.DeviceRegistered, [], [], { deviceId: device.deviceId, mspId: device.mspId });
+    return json({ ...device, created });
   }
 
-  /** Admin: the roles an organisation holds (what its compliance officers may act as). */
+  /** Admin: the roles its own organisation holds (what its compliance officers may act as). */
   @Transaction()
   @Returns('string')
   async RegisterOrganisation(ctx: TraceabilityContext, organisationJson: string): Promise<string> {
     const denied = checkAdmin(ctx.caller, 'register organisations');
     if (denied) throw denied;
-    const input = validateOrganisationInput(parseJsonArgument(organisationJson, 'organisation'));
-    const record: OrganisationRecord = { ...input, registeredBy: ctx.caller.mspId, registeredAt: ctx.txTime, txId: ctx.txId };
-    await ctx.store.putOrganisation(record);
+    const record = await registerOrganisationRoles(ctx, validateOrganisationInput(parseJsonArgument(organisationJson, 'organisation')));
     ctx.emit(CHAINCODE_EVENTS.OrganisationRegistered, [], [], { mspId: record.mspId, roles: record.roles });
     return json(record);
+  }
+
+  /**
+   * Admin: its own organisation's profile (PUT /v1/organisations/{mspId}: legal name, country, address,
+   * supply-chain roles). Answers `{ organisation, created }`; an identical repeat writes nothing.
+   */
+  @Transaction()
+  @Returns('string')
+  async PutOrganisationProfile(ctx: TraceabilityContext, profileJson: string): Promise<string> {
+    const denied = checkAdmin(ctx.caller, 'register organisation profiles');
+    if (denied) throw denied;
+    const answer = await putOrganisationProfile(ctx, validateOrganisationProfileInput(parseJsonArgument(profileJson, 'organisation')));
+    if (answer.written) ctx.emit(CHAINCODE_EVENTS.OrganisationProfileRegistered, [], [], { mspId: answer.organisation.mspId });
+    return json({ organisation: answer.organisation, created: answer.created });
+  }
+
+  /**
+   * Admin: a facility its organisation operates (POST /v1/facilities). Answers `{ facility, created }`;
+   * an identical repeat writes nothing; a GLN of another organisation is never taken (CONFLICT).
+   */
+  @Transaction()
+  @Returns('string')
+  async RegisterFacility(ctx: TraceabilityContext, facilityJson: string): Promise<string> {
+    const denied = checkAdmin(ctx.caller, 'register facilities');
+    if (denied) throw denied;
+    const answer = await registerFacility(ctx, validateFacilityInput(parseJsonArgument(facilityJson, 'facility')));
+    if (answer.written) ctx.emit(CHAINCODE_EVENTS.FacilityRegistered, [], [], { gln: answer.facility.gln, mspId: answer.facility.mspId });
+    return json({ facility: answer.facility, created: answer.created });
   }
 
   // ---- evaluate transactions (any role unless a check says otherwise) ------------------
@@ -139,11 +161,16 @@ export class TraceabilityContract extends Contract {
   @Returns('string')
   async GetEvent(ctx: TraceabilityContext, eventId: string): Promise<string> {
     requireId(eventId, 'eventId');
-    const event = await ctx.store.getEvent(eventId);
-    if (!event) throw notFound(`event ${eventId} is not recorded`);
-    const denied = checkReadEvent(ctx.caller, event, await ctx.store.getLot(event.lotId));
-    if (denied) throw denied;
-    return json(event);
+    return json(await readEvent(ctx.store, ctx.caller, eventId));
+  }
+
+  /** The event an organisation recorded under an id (ids are scoped by the recording organisation). */
+  @Transaction(false)
+  @Returns('string')
+  async GetEventOf(ctx: TraceabilityContext, recordedBy: string, eventId: string): Promise<string> {
+    requireMsp(recordedBy, 'recordedBy');
+    requireId(eventId, 'eventId');
+    return json(await readEvent(ctx.store, ctx.caller, eventId, recordedBy));
   }
 
   @Transaction(false)
@@ -185,6 +212,51 @@ export class TraceabilityContract extends Contract {
   async ListLots(ctx: TraceabilityContext, filterJson: string): Promise<string> {
     return json(await listLots(ctx.store, lotFilterFromJson(filterJson)));
   }
+
+  /** An organisation's profile and acetrace roles (any role). */
+  @Transaction(false)
+  @Returns('string')
+  async GetOrganisation(ctx: TraceabilityContext, mspId: string): Promise<string> {
+    requireMsp(mspId, 'mspId');
+    const profile = await ctx.store.getProfile(mspId);
+    const roles = await ctx.store.getOrganisation(mspId);
+    if (!profile && !roles) throw notFound(`organisation ${mspId} has registered no profile or roles`);
+    return json(organisationView(mspId, profile, roles));
+  }
+
+  /** Every organisation with a profile or roles, by MSP id (any role; no argument: organisations on a channel are few). */
+  @Transaction(false)
+  @Returns('string')
+  async ListOrganisations(ctx: TraceabilityContext): Promise<string> {
+    return json({ organisations: await listOrganisations(ctx.store) });
+  }
+
+  /** A facility by GLN (any role). */
+  @Transaction(false)
+  @Returns('string')
+  async GetFacility(ctx: TraceabilityContext, gln: string): Promise<string> {
+    if (typeof gln !== 'string' || !isGln(gln)) throw new ValidationError([{ path: 'gln', message: 'must be a 13-digit GLN with a valid check digit' }]);
+    const facility = await ctx.store.getFacility(gln);
+    if (!facility) throw notFound(`facility ${gln} is not registered`);
+    return json(facility);
+  }
+
+  /** Facilities, filtered by `mspId` and/or `country`, paginated like ListLots (any role). */
+  @Transaction(false)
+  @Returns('string')
+  async ListFacilities(ctx: TraceabilityContext, filterJson: string): Promise<string> {
+    return json(await listFacilities(ctx.store, facilityFilterFromJson(filterJson)));
+  }
+
+  /** A device by id (any role). */
+  @Transaction(false)
+  @Returns('string')
+  async GetDevice(ctx: TraceabilityContext, deviceId: string): Promise<string> {
+    requireId(deviceId, 'deviceId');
+    const device = await ctx.store.getDevice(deviceId);
+    if (!device) throw notFound(`device ${deviceId} is not registered`);
+    return json(device);
+  }
 }
 
 // ---- helpers (module-private: not transactions) ----------------------------------------
@@ -197,6 +269,11 @@ export class TraceabilityContract extends Contract {
  */
 function json(value: unknown): string {
   return JSON.stringify(value);
+}
+
+/** @throws INVALID_ARGUMENT when `value` is not an MSP id. */
+function requireMsp(value: string, what: string): void {
+  if (typeof value !== 'string' || !MSP_PATTERN.test(value)) throw new ValidationError([{ path: what, message: 'must be an MSP id (1-128 of A-Za-z0-9._-)' }]);
 }
 
 function unique<T>(items: readonly T[]): T[] {

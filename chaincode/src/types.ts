@@ -8,8 +8,24 @@ export const ROLE_ATTRIBUTE = 'acetrace.role';
 export const ROLES = ['viewer', 'supplier', 'logistics', 'broker', 'auditor', 'compliance', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const EVENT_KINDS = ['rfid', 'gps', 'document', 'handover'] as const;
+export const EVENT_KINDS = ['rfid', 'gps', 'document', 'handover', 'aggregation'] as const;
 export type EventKind = (typeof EVENT_KINDS)[number];
+
+/** What an `aggregation` event does: puts child lots into its parent lot, or takes them out. */
+export const AGGREGATION_ACTIONS = ['pack', 'unpack'] as const;
+export type AggregationAction = (typeof AGGREGATION_ACTIONS)[number];
+
+/** Supply-chain roles an organisation profile declares (domain.md "Parties and facilities"). */
+export const SUPPLY_CHAIN_ROLES = [
+  'grower', 'miner', 'ginner', 'spinner', 'weaver', 'knitter', 'dyer', 'processor', 'smelter', 'manufacturer',
+  'assembler', 'packer', 'exporter', 'carrier', 'forwarder', 'warehouse', 'distributor', 'importer-of-record',
+  'customs-broker', 'retailer',
+] as const;
+export type SupplyChainRole = (typeof SUPPLY_CHAIN_ROLES)[number];
+
+/** Facility types (domain.md "Parties and facilities"). */
+export const FACILITY_TYPES = ['farm', 'mine', 'mill', 'factory', 'warehouse', 'port', 'airport', 'distribution-centre'] as const;
+export type FacilityType = (typeof FACILITY_TYPES)[number];
 
 export const EVIDENCE_TYPES = [
   'po',
@@ -25,7 +41,9 @@ export const EVIDENCE_TYPES = [
 ] as const;
 export type EvidenceType = (typeof EVIDENCE_TYPES)[number];
 
-export const ANOMALY_TYPES = ['out-of-order', 'impossible-travel', 'foreign-epc', 'after-delivery'] as const;
+export const ANOMALY_TYPES = [
+  'out-of-order', 'impossible-travel', 'foreign-epc', 'after-delivery', 'outside-custody', 'double-containment', 'over-consumption',
+] as const;
 export type AnomalyType = (typeof ANOMALY_TYPES)[number];
 
 export interface LotInput {
@@ -39,6 +57,15 @@ export interface LotInput {
   parentLotId: string | null;
   importerMsp?: string | null;
   packedAt?: string | null;
+  /** What the lot was made from (transformation). */
+  inputs?: LotInputItem[] | null;
+}
+
+/** One input of a transformation: how much of which lot, in that lot's unit. */
+export interface LotInputItem {
+  lotId: string;
+  quantity: number;
+  unit: string;
 }
 
 /** LotInput fields after validation: HTS `NNNN.NN.NNNN`, EPCs as pure-identity URNs. */
@@ -55,7 +82,15 @@ export interface NormalisedLot {
   parentLotId: string | null;
   importerMsp: string | null;
   packedAt: string | null;
+  /** Present only when the lot was made from other lots, so lots without inputs hash as before. */
+  inputs?: LotInputItem[];
 }
+
+/**
+ * Lots registered since custody, containment records and consumption records exist carry 2; lots
+ * written before have none and keep their parent behaviour (chaincode/README.md "Domain rules").
+ */
+export const LOT_SCHEMA_VERSION = 2;
 
 /** A registered lot: the normalised input plus who registered it, when, and in which transaction. */
 export interface LotRecord extends NormalisedLot {
@@ -64,6 +99,8 @@ export interface LotRecord extends NormalisedLot {
   txId: string;
   /** SHA-256 of the normalised input, for idempotent repeats. */
   contentHash: string;
+  /** LOT_SCHEMA_VERSION for lots registered under custody rules; absent on older lots. */
+  schemaVersion?: number;
 }
 
 export interface Location {
@@ -91,6 +128,16 @@ export interface EventInput {
   evidence?: Evidence[];
   correctionOf?: string | null;
   reason?: string | null;
+  /** `handover`: the MSP that takes custody from the event time (no custody change without it). */
+  handoverTo?: string | null;
+  /** `handover`: the receiving facility. */
+  handoverToGln?: string | null;
+  /** `aggregation`: pack or unpack. */
+  action?: AggregationAction | null;
+  /** `aggregation`: the container lot; equals `lotId` (the event is recorded on the container). */
+  parentLotId?: string | null;
+  /** `aggregation`: the lots packed into or taken out of the container. */
+  childLotIds?: string[] | null;
 }
 
 export interface CorrectionInput extends EventInput {
@@ -114,6 +161,13 @@ export interface NormalisedEvent {
   evidence: Evidence[];
   correctionOf: string | null;
   reason: string | null;
+  /** Only on a `handover` that names one (absent otherwise, so older events hash as before). */
+  handoverTo?: string;
+  handoverToGln?: string | null;
+  /** Only on an `aggregation` event. */
+  action?: AggregationAction;
+  parentLotId?: string;
+  childLotIds?: string[];
 }
 
 export interface EventRecord extends NormalisedEvent {
@@ -148,6 +202,8 @@ export interface ProvenanceEvent extends EventRecord {
   correctedBy: string | null;
   /** The ancestor lot the event was recorded on, null for the lot's own events. */
   viaLotId: string | null;
+  /** The registered facility named by `location.gln`, null if none is registered. */
+  facility: FacilityRef | null;
 }
 
 export interface ProvenanceLink {
@@ -166,6 +222,71 @@ export interface Anomaly {
   type: AnomalyType;
   eventIds: string[];
   detail: string;
+  /** The lots concerned, for anomalies about lots rather than events (containment, consumption). */
+  lotIds?: string[];
+}
+
+/** One custodian's period: from its handover's event time (null: since the beginning) until the next (null: now). */
+export interface CustodyEntry {
+  mspId: string;
+  from: string | null;
+  until: string | null;
+  /** The handover that passed custody; null for the owner's initial custody. */
+  eventId: string | null;
+  /** The receiving facility named by the handover, if any. */
+  gln: string | null;
+}
+
+/** A period during which `lotId` was inside `parentLotId` (from null: since the beginning; until null: still inside). */
+export interface ContainmentEntry {
+  lotId: string;
+  parentLotId: string;
+  from: string | null;
+  until: string | null;
+  /** The packing event (null for a pack at registration), and the unpacking one. */
+  packEventId: string | null;
+  unpackEventId: string | null;
+  /** Whether the reader sees the parent's events in this interval. */
+  detail: 'full' | 'summary';
+}
+
+/** An input lot in the provenance's upstream tree. */
+export interface UpstreamNode {
+  lot: { lotId: string; product: string; htsCode: string; originCountry: string; quantity: number; unit: string; ownerMsp: string };
+  /** What the consuming lot registered it used, in `unit`. */
+  quantityConsumed: number;
+  unit: string;
+  /** Sum consumed from this lot by every lot made from it. */
+  totalConsumed: number;
+  completeness: Completeness;
+  detail: 'full' | 'summary';
+  /** Only for readers entitled to this lot's events. */
+  links?: ProvenanceLink[];
+  upstream: UpstreamNode[];
+  /** True when the depth or size cap (limits.ts) cut the tree below this lot. */
+  truncated: boolean;
+}
+
+/** A registered facility as events and parties show it. */
+export interface FacilityRef {
+  gln: string;
+  name: string;
+  type: FacilityType;
+  country: string;
+  subdivision: string | null;
+  lat: number | null;
+  lon: number | null;
+  mspId: string;
+}
+
+/** An organisation involved in a provenance, with what its profile says. */
+export interface Party {
+  mspId: string;
+  legalName: string | null;
+  country: string | null;
+  roles: SupplyChainRole[];
+  /** Its facilities named in this provenance. */
+  facilities: FacilityRef[];
 }
 
 export interface Provenance {
@@ -186,6 +307,16 @@ export interface Provenance {
   links: ProvenanceLink[];
   anomalies: Anomaly[];
   detail: 'full' | 'summary';
+  /** The lot's custody chain (full detail only). */
+  custody: CustodyEntry[];
+  /** Containment intervals of the lot and, nested, of its containers. */
+  containment: ContainmentEntry[];
+  /** The input lots, recursively. */
+  upstream: UpstreamNode[];
+  /** True when the upstream tree was cut at the depth or size cap. */
+  upstreamTruncated: boolean;
+  /** Every organisation involved (full detail only). */
+  parties: Party[];
 }
 
 export interface HistoryEntry {
@@ -236,6 +367,101 @@ export interface OrganisationRecord {
   roles: Role[];
   registeredBy: string;
   registeredAt: string;
+  txId: string;
+}
+
+/** An organisation's profile (PUT /v1/organisations/{mspId}), registered by its own admin. */
+export interface OrganisationProfileInput {
+  mspId: string;
+  legalName: string;
+  country: string;
+  address: string | null;
+  roles: SupplyChainRole[];
+}
+
+export interface OrganisationProfile extends OrganisationProfileInput {
+  registeredBy: string;
+  registeredAt: string;
+  txId: string;
+}
+
+/** GetOrganisation's answer: the profile (nulls when none) and the acetrace roles its admin registered. */
+export interface OrganisationView {
+  mspId: string;
+  legalName: string | null;
+  country: string | null;
+  address: string | null;
+  roles: SupplyChainRole[];
+  /** Roles its compliance officers act as (RegisterOrganisation); null when none registered. */
+  acetraceRoles: Role[] | null;
+  registeredAt: string | null;
+  txId: string | null;
+}
+
+/** A facility (POST /v1/facilities), operated by the registering admin's organisation. */
+export interface FacilityInput {
+  gln: string;
+  name: string;
+  address: string | null;
+  country: string;
+  subdivision: string | null;
+  lat: number | null;
+  lon: number | null;
+  type: FacilityType;
+}
+
+export interface FacilityRecord extends FacilityInput {
+  mspId: string;
+  registeredBy: string;
+  registeredAt: string;
+  txId: string;
+}
+
+export interface FacilityPage {
+  facilities: FacilityRecord[];
+  bookmark: string;
+}
+
+export interface FacilityFilter {
+  mspId?: string;
+  country?: string;
+  pageSize?: number;
+  bookmark?: string;
+}
+
+/** A custody change: `CUS[lotId, fromUtc, recordedBy, eventId]`, written by the handover. */
+export interface CustodyRecord {
+  lotId: string;
+  /** The new custodian. */
+  mspId: string;
+  gln: string | null;
+  /** The handover's event time, as given and as UTC key. */
+  from: string;
+  fromUtc: string;
+  eventId: string;
+  recordedBy: string;
+  txId: string;
+}
+
+/** A pack or unpack of one child: `CON[childLotId, atUtc, recordedBy, eventId]`. */
+export interface ContainmentRecord {
+  childLotId: string;
+  parentLotId: string;
+  action: AggregationAction;
+  at: string;
+  atUtc: string;
+  /** The aggregation event; null for the pack of a registration with parentLotId. */
+  eventId: string | null;
+  recordedBy: string;
+  txId: string;
+}
+
+/** What one lot consumed of an input: `USE[inputLotId, consumerLotId]`, written by the consumer's registration. */
+export interface ConsumptionRecord {
+  inputLotId: string;
+  consumerLotId: string;
+  quantity: number;
+  unit: string;
   txId: string;
 }
 

@@ -8,14 +8,16 @@ import { ValidationError, type FieldProblem } from './errors';
 import { isLinkNumber, linkFromName, LINK_COUNT } from './links';
 import { parseInstant } from './time';
 import {
-  EVENT_KINDS, EVIDENCE_TYPES, ROLES,
-  type DeviceInput, type EventKind, type Evidence, type EvidenceType, type Location, type NormalisedEvent, type NormalisedLot,
-  type LotFilter, type OrganisationInput, type Role,
+  AGGREGATION_ACTIONS, EVENT_KINDS, EVIDENCE_TYPES, FACILITY_TYPES, ROLES, SUPPLY_CHAIN_ROLES,
+  type AggregationAction, type DeviceInput, type EventKind, type Evidence, type EvidenceType, type FacilityFilter,
+  type FacilityInput, type FacilityType, type Location, type LotInputItem, type NormalisedEvent, type NormalisedLot,
+  type LotFilter, type OrganisationInput, type OrganisationProfileInput, type Role, type SupplyChainRole,
 } from './types';
 import {
-  DEFAULT_PAGE_SIZE, ID_PATTERN, MAX_ACCURACY_M, MAX_BATCH, MAX_BOOKMARK_LENGTH, MAX_EPCS_PER_EVENT, MAX_EPCS_PER_LOT,
-  MAX_EVIDENCE, MAX_PAGE_SIZE, MAX_PRODUCT_LENGTH, MAX_REASON_LENGTH, MAX_URI_LENGTH, MSP_PATTERN, SHA256_PATTERN,
-  UNIT_PATTERN,
+  DEFAULT_PAGE_SIZE, ID_PATTERN, MAX_ACCURACY_M, MAX_ADDRESS_LENGTH, MAX_AGGREGATION_CHILDREN, MAX_BATCH,
+  MAX_BOOKMARK_LENGTH, MAX_EPCS_PER_EVENT, MAX_EPCS_PER_LOT, MAX_EVIDENCE, MAX_INPUTS_PER_LOT, MAX_NAME_LENGTH,
+  MAX_PAGE_SIZE, MAX_PRODUCT_LENGTH, MAX_REASON_LENGTH, MAX_URI_LENGTH, MSP_PATTERN, SHA256_PATTERN,
+  SUBDIVISION_PATTERN, UNIT_PATTERN,
 } from './limits';
 
 // ISO 3166-1 alpha-2, officially assigned codes.
@@ -70,6 +72,13 @@ class Reader {
     const v = obj[field];
     if (v === undefined || v === null) return required ? this.fail(field, 'is required') : null;
     if (typeof v !== 'string' || !ID_PATTERN.test(v)) return this.fail(field, 'must be 1-128 characters of A-Za-z0-9._:-');
+    return v;
+  }
+
+  msp(obj: Record<string, unknown>, field: string, required: boolean): string | null | undefined {
+    const v = obj[field];
+    if (v === undefined || v === null) return required ? this.fail(field, 'is required') : null;
+    if (typeof v !== 'string' || !MSP_PATTERN.test(v)) return this.fail(field, 'must be an MSP id (1-128 of A-Za-z0-9._-)');
     return v;
   }
 
@@ -224,6 +233,7 @@ export function validateLotInput(raw: unknown): NormalisedLot {
   }
   const packedAt = r.instant(raw, 'packedAt', false);
   if (packedAt && !parentLotId) r.fail('packedAt', 'needs parentLotId');
+  const inputs = readInputs(r, raw, lotId);
   throwIfProblems(r);
   return {
     lotId: lotId as string,
@@ -236,7 +246,37 @@ export function validateLotInput(raw: unknown): NormalisedLot {
     parentLotId: parentLotId ?? null,
     importerMsp,
     packedAt: packedAt ? packedAt.text : null,
+    ...(inputs && inputs.length > 0 ? { inputs } : {}),
   };
+}
+
+/** `inputs`: 0..MAX_INPUTS_PER_LOT distinct other lots, each with a quantity > 0 and a unit. */
+function readInputs(r: Reader, raw: Record<string, unknown>, lotId: string | undefined): LotInputItem[] | undefined {
+  const v = raw.inputs;
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) return r.fail('inputs', 'must be an array of { lotId, quantity, unit }');
+  if (v.length > MAX_INPUTS_PER_LOT) return r.fail('inputs', `must hold at most ${MAX_INPUTS_PER_LOT} inputs`);
+  const out: LotInputItem[] = [];
+  const seen = new Set<string>();
+  v.forEach((item: unknown, i) => {
+    const p = `inputs[${i}]`;
+    if (!isObject(item)) {
+      r.fail(p, 'must be an object { lotId, quantity, unit }');
+      return;
+    }
+    const id = typeof item.lotId === 'string' && ID_PATTERN.test(item.lotId) ? item.lotId : undefined;
+    if (id === undefined) r.fail(`${p}.lotId`, 'must be 1-128 characters of A-Za-z0-9._:-');
+    const quantity = item.quantity;
+    const unit = item.unit;
+    let ok = id !== undefined;
+    if (typeof quantity !== 'number' || !Number.isFinite(quantity) || quantity <= 0) ok = !!r.fail(`${p}.quantity`, 'must be a number > 0');
+    if (typeof unit !== 'string' || !UNIT_PATTERN.test(unit)) ok = !!r.fail(`${p}.unit`, 'must be 1-16 characters of A-Za-z0-9._- (the input lot\'s unit)');
+    if (id !== undefined && id === lotId) ok = !!r.fail(`${p}.lotId`, 'must differ from lotId (a lot is not made from itself)');
+    else if (id !== undefined && seen.has(id)) ok = !!r.fail(`${p}.lotId`, 'is listed twice');
+    if (id !== undefined) seen.add(id);
+    if (ok) out.push({ lotId: id as string, quantity: quantity as number, unit: unit as string });
+  });
+  return out;
 }
 
 export interface EventValidationOptions {
@@ -287,6 +327,7 @@ function readEvent(r: Reader, raw: unknown, options: EventValidationOptions): No
   if (kind === 'gps' && location !== undefined && (location === null || location.lat === null || location.lon === null)) {
     if (!r.problems.some((p) => p.path.startsWith(r.path('location')))) r.fail('location', 'a gps event needs location.lat and location.lon');
   }
+  const kindFields = readKindFields(r, raw, kind, lotId, !!options.correction);
   if (r.problems.length > 0) return undefined;
   return {
     eventId: eventId as string,
@@ -301,7 +342,59 @@ function readEvent(r: Reader, raw: unknown, options: EventValidationOptions): No
     evidence: evidence as Evidence[],
     correctionOf: correctionOf ?? null,
     reason: reason ?? null,
+    ...kindFields,
   };
+}
+
+type KindFields = Pick<NormalisedEvent, 'handoverTo' | 'handoverToGln' | 'action' | 'parentLotId' | 'childLotIds'>;
+
+/**
+ * `handoverTo`/`handoverToGln` (handover only) and `action`/`parentLotId`/`childLotIds` (aggregation only,
+ * required there). Returned only when present, so events without them hash as they always did.
+ */
+function readKindFields(r: Reader, raw: Record<string, unknown>, kind: EventKind | undefined, lotId: string | undefined, correction: boolean): KindFields {
+  const given = (f: string): boolean => raw[f] !== undefined && raw[f] !== null;
+  const out: KindFields = {};
+  for (const f of ['handoverTo', 'handoverToGln']) {
+    if (given(f) && kind !== 'handover') r.fail(f, 'is only for kind handover');
+    else if (given(f) && correction) r.fail(f, 'custody passes with RecordEvents, not with a correction');
+  }
+  for (const f of ['action', 'parentLotId', 'childLotIds']) {
+    if (given(f) && kind !== 'aggregation') r.fail(f, 'is only for kind aggregation');
+  }
+  if (kind === 'aggregation' && correction) r.fail('kind', 'containment changes with RecordEvents, not with a correction');
+  if (kind === 'handover' && !correction) {
+    const to = r.msp(raw, 'handoverTo', false);
+    if (to) out.handoverTo = to;
+    if (given('handoverToGln')) {
+      if (typeof raw.handoverToGln !== 'string' || !isGln(raw.handoverToGln)) r.fail('handoverToGln', 'must be a 13-digit GLN with a valid check digit');
+      else if (!to) r.fail('handoverToGln', 'needs handoverTo');
+      else out.handoverToGln = raw.handoverToGln;
+    }
+  }
+  if (kind === 'aggregation' && !correction) {
+    const action = raw.action;
+    if (typeof action !== 'string' || !(AGGREGATION_ACTIONS as readonly string[]).includes(action)) {
+      r.fail('action', `must be one of ${AGGREGATION_ACTIONS.join(', ')}`);
+    } else out.action = action as AggregationAction;
+    const parent = r.id(raw, 'parentLotId', true);
+    if (parent && lotId && parent !== lotId) r.fail('parentLotId', 'must equal lotId: an aggregation event is recorded on the container lot');
+    else if (parent) out.parentLotId = parent;
+    const children = raw.childLotIds;
+    if (!Array.isArray(children) || children.length === 0 || children.length > MAX_AGGREGATION_CHILDREN) {
+      r.fail('childLotIds', `must be an array of 1-${MAX_AGGREGATION_CHILDREN} lot ids`);
+    } else {
+      const ids: string[] = [];
+      children.forEach((c: unknown, i) => {
+        if (typeof c !== 'string' || !ID_PATTERN.test(c)) r.fail(`childLotIds[${i}]`, 'must be 1-128 characters of A-Za-z0-9._:-');
+        else if (c === lotId) r.fail(`childLotIds[${i}]`, 'must differ from the container lotId');
+        else if (ids.includes(c)) r.fail(`childLotIds[${i}]`, 'is listed twice');
+        else ids.push(c);
+      });
+      out.childLotIds = ids;
+    }
+  }
+  return out;
 }
 
 /** Validate a RecordEvents batch (1..MAX_BATCH events); all problems reported with `events[i].` paths. */
@@ -403,4 +496,84 @@ export function validateLotFilter(raw: unknown): ValidLotFilter {
 /** The ListLots argument: JSON text of a filter, '' for none. @throws ValidationError */
 export function lotFilterFromJson(filterJson: string): ValidLotFilter {
   return validateLotFilter(filterJson && filterJson.trim() !== '' ? parseJsonArgument(filterJson, 'filter') : {});
+}
+
+/** Validate an organisation profile (`{ mspId, legalName, country, address?, roles }`, supply-chain roles). @throws ValidationError */
+export function validateOrganisationProfileInput(raw: unknown): OrganisationProfileInput {
+  const r = new Reader('');
+  if (!isObject(raw)) throw new ValidationError([{ path: 'organisation', message: 'must be a JSON object' }]);
+  const mspId = r.msp(raw, 'mspId', true);
+  const legalName = r.text(raw, 'legalName', MAX_NAME_LENGTH, true);
+  let country: string | undefined;
+  if (typeof raw.country !== 'string') r.fail('country', 'is required: an ISO 3166-1 alpha-2 code');
+  else if (!(country = normaliseCountry(raw.country))) r.fail('country', 'must be an ISO 3166-1 alpha-2 code, e.g. CN');
+  const address = r.text(raw, 'address', MAX_ADDRESS_LENGTH, false);
+  const roles: SupplyChainRole[] = [];
+  if (!Array.isArray(raw.roles)) r.fail('roles', `must be an array of supply-chain roles (${SUPPLY_CHAIN_ROLES.join(', ')})`);
+  else {
+    raw.roles.forEach((role: unknown, i) => {
+      if (typeof role !== 'string' || !(SUPPLY_CHAIN_ROLES as readonly string[]).includes(role)) {
+        r.fail(`roles[${i}]`, `must be one of ${SUPPLY_CHAIN_ROLES.join(', ')}`);
+      } else if (!roles.includes(role as SupplyChainRole)) roles.push(role as SupplyChainRole);
+    });
+  }
+  throwIfProblems(r);
+  return { mspId: mspId as string, legalName: legalName as string, country: country as string, address: address ?? null, roles: [...roles].sort() };
+}
+
+/** Validate a facility (`{ gln, name, address?, country, subdivision?, lat?, lon?, type }`). @throws ValidationError */
+export function validateFacilityInput(raw: unknown): FacilityInput {
+  const r = new Reader('');
+  if (!isObject(raw)) throw new ValidationError([{ path: 'facility', message: 'must be a JSON object' }]);
+  let gln: string | undefined;
+  if (typeof raw.gln !== 'string' || !isGln(raw.gln)) r.fail('gln', 'must be a 13-digit GLN with a valid check digit');
+  else gln = raw.gln;
+  const name = r.text(raw, 'name', MAX_NAME_LENGTH, true);
+  const address = r.text(raw, 'address', MAX_ADDRESS_LENGTH, false);
+  let country: string | undefined;
+  if (typeof raw.country !== 'string') r.fail('country', 'is required: an ISO 3166-1 alpha-2 code');
+  else if (!(country = normaliseCountry(raw.country))) r.fail('country', 'must be an ISO 3166-1 alpha-2 code, e.g. CN');
+  let subdivision: string | null = null;
+  if (raw.subdivision !== undefined && raw.subdivision !== null) {
+    const sub = typeof raw.subdivision === 'string' ? raw.subdivision.trim().toUpperCase() : '';
+    if (!SUBDIVISION_PATTERN.test(sub)) r.fail('subdivision', 'must be an ISO 3166-2 code, e.g. CN-XJ');
+    else if (country && !sub.startsWith(`${country}-`)) r.fail('subdivision', `must be a subdivision of ${country} (${country}-…)`);
+    else subdivision = sub;
+  }
+  const location = r.location({ location: { lat: raw.lat, lon: raw.lon } }, 'location');
+  for (const p of r.problems) if (p.path.startsWith('location.')) (p as { path: string }).path = p.path.slice('location.'.length);
+  let type: FacilityType | undefined;
+  if (typeof raw.type !== 'string' || !(FACILITY_TYPES as readonly string[]).includes(raw.type)) r.fail('type', `must be one of ${FACILITY_TYPES.join(', ')}`);
+  else type = raw.type as FacilityType;
+  throwIfProblems(r);
+  return {
+    gln: gln as string, name: name as string, address: address ?? null, country: country as string, subdivision,
+    lat: location?.lat ?? null, lon: location?.lon ?? null, type: type as FacilityType,
+  };
+}
+
+/** Validate a ListFacilities filter (`{ mspId?, country?, pageSize?, bookmark? }`; '' for none). @throws ValidationError */
+export function facilityFilterFromJson(filterJson: string): FacilityFilter & { pageSize: number } {
+  const raw = filterJson && filterJson.trim() !== '' ? parseJsonArgument(filterJson, 'filter') : {};
+  if (!isObject(raw)) throw new ValidationError([{ path: 'filter', message: 'must be a JSON object' }]);
+  const r = new Reader('');
+  const out: FacilityFilter & { pageSize: number } = { pageSize: DEFAULT_PAGE_SIZE };
+  const mspId = r.msp(raw, 'mspId', false);
+  if (mspId) out.mspId = mspId;
+  if (raw.country !== undefined && raw.country !== null) {
+    const c = typeof raw.country === 'string' ? normaliseCountry(raw.country) : undefined;
+    if (!c) r.fail('country', 'must be an ISO 3166-1 alpha-2 code');
+    else out.country = c;
+  }
+  if (raw.pageSize !== undefined && raw.pageSize !== null) {
+    if (typeof raw.pageSize !== 'number' || !Number.isInteger(raw.pageSize) || raw.pageSize < 1 || raw.pageSize > MAX_PAGE_SIZE) {
+      r.fail('pageSize', `must be an integer 1-${MAX_PAGE_SIZE}`);
+    } else out.pageSize = raw.pageSize;
+  }
+  if (raw.bookmark !== undefined && raw.bookmark !== null && raw.bookmark !== '') {
+    if (typeof raw.bookmark !== 'string' || raw.bookmark.length > MAX_BOOKMARK_LENGTH) r.fail('bookmark', 'must be a bookmark from a previous page');
+    else out.bookmark = raw.bookmark;
+  }
+  throwIfProblems(r);
+  return out;
 }

@@ -15,8 +15,11 @@ import { NotFoundError, TooManyRequestsError } from './errors';
 import { errorMiddleware, problem, sendProblem } from './http/problem';
 import { countEachRead } from './http/rate-weight';
 import { requestIdMiddleware } from './http/request-id';
+import { devicesRouter } from './http/routes/devices.routes';
 import { eventsRouter } from './http/routes/events.routes';
+import { facilitiesRouter } from './http/routes/facilities.routes';
 import { lotsRouter } from './http/routes/lots.routes';
+import { organisationsRouter } from './http/routes/organisations.routes';
 import { provenanceRouter } from './http/routes/provenance.routes';
 import { readingsRouter } from './http/routes/readings.routes';
 import { type SseRegistry, streamRouter } from './http/routes/stream.routes';
@@ -29,8 +32,11 @@ import type { LedgerBlocksPort } from './ports/ledger-blocks';
 import { CachedLedgerBlocks } from './proofs/cached-blocks';
 import { ProofService } from './proofs/proof.service';
 import { proofsRouter } from './http/routes/proofs.routes';
+import { DevicesService } from './services/devices.service';
 import { EventsService } from './services/events.service';
+import { FacilitiesService } from './services/facilities.service';
 import { LotsService } from './services/lots.service';
+import { OrganisationsService } from './services/organisations.service';
 import { ProvenanceService } from './services/provenance.service';
 import { type ReadingsService, createReadingsService } from './services/readings.service';
 import { StreamService } from './services/stream.service';
@@ -226,6 +232,9 @@ export function createApp(deps: AppDeps): Express {
     v1.post('/v1/readings', countEachRead(limitStore, config.rateLimit.max, limiterKey));
     v1.use(readingsRouter(readings));
   }
+  v1.use(organisationsRouter(new OrganisationsService(ledger)));
+  v1.use(facilitiesRouter(new FacilitiesService(ledger)));
+  v1.use(devicesRouter(new DevicesService(ledger)));
   v1.use(streamRouter(new StreamService(ledger), { logger, metrics, registry: sse, ...config.stream }));
   app.use(v1);
 

@@ -1,6 +1,6 @@
 /** Lot request schemas (POST/GET /v1/lots); the answers are in responses/lots.ts. */
 import {
-  MAX_BOOKMARK_LENGTH, MAX_EPCS_PER_LOT, MAX_PAGE_SIZE, MAX_PRODUCT_LENGTH, UNIT_PATTERN, normaliseCountry, normaliseHtsCode,
+  MAX_BOOKMARK_LENGTH, MAX_EPCS_PER_LOT, MAX_INPUTS_PER_LOT, MAX_PAGE_SIZE, MAX_PRODUCT_LENGTH, UNIT_PATTERN, normaliseCountry, normaliseHtsCode,
 } from '@acetrace/chaincode';
 import { z } from 'zod';
 import { Id, IsoTime, LedgerEpc, LinkQuery, MspId, Text } from './common';
@@ -16,6 +16,15 @@ export const CountryCode = z
   .string()
   .refine((s) => normaliseCountry(s) !== undefined, 'must be an ISO 3166-1 alpha-2 code, e.g. CN')
   .openapi({ example: 'CN' });
+
+/** One input of a transformation: how much of which lot, in that lot's unit. */
+export const LotInputItemInput = z
+  .strictObject({
+    lotId: Id,
+    quantity: z.number().positive(),
+    unit: z.string().regex(UNIT_PATTERN, "must be 1-16 characters of A-Za-z0-9._- (the input lot's unit)"),
+  })
+  .openapi('LotInputItemInput');
 
 export const LotInput = z
   .strictObject({
@@ -33,8 +42,17 @@ export const LotInput = z
     parentLotId: Id.nullable().default(null),
     importerMsp: MspId.nullish(),
     packedAt: IsoTime.nullish(),
+    inputs: z
+      .array(LotInputItemInput)
+      .max(MAX_INPUTS_PER_LOT)
+      .nullish()
+      .openapi({ description: 'what the lot was made from (cotton bales into yarn, yarn into fabric ...); the registrant holds custody of each' }),
   })
   .superRefine((l, ctx) => {
+    (l.inputs ?? []).forEach((item, i) => {
+      if (item.lotId === l.lotId) ctx.addIssue({ code: 'custom', path: ['inputs', i, 'lotId'], message: 'must differ from lotId (a lot is not made from itself)' });
+      else if (l.inputs?.findIndex((x) => x.lotId === item.lotId) !== i) ctx.addIssue({ code: 'custom', path: ['inputs', i, 'lotId'], message: 'is listed twice' });
+    });
     if (l.parentLotId !== null && l.parentLotId === l.lotId) {
       ctx.addIssue({ code: 'custom', path: ['parentLotId'], message: 'must differ from lotId' });
     }

@@ -6,6 +6,7 @@ import { errorMessage, renderError, renderProvenance } from './render';
 import { downloadProof, markEvents, verifyLot } from './proof';
 import { lotIdsOf, openStream, type StreamState } from './sse';
 import { allEventIds } from './timeline';
+import { queryOfHash } from './trace';
 import type { Provenance } from './types';
 
 const el = {
@@ -314,6 +315,14 @@ el.print.addEventListener('click', () => {
   window.print();
 });
 window.addEventListener('beforeprint', printMeta);
+// An input lot's link (`#q=<lotId>`) opens that lot's provenance; event anchors (`#ev-…`) only scroll.
+window.addEventListener('hashchange', () => {
+  const q = queryOfHash(location.hash);
+  if (q !== null && q !== current?.query) {
+    el.query.value = q;
+    void search(q);
+  }
+});
 
 // Start: reuse this tab's key, then the lot in the address (#q=...), if any.
 void (async () => {

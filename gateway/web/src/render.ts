@@ -3,6 +3,7 @@ import { ApiError } from './api';
 import { h } from './dom';
 import { renderMap } from './map';
 import { renderAnomalies, renderCompleteness, renderTimeline } from './timeline';
+import { renderTrace } from './trace';
 import type { Provenance } from './types';
 
 const row = (label: string, value: Node | string, id?: string): HTMLElement =>
@@ -85,6 +86,7 @@ export async function renderProvenance(
   const side = h('div', { class: 'side' }, renderCompleteness(p), renderAnomalies(p), mapSection);
   targets.result.replaceChildren(
     summary(p, query),
+    renderTrace(p),
     h('div', { class: 'result-grid' }, side, renderTimeline(p, fresh)),
   );
   targets.actions.hidden = false;

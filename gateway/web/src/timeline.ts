@@ -7,6 +7,9 @@ const ANOMALY_LABEL: Record<string, string> = {
   'impossible-travel': 'Impossible travel',
   'foreign-epc': 'Foreign EPC',
   'after-delivery': 'After delivery',
+  'outside-custody': 'Outside custody',
+  'double-containment': 'Double containment',
+  'over-consumption': 'Over-consumption',
 };
 
 const ANOMALY_EXPLANATION: Record<string, string> = {
@@ -14,6 +17,9 @@ const ANOMALY_EXPLANATION: Record<string, string> = {
   'impossible-travel': 'Two GPS fixes are too far apart for the time between them.',
   'foreign-epc': 'An RFID read saw a tag that does not belong to this lot.',
   'after-delivery': 'An event was recorded after the lot’s final delivery.',
+  'outside-custody': 'An RFID read or GPS fix was recorded by an organisation that did not hold the lot at that time.',
+  'double-containment': 'The lot was inside two containers at once.',
+  'over-consumption': 'More was made from an input lot than its registered quantity.',
 };
 
 export function anomalyLabel(type: string): string {
@@ -135,7 +141,7 @@ function locationText(e: ProvenanceEvent): string {
     if (typeof loc.accuracyM === 'number') s += ` (±${String(loc.accuracyM)} m)`;
     parts.push(s);
   }
-  if (loc.gln) parts.push(`GLN ${loc.gln}`);
+  if (loc.gln) parts.push(e.facility ? `${e.facility.name} (GLN ${loc.gln})` : `GLN ${loc.gln}`);
   return parts.length > 0 ? parts.join(' · ') : '—';
 }
 

@@ -93,6 +93,12 @@ export async function startMockGateway(webDist: string, lot: SeededLot & { lot: 
         },
       ],
       detail,
+      // what the real gateway answers for a lot with no handover, container, input or registered party
+      custody: detail === 'full' ? [{ mspId: 'Org1MSP', from: null, until: null, eventId: null, gln: null }] : [],
+      containment: [],
+      upstream: [],
+      upstreamTruncated: false,
+      parties: [],
       queryMs: 3,
     };
   };

@@ -64,7 +64,7 @@ describe('EPCIS mapping: acetrace → EPCIS', () => {
       { bizTransaction: `ni:///sha-256;${'c'.repeat(64)}` },
     ]);
     expect(e).to.include({ 'acetrace:link': 'origin-warehousing', 'acetrace:recordedBy': 'Org2MSP', 'acetrace:txId': 'tx1' });
-    expect(e['acetrace:evidence']).to.deep.equal([{ sha256: SHA, uri: 's3://docs/bol.pdf' }]);
+    expect(e['acetrace:evidence']).to.deep.equal([{ 'acetrace:sha256': SHA, 'acetrace:uri': 's3://docs/bol.pdf' }]);
   });
 
   it('a gps fix is a geo read point (with accuracy), the facility GLN its bizLocation', () => {

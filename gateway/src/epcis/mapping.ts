@@ -138,7 +138,7 @@ function evidenceToEpcis(evidence: ExportableEvent['evidence']): { list: unknown
     const type = btt ?? (e.type === 'other' ? undefined : `${EVIDENCE_TYPE_NS}${e.type}`);
     return { ...(type !== undefined && { type }), bizTransaction: `ni:///sha-256;${e.sha256.toLowerCase()}` };
   });
-  const uris = evidence.filter((e) => e.uri != null && e.uri !== '').map((e) => ({ sha256: e.sha256, uri: e.uri }));
+  const uris = evidence.filter((e) => e.uri != null && e.uri !== '').map((e) => ({ [A('sha256')]: e.sha256, [A('uri')]: e.uri }));
   return { list, uris };
 }
 
@@ -247,7 +247,8 @@ function lotIlmd(lot: ExportableLot): Record<string, unknown> {
     ...(lot.parentLotId != null && { [A('parentLotId')]: lot.parentLotId }),
     ...(lot.importerMsp != null && { [A('importerMsp')]: lot.importerMsp }),
     ...(lot.packedAt != null && { [A('packedAt')]: lot.packedAt }),
-    ...(lot.inputs != null && lot.inputs.length > 0 && { [A('inputs')]: lot.inputs.map((i) => ({ ...i })) }),
+    ...(lot.inputs != null &&
+      lot.inputs.length > 0 && { [A('inputs')]: lot.inputs.map((i) => ({ [A('lotId')]: i.lotId, [A('quantity')]: i.quantity, [A('unit')]: i.unit })) }),
   };
 }
 
@@ -597,7 +598,11 @@ function evidenceOf(event: Record<string, unknown>, f: Fields, prefixes: Record<
   const uris = new Map<string, string>();
   const extra = f.get('evidence');
   if (extra !== undefined && Array.isArray(extra.value)) {
-    for (const e of extra.value) if (isObj(e) && typeof e.sha256 === 'string' && typeof e.uri === 'string') uris.set(e.sha256.toLowerCase(), e.uri);
+    for (const e of extra.value) {
+      const sha = isObj(e) ? f.get('sha256', e)?.value : undefined;
+      const uri = isObj(e) ? f.get('uri', e)?.value : undefined;
+      if (typeof sha === 'string' && typeof uri === 'string') uris.set(sha.toLowerCase(), uri);
+    }
   }
   return list.map((bt, i) => {
     const p = `${path}.bizTransactionList[${i}]`;
@@ -710,12 +715,15 @@ function lotFromIlmd(event: Record<string, unknown>, f: Fields, epcs: string[], 
   const inputsField = f.get('inputs', ilmd);
   let inputs: CapturedLotInput['inputs'];
   if (inputsField !== undefined) {
-    if (!Array.isArray(inputsField.value)) return refuse(`${p}.${inputsField.key}`, 'must be an array of { lotId, quantity, unit }');
+    if (!Array.isArray(inputsField.value)) return refuse(`${p}.${inputsField.key}`, `must be an array of { ${A('lotId')}, ${A('quantity')}, ${A('unit')} }`);
     inputs = inputsField.value.map((i, n) => {
-      if (!isObj(i) || typeof i.lotId !== 'string' || typeof i.quantity !== 'number' || typeof i.unit !== 'string') {
-        return refuse(`${p}.${inputsField.key}[${n}]`, 'must be { lotId, quantity, unit }');
+      const lotId = isObj(i) ? f.get('lotId', i)?.value : undefined;
+      const q = isObj(i) ? f.get('quantity', i)?.value : undefined;
+      const unit = isObj(i) ? f.get('unit', i)?.value : undefined;
+      if (typeof lotId !== 'string' || typeof q !== 'number' || typeof unit !== 'string') {
+        return refuse(`${p}.${inputsField.key}[${n}]`, `must be { ${A('lotId')}, ${A('quantity')}, ${A('unit')} }`);
       }
-      return { lotId: i.lotId, quantity: i.quantity, unit: i.unit };
+      return { lotId, quantity: q, unit };
     });
   }
   return {
@@ -782,7 +790,7 @@ export async function captureEvent(raw: unknown, path: string, options: CaptureO
       const epcs = epcArray(event, 'outputEPCList', path).map((e) => e.epc);
       const lot = lotFromIlmd(event, f, epcs, path);
       if (lot.inputs === undefined || lot.inputs.length === 0) {
-        return refuse(`${path}.ilmd`, `a transformation registers a lot made from others: ${A('inputs')} lists them ({ lotId, quantity, unit })`);
+        return refuse(`${path}.ilmd`, `a transformation registers a lot made from others: ${A('inputs')} lists them`);
       }
       return { op: 'registration', hashId, lot };
     }

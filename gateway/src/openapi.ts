@@ -3,6 +3,7 @@
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { registerEpcisPaths } from './epcis/openapi';
 import {
   EpcParams,
   EventIdParams,
@@ -220,6 +221,8 @@ export function buildOpenApiDocument(serverUrl?: string): ReturnType<OpenApiGene
       ...common,
     },
   });
+
+  registerEpcisPaths(registry, security);
 
   registry.register('StreamEvent', StreamEvent);
   registry.register('StreamError', StreamError);

@@ -11,6 +11,7 @@ import { createJwtVerifier } from './auth/jwt';
 import { ensureCredentials } from './bootstrap/credentials';
 import { type Config, loadConfig } from './config';
 import type { SseRegistry } from './http/routes/stream.routes';
+import { captureStoreFile, openCaptureJobStore } from './epcis';
 import { createEventQueue } from './ingestion';
 import { createReadingsService } from './services/readings.service';
 import { type Logger, createLogger } from './logger';
@@ -73,7 +74,9 @@ export async function startGateway(config: Config = loadConfig(), options: Start
     windowMs: config.readings.windowMs,
   });
   const sse: SseRegistry = new Set();
+  const captures = openCaptureJobStore(captureStoreFile(config.ingestion.dbPath));
   const app = createApp({
+    captures,
     config,
     ledger,
     queue,
@@ -111,6 +114,7 @@ export async function startGateway(config: Config = loadConfig(), options: Start
       await closed;
       clearTimeout(grace);
       await queue.stop();
+      captures.close();
       await ledger.close();
       logger.info('gateway stopped');
     })());

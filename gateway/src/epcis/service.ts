@@ -328,10 +328,12 @@ export class EpcisService {
     const settled = await this.waitForCapture(job, this.#waitTimeoutMs);
     const entry = settled.events[0] as CaptureEventEntry;
     if (entry.state === 'refused') {
-      const reason = (entry.reason ?? 'refused').replace(/^[A-Z_]+: /, '');
+      // paths are the event's own (`sensorElementList`), not the document's (`epcisBody.eventList[0]...`)
+      const reason = (entry.reason ?? 'refused').replace(/^[A-Z_]+: /, '').replace(/^epcisBody\.eventList\[0\]\.?/, '');
       if (entry.status === 400) {
-        const m = /^([^:\s]+(?:\[\d+\])?(?:\.[^:\s]+)*): (.*)$/.exec(reason);
-        throw new ValidationError([{ path: m?.[1] ?? entry.path, message: m?.[2] ?? reason }], reason);
+        const at = reason.indexOf(': ');
+        const path = at > 0 && !reason.slice(0, at).includes(' ') ? reason.slice(0, at) : 'body';
+        throw new ValidationError([{ path, message: at > 0 ? reason.slice(at + 2) : reason }], reason);
       }
       const code = (entry.code ?? 'INVALID_ARGUMENT') as 'ACCESS_DENIED' | 'NOT_FOUND' | 'CONFLICT';
       if (code === 'ACCESS_DENIED') throw new AccessDeniedError(reason);

@@ -17,7 +17,6 @@ import type { Principal } from '../auth/principals';
 import {
   AccessDeniedError,
   AppError,
-  LedgerError,
   LedgerNotFoundError,
   LedgerRejectionError,
   NotFoundError,
@@ -352,7 +351,7 @@ export class EpcisService {
       try {
         known.set(id, (await this.#ledger.readLot(principal.identity, id)).lot.epcs);
       } catch (err) {
-        if (!(err instanceof LedgerError)) throw err;
+        if (!(err instanceof LedgerRejectionError)) throw err;
         known.set(id, []);
       }
     }
@@ -378,7 +377,7 @@ export class EpcisService {
         try {
           lots.push((await this.#ledger.readLot(principal.identity, id)).lot);
         } catch (err) {
-          if (!(err instanceof LedgerError)) throw err;
+          if (!(err instanceof LedgerRejectionError)) throw err;
         }
         for (const l of n.links ?? []) events.push(...(l.events ?? []));
         await walk(n.upstream);
@@ -426,8 +425,8 @@ export class EpcisService {
           const lot = await lookup(epc);
           if (lot !== undefined) lots.add(lot);
         } catch (err) {
-          // an EPC the chaincode cannot read names no lot
-          if (!(err instanceof LedgerError)) throw err;
+          // an EPC the chaincode cannot read names no lot; an unreachable ledger is an error
+          if (!(err instanceof LedgerRejectionError)) throw err;
         }
       }
       return [...lots].sort();
@@ -439,7 +438,7 @@ export class EpcisService {
         try {
           lots.add((await this.#ledger.getEvent(principal.identity, acetraceId)).lotId);
         } catch (err) {
-          if (!(err instanceof LedgerError)) throw err;
+          if (!(err instanceof LedgerRejectionError)) throw err;
         }
       }
       return [...lots].sort();

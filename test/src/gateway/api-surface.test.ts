@@ -59,6 +59,14 @@ describe('gateway API surface', function () {
       '/v1/lots': lotInput(uid('LOT-S2')),
       '/v1/events': { eventId: uid('EVT-S2'), lotId, link: 2, kind: 'document', eventTime: '2026-10-02T08:00:00Z' },
       '/v1/readings': { reads: [{ readerId: 'szx-dock-1', epc, readTime: '2026-10-02T08:00:00Z' }] },
+      '/epcis/capture': {
+        '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld', { acetrace: 'https://ns.acetrace.dev/epcis/' }],
+        type: 'EPCISDocument',
+        schemaVersion: '2.0',
+        creationDate: '2026-10-02T08:00:00Z',
+        epcisBody: { eventList: [{ type: 'ObjectEvent', action: 'OBSERVE', eventTime: '2026-10-02T09:00:00Z', eventTimeZoneOffset: '+00:00', epcList: [epc], bizStep: 'inspecting' }] },
+      },
+      '/epcis/events': { type: 'ObjectEvent', action: 'OBSERVE', eventTime: '2026-10-02T10:00:00Z', eventTimeZoneOffset: '+00:00', epcList: [epc], bizStep: 'inspecting' },
     };
     for (const [template, methods] of Object.entries(doc.paths)) {
       for (const method of Object.keys(methods)) {
@@ -71,6 +79,8 @@ describe('gateway API surface', function () {
           body: method === 'post' ? JSON.stringify(bodies[template]) : undefined,
           signal: controller.signal,
         });
+        // the capture job the capture just made is the one GET /epcis/capture/{captureID} reads
+        if (res.headers.get('location')?.startsWith('/epcis/capture/')) params.captureID = res.headers.get('location')?.slice('/epcis/capture/'.length) ?? '';
         if (res.headers.get('content-type')?.startsWith('text/event-stream')) controller.abort();
         else await res.arrayBuffer();
         expect(res.status, `${method.toUpperCase()} ${path}`).to.be.oneOf([200, 201, 202]);

@@ -22,6 +22,7 @@ const el = {
   status: byId('search-status'),
   actions: byId('actions'),
   exportJson: byId<HTMLButtonElement>('export-json'),
+  exportEpcis: byId<HTMLButtonElement>('export-epcis'),
   print: byId<HTMLButtonElement>('print-report'),
   result: byId('result'),
   printMeta: byId('print-meta'),
@@ -197,6 +198,27 @@ async function refresh(): Promise<void> {
   }
 }
 
+/** Downloads the lot's whole provenance as one GS1 EPCIS 2.0 document (GET /v1/lots/{lotId}/epcis). */
+async function downloadEpcis(): Promise<void> {
+  if (!client || !current) return;
+  const lotId = current.data.lot.lotId;
+  let doc: unknown;
+  try {
+    doc = await client.get<unknown>(`/v1/lots/${encodeURIComponent(lotId)}/epcis`);
+  } catch (err) {
+    el.status.textContent = `EPCIS export failed: ${errorMessage(err).detail}`;
+    return;
+  }
+  const blob = new Blob([JSON.stringify(doc, null, 2) + '\n'], { type: 'application/ld+json' });
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = `epcis-${lotId}-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonld`;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+}
+
 function download(): void {
   if (!current) return;
   const blob = new Blob([JSON.stringify(current.data, null, 2) + '\n'], { type: 'application/json' });
@@ -233,6 +255,7 @@ el.searchForm.addEventListener('submit', (e) => {
   void search(el.query.value);
 });
 el.exportJson.addEventListener('click', download);
+el.exportEpcis.addEventListener('click', () => void downloadEpcis());
 el.print.addEventListener('click', () => {
   printMeta();
   window.print();

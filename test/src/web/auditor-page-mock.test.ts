@@ -153,11 +153,11 @@ describe('auditor page against a stand-in gateway (browser)', function () {
     // Shift+Tab back out of the result reaches the page's buttons in document order.
     await page.focus('#query');
     const order: string[] = [];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 4; i++) {
       await page.keyboard.press('Tab');
       order.push((await focused(page)).desc);
     }
-    expect(order).to.deep.equal(['button#search-button', 'button#export-json.secondary', 'button#print-report.secondary']);
+    expect(order).to.deep.equal(['button#search-button', 'button#export-json.secondary', 'button#export-epcis.secondary', 'button#print-report.secondary']);
   });
 
   it('fits laptop and tablet widths without horizontal scrolling', async () => {

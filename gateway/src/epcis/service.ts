@@ -8,6 +8,7 @@ import {
   ValidationError as ChaincodeValidationError,
   checkPost,
   errorCodeOf,
+  normaliseEpc,
   validateEventInput,
   validateLotInput,
   type EventKind,
@@ -88,6 +89,37 @@ function entryOf(path: string, c: Captured): CaptureEventEntry {
   };
 }
 
+/** EPC lookups run at once per capture, at most this many in flight. */
+const LOOKUP_CONCURRENCY = 16;
+
+/**
+ * Resolves the lots of every EPC a document names, concurrently, into the lookup's cache (a
+ * 500-event document names tens of EPCs: one at a time they would dominate the time to the 202).
+ * Unreadable EPCs are left to the mapping, which refuses them by path.
+ */
+async function prefetchLots(events: readonly unknown[], lookup: (epc: string) => Promise<string | undefined>): Promise<void> {
+  const epcs = new Set<string>();
+  for (const e of events) {
+    if (e === null || typeof e !== 'object') continue;
+    const o = e as Record<string, unknown>;
+    const named: unknown[] = [o.parentID];
+    for (const list of [o.epcList, o.childEPCs]) if (Array.isArray(list)) named.push(...(list as unknown[]));
+    for (const x of named) {
+      if (typeof x !== 'string') continue;
+      try {
+        epcs.add(normaliseEpc(x));
+      } catch {
+        // the mapping names it
+      }
+    }
+  }
+  const queue = [...epcs];
+  const worker = async (): Promise<void> => {
+    for (let epc = queue.pop(); epc !== undefined; epc = queue.pop()) await lookup(epc);
+  };
+  await Promise.all(Array.from({ length: Math.min(LOOKUP_CONCURRENCY, queue.length) }, worker));
+}
+
 export class EpcisService {
   readonly #ledger: LedgerPort;
   readonly #queue: EventQueue;
@@ -129,6 +161,7 @@ export class EpcisService {
     const ignoreFields = documentIgnoreFields(doc);
     const corrections = declaredCorrections(events, context);
     const lotOfEpc = this.#lotLookup(principal);
+    await prefetchLots(events, lotOfEpc);
     const seen = new Map<string, string>();
     const out: Array<{ c: Captured; entry: CaptureEventEntry }> = [];
     for (const [i, raw] of events.entries()) {
@@ -282,9 +315,12 @@ export class EpcisService {
   async #settle(job: CaptureJob): Promise<CaptureJob> {
     if (!job.running) return job;
     let changed = false;
+    const open = job.events.filter((e) => e.state === 'queued' && e.op === 'event' && e.eventId !== undefined).map((e) => e.eventId as string);
+    // one read of the outbox for the whole job (a timeout of 0 answers the current states)
+    const states = new Map((open.length === 0 ? [] : await this.#queue.waitFor(open, 0)).map((q) => [q.eventId, q]));
     for (const [i, e] of job.events.entries()) {
       if (e.state !== 'queued' || e.op !== 'event' || e.eventId === undefined) continue;
-      const q = await this.#queue.get(e.eventId);
+      const q = states.get(e.eventId);
       if (q?.status === 'committed') {
         job.events[i] = { ...e, state: 'captured', ...(q.txId !== undefined && { txId: q.txId }), ...(q.blockNumber !== undefined && { blockNumber: q.blockNumber }) };
         changed = true;

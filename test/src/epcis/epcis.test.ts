@@ -5,6 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { eventToHashedId } from 'epcis2.js';
+import fc from 'fast-check';
 import { expect } from '../scenarios/chai.test';
 import { freshEpc, lotInput, uid } from '../scenarios/helpers';
 import { type Stack, startTarget } from '../scenarios/target';
@@ -351,5 +352,42 @@ describe('EPCIS 2.0 repository (capture, query, export) on the embedded network'
       }
     }
     console.log(`      ${report.join('\n      ')}`);
+  });
+
+  it('never a 5xx for any body or query (fast-check)', async () => {
+    const runs = Number(process.env.ACETRACE_FUZZ_RUNS ?? 60);
+    const eventish = fc.record(
+      {
+        type: fc.constantFrom('ObjectEvent', 'AggregationEvent', 'TransformationEvent', 'TransactionEvent', 'x'),
+        action: fc.constantFrom('ADD', 'OBSERVE', 'DELETE'),
+        eventTime: fc.oneof(fc.constant('2026-10-07T00:00:00Z'), fc.string()),
+        eventTimeZoneOffset: fc.oneof(fc.constant('+00:00'), fc.string()),
+        epcList: fc.array(fc.oneof(fc.constant(epcs[0] ?? ''), fc.string()), { maxLength: 3 }),
+        bizStep: fc.oneof(fc.constantFrom('inspecting', 'transporting', 'shipping'), fc.string()),
+        readPoint: fc.record({ id: fc.oneof(fc.constant('geo:1,2'), fc.constant('urn:epc:id:sgln:0614141.00001.0'), fc.string()) }),
+        bizTransactionList: fc.array(fc.record({ type: fc.string(), bizTransaction: fc.string() }), { maxLength: 2 }),
+        'acetrace:lotId': fc.oneof(fc.constant(lotId), fc.string()),
+        eventID: fc.string(),
+      },
+      { requiredKeys: ['type'] },
+    );
+    const body = fc.oneof(fc.jsonValue(), eventish, eventish.map((e) => doc([e])), fc.array(eventish, { maxLength: 3 }).map((l) => doc(l)));
+    await fc.assert(
+      fc.asyncProperty(body, async (b) => {
+        for (const route of ['/epcis/capture', '/epcis/events']) {
+          const res = await s.http().post(route).set('X-API-Key', supplier).set('Content-Type', 'application/json').send(JSON.stringify(b));
+          expect(res.status, `${route} ${JSON.stringify(b).slice(0, 300)}`).to.be.below(500);
+        }
+      }),
+      { numRuns: runs },
+    );
+    const key = fc.constantFrom('eventType', 'GE_eventTime', 'EQ_bizStep', 'EQ_readPoint', 'MATCH_epc', 'MATCH_anyEPC', 'EQ_eventID', 'perPage', 'nextPageToken', 'EXISTS_errorDeclaration', 'x');
+    await fc.assert(
+      fc.asyncProperty(fc.dictionary(key, fc.string(), { maxKeys: 3 }), async (q) => {
+        const res = await s.http().get(`/epcis/events?${new URLSearchParams(q).toString()}`).set('X-API-Key', auditor);
+        expect(res.status, JSON.stringify(q)).to.be.below(500);
+      }),
+      { numRuns: runs },
+    );
   });
 });

@@ -11,6 +11,7 @@ import { OPERATOR_ROLES, authMiddleware, principalOf, requireRole } from './auth
 import type { JwtVerifier } from './auth/jwt';
 import type { PrincipalStore } from './auth/principals';
 import type { Config } from './config';
+import { type CaptureJobStore, captureStoreFile, createEpcisRouter, epcisBodyParser, openCaptureJobStore } from './epcis';
 import { NotFoundError, TooManyRequestsError } from './errors';
 import { errorMiddleware, problem, sendProblem } from './http/problem';
 import { countEachRead } from './http/rate-weight';
@@ -60,6 +61,8 @@ export interface AppDeps {
    * Without either, the route is not served.
    */
   readings?: ReadingsService;
+  /** Capture jobs of POST /epcis/capture; opened beside the outbox when absent. */
+  captures?: CaptureJobStore;
   /** How long /readyz waits for the ledger, ms. Default 3000. */
   readyTimeoutMs?: number;
 }
@@ -236,6 +239,10 @@ export function createApp(deps: AppDeps): Express {
   v1.use(facilitiesRouter(new FacilitiesService(ledger)));
   v1.use(devicesRouter(new DevicesService(ledger)));
   v1.use(streamRouter(new StreamService(ledger), { logger, metrics, registry: sse, ...config.stream }));
+  // GS1 EPCIS 2.0 (epcis/): JSON-LD bodies up to the capture file size limit
+  v1.use('/epcis', authenticate, limiter, requireJson, epcisBodyParser);
+  const captures = deps.captures ?? openCaptureJobStore(captureStoreFile(config.ingestion.dbPath));
+  v1.use(createEpcisRouter({ ledger, queue, captures, waitCommitTimeoutMs: config.ingestion.waitCommitTimeoutMs, blocks }));
   app.use(v1);
 
   // ---- the auditor page (built separately into gateway/web/dist)

@@ -3,6 +3,7 @@
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { registerEpcisPaths } from './epcis/openapi';
 import {
   DeviceBody,
   DeviceResponse,
@@ -343,6 +344,7 @@ export function buildOpenApiDocument(serverUrl?: string): ReturnType<OpenApiGene
   });
 
   registerPartyPaths(registry, security);
+  registerEpcisPaths(registry, security);
 
   registry.register('StreamEvent', StreamEvent);
   registry.register('StreamError', StreamError);

@@ -14,6 +14,7 @@ import { scopeLedgerToOrganisation } from './auth/org-scope';
 import { ensureCredentials } from './bootstrap/credentials';
 import { type Config, ConfigError, loadConfig, transportIssue } from './config';
 import type { SseRegistry } from './http/routes/stream.routes';
+import { captureStoreFile, openCaptureJobStore } from './epcis';
 import { createEventQueue } from './ingestion';
 import { createReadingsService } from './services/readings.service';
 import { type Logger, createLogger } from './logger';
@@ -108,7 +109,9 @@ export async function startGateway(config: Config = loadConfig(), options: Start
     lookupConcurrency: config.readings.lookupConcurrency,
   });
   const sse: SseRegistry = new Set();
+  const captures = openCaptureJobStore(captureStoreFile(config.ingestion.dbPath));
   const app = createApp({
+    captures,
     config,
     ledger,
     blocks,
@@ -148,6 +151,7 @@ export async function startGateway(config: Config = loadConfig(), options: Start
       await closed;
       clearTimeout(grace);
       await queue.stop();
+      captures.close();
       await ledger.close();
       logger.info('gateway stopped');
     })());

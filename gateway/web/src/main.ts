@@ -24,6 +24,7 @@ const el = {
   status: byId('search-status'),
   actions: byId('actions'),
   exportJson: byId('export-json', HTMLButtonElement),
+  exportEpcis: byId('export-epcis', HTMLButtonElement),
   downloadProof: byId('download-proof', HTMLButtonElement),
   proofStatus: byId('proof-status'),
   print: byId('print-report', HTMLButtonElement),
@@ -229,6 +230,29 @@ function liveStatus(fresh: ReadonlySet<string>, data: Provenance): string {
   return `Updated live: ${String(n)} new event${n === 1 ? '' : 's'} (${[...fresh].join(', ')}). ${coverageText(data)}.`;
 }
 
+/** Downloads the lot's whole provenance as one GS1 EPCIS 2.0 document (GET /v1/lots/{lotId}/epcis). */
+async function downloadEpcis(): Promise<void> {
+  if (!client || !current) return;
+  const lotId = current.data.lot.lotId;
+  let doc: unknown;
+  try {
+    doc = await client.get<unknown>(`/v1/lots/${encodeURIComponent(lotId)}/epcis`);
+  } catch (err) {
+    el.status.textContent = `EPCIS export failed: ${errorMessage(err).detail}`;
+    return;
+  }
+  const blob = new Blob([JSON.stringify(doc, null, 2) + '\n'], { type: 'application/ld+json' });
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = `epcis-${lotId}-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonld`;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => {
+    URL.revokeObjectURL(a.href);
+  }, 10000);
+}
+
 function download(): void {
   if (!current) return;
   const blob = new Blob([JSON.stringify(current.data, null, 2) + '\n'], { type: 'application/json' });
@@ -310,6 +334,7 @@ el.searchForm.addEventListener('submit', (e) => {
 });
 el.exportJson.addEventListener('click', download);
 el.downloadProof.addEventListener('click', () => void saveProof());
+el.exportEpcis.addEventListener('click', () => void downloadEpcis());
 el.print.addEventListener('click', () => {
   printMeta();
   window.print();

@@ -59,7 +59,26 @@ const UNREACHABLE: Record<string, string> = {
   'GET /v1/organisations/{mspId} 403': 'every role may read an organisation',
   'GET /v1/facilities 403': 'every role may list facilities',
   'GET /v1/facilities/{gln} 403': 'every role may read a facility',
+  'POST /epcis/events 202': 'a commit slower than ACETRACE_WAIT_COMMIT_TIMEOUT_MS (30 s here); with the ledger down the EPC lookup answers 503 first',
 };
+
+/** An EPCIS event of the fixture lot (found by its EPC) on link 4, which a supplier posts. */
+const epcisEvent = (epc: string, time: string, over: Record<string, unknown> = {}): Record<string, unknown> => ({
+  type: 'ObjectEvent',
+  action: 'OBSERVE',
+  eventTime: time,
+  eventTimeZoneOffset: '+00:00',
+  epcList: [epc],
+  bizStep: 'inspecting',
+  ...over,
+});
+const epcisDoc = (events: unknown[]): Record<string, unknown> => ({
+  '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld', { acetrace: 'https://ns.acetrace.dev/epcis/' }],
+  type: 'EPCISDocument',
+  schemaVersion: '2.0',
+  creationDate: '2026-10-01T00:00:00Z',
+  epcisBody: { eventList: events },
+});
 
 const DOC_ID = 'https://acetrace.invalid/openapi.json';
 const pointer = (...parts: string[]): string => `#/${parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
@@ -399,7 +418,47 @@ describe('every response matches the schema the OpenAPI document names for it', 
     ['get', '/v1/facilities', {}],
     ['get', '/v1/facilities/{gln}', { params: { gln: freshGln() } }],
     ['post', '/v1/devices', { body: { deviceId: uid('dev') } }],
+    ['post', '/epcis/capture', { body: epcisDoc([epcisEvent(epc, '2026-10-06T08:00:00Z')]) }],
+    ['get', '/epcis/capture/{captureID}', { params: { captureID: '00000000-0000-4000-8000-000000000000' } }],
+    ['post', '/epcis/events', { body: epcisEvent(epc, '2026-10-06T09:00:00Z') }],
+    ['get', '/epcis/events', {}],
+    ['get', '/epcis/epcs/{epc}/events', { params: { epc } }],
+    ['get', '/v1/lots/{lotId}/epcis', { params: { lotId } }],
   ];
+
+  it('/epcis: capture, capture job, one event, query, events of an EPC, a lot as EPCIS', async () => {
+    const supplier = s.key('supplier');
+    const auditor = s.key('auditor');
+    const viewer = s.key('viewer');
+    const captured = await hit('post', '/epcis/capture', 202, { key: supplier, body: epcisDoc([epcisEvent(epc, '2026-10-05T08:00:00Z')]) });
+    const captureID = (captured.body as { captureID: string }).captureID;
+    await hit('post', '/epcis/capture', 400, { key: supplier, body: { type: 'EPCISDocument', epcisBody: {} } });
+    await hit('post', '/epcis/capture', 403, { key: viewer, body: epcisDoc([]) });
+    await hit('post', '/epcis/capture', 413, { key: supplier, body: epcisDoc([{ ...epcisEvent(epc, '2026-10-05T08:00:00Z'), pad: 'x'.repeat(4_300_000) }]) });
+    await hit('post', '/epcis/capture', 415, { key: supplier, body: 'type=EPCISDocument', contentType: 'text/plain' });
+
+    await hit('get', '/epcis/capture/{captureID}', 200, { key: supplier, params: { captureID } });
+    await hit('get', '/epcis/capture/{captureID}', 400, { key: supplier, params: { captureID: 'not an id' } });
+    await hit('get', '/epcis/capture/{captureID}', 403, { key: s.key('supplier', s.orgs.logistics), params: { captureID } });
+    await hit('get', '/epcis/capture/{captureID}', 404, { key: supplier, params: { captureID: '00000000-0000-4000-8000-000000000000' } });
+
+    const own = uid('EVT-EPCIS');
+    await hit('post', '/epcis/events', 201, { key: supplier, body: epcisEvent(epc, '2026-10-05T09:00:00Z', { 'acetrace:eventId': own }) });
+    await hit('post', '/epcis/events', 409, { key: supplier, body: epcisEvent(epc, '2026-10-05T10:00:00Z', { 'acetrace:eventId': own }) });
+    await hit('post', '/epcis/events', 400, { key: supplier, body: epcisEvent(epc, '2026-10-05T09:00:00Z', { disposition: 'in_progress' }) });
+    await hit('post', '/epcis/events', 403, { key: viewer, body: epcisEvent(epc, '2026-10-05T09:00:00Z') });
+    await hit('post', '/epcis/events', 404, { key: supplier, body: epcisEvent(epc, '2026-10-05T11:00:00Z', { epcList: [], 'acetrace:lotId': uid('NO-SUCH-LOT') }) });
+    await hit('post', '/epcis/events', 413, { key: supplier, body: { ...epcisEvent(epc, '2026-10-05T09:00:00Z'), pad: 'x'.repeat(4_300_000) } });
+    await hit('post', '/epcis/events', 415, { key: supplier, body: 'type=ObjectEvent', contentType: 'text/plain' });
+
+    await hit('get', '/epcis/events', 200, { key: auditor, query: `?MATCH_epc=${encodeURIComponent(epc)}` });
+    await hit('get', '/epcis/events', 400, { key: auditor, query: '?EQ_disposition=in_progress' });
+    await hit('get', '/epcis/epcs/{epc}/events', 200, { key: auditor, params: { epc } });
+    await hit('get', '/epcis/epcs/{epc}/events', 400, { key: auditor, params: { epc }, query: '?perPage=0' });
+    await hit('get', '/v1/lots/{lotId}/epcis', 200, { key: auditor, params: { lotId } });
+    await hit('get', '/v1/lots/{lotId}/epcis', 400, { key: auditor, params: { lotId: 'not an id' } });
+    await hit('get', '/v1/lots/{lotId}/epcis', 404, { key: auditor, params: { lotId: uid('NO-SUCH-LOT') } });
+  });
 
   it('401 without credentials and 429 over the rate limit, on every authenticated route', async () => {
     const ops = authenticated();
@@ -443,6 +502,11 @@ describe('every response matches the schema the OpenAPI document names for it', 
       key: s.key('compliance'),
       body: { eventId: uid('EVT-FIX'), lotId, link: 1, kind: 'document', eventTime: '2026-10-01T09:00:00Z', correctionOf: eventId, reason: 'again' },
     });
+    await hit('post', '/epcis/capture', 503, { key: s.key('supplier'), body: epcisDoc([epcisEvent(freshEpc(), '2026-10-06T10:00:00Z')]) });
+    await hit('post', '/epcis/events', 503, { key: s.key('supplier'), body: epcisEvent(freshEpc(), '2026-10-06T10:00:00Z') });
+    await hit('get', '/epcis/events', 503, { key: auditor });
+    await hit('get', '/epcis/epcs/{epc}/events', 503, { key: auditor, params: { epc } });
+    await hit('get', '/v1/lots/{lotId}/epcis', 503, { key: auditor, params: { lotId } });
     await hit('post', '/v1/readings', 503, {
       key: s.key('logistics'),
       body: { reads: [{ readerId: 'resp-dock-1', epc: freshEpc(), readTime: '2026-10-04T08:00:00Z' }] },

@@ -158,7 +158,7 @@ describe('auditor page against a stand-in gateway (browser)', function () {
       await page.keyboard.press('Tab');
       order.push((await focused(page)).desc);
     }
-    expect(order).to.deep.equal(['button#search-button', 'button#export-json.secondary', 'button#download-proof.secondary', 'button#print-report.secondary']);
+    expect(order).to.deep.equal(['button#search-button', 'button#export-json.secondary', 'button#export-epcis.secondary', 'button#download-proof.secondary', 'button#print-report.secondary']);
   });
 
   it('fits laptop and tablet widths without horizontal scrolling', async () => {

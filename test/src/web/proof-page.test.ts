@@ -14,7 +14,7 @@ import { EmbeddedNetwork, type RunningNetwork } from '@acetrace/network';
 import { loadConfig, startGateway } from '@acetrace/gateway';
 import { type ProofBundle, verifyBundle } from '@acetrace/verify';
 import { expect } from './chai.test';
-import { chromiumOrSkip, closePage, launch, openPage, REPO_ROOT, type Browser } from './browser';
+import { chromiumOrSkip, closePage, launch, launched, openPage, REPO_ROOT, type Browser } from './browser';
 import { search, signIn, text } from './page-checks';
 import { principal, readCredentials, seed, type CredentialEntry, type SeededLot } from './seed';
 
@@ -60,7 +60,7 @@ describe('auditor page: Download proof and verified marks (gateway + embedded ne
   });
 
   beforeEach(async () => {
-    ({ page } = await openPage(browser!));
+    ({ page } = await openPage(launched(browser)));
   });
 
   afterEach(async function () {
@@ -77,7 +77,7 @@ describe('auditor page: Download proof and verified marks (gateway + embedded ne
     expect(await page.locator('.proof-mark[data-verified="false"]').count()).to.equal(0);
     expect(await text(page, '#result li[data-event-id] .proof-mark')).to.equal('✓ verified');
     const note = await text(page, '#proof-status');
-    expect(note).to.contain(`Proof verified: ${shown} events`);
+    expect(note).to.contain(`Proof verified: ${String(shown)} events`);
     expect(note).to.contain('computed on the gateway');
     expect(note).to.contain('npx acetrace-verify');
   });

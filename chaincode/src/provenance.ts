@@ -46,6 +46,15 @@ export function ancestorThresholds(lot: LotRecord, ancestors: readonly LotRecord
 
 /** The events that belong to a lot's provenance, with viaLotId and correctedBy filled in. */
 export function provenanceEvents(input: Pick<ProvenanceInput, 'lot' | 'ancestors' | 'eventsByLot'>): ProvenanceEvent[] {
+  const chosen = chosenEvents(input);
+  const correctedBy = latestCorrections(chosen);
+  return chosen
+    .map(({ record, via }) => ({ ...record, correctedBy: correctedBy.get(record.eventId)?.eventId ?? null, viaLotId: via }))
+    .sort((a, b) => a.link - b.link || compareByTime(a, b));
+}
+
+/** The lot's own events, then each ancestor's from its threshold on, with the lot they came through. */
+function chosenEvents(input: Pick<ProvenanceInput, 'lot' | 'ancestors' | 'eventsByLot'>): Array<{ record: EventRecord; via: string | null }> {
   const thresholds = ancestorThresholds(input.lot, input.ancestors);
   const chosen: Array<{ record: EventRecord; via: string | null }> = [];
   for (const record of input.eventsByLot.get(input.lot.lotId) ?? []) chosen.push({ record, via: null });
@@ -55,7 +64,11 @@ export function provenanceEvents(input: Pick<ProvenanceInput, 'lot' | 'ancestors
       if (threshold === null || record.eventTimeUtc >= threshold) chosen.push({ record, via: ancestor.lotId });
     }
   }
-  // Latest correction (by its own recording time, then id) wins correctedBy.
+  return chosen;
+}
+
+/** Corrected event id → its correction: the latest (by its own recording time, then id) wins. */
+function latestCorrections(chosen: ReadonlyArray<{ record: EventRecord }>): Map<string, EventRecord> {
   const correctedBy = new Map<string, EventRecord>();
   for (const { record } of chosen) {
     if (!record.correctionOf) continue;
@@ -64,30 +77,14 @@ export function provenanceEvents(input: Pick<ProvenanceInput, 'lot' | 'ancestors
       correctedBy.set(record.correctionOf, record);
     }
   }
-  return chosen
-    .map(({ record, via }) => ({ ...record, correctedBy: correctedBy.get(record.eventId)?.eventId ?? null, viaLotId: via }))
-    .sort((a, b) => a.link - b.link || compareByTime(a, b));
+  return correctedBy;
 }
 
 /** The auditor's answer (or, with detail "summary", only coverage and completeness). */
 export function assembleProvenance(input: ProvenanceInput): Provenance {
   const events = provenanceEvents(input);
   const full = input.detail === 'full';
-  const links: ProvenanceLink[] = LINKS.map((l) => {
-    const own = events.filter((e) => e.link === l.number);
-    const covered = own.length > 0;
-    return {
-      link: l.number,
-      name: l.name,
-      phase: l.phase,
-      bizStep: l.bizStep,
-      covered,
-      events: full ? own : [],
-      organisations: full ? [...new Set(own.map((e) => e.recordedBy))].sort() : [],
-      firstSeen: full && covered ? (own[0]?.eventTime ?? null) : null,
-      lastSeen: full && covered ? (own[own.length - 1]?.eventTime ?? null) : null,
-    };
-  });
+  const links: ProvenanceLink[] = LINKS.map((l) => provenanceLink(l, events, full));
   const live = events.filter((e) => e.correctedBy === null);
   return {
     lot: {
@@ -110,7 +107,28 @@ export function assembleProvenance(input: ProvenanceInput): Provenance {
   };
 }
 
+/** One link of the answer: covered or not, and (with full detail) its events, organisations and span. */
+function provenanceLink(l: (typeof LINKS)[number], events: readonly ProvenanceEvent[], full: boolean): ProvenanceLink {
+  const own = events.filter((e) => e.link === l.number);
+  const covered = own.length > 0;
+  return {
+    link: l.number,
+    name: l.name,
+    phase: l.phase,
+    bizStep: l.bizStep,
+    covered,
+    events: full ? own : [],
+    organisations: full ? [...new Set(own.map((e) => e.recordedBy))].sort() : [],
+    ...(full ? seenSpan(own) : { firstSeen: null, lastSeen: null }),
+  };
+}
+
+/** The event times of a link's first and last event (null when it has none). */
+function seenSpan(own: readonly ProvenanceEvent[]): Pick<ProvenanceLink, 'firstSeen' | 'lastSeen'> {
+  return { firstSeen: own[0]?.eventTime ?? null, lastSeen: own[own.length - 1]?.eventTime ?? null };
+}
+
 /** Link numbers covered by the events of a provenance. */
-export function coveredLinks(events: readonly Pick<EventRecord, 'link'>[]): number[] {
+export function coveredLinks(events: ReadonlyArray<Pick<EventRecord, 'link'>>): number[] {
   return [...new Set(events.map((e) => e.link))].sort((a, b) => a - b).filter((n) => linkByNumber(n).number === n);
 }

@@ -40,7 +40,7 @@ export async function registerLot(ctx: TraceabilityContext, input: NormalisedLot
   }
   for (const [i, epc] of input.epcs.entries()) {
     const owner = await store.getEpcOwner(epc);
-    if (owner && owner.lotId !== input.lotId) throw conflict(`epcs[${i}]: ${epc} already belongs to lot ${owner.lotId}`);
+    if (owner && owner.lotId !== input.lotId) throw conflict(`epcs[${String(i)}]: ${epc} already belongs to lot ${owner.lotId}`);
   }
   const lot: LotRecord = { ...input, ownerMsp: caller.mspId, registeredAt: ctx.txTime, txId: ctx.txId, contentHash: hash };
   await store.putLot(lot);
@@ -59,16 +59,16 @@ export async function recordEvents(ctx: TraceabilityContext, raw: unknown): Prom
   const orgRoles = await organisationRoles(store, caller);
   const devices = new Map<string, DeviceRecord | undefined>();
   events.forEach((e, i) => {
-    if (!lots.get(e.lotId)) throw notFound(`events[${i}].lotId: lot ${e.lotId} is not registered`);
+    if (!lots.get(e.lotId)) throw notFound(`events[${String(i)}].lotId: lot ${e.lotId} is not registered`);
     const denied = checkPost(caller, e.link, e.kind, orgRoles);
     if (denied) throw denied;
   });
-  for (const [i, e] of events.entries()) await checkDevice(ctx, devices, e, `events[${i}].deviceId`);
+  for (const [i, e] of events.entries()) await checkDevice(ctx, devices, e, `events[${String(i)}].deviceId`);
 
   const results: RecordedEvent[] = [];
   const inBatch = new Map<string, RecordedEvent>();
   for (const [i, e] of events.entries()) {
-    const result = await recordOne(ctx, e, inBatch, `events[${i}]`);
+    const result = await recordOne(ctx, e, inBatch, `events[${String(i)}]`);
     results.push(result);
     inBatch.set(e.eventId, result);
   }

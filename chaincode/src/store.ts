@@ -23,12 +23,12 @@ export class Store {
 
   private async get<T>(key: string): Promise<T | undefined> {
     const bytes = await this.stub.getState(key);
-    return bytes && bytes.length > 0 ? unmarshal<T>(bytes) : undefined;
+    return bytes.length > 0 ? (unmarshal(bytes) as T) : undefined;
   }
 
   private async exists(key: string): Promise<boolean> {
     const bytes = await this.stub.getState(key);
-    return !!bytes && bytes.length > 0;
+    return bytes.length > 0;
   }
 
   private async put(key: string, value: unknown): Promise<void> {
@@ -36,12 +36,12 @@ export class Store {
   }
 
   /** Every value under a partial composite key, in key order. */
-  private async scan<T>(type: string, attributes: string[]): Promise<Array<{ key: string; value: T }>> {
-    const out: Array<{ key: string; value: T }> = [];
+  private async scan(type: string, attributes: string[]): Promise<Array<{ key: string; value: unknown }>> {
+    const out: Array<{ key: string; value: unknown }> = [];
     const iterator = await this.stub.getStateByPartialCompositeKey(type, attributes);
     try {
       for (let res = await iterator.next(); !res.done; res = await iterator.next()) {
-        out.push({ key: res.value.key, value: unmarshal<T>(res.value.value) });
+        out.push({ key: res.value.key, value: unmarshal(res.value.value) });
       }
     } finally {
       await iterator.close();
@@ -114,7 +114,7 @@ export class Store {
 
   /** All events of one lot: one range over EVT[lotId], ordered by link, time, id. */
   async eventsOfLot(lotId: string): Promise<EventRecord[]> {
-    return (await this.scan<EventRecord>(KEY_TYPES.event, [lotId])).map((kv) => kv.value);
+    return (await this.scan(KEY_TYPES.event, [lotId])).map((kv) => kv.value as EventRecord);
   }
 
   /** Ancestors of a lot, nearest first. */
@@ -139,7 +139,7 @@ export class Store {
     const seen = new Set([lotId]);
     while (queue.length > 0 && out.length < MAX_DESCENDANTS) {
       const current = queue.shift() as string;
-      for (const { key } of await this.scan<unknown>(KEY_TYPES.child, [current])) {
+      for (const { key } of await this.scan(KEY_TYPES.child, [current])) {
         const childId = splitKey(key).attributes[1];
         if (!childId || seen.has(childId)) continue;
         seen.add(childId);
@@ -183,7 +183,7 @@ export class Store {
     } finally {
       await iterator.close();
     }
-    return { lotIds, bookmark: metadata.bookmark ?? '', fetched: metadata.fetchedRecordsCount ?? lotIds.length };
+    return { lotIds, bookmark: metadata.bookmark, fetched: metadata.fetchedRecordsCount };
   }
 
   /** GetHistoryForKey on the lot key, newest first. */
@@ -197,7 +197,7 @@ export class Store {
           txId: m.txId,
           timestamp: timestampToIso(m.timestamp),
           isDelete: m.isDelete,
-          value: m.value && m.value.length > 0 ? unmarshal<LotRecord>(m.value) : null,
+          value: m.value.length > 0 ? (unmarshal(m.value) as LotRecord) : null,
         });
       }
     } finally {

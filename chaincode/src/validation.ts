@@ -34,7 +34,7 @@ export function normaliseHtsCode(value: string): string | undefined {
   const v = value.trim();
   const m = /^(\d{4})\.?(\d{2})\.?(\d{4})$/.exec(v);
   if (!m || !(/^\d{10}$/.test(v) || /^\d{4}\.\d{2}\.\d{4}$/.test(v))) return undefined;
-  return `${m[1]}.${m[2]}.${m[3]}`;
+  return `${m[1] ?? ''}.${m[2] ?? ''}.${m[3] ?? ''}`;
 }
 
 /** ISO 3166-1 alpha-2 code, upper-cased; undefined if not assigned. */
@@ -64,29 +64,46 @@ class Reader {
     return undefined;
   }
 
+  /** A field left out: a problem if it is required (undefined), else null. */
+  absent(field: string, required: boolean): null | undefined {
+    if (!required) return null;
+    this.fail(field, 'is required');
+    return undefined;
+  }
+
   id(obj: Record<string, unknown>, field: string, required: true): string | undefined;
   id(obj: Record<string, unknown>, field: string, required: false): string | null | undefined;
   id(obj: Record<string, unknown>, field: string, required: boolean): string | null | undefined {
     const v = obj[field];
-    if (v === undefined || v === null) return required ? this.fail(field, 'is required') : null;
-    if (typeof v !== 'string' || !ID_PATTERN.test(v)) return this.fail(field, 'must be 1-128 characters of A-Za-z0-9._:-');
+    if (v === undefined || v === null) return this.absent(field, required);
+    if (typeof v !== 'string' || !ID_PATTERN.test(v)) {
+      this.fail(field, 'must be 1-128 characters of A-Za-z0-9._:-');
+      return undefined;
+    }
     return v;
   }
 
   text(obj: Record<string, unknown>, field: string, max: number, required: boolean): string | null | undefined {
     const v = obj[field];
-    if (v === undefined || v === null) return required ? this.fail(field, 'is required') : null;
-    if (typeof v !== 'string' || v.trim().length === 0) return this.fail(field, 'must be a non-empty string');
-    if (v.length > max) return this.fail(field, `must be at most ${max} characters`);
+    if (v === undefined || v === null) return this.absent(field, required);
+    if (typeof v !== 'string' || v.trim().length === 0) {
+      this.fail(field, 'must be a non-empty string');
+      return undefined;
+    }
+    if (v.length > max) {
+      this.fail(field, `must be at most ${String(max)} characters`);
+      return undefined;
+    }
     return v;
   }
 
   instant(obj: Record<string, unknown>, field: string, required: boolean): { text: string; utcKey: string } | null | undefined {
     const v = obj[field];
-    if (v === undefined || v === null) return required ? this.fail(field, 'is required') : null;
+    if (v === undefined || v === null) return this.absent(field, required);
     const parsed = typeof v === 'string' ? parseInstant(v) : undefined;
     if (typeof v !== 'string' || !parsed) {
-      return this.fail(field, 'must be an ISO 8601 date-time with offset, e.g. 2026-11-20T08:15:00+08:00');
+      this.fail(field, 'must be an ISO 8601 date-time with offset, e.g. 2026-11-20T08:15:00+08:00');
+      return undefined;
     }
     return { text: v, utcKey: parsed.utcKey };
   }
@@ -94,13 +111,19 @@ class Reader {
   epcs(obj: Record<string, unknown>, field: string, max: number, knownEpcs: readonly string[]): string[] | undefined {
     const v = obj[field];
     if (v === undefined || v === null) return [];
-    if (!Array.isArray(v)) return this.fail(field, 'must be an array of EPC strings');
-    if (v.length > max) return this.fail(field, `must hold at most ${max} EPCs`);
+    if (!Array.isArray(v)) {
+      this.fail(field, 'must be an array of EPC strings');
+      return undefined;
+    }
+    if (v.length > max) {
+      this.fail(field, `must hold at most ${String(max)} EPCs`);
+      return undefined;
+    }
     const out: string[] = [];
     const seen = new Set<string>();
     v.forEach((item: unknown, i) => {
       if (typeof item !== 'string') {
-        this.fail(`${field}[${i}]`, 'must be a string');
+        this.fail(`${field}[${String(i)}]`, 'must be a string');
         return;
       }
       try {
@@ -111,7 +134,7 @@ class Reader {
           out.push(urn);
         }
       } catch (err) {
-        this.fail(`${field}[${i}]`, err instanceof EpcFormatError ? err.message : 'is not a readable EPC');
+        this.fail(`${field}[${String(i)}]`, err instanceof EpcFormatError ? err.message : 'is not a readable EPC');
       }
     });
     return out;
@@ -120,66 +143,112 @@ class Reader {
   location(obj: Record<string, unknown>, field: string): Location | null | undefined {
     const v = obj[field];
     if (v === undefined || v === null) return null;
-    if (!isObject(v)) return this.fail(field, 'must be an object');
+    if (!isObject(v)) {
+      this.fail(field, 'must be an object');
+      return undefined;
+    }
     const lat = this.nested(field, 'lat', v.lat, -90, 90);
     const lon = this.nested(field, 'lon', v.lon, -180, 180);
     const accuracyM = this.nested(field, 'accuracyM', v.accuracyM, 0, MAX_ACCURACY_M);
-    let gln: string | null = null;
-    if (v.gln !== undefined && v.gln !== null) {
-      if (typeof v.gln !== 'string' || !isGln(v.gln)) this.fail(`${field}.gln`, 'must be a 13-digit GLN with a valid check digit');
-      else gln = v.gln;
-    }
-    const hasLat = typeof lat === 'number';
-    const hasLon = typeof lon === 'number';
-    const latGiven = v.lat !== undefined && v.lat !== null;
-    const lonGiven = v.lon !== undefined && v.lon !== null;
-    if (latGiven !== lonGiven) this.fail(`${field}.${latGiven ? 'lon' : 'lat'}`, 'is required when the other coordinate is given');
+    const gln = this.gln(field, v.gln);
+    this.coordinatePair(field, v);
     return {
-      lat: hasLat ? lat : null,
-      lon: hasLon ? lon : null,
+      lat: typeof lat === 'number' ? lat : null,
+      lon: typeof lon === 'number' ? lon : null,
       accuracyM: typeof accuracyM === 'number' ? accuracyM : null,
       gln,
     };
   }
 
+  /** A location's optional GLN; null when absent or invalid (the problem is recorded). */
+  private gln(field: string, value: unknown): string | null {
+    if (value === undefined || value === null) return null;
+    if (typeof value !== 'string' || !isGln(value)) {
+      this.fail(`${field}.gln`, 'must be a 13-digit GLN with a valid check digit');
+      return null;
+    }
+    return value;
+  }
+
+  /** lat and lon come together or not at all. */
+  private coordinatePair(field: string, v: Record<string, unknown>): void {
+    const latGiven = v.lat !== undefined && v.lat !== null;
+    const lonGiven = v.lon !== undefined && v.lon !== null;
+    if (latGiven !== lonGiven) this.fail(`${field}.${latGiven ? 'lon' : 'lat'}`, 'is required when the other coordinate is given');
+  }
+
   private nested(field: string, name: string, value: unknown, min: number, max: number): number | null | undefined {
     if (value === undefined || value === null) return null;
-    if (typeof value !== 'number' || !Number.isFinite(value)) return this.fail(`${field}.${name}`, 'must be a finite number');
-    if (value < min || value > max) return this.fail(`${field}.${name}`, min === 0 ? `must be >= 0 and at most ${max}` : `must be between ${min} and ${max}`);
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      this.fail(`${field}.${name}`, 'must be a finite number');
+      return undefined;
+    }
+    if (value < min || value > max) {
+      this.fail(`${field}.${name}`, min === 0 ? `must be >= 0 and at most ${String(max)}` : `must be between ${String(min)} and ${String(max)}`);
+      return undefined;
+    }
     return value;
   }
 
   evidence(obj: Record<string, unknown>, field: string): Evidence[] | undefined {
     const v = obj[field];
     if (v === undefined || v === null) return [];
-    if (!Array.isArray(v)) return this.fail(field, 'must be an array');
-    if (v.length > MAX_EVIDENCE) return this.fail(field, `must hold at most ${MAX_EVIDENCE} items`);
+    if (!Array.isArray(v)) {
+      this.fail(field, 'must be an array');
+      return undefined;
+    }
+    if (v.length > MAX_EVIDENCE) {
+      this.fail(field, `must hold at most ${String(MAX_EVIDENCE)} items`);
+      return undefined;
+    }
     const out: Evidence[] = [];
     v.forEach((item: unknown, i) => {
-      const p = `${field}[${i}]`;
-      if (!isObject(item)) {
-        this.fail(p, 'must be an object');
-        return;
-      }
-      const sha = item.sha256;
-      const type = item.type ?? 'other';
-      const uri = item.uri;
-      let ok = true;
-      if (typeof sha !== 'string' || !SHA256_PATTERN.test(sha)) ok = !!this.fail(`${p}.sha256`, 'must be 64 hex characters (SHA-256)');
-      if (typeof type !== 'string' || !(EVIDENCE_TYPES as readonly string[]).includes(type)) {
-        ok = !!this.fail(`${p}.type`, `must be one of ${EVIDENCE_TYPES.join(', ')}`);
-      }
-      if (uri !== undefined && uri !== null && (typeof uri !== 'string' || uri.length === 0 || uri.length > MAX_URI_LENGTH)) {
-        ok = !!this.fail(`${p}.uri`, `must be a string of 1-${MAX_URI_LENGTH} characters`);
-      }
-      if (ok) out.push({ sha256: (sha as string).toLowerCase(), uri: (uri as string | undefined) ?? null, type: type as EvidenceType });
+      const evidence = this.evidenceItem(`${field}[${String(i)}]`, item);
+      if (evidence) out.push(evidence);
     });
     return out;
+  }
+
+  /** One evidence item at path `p`; undefined (problems recorded) if any part is invalid. */
+  private evidenceItem(p: string, item: unknown): Evidence | undefined {
+    if (!isObject(item)) {
+      this.fail(p, 'must be an object');
+      return undefined;
+    }
+    const sha = item.sha256;
+    const type = item.type ?? 'other';
+    const uri = item.uri;
+    let ok = true;
+    if (typeof sha !== 'string' || !SHA256_PATTERN.test(sha)) {
+      this.fail(`${p}.sha256`, 'must be 64 hex characters (SHA-256)');
+      ok = false;
+    }
+    if (typeof type !== 'string' || !(EVIDENCE_TYPES as readonly string[]).includes(type)) {
+      this.fail(`${p}.type`, `must be one of ${EVIDENCE_TYPES.join(', ')}`);
+      ok = false;
+    }
+    if (!isEvidenceUri(uri)) {
+      this.fail(`${p}.uri`, `must be a string of 1-${String(MAX_URI_LENGTH)} characters`);
+      ok = false;
+    }
+    if (!ok) return undefined;
+    return { sha256: (sha as string).toLowerCase(), uri: (uri as string | undefined) ?? null, type: type as EvidenceType };
   }
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** An evidence URI is optional; when given, a string of 1..MAX_URI_LENGTH characters. */
+function isEvidenceUri(uri: unknown): boolean {
+  if (uri === undefined || uri === null) return true;
+  return typeof uri === 'string' && uri.length > 0 && uri.length <= MAX_URI_LENGTH;
+}
+
+/** True when the field is present (neither undefined nor null). */
+function given(v: unknown): boolean {
+  return v !== undefined && v !== null;
 }
 
 function throwIfProblems(r: Reader): void {
@@ -201,27 +270,14 @@ export function validateLotInput(raw: unknown): NormalisedLot {
   if (!isObject(raw)) throw new ValidationError([{ path: 'lot', message: 'must be a JSON object' }]);
   const lotId = r.id(raw, 'lotId', true);
   const product = r.text(raw, 'product', MAX_PRODUCT_LENGTH, true);
-  let htsCode: string | undefined;
-  if (typeof raw.htsCode !== 'string') r.fail('htsCode', 'is required: 10 digits, NNNNNNNNNN or NNNN.NN.NNNN');
-  else if (!(htsCode = normaliseHtsCode(raw.htsCode))) r.fail('htsCode', 'must be 10 digits, NNNNNNNNNN or NNNN.NN.NNNN');
-  let originCountry: string | undefined;
-  if (typeof raw.originCountry !== 'string') r.fail('originCountry', 'is required: an ISO 3166-1 alpha-2 code');
-  else if (!(originCountry = normaliseCountry(raw.originCountry))) r.fail('originCountry', 'must be an ISO 3166-1 alpha-2 code, e.g. CN');
-  let quantity: number | undefined;
-  if (raw.quantity === undefined || raw.quantity === null) r.fail('quantity', 'is required');
-  else if (typeof raw.quantity !== 'number' || !Number.isFinite(raw.quantity) || raw.quantity <= 0) r.fail('quantity', 'must be a number > 0');
-  else quantity = raw.quantity;
-  let unit: string | undefined;
-  if (typeof raw.unit !== 'string' || !UNIT_PATTERN.test(raw.unit)) r.fail('unit', 'must be 1-16 characters of A-Za-z0-9._- (e.g. EA, KGM)');
-  else unit = raw.unit;
+  const htsCode = readHtsCode(r, raw.htsCode);
+  const originCountry = readOriginCountry(r, raw.originCountry);
+  const quantity = readQuantity(r, raw.quantity);
+  const unit = readUnit(r, raw.unit);
   const epcs = r.epcs(raw, 'epcs', MAX_EPCS_PER_LOT, []);
   const parentLotId = r.id(raw, 'parentLotId', false);
   if (parentLotId && parentLotId === lotId) r.fail('parentLotId', 'must differ from lotId');
-  let importerMsp: string | null = null;
-  if (raw.importerMsp !== undefined && raw.importerMsp !== null) {
-    if (typeof raw.importerMsp !== 'string' || !MSP_PATTERN.test(raw.importerMsp)) r.fail('importerMsp', 'must be an MSP id (1-128 of A-Za-z0-9._-)');
-    else importerMsp = raw.importerMsp;
-  }
+  const importerMsp = readImporterMsp(r, raw.importerMsp);
   const packedAt = r.instant(raw, 'packedAt', false);
   if (packedAt && !parentLotId) r.fail('packedAt', 'needs parentLotId');
   throwIfProblems(r);
@@ -239,6 +295,60 @@ export function validateLotInput(raw: unknown): NormalisedLot {
   };
 }
 
+/** A lot's HTS code, normalised to NNNN.NN.NNNN. */
+function readHtsCode(r: Reader, value: unknown): string | undefined {
+  if (typeof value !== 'string') {
+    r.fail('htsCode', 'is required: 10 digits, NNNNNNNNNN or NNNN.NN.NNNN');
+    return undefined;
+  }
+  const htsCode = normaliseHtsCode(value);
+  if (!htsCode) r.fail('htsCode', 'must be 10 digits, NNNNNNNNNN or NNNN.NN.NNNN');
+  return htsCode;
+}
+
+/** A lot's origin country, an upper-case ISO 3166-1 alpha-2 code. */
+function readOriginCountry(r: Reader, value: unknown): string | undefined {
+  if (typeof value !== 'string') {
+    r.fail('originCountry', 'is required: an ISO 3166-1 alpha-2 code');
+    return undefined;
+  }
+  const originCountry = normaliseCountry(value);
+  if (!originCountry) r.fail('originCountry', 'must be an ISO 3166-1 alpha-2 code, e.g. CN');
+  return originCountry;
+}
+
+/** A lot's quantity, a finite number > 0. */
+function readQuantity(r: Reader, value: unknown): number | undefined {
+  if (value === undefined || value === null) {
+    r.fail('quantity', 'is required');
+    return undefined;
+  }
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    r.fail('quantity', 'must be a number > 0');
+    return undefined;
+  }
+  return value;
+}
+
+/** A lot's unit of measure (e.g. EA, KGM). */
+function readUnit(r: Reader, value: unknown): string | undefined {
+  if (typeof value !== 'string' || !UNIT_PATTERN.test(value)) {
+    r.fail('unit', 'must be 1-16 characters of A-Za-z0-9._- (e.g. EA, KGM)');
+    return undefined;
+  }
+  return value;
+}
+
+/** A lot's optional importer MSP id; null when absent or invalid (the problem is recorded). */
+function readImporterMsp(r: Reader, value: unknown): string | null {
+  if (!given(value)) return null;
+  if (typeof value !== 'string' || !MSP_PATTERN.test(value)) {
+    r.fail('importerMsp', 'must be an MSP id (1-128 of A-Za-z0-9._-)');
+    return null;
+  }
+  return value;
+}
+
 export interface EventValidationOptions {
   /** `events[2]` in a batch, '' for a single input. */
   readonly path?: string;
@@ -251,7 +361,9 @@ export interface EventValidationOptions {
 /** Validate and normalise one EventInput (or CorrectionInput). @throws ValidationError */
 export function validateEventInput(raw: unknown, options: EventValidationOptions = {}): NormalisedEvent {
   const r = new Reader(options.path ?? '');
-  return readEvent(r, raw, options) ?? (throwIfProblems(r) as never);
+  const event = readEvent(r, raw, options);
+  if (event) return event;
+  throw new ValidationError(r.problems);
 }
 
 function readEvent(r: Reader, raw: unknown, options: EventValidationOptions): NormalisedEvent | undefined {
@@ -261,13 +373,8 @@ function readEvent(r: Reader, raw: unknown, options: EventValidationOptions): No
   }
   const eventId = r.id(raw, 'eventId', true);
   const lotId = r.id(raw, 'lotId', true);
-  let link: number | undefined;
-  if (typeof raw.link === 'string' && linkFromName(raw.link)) link = linkFromName(raw.link)?.number;
-  else if (isLinkNumber(raw.link)) link = raw.link;
-  else r.fail('link', `must be a link number 1-${LINK_COUNT} (or its name)`);
-  let kind: EventKind | undefined;
-  if (typeof raw.kind !== 'string' || !(EVENT_KINDS as readonly string[]).includes(raw.kind)) r.fail('kind', `must be one of ${EVENT_KINDS.join(', ')}`);
-  else kind = raw.kind as EventKind;
+  const link = readEventLink(r, raw.link);
+  const kind = readEventKind(r, raw.kind);
   const eventTime = r.instant(raw, 'eventTime', true);
   const deviceId = r.id(raw, 'deviceId', false);
   const location = r.location(raw, 'location');
@@ -275,18 +382,8 @@ function readEvent(r: Reader, raw: unknown, options: EventValidationOptions): No
   const evidence = r.evidence(raw, 'evidence');
   const correctionOf = r.id(raw, 'correctionOf', false);
   const reason = r.text(raw, 'reason', MAX_REASON_LENGTH, !!options.correction);
-  if (options.correction) {
-    if (raw.correctionOf === undefined || raw.correctionOf === null) r.fail('correctionOf', 'is required for a correction');
-    if (correctionOf && correctionOf === eventId) r.fail('correctionOf', 'must name another event');
-  } else if (correctionOf) {
-    r.fail('correctionOf', 'must be null here: post corrections with RecordCorrection');
-  }
-  if (kind === 'rfid' && epcs && epcs.length === 0 && !r.problems.some((p) => p.path.startsWith(r.path('epcs')))) {
-    r.fail('epcs', 'an rfid event needs at least one EPC');
-  }
-  if (kind === 'gps' && location !== undefined && (location === null || location.lat === null || location.lon === null)) {
-    if (!r.problems.some((p) => p.path.startsWith(r.path('location')))) r.fail('location', 'a gps event needs location.lat and location.lon');
-  }
+  checkCorrectionOf(r, raw.correctionOf, correctionOf, eventId, !!options.correction);
+  checkKindNeeds(r, kind, epcs, location);
   if (r.problems.length > 0) return undefined;
   return {
     eventId: eventId as string,
@@ -304,14 +401,62 @@ function readEvent(r: Reader, raw: unknown, options: EventValidationOptions): No
   };
 }
 
+/** An event's link: its number 1..LINK_COUNT or its name. */
+function readEventLink(r: Reader, value: unknown): number | undefined {
+  const named = typeof value === 'string' ? linkFromName(value) : undefined;
+  if (named) return named.number;
+  if (isLinkNumber(value)) return value;
+  r.fail('link', `must be a link number 1-${String(LINK_COUNT)} (or its name)`);
+  return undefined;
+}
+
+/** An event's kind, one of EVENT_KINDS. */
+function readEventKind(r: Reader, value: unknown): EventKind | undefined {
+  if (typeof value !== 'string' || !(EVENT_KINDS as readonly string[]).includes(value)) {
+    r.fail('kind', `must be one of ${EVENT_KINDS.join(', ')}`);
+    return undefined;
+  }
+  return value as EventKind;
+}
+
+/** correctionOf is required (and names another event) on a correction, and forbidden elsewhere. */
+function checkCorrectionOf(r: Reader, raw: unknown, correctionOf: string | null | undefined, eventId: string | undefined, correction: boolean): void {
+  if (correction) {
+    if (!given(raw)) r.fail('correctionOf', 'is required for a correction');
+    if (correctionOf && correctionOf === eventId) r.fail('correctionOf', 'must name another event');
+  } else if (correctionOf) {
+    r.fail('correctionOf', 'must be null here: post corrections with RecordCorrection');
+  }
+}
+
+/** An rfid event needs an EPC, a gps event both coordinates (unless that field already has a problem). */
+function checkKindNeeds(r: Reader, kind: EventKind | undefined, epcs: string[] | undefined, location: Location | null | undefined): void {
+  if (kind === 'rfid' && epcs?.length === 0 && !hasProblemUnder(r, 'epcs')) {
+    r.fail('epcs', 'an rfid event needs at least one EPC');
+  }
+  if (kind === 'gps' && location !== undefined && lacksCoordinates(location)) {
+    if (!hasProblemUnder(r, 'location')) r.fail('location', 'a gps event needs location.lat and location.lon');
+  }
+}
+
+/** True when a problem was already recorded for this field or inside it. */
+function hasProblemUnder(r: Reader, field: string): boolean {
+  return r.problems.some((p) => p.path.startsWith(r.path(field)));
+}
+
+/** A gps event's location needs both coordinates. */
+function lacksCoordinates(location: Location | null): boolean {
+  return location === null || location.lat === null || location.lon === null;
+}
+
 /** Validate a RecordEvents batch (1..MAX_BATCH events); all problems reported with `events[i].` paths. */
 export function validateEventBatch(raw: unknown, knownEpcsOf: (lotId: string) => readonly string[] = () => []): NormalisedEvent[] {
   if (!Array.isArray(raw)) throw new ValidationError([{ path: 'events', message: 'must be a JSON array of events' }]);
-  if (raw.length < 1 || raw.length > MAX_BATCH) throw new ValidationError([{ path: 'events', message: `must hold 1-${MAX_BATCH} events` }]);
+  if (raw.length < 1 || raw.length > MAX_BATCH) throw new ValidationError([{ path: 'events', message: `must hold 1-${String(MAX_BATCH)} events` }]);
   const problems: FieldProblem[] = [];
   const out: NormalisedEvent[] = [];
   raw.forEach((item: unknown, i) => {
-    const r = new Reader(`events[${i}]`);
+    const r = new Reader(`events[${String(i)}]`);
     const lotId = isObject(item) && typeof item.lotId === 'string' ? item.lotId : '';
     const event = readEvent(r, item, { knownEpcs: knownEpcsOf(lotId) });
     problems.push(...r.problems);
@@ -333,7 +478,7 @@ export function validateDeviceInput(raw: unknown): Required<DeviceInput> {
   }
   let link: number | null = null;
   if (raw.link !== undefined && raw.link !== null) {
-    if (!isLinkNumber(raw.link)) r.fail('link', `must be a link number 1-${LINK_COUNT}`);
+    if (!isLinkNumber(raw.link)) r.fail('link', `must be a link number 1-${String(LINK_COUNT)}`);
     else link = raw.link;
   }
   const location = r.location(raw, 'location');
@@ -352,7 +497,7 @@ export function validateOrganisationInput(raw: unknown): OrganisationInput {
   if (!Array.isArray(raw.roles)) r.fail('roles', `must be an array of roles (${ROLES.join(', ')})`);
   else {
     raw.roles.forEach((role: unknown, i) => {
-      if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) r.fail(`roles[${i}]`, `must be one of ${ROLES.join(', ')}`);
+      if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) r.fail(`roles[${String(i)}]`, `must be one of ${ROLES.join(', ')}`);
       else if (!roles.includes(role as Role)) roles.push(role as Role);
     });
   }
@@ -368,36 +513,29 @@ export function validateLotFilter(raw: unknown): ValidLotFilter {
   if (!isObject(raw)) throw new ValidationError([{ path: 'filter', message: 'must be a JSON object' }]);
   const problems: FieldProblem[] = [];
   const out: ValidLotFilter = { pageSize: DEFAULT_PAGE_SIZE };
-  if (raw.ownerMsp !== undefined && raw.ownerMsp !== null) {
-    if (typeof raw.ownerMsp !== 'string' || !MSP_PATTERN.test(raw.ownerMsp)) problems.push({ path: 'ownerMsp', message: 'must be an MSP id' });
-    else out.ownerMsp = raw.ownerMsp;
-  }
-  if (raw.htsCode !== undefined && raw.htsCode !== null) {
-    const hts = typeof raw.htsCode === 'string' ? normaliseHtsCode(raw.htsCode) : undefined;
-    if (!hts) problems.push({ path: 'htsCode', message: 'must be 10 digits, NNNNNNNNNN or NNNN.NN.NNNN' });
-    else out.htsCode = hts;
-  }
-  if (raw.originCountry !== undefined && raw.originCountry !== null) {
-    const c = typeof raw.originCountry === 'string' ? normaliseCountry(raw.originCountry) : undefined;
-    if (!c) problems.push({ path: 'originCountry', message: 'must be an ISO 3166-1 alpha-2 code' });
-    else out.originCountry = c;
-  }
-  if (raw.link !== undefined && raw.link !== null) {
-    if (!isLinkNumber(raw.link)) problems.push({ path: 'link', message: `must be a link number 1-${LINK_COUNT}` });
-    else out.link = raw.link;
-  }
-  if (raw.pageSize !== undefined && raw.pageSize !== null) {
-    if (typeof raw.pageSize !== 'number' || !Number.isInteger(raw.pageSize) || raw.pageSize < 1 || raw.pageSize > MAX_PAGE_SIZE) {
-      problems.push({ path: 'pageSize', message: `must be an integer 1-${MAX_PAGE_SIZE}` });
-    } else out.pageSize = raw.pageSize;
-  }
-  if (raw.bookmark !== undefined && raw.bookmark !== null && raw.bookmark !== '') {
-    if (typeof raw.bookmark !== 'string' || raw.bookmark.length > MAX_BOOKMARK_LENGTH) {
-      problems.push({ path: 'bookmark', message: 'must be a bookmark from a previous page' });
-    } else out.bookmark = raw.bookmark;
+  /** Reads one optional filter field: absent leaves `out` alone, undefined from `parse` is a problem. */
+  const optional = <T>(field: string, parse: (v: unknown) => T | undefined, message: string, set: (v: T) => void): void => {
+    const value = raw[field];
+    if (!given(value)) return;
+    const parsed = parse(value);
+    if (parsed === undefined) problems.push({ path: field, message });
+    else set(parsed);
+  };
+  optional('ownerMsp', (v) => (typeof v === 'string' && MSP_PATTERN.test(v) ? v : undefined), 'must be an MSP id', (v) => (out.ownerMsp = v));
+  optional('htsCode', (v) => (typeof v === 'string' ? normaliseHtsCode(v) : undefined), 'must be 10 digits, NNNNNNNNNN or NNNN.NN.NNNN', (v) => (out.htsCode = v));
+  optional('originCountry', (v) => (typeof v === 'string' ? normaliseCountry(v) : undefined), 'must be an ISO 3166-1 alpha-2 code', (v) => (out.originCountry = v));
+  optional('link', (v) => (isLinkNumber(v) ? v : undefined), `must be a link number 1-${String(LINK_COUNT)}`, (v) => (out.link = v));
+  optional('pageSize', (v) => (isPageSize(v) ? v : undefined), `must be an integer 1-${String(MAX_PAGE_SIZE)}`, (v) => (out.pageSize = v));
+  if (raw.bookmark !== '') {
+    optional('bookmark', (v) => (typeof v === 'string' && v.length <= MAX_BOOKMARK_LENGTH ? v : undefined), 'must be a bookmark from a previous page', (v) => (out.bookmark = v));
   }
   if (problems.length > 0) throw new ValidationError(problems);
   return out;
+}
+
+/** A page size: an integer 1..MAX_PAGE_SIZE. */
+function isPageSize(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_PAGE_SIZE;
 }
 
 /** The ListLots argument: JSON text of a filter, '' for none. @throws ValidationError */

@@ -60,7 +60,8 @@ describe('auditor page: Download proof and verified marks (gateway + embedded ne
   });
 
   beforeEach(async () => {
-    ({ page } = await openPage(browser!));
+    if (browser === undefined) throw new Error('the browser did not launch');
+    ({ page } = await openPage(browser));
   });
 
   afterEach(async function () {
@@ -77,7 +78,7 @@ describe('auditor page: Download proof and verified marks (gateway + embedded ne
     expect(await page.locator('.proof-mark[data-verified="false"]').count()).to.equal(0);
     expect(await text(page, '#result li[data-event-id] .proof-mark')).to.equal('✓ verified');
     const note = await text(page, '#proof-status');
-    expect(note).to.contain(`Proof verified: ${shown} events`);
+    expect(note).to.contain(`Proof verified: ${String(shown)} events`);
     expect(note).to.contain('computed on the gateway');
     expect(note).to.contain('npx acetrace-verify');
   });

@@ -3,22 +3,15 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-// TODO(issue #12): these files are being reworked on other branches of issue 12; until a later
-// pass fixes them under the strict rules and empties this list, they keep the recommended floor.
+// TODO(issue #12): the gateway and its integration tests are being reworked on other branches of
+// issue 12, and the offline verifier (merged after this list was written) still has ~80 strict
+// problems, mostly non-null assertions in its tests; until a later pass fixes them under the strict
+// rules, they keep the recommended floor.
 const NOT_YET_STRICT = [
-  'chaincode/src/**',
   'gateway/src/**',
-  'network/src/*.ts',
-  'network/src/ledger/**',
-  'network/src/peer/**',
-  'network/src/testing/**',
-  'network/src/msp/ca.ts',
-  'network/src/msp/registry.ts',
-  'test/src/chaincode/**',
-  'test/src/fabric/**',
   'test/src/gateway/**',
-  'test/src/ingestion/**',
   'test/src/scenarios/**',
+  'verifier/src/**',
 ];
 
 /** The rules (only) of a typescript-eslint preset; its parser and plugin come with the floor. */

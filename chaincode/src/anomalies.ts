@@ -78,7 +78,7 @@ export function impossibleTravel(events: readonly AnomalyEvent[]): Anomaly[] {
       out.push({
         type: 'impossible-travel',
         eventIds: [a.eventId, b.eventId],
-        detail: `${(meters / 1000).toFixed(1)} km between ${a.eventId} and ${b.eventId} in ${(hours * 60).toFixed(1)} min implies ${Number.isFinite(kmh) ? kmh.toFixed(0) : 'infinite'} km/h (limit ${MAX_SPEED_KMH})`,
+        detail: `${(meters / 1000).toFixed(1)} km between ${a.eventId} and ${b.eventId} in ${(hours * 60).toFixed(1)} min implies ${Number.isFinite(kmh) ? kmh.toFixed(0) : 'infinite'} km/h (limit ${String(MAX_SPEED_KMH)})`,
       });
     }
   }
@@ -104,7 +104,7 @@ export function foreignEpcs(events: readonly AnomalyEvent[], familyEpcs: readonl
       out.push({
         type: 'foreign-epc',
         eventIds: [e.eventId],
-        detail: `event ${e.eventId} read ${foreign.length} EPC(s) that belong to no lot of this family: ${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', …' : ''}`,
+        detail: `event ${e.eventId} read ${String(foreign.length)} EPC(s) that belong to no lot of this family: ${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', …' : ''}`,
       });
     }
   }

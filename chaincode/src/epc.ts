@@ -100,7 +100,7 @@ function fromHex(hex: string): string {
   if (!HEX_SCHEMES[scheme]) throw new EpcFormatError(`hex EPC scheme ${scheme} is not supported (SGTIN-96, SGTIN-198, SSCC-96)`);
   const bits = epc.getTotalBits();
   if (hex.length !== Math.ceil(bits / 4) && hex.length !== Math.ceil(bits / 16) * 4) {
-    throw new EpcFormatError(`hex EPC of scheme ${scheme} needs ${Math.ceil(bits / 16) * 4} hex digits, got ${hex.length}`);
+    throw new EpcFormatError(`hex EPC of scheme ${scheme} needs ${String(Math.ceil(bits / 16) * 4)} hex digits, got ${String(hex.length)}`);
   }
   let id: string;
   try {
@@ -112,7 +112,16 @@ function fromHex(hex: string): string {
 }
 
 function gcpFor(key: string, options: NormaliseEpcOptions): number {
-  for (const known of options.knownEpcs ?? []) {
+  const known = knownGcpLength(key, options.knownEpcs ?? []);
+  if (known !== undefined) return known;
+  const length = options.gcpLength ?? DEFAULT_GCP_LENGTH;
+  if (!Number.isInteger(length) || length < 6 || length > 12) throw new EpcFormatError('gcpLength must be 6..12');
+  return length;
+}
+
+/** The company prefix length of a known EPC with the same match key, if there is one. */
+function knownGcpLength(key: string, knownEpcs: readonly string[]): number | undefined {
+  for (const known of knownEpcs) {
     let parsed: string;
     try {
       parsed = fromPure(known);
@@ -121,9 +130,7 @@ function gcpFor(key: string, options: NormaliseEpcOptions): number {
     }
     if (epcMatchKey(parsed) === key) return (/^urn:epc:id:s(?:gtin|scc):(\d+)\./.exec(parsed)?.[1] ?? '').length;
   }
-  const length = options.gcpLength ?? DEFAULT_GCP_LENGTH;
-  if (!Number.isInteger(length) || length < 6 || length > 12) throw new EpcFormatError('gcpLength must be 6..12');
-  return length;
+  return undefined;
 }
 
 function fromDigitalLink(uri: string, options: NormaliseEpcOptions): string {

@@ -4,7 +4,7 @@ import { canonicalJson, compositeKey, contentHash, eventKey, lotKey, splitKey } 
 
 describe('keys', () => {
   it('builds composite keys exactly like ChaincodeStub.createCompositeKey', () => {
-    const proto = ChaincodeStub.prototype as unknown as { createCompositeKey(this: void, t: string, a: string[]): string };
+    const proto = ChaincodeStub.prototype as unknown as { createCompositeKey: (t: string, a: string[]) => string };
     expect(compositeKey('EVT', ['L1', '03', '2026-01-01T00:00:00.000000000Z', 'E1'])).to.equal(
       proto.createCompositeKey('EVT', ['L1', '03', '2026-01-01T00:00:00.000000000Z', 'E1']),
     );

@@ -123,8 +123,8 @@ export function marshal(value: unknown): Uint8Array {
   return Buffer.from(canonicalJson(value), 'utf8');
 }
 
-export function unmarshal<T>(bytes: Uint8Array): T {
-  return JSON.parse(Buffer.from(bytes).toString('utf8')) as T;
+export function unmarshal(bytes: Uint8Array): unknown {
+  return JSON.parse(Buffer.from(bytes).toString('utf8')) as unknown;
 }
 
 /** SHA-256 hex of the canonical JSON of a value. */

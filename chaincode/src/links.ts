@@ -46,5 +46,5 @@ export function linkFromName(name: string): LinkInfo | undefined {
 
 /** `3 (manufacturing)`, for messages. */
 export function describeLink(n: number): string {
-  return isLinkNumber(n) ? `${n} (${linkByNumber(n).name})` : String(n);
+  return isLinkNumber(n) ? `${String(n)} (${linkByNumber(n).name})` : String(n);
 }

@@ -28,12 +28,12 @@ describe('permissions', () => {
     for (const role of ROLES) {
       for (const l of LINKS) {
         const allowed = EXPECTED[role].includes(l.number);
-        it(`${role} ${allowed ? 'may' : 'may not'} post link ${l.number}`, () => {
+        it(`${role} ${allowed ? 'may' : 'may not'} post link ${String(l.number)}`, () => {
           const kind = role === 'logistics' || role === 'compliance' ? 'handover' : 'document';
           const err = checkPost(as(role), l.number, kind);
           if (allowed) expect(err).to.equal(undefined);
           else {
-            expect(err?.message).to.match(new RegExp(`^ACCESS_DENIED: role ${role} of Org2MSP may not post link ${l.number} \\(${l.name}\\); needs `));
+            expect(err?.message).to.match(new RegExp(`^ACCESS_DENIED: role ${role} of Org2MSP may not post link ${String(l.number)} \\(${l.name}\\); needs `));
           }
         });
       }

@@ -25,12 +25,12 @@ export class Store {
 
   private async get<T>(key: string): Promise<T | undefined> {
     const bytes = await this.stub.getState(key);
-    return bytes && bytes.length > 0 ? unmarshal<T>(bytes) : undefined;
+    return bytes.length > 0 ? (unmarshal(bytes) as T) : undefined;
   }
 
   private async exists(key: string): Promise<boolean> {
     const bytes = await this.stub.getState(key);
-    return !!bytes && bytes.length > 0;
+    return bytes.length > 0;
   }
 
   private async put(key: string, value: unknown): Promise<void> {
@@ -38,12 +38,12 @@ export class Store {
   }
 
   /** Every value under a partial composite key, in key order. */
-  private async scan<T>(type: string, attributes: string[]): Promise<Array<{ key: string; value: T }>> {
-    const out: Array<{ key: string; value: T }> = [];
+  private async scan(type: string, attributes: string[]): Promise<Array<{ key: string; value: unknown }>> {
+    const out: Array<{ key: string; value: unknown }> = [];
     const iterator = await this.stub.getStateByPartialCompositeKey(type, attributes);
     try {
       for (let res = await iterator.next(); !res.done; res = await iterator.next()) {
-        out.push({ key: res.value.key, value: unmarshal<T>(res.value.value) });
+        out.push({ key: res.value.key, value: unmarshal(res.value.value) });
       }
     } finally {
       await iterator.close();
@@ -67,7 +67,7 @@ export class Store {
 
   /** Every pointer of an event id: the older unscoped one (if any) and one per recording organisation. */
   async pointersOf(eventId: string): Promise<EventPointer[]> {
-    return (await this.scan<EventPointer>(KEY_TYPES.eventId, [eventId])).map((kv) => kv.value);
+    return (await this.scan(KEY_TYPES.eventId, [eventId])).map((kv) => kv.value as EventPointer);
   }
 
   getEventAt(p: EventPointer): Promise<EventRecord | undefined> {
@@ -120,7 +120,7 @@ export class Store {
 
   /** The custody changes of a lot: one range over CUS[lotId]. */
   async custodyOf(lotId: string): Promise<CustodyRecord[]> {
-    return (await this.scan<CustodyRecord>(KEY_TYPES.custody, [lotId])).map((kv) => kv.value);
+    return (await this.scan(KEY_TYPES.custody, [lotId])).map((kv) => kv.value as CustodyRecord);
   }
 
   /** Writes a pack or unpack of one child; a pack also lists the child under its parent (CHILD) and marks it packed (PKD), blindly. */
@@ -139,7 +139,7 @@ export class Store {
 
   /** The packs and unpacks of a lot: one range over CON[lotId]. */
   async containmentOf(lotId: string): Promise<ContainmentRecord[]> {
-    return (await this.scan<ContainmentRecord>(KEY_TYPES.containment, [lotId])).map((kv) => kv.value);
+    return (await this.scan(KEY_TYPES.containment, [lotId])).map((kv) => kv.value as ContainmentRecord);
   }
 
   /** Writes what a new lot consumed of one input (its own key: no counter shared between consumers). */
@@ -149,7 +149,7 @@ export class Store {
 
   /** Who consumed how much of a lot: one range over USE[inputLotId]. */
   async consumptionOf(inputLotId: string): Promise<ConsumptionRecord[]> {
-    return (await this.scan<ConsumptionRecord>(KEY_TYPES.consumption, [inputLotId])).map((kv) => kv.value);
+    return (await this.scan(KEY_TYPES.consumption, [inputLotId])).map((kv) => kv.value as ConsumptionRecord);
   }
 
   getProfile(mspId: string): Promise<OrganisationProfile | undefined> {
@@ -162,12 +162,12 @@ export class Store {
 
   /** Every organisation profile, by MSP id. */
   async profiles(): Promise<OrganisationProfile[]> {
-    return (await this.scan<OrganisationProfile>(KEY_TYPES.profile, [])).map((kv) => kv.value);
+    return (await this.scan(KEY_TYPES.profile, [])).map((kv) => kv.value as OrganisationProfile);
   }
 
   /** Every organisation's acetrace roles record, by MSP id. */
   async organisations(): Promise<OrganisationRecord[]> {
-    return (await this.scan<OrganisationRecord>(KEY_TYPES.organisation, [])).map((kv) => kv.value);
+    return (await this.scan(KEY_TYPES.organisation, [])).map((kv) => kv.value as OrganisationRecord);
   }
 
   getFacility(gln: string): Promise<FacilityRecord | undefined> {
@@ -192,7 +192,7 @@ export class Store {
 
   /** All events of one lot: one range over EVT[lotId], ordered by link, time, id. */
   async eventsOfLot(lotId: string): Promise<EventRecord[]> {
-    return (await this.scan<EventRecord>(KEY_TYPES.event, [lotId])).map((kv) => kv.value);
+    return (await this.scan(KEY_TYPES.event, [lotId])).map((kv) => kv.value as EventRecord);
   }
 
   /** Descendant lots (children, grandchildren, …), breadth first. */
@@ -202,7 +202,7 @@ export class Store {
     const seen = new Set([lotId]);
     while (queue.length > 0 && out.length < MAX_DESCENDANTS) {
       const current = queue.shift() as string;
-      for (const { key } of await this.scan<unknown>(KEY_TYPES.child, [current])) {
+      for (const { key } of await this.scan(KEY_TYPES.child, [current])) {
         const childId = splitKey(key).attributes[1];
         if (!childId || seen.has(childId)) continue;
         seen.add(childId);
@@ -246,7 +246,7 @@ export class Store {
     } finally {
       await iterator.close();
     }
-    return { lotIds, bookmark: metadata.bookmark ?? '', fetched: metadata.fetchedRecordsCount ?? lotIds.length };
+    return { lotIds, bookmark: metadata.bookmark, fetched: metadata.fetchedRecordsCount };
   }
 
   /** GetHistoryForKey on the lot key, newest first. */
@@ -260,7 +260,7 @@ export class Store {
           txId: m.txId,
           timestamp: timestampToIso(m.timestamp),
           isDelete: m.isDelete,
-          value: m.value && m.value.length > 0 ? unmarshal<LotRecord>(m.value) : null,
+          value: m.value.length > 0 ? (unmarshal(m.value) as LotRecord) : null,
         });
       }
     } finally {

@@ -21,19 +21,9 @@ export function parseInstant(value: string): ParsedInstant | undefined {
   ];
   const local = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
   local.setUTCFullYear(year); // years 0-99 are not shifted to 19xx
-  if (
-    local.getUTCFullYear() !== year || local.getUTCMonth() !== month - 1 || local.getUTCDate() !== day ||
-    local.getUTCHours() !== hour || local.getUTCMinutes() !== minute || local.getUTCSeconds() !== second
-  ) {
-    return undefined;
-  }
-  let offsetMinutes = 0;
-  if (m[8] !== 'Z') {
-    const oh = Number(m[10]);
-    const om = Number(m[11]);
-    if (oh > 14 || om > 59) return undefined;
-    offsetMinutes = (m[9] === '-' ? -1 : 1) * (oh * 60 + om);
-  }
+  if (!isSameWallClock(local, [year, month, day, hour, minute, second])) return undefined;
+  const offsetMinutes = offsetMinutesOf(m);
+  if (offsetMinutes === undefined) return undefined;
   const wholeMs = local.getTime() - offsetMinutes * 60_000;
   const utc = new Date(wholeMs);
   if (utc.getUTCFullYear() < 1 || utc.getUTCFullYear() > 9999) return undefined;
@@ -43,6 +33,23 @@ export function parseInstant(value: string): ParsedInstant | undefined {
     utcKey: `${iso.slice(0, 19)}.${fraction}Z`,
     epochMs: wholeMs + Number(fraction) / 1e6,
   };
+}
+
+/** False when Date rolled a field over (Feb 30, 24:00, second 60): the text named no real time. */
+function isSameWallClock(local: Date, [year, month, day, hour, minute, second]: readonly [number, number, number, number, number, number]): boolean {
+  return (
+    local.getUTCFullYear() === year && local.getUTCMonth() === month - 1 && local.getUTCDate() === day &&
+    local.getUTCHours() === hour && local.getUTCMinutes() === minute && local.getUTCSeconds() === second
+  );
+}
+
+/** The offset of a matched instant in minutes (0 for Z); undefined if out of range. */
+function offsetMinutesOf(m: RegExpExecArray): number | undefined {
+  if (m[8] === 'Z') return 0;
+  const oh = Number(m[10]);
+  const om = Number(m[11]);
+  if (oh > 14 || om > 59) return undefined;
+  return (m[9] === '-' ? -1 : 1) * (oh * 60 + om);
 }
 
 /** Milliseconds since the epoch of a utcKey. */

@@ -161,7 +161,7 @@ describe('validation', () => {
       expect(pathsOf(() => validateEventBatch({}))).to.deep.equal(['events']);
       expect(pathsOf(() => validateEventBatch([]))).to.deep.equal(['events']);
       expect(pathsOf(() => validateEventBatch(Array.from({ length: 501 }, () => eventInput())))).to.deep.equal(['events']);
-      expect(validateEventBatch(Array.from({ length: 500 }, (_, i) => eventInput({ eventId: `E${i}` })))).to.have.length(500);
+      expect(validateEventBatch(Array.from({ length: 500 }, (_, i) => eventInput({ eventId: `E${String(i)}` })))).to.have.length(500);
     });
   });
 

@@ -6,7 +6,7 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { EmbeddedNetwork } from './embedded-network';
+import { EmbeddedNetwork, type RunningNetwork } from './embedded-network';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -29,25 +29,7 @@ async function main(): Promise<void> {
     ...(values.host !== undefined ? { host: values.host } : {}),
     ...(values['no-tls'] === true ? { tls: false } : {}),
   });
-  const { connection } = network;
-  const byOrg = new Map<string, string[]>();
-  for (const id of connection.identities) {
-    byOrg.set(id.mspId, [...(byOrg.get(id.mspId) ?? []), id.name]);
-  }
-  process.stderr.write(
-    [
-      '',
-      'acetrace embedded Fabric network',
-      `  endpoint     ${network.endpoint} (${network.tls ? `TLS, CA ${connection.peers[0]?.tlsCaCertPath ?? ''}` : 'plaintext'})`,
-      `  channel      ${connection.channel}, chaincode ${connection.chaincode}, ledger height ${String(network.height())}`,
-      `  peers        ${connection.peers.map((p) => `${p.mspId} as ${p.hostAlias}`).join(', ')}`,
-      ...[...byOrg].map(([msp, names]) => `  ${msp.padEnd(12)} ${names.join(', ')}`),
-      `  data         ${network.networkDir}`,
-      `  profile      ${network.connectionProfilePath}`,
-      '  stop with Ctrl-C',
-      '',
-    ].join('\n') + '\n',
-  );
+  process.stderr.write(banner(network));
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) {
@@ -69,6 +51,29 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => {
     stop('SIGTERM');
   });
+}
+
+/** What the running network tells the operator: endpoint, channel, peers, identities and files. */
+function banner(network: RunningNetwork): string {
+  const { connection } = network;
+  const byOrg = new Map<string, string[]>();
+  for (const id of connection.identities) {
+    byOrg.set(id.mspId, [...(byOrg.get(id.mspId) ?? []), id.name]);
+  }
+  return (
+    [
+      '',
+      'acetrace embedded Fabric network',
+      `  endpoint     ${network.endpoint} (${network.tls ? `TLS, CA ${connection.peers[0]?.tlsCaCertPath ?? ''}` : 'plaintext'})`,
+      `  channel      ${connection.channel}, chaincode ${connection.chaincode}, ledger height ${String(network.height())}`,
+      `  peers        ${connection.peers.map((p) => `${p.mspId} as ${p.hostAlias}`).join(', ')}`,
+      ...[...byOrg].map(([msp, names]) => `  ${msp.padEnd(12)} ${names.join(', ')}`),
+      `  data         ${network.networkDir}`,
+      `  profile      ${network.connectionProfilePath}`,
+      '  stop with Ctrl-C',
+      '',
+    ].join('\n') + '\n'
+  );
 }
 
 main().catch((err: unknown) => {

@@ -203,6 +203,75 @@ function commitGenesis(ledger: Ledger, channelId: string, material: CryptoMateri
   });
 }
 
+/** The options with every unset value taken from its env knob or default. */
+function networkSettings(options: EmbeddedNetworkOptions): {
+  logger: Logger; channelId: string; chaincodeName: string; host: string; port: number; tls: boolean;
+  batch: typeof DEFAULT_BATCH_OPTIONS; mspIds: readonly string[]; policyRule: 'MAJORITY' | 'ANY';
+} {
+  const logger =
+    options.logger ?? pino({ name: 'acetrace-network', level: process.env.ACETRACE_LOG_LEVEL ?? 'info' });
+  const batch = batchSettings(options);
+  return {
+    logger,
+    channelId: options.channel ?? 'acetrace',
+    chaincodeName: options.chaincode ?? 'acetrace',
+    ...listenSettings(options),
+    batch,
+    mspIds: options.organisations ?? DEFAULT_ORGS,
+    policyRule: options.endorsementPolicy ?? envPolicy() ?? 'MAJORITY',
+  };
+}
+
+/** Where the gRPC endpoint listens, and whether with TLS. */
+function listenSettings(options: EmbeddedNetworkOptions): { host: string; port: number; tls: boolean } {
+  return {
+    host: options.host ?? '127.0.0.1',
+    port: options.port ?? envNumber('ACETRACE_NETWORK_PORT') ?? 7051,
+    tls: options.tls ?? process.env.ACETRACE_NETWORK_TLS?.toLowerCase() !== 'false',
+  };
+}
+
+/** The orderer's block cutting: batch timeout and size. */
+function batchSettings(options: EmbeddedNetworkOptions): typeof DEFAULT_BATCH_OPTIONS {
+  const batch = {
+    ...DEFAULT_BATCH_OPTIONS,
+    batchTimeoutMs: options.batchTimeoutMs ?? envNumber('ACETRACE_NETWORK_BATCH_TIMEOUT_MS') ?? DEFAULT_BATCH_OPTIONS.batchTimeoutMs,
+    maxMessageCount: options.maxBatchSize ?? envNumber('ACETRACE_NETWORK_MAX_BATCH_SIZE') ?? DEFAULT_BATCH_OPTIONS.maxMessageCount,
+  };
+  if (batch.maxMessageCount < 1) {
+    throw new Error('maxBatchSize must be at least 1');
+  }
+  return batch;
+}
+
+/** The listen host as a TLS name, unless it is a wildcard address. */
+function tlsHostOf(host: string): string[] {
+  return host === '0.0.0.0' || host === '::' ? [] : [host];
+}
+
+/** connection.json: one entry per organisation's peer (all at `endpoint`) and every generated identity. */
+function connectionProfileOf(channel: string, chaincode: string, endpoint: string, tls: boolean, material: CryptoMaterial): ConnectionProfile {
+  return {
+    channel,
+    chaincode,
+    peers: material.orgs.map((org) => ({
+      mspId: org.mspId,
+      endpoint,
+      hostAlias: hostAlias(org.domainLabel),
+      ...(tls ? { tlsCaCertPath: material.tlsCaCertPath } : {}),
+    })),
+    identities: material.orgs.flatMap((org) =>
+      org.users.map((u) => ({
+        name: u.name,
+        mspId: u.mspId,
+        role: u.role ?? '',
+        certPath: u.certPath,
+        keyPath: u.keyPath,
+      })),
+    ),
+  };
+}
+
 /**
  * The embedded network. `EmbeddedNetwork.start()` generates (first start) or loads the crypto
  * material, opens the ledger, deploys the chaincode, starts the gRPC endpoint and writes
@@ -215,32 +284,13 @@ function commitGenesis(ledger: Ledger, channelId: string, material: CryptoMateri
  * await net.stop();
  * ```
  */
-export class EmbeddedNetwork {
-  private constructor() {
-    // static API only
-  }
-
+export const EmbeddedNetwork = {
   /**
    * Starts the network.
    * @throws Error when the port is taken or the data folder cannot be written
    */
-  static async start(options: EmbeddedNetworkOptions): Promise<RunningNetwork> {
-    const logger =
-      options.logger ?? pino({ name: 'acetrace-network', level: process.env.ACETRACE_LOG_LEVEL ?? 'info' });
-    const channelId = options.channel ?? 'acetrace';
-    const chaincodeName = options.chaincode ?? 'acetrace';
-    const host = options.host ?? '127.0.0.1';
-    const port = options.port ?? envNumber('ACETRACE_NETWORK_PORT') ?? 7051;
-    const tls = options.tls ?? process.env.ACETRACE_NETWORK_TLS?.toLowerCase() !== 'false';
-    const batch = {
-      ...DEFAULT_BATCH_OPTIONS,
-      batchTimeoutMs: options.batchTimeoutMs ?? envNumber('ACETRACE_NETWORK_BATCH_TIMEOUT_MS') ?? DEFAULT_BATCH_OPTIONS.batchTimeoutMs,
-      maxMessageCount: options.maxBatchSize ?? envNumber('ACETRACE_NETWORK_MAX_BATCH_SIZE') ?? DEFAULT_BATCH_OPTIONS.maxMessageCount,
-    };
-    if (batch.maxMessageCount < 1) {
-      throw new Error('maxBatchSize must be at least 1');
-    }
-    const mspIds = options.organisations ?? DEFAULT_ORGS;
+  async start(options: EmbeddedNetworkOptions): Promise<RunningNetwork> {
+    const { logger, channelId, chaincodeName, host, port, tls, batch, mspIds, policyRule } = networkSettings(options);
     const networkDir = join(resolve(options.dataDir), 'network');
     await mkdir(networkDir, { recursive: true });
 
@@ -248,7 +298,7 @@ export class EmbeddedNetwork {
     const material = await loadCryptoMaterial({
       networkDir,
       mspIds,
-      tlsHosts: [...aliases, 'localhost', '127.0.0.1', ...(host === '0.0.0.0' || host === '::' ? [] : [host])],
+      tlsHosts: [...aliases, 'localhost', '127.0.0.1', ...tlsHostOf(host)],
     });
     const registry = new MspRegistry(material.orgs.map((o) => ({ mspId: o.mspId, caCertPem: o.ca.certPem })));
     const deserializer = channelDeserializer(registry);
@@ -261,7 +311,6 @@ export class EmbeddedNetwork {
       applicationOrgs: mspIds,
       ordererOrgs: [material.orderer.mspId],
     });
-    const policyRule = options.endorsementPolicy ?? envPolicy() ?? 'MAJORITY';
     const policy: EndorsementPolicy = policyRule === 'ANY' ? anyOrgPolicy(mspIds) : majorityPolicy(mspIds);
 
     const ledgerPath = join(networkDir, 'ledger.sqlite');
@@ -333,25 +382,7 @@ export class EmbeddedNetwork {
       peerList.push(...peersFor(server.port));
 
       const endpoint = `${host}:${String(server.port)}`;
-      const connection: ConnectionProfile = {
-        channel: channelId,
-        chaincode: chaincodeName,
-        peers: material.orgs.map((org) => ({
-          mspId: org.mspId,
-          endpoint,
-          hostAlias: hostAlias(org.domainLabel),
-          ...(tls ? { tlsCaCertPath: material.tlsCaCertPath } : {}),
-        })),
-        identities: material.orgs.flatMap((org) =>
-          org.users.map((u) => ({
-            name: u.name,
-            mspId: u.mspId,
-            role: u.role ?? '',
-            certPath: u.certPath,
-            keyPath: u.keyPath,
-          })),
-        ),
-      };
+      const connection = connectionProfileOf(channelId, chaincodeName, endpoint, tls, material);
       const connectionProfilePath = join(networkDir, 'connection.json');
       await writeFile(connectionProfilePath, JSON.stringify(connection, null, 2) + '\n');
 
@@ -400,5 +431,5 @@ export class EmbeddedNetwork {
       ledger.close();
       throw err;
     }
-  }
-}
+  },
+};

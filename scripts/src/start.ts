@@ -14,17 +14,23 @@ import { EmbeddedNetwork, type RunningNetwork } from '@acetrace/network';
 import { loadConfig, startGateway } from '@acetrace/gateway';
 import { ensureLocalTls, localTlsDir } from './local-tls';
 
+/**
+ * With `--tls` (or ACETRACE_START_TLS) and no certificate configured, a local CA's certificate for
+ * the gateway, set in its env; returns the CA file to trust, undefined otherwise.
+ */
+async function localTlsIfAsked(dataDir: string): Promise<string | undefined> {
+  const wantTls = process.argv.includes('--tls') || ['1', 'true', 'yes', 'on'].includes((process.env.ACETRACE_START_TLS ?? '').toLowerCase());
+  if (!wantTls || process.env.ACETRACE_TLS_CERT_FILE !== undefined) return undefined;
+  const tls = await ensureLocalTls(localTlsDir(dataDir));
+  process.env.ACETRACE_TLS_CERT_FILE = tls.certFile;
+  process.env.ACETRACE_TLS_KEY_FILE = tls.keyFile;
+  return tls.caFile;
+}
+
 async function main(): Promise<void> {
   const dataDir = path.resolve(process.env.ACETRACE_DATA_DIR ?? '.acetrace');
   process.env.ACETRACE_DATA_DIR = dataDir;
-  const wantTls = process.argv.includes('--tls') || ['1', 'true', 'yes', 'on'].includes((process.env.ACETRACE_START_TLS ?? '').toLowerCase());
-  let caFile: string | undefined;
-  if (wantTls && process.env.ACETRACE_TLS_CERT_FILE === undefined) {
-    const tls = await ensureLocalTls(localTlsDir(dataDir));
-    process.env.ACETRACE_TLS_CERT_FILE = tls.certFile;
-    process.env.ACETRACE_TLS_KEY_FILE = tls.keyFile;
-    caFile = tls.caFile;
-  }
+  const caFile = await localTlsIfAsked(dataDir);
   const network = await startNetwork(dataDir);
   process.env.ACETRACE_CONNECTION_PROFILE ??= network.connectionProfilePath;
   const gateway = await startGateway(loadConfig());

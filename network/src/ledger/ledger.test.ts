@@ -31,7 +31,9 @@ describe('Ledger', () => {
     ledger.validateAndCommit({ number: 0, transactions: [] });
   });
 
-  afterEach(() => ledger.close());
+  afterEach(() => {
+    ledger.close();
+  });
 
   function commit(...txs: BlockTransaction[]): number[] {
     return ledger.validateAndCommit({ number: ledger.height, transactions: txs });

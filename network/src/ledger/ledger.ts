@@ -423,7 +423,8 @@ export class Ledger {
     for (let i = 0; i < expected.length; i++) {
       const exp = expected[i];
       const act = actual[i];
-      if (!exp || !act || exp.key !== act.key || !sameVersion(exp.version, act.version)) return true;
+      if (!exp || !act) return true;
+      if (exp.key !== act.key || !sameVersion(exp.version, act.version)) return true;
     }
     return query.itrExhausted && actual.length > expected.length;
   }

@@ -136,8 +136,10 @@ function fromReadProto(read: ledger.rwset.kvrwset.KVRead): KeyRead {
  */
 export function fromTxReadWriteSet(rwset: ledger.rwset.TxReadWriteSet | Uint8Array): NamespaceRwSet[] {
   const tx = rwset instanceof Uint8Array ? ledger.rwset.TxReadWriteSet.deserializeBinary(rwset) : rwset;
-  if (tx.getDataModel() !== ledger.rwset.TxReadWriteSet.DataModel.KV) {
-    throw new Error(`unsupported read-write set data model ${String(tx.getDataModel())}`);
+  // the enum has KV only, but decoded bytes can carry any number
+  const dataModel: number = tx.getDataModel();
+  if (dataModel !== ledger.rwset.TxReadWriteSet.DataModel.KV) {
+    throw new Error(`unsupported read-write set data model ${String(dataModel)}`);
   }
   return tx.getNsRwsetList().map((nsSet) => {
     const kv = kvrwset.KVRWSet.deserializeBinary(nsSet.getRwset_asU8());

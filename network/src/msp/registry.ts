@@ -103,7 +103,7 @@ export class MspRegistry {
   /** Identities that passed {@link MspRegistry.identify}'s checks, by their serialized bytes. */
   readonly #verified = new Map<string, CheckedIdentity>();
 
-  constructor(cas: readonly { readonly mspId: string; readonly caCertPem: string }[] = []) {
+  constructor(cas: ReadonlyArray<{ readonly mspId: string; readonly caCertPem: string }> = []) {
     for (const ca of cas) this.add(ca.mspId, ca.caCertPem);
   }
 

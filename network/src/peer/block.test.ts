@@ -52,13 +52,27 @@ function headerDer(header: common.BlockHeader): Buffer {
   );
 }
 
-/** A protobuf map's entry (jspb.Map is untyped for the linter). */
-function entry<T>(map: unknown, key: string): T | undefined {
-  return (map as { get(k: string): T | undefined } | undefined)?.get(key);
+/** A protobuf map (jspb.Map is untyped for the linter): only the lookup these tests use. */
+interface ProtoMap<V> {
+  get(key: string): V | undefined;
+}
+
+/** The orderer organisation's MSP configuration in a channel config group. */
+function ordererMspConfig(channelGroup: common.ConfigGroup | undefined): msp.FabricMSPConfig {
+  const ordererOrg = group(group(channelGroup, 'Orderer'), 'OrdererMSP');
+  const values = ordererOrg?.getValuesMap() as ProtoMap<common.ConfigValue> | undefined;
+  const mspValue = values?.get('MSP')?.getValue_asU8() ?? new Uint8Array(0);
+  return msp.FabricMSPConfig.deserializeBinary(msp.MSPConfig.deserializeBinary(mspValue).getConfig_asU8());
+}
+
+/** A channel's endorsement policy, from its Application group. */
+function endorsementPolicy(channelGroup: common.ConfigGroup | undefined): common.Policy | undefined {
+  const policies = group(channelGroup, 'Application')?.getPoliciesMap() as ProtoMap<common.ConfigPolicy> | undefined;
+  return policies?.get('Endorsement')?.getPolicy();
 }
 
 function group(parent: common.ConfigGroup | undefined, name: string): common.ConfigGroup | undefined {
-  return entry<common.ConfigGroup>(parent?.getGroupsMap(), name);
+  return (parent?.getGroupsMap() as ProtoMap<common.ConfigGroup> | undefined)?.get(name);
 }
 
 const sha256 = (data: Buffer): Buffer => createHash('sha256').update(data).digest();
@@ -201,13 +215,10 @@ describe('blocks (fab protoutil/blockutils.go, orderer blockwriter.go)', functio
     const payload = common.Payload.deserializeBinary(envelope.getPayload_asU8());
     const config = common.ConfigEnvelope.deserializeBinary(payload.getData_asU8()).getConfig();
     const channelGroup = config?.getChannelGroup();
-    const ordererOrg = group(group(channelGroup, 'Orderer'), 'OrdererMSP');
-    const mspConfig = msp.FabricMSPConfig.deserializeBinary(
-      msp.MSPConfig.deserializeBinary(entry<common.ConfigValue>(ordererOrg?.getValuesMap(), 'MSP')?.getValue_asU8() ?? new Uint8Array(0)).getConfig_asU8(),
-    );
+    const mspConfig = ordererMspConfig(channelGroup);
     expect(mspConfig.getName()).to.equal('OrdererMSP');
     expect(Buffer.from(mspConfig.getRootCertsList_asU8()[0] ?? []).toString()).to.equal(ordererCa.certPem);
-    const endorsement = entry<common.ConfigPolicy>(group(channelGroup, 'Application')?.getPoliciesMap(), 'Endorsement')?.getPolicy();
+    const endorsement = endorsementPolicy(channelGroup);
     expect(endorsement?.getType()).to.equal(common.Policy.PolicyType.IMPLICIT_META);
     const meta = common.ImplicitMetaPolicy.deserializeBinary(endorsement?.getValue_asU8() ?? new Uint8Array(0));
     expect([meta.getSubPolicy(), meta.getRule()]).to.deep.equal(['Endorsement', common.ImplicitMetaPolicy.Rule.MAJORITY]);

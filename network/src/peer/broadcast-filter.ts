@@ -41,21 +41,7 @@ export class BroadcastFilter {
    */
   check(envelope: common.Envelope): void {
     const payloadBytes = envelope.getPayload_asU8();
-    let payload: common.Payload;
-    let channelHeader: common.ChannelHeader;
-    try {
-      payload = common.Payload.deserializeBinary(payloadBytes);
-      const header = payload.getHeader();
-      if (header === undefined) {
-        throw new Error('header not set');
-      }
-      if (header.getChannelHeader_asU8().length === 0) {
-        throw new Error('channel header not set');
-      }
-      channelHeader = common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8());
-    } catch (err) {
-      throw new OrdererRejection('BAD_REQUEST', `could not determine channel ID: ${errorText(err)}`);
-    }
+    const { payload, channelHeader } = payloadWithChannelHeader(payloadBytes);
     if (channelHeader.getChannelId() !== this.#channelId) {
       // no such application channel, and no system channel to create it
       throw new OrdererRejection('BAD_REQUEST', 'channel creation request not allowed because the orderer system channel is not defined');
@@ -64,12 +50,7 @@ export class BroadcastFilter {
     if (type === common.HeaderType.CONFIG || type === common.HeaderType.ORDERER_TRANSACTION) {
       throw new OrdererRejection('BAD_REQUEST', 'message is of type that cannot be processed directly');
     }
-    let creator: Uint8Array;
-    try {
-      creator = common.SignatureHeader.deserializeBinary(payload.getHeader()?.getSignatureHeader_asU8() ?? new Uint8Array(0)).getCreator_asU8();
-    } catch (err) {
-      throw new OrdererRejection('BAD_REQUEST', `could not convert message to signedData: GetSignatureHeaderFromBytes failed, err ${errorText(err)}`);
-    }
+    const creator = creatorOf(payload);
     if (!this.#isWriter(creator, payloadBytes, envelope.getSignature_asU8())) {
       throw new OrdererRejection('FORBIDDEN', WRITERS_FAILURE);
     }
@@ -97,4 +78,36 @@ export class BroadcastFilter {
 
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * The envelope's payload and channel header, as the orderer reads them to find the channel.
+ * @throws OrdererRejection BAD_REQUEST when either does not decode or is missing
+ */
+function payloadWithChannelHeader(payloadBytes: Uint8Array): { payload: common.Payload; channelHeader: common.ChannelHeader } {
+  try {
+    const payload = common.Payload.deserializeBinary(payloadBytes);
+    const header = payload.getHeader();
+    if (header === undefined) {
+      throw new Error('header not set');
+    }
+    if (header.getChannelHeader_asU8().length === 0) {
+      throw new Error('channel header not set');
+    }
+    return { payload, channelHeader: common.ChannelHeader.deserializeBinary(header.getChannelHeader_asU8()) };
+  } catch (err) {
+    throw new OrdererRejection('BAD_REQUEST', `could not determine channel ID: ${errorText(err)}`);
+  }
+}
+
+/**
+ * The serialized identity that signed the payload.
+ * @throws OrdererRejection BAD_REQUEST when the signature header does not decode
+ */
+function creatorOf(payload: common.Payload): Uint8Array {
+  try {
+    return common.SignatureHeader.deserializeBinary(payload.getHeader()?.getSignatureHeader_asU8() ?? new Uint8Array(0)).getCreator_asU8();
+  } catch (err) {
+    throw new OrdererRejection('BAD_REQUEST', `could not convert message to signedData: GetSignatureHeaderFromBytes failed, err ${errorText(err)}`);
+  }
 }

@@ -21,6 +21,25 @@ export function chaincodeEventsOfBlock(block: common.Block): peer.ChaincodeEvent
   return events;
 }
 
+/** The chaincode action of an endorser transaction's first action, if it has one. */
+function chaincodeActionOf(payload: common.Payload): peer.ChaincodeAction | undefined {
+  const tx = peer.Transaction.deserializeBinary(payload.getData_asU8());
+  const action = tx.getActionsList()[0];
+  if (action === undefined) {
+    return undefined;
+  }
+  const actionPayload = peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8());
+  const prp = peer.ProposalResponsePayload.deserializeBinary(
+    actionPayload.getAction()?.getProposalResponsePayload_asU8() ?? new Uint8Array(0),
+  );
+  return peer.ChaincodeAction.deserializeBinary(prp.getExtension_asU8());
+}
+
+/** An event names its chaincode, its name and its transaction. */
+function isCompleteEvent(event: peer.ChaincodeEvent): boolean {
+  return event.getChaincodeId() !== '' && event.getEventName() !== '' && event.getTxId() !== '';
+}
+
 function chaincodeEventOfEnvelope(envelopeBytes: Uint8Array): peer.ChaincodeEvent | undefined {
   try {
     const envelope = common.Envelope.deserializeBinary(envelopeBytes);
@@ -29,25 +48,12 @@ function chaincodeEventOfEnvelope(envelopeBytes: Uint8Array): peer.ChaincodeEven
     if (channelHeader.getType() !== common.HeaderType.ENDORSER_TRANSACTION) {
       return undefined;
     }
-    const tx = peer.Transaction.deserializeBinary(payload.getData_asU8());
-    const action = tx.getActionsList()[0];
-    if (action === undefined) {
-      return undefined;
-    }
-    const actionPayload = peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8());
-    const prp = peer.ProposalResponsePayload.deserializeBinary(
-      actionPayload.getAction()?.getProposalResponsePayload_asU8() ?? new Uint8Array(0),
-    );
-    const ccAction = peer.ChaincodeAction.deserializeBinary(prp.getExtension_asU8());
-    const eventBytes = ccAction.getEvents_asU8();
+    const eventBytes = chaincodeActionOf(payload)?.getEvents_asU8() ?? new Uint8Array(0);
     if (eventBytes.length === 0) {
       return undefined;
     }
     const event = peer.ChaincodeEvent.deserializeBinary(eventBytes);
-    if (event.getChaincodeId() === '' || event.getEventName() === '' || event.getTxId() === '') {
-      return undefined;
-    }
-    return event;
+    return isCompleteEvent(event) ? event : undefined;
   } catch {
     return undefined;
   }

@@ -94,27 +94,35 @@ export interface CryptoMaterialOptions {
   readonly tlsHosts: readonly string[];
 }
 
+/** One organisation's CA, peer and users, generating whatever is missing; true if anything was. */
+async function loadOrganisation(networkDir: string, mspId: string): Promise<[OrganisationMaterial, boolean]> {
+  let generated = false;
+  const domainLabel = mspId.replace(/MSP$/, '').toLowerCase();
+  const [ca, newCa] = await loadOrCreateCa(join(networkDir, 'ca', mspId), mspId, `ca.${domainLabel}.acetrace.local`);
+  const [peer, newPeer] = await loadOrIssue(join(networkDir, 'identities', mspId, 'peer0'), ca, 'peer0', { ou: 'peer' });
+  const users: StoredIdentity[] = [];
+  for (const role of USER_ROLES) {
+    const name = `${domainLabel}-${role}`;
+    const [user, newUser] = await loadOrIssue(join(networkDir, 'identities', mspId, name), ca, name, {
+      role,
+      ou: role === 'admin' ? 'admin' : 'client',
+    });
+    users.push(user);
+    generated ||= newUser;
+  }
+  generated ||= newCa || newPeer;
+  return [{ mspId, domainLabel, ca, peer, users }, generated];
+}
+
 /** Loads the crypto material, generating whatever is missing. */
 export async function loadCryptoMaterial(options: CryptoMaterialOptions): Promise<CryptoMaterial> {
   const { networkDir } = options;
   let generated = false;
   const orgs: OrganisationMaterial[] = [];
   for (const mspId of options.mspIds) {
-    const domainLabel = mspId.replace(/MSP$/, '').toLowerCase();
-    const [ca, newCa] = await loadOrCreateCa(join(networkDir, 'ca', mspId), mspId, `ca.${domainLabel}.acetrace.local`);
-    const [peer, newPeer] = await loadOrIssue(join(networkDir, 'identities', mspId, 'peer0'), ca, 'peer0', { ou: 'peer' });
-    const users: StoredIdentity[] = [];
-    for (const role of USER_ROLES) {
-      const name = `${domainLabel}-${role}`;
-      const [user, newUser] = await loadOrIssue(join(networkDir, 'identities', mspId, name), ca, name, {
-        role,
-        ou: role === 'admin' ? 'admin' : 'client',
-      });
-      users.push(user);
-      generated ||= newUser;
-    }
-    generated ||= newCa || newPeer;
-    orgs.push({ mspId, domainLabel, ca, peer, users });
+    const [org, newOrg] = await loadOrganisation(networkDir, mspId);
+    generated ||= newOrg;
+    orgs.push(org);
   }
   const [ordererCa, newOrdererCa] = await loadOrCreateCa(
     join(networkDir, 'ca', 'OrdererMSP'),

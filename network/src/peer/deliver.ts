@@ -82,7 +82,7 @@ function seekOf(channel: ChannelContext, call: Call, envelope: common.Envelope):
       case orderer.SeekPosition.TypeCase.NEWEST:
         return Math.max(0, height - 1);
       case orderer.SeekPosition.TypeCase.SPECIFIED:
-        return Number(p.getSpecified()?.getNumber() ?? 0);
+        return p.getSpecified()?.getNumber() ?? 0;
       case orderer.SeekPosition.TypeCase.NEXT_COMMIT:
         return height;
       default:

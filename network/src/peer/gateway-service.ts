@@ -25,6 +25,17 @@ interface ProposalTarget {
   readonly creatorMspId: string;
 }
 
+/** The target of a proposal that unpacked (its creator's MSP id '' when malformed). */
+function unpackedTarget(unpacked: UnpackedProposal): ProposalTarget {
+  let mspId = '';
+  try {
+    mspId = decodeMspId(unpacked.signatureHeader.getCreator_asU8());
+  } catch {
+    // the endorser reports a malformed creator
+  }
+  return { channelId: unpacked.channelId, chaincodeName: unpacked.invocationChaincodeName, creatorMspId: mspId };
+}
+
 /** fab `getChannelAndChaincodeFromSignedProposal`, plus the creator's MSP id for peer selection. */
 function proposalTarget(signedProposal: peer.SignedProposal | undefined): ProposalTarget {
   const proposalBytes = signedProposal?.getProposalBytes_asU8() ?? new Uint8Array(0);
@@ -40,13 +51,7 @@ function proposalTarget(signedProposal: peer.SignedProposal | undefined): Propos
     unpacked = undefined;
   }
   if (unpacked !== undefined) {
-    let mspId = '';
-    try {
-      mspId = decodeMspId(unpacked.signatureHeader.getCreator_asU8());
-    } catch {
-      // the endorser reports a malformed creator
-    }
-    return { channelId: unpacked.channelId, chaincodeName: unpacked.invocationChaincodeName, creatorMspId: mspId };
+    return unpackedTarget(unpacked);
   }
   const proposal = decode('Proposal', proposalBytes, (b) => peer.Proposal.deserializeBinary(b));
   const header = decode('Header', proposal.getHeader_asU8(), (b) => common.Header.deserializeBinary(b));
@@ -381,7 +386,7 @@ class GatewayServiceImpl {
     const position = request.getStartPosition();
     switch (position?.getTypeCase()) {
       case orderer.SeekPosition.TypeCase.SPECIFIED:
-        return Number(position.getSpecified()?.getNumber() ?? 0);
+        return position.getSpecified()?.getNumber() ?? 0;
       case orderer.SeekPosition.TypeCase.OLDEST:
         throw new GatewayRpcError(GrpcStatus.INVALID_ARGUMENT, 'invalid start position type: *orderer.SeekPosition_Oldest');
       case orderer.SeekPosition.TypeCase.NEWEST:

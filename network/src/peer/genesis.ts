@@ -76,7 +76,7 @@ function configValue(bytes: Uint8Array): common.ConfigValue {
 type Role = 'MEMBER' | 'ADMIN' | 'CLIENT' | 'PEER' | 'ORDERER';
 
 /** `OR('<msp>.<role>', ...)`: a SIGNATURE policy satisfied by one of the principals. */
-function signaturePolicy(principals: readonly { readonly mspId: string; readonly role: Role }[]): common.ConfigPolicy {
+function signaturePolicy(principals: ReadonlyArray<{ readonly mspId: string; readonly role: Role }>): common.ConfigPolicy {
   const envelope = new common.SignaturePolicyEnvelope();
   envelope.setVersion(0);
   const nOutOf = new common.SignaturePolicy.NOutOf();

@@ -121,6 +121,12 @@ function unpack(signedProposal: peer.SignedProposal): UnpackedProposal {
  * creator's certificate and signature. Throws with the endorser's message.
  */
 export function validateProposal(up: UnpackedProposal, deserializer: IdentityDeserializer): void {
+  const creator = checkProposalHeader(up);
+  checkProposalSignature(up, creator, deserializer);
+}
+
+/** The header part of `Validate`: type, epoch, nonce, creator, txid. Returns the creator. */
+function checkProposalHeader(up: UnpackedProposal): Uint8Array {
   const type = up.channelHeader.getType();
   if (type !== common.HeaderType.ENDORSER_TRANSACTION && type !== common.HeaderType.CONFIG) {
     throw new Error(`invalid header type ${headerTypeName(type)}`);
@@ -140,6 +146,11 @@ export function validateProposal(up: UnpackedProposal, deserializer: IdentityDes
   if (up.txId !== expected) {
     throw new Error(`incorrectly computed txid '${up.txId}' -- expected '${expected}'`);
   }
+  return creator;
+}
+
+/** The signature part of `Validate`: the creator's certificate is valid and signed the proposal. */
+function checkProposalSignature(up: UnpackedProposal, creator: Uint8Array, deserializer: IdentityDeserializer): void {
   const proposalBytes = up.signedProposal.getProposalBytes_asU8();
   const signature = up.signedProposal.getSignature_asU8();
   if (proposalBytes.length === 0) {

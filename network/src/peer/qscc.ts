@@ -52,55 +52,68 @@ export function invokeQscc(ledger: PeerLedger, channelId: string, args: readonly
   switch (fname) {
     case 'GetChainInfo':
       return chainInfo(ledger);
-    case 'GetBlockByNumber': {
-      const number = parseUint64(text(2));
-      if (typeof number === 'string') {
-        return error(`Failed to parse block number with error ${number}`);
-      }
-      // math.MaxUint64 means the last block
-      const wanted = number === -1 ? ledger.height() - 1 : number;
-      const block = ledger.getBlock(wanted);
-      if (block === undefined) {
-        const shown = BigInt(text(2)).toString();
-        return error(`Failed to get block number ${shown}, error no such block number [${shown}] in index`);
-      }
-      return success(block.serializeBinary());
-    }
-    case 'GetBlockByHash': {
-      const hash = args[2] ?? new Uint8Array(0);
-      const block = ledger.getBlockByHash(hash);
-      if (block === undefined) {
-        // Go prints the raw hash bytes with %s, then hex with %x
-        return error(
-          `Failed to get block hash ${Buffer.from(hash).toString('latin1')}, error no such block hash [${Buffer.from(hash).toString('hex')}] in index`,
-        );
-      }
-      return success(block.serializeBinary());
-    }
-    case 'GetTransactionByID': {
-      const txId = text(2);
-      const found = ledger.findTransactionPosition(txId);
-      const envelopeBytes = found === undefined ? undefined : ledger.getBlock(found.blockNumber)?.getData()?.getDataList_asU8()[found.txNumber];
-      if (found === undefined || envelopeBytes === undefined) {
-        return error(`Failed to get transaction with id ${txId}, error no such transaction ID [${txId}] in index`);
-      }
-      const processed = new peer.ProcessedTransaction();
-      processed.setTransactionenvelope(common.Envelope.deserializeBinary(envelopeBytes));
-      processed.setValidationcode(found.validationCode);
-      return success(processed.serializeBinary());
-    }
-    case 'GetBlockByTxID': {
-      const txId = text(2);
-      const found = ledger.findTransactionPosition(txId);
-      const block = found === undefined ? undefined : ledger.getBlock(found.blockNumber);
-      if (block === undefined) {
-        return error(`Failed to get block for txID ${txId}, error no such transaction ID [${txId}] in index`);
-      }
-      return success(block.serializeBinary());
-    }
+    case 'GetBlockByNumber':
+      return blockByNumber(ledger, text(2));
+    case 'GetBlockByHash':
+      return blockByHash(ledger, args[2]);
+    case 'GetTransactionByID':
+      return transactionById(ledger, text(2));
+    case 'GetBlockByTxID':
+      return blockByTxId(ledger, text(2));
     default:
       return error(`Requested function ${fname} not found.`);
   }
+}
+
+/** qscc `GetBlockByNumber`: math.MaxUint64 means the last block. */
+function blockByNumber(ledger: PeerLedger, text: string): QsccResponse {
+  const number = parseUint64(text);
+  if (typeof number === 'string') {
+    return error(`Failed to parse block number with error ${number}`);
+  }
+  const wanted = number === -1 ? ledger.height() - 1 : number;
+  const block = ledger.getBlock(wanted);
+  if (block === undefined) {
+    const shown = BigInt(text).toString();
+    return error(`Failed to get block number ${shown}, error no such block number [${shown}] in index`);
+  }
+  return success(block.serializeBinary());
+}
+
+/** qscc `GetBlockByHash`. */
+function blockByHash(ledger: PeerLedger, hashArg: Uint8Array | undefined): QsccResponse {
+  const hash = hashArg ?? new Uint8Array(0);
+  const block = ledger.getBlockByHash(hash);
+  if (block === undefined) {
+    // Go prints the raw hash bytes with %s, then hex with %x
+    return error(
+      `Failed to get block hash ${Buffer.from(hash).toString('latin1')}, error no such block hash [${Buffer.from(hash).toString('hex')}] in index`,
+    );
+  }
+  return success(block.serializeBinary());
+}
+
+/** qscc `GetTransactionByID`: the envelope with its validation code. */
+function transactionById(ledger: PeerLedger, txId: string): QsccResponse {
+  const found = ledger.findTransactionPosition(txId);
+  const envelopeBytes = found === undefined ? undefined : ledger.getBlock(found.blockNumber)?.getData()?.getDataList_asU8()[found.txNumber];
+  if (found === undefined || envelopeBytes === undefined) {
+    return error(`Failed to get transaction with id ${txId}, error no such transaction ID [${txId}] in index`);
+  }
+  const processed = new peer.ProcessedTransaction();
+  processed.setTransactionenvelope(common.Envelope.deserializeBinary(envelopeBytes));
+  processed.setValidationcode(found.validationCode);
+  return success(processed.serializeBinary());
+}
+
+/** qscc `GetBlockByTxID`. */
+function blockByTxId(ledger: PeerLedger, txId: string): QsccResponse {
+  const found = ledger.findTransactionPosition(txId);
+  const block = found === undefined ? undefined : ledger.getBlock(found.blockNumber);
+  if (block === undefined) {
+    return error(`Failed to get block for txID ${txId}, error no such transaction ID [${txId}] in index`);
+  }
+  return success(block.serializeBinary());
 }
 
 /** fab blkstorage `GetBlockchainInfo`: height, the last block's header hash and its previous hash. */

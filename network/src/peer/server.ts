@@ -20,10 +20,10 @@ export interface PeerServerOptions {
   readonly tls?: ServerTls;
   /** Largest message accepted, in bytes (a peer allows 100 MiB; grpc-js defaults to 4 MiB). */
   readonly maxMessageBytes?: number;
-  readonly extraServices?: readonly {
+  readonly extraServices?: ReadonlyArray<{
     readonly definition: Parameters<Server['addService']>[0];
     readonly implementation: UntypedServiceImplementation;
-  }[];
+  }>;
 }
 
 /** A started gRPC server. */

@@ -7,8 +7,8 @@
 export class StateLock {
   #readers = 0;
   #writing = false;
-  readonly #writers: (() => void)[] = [];
-  readonly #readersQueue: (() => void)[] = [];
+  readonly #writers: Array<() => void> = [];
+  readonly #readersQueue: Array<() => void> = [];
 
   /** Runs `fn` with the lock held shared (one endorsement's simulations). */
   async shared<T>(fn: () => Promise<T>): Promise<T> {
@@ -44,7 +44,9 @@ export class StateLock {
         // queued simulations go first, then the next commit waits for them
         const readers = this.#readersQueue.splice(0);
         this.#readers += readers.length;
-        readers.forEach((resolve) => resolve());
+        readers.forEach((resolve) => {
+          resolve();
+        });
         if (readers.length === 0) this.#wakeWriter();
       }
     }

@@ -84,6 +84,21 @@ export function checkTransaction(
   } catch (err) {
     return invalid(Code.BAD_COMMON_HEADER, String(err));
   }
+  const headerProblem = checkHeaders(envelope, channelHeader, signatureHeader, channelId, deserializer);
+  if (headerProblem !== undefined) {
+    return headerProblem;
+  }
+  return checkEndorserTransaction(payload, header, channelHeader, signatureHeader, deserializer, policy);
+}
+
+/** Header type, nonce, creator, epoch, channel, creator signature and tx id; undefined when all hold. */
+function checkHeaders(
+  envelope: common.Envelope,
+  channelHeader: common.ChannelHeader,
+  signatureHeader: common.SignatureHeader,
+  channelId: string,
+  deserializer: IdentityDeserializer,
+): TxCheck | undefined {
   const txId = channelHeader.getTxId();
   if (channelHeader.getType() !== common.HeaderType.ENDORSER_TRANSACTION) {
     return invalid(Code.UNSUPPORTED_TX_PAYLOAD, `unsupported header type ${String(channelHeader.getType())}`, txId);
@@ -102,7 +117,7 @@ export function checkTransaction(
   if (computeTxId(nonce, creator) !== txId) {
     return invalid(Code.BAD_PROPOSAL_TXID, 'incorrectly computed txid', txId);
   }
-  return checkEndorserTransaction(payload, header, channelHeader, signatureHeader, deserializer, policy);
+  return undefined;
 }
 
 function signedByCreator(
@@ -129,23 +144,11 @@ function checkEndorserTransaction(
   policy: EndorsementPolicy,
 ): TxCheck {
   const txId = channelHeader.getTxId();
-  let actionPayload: peer.ChaincodeActionPayload;
-  let prp: peer.ProposalResponsePayload;
-  let action: peer.ChaincodeAction;
-  let actionHeader: Uint8Array;
-  try {
-    const tx = peer.Transaction.deserializeBinary(payload.getData_asU8());
-    const actions = tx.getActionsList();
-    if (actions.length !== 1 || actions[0] === undefined) {
-      return invalid(Code.INVALID_ENDORSER_TRANSACTION, `only one action per transaction is supported`, txId);
-    }
-    actionHeader = actions[0].getHeader_asU8();
-    actionPayload = peer.ChaincodeActionPayload.deserializeBinary(actions[0].getPayload_asU8());
-    prp = peer.ProposalResponsePayload.deserializeBinary(actionPayload.getAction()?.getProposalResponsePayload_asU8() ?? new Uint8Array(0));
-    action = peer.ChaincodeAction.deserializeBinary(prp.getExtension_asU8());
-  } catch (err) {
-    return invalid(Code.INVALID_ENDORSER_TRANSACTION, String(err), txId);
+  const decoded = decodeAction(payload, txId);
+  if ('code' in decoded) {
+    return decoded;
   }
+  const { actionPayload, prp, action, actionHeader } = decoded;
   const proposalHash = createHash('sha256')
     .update(header.getChannelHeader_asU8())
     .update(actionHeader)
@@ -164,21 +167,53 @@ function checkEndorserTransaction(
       txId,
     );
   }
-  const timestamp = channelHeader.getTimestamp();
   return {
     code: Code.VALID,
     txId,
-    parsed: {
-      txId,
-      channelId: channelHeader.getChannelId(),
-      timestamp: { seconds: Number(timestamp?.getSeconds() ?? 0), nanos: Number(timestamp?.getNanos() ?? 0) },
-      creator: signatureHeader.getCreator_asU8(),
-      results: action.getResults_asU8(),
-      events: action.getEvents_asU8(),
-      chaincodeName: action.getChaincodeId()?.getName() ?? '',
-      endorsements,
-      proposalResponsePayload: prpBytes,
-    },
+    parsed: parsedTransaction(channelHeader, signatureHeader, action, endorsements, prpBytes),
+  };
+}
+
+/** The single action of an endorser transaction, decoded; an INVALID_ENDORSER_TRANSACTION check if it is not. */
+function decodeAction(
+  payload: common.Payload,
+  txId: string,
+): TxCheck | { actionPayload: peer.ChaincodeActionPayload; prp: peer.ProposalResponsePayload; action: peer.ChaincodeAction; actionHeader: Uint8Array } {
+  try {
+    const tx = peer.Transaction.deserializeBinary(payload.getData_asU8());
+    const actions = tx.getActionsList();
+    if (actions.length !== 1 || actions[0] === undefined) {
+      return invalid(Code.INVALID_ENDORSER_TRANSACTION, `only one action per transaction is supported`, txId);
+    }
+    const actionHeader = actions[0].getHeader_asU8();
+    const actionPayload = peer.ChaincodeActionPayload.deserializeBinary(actions[0].getPayload_asU8());
+    const prp = peer.ProposalResponsePayload.deserializeBinary(actionPayload.getAction()?.getProposalResponsePayload_asU8() ?? new Uint8Array(0));
+    const action = peer.ChaincodeAction.deserializeBinary(prp.getExtension_asU8());
+    return { actionPayload, prp, action, actionHeader };
+  } catch (err) {
+    return invalid(Code.INVALID_ENDORSER_TRANSACTION, String(err), txId);
+  }
+}
+
+/** What the ledger keeps of a valid endorser transaction. */
+function parsedTransaction(
+  channelHeader: common.ChannelHeader,
+  signatureHeader: common.SignatureHeader,
+  action: peer.ChaincodeAction,
+  endorsements: readonly peer.Endorsement[],
+  prpBytes: Uint8Array,
+): ParsedTransaction {
+  const timestamp = channelHeader.getTimestamp();
+  return {
+    txId: channelHeader.getTxId(),
+    channelId: channelHeader.getChannelId(),
+    timestamp: { seconds: timestamp?.getSeconds() ?? 0, nanos: timestamp?.getNanos() ?? 0 },
+    creator: signatureHeader.getCreator_asU8(),
+    results: action.getResults_asU8(),
+    events: action.getEvents_asU8(),
+    chaincodeName: action.getChaincodeId()?.getName() ?? '',
+    endorsements,
+    proposalResponsePayload: prpBytes,
   };
 }
 

@@ -50,7 +50,7 @@ export class FixtureContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async range(ctx: Context, startKey: string, endKey: string): Promise<string> {
-    const out: { key: string; value: string }[] = [];
+    const out: Array<{ key: string; value: string }> = [];
     for await (const kv of ctx.stub.getStateByRange(startKey, endKey)) {
       out.push({ key: kv.key, value: Buffer.from(kv.value).toString('utf8') });
     }
@@ -97,7 +97,7 @@ export class FixtureContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async history(ctx: Context, key: string): Promise<string> {
-    const out: { txId: string; value: string; isDelete: boolean; seconds: number }[] = [];
+    const out: Array<{ txId: string; value: string; isDelete: boolean; seconds: number }> = [];
     for await (const m of ctx.stub.getHistoryForKey(key)) {
       out.push({
         txId: m.txId,
@@ -148,7 +148,8 @@ export class FixtureContract extends Contract {
   @Transaction(false)
   @Returns('string')
   async getEndorsementPolicy(ctx: Context, key: string): Promise<string> {
-    const ep = await ctx.stub.getStateValidationParameter(key);
+    // typed as bytes, but fabric-shim answers undefined for a key without a policy
+    const ep = (await ctx.stub.getStateValidationParameter(key)) as Uint8Array | undefined;
     return ep ? Buffer.from(ep).toString('utf8') : '';
   }
 

@@ -56,6 +56,14 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }>
   return { ms: round(performance.now() - t0), value };
 }
 
+/** Posts each role's share of `part` (by link) as that role, waiting for the commit. */
+async function postByRole(url: string, key: (role: string) => string, part: ReadonlyArray<Record<string, unknown>>): Promise<void> {
+  for (const role of ['supplier', 'logistics', 'broker'] as const) {
+    const mine = part.filter((e) => roleForLink(e.link as number) === role);
+    if (mine.length > 0) await httpOk('POST', `${url}/v1/events?wait=commit`, key(role), { events: mine }, [201]);
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -101,11 +109,7 @@ async function main(): Promise<void> {
       await httpOk('POST', `${gw.url}/v1/lots`, key('supplier'), lotInput(lotId, lotNo, 3), [200, 201]);
       const events = Array.from({ length: size }, (_, i) => event(`P${String(size)}`, lotId, lotNo, i, size));
       for (let i = 0; i < events.length; i += chunk) {
-        const part = events.slice(i, i + chunk);
-        for (const role of ['supplier', 'logistics', 'broker'] as const) {
-          const mine = part.filter((e) => roleForLink(e.link as number) === role);
-          if (mine.length > 0) await httpOk('POST', `${gw.url}/v1/events?wait=commit`, key(role), { events: mine }, [201]);
-        }
+        await postByRole(gw.url, key, events.slice(i, i + chunk));
         for (let b = 0; b < interleave; b++) await background();
       }
       log(`lot ${lotId}: ${String(size)} events committed`);

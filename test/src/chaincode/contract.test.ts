@@ -46,7 +46,7 @@ describe('chaincode contract (ledger harness)', function () {
     for (const role of ROLES) {
       for (let link = 1; link <= 12; link++) {
         const allowed = LINK_RIGHTS[role].includes(link);
-        it(`${role} ${allowed ? 'may' : 'may not'} post link ${link}`, async () => {
+        it(`${role} ${allowed ? 'may' : 'may not'} post link ${String(link)}`, async () => {
           const e = eventInput(`PERM-${role}`, link);
           const call = record([e], 'Org1MSP', role);
           if (allowed) {
@@ -55,8 +55,8 @@ describe('chaincode contract (ledger harness)', function () {
             expect(out?.event).to.include({ recordedBy: 'Org1MSP', recordedByRole: role, link });
           } else {
             const needed = [...['supplier', 'logistics', 'broker'].filter((r) => LINK_RIGHTS[r as Role].includes(link)), 'compliance'];
-            const list = needed.length === 2 ? needed.join(' or ') : `${needed.slice(0, -1).join(', ')} or ${needed[needed.length - 1]}`;
-            await rejects(call, 'ACCESS_DENIED', new RegExp(`^ACCESS_DENIED: role ${role} of Org1MSP may not post link ${link} \\(${linkByNumber(link).name}\\); needs ${list}$`));
+            const list = needed.length === 2 ? needed.join(' or ') : `${needed.slice(0, -1).join(', ')} or ${String(needed[needed.length - 1])}`;
+            await rejects(call, 'ACCESS_DENIED', new RegExp(`^ACCESS_DENIED: role ${role} of Org1MSP may not post link ${String(link)} \\(${linkByNumber(link).name}\\); needs ${list}$`));
           }
         });
       }

@@ -46,7 +46,7 @@ let seq = 0;
 export function eventInput(lotId: string, link: number, over: Record<string, unknown> = {}): Record<string, unknown> {
   seq += 1;
   return {
-    eventId: `E-${lotId}-${link}-${seq}`, lotId, link, kind: 'handover',
+    eventId: `E-${lotId}-${String(link)}-${String(seq)}`, lotId, link, kind: 'handover',
     eventTime: `2026-02-${String(link).padStart(2, '0')}T08:00:00+08:00`, evidence: [{ sha256: SHA, type: 'other' }], ...over,
   };
 }

@@ -36,7 +36,7 @@ async function holdPort(): Promise<{ child: ChildProcess; port: number }> {
   );
   const port = await new Promise<number>((resolve, reject) => {
     child.once('error', reject);
-    child.stdout?.once('data', (data: Buffer) => { resolve(Number(data.toString().trim())); });
+    child.stdout.once('data', (data: Buffer) => { resolve(Number(data.toString().trim())); });
   });
   return { child, port };
 }

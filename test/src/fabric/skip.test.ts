@@ -32,7 +32,7 @@ describe('npm run test:fabric', () => {
   });
 
   it('fails with a clear message when the connection profile does not exist', () => {
-    const missing = path.join(os.tmpdir(), `acetrace-no-such-profile-${process.pid}`, 'connection.json');
+    const missing = path.join(os.tmpdir(), `acetrace-no-such-profile-${String(process.pid)}`, 'connection.json');
     const result = run(missing);
     expect(result.status).to.not.equal(0);
     expect(result.stdout).to.equal('');

@@ -10,11 +10,41 @@ import { SuiteStack, call, clientGpsEvent, committedOnce, ledgerOutcome, registe
 const CLIENTS = 20;
 const ROUNDS = 12;
 const EVENTS_PER_REQUEST = 5;
+const STATUS_RANK: Record<string, number> = { queued: 0, submitted: 1, committed: 2 };
 
 interface Item {
   eventId: string;
   status: string;
   txId?: string;
+}
+
+/**
+ * How often the answers about one body disagree: every answer names the same events in the same
+ * order, with known statuses, the last never behind an earlier one, one transaction per event.
+ */
+function inconsistenciesOf(list: Item[][]): number {
+  let inconsistent = 0;
+  const ids = list.map((items) => items.map((i) => i.eventId).join(','));
+  if (new Set(ids).size !== 1) inconsistent += 1;
+  for (const items of list) for (const i of items) if (!(i.status in STATUS_RANK)) inconsistent += 1;
+  inconsistent += answersBehindTheLast(list);
+  // one transaction per event across answers that carry one
+  const tx = new Map<string, Set<string>>();
+  for (const items of list) for (const i of items) if (i.txId) tx.set(i.eventId, (tx.get(i.eventId) ?? new Set()).add(i.txId));
+  if ([...tx.values()].some((s) => s.size > 1)) inconsistent += 1;
+  return inconsistent;
+}
+
+/** The last answer (posted after the others were answered) is never behind an earlier one. */
+function answersBehindTheLast(list: Item[][]): number {
+  let behind = 0;
+  const last = list[list.length - 1] ?? [];
+  for (const items of list.slice(0, -1)) {
+    items.forEach((i, k) => {
+      if ((STATUS_RANK[last[k]?.status ?? ''] ?? -1) < (STATUS_RANK[i.status] ?? 3)) behind += 1;
+    });
+  }
+  return behind;
 }
 
 describe('ingestion fault: client retries after a timeout, and double posts', function () {
@@ -44,7 +74,7 @@ describe('ingestion fault: client retries after a timeout, and double posts', fu
     await Promise.all(
       lots.map(async (lotId, c) => {
         for (let round = 0; round < ROUNDS; round++) {
-          const key = `${c}:${round}`;
+          const key = `${String(c)}:${String(round)}`;
           const events = Array.from({ length: EVENTS_PER_REQUEST }, (_, k) => {
             const n = round * EVENTS_PER_REQUEST + k + 1;
             return clientGpsEvent(run, c, lotId, n);
@@ -81,26 +111,8 @@ describe('ingestion fault: client retries after a timeout, and double posts', fu
     const { duplicates, ours } = ledgerOutcome(ledger, run);
     const committed = committedOnce(ledger, acknowledged);
 
-    // every answer about one body names the same events in the same order, with statuses that agree
-    const rank: Record<string, number> = { queued: 0, submitted: 1, committed: 2 };
     let inconsistent = 0;
-    for (const [key, list] of answers) {
-      const ids = list.map((items) => items.map((i) => i.eventId).join(','));
-      if (new Set(ids).size !== 1) inconsistent += 1;
-      for (const items of list) for (const i of items) if (!(i.status in rank)) inconsistent += 1;
-      // the last answer (posted after the others were answered) is never behind an earlier one
-      const last = list[list.length - 1] ?? [];
-      for (const items of list.slice(0, -1)) {
-        items.forEach((i, k) => {
-          if ((rank[last[k]?.status ?? ''] ?? -1) < (rank[i.status] ?? 3)) inconsistent += 1;
-        });
-      }
-      // one transaction per event across answers that carry one
-      const tx = new Map<string, Set<string>>();
-      for (const items of list) for (const i of items) if (i.txId) tx.set(i.eventId, (tx.get(i.eventId) ?? new Set()).add(i.txId));
-      if ([...tx.values()].some((s) => s.size > 1)) inconsistent += 1;
-      void key;
-    }
+    for (const list of answers.values()) inconsistent += inconsistenciesOf(list);
     // and the outbox's final word agrees with the ledger's transaction
     const sample = [...acknowledged].slice(0, 50);
     for (const id of sample) {
@@ -109,10 +121,10 @@ describe('ingestion fault: client retries after a timeout, and double posts', fu
       expect((res.body as Item).status).to.equal('committed');
     }
     console.log(
-      `      client retries: ${CLIENTS * (ROUNDS / 2)} aborted-then-repeated bodies (${aborted} aborted before the answer, ` +
-        `${answeredBeforeAbort} answered within 25 ms), ${doublePosts} bodies posted twice at once and a third time; ` +
-        `acknowledged ${acknowledged.size}, committed ${committed} exactly once; on the ledger ${ours.length}, ` +
-        `duplicates ${duplicates.length}, inconsistent answers ${inconsistent}`,
+      `      client retries: ${String(CLIENTS * (ROUNDS / 2))} aborted-then-repeated bodies (${String(aborted)} aborted before the answer, ` +
+        `${String(answeredBeforeAbort)} answered within 25 ms), ${String(doublePosts)} bodies posted twice at once and a third time; ` +
+        `acknowledged ${String(acknowledged.size)}, committed ${String(committed)} exactly once; on the ledger ${String(ours.length)}, ` +
+        `duplicates ${String(duplicates.length)}, inconsistent answers ${String(inconsistent)}`,
     );
     expect(aborted).to.be.greaterThan(0);
     expect(duplicates).to.deep.equal([]);

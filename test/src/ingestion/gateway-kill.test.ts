@@ -41,12 +41,12 @@ describe('ingestion fault: gateway SIGKILL under load', function () {
     const allCommitted = committedOnce(ledger, tally.acknowledged);
     const { duplicates, ours } = ledgerOutcome(ledger, run);
     console.log(
-      `      gateway SIGKILL: ${tally.requests} requests (${JSON.stringify(Object.fromEntries(tally.statuses))}); ` +
-        `acknowledged before the kill ${acknowledgedBeforeKill.size}, committed ${beforeKillCommitted} of them exactly once; ` +
-        `outbox depth just before the kill ${depthBeforeKill}; ${resets} requests reset at the kill, ` +
-        `${unansweredWhileDown.size} events unanswered while down (posted again after the restart); ` +
-        `acknowledged in all ${tally.acknowledged.size}, committed ${allCommitted}; on the ledger ${ours.length}, duplicates ${duplicates.length}; ` +
-        `client errors while down ${refusedWhileDown}`,
+      `      gateway SIGKILL: ${String(tally.requests)} requests (${JSON.stringify(Object.fromEntries(tally.statuses))}); ` +
+        `acknowledged before the kill ${String(acknowledgedBeforeKill.size)}, committed ${String(beforeKillCommitted)} of them exactly once; ` +
+        `outbox depth just before the kill ${String(depthBeforeKill)}; ${String(resets)} requests reset at the kill, ` +
+        `${String(unansweredWhileDown.size)} events unanswered while down (posted again after the restart); ` +
+        `acknowledged in all ${String(tally.acknowledged.size)}, committed ${String(allCommitted)}; on the ledger ${String(ours.length)}, duplicates ${String(duplicates.length)}; ` +
+        `client errors while down ${String(refusedWhileDown)}`,
     );
     expect(acknowledgedBeforeKill.size).to.be.greaterThan(0);
     expect(duplicates).to.deep.equal([]);

@@ -22,6 +22,11 @@ export function tmpDir(prefix = 'acetrace-ingestion-it-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
+/** A spawned child that has neither exited nor been killed by a signal. */
+function isRunning(child: ChildProcess | undefined): child is ChildProcess {
+  return child?.exitCode === null && child.signalCode === null;
+}
+
 /** A TCP port free right now on 127.0.0.1. */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -29,7 +34,9 @@ export async function freePort(): Promise<number> {
     srv.once('error', reject);
     srv.listen(0, '127.0.0.1', () => {
       const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
+      srv.close(() => {
+        resolve(port);
+      });
     });
   });
 }
@@ -82,38 +89,48 @@ export class GatewayChild {
     readonly connectionProfile: string,
     readonly env: Record<string, string> = {},
   ) {
-    this.url = `http://127.0.0.1:${port}`;
+    this.url = `http://127.0.0.1:${String(port)}`;
   }
 
   /** Spawns `node gateway/dist/main.js` and waits for /healthz. */
   async start(timeoutMs = 60_000): Promise<void> {
-    if (this.child && this.child.exitCode === null && this.child.signalCode === null) return;
-    const child = spawn(process.execPath, [GATEWAY_MAIN], {
-      cwd: REPO,
-      env: {
-        ...process.env,
-        PORT: String(this.port),
-        HOST: '127.0.0.1',
-        ACETRACE_DATA_DIR: this.dataDir,
-        ACETRACE_CONNECTION_PROFILE: this.connectionProfile,
-        ACETRACE_LOG_LEVEL: process.env.ACETRACE_TEST_LOG_LEVEL ?? 'warn',
-        ACETRACE_RATE_LIMIT_MAX: '1000000',
-        ACETRACE_BATCH_MAX_WAIT_MS: '10',
-        // the chaincode-logging variables mocha-setup sets are the gateway's to choose
-        CORE_CHAINCODE_LOGGING_LEVEL: '',
-        CORE_CHAINCODE_LOGGING_SHIM: '',
-        ...this.env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    if (isRunning(this.child)) return;
+    const child = spawn(process.execPath, [GATEWAY_MAIN], { cwd: REPO, env: this.#childEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     const append = (b: Buffer): void => {
       this.output += b.toString('utf8');
       if (this.output.length > 2_000_000) this.output = this.output.slice(-1_000_000);
     };
-    child.stdout?.on('data', append);
-    child.stderr?.on('data', append);
-    this.#exited = new Promise((resolve) => child.once('exit', () => resolve()));
+    child.stdout.on('data', append);
+    child.stderr.on('data', append);
+    this.#exited = new Promise((resolve) => {
+      child.once('exit', () => {
+        resolve();
+      });
+    });
+    await this.#waitHealthy(child, timeoutMs);
+  }
+
+  /** The gateway child's environment: this test's data, profile and limits over the parent's. */
+  #childEnv(): NodeJS.ProcessEnv {
+    return {
+      ...process.env,
+      PORT: String(this.port),
+      HOST: '127.0.0.1',
+      ACETRACE_DATA_DIR: this.dataDir,
+      ACETRACE_CONNECTION_PROFILE: this.connectionProfile,
+      ACETRACE_LOG_LEVEL: process.env.ACETRACE_TEST_LOG_LEVEL ?? 'warn',
+      ACETRACE_RATE_LIMIT_MAX: '1000000',
+      ACETRACE_BATCH_MAX_WAIT_MS: '10',
+      // the chaincode-logging variables mocha-setup sets are the gateway's to choose
+      CORE_CHAINCODE_LOGGING_LEVEL: '',
+      CORE_CHAINCODE_LOGGING_SHIM: '',
+      ...this.env,
+    };
+  }
+
+  /** Polls /healthz until it answers; throws if the child exits or the time runs out. */
+  async #waitHealthy(child: ChildProcess, timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (child.exitCode !== null || child.signalCode !== null) {
@@ -125,7 +142,7 @@ export class GatewayChild {
       } catch {
         // not listening yet
       }
-      if (Date.now() > deadline) throw new Error(`gateway child not healthy after ${timeoutMs} ms:\n${this.output.slice(-4000)}`);
+      if (Date.now() > deadline) throw new Error(`gateway child not healthy after ${String(timeoutMs)} ms:\n${this.output.slice(-4000)}`);
       await sleep(100);
     }
   }
@@ -133,7 +150,7 @@ export class GatewayChild {
   /** SIGKILL: no drain, no close, nothing flushed beyond what the outbox already fsync'ed. */
   async kill(): Promise<void> {
     const c = this.child;
-    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    if (!isRunning(c)) return;
     c.kill('SIGKILL');
     await this.#exited;
   }
@@ -141,9 +158,11 @@ export class GatewayChild {
   /** SIGTERM (graceful stop), SIGKILL after `graceMs`. */
   async stop(graceMs = 15_000): Promise<void> {
     const c = this.child;
-    if (!c || c.exitCode !== null || c.signalCode !== null) return;
+    if (!isRunning(c)) return;
     c.kill('SIGTERM');
-    const t = setTimeout(() => c.kill('SIGKILL'), graceMs);
+    const t = setTimeout(() => {
+      c.kill('SIGKILL');
+    }, graceMs);
     await this.#exited;
     clearTimeout(t);
   }
@@ -254,13 +273,13 @@ export async function call(
 /** Registers a lot as the supplier; returns its id. */
 export async function registerLot(base: string, supplierKey: string, lotId: string, epcs: string[] = [freshEpc(), freshEpc()]): Promise<string> {
   const res = await call(base, 'POST', '/v1/lots', supplierKey, lotInput(lotId, { epcs }));
-  if (res.status !== 201 && res.status !== 200) throw new Error(`register ${lotId}: ${res.status} ${JSON.stringify(res.body)}`);
+  if (res.status !== 201 && res.status !== 200) throw new Error(`register ${lotId}: ${String(res.status)} ${JSON.stringify(res.body)}`);
   return lotId;
 }
 
 /** Registers `count` lots `LOT-<run>-<c>` (c = 0..count-1) at once; returns their ids in that order. */
 export function registerLots(base: string, supplierKey: string, run: string, count: number): Promise<string[]> {
-  return Promise.all(Array.from({ length: count }, (_, c) => registerLot(base, supplierKey, `LOT-${run}-${c}`)));
+  return Promise.all(Array.from({ length: count }, (_, c) => registerLot(base, supplierKey, `LOT-${run}-${String(c)}`)));
 }
 
 /** A GPS fix in transit (link 7), as a carrier posts it. */
@@ -279,7 +298,7 @@ export function gpsEvent(eventId: string, lotId: string, deviceId: string, n: nu
 
 /** Client `c`'s `n`th GPS fix of a load run: event `<run>-c<c>-e<n>` from truck `truck-<run>-<c>`. */
 export function clientGpsEvent(run: string, c: number, lotId: string, n: number): Record<string, unknown> {
-  return gpsEvent(`${run}-c${c}-e${n}`, lotId, `truck-${run}-${c}`, n);
+  return gpsEvent(`${run}-c${String(c)}-e${String(n)}`, lotId, `truck-${run}-${String(c)}`, n);
 }
 
 /** Event ids on the ledger per lot, read as the auditor (full provenance), with their multiplicity. */
@@ -287,7 +306,7 @@ export async function ledgerEventIds(base: string, auditorKey: string, lotIds: r
   const counts = new Map<string, number>();
   for (const lotId of lotIds) {
     const res = await call(base, 'GET', `/v1/lots/${encodeURIComponent(lotId)}/provenance`, auditorKey, undefined, 120_000);
-    if (res.status !== 200) throw new Error(`provenance ${lotId}: ${res.status} ${JSON.stringify(res.body)}`);
+    if (res.status !== 200) throw new Error(`provenance ${lotId}: ${String(res.status)} ${JSON.stringify(res.body)}`);
     const links = (res.body as { links: Array<{ events: Array<{ eventId: string }> }> }).links;
     for (const l of links) for (const e of l.events) counts.set(e.eventId, (counts.get(e.eventId) ?? 0) + 1);
   }
@@ -320,7 +339,7 @@ export async function waitForLedger(
       last = await ledgerEventIds(base, keys.auditor, lotIds);
       const missing = [...expected].filter((id) => !last.has(id)).length;
       if (missing === 0 && depth === 0) return last;
-      if (Date.now() > deadline) throw new Error(`after ${timeoutMs} ms: ${missing} acknowledged events not on the ledger, outbox depth ${depth}`);
+      if (Date.now() > deadline) throw new Error(`after ${String(timeoutMs)} ms: ${String(missing)} acknowledged events not on the ledger, outbox depth ${String(depth)}`);
     } catch (err) {
       if (Date.now() > deadline) throw err;
     }
@@ -358,31 +377,43 @@ export async function runClient(
   while (!until()) {
     const batch = retry ?? nextBatch();
     if (!batch) return;
-    retry = undefined;
     tally.requests += 1;
-    const ids = batch.map((e) => String(e.eventId));
-    try {
-      const res = await call(base, 'POST', '/v1/events', apiKey, { events: batch }, 30_000);
-      tally.statuses.set(res.status, (tally.statuses.get(res.status) ?? 0) + 1);
-      if (res.status === 202) {
-        for (const id of ids) {
-          tally.acknowledged.add(id);
-          tally.unanswered.delete(id);
-        }
-      } else if (res.status === 429 || res.status === 503) {
-        retry = batch;
-      } else {
-        throw new Error(`unexpected ${res.status}: ${JSON.stringify(res.body)}`);
-      }
-    } catch (err) {
-      if ((err as Error).message.startsWith('unexpected')) throw err;
-      const kind = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
-      tally.statuses.set(kind, (tally.statuses.get(kind) ?? 0) + 1);
-      for (const id of ids) if (!tally.acknowledged.has(id)) tally.unanswered.add(id);
-      retry = batch;
-    }
+    retry = (await postBatch(base, apiKey, batch, tally)) ? batch : undefined;
     await sleep(pauseMs);
   }
+}
+
+/** Posts one batch and tallies the answer; true when the batch must be posted again. */
+async function postBatch(base: string, apiKey: string, batch: Array<Record<string, unknown>>, tally: LoadTally): Promise<boolean> {
+  const ids = batch.map((e) => String(e.eventId));
+  try {
+    const res = await call(base, 'POST', '/v1/events', apiKey, { events: batch }, 30_000);
+    countStatus(tally, res.status);
+    if (res.status === 202) {
+      for (const id of ids) {
+        tally.acknowledged.add(id);
+        tally.unanswered.delete(id);
+      }
+      return false;
+    }
+    if (res.status === 429 || res.status === 503) return true;
+    throw new Error(`unexpected ${String(res.status)}: ${JSON.stringify(res.body)}`);
+  } catch (err) {
+    if ((err as Error).message.startsWith('unexpected')) throw err;
+    recordNoAnswer(tally, err, ids);
+    return true;
+  }
+}
+
+/** A batch without an answer: its error code counted, its unacknowledged events left unanswered. */
+function recordNoAnswer(tally: LoadTally, err: unknown, ids: readonly string[]): void {
+  countStatus(tally, (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name);
+  for (const id of ids) if (!tally.acknowledged.has(id)) tally.unanswered.add(id);
+}
+
+/** One more answer (an HTTP status, or the error code when there was none) in the tally. */
+function countStatus(tally: LoadTally, kind: number | string): void {
+  tally.statuses.set(kind, (tally.statuses.get(kind) ?? 0) + 1);
 }
 
 /** A running load: its tally, and `stop()`, which ends the clients and waits for them. */

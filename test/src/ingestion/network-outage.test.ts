@@ -54,11 +54,11 @@ describe('ingestion fault: network down for 10 s under load', function () {
     const { duplicates, ours } = ledgerOutcome(ledger, run);
     const notAcknowledged = ours.filter((id) => !tally.acknowledged.has(id));
     console.log(
-      `      network outage: ${tally.requests} requests (${JSON.stringify(Object.fromEntries(tally.statuses))}), ` +
-        `down ${downMs} ms, ready again ${readyAfterMs} ms after restart; ` +
-        `acknowledged ${tally.acknowledged.size} (${duringOutage} while the network was down), ` +
-        `committed ${committedAcknowledged} of them exactly once; on the ledger ${ours.length}, duplicates ${duplicates.length}, ` +
-        `committed but never acknowledged ${notAcknowledged.length}`,
+      `      network outage: ${String(tally.requests)} requests (${JSON.stringify(Object.fromEntries(tally.statuses))}), ` +
+        `down ${String(downMs)} ms, ready again ${String(readyAfterMs)} ms after restart; ` +
+        `acknowledged ${String(tally.acknowledged.size)} (${String(duringOutage)} while the network was down), ` +
+        `committed ${String(committedAcknowledged)} of them exactly once; on the ledger ${String(ours.length)}, duplicates ${String(duplicates.length)}, ` +
+        `committed but never acknowledged ${String(notAcknowledged.length)}`,
     );
     expect(readyWhileDown.status, 'readyz while the network is down').to.equal(503);
     expect(readyAfter, 'readyz after the restart').to.equal(200);

@@ -17,7 +17,7 @@ const sgtin = (serial: number): Sgtin96 => new epcTds.Sgtin96().setFilter(1).set
 const pure = (serial: number): string => sgtin(serial).toIdURI();
 const tagUri = (serial: number): string => sgtin(serial).toTagURI();
 const hex = (serial: number): string => sgtin(serial).toHexString();
-const digitalLink = (serial: number): string => `https://id.gs1.org/01/${sgtin(serial).getGtin()}/21/${serial}`;
+const digitalLink = (serial: number): string => `https://id.gs1.org/01/${sgtin(serial).getGtin()}/21/${String(serial)}`;
 
 interface ReadingsAnswer {
   accepted: Array<{ eventId: string; status: string; lotId: string; readerId: string; link: number; eventTime: string; epcCount: number }>;

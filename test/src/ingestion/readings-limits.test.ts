@@ -16,6 +16,7 @@ describe('readings: each read counts toward the rate limit', function () {
     fs.writeFileSync(path.join(s.dir, 'gateway', 'readers.json'), JSON.stringify([{ readerId: 'gate-1', link: 9 }]));
   });
   after(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- s is unassigned when before() failed
     await s?.stop();
   });
 

@@ -113,29 +113,42 @@ describe('embedded network: blocks via Deliver', function () {
     } finally {
       events.close();
     }
-    const configEnvelope = common.Envelope.deserializeBinary(blocks[0]?.getData()?.getDataList_asU8()[0] ?? new Uint8Array(0));
-    const config = common.ConfigEnvelope.deserializeBinary(common.Payload.deserializeBinary(configEnvelope.getPayload_asU8()).getData_asU8());
-    const ordererGroups = (config.getConfig()?.getChannelGroup()?.getGroupsMap() as unknown as Map<string, common.ConfigGroup>).get('Orderer')?.getGroupsMap() as unknown as Map<string, common.ConfigGroup>;
-    const mspValue = (ordererGroups.get('OrdererMSP')?.getValuesMap() as unknown as Map<string, common.ConfigValue>).get('MSP');
-    const rootPem = Buffer.from(
-      msp.FabricMSPConfig.deserializeBinary(msp.MSPConfig.deserializeBinary(mspValue?.getValue_asU8() ?? new Uint8Array(0)).getConfig_asU8()).getRootCertsList_asU8()[0] ?? [],
-    );
-    const root = new X509Certificate(rootPem);
-    for (const block of blocks.slice(1)) {
-      const header = block.getHeader();
-      const metadata = common.Metadata.deserializeBinary(block.getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.SIGNATURES] ?? new Uint8Array(0));
-      const [signature] = metadata.getSignaturesList();
-      if (header === undefined || signature === undefined) throw new Error(`block ${String(block.getHeader()?.getNumber())} is not signed`);
-      const creator = msp.SerializedIdentity.deserializeBinary(common.SignatureHeader.deserializeBinary(signature.getSignatureHeader_asU8()).getCreator_asU8());
-      expect(creator.getMspid()).to.equal('OrdererMSP');
-      const cert = new X509Certificate(Buffer.from(creator.getIdBytes_asU8()));
-      expect(cert.verify(root.publicKey)).to.equal(true);
-      const signed = Buffer.concat([
-        Buffer.from(metadata.getValue_asU8()),
-        Buffer.from(signature.getSignatureHeader_asU8()),
-        headerDer(header.getNumber(), header.getPreviousHash_asU8(), header.getDataHash_asU8()),
-      ]);
-      expect(verify('sha256', signed, cert.publicKey, signature.getSignature_asU8())).to.equal(true);
-    }
+    const root = ordererRootCert(blocks[0]);
+    for (const block of blocks.slice(1)) expectOrdererSigned(block, root);
   });
 });
+
+/** The OrdererMSP root certificate from the config block (block 0). */
+function ordererRootCert(configBlock: common.Block | undefined): X509Certificate {
+  const configEnvelope = common.Envelope.deserializeBinary(configBlock?.getData()?.getDataList_asU8()[0] ?? new Uint8Array(0));
+  const config = common.ConfigEnvelope.deserializeBinary(common.Payload.deserializeBinary(configEnvelope.getPayload_asU8()).getData_asU8());
+  const mspValue = ordererMspValue(config);
+  const rootPem = Buffer.from(
+    msp.FabricMSPConfig.deserializeBinary(msp.MSPConfig.deserializeBinary(mspValue?.getValue_asU8() ?? new Uint8Array(0)).getConfig_asU8()).getRootCertsList_asU8()[0] ?? [],
+  );
+  return new X509Certificate(rootPem);
+}
+
+/** The OrdererMSP's MSP value in a channel configuration. */
+function ordererMspValue(config: common.ConfigEnvelope): common.ConfigValue | undefined {
+  const ordererGroups = (config.getConfig()?.getChannelGroup()?.getGroupsMap() as unknown as Map<string, common.ConfigGroup>).get('Orderer')?.getGroupsMap() as unknown as Map<string, common.ConfigGroup>;
+  return (ordererGroups.get('OrdererMSP')?.getValuesMap() as unknown as Map<string, common.ConfigValue>).get('MSP');
+}
+
+/** The block carries an OrdererMSP signature (issued under `root`) over its metadata value and header. */
+function expectOrdererSigned(block: common.Block, root: X509Certificate): void {
+  const header = block.getHeader();
+  const metadata = common.Metadata.deserializeBinary(block.getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.SIGNATURES] ?? new Uint8Array(0));
+  const [signature] = metadata.getSignaturesList();
+  if (header === undefined || signature === undefined) throw new Error(`block ${String(block.getHeader()?.getNumber())} is not signed`);
+  const creator = msp.SerializedIdentity.deserializeBinary(common.SignatureHeader.deserializeBinary(signature.getSignatureHeader_asU8()).getCreator_asU8());
+  expect(creator.getMspid()).to.equal('OrdererMSP');
+  const cert = new X509Certificate(Buffer.from(creator.getIdBytes_asU8()));
+  expect(cert.verify(root.publicKey)).to.equal(true);
+  const signed = Buffer.concat([
+    Buffer.from(metadata.getValue_asU8()),
+    Buffer.from(signature.getSignatureHeader_asU8()),
+    headerDer(header.getNumber(), header.getPreviousHash_asU8(), header.getDataHash_asU8()),
+  ]);
+  expect(verify('sha256', signed, cert.publicKey, signature.getSignature_asU8())).to.equal(true);
+}

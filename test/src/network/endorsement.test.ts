@@ -10,7 +10,7 @@ import type { RunningNetwork } from '@acetrace/network';
 import { NondeterministicContract } from '@acetrace/network/dist/testing/nondeterministic-contract';
 import { connectAs, removeDir, startNetwork, tempDataDir, utf8, type Client } from './helpers';
 
-function detailsOf(err: EndorseError): { mspId: string; message: string }[] {
+function detailsOf(err: EndorseError): Array<{ mspId: string; message: string }> {
   return err.details.map((d: ErrorDetail) => ({ mspId: d.mspId, message: d.message })).sort((a, b) => a.mspId.localeCompare(b.mspId));
 }
 

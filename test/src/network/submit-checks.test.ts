@@ -71,7 +71,7 @@ describe('embedded network: Submit checks the envelope before ordering', functio
     expect(nw.net.height()).to.equal(height);
     const qscc = nw.supplier.gateway.getNetwork(CHANNEL).getContract('qscc');
     const lookup = await qscc.evaluateTransaction('GetTransactionByID', CHANNEL, txId).catch((e: unknown) => e);
-    expect(String((lookup as Error).message)).to.contain(`no such transaction ID [${txId}] in index`);
+    expect((lookup as Error).message).to.contain(`no such transaction ID [${txId}] in index`);
   }
 
   it('refuses an envelope whose payload was changed after signing: 10 ABORTED, status=FORBIDDEN', async () => {

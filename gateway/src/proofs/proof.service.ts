@@ -170,7 +170,9 @@ export class ProofService {
       const tx = candidates.find((t) => t.validationCode === VALID) ?? candidates[0];
       if (!tx) throw new LedgerInternalError(`transaction ${e.txId} of event ${e.eventId} is not in block ${blockNumber}, where the ledger's index puts it`);
       const action = writesOf(block, tx.index);
-      const key = eventKey(e.lotId, e.link, e.eventTimeUtc, e.eventId);
+      // events are keyed by their recorder since ids were scoped per organisation; older ones without it
+      const scoped = eventKey(e.lotId, e.link, e.eventTimeUtc, e.eventId, e.recordedBy);
+      const key = action?.byKey.has(scoped) === false ? eventKey(e.lotId, e.link, e.eventTimeUtc, e.eventId) : scoped;
       const write = action?.byKey.get(key);
       if (!action || !write || write.isDelete) {
         throw new LedgerInternalError(`transaction ${e.txId} in block ${blockNumber} does not write event ${e.eventId}`);

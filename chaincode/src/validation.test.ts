@@ -1,8 +1,8 @@
 import { expect } from './chai.test';
 import { ValidationError } from './errors';
 import {
-  isGln, normaliseCountry, normaliseHtsCode, parseJsonArgument, validateDeviceInput, validateEventBatch,
-  validateEventInput, validateLotInput, validateOrganisationInput,
+  isGln, lotFilterFromJson, normaliseCountry, normaliseHtsCode, parseJsonArgument, validateDeviceInput, validateEventBatch,
+  validateEventInput, validateLotFilter, validateLotInput, validateOrganisationInput,
 } from './validation';
 
 const SHA = 'a'.repeat(64);
@@ -161,6 +161,35 @@ describe('validation', () => {
       expect(pathsOf(() => validateEventBatch([]))).to.deep.equal(['events']);
       expect(pathsOf(() => validateEventBatch(Array.from({ length: 501 }, () => eventInput())))).to.deep.equal(['events']);
       expect(validateEventBatch(Array.from({ length: 500 }, (_, i) => eventInput({ eventId: `E${i}` })))).to.have.length(500);
+    });
+  });
+
+  describe('ListLots filters', () => {
+    it('normalises what it keeps and defaults the page size to 20', () => {
+      expect(validateLotFilter({})).to.deep.equal({ pageSize: 20 });
+      expect(validateLotFilter({ ownerMsp: 'Org1MSP', htsCode: '8536509065', originCountry: 'cn', link: 7, pageSize: 200, bookmark: 'b' })).to.deep.equal({
+        ownerMsp: 'Org1MSP', htsCode: '8536.50.9065', originCountry: 'CN', link: 7, pageSize: 200, bookmark: 'b',
+      });
+      expect(validateLotFilter({ ownerMsp: null, link: null, bookmark: '' })).to.deep.equal({ pageSize: 20 });
+    });
+    it('names every bad field', () => {
+      const problems = problemsOf(() => validateLotFilter({ ownerMsp: 'Org 1', htsCode: '12', originCountry: 'XX', link: '7', pageSize: 201, bookmark: 'b'.repeat(4097) }));
+      expect(problems).to.deep.equal([
+        { path: 'ownerMsp', message: 'must be an MSP id' },
+        { path: 'htsCode', message: 'must be 10 digits, NNNNNNNNNN or NNNN.NN.NNNN' },
+        { path: 'originCountry', message: 'must be an ISO 3166-1 alpha-2 code' },
+        { path: 'link', message: 'must be a link number 1-12' },
+        { path: 'pageSize', message: 'must be an integer 1-200' },
+        { path: 'bookmark', message: 'must be a bookmark from a previous page' },
+      ]);
+      expect(pathsOf(() => validateLotFilter([]))).to.deep.equal(['filter']);
+    });
+    it('reads the ListLots argument: JSON text, or empty for no filter', () => {
+      expect(lotFilterFromJson('')).to.deep.equal({ pageSize: 20 });
+      expect(lotFilterFromJson('  ')).to.deep.equal({ pageSize: 20 });
+      expect(lotFilterFromJson('{"pageSize":5}')).to.deep.equal({ pageSize: 5 });
+      expect(pathsOf(() => lotFilterFromJson('{'))).to.deep.equal(['filter']);
+      expect(pathsOf(() => lotFilterFromJson('7'))).to.deep.equal(['filter']);
     });
   });
 

@@ -26,8 +26,7 @@ import type { LedgerPort } from './ports/ledger';
 import { EventsService } from './services/events.service';
 import { LotsService } from './services/lots.service';
 import { ProvenanceService } from './services/provenance.service';
-import { ReadingsUseCase, createReadingsService } from './services/readings.service';
-import type { ReadingsService } from './ingestion/readings';
+import { type ReadingsService, createReadingsService } from './services/readings.service';
 import { StreamService } from './services/stream.service';
 
 export interface AppDeps {
@@ -176,7 +175,7 @@ export function createApp(deps: AppDeps): Express {
     (config.readings
       ? createReadingsService({ ledger, queue, readersFile: config.readings.readersFile, windowMs: config.readings.windowMs })
       : undefined);
-  if (readings) v1.use(readingsRouter(new ReadingsUseCase(readings)));
+  if (readings) v1.use(readingsRouter(readings));
   v1.use(streamRouter(new StreamService(ledger), { logger, metrics, registry: sse }));
   app.use(v1);
 

@@ -5,6 +5,7 @@
  * {@link ConfigError} naming every bad key; nothing else in the gateway reads `process.env`.
  */
 import * as path from 'node:path';
+import { MAX_BATCH } from '@acetrace/chaincode/domain';
 import { z } from 'zod';
 
 const intFromEnv = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER): z.ZodType<number> =>
@@ -76,8 +77,8 @@ const EnvSchema = z.object({
   ACETRACE_WAIT_COMMIT_TIMEOUT_MS: intFromEnv(30_000, 0),
   /** Outbox: most queued events before 429. Default 100000. */
   ACETRACE_QUEUE_MAX_DEPTH: intFromEnv(100_000, 1),
-  /** Outbox: most events per RecordEvents transaction (chaincode limit 500). Default 500. */
-  ACETRACE_BATCH_MAX_EVENTS: intFromEnv(500, 1, 500),
+  /** Outbox: most events per RecordEvents transaction. Default and upper bound: the chaincode's MAX_BATCH (500). */
+  ACETRACE_BATCH_MAX_EVENTS: intFromEnv(MAX_BATCH, 1, MAX_BATCH),
   /** Outbox: longest an event waits for its batch to fill, ms. Default 50. */
   ACETRACE_BATCH_MAX_WAIT_MS: intFromEnv(50, 0, 60_000),
   /**
@@ -87,7 +88,7 @@ const EnvSchema = z.object({
   ACETRACE_SUBMIT_CONCURRENCY: intFromEnv(8, 1, 64),
   /** POST /v1/readings: repeats of one EPC at one reader inside this window (aligned to the epoch, by readTime) are suppressed, ms. Default 60000. */
   ACETRACE_READINGS_WINDOW_MS: intFromEnv(60_000, 1, 24 * 3600_000),
-  /** POST /v1/readings: the reader table (JSON array of `{ readerId, link, location?, identity? }`, re-read per request). Default `<dataDir>/gateway/readers.json`. */
+  /** POST /v1/readings: the reader table (JSON array of `{ readerId, link, location?, identity? }`, read again only when the file changes). Default `<dataDir>/gateway/readers.json`. */
   ACETRACE_READERS_FILE: optionalString,
   /** POST /v1/readings: largest body (up to 10,000 reads ≈ 1.5 MB). Default `4mb`. */
   ACETRACE_READINGS_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)?$/i, 'a size such as 4194304, 512kb or 4mb').default('4mb'),

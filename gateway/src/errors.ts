@@ -4,6 +4,7 @@
  * id, the peers' error details and the chaincode's own message.
  * The one HTTP mapper (http/problem.ts) turns them into RFC 9457 problem+json.
  */
+import type { ErrorCode } from '@acetrace/chaincode';
 
 /** One node's error detail, as reported by the Fabric Gateway. */
 export interface NodeErrorDetail {
@@ -131,8 +132,26 @@ export abstract class LedgerError extends AppError {
   }
 }
 
+/**
+ * Why the ledger refused a transaction for what it is (the chaincode's `CODE: sentence`, or the
+ * channel refusing the identity): the outbox stores it as `{code, message}`. Repeating cannot help.
+ */
+export interface Rejection {
+  code: ErrorCode;
+  message: string;
+}
+
+/** Base of the four refusals whose code is one of the chaincode's `ERROR_CODES` (never transient). */
+export abstract class LedgerRejectionError extends LedgerError {
+  abstract override readonly code: ErrorCode;
+  /** The refusal as `{code, message}` (message: the chaincode's sentence, without the code). */
+  get rejection(): Rejection {
+    return { code: this.code, message: this.message };
+  }
+}
+
 /** Chaincode `INVALID_ARGUMENT` → 400. `errors` parsed from `path: message`. */
-export class LedgerInvalidArgumentError extends LedgerError {
+export class LedgerInvalidArgumentError extends LedgerRejectionError {
   readonly code = 'INVALID_ARGUMENT';
   readonly status = 400;
   readonly errors: FieldError[];
@@ -142,22 +161,47 @@ export class LedgerInvalidArgumentError extends LedgerError {
   }
 }
 
+/** The chaincode has no transaction of that name (a gateway newer than its chaincode): an INVALID_ARGUMENT, 400. */
+export class LedgerUnknownTransactionError extends LedgerInvalidArgumentError {}
+
 /** Chaincode `ACCESS_DENIED`, or the channel's ACL refusing the identity → 403. */
-export class LedgerAccessDeniedError extends LedgerError {
+export class LedgerAccessDeniedError extends LedgerRejectionError {
   readonly code = 'ACCESS_DENIED';
   readonly status = 403;
 }
 
 /** Chaincode `NOT_FOUND` → 404. */
-export class LedgerNotFoundError extends LedgerError {
+export class LedgerNotFoundError extends LedgerRejectionError {
   readonly code = 'NOT_FOUND';
   readonly status = 404;
 }
 
 /** Chaincode `CONFLICT` → 409. */
-export class LedgerConflictError extends LedgerError {
+export class LedgerConflictError extends LedgerRejectionError {
   readonly code = 'CONFLICT';
   readonly status = 409;
+}
+
+/**
+ * The typed error of a chaincode code: the one switch from `ErrorCode` to error class (and so to
+ * HTTP status). `fieldErrors` only matters for `INVALID_ARGUMENT`.
+ */
+export function ledgerRejectionError(
+  code: ErrorCode,
+  message: string,
+  info?: LedgerErrorInfo,
+  fieldErrors: FieldError[] = [],
+): LedgerRejectionError {
+  switch (code) {
+    case 'INVALID_ARGUMENT':
+      return new LedgerInvalidArgumentError(message, fieldErrors, info);
+    case 'ACCESS_DENIED':
+      return new LedgerAccessDeniedError(message, info);
+    case 'NOT_FOUND':
+      return new LedgerNotFoundError(message, info);
+    case 'CONFLICT':
+      return new LedgerConflictError(message, info);
+  }
 }
 
 /** Peers or orderers unreachable, deadline passed, or retries exhausted → 503. */

@@ -7,12 +7,14 @@ import {
   EpcParams,
   EventIdParams,
   GetEventResponse,
+  Health,
   HistoryResponse,
   ListLotsQuery,
   ListLotsResponse,
   LotIdParams,
   LotInput,
   LotView,
+  OpenApiDocument,
   PostEventsBody,
   PostEventsQuery,
   PostEventsResponse,
@@ -20,7 +22,11 @@ import {
   PostReadingsResponse,
   Problem,
   Provenance,
+  Readiness,
   RegisterLotResponse,
+  STREAM_DATA,
+  StreamError,
+  StreamEvent,
   StreamQuery,
 } from './schemas';
 
@@ -31,18 +37,29 @@ const problemResponse = (description: string): Responses[string] => ({
   content: { 'application/problem+json': { schema: Problem } },
 });
 
+/** The answers every authenticated /v1 route can give besides its own. */
 const common: Responses = {
   400: problemResponse('invalid input; `errors` names each field'),
   401: problemResponse('no or unknown credentials'),
   403: problemResponse('not allowed (gateway or chaincode)'),
   429: problemResponse('rate limited; see Retry-After'),
+  500: problemResponse('unexpected fault; the request id names it in the logs'),
   503: problemResponse('ledger unreachable'),
+};
+
+/** The answers of a /v1 route that takes a JSON body. */
+const withBody: Responses = {
+  413: problemResponse('body too large'),
+  415: problemResponse('not application/json'),
 };
 
 const json = (schema: z.ZodType, description: string): Responses[string] => ({
   description,
   content: { 'application/json': { schema } },
 });
+
+/** The OpenAPI document's `paths` (the part the route-by-route response test reads). */
+type Paths = Record<string, Record<string, { responses: Record<string, { content?: Record<string, Record<string, unknown>> }> }>>;
 
 /** Builds the OpenAPI 3.1 document. */
 export function buildOpenApiDocument(serverUrl?: string): ReturnType<OpenApiGeneratorV31['generateDocument']> {
@@ -55,14 +72,14 @@ export function buildOpenApiDocument(serverUrl?: string): ReturnType<OpenApiGene
     method: 'get',
     path: '/healthz',
     summary: 'process alive',
-    responses: { 200: json(z.object({ status: z.literal('ok') }), 'alive') },
+    responses: { 200: json(Health, 'alive') },
   });
   registry.registerPath({
     method: 'get',
     path: '/readyz',
     summary: '200 only when the ledger answers',
     responses: {
-      200: json(z.object({ status: z.literal('ready') }), 'ledger reachable'),
+      200: json(Readiness, 'ledger reachable'),
       503: problemResponse('ledger unreachable'),
     },
   });
@@ -73,15 +90,16 @@ export function buildOpenApiDocument(serverUrl?: string): ReturnType<OpenApiGene
     security,
     responses: {
       200: { description: 'Prometheus text format', content: { 'text/plain': { schema: z.string() } } },
-      401: common[401] as Responses[string],
-      403: common[403] as Responses[string],
+      401: problemResponse('no or unknown credentials (unless ACETRACE_METRICS_PUBLIC)'),
+      403: problemResponse('not an operator (admin, auditor, compliance)'),
+      429: problemResponse('rate limited; see Retry-After'),
     },
   });
   registry.registerPath({
     method: 'get',
     path: '/openapi.json',
     summary: 'this document',
-    responses: { 200: json(z.record(z.string(), z.unknown()), 'OpenAPI 3.1 document') },
+    responses: { 200: json(OpenApiDocument, 'OpenAPI 3.1 document') },
   });
   registry.registerPath({
     method: 'post',
@@ -92,9 +110,9 @@ export function buildOpenApiDocument(serverUrl?: string): ReturnType<OpenApiGene
     responses: {
       201: json(RegisterLotResponse, 'registered'),
       200: json(RegisterLotResponse, 'identical repeat'),
+      404: problemResponse('unknown parent lot'),
       409: problemResponse('same lot id, different content'),
-      413: problemResponse('body too large'),
-      415: problemResponse('not application/json'),
+      ...withBody,
       ...common,
     },
   });
@@ -151,9 +169,9 @@ export function buildOpenApiDocument(serverUrl?: string): ReturnType<OpenApiGene
     responses: {
       202: json(PostEventsResponse, 'durably queued'),
       201: json(PostEventsResponse, 'committed (wait=commit)'),
+      404: problemResponse('wait=commit and the chaincode refused every event as NOT_FOUND (`accepted` lists each)'),
       409: problemResponse('an event id was posted with different content'),
-      413: problemResponse('body too large'),
-      415: problemResponse('not application/json'),
+      ...withBody,
       ...common,
     },
   });
@@ -169,8 +187,7 @@ export function buildOpenApiDocument(serverUrl?: string): ReturnType<OpenApiGene
     request: { body: { required: true, content: { 'application/json': { schema: PostReadingsBody } } } },
     responses: {
       202: json(PostReadingsResponse, 'the events are durably queued'),
-      413: problemResponse('body too large'),
-      415: problemResponse('not application/json'),
+      ...withBody,
       ...common,
       503: problemResponse('ledger unreachable, outbox unavailable, or the reader table unusable (`READER_TABLE_INVALID`: the detail names the file and the problem)'),
     },
@@ -194,13 +211,21 @@ export function buildOpenApiDocument(serverUrl?: string): ReturnType<OpenApiGene
       headers: z.object({ 'last-event-id': z.string().optional() }),
     },
     responses: {
-      200: { description: 'text/event-stream', content: { 'text/event-stream': { schema: z.string() } } },
+      200: {
+        description:
+          'server-sent events: `id: <blockNumber>:<txId>`, `event: <chaincode event name>`, `data: <StreamEvent JSON>`; ' +
+          '`event: error` with StreamError data when the ledger stream ends. `x-sse-events` names the data schema of each event name.',
+        content: { 'text/event-stream': { schema: z.string() } },
+      },
       ...common,
     },
   });
 
+  registry.register('StreamEvent', StreamEvent);
+  registry.register('StreamError', StreamError);
+
   const generator = new OpenApiGeneratorV31(registry.definitions);
-  return generator.generateDocument({
+  const doc = generator.generateDocument({
     openapi: '3.1.0',
     info: {
       title: 'acetrace gateway',
@@ -209,4 +234,15 @@ export function buildOpenApiDocument(serverUrl?: string): ReturnType<OpenApiGene
     },
     servers: [{ url: serverUrl ?? '/' }],
   });
+  // OpenAPI 3.1 has no place for the schema of each SSE's data (3.2's itemSchema): an extension names it.
+  const sse = (doc.paths as Paths | undefined)?.['/v1/stream']?.get?.responses['200']?.content?.['text/event-stream'];
+  if (sse) {
+    sse['x-sse-events'] = Object.fromEntries(
+      Object.entries(STREAM_DATA).map(([event, schema]) => [
+        event,
+        { $ref: `#/components/schemas/${schema === StreamError ? 'StreamError' : 'StreamEvent'}` },
+      ]),
+    );
+  }
+  return doc;
 }

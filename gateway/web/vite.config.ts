@@ -4,11 +4,15 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
+// The chaincode's constants-only module, taken as TypeScript source: its build is CommonJS, which
+// Rollup would not tree-shake (nor convert, for a workspace link outside node_modules).
+const chaincodeDomain = fileURLToPath(new URL('../../chaincode/src/domain.ts', import.meta.url));
 
 export default defineConfig({
   root,
   base: './',
   publicDir: false,
+  resolve: { alias: { '@acetrace/chaincode/domain': chaincodeDomain } },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -10,7 +10,8 @@ import pino, { type Logger } from 'pino';
 import { ChaincodeRuntime, type ContractClass } from './chaincode-runtime/chaincode-runtime';
 import { Ledger } from './ledger/ledger';
 import { MspRegistry } from './msp/registry';
-import { blockHeaderHash, newBlock, setBlockMetadata, TRANSACTIONS_FILTER } from './peer/block';
+import { addOrdererMetadata, blockHeaderHash, newBlock, setBlockMetadata, TRANSACTIONS_FILTER } from './peer/block';
+import { BroadcastFilter } from './peer/broadcast-filter';
 import { BlockEventsCache } from './peer/chaincode-events';
 import type { ChannelContext, PeerNode } from './peer/channel';
 import { CommitNotifier } from './peer/commit-notifier';
@@ -18,10 +19,12 @@ import { Committer, LedgerReader } from './peer/committer';
 import { loadCryptoMaterial, newSigner, type CryptoMaterial } from './peer/crypto-material';
 import { newDeliverService } from './peer/deliver';
 import { newGatewayService } from './peer/gateway-service';
-import { genesisEnvelope } from './peer/genesis';
+import { genesisEnvelope, type GenesisSettings } from './peer/genesis';
 import { channelDeserializer } from './peer/msp-adapter';
 import { BlockCutter, DEFAULT_BATCH_OPTIONS } from './peer/orderer';
 import type { ChaincodeSimulator } from './peer/ports';
+import { withQscc } from './peer/qscc';
+import { StateLock } from './peer/state-lock';
 import { startPeerServer, type RunningServer } from './peer/server';
 import { anyOrgPolicy, majorityPolicy, type EndorsementPolicy } from './peer/tx-validator';
 
@@ -150,6 +153,9 @@ function quietChaincodeLoggers(): void {
   process.env.CORE_CHAINCODE_LOGGING_LEVEL = level;
 }
 
+/** The ordering node's address in the channel configuration (it shares the peers' endpoint). */
+const ORDERER_ADDRESS = 'orderer0.acetrace.local:7050';
+
 function hostAlias(domainLabel: string): string {
   return `peer0.${domainLabel}.acetrace.local`;
 }
@@ -170,15 +176,18 @@ function runtimeSimulator(runtime: ChaincodeRuntime, ledger: Ledger): ChaincodeS
 }
 
 /** Writes block 0 (channel configuration) to an empty ledger. */
-function commitGenesis(ledger: Ledger, channelId: string, material: CryptoMaterial): void {
+function commitGenesis(ledger: Ledger, channelId: string, material: CryptoMaterial, settings: GenesisSettings): void {
   const tlsCaCertPem = material.tlsCa.certPem;
   const { envelope, txId } = genesisEnvelope(
     channelId,
     material.orgs.map((o) => ({ mspId: o.mspId, caCertPem: o.ca.certPem, tlsCaCertPem })),
     { mspId: material.orderer.mspId, caCertPem: material.orderer.ca.certPem, tlsCaCertPem },
     new Date(),
+    settings,
   );
   const block = newBlock(0, new Uint8Array(0), [envelope]);
+  // configtxgen's genesis block: LAST_CONFIG 0 and an unsigned OrdererBlockMetadata
+  addOrdererMetadata(block, 0);
   const header = block.getHeader();
   const now = Date.now();
   ledger.validateAndCommit({
@@ -243,14 +252,23 @@ export class EmbeddedNetwork {
     });
     const registry = new MspRegistry(material.orgs.map((o) => ({ mspId: o.mspId, caCertPem: o.ca.certPem })));
     const deserializer = channelDeserializer(registry);
-    const policy: EndorsementPolicy =
-      (options.endorsementPolicy ?? envPolicy() ?? 'MAJORITY') === 'ANY' ? anyOrgPolicy(mspIds) : majorityPolicy(mspIds);
+    // the orderer knows every channel MSP, its own organisation's included
+    const ordererRegistry = new MspRegistry([
+      ...material.orgs.map((o) => ({ mspId: o.mspId, caCertPem: o.ca.certPem })),
+      { mspId: material.orderer.mspId, caCertPem: material.orderer.ca.certPem },
+    ]);
+    const broadcastFilter = new BroadcastFilter(channelId, channelDeserializer(ordererRegistry), {
+      applicationOrgs: mspIds,
+      ordererOrgs: [material.orderer.mspId],
+    });
+    const policyRule = options.endorsementPolicy ?? envPolicy() ?? 'MAJORITY';
+    const policy: EndorsementPolicy = policyRule === 'ANY' ? anyOrgPolicy(mspIds) : majorityPolicy(mspIds);
 
     const ledgerPath = join(networkDir, 'ledger.sqlite');
     const ledger = Ledger.open(ledgerPath);
     try {
       if (ledger.height === 0) {
-        commitGenesis(ledger, channelId, material);
+        commitGenesis(ledger, channelId, material, { endorsement: policyRule, batch, ordererAddress: ORDERER_ADDRESS });
       }
       quietChaincodeLoggers();
       const contracts = options.contracts ?? loadDefaultContracts();
@@ -261,12 +279,14 @@ export class EmbeddedNetwork {
         peerMspId: mspIds[0] ?? 'Org1MSP',
       });
       const notifier = new CommitNotifier();
+      const stateLock = new StateLock();
       const committer = new Committer({
         channelId,
         ledger,
         deserializer,
         policy,
         notifier,
+        stateLock,
         ordererSigner: newSigner(material.orderer),
         logger,
       });
@@ -283,14 +303,17 @@ export class EmbeddedNetwork {
         }));
       // Peer addresses carry the bound port, known only after bind; the list is filled then.
       const peerList: PeerNode[] = [];
+      const ledgerReader = new LedgerReader(ledger);
       const context: ChannelContext = {
         channelId,
         peers: peerList,
         policy,
         deserializer,
-        simulator: runtimeSimulator(runtime, ledger),
-        ledger: new LedgerReader(ledger),
+        simulator: withQscc(runtimeSimulator(runtime, ledger), ledgerReader, channelId),
+        ledger: ledgerReader,
+        stateLock,
         orderer,
+        broadcastFilter,
         get ordererAddress() {
           return `orderer0.acetrace.local:${String(boundPort)}`;
         },

@@ -1,6 +1,5 @@
 /**
- * The event shape the queue stores and submits: the gateway's validated `EventInput` (link as a
- * number), which is assignable to the chaincode's `EventInput` (ARCHITECTURE.md §4) and is what
- * the ledger port's `recordEvents` takes.
+ * The event shape the queue stores and submits: the chaincode's `EventInput` (link as a number),
+ * which the ledger port's `recordEvents` takes; the gateway's validated input is assignable to it.
  */
-export type { EventInput } from '../schemas';
+export type { EventInput } from '@acetrace/chaincode';

@@ -12,9 +12,7 @@ import { Outbox } from './outbox';
 import { Submitter, type SubmitterOptions } from './submitter';
 
 export type { EventLedger, RecordedEventResult } from './ledger';
-export { isPermanentRejection, rejectionReason } from './ledger';
-export { ReadingsService, loadReaderTable } from './readings';
-export type { RawRead, ReaderInfo, ReadingsResult, ReadingsServiceOptions } from './readings';
+export { isPermanentRejection, rejectionOf } from './ledger';
 
 /** The submitter's tuning, passed through when set (see {@link SubmitterOptions} for meanings and defaults). */
 export interface EventQueueOptions

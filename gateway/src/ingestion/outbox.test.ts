@@ -3,8 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from '../chai.test';
-import { EventConflictError, QueueFullError, QueueStorageError } from '../ports/event-queue';
-import { Outbox } from './outbox';
+import { EventConflictError, QueueFullError, QueueStorageError, rejectionText } from '../ports/event-queue';
+import { OUTBOX_SCHEMA_VERSION, Outbox } from './outbox';
 import { makeEvent, tmpDb } from './testutils.test';
 
 const poster = { principal: 'carrier-key-1', identity: 'org1-logistics' };
@@ -146,7 +146,7 @@ describe('ingestion/outbox', function () {
     expect(() => outbox.enqueue(poster, [makeEvent('C-0')])).to.throw(QueueFullError);
     expect(outbox.enqueue(poster, [makeEvent('A-0'), makeEvent('B-1')]).map((a) => a.status)).to.deep.equal(['queued', 'queued']);
     // finishing events makes room
-    outbox.markRejected(outbox.scanPending(1, new Set())[0]?.seq ?? -1, 'INVALID_ARGUMENT: x');
+    outbox.markRejected(outbox.scanPending(1, new Set())[0]?.seq ?? -1, { code: 'INVALID_ARGUMENT', message: 'x' });
     expect(outbox.pendingCount).to.equal(9);
     outbox.enqueue(poster, [makeEvent('C-0')]);
     outbox.close();
@@ -176,5 +176,70 @@ describe('ingestion/outbox', function () {
     fs.mkdirSync(dir, { recursive: true });
     fs.mkdirSync(path.join(dir, 'is-a-directory'));
     expect(() => Outbox.open(path.join(dir, 'is-a-directory'))).to.throw(QueueStorageError);
+  });
+
+  it('migrates a file of the first schema: a stored reason text reads back as it was, as {code, message}', () => {
+    const file = tmpDb();
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    // the table as the first version created it: a rejection as one `reason` text, user_version 0
+    const old = new Database(file);
+    old.exec(`CREATE TABLE events (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, lot_id TEXT NOT NULL, principal TEXT NOT NULL,
+      identity TEXT NOT NULL, device_key TEXT NOT NULL, content_hash TEXT NOT NULL, payload TEXT NOT NULL,
+      status TEXT NOT NULL CHECK (status IN ('queued','submitted','committed','rejected')), tx_id TEXT, block_number INTEGER,
+      reason TEXT, attempts INTEGER NOT NULL DEFAULT 0, queued_at TEXT NOT NULL, queued_at_ms INTEGER NOT NULL, updated_at TEXT NOT NULL);
+      CREATE INDEX events_pending ON events(seq, device_key, identity, event_id, status) WHERE status IN ('queued','submitted');
+      CREATE INDEX events_device ON events(device_key, seq);`);
+    const insert = old.prepare(
+      `INSERT INTO events (event_id, lot_id, principal, identity, device_key, content_hash, payload, status, tx_id, block_number, reason,
+       queued_at, queued_at_ms, updated_at) VALUES (?, 'LOT-1', 'p', 'org1-logistics', 'p:p', 'h', ?, ?, ?, ?, ?, '2026-01-01T00:00:00.000Z', 0, '2026-01-01T00:00:00.000Z')`,
+    );
+    const reasons = {
+      'R-1': 'INVALID_ARGUMENT: events[0].location.lat: must be -90..90',
+      'R-2': 'NOT_FOUND: lot LOT-9 is not registered',
+      'R-3': 'a text without a code: kept whole',
+    };
+    for (const [id, reason] of Object.entries(reasons)) insert.run(id, JSON.stringify(makeEvent(id)), 'rejected', null, null, reason);
+    insert.run('C-1', JSON.stringify(makeEvent('C-1')), 'committed', 'tx-9', 9, null);
+    insert.run('Q-1', JSON.stringify(makeEvent('Q-1')), 'queued', null, null, null);
+    old.close();
+
+    const outbox = Outbox.open(file);
+    expect(outbox.get('R-1')?.rejection).to.deep.equal({ code: 'INVALID_ARGUMENT', message: 'events[0].location.lat: must be -90..90' });
+    expect(outbox.get('R-2')?.rejection).to.deep.equal({ code: 'NOT_FOUND', message: 'lot LOT-9 is not registered' });
+    expect(outbox.get('R-3')?.rejection).to.deep.equal({ message: 'a text without a code: kept whole' });
+    for (const [id, reason] of Object.entries(reasons)) {
+      const stored = outbox.get(id);
+      expect(stored?.status).to.equal('rejected');
+      expect(rejectionText(stored?.rejection ?? { message: '' }), id).to.equal(reason);
+    }
+    const committed = outbox.get('C-1');
+    expect(committed).to.include({ status: 'committed', txId: 'tx-9', blockNumber: 9 });
+    expect(committed).to.not.have.property('rejection');
+    expect(outbox.pendingCount).to.equal(1);
+    const [pending] = outbox.scanPending(10, new Set());
+    outbox.markRejected(pending?.seq ?? -1, { code: 'CONFLICT', message: 'other content' });
+    outbox.close();
+
+    // migrated once: the version is set, the old column gone, and a reopen changes nothing
+    const check = new Database(file, { readonly: true });
+    expect(check.pragma('user_version', { simple: true })).to.equal(OUTBOX_SCHEMA_VERSION);
+    const columns = (check.pragma('table_info(events)') as Array<{ name: string }>).map((c) => c.name);
+    expect(columns).to.include.members(['rejection_code', 'rejection_message']);
+    expect(columns).to.not.include('reason');
+    check.close();
+    const again = Outbox.open(file);
+    expect(again.get('R-1')?.rejection).to.deep.equal({ code: 'INVALID_ARGUMENT', message: 'events[0].location.lat: must be -90..90' });
+    expect(again.get('Q-1')?.rejection).to.deep.equal({ code: 'CONFLICT', message: 'other content' });
+    expect(again.pendingCount).to.equal(0);
+    again.close();
+  });
+
+  it('creates a new file at the current schema version', () => {
+    const file = tmpDb();
+    Outbox.open(file).close();
+    const db = new Database(file, { readonly: true });
+    expect(db.pragma('user_version', { simple: true })).to.equal(OUTBOX_SCHEMA_VERSION);
+    db.close();
   });
 });

@@ -4,11 +4,15 @@
  * caller hears back; a crash at any point leaves either all of a call's events or none.
  *
  * Rows are never deleted: `committed` and `rejected` rows answer GET /v1/events/{id} and make a
- * repeated POST idempotent.
+ * repeated POST idempotent. A rejection is stored as the adapter classified it, `{code, message}`
+ * (two columns); {@link migrate} brings files of earlier versions (one `reason` text) to this schema.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Database from 'better-sqlite3';
+import '../quiet-chaincode';
+import { errorCodeOf, type ErrorCode } from '@acetrace/chaincode';
+import type { Rejection } from '../errors';
 import type { EventInput } from './event-input';
 import { canonicalJson, sha256Hex } from './canonical';
 import {
@@ -62,7 +66,8 @@ interface Row {
   status: EventStatus;
   tx_id: string | null;
   block_number: number | null;
-  reason: string | null;
+  rejection_code: ErrorCode | null;
+  rejection_message: string | null;
   queued_at: string;
   queued_at_ms: number;
   updated_at: string;
@@ -81,7 +86,8 @@ CREATE TABLE IF NOT EXISTS events (
   status       TEXT NOT NULL CHECK (status IN ('queued','submitted','committed','rejected')),
   tx_id        TEXT,
   block_number INTEGER,
-  reason       TEXT,
+  rejection_code    TEXT,
+  rejection_message TEXT,
   attempts     INTEGER NOT NULL DEFAULT 0,
   queued_at    TEXT NOT NULL,
   queued_at_ms INTEGER NOT NULL,
@@ -91,6 +97,31 @@ CREATE TABLE IF NOT EXISTS events (
 CREATE INDEX IF NOT EXISTS events_pending ON events(seq, device_key, identity, event_id, status) WHERE status IN ('queued','submitted');
 CREATE INDEX IF NOT EXISTS events_device ON events(device_key, seq);
 `;
+
+/** `PRAGMA user_version` of the schema above. 0: the first version, a rejection as one `reason` text. */
+export const OUTBOX_SCHEMA_VERSION = 1;
+
+/**
+ * Brings an outbox file to {@link OUTBOX_SCHEMA_VERSION} in one transaction. Version 0 → 1: the `reason`
+ * text (`CODE: sentence`, as the chaincode wrote it) becomes `rejection_code` + `rejection_message`; a text
+ * without a code keeps it all as the message (and no code), so every old row reads back as before.
+ */
+export function migrate(db: Database.Database): void {
+  const columns = new Set((db.pragma('table_info(events)') as Array<{ name: string }>).map((c) => c.name));
+  db.transaction(() => {
+    if (columns.has('reason')) {
+      db.exec('ALTER TABLE events ADD COLUMN rejection_code TEXT; ALTER TABLE events ADD COLUMN rejection_message TEXT;');
+      const rows = db.prepare<[], { seq: number; reason: string }>('SELECT seq, reason FROM events WHERE reason IS NOT NULL').all();
+      const update = db.prepare('UPDATE events SET rejection_code = ?, rejection_message = ? WHERE seq = ?');
+      for (const { seq, reason } of rows) {
+        const code = errorCodeOf(reason);
+        update.run(code ?? null, code === undefined ? reason : reason.slice(code.length + 2), seq);
+      }
+      db.exec('ALTER TABLE events DROP COLUMN reason');
+    }
+    db.pragma(`user_version = ${OUTBOX_SCHEMA_VERSION}`);
+  })();
+}
 
 /** Ordering key of an event: its device, else its poster. */
 export function deviceKeyOf(event: EventInput, principal: string): string {
@@ -116,7 +147,7 @@ export class Outbox {
     count: Database.Statement<[], { n: number }>;
     setStatus: Database.Statement<[string, string, number]>;
     commit: Database.Statement<[string, number | null, string, number]>;
-    reject: Database.Statement<[string, string, number]>;
+    reject: Database.Statement<[string, string, string, number]>;
   };
 
   private constructor(db: Database.Database, options: OutboxOptions) {
@@ -155,7 +186,8 @@ export class Outbox {
         `UPDATE events SET status = 'committed', tx_id = ?, block_number = ?, updated_at = ? WHERE seq = ? AND status IN ('queued','submitted')`,
       ),
       reject: db.prepare(
-        `UPDATE events SET status = 'rejected', reason = ?, updated_at = ? WHERE seq = ? AND status IN ('queued','submitted')`,
+        `UPDATE events SET status = 'rejected', rejection_code = ?, rejection_message = ?, updated_at = ?
+         WHERE seq = ? AND status IN ('queued','submitted')`,
       ),
     };
     this.#pending = this.#stmt.count.get()?.n ?? 0;
@@ -174,6 +206,7 @@ export class Outbox {
       db.pragma('synchronous = FULL');
       db.pragma('busy_timeout = 5000');
       db.exec(SCHEMA);
+      if ((db.pragma('user_version', { simple: true }) as number) < OUTBOX_SCHEMA_VERSION) migrate(db);
       return new Outbox(db, options);
     } catch (err) {
       db?.close();
@@ -324,10 +357,10 @@ export class Outbox {
     this.#pending -= changed;
   }
 
-  /** Marks one row rejected with the chaincode's reason. */
-  markRejected(seq: number, reason: string): void {
+  /** Marks one row rejected with the refusal the adapter classified. */
+  markRejected(seq: number, rejection: Rejection): void {
     const now = new Date(this.#now()).toISOString();
-    const changed = this.#guard(() => this.#stmt.reject.run(reason, now, seq).changes);
+    const changed = this.#guard(() => this.#stmt.reject.run(rejection.code, rejection.message, now, seq).changes);
     this.#pending -= changed;
   }
 
@@ -358,6 +391,8 @@ function toQueuedEvent(row: Row): QueuedEvent {
   };
   if (row.tx_id !== null) out.txId = row.tx_id;
   if (row.block_number !== null) out.blockNumber = row.block_number;
-  if (row.reason !== null) out.reason = row.reason;
+  if (row.rejection_message !== null) {
+    out.rejection = { ...(row.rejection_code !== null && { code: row.rejection_code }), message: row.rejection_message };
+  }
   return out;
 }

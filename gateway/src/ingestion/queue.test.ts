@@ -6,12 +6,12 @@ import {
   LedgerInvalidArgumentError,
   LedgerUnavailableError,
 } from '../errors';
-import type { EventQueue } from '../ports/event-queue';
+import { rejectionText, type EventQueue } from '../ports/event-queue';
 import type { LedgerPort } from '../ports/ledger';
 import { expect } from '../chai.test';
-import { createEventQueue, isPermanentRejection, rejectionReason, type EventLedger, type EventQueueOptions } from './index';
+import { createEventQueue, isPermanentRejection, rejectionOf, type EventLedger, type EventQueueOptions } from './index';
 import { Outbox } from './outbox';
-import { FakeLedger, makeEvent, silentLogger, sleep, tmpDb } from './testutils.test';
+import { FakeLedger, chaincodeRefusal, makeEvent, silentLogger, sleep, tmpDb } from './testutils.test';
 
 const A = { principal: 'carrier-key', identity: 'org1-logistics' };
 const B = { principal: 'broker-key', identity: 'org2-broker' };
@@ -157,7 +157,10 @@ describe('ingestion/queue (outbox + submitter)', function () {
     const done = await q.waitFor(events.map((e) => e.eventId), 10_000);
     const rejected = done.filter((e) => e.status === 'rejected');
     expect(rejected.map((e) => e.eventId)).to.deep.equal(['b-5', 'b-11']);
-    for (const r of rejected) expect(r.reason).to.match(/^INVALID_ARGUMENT: events\[0\]\.location\.lat: must be -90\.\.90$/);
+    for (const r of rejected) {
+      expect(r.rejection).to.deep.equal({ code: 'INVALID_ARGUMENT', message: 'events[0].location.lat: must be -90..90' });
+      expect(rejectionText(r.rejection ?? { message: '' })).to.match(/^INVALID_ARGUMENT: events\[0\]\.location\.lat: must be -90\.\.90$/);
+    }
     expect(done.filter((e) => e.status === 'committed')).to.have.length(14);
     // order of the device holds through the bisection
     const order = events.filter((e) => !ledger.bad.has(e.eventId)).map((e) => ledger.records.get(e.eventId)?.order ?? -1);
@@ -257,12 +260,15 @@ describe('ingestion/ledger seam', () => {
     expect(isPermanentRejection(new LedgerInvalidArgumentError('INVALID_ARGUMENT: x', []))).to.equal(true);
     expect(isPermanentRejection(new LedgerAccessDeniedError('ACCESS_DENIED: no'))).to.equal(true);
     expect(isPermanentRejection(new LedgerConflictError('CONFLICT: other content'))).to.equal(true);
-    expect(isPermanentRejection(new Error('NOT_FOUND: lot LOT-9'))).to.equal(true);
+    expect(isPermanentRejection(chaincodeRefusal('NOT_FOUND: lot LOT-9'))).to.equal(true);
+    // only the adapter reads error texts: an unclassified error is never taken for a refusal
+    expect(isPermanentRejection(new Error('NOT_FOUND: lot LOT-9'))).to.equal(false);
     expect(isPermanentRejection(new LedgerUnavailableError('peer down', { transient: true }))).to.equal(false);
     expect(isPermanentRejection(new LedgerCommitError('MVCC_READ_CONFLICT', { transient: true, grpcCode: 11 }))).to.equal(false);
     expect(isPermanentRejection(new Error('14 UNAVAILABLE: connection refused'))).to.equal(false);
-    expect(rejectionReason(new LedgerInvalidArgumentError('bad', [], { chaincodeMessage: 'INVALID_ARGUMENT: events[0].link: 1..12' }))).to.equal(
-      'INVALID_ARGUMENT: events[0].link: 1..12',
-    );
+    const refusal = rejectionOf(chaincodeRefusal('INVALID_ARGUMENT: events[0].link: 1..12'));
+    expect(refusal).to.deep.equal({ code: 'INVALID_ARGUMENT', message: 'events[0].link: 1..12' });
+    expect(rejectionText(refusal ?? { message: '' })).to.equal('INVALID_ARGUMENT: events[0].link: 1..12');
+    expect(rejectionOf(new LedgerUnavailableError('peer down', { transient: true }))).to.equal(undefined);
   });
 });

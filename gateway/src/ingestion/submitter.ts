@@ -6,18 +6,21 @@
  * - Per device (deviceId, else poster) order is kept: a device's events go out in queue order,
  *   and its next batch leaves only after the previous one resolved.
  * - Up to `concurrency` batches (of different devices/identities) in flight at once.
- * - Transient failures: repeated with exponential backoff and jitter, without end; each attempt
+ * - The submitter is the one retry owner of RecordEvents (the adapter makes one attempt per call).
+ *   Transient failures: repeated with exponential backoff and jitter, without end; each attempt
  *   bounded by `attemptTimeoutMs`. Repeating is safe because the chaincode answers a known event id
  *   with its first record (`duplicate`).
- * - Chaincode rejection of a batch: bisected until the bad events stand alone; they become
- *   `rejected` with the chaincode's reason, the rest commit.
+ * - A refusal (the adapter's typed `LedgerRejectionError`) of a batch: bisected until the bad events
+ *   stand alone; they become `rejected` with the refusal's `{code, message}`, the rest commit.
  * - The loop runs in its own async context (captured at `start()`), not in the context of the HTTP
  *   request whose enqueue woke it: its log lines and ledger calls carry no stale request id/principal.
  */
 import { AsyncResource } from 'node:async_hooks';
+import { MAX_BATCH } from '@acetrace/chaincode/domain';
 import type { Logger } from 'pino';
+import { LedgerInvalidArgumentError, type Rejection } from '../errors';
 import type { EventLedger } from './ledger';
-import { isPermanentRejection, rejectionReason } from './ledger';
+import { rejectionOf } from './ledger';
 import type { IngestionMetrics } from './metrics';
 import type { CommittedOutcome, Outbox, PendingRow } from './outbox';
 
@@ -44,16 +47,11 @@ export interface SubmitterOptions {
   retryMaxMs?: number;
   /** Called with event ids that just became committed or rejected. */
   onResolved?: (eventIds: string[]) => void;
-  /** Chaincode rejection or transient? Default {@link isPermanentRejection}. */
-  isPermanent?: (err: unknown) => boolean;
   /** Random source in [0, 1), for tests. */
   random?: () => number;
   /** Most unfinished rows looked at to fill one batch. Default 10000. */
   scanCap?: number;
 }
-
-/** Largest batch the chaincode accepts. */
-export const CHAINCODE_BATCH_LIMIT = 500;
 
 class AttemptTimeoutError extends Error {
   constructor(ms: number) {
@@ -77,8 +75,8 @@ export class Submitter {
 
   constructor(options: SubmitterOptions) {
     const batchMaxEvents = options.batchMaxEvents ?? 200;
-    if (!Number.isInteger(batchMaxEvents) || batchMaxEvents < 1 || batchMaxEvents > CHAINCODE_BATCH_LIMIT) {
-      throw new RangeError(`batchMaxEvents must be 1..${CHAINCODE_BATCH_LIMIT}, got ${batchMaxEvents}`);
+    if (!Number.isInteger(batchMaxEvents) || batchMaxEvents < 1 || batchMaxEvents > MAX_BATCH) {
+      throw new RangeError(`batchMaxEvents must be 1..${MAX_BATCH}, got ${batchMaxEvents}`);
     }
     this.#o = {
       batchMaxWaitMs: 50,
@@ -86,7 +84,6 @@ export class Submitter {
       attemptTimeoutMs: 120_000,
       retryBaseMs: 200,
       retryMaxMs: 30_000,
-      isPermanent: isPermanentRejection,
       random: Math.random,
       scanCap: 10_000,
       ...options,
@@ -213,9 +210,10 @@ export class Submitter {
         result = await this.#attempt(identity, rows);
       } catch (err) {
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        if (this.#o.isPermanent(err)) {
+        const rejection = rejectionOf(err);
+        if (rejection) {
           this.#o.metrics.submitSeconds.observe({ outcome: 'rejected' }, seconds);
-          await this.#rejected(rows, err);
+          await this.#rejected(rows, rejection, badIndexOf(err, rows.length));
           return;
         }
         this.#o.metrics.submitSeconds.observe({ outcome: 'transient' }, seconds);
@@ -263,9 +261,9 @@ export class Submitter {
       const r = byId.get(row.eventId);
       if (!r) throw new Error(`RecordEvents answered without event ${row.eventId}`);
       const firstTx = r.event.txId;
-      if (r.status === 'duplicate' && typeof firstTx === 'string' && firstTx !== '' && firstTx !== result.txId) {
-        const b = r.event.blockNumber;
-        outcomes.push({ seq: row.seq, txId: firstTx, blockNumber: typeof b === 'number' || typeof b === 'bigint' ? Number(b) : undefined });
+      if (r.status === 'duplicate' && firstTx !== '' && firstTx !== result.txId) {
+        // the first record's transaction; its block is not in the record
+        outcomes.push({ seq: row.seq, txId: firstTx });
       } else {
         outcomes.push({ seq: row.seq, txId: result.txId, blockNumber: blockOf(result.blockNumber) });
       }
@@ -276,12 +274,12 @@ export class Submitter {
     this.#o.onResolved?.(rows.map((r) => r.eventId));
   }
 
-  async #rejected(rows: PendingRow[], err: unknown): Promise<void> {
+  /** `hinted`: index of the event the refusal names, if any. */
+  async #rejected(rows: PendingRow[], rejection: Rejection, hinted: number | undefined): Promise<void> {
     if (rows.length > 1) {
       // Isolate the bad events, pieces in order so a device's order holds. The chaincode names the
-      // first bad event (`events[3].location.lat: ...`): split around it (each piece is still
+      // first bad event (field `events[3].location.lat`): split around it (each piece is still
       // submitted and judged on its own); otherwise split in halves.
-      const hinted = badIndexOf(err, rows.length);
       const pieces =
         hinted === undefined
           ? [rows.slice(0, Math.ceil(rows.length / 2)), rows.slice(Math.ceil(rows.length / 2))]
@@ -291,10 +289,9 @@ export class Submitter {
     }
     const row = rows[0];
     if (!row) return;
-    const reason = rejectionReason(err);
     for (;;) {
       try {
-        this.#o.outbox.markRejected(row.seq, reason);
+        this.#o.outbox.markRejected(row.seq, rejection);
         break;
       } catch (storeErr) {
         if (!this.#running) return;
@@ -303,7 +300,7 @@ export class Submitter {
       }
     }
     this.#o.metrics.rejected.inc();
-    this.#o.logger.info({ eventId: row.eventId, reason }, 'event rejected by the chaincode');
+    this.#o.logger.info({ eventId: row.eventId, rejection }, 'event rejected by the chaincode');
     this.#o.onResolved?.([row.eventId]);
   }
 
@@ -326,9 +323,10 @@ export class Submitter {
   }
 }
 
-/** Index of the event a chaincode rejection names (`events[3]...`), if it is one of `count`. */
+/** Index of the event an INVALID_ARGUMENT names by its first field path (`events[3]...`), if it is one of `count`. */
 function badIndexOf(err: unknown, count: number): number | undefined {
-  const m = /\bevents\[(\d+)\]/.exec(rejectionReason(err));
+  if (!(err instanceof LedgerInvalidArgumentError)) return undefined;
+  const m = /^events\[(\d+)\]/.exec(err.errors[0]?.path ?? '');
   const i = m ? Number(m[1]) : NaN;
   return Number.isInteger(i) && i >= 0 && i < count ? i : undefined;
 }

@@ -3,7 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import pino from 'pino';
-import { LedgerInvalidArgumentError, LedgerUnavailableError } from '../errors';
+import { mapFabricError } from '../adapters/fabric/error-mapping';
+import { LedgerUnavailableError } from '../errors';
+import type { EventRecord } from '../ports/ledger';
 import type { EventInput } from './event-input';
 import type { EventLedger, RecordedEventResult } from './ledger';
 
@@ -55,6 +57,43 @@ interface Stored {
   order: number;
 }
 
+/** The chaincode's record of an input (what the fake does not compute is a plausible constant). */
+export function recordOf(e: EventInput, txId: string): EventRecord {
+  return {
+    eventId: e.eventId,
+    lotId: e.lotId,
+    link: e.link,
+    kind: e.kind,
+    eventTime: e.eventTime,
+    eventTimeUtc: e.eventTime,
+    deviceId: e.deviceId ?? null,
+    location: e.location ?? null,
+    epcs: e.epcs ?? [],
+    evidence: e.evidence ?? [],
+    correctionOf: e.correctionOf ?? null,
+    reason: e.reason ?? null,
+    recordedBy: 'Org1MSP',
+    recordedByRole: 'logistics',
+    recordedAt: '2026-11-20T00:00:00.000Z',
+    txId,
+    contentHash: '',
+  };
+}
+
+/**
+ * A chaincode refusal as the Fabric client raises it (an EndorseError whose detail carries the chaincode's
+ * `CODE: sentence`), classified by the adapter's own mapper: the submitter sees what production sees.
+ */
+export function chaincodeRefusal(message: string): Error {
+  const endorseError = Object.assign(new Error('10 ABORTED: failed to endorse transaction, see attached details for more info'), {
+    name: 'EndorseError',
+    code: 10,
+    details: [{ address: 'peer0.org1:7051', mspId: 'Org1MSP', message: `chaincode response 500, ${message}` }],
+    transactionId: 'tx-refused',
+  });
+  return mapFabricError(endorseError, 'RecordEvents', 'tx-refused');
+}
+
 /** An in-memory ledger answering RecordEvents like the chaincode: known id → `duplicate` with the first record. */
 export class FakeLedger implements EventLedger {
   readonly records = new Map<string, Stored>();
@@ -101,22 +140,18 @@ export class FakeLedger implements EventLedger {
         this.failNext -= 1;
         throw new LedgerUnavailableError('peer unreachable', { transient: true, transaction: 'RecordEvents' });
       }
-      if (events.length > 500) throw new Error('INVALID_ARGUMENT: events: at most 500 events per call');
+      if (events.length > 500) throw chaincodeRefusal('INVALID_ARGUMENT: events: at most 500 events per call');
       const badIndex = events.findIndex((e) => this.bad.has(e.eventId));
       if (badIndex >= 0) {
-        const msg = this.message?.(badIndex) ?? `INVALID_ARGUMENT: events[${badIndex}].location.lat: must be -90..90`;
-        throw new LedgerInvalidArgumentError(msg, [{ path: `events[${badIndex}].location.lat`, message: 'must be -90..90' }], {
-          chaincodeMessage: msg,
-          transaction: 'RecordEvents',
-        });
+        throw chaincodeRefusal(this.message?.(badIndex) ?? `INVALID_ARGUMENT: events[${badIndex}].location.lat: must be -90..90`);
       }
       const txId = `tx-${++this.#tx}`;
       const blockNumber = ++this.#block;
       const results: RecordedEventResult[] = events.map((e) => {
         const known = this.records.get(e.eventId);
-        if (known) return { eventId: e.eventId, status: 'duplicate', event: { ...e, txId: known.txId } };
+        if (known) return { eventId: e.eventId, status: 'duplicate', event: recordOf(e, known.txId) };
         this.records.set(e.eventId, { txId, blockNumber, identity, writes: 1, order: ++this.#order });
-        return { eventId: e.eventId, status: 'recorded', event: { ...e, txId } };
+        return { eventId: e.eventId, status: 'recorded', event: recordOf(e, txId) };
       });
       return { results, txId, blockNumber };
     } finally {

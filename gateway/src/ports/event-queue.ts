@@ -5,13 +5,27 @@
  *
  * Implemented by `ingestion/` (SQLite outbox + background submitter).
  */
+import type { ErrorCode, EventInput } from '@acetrace/chaincode';
 import { AppError, ConflictError } from '../errors';
-import type { EventInput } from '../ingestion/event-input';
 
-export type { EventInput } from '../ingestion/event-input';
+export type { EventInput } from '@acetrace/chaincode';
 
 /** Where an event is: on disk, in a transaction on its way, on the ledger, or refused by the chaincode. */
 export type EventStatus = 'queued' | 'submitted' | 'committed' | 'rejected';
+
+/**
+ * A refusal as the queue stores it: the chaincode's code and sentence (errors.ts `Rejection`). `code` is
+ * absent only for a refusal stored, before codes were stored apart, as a text that carried none.
+ */
+export interface StoredRejection {
+  code?: ErrorCode;
+  message: string;
+}
+
+/** The refusal as one text, `CODE: sentence` (the `reason` of GET /v1/events/{id}). */
+export function rejectionText(rejection: StoredRejection): string {
+  return rejection.code === undefined ? rejection.message : `${rejection.code}: ${rejection.message}`;
+}
 
 /** One event as the queue knows it. */
 export interface QueuedEvent {
@@ -25,8 +39,8 @@ export interface QueuedEvent {
   /** Transaction that recorded it (for a repeat already on the ledger: the first record's). */
   txId?: string;
   blockNumber?: number;
-  /** The chaincode's message when `rejected` (code prefix included). */
-  reason?: string;
+  /** Why the chaincode refused it, when `rejected`. */
+  rejection?: StoredRejection;
   event: EventInput;
   /** ISO 8601, when the queue stored it. */
   queuedAt: string;

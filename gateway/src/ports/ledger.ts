@@ -2,44 +2,70 @@
  * The ledger port: the domain verbs the gateway's use cases need, independent of Fabric.
  * Implemented by adapters/fabric/fabric-ledger.ts. Every verb acts as a named Fabric identity
  * (from the connection profile); the chaincode decides what that identity may do.
- * Failures are the typed `LedgerError`s of ../errors.ts.
+ * Values are the chaincode's exported domain types; failures are the typed `LedgerError`s of
+ * ../errors.ts (a refusal by the chaincode is a `LedgerRejectionError`).
  */
-import type { LotInput } from '../schemas';
-import type { EventInput } from './event-queue';
+import type {
+  EventInput,
+  EventRecord,
+  HistoryEntry,
+  LotFilter,
+  LotInput,
+  LotPage,
+  LotRecord,
+  LotView,
+  Provenance,
+  ProvenanceEvent,
+  ProvenanceLink,
+  RecordedEvent,
+} from '@acetrace/chaincode';
 
-/** Outcome of RegisterLot. */
+// The domain values the ledger verbs take and return: the chaincode's own types.
+export type {
+  EventInput,
+  EventRecord,
+  HistoryEntry,
+  LotFilter,
+  LotInput,
+  LotPage,
+  LotRecord,
+  LotView,
+  Provenance,
+  ProvenanceEvent,
+  ProvenanceLink,
+  RecordedEvent,
+} from '@acetrace/chaincode';
+
+/** Outcome of RegisterLot: `created` false for an identical repeat; the transaction that committed it. */
 export interface RegisterLotResult {
-  lot: LotRecordLike;
+  lot: LotRecord;
   created: boolean;
   txId: string;
   blockNumber?: number;
 }
 
-/** A lot record as the chaincode returns it (api.md field names; more fields pass through). */
-export type LotRecordLike = Record<string, unknown> & { lotId: string };
-
-/** One recorded event, in input order. */
-export interface RecordedEvent {
-  eventId: string;
-  status: 'recorded' | 'duplicate';
-  event: Record<string, unknown>;
-}
-
-/** Outcome of one RecordEvents/RecordCorrection transaction. */
+/** Outcome of one RecordEvents/RecordCorrection transaction, results in input order. */
 export interface RecordEventsResult {
   results: RecordedEvent[];
   txId: string;
   blockNumber: number;
 }
 
-/** Filter of ListLots. */
-export interface LotFilter {
-  ownerMsp?: string;
-  htsCode?: string;
-  originCountry?: string;
-  link?: number;
-  pageSize?: number;
-  bookmark?: string;
+/** A provenance event as the gateway answers it: plus the block that recorded it, when the outbox knows it. */
+export interface ProvenanceEventAnswer extends ProvenanceEvent {
+  blockNumber?: number;
+}
+
+/** A provenance link whose events carry block numbers. */
+export interface ProvenanceLinkAnswer extends Omit<ProvenanceLink, 'events'> {
+  events: ProvenanceEventAnswer[];
+}
+
+/** The gateway's provenance answer: the chaincode's, with block numbers and the time the query took. */
+export interface ProvenanceAnswer extends Omit<Provenance, 'links'> {
+  links: ProvenanceLinkAnswer[];
+  /** Milliseconds the answer took (ledger query and outbox lookup). */
+  queryMs: number;
 }
 
 /** A committed chaincode event, with its position on the ledger. */
@@ -71,17 +97,19 @@ export interface LedgerIdentity {
 export interface LedgerPort {
   /** The identities available to act as. */
   identities(): LedgerIdentity[];
+  /** RegisterLot; retried by the adapter's rule (a lost commit status still answers `created: true`). */
   registerLot(identity: string, lot: LotInput): Promise<RegisterLotResult>;
+  /** One RecordEvents transaction, one attempt: the caller (the outbox) owns retries. */
   recordEvents(identity: string, events: EventInput[]): Promise<RecordEventsResult>;
   recordCorrection(identity: string, correction: EventInput): Promise<RecordEventsResult>;
-  readLot(identity: string, lotId: string): Promise<Record<string, unknown>>;
-  getEvent(identity: string, eventId: string): Promise<Record<string, unknown>>;
-  provenance(identity: string, lotId: string): Promise<Record<string, unknown>>;
-  provenanceByEpc(identity: string, epc: string): Promise<Record<string, unknown>>;
+  readLot(identity: string, lotId: string): Promise<LotView>;
+  getEvent(identity: string, eventId: string): Promise<EventRecord>;
+  provenance(identity: string, lotId: string): Promise<Provenance>;
+  provenanceByEpc(identity: string, epc: string): Promise<Provenance>;
   /** The lot view (as readLot) of the lot an EPC in any spelling belongs to: GetLotByEpc, no provenance assembled. */
-  lotByEpc(identity: string, epc: string): Promise<Record<string, unknown>>;
-  lotHistory(identity: string, lotId: string): Promise<unknown[]>;
-  listLots(identity: string, filter: LotFilter): Promise<{ lots: Array<Record<string, unknown>>; bookmark: string }>;
+  lotByEpc(identity: string, epc: string): Promise<LotView>;
+  lotHistory(identity: string, lotId: string): Promise<HistoryEntry[]>;
+  listLots(identity: string, filter: LotFilter): Promise<LotPage>;
   /** Committed chaincode events after `from` (or from the next commit). */
   streamEvents(identity: string, from?: StreamPosition): Promise<LedgerEventStream>;
   /** Resolves when a peer answers; throws LedgerUnavailableError otherwise. */

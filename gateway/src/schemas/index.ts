@@ -3,3 +3,4 @@ export * from './lots';
 export * from './events';
 export * from './provenance';
 export * from './readings';
+export * from './responses';

@@ -1,65 +1,49 @@
-/** Lot request/response schemas (POST/GET /v1/lots). */
+/** Lot request schemas (POST/GET /v1/lots); the answers are in responses/lots.ts. */
+import {
+  MAX_BOOKMARK_LENGTH, MAX_EPCS_PER_LOT, MAX_PAGE_SIZE, MAX_PRODUCT_LENGTH, UNIT_PATTERN, normaliseCountry, normaliseHtsCode,
+} from '@acetrace/chaincode';
 import { z } from 'zod';
-import { Epc, Id, IsoTime, LinkQuery, MspId } from './common';
+import { Id, IsoTime, LedgerEpc, LinkQuery, MspId, Text } from './common';
 
+/** A 10-digit HTS code, `NNNN.NN.NNNN` or `NNNNNNNNNN`; passed on as given (the chaincode normalises). */
 export const HtsCode = z
   .string()
-  .regex(/^\d{4}\.?\d{2}\.?\d{4}$/, 'must be a 10-digit HTS code (NNNN.NN.NNNN)')
+  .refine((s) => normaliseHtsCode(s) !== undefined, 'must be 10 digits, NNNNNNNNNN or NNNN.NN.NNNN')
   .openapi({ example: '8536.50.9065' });
 
+/** An assigned ISO 3166-1 alpha-2 code, any case. */
 export const CountryCode = z
   .string()
-  .regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code')
+  .refine((s) => normaliseCountry(s) !== undefined, 'must be an ISO 3166-1 alpha-2 code, e.g. CN')
   .openapi({ example: 'CN' });
 
 export const LotInput = z
   .strictObject({
     lotId: Id,
-    product: z.string().min(1).max(512),
+    product: Text(MAX_PRODUCT_LENGTH),
     htsCode: HtsCode,
     originCountry: CountryCode,
-    quantity: z.number().positive().max(1e15),
-    unit: z.string().min(1).max(32).regex(/^[A-Za-z0-9._-]+$/, 'must be a unit code such as EA, KG'),
-    epcs: z.array(Epc).max(10_000).default([]),
+    quantity: z.number().positive(),
+    unit: z.string().regex(UNIT_PATTERN, 'must be 1-16 characters of A-Za-z0-9._- (e.g. EA, KGM)'),
+    epcs: z
+      .array(LedgerEpc)
+      .max(MAX_EPCS_PER_LOT)
+      .nullish()
+      .transform((v) => v ?? []),
     parentLotId: Id.nullable().default(null),
-    importerMsp: MspId.nullable().optional(),
-    packedAt: IsoTime.nullable().optional(),
+    importerMsp: MspId.nullish(),
+    packedAt: IsoTime.nullish(),
+  })
+  .superRefine((l, ctx) => {
+    if (l.parentLotId !== null && l.parentLotId === l.lotId) {
+      ctx.addIssue({ code: 'custom', path: ['parentLotId'], message: 'must differ from lotId' });
+    }
+    if (l.packedAt != null && l.parentLotId === null) {
+      ctx.addIssue({ code: 'custom', path: ['packedAt'], message: 'needs parentLotId' });
+    }
   })
   .openapi('LotInput');
 export type LotInput = z.infer<typeof LotInput>;
-
-export const LotRecord = z
-  .looseObject({
-    lotId: z.string(),
-    product: z.string(),
-    htsCode: z.string(),
-    originCountry: z.string(),
-    quantity: z.number(),
-    unit: z.string(),
-    epcs: z.array(z.string()),
-    parentLotId: z.string().nullable(),
-    ownerMsp: z.string(),
-    importerMsp: z.string().nullable().optional(),
-    registeredAt: z.string(),
-    txId: z.string(),
-  })
-  .openapi('LotRecord');
-export type LotRecord = z.infer<typeof LotRecord>;
-
-export const LotView = z
-  .looseObject({
-    lot: LotRecord,
-    linksCovered: z.array(z.number().int()).optional(),
-    completeness: z
-      .looseObject({ covered: z.number().int(), required: z.number().int(), missing: z.array(z.string()) })
-      .optional(),
-  })
-  .openapi('LotView');
-export type LotView = z.infer<typeof LotView>;
-
-export const RegisterLotResponse = z
-  .looseObject({ lot: LotRecord, created: z.boolean() })
-  .openapi('RegisterLotResponse');
 
 export const LotIdParams = z.object({ lotId: Id });
 
@@ -73,25 +57,12 @@ export const ListLotsQuery = z
     to: IsoTime.optional().openapi({ description: 'registered at or before' }),
     pageSize: z
       .string()
-      .regex(/^\d{1,4}$/, 'must be an integer 1-1000')
+      .regex(/^\d+$/, `must be an integer 1-${MAX_PAGE_SIZE}`)
       .transform(Number)
-      .refine((n) => n >= 1 && n <= 1000, 'must be an integer 1-1000')
+      .refine((n) => n >= 1 && n <= MAX_PAGE_SIZE, `must be an integer 1-${MAX_PAGE_SIZE}`)
       .optional()
       .openapi({ type: 'string', example: '50' }),
-    bookmark: z.string().max(1024).optional(),
+    bookmark: z.string().max(MAX_BOOKMARK_LENGTH).optional(),
   })
   .openapi('ListLotsQuery');
 export type ListLotsQuery = z.infer<typeof ListLotsQuery>;
-
-export const ListLotsResponse = z
-  .looseObject({ lots: z.array(LotView), bookmark: z.string() })
-  .openapi('ListLotsResponse');
-
-export const HistoryResponse = z
-  .looseObject({
-    lotId: z.string(),
-    history: z.array(
-      z.looseObject({ txId: z.string(), timestamp: z.string(), isDelete: z.boolean().optional(), value: z.unknown() }),
-    ),
-  })
-  .openapi('LotHistory');

@@ -1,49 +1,6 @@
-/** Provenance response schema (GET .../provenance) and stream query. */
+/** Provenance and stream request schemas (path and query); the answers are in responses/. */
 import { z } from 'zod';
 import { Epc } from './common';
-
-export const ProvenanceEvent = z
-  .looseObject({
-    eventId: z.string(),
-    kind: z.string(),
-    eventTime: z.string(),
-    recordedBy: z.string(),
-    location: z.unknown().optional(),
-    evidence: z.array(z.unknown()).optional(),
-    epcs: z.array(z.string()).optional(),
-    txId: z.string(),
-    blockNumber: z.number().int().optional(),
-  })
-  .openapi('ProvenanceEvent');
-
-export const Provenance = z
-  .looseObject({
-    lot: z.looseObject({
-      lotId: z.string(),
-      product: z.string(),
-      htsCode: z.string(),
-      originCountry: z.string(),
-      ownerMsp: z.string(),
-      parentChain: z.array(z.string()),
-    }),
-    completeness: z.looseObject({ covered: z.number().int(), required: z.number().int(), missing: z.array(z.string()) }),
-    links: z.array(
-      z.looseObject({
-        link: z.number().int(),
-        name: z.string(),
-        events: z.array(ProvenanceEvent),
-      }),
-    ),
-    anomalies: z.array(
-      z.looseObject({
-        type: z.enum(['out-of-order', 'impossible-travel', 'foreign-epc', 'after-delivery']),
-        eventIds: z.array(z.string()),
-        detail: z.string(),
-      }),
-    ),
-    queryMs: z.number(),
-  })
-  .openapi('Provenance');
 
 export const EpcParams = z.object({ epc: Epc });
 

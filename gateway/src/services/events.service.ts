@@ -2,9 +2,9 @@
  * Use cases on events: post (through the durable queue), and read one event's status.
  */
 import type { Principal } from '../auth/principals';
-import { AccessDeniedError, LedgerNotFoundError, NotFoundError, ValidationError } from '../errors';
-import type { EventInput as QueueEventInput, EventQueue, QueuedEvent } from '../ports/event-queue';
-import type { LedgerPort } from '../ports/ledger';
+import { AccessDeniedError, LedgerNotFoundError, NotFoundError, ValidationError, ledgerRejectionError } from '../errors';
+import { type EventInput as LedgerEventInput, type EventQueue, type QueuedEvent, rejectionText } from '../ports/event-queue';
+import type { EventRecord, LedgerPort } from '../ports/ledger';
 import type { EventInput } from '../schemas';
 
 /** Roles that may post events (the chaincode checks each link again). */
@@ -20,6 +20,14 @@ export interface AcceptedItem {
   reason?: string;
 }
 
+/** GET /v1/events/{id}: the queue's view of an event (poster or auditor), or the ledger's record. */
+export interface EventStatusAnswer extends AcceptedItem {
+  lotId: string;
+  event: LedgerEventInput | EventRecord;
+  queuedAt?: string;
+  updatedAt?: string;
+}
+
 export interface PostOutcome {
   /** 202 queued, 201 all committed (wait=commit), or a 4xx when every event was rejected. */
   httpStatus: number;
@@ -28,26 +36,21 @@ export interface PostOutcome {
   rejection?: { code: string; sentence: string };
 }
 
-/** Drops null-valued optional fields: the ledger treats absent and null alike. */
-export function toLedgerEvent(e: EventInput): QueueEventInput {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(e)) {
-    if (v === null || v === undefined) continue;
-    if (k === 'location' && typeof v === 'object') {
-      const loc = Object.fromEntries(Object.entries(v as object).filter(([, x]) => x !== null && x !== undefined));
-      out.location = loc;
-    } else if (k === 'evidence' && Array.isArray(v)) {
-      out.evidence = (v as Array<Record<string, unknown>>).map((ev) =>
-        Object.fromEntries(Object.entries(ev).filter(([, x]) => x !== null && x !== undefined)),
-      );
-    } else {
-      out[k] = v;
-    }
-  }
-  return out as unknown as QueueEventInput;
+/** Drops null-valued optional fields: the ledger treats absent and null alike (and the outbox hashes the rest). */
+export function toLedgerEvent(e: EventInput): LedgerEventInput {
+  return withoutNulls({
+    ...e,
+    ...(e.location != null && { location: withoutNulls(e.location) }),
+    ...(e.evidence != null && { evidence: e.evidence.map(withoutNulls) }),
+  });
 }
 
-const REJECTION_STATUS: Record<string, number> = { INVALID_ARGUMENT: 400, ACCESS_DENIED: 403, NOT_FOUND: 404, CONFLICT: 409 };
+/** `o` without its null and undefined members. */
+function withoutNulls<T extends object>(o: T): { [K in keyof T]: Exclude<T[K], null> } {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as {
+    [K in keyof T]: Exclude<T[K], null>;
+  };
+}
 
 function item(q: QueuedEvent): AcceptedItem {
   return {
@@ -55,7 +58,7 @@ function item(q: QueuedEvent): AcceptedItem {
     status: q.status,
     ...(q.txId !== undefined && { txId: q.txId }),
     ...(q.blockNumber !== undefined && { blockNumber: q.blockNumber }),
-    ...(q.reason !== undefined && { reason: q.reason }),
+    ...(q.rejection !== undefined && { reason: rejectionText(q.rejection) }),
   };
 }
 
@@ -95,13 +98,13 @@ export class EventsService {
     const pending = items.some((i) => i.status !== 'committed' && i.status !== 'rejected');
     if (pending) return { httpStatus: 202, accepted: items };
     if (items.every((i) => i.status === 'rejected')) {
-      const reason = items[0]?.reason ?? '';
-      const m = /^(INVALID_ARGUMENT|ACCESS_DENIED|NOT_FOUND|CONFLICT):\s*(.*)$/s.exec(reason);
-      const code = m?.[1] ?? 'INVALID_ARGUMENT';
+      // the first refusal, as the outbox stored it; its typed error gives the status
+      const first = byId.get(accepted[0]?.eventId ?? '')?.rejection ?? { message: '' };
+      const refusal = ledgerRejectionError(first.code ?? 'INVALID_ARGUMENT', first.message);
       return {
-        httpStatus: REJECTION_STATUS[code] ?? 400,
+        httpStatus: refusal.status,
         accepted: items,
-        rejection: { code, sentence: m?.[2] ?? reason },
+        rejection: { code: refusal.code, sentence: refusal.message },
       };
     }
     return { httpStatus: 201, accepted: items };
@@ -126,7 +129,7 @@ export class EventsService {
       accepted: out.results.map((r) => ({
         eventId: r.eventId,
         status: 'committed',
-        txId: typeof r.event.txId === 'string' ? r.event.txId : out.txId,
+        txId: r.event.txId,
         ...(r.status === 'recorded' && { blockNumber: out.blockNumber }),
       })),
     };
@@ -136,7 +139,7 @@ export class EventsService {
    * The event and its status: the outbox's record when this gateway queued it (poster or
    * auditor only), else the ledger's record (committed through another gateway).
    */
-  async get(principal: Principal, eventId: string): Promise<Record<string, unknown>> {
+  async get(principal: Principal, eventId: string): Promise<EventStatusAnswer> {
     const queued = await this.#queue.get(eventId);
     if (queued) {
       const mayRead =
@@ -149,14 +152,7 @@ export class EventsService {
     }
     try {
       const ev = await this.#ledger.getEvent(principal.identity, eventId);
-      return {
-        eventId,
-        status: 'committed',
-        ...(typeof ev.txId === 'string' && { txId: ev.txId }),
-        ...(typeof ev.blockNumber === 'number' && { blockNumber: ev.blockNumber }),
-        lotId: ev.lotId,
-        event: ev,
-      };
+      return { eventId, status: 'committed', txId: ev.txId, lotId: ev.lotId, event: ev };
     } catch (err) {
       if (err instanceof LedgerNotFoundError) throw new NotFoundError(`no event ${eventId}`, { cause: err });
       throw err;

@@ -1,7 +1,7 @@
 /** Use cases on lots: register, read, list, history. Sees only the ledger port. */
 import type { Principal } from '../auth/principals';
 import { AccessDeniedError } from '../errors';
-import type { LedgerPort, RegisterLotResult } from '../ports/ledger';
+import type { HistoryEntry, LedgerPort, LotPage, LotView, RegisterLotResult } from '../ports/ledger';
 import type { ListLotsQuery, LotInput } from '../schemas';
 
 /** Roles that may register lots (the chaincode checks again). */
@@ -21,12 +21,12 @@ export class LotsService {
     return this.#ledger.registerLot(principal.identity, input);
   }
 
-  read(principal: Principal, lotId: string): Promise<Record<string, unknown>> {
+  read(principal: Principal, lotId: string): Promise<LotView> {
     return this.#ledger.readLot(principal.identity, lotId);
   }
 
   /** Lists lots; `from`/`to` filter on the registration time of the page the ledger returns. */
-  async list(principal: Principal, q: ListLotsQuery): Promise<{ lots: Array<Record<string, unknown>>; bookmark: string }> {
+  async list(principal: Principal, q: ListLotsQuery): Promise<LotPage> {
     const page = await this.#ledger.listLots(principal.identity, {
       ...(q.ownerMsp !== undefined && { ownerMsp: q.ownerMsp }),
       ...(q.htsCode !== undefined && { htsCode: q.htsCode }),
@@ -39,14 +39,13 @@ export class LotsService {
     const from = q.from === undefined ? -Infinity : Date.parse(q.from);
     const to = q.to === undefined ? Infinity : Date.parse(q.to);
     const lots = page.lots.filter((v) => {
-      const registeredAt = (v.lot as { registeredAt?: unknown } | undefined)?.registeredAt;
-      const at = typeof registeredAt === 'string' ? Date.parse(registeredAt) : NaN;
+      const at = Date.parse(v.lot.registeredAt);
       return Number.isFinite(at) && at >= from && at <= to;
     });
     return { lots, bookmark: page.bookmark };
   }
 
-  async history(principal: Principal, lotId: string): Promise<{ lotId: string; history: unknown[] }> {
+  async history(principal: Principal, lotId: string): Promise<{ lotId: string; history: HistoryEntry[] }> {
     return { lotId, history: await this.#ledger.lotHistory(principal.identity, lotId) };
   }
 }

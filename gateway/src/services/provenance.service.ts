@@ -5,12 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Principal } from '../auth/principals';
 import type { EventQueue } from '../ports/event-queue';
-import type { LedgerPort } from '../ports/ledger';
-
-interface ProvEvent {
-  eventId?: unknown;
-  blockNumber?: unknown;
-}
+import type { LedgerPort, Provenance, ProvenanceAnswer, ProvenanceEventAnswer } from '../ports/ledger';
 
 export class ProvenanceService {
   readonly #ledger: LedgerPort;
@@ -20,29 +15,27 @@ export class ProvenanceService {
     this.#queue = queue;
   }
 
-  byLot(principal: Principal, lotId: string): Promise<Record<string, unknown>> {
+  byLot(principal: Principal, lotId: string): Promise<ProvenanceAnswer> {
     return this.#answer(() => this.#ledger.provenance(principal.identity, lotId));
   }
 
-  byEpc(principal: Principal, epc: string): Promise<Record<string, unknown>> {
+  byEpc(principal: Principal, epc: string): Promise<ProvenanceAnswer> {
     return this.#answer(() => this.#ledger.provenanceByEpc(principal.identity, epc));
   }
 
-  async #answer(query: () => Promise<Record<string, unknown>>): Promise<Record<string, unknown>> {
+  async #answer(query: () => Promise<Provenance>): Promise<ProvenanceAnswer> {
     const started = performance.now();
-    const prov = await query();
+    const prov: Omit<ProvenanceAnswer, 'queryMs'> = await query();
     if (this.#queue) await this.#addBlockNumbers(prov, this.#queue);
     return { ...prov, queryMs: Math.round((performance.now() - started) * 100) / 100 };
   }
 
   /** Fills `blockNumber` of the events the outbox saw committed: one batched lookup for the whole answer. */
-  async #addBlockNumbers(prov: Record<string, unknown>, queue: EventQueue): Promise<void> {
-    const links = Array.isArray(prov.links) ? (prov.links as Array<{ events?: ProvEvent[] }>) : [];
-    const open: Array<ProvEvent & { eventId: string }> = [];
-    for (const link of links) {
-      for (const ev of link.events ?? []) {
-        if (typeof ev.eventId === 'string' && ev.blockNumber === undefined) open.push(ev as ProvEvent & { eventId: string });
-      }
+  async #addBlockNumbers(prov: Omit<ProvenanceAnswer, 'queryMs'>, queue: EventQueue): Promise<void> {
+    // the answer is this call's own copy (parsed from the ledger's bytes): fill it in place
+    const open: ProvenanceEventAnswer[] = [];
+    for (const link of prov.links) {
+      for (const ev of link.events) if (ev.blockNumber === undefined) open.push(ev);
     }
     if (open.length === 0) return;
     // the block number is an extra: an outbox that cannot answer leaves the chaincode's answer as it is

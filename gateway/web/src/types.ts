@@ -7,6 +7,8 @@ import type {
   ProvenanceEvent as LedgerProvenanceEvent,
   ProvenanceLink as LedgerProvenanceLink,
 } from '@acetrace/chaincode';
+// The constants-only subpath: no fabric-contract-api or EPC libraries in the page's bundle.
+import { LINKS } from '@acetrace/chaincode/domain';
 
 export type { Anomaly };
 
@@ -24,17 +26,4 @@ export interface Provenance extends Omit<LedgerProvenance, 'links'> {
 }
 
 /** The 12 links of domain.md, used when an answer omits a name. */
-export const LINK_NAMES: readonly string[] = [
-  'raw-material-sourcing',
-  'component-processing',
-  'manufacturing',
-  'quality-inspection',
-  'packaging',
-  'origin-warehousing',
-  'inland-transport',
-  'export-clearance',
-  'port-of-loading',
-  'international-transit',
-  'us-port-of-entry',
-  'us-distribution',
-];
+export const LINK_NAMES: readonly string[] = LINKS.map((l) => l.name);

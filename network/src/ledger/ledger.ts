@@ -99,6 +99,7 @@ CREATE TABLE IF NOT EXISTS txindex (
   txId TEXT PRIMARY KEY, blockNum INTEGER NOT NULL, txNum INTEGER NOT NULL, code INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS blocks (
   number INTEGER PRIMARY KEY, bytes BLOB NOT NULL, headerHash BLOB, codes BLOB NOT NULL);
+CREATE INDEX IF NOT EXISTS blocks_by_hash ON blocks (headerHash);
 `;
 
 const { VALID, DUPLICATE_TXID, MVCC_READ_CONFLICT, PHANTOM_READ_CONFLICT } = TxValidationCodes;
@@ -197,6 +198,7 @@ export class Ledger {
       getBlock: db.prepare<[number], { bytes: Buffer; headerHash: Buffer | null; codes: Buffer }>(
         'SELECT bytes, headerHash, codes FROM blocks WHERE number = ?',
       ),
+      blockByHash: db.prepare<[Buffer], { number: number }>('SELECT number FROM blocks WHERE headerHash = ? ORDER BY number LIMIT 1'),
       maxBlock: db.prepare<[], { n: number | null }>('SELECT MAX(number) AS n FROM blocks'),
     };
     const max = this.#stmts.maxBlock.get()?.n;
@@ -316,6 +318,11 @@ export class Ledger {
   /** The header hash stored for block `n`. */
   getBlockHash(n: number): Buffer | undefined {
     return this.#stmts.getBlock.get(n)?.headerHash ?? undefined;
+  }
+
+  /** The number of the block whose header hash is `hash` (fab blockindex `getBlockLocByHash`). */
+  getBlockNumberByHash(hash: Uint8Array): number | undefined {
+    return this.#stmts.blockByHash.get(Buffer.from(hash))?.number;
   }
 
   /** The validation codes of block `n`'s transactions, in block order. */

@@ -3,6 +3,7 @@ import 'reflect-metadata';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { webcrypto, randomBytes } from 'node:crypto';
+import { ROLE_ATTRIBUTE } from '@acetrace/chaincode/domain';
 import * as x509 from '@peculiar/x509';
 
 x509.cryptoProvider.set(webcrypto);
@@ -10,8 +11,8 @@ x509.cryptoProvider.set(webcrypto);
 /** The X.509 extension Fabric CA uses for enrollment attributes. */
 export const FABRIC_ATTRS_OID = '1.2.3.4.5.6.7.8.1';
 
-/** The attribute chaincode reads for the acetrace role. */
-export const ROLE_ATTRIBUTE = 'acetrace.role';
+/** The attribute chaincode reads for the acetrace role (declared by the chaincode). */
+export { ROLE_ATTRIBUTE };
 
 /** Node OU of an identity (Fabric NodeOUs). */
 export type NodeOU = 'client' | 'peer' | 'admin' | 'orderer';

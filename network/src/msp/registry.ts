@@ -4,7 +4,8 @@ import { X509Certificate as NodeX509 } from 'node:crypto';
 import { msp } from '@hyperledger/fabric-protos';
 import * as x509 from '@peculiar/x509';
 
-import { FABRIC_ATTRS_OID, ROLE_ATTRIBUTE } from './ca';
+import { ROLE_ATTRIBUTE } from '@acetrace/chaincode/domain';
+import { FABRIC_ATTRS_OID } from './ca';
 import { verify } from './ecdsa';
 
 /** Why an identity or signature was refused. */

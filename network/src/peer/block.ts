@@ -2,13 +2,14 @@
  * Blocks as the orderer cuts them and the committer stores them
  * (fab protoutil/blockutils.go, common/ledger/blkstorage).
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { common } from '@hyperledger/fabric-protos';
 
 /** common.BlockMetadataIndex values; a block carries 5 metadata slots. */
 export const METADATA_SLOTS = 5;
 export const TRANSACTIONS_FILTER = common.BlockMetadataIndex.TRANSACTIONS_FILTER;
 export const SIGNATURES = common.BlockMetadataIndex.SIGNATURES;
+export const LAST_CONFIG = common.BlockMetadataIndex.LAST_CONFIG;
 
 function derLength(length: number): Buffer {
   if (length < 0x80) {
@@ -102,4 +103,56 @@ export function setBlockMetadata(block: common.Block, index: number, value: Uint
 /** TRANSACTIONS_FILTER: one validation code byte per transaction. */
 export function transactionsFilter(block: common.Block): Uint8Array {
   return block.getMetadata()?.getMetadataList_asU8()[TRANSACTIONS_FILTER] ?? new Uint8Array(0);
+}
+
+/** What signs blocks: the ordering node's serialized identity and ECDSA signer. */
+export interface BlockSigner {
+  readonly serializedIdentity: Uint8Array;
+  sign(message: Uint8Array): Uint8Array;
+}
+
+/** fab `OrdererBlockMetadata{last_config, consenter_metadata = Metadata{value}}` bytes. */
+export function ordererBlockMetadata(lastConfig: number, consenterMetadata: Uint8Array = new Uint8Array(0)): Uint8Array {
+  const last = new common.LastConfig();
+  last.setIndex(lastConfig);
+  const consenter = new common.Metadata();
+  consenter.setValue(consenterMetadata);
+  const value = new common.OrdererBlockMetadata();
+  value.setLastConfig(last);
+  value.setConsenterMetadata(consenter.serializeBinary());
+  return value.serializeBinary();
+}
+
+/**
+ * LAST_CONFIG and SIGNATURES metadata as an orderer writes them (fab orderer/common/multichannel
+ * blockwriter.go `addLastConfig`, `addBlockSignature`): SIGNATURES = Metadata{value =
+ * OrdererBlockMetadata, signatures = [MetadataSignature{signature_header = SignatureHeader{creator,
+ * nonce}, signature over value ‖ signature_header ‖ BlockHeaderBytes}]} (no identifier_header:
+ * that is BFT only). Without a signer the value is written unsigned, as configtxgen does for block 0.
+ */
+export function addOrdererMetadata(block: common.Block, lastConfig: number, signer?: BlockSigner): void {
+  const header = block.getHeader();
+  if (header === undefined) {
+    throw new Error('block without header');
+  }
+  const last = new common.LastConfig();
+  last.setIndex(lastConfig);
+  const lastConfigMetadata = new common.Metadata();
+  lastConfigMetadata.setValue(last.serializeBinary());
+  setBlockMetadata(block, LAST_CONFIG, lastConfigMetadata.serializeBinary());
+
+  const value = ordererBlockMetadata(lastConfig);
+  const metadata = new common.Metadata();
+  metadata.setValue(value);
+  if (signer !== undefined) {
+    const signatureHeader = new common.SignatureHeader();
+    signatureHeader.setCreator(signer.serializedIdentity);
+    signatureHeader.setNonce(randomBytes(24));
+    const signatureHeaderBytes = signatureHeader.serializeBinary();
+    const signature = new common.MetadataSignature();
+    signature.setSignatureHeader(signatureHeaderBytes);
+    signature.setSignature(signer.sign(Buffer.concat([value, signatureHeaderBytes, blockHeaderBytes(header)])));
+    metadata.setSignaturesList([signature]);
+  }
+  setBlockMetadata(block, SIGNATURES, metadata.serializeBinary());
 }

@@ -5,7 +5,9 @@
 import type { Logger } from 'pino';
 import type { BlockEventsCache } from './chaincode-events';
 import type { CommitNotifier } from './commit-notifier';
+import type { BroadcastFilter } from './broadcast-filter';
 import type { BlockCutter } from './orderer';
+import type { StateLock } from './state-lock';
 import type { ChaincodeSimulator, IdentityDeserializer, PeerLedger, PeerSigner } from './ports';
 import type { EndorsementPolicy } from './tx-validator';
 
@@ -26,7 +28,11 @@ export interface ChannelContext {
   readonly deserializer: IdentityDeserializer;
   readonly simulator: ChaincodeSimulator;
   readonly ledger: PeerLedger;
+  /** Simulations hold it shared, block commits exclusively. */
+  readonly stateLock: StateLock;
   readonly orderer: BlockCutter;
+  /** The orderer's checks of an envelope before it is ordered. */
+  readonly broadcastFilter: BroadcastFilter;
   /** `host:port` of the ordering node, for ErrorDetail. */
   readonly ordererAddress: string;
   readonly ordererMspId: string;

@@ -3,13 +3,13 @@
  * chain), runs the pre-MVCC checks, has the ledger validate and apply it atomically, stores
  * the block with its TRANSACTIONS_FILTER, then announces the commit.
  */
-import { randomBytes } from 'node:crypto';
 import { common, msp } from '@hyperledger/fabric-protos';
 import type { Logger } from 'pino';
 import type { BlockTransaction, Ledger } from '../ledger/ledger';
-import { blockHeaderBytes as blockHeaderBytesOf, blockHeaderHash, newBlock, setBlockMetadata, SIGNATURES, TRANSACTIONS_FILTER } from './block';
+import { addOrdererMetadata, blockHeaderHash, newBlock, setBlockMetadata, TRANSACTIONS_FILTER } from './block';
 import type { CommitNotifier } from './commit-notifier';
 import type { IdentityDeserializer, PeerLedger, PeerSigner, TxLocation } from './ports';
+import type { StateLock } from './state-lock';
 import { checkTransaction, type EndorsementPolicy, type TxCheck } from './tx-validator';
 
 /** Reads a committed ledger in Fabric message terms. */
@@ -33,6 +33,22 @@ export class LedgerReader implements PeerLedger {
     const status = this.#ledger.getTxStatus(txId);
     return status === undefined ? undefined : { blockNumber: status.blockNumber, validationCode: status.code };
   }
+
+  findTransactionPosition(txId: string): (TxLocation & { readonly txNumber: number }) | undefined {
+    const status = this.#ledger.getTxStatus(txId);
+    return status === undefined
+      ? undefined
+      : { blockNumber: status.blockNumber, validationCode: status.code, txNumber: status.txNum };
+  }
+
+  getBlockByHash(hash: Uint8Array): common.Block | undefined {
+    const number = this.#ledger.getBlockNumberByHash(hash);
+    return number === undefined ? undefined : this.getBlock(number);
+  }
+
+  getBlockHash(blockNumber: number): Uint8Array | undefined {
+    return this.#ledger.getBlockHash(blockNumber);
+  }
 }
 
 /** Committer settings. */
@@ -42,6 +58,8 @@ export interface CommitterOptions {
   readonly deserializer: IdentityDeserializer;
   readonly policy: EndorsementPolicy;
   readonly notifier: CommitNotifier;
+  /** Held exclusively while a block is validated and applied. */
+  readonly stateLock?: StateLock;
   /** Signs block metadata (SIGNATURES slot) as the ordering node. */
   readonly ordererSigner?: PeerSigner;
   readonly logger: Logger;
@@ -55,8 +73,13 @@ export class Committer {
     this.#options = options;
   }
 
-  /** Builds, validates, stores and announces the next block. */
+  /** Builds, validates, stores and announces the next block (under the commit lock). */
   commitBatch(envelopes: Uint8Array[]): Promise<void> {
+    const lock = this.#options.stateLock;
+    return lock === undefined ? this.#commit(envelopes) : lock.exclusive(() => this.#commit(envelopes)).then(() => undefined);
+  }
+
+  #commit(envelopes: Uint8Array[]): Promise<void> {
     const { ledger, channelId, deserializer, policy, notifier, logger } = this.#options;
     const started = process.hrtime.bigint();
     const number = ledger.height;
@@ -100,31 +123,14 @@ export class Committer {
     return Promise.resolve();
   }
 
-  /**
-   * SIGNATURES metadata as an orderer writes it: Metadata{value: OrdererBlockMetadata-less empty
-   * value, signatures: [{signature_header, signature over value ‖ signature_header ‖ block header}]}.
-   */
+  /** The orderer's LAST_CONFIG and signed SIGNATURES metadata; the only config block is block 0. */
   #signBlock(block: common.Block): void {
-    const signer = this.#options.ordererSigner;
-    const header = block.getHeader();
-    if (signer === undefined || header === undefined) {
-      return;
-    }
-    const signatureHeader = new common.SignatureHeader();
-    signatureHeader.setCreator(signer.serializedIdentity);
-    signatureHeader.setNonce(randomBytes(24));
-    const signatureHeaderBytes = signatureHeader.serializeBinary();
-    const value = new Uint8Array(0);
-    const signed = Buffer.concat([value, signatureHeaderBytes, blockHeaderBytesOf(header)]);
-    const metadataSignature = new common.MetadataSignature();
-    metadataSignature.setSignatureHeader(signatureHeaderBytes);
-    metadataSignature.setSignature(signer.sign(signed));
-    const metadata = new common.Metadata();
-    metadata.setValue(value);
-    metadata.setSignaturesList([metadataSignature]);
-    setBlockMetadata(block, SIGNATURES, metadata.serializeBinary());
+    addOrdererMetadata(block, LAST_CONFIG_BLOCK, this.#options.ordererSigner);
   }
 }
+
+/** The channel's configuration never changes after the genesis block. */
+const LAST_CONFIG_BLOCK = 0;
 
 function toBlockTransaction(check: TxCheck): BlockTransaction {
   const parsed = check.parsed;

@@ -6,13 +6,14 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
 import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ROLES } from '@acetrace/chaincode/domain';
 import { CertificateAuthority, type NodeOU } from '../msp/ca';
 import { sign } from '../msp/ecdsa';
 import { serializeIdentity } from '../msp/registry';
 import type { PeerSigner } from './ports';
 
 /** The roles the chaincode knows (`acetrace.role`), one user per role in each organisation. */
-export const USER_ROLES = ['viewer', 'supplier', 'logistics', 'broker', 'auditor', 'compliance', 'admin'] as const;
+export const USER_ROLES = ROLES;
 
 /** A stored identity: where its files are, and its PEMs. */
 export interface StoredIdentity {

@@ -12,8 +12,8 @@ import {
 import { common, gateway, msp, orderer, peer } from '@hyperledger/fabric-protos';
 import type { ChannelContext, PeerNode } from './channel';
 import { chaincodeEventMatcher } from './chaincode-events';
-import { processProposal } from './endorser';
-import { endorse, prepareTransaction } from './endorsement';
+import { processProposal, type EndorserOutcome } from './endorser';
+import { prepareTransaction } from './endorsement';
 import { GatewayRpcError, toRpcError, type ErrorDetailInit } from './errors';
 import { OrdererRejection } from './orderer';
 import { decode, unpackProposal, type UnpackedProposal } from './proposal';
@@ -148,7 +148,10 @@ class GatewayServiceImpl {
     const plan = this.#evaluationPlan(target, request.getTargetOrganizationsList());
     const details: ErrorDetailInit[] = [];
     for (const node of plan) {
-      const outcome = await processProposal(this.#channel, node, signedProposal as peer.SignedProposal, false);
+      // a query executor holds the commit lock shared too (fab txmgr `NewQueryExecutor`)
+      const outcome = await this.#channel.stateLock.shared(() =>
+        processProposal(this.#channel, node, signedProposal as peer.SignedProposal, false),
+      );
       if (outcome.ok) {
         const response = new gateway.EvaluateResponse();
         response.setResult(outcome.response);
@@ -184,26 +187,58 @@ class GatewayServiceImpl {
         `no combination of peers can be derived which satisfy the endorsement policy: chaincode ${target.chaincodeName} is not defined on channel ${target.channelId}`,
       );
     }
+    // Every endorsing organisation simulates the proposal itself (fab endorse.go); the commit
+    // lock is held across them, so they all read the same committed state, as peers at the same
+    // height would.
+    const prepared = await this.#channel.stateLock.shared(() =>
+      requestedOrgs.length > 0
+        ? this.#endorseWithOrgs(signedProposal as peer.SignedProposal, layout)
+        : this.#endorseFromFirst(signedProposal as peer.SignedProposal, layout),
+    );
+    const response = new gateway.EndorseResponse();
+    response.setPreparedTransaction(prepared);
+    return response;
+  }
+
+  /**
+   * fab `planFromFirstEndorser`, then the plan: the gateway peer endorses first (its failure is
+   * "failed to endorse transaction"), then further organisations until the policy is met; one
+   * whose ProposalResponsePayload differs from the first does not count.
+   */
+  async #endorseFromFirst(signedProposal: peer.SignedProposal, layout: readonly PeerNode[]): Promise<common.Envelope> {
     const [first, ...others] = layout;
     if (first === undefined) {
       throw new GatewayRpcError(GrpcStatus.FAILED_PRECONDITION, 'no endorsing peers available');
     }
-    const outcome = await processProposal(this.#channel, first, signedProposal as peer.SignedProposal, true);
+    const outcome = await processProposal(this.#channel, first, signedProposal, true);
     if (!outcome.ok || outcome.endorsement === undefined) {
       const message = outcome.ok ? 'endorsement missing' : outcome.message;
       throw new GatewayRpcError(GrpcStatus.ABORTED, 'failed to endorse transaction, see attached details for more info', [
         { address: first.address, mspId: first.mspId, message },
       ]);
     }
-    // The other organisations' peers share this process and its ledger: their simulation would
-    // produce the same read-write set, so each signs the same ProposalResponsePayload.
-    const endorsements = [outcome.endorsement];
+    const plan = new EndorsementPlan(this.#channel.policy.required);
+    plan.add(first, outcome.prpBytes, outcome.endorsement);
     for (const node of others) {
-      endorsements.push(endorse(outcome.prpBytes, node.signer));
+      if (plan.satisfied) break;
+      plan.record(node, await processProposal(this.#channel, node, signedProposal, true));
     }
-    const response = new gateway.EndorseResponse();
-    response.setPreparedTransaction(prepareTransaction(outcome.unpacked, outcome.prpBytes, endorsements));
-    return response;
+    return plan.prepare(outcome.unpacked);
+  }
+
+  /** fab `planForOrgs`: one peer of each requested organisation must endorse, with matching payloads. */
+  async #endorseWithOrgs(signedProposal: peer.SignedProposal, layout: readonly PeerNode[]): Promise<common.Envelope> {
+    const plan = new EndorsementPlan(layout.length);
+    let unpacked: UnpackedProposal | undefined;
+    for (const node of layout) {
+      const outcome = await processProposal(this.#channel, node, signedProposal, true);
+      if (outcome.ok) unpacked ??= outcome.unpacked;
+      plan.record(node, outcome);
+    }
+    if (unpacked === undefined) {
+      throw plan.failure();
+    }
+    return plan.prepare(unpacked);
   }
 
   /** fab submit.go (non-BFT) */
@@ -217,6 +252,8 @@ class GatewayServiceImpl {
     }
     this.#requireChannel(request.getChannelId(), GrpcStatus.FAILED_PRECONDITION);
     try {
+      // the orderer's Broadcast filters (signature, channel Writers) before ordering
+      this.#channel.broadcastFilter.check(txn);
       this.#channel.orderer.order(txn.serializeBinary());
     } catch (err) {
       if (err instanceof OrdererRejection && err.status !== 'SERVICE_UNAVAILABLE') {
@@ -419,11 +456,11 @@ class GatewayServiceImpl {
     return [local, ...this.#channel.peers.filter((p) => p !== local)];
   }
 
-  /** The gateway peer first, then enough other organisations' peers to satisfy the policy. */
+  /** The gateway peer first, then the policy's other organisations' peers in channel order (tried until the policy is met). */
   #endorsementLayout(target: ProposalTarget): PeerNode[] {
     const local = this.#localPeer(target);
     const others = this.#channel.peers.filter((p) => p !== local && this.#channel.policy.orgs.includes(p.mspId));
-    return [local, ...others.slice(0, Math.max(0, this.#channel.policy.required - 1))];
+    return [local, ...others];
   }
 
   #peersForOrgs(orgs: readonly string[]): PeerNode[] {
@@ -432,5 +469,62 @@ class GatewayServiceImpl {
       throw new GatewayRpcError(GrpcStatus.UNAVAILABLE, `failed to find any endorsing peers for org(s): ${missing.join(', ')}`);
     }
     return this.#channel.peers.filter((p) => orgs.includes(p.mspId));
+  }
+}
+
+/**
+ * Endorsements collected for one proposal (fab internal/pkg/gateway/endorsement.go `plan`): the
+ * first payload is the reference, a differing one is refused with "ProposalResponsePayloads do
+ * not match", failures are kept as ErrorDetails.
+ */
+class EndorsementPlan {
+  readonly #required: number;
+  readonly #endorsements: peer.Endorsement[] = [];
+  readonly #details: ErrorDetailInit[] = [];
+  #responsePayload: Uint8Array | undefined;
+
+  constructor(required: number) {
+    this.#required = required;
+  }
+
+  get satisfied(): boolean {
+    return this.#endorsements.length >= this.#required;
+  }
+
+  /** Adds a successful endorsement; false (and an ErrorDetail) when its payload differs from the first. */
+  add(node: PeerNode, prpBytes: Uint8Array, endorsement: peer.Endorsement): boolean {
+    if (this.#responsePayload === undefined) {
+      this.#responsePayload = prpBytes;
+    } else if (!Buffer.from(prpBytes).equals(this.#responsePayload)) {
+      this.#details.push({ address: node.address, mspId: node.mspId, message: 'ProposalResponsePayloads do not match' });
+      return false;
+    }
+    this.#endorsements.push(endorsement);
+    return true;
+  }
+
+  /** Records one endorser's outcome. */
+  record(node: PeerNode, outcome: EndorserOutcome): void {
+    if (outcome.ok && outcome.endorsement !== undefined) {
+      this.add(node, outcome.prpBytes, outcome.endorsement);
+    } else {
+      this.#details.push({ address: node.address, mspId: node.mspId, message: outcome.ok ? 'endorsement missing' : outcome.message });
+    }
+  }
+
+  failure(): GatewayRpcError {
+    return new GatewayRpcError(
+      GrpcStatus.ABORTED,
+      'failed to collect enough transaction endorsements, see attached details for more info',
+      this.#details,
+    );
+  }
+
+  /** The prepared transaction, or the plan's failure when the policy is not met. */
+  prepare(unpacked: UnpackedProposal): common.Envelope {
+    if (!this.satisfied || this.#responsePayload === undefined) {
+      throw this.failure();
+    }
+    return prepareTransaction(unpacked, this.#responsePayload, this.#endorsements);
   }
 }

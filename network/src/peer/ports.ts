@@ -62,4 +62,10 @@ export interface PeerLedger {
   getBlock(blockNumber: number): common.Block | undefined;
   /** The first committed occurrence of a tx id. */
   findTransaction(txId: string): TxLocation | undefined;
+  /** Block and position of the first committed occurrence of a tx id. */
+  findTransactionPosition(txId: string): (TxLocation & { readonly txNumber: number }) | undefined;
+  /** The block whose header hash is `hash`. */
+  getBlockByHash(hash: Uint8Array): common.Block | undefined;
+  /** Header hash of block `n` (SHA-256 of its DER header). */
+  getBlockHash(blockNumber: number): Uint8Array | undefined;
 }

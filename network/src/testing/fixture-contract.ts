@@ -1,3 +1,4 @@
+import { ROLE_ATTRIBUTE } from '@acetrace/chaincode/domain';
 import { Context, Contract, Info, Returns, Transaction } from 'fabric-contract-api';
 
 /**
@@ -116,7 +117,7 @@ export class FixtureContract extends Contract {
       JSON.stringify({
         mspId: ctx.clientIdentity.getMSPID(),
         id: ctx.clientIdentity.getID(),
-        role: ctx.clientIdentity.getAttributeValue('acetrace.role'),
+        role: ctx.clientIdentity.getAttributeValue(ROLE_ATTRIBUTE),
         enrollmentId: ctx.clientIdentity.getAttributeValue('hf.EnrollmentID'),
         txTime: new Date(Number(ts.seconds) * 1000 + Math.floor(ts.nanos / 1e6)).toISOString(),
         txId: ctx.stub.getTxID(),

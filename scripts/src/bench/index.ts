@@ -21,8 +21,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { MAX_BATCH } from '@acetrace/chaincode';
 import { Ledger } from '@acetrace/network';
-import { event, lotInput, epc as epcOf } from './lib/data';
+import { event, lotInput, epc as epcOf, roleForLink } from './lib/data';
 import { commitCode, connectAs, loadProfile, type Connection } from './lib/fabric';
 import { http, httpOk, metricValue } from './lib/http';
 import { freePort, profileChildrenInto, startGateway, startNetwork, type Child } from './lib/procs';
@@ -30,7 +31,8 @@ import { writeReports, type Results, type ProvenanceRow, type IngestionRow, type
 import { machine, round, sample, sleep, summarise } from './lib/stats';
 
 const NS = 'acetrace';
-const BG_LOT_EVENTS = 500;
+/** Background events per lot: one full RecordEvents transaction each. */
+const BG_LOT_EVENTS = MAX_BATCH;
 const MEASURED_SIZES = [12, 120, 1200] as const;
 
 interface Plan {
@@ -176,12 +178,9 @@ async function main(): Promise<void> {
       await httpOk('POST', `${gw.url}/v1/lots`, key('supplier'), lotInput(lotId, lotNo, 3), [200, 201]);
       const events = Array.from({ length: size }, (_, i) => event(`M${String(size)}`, lotId, lotNo, i, size));
       for (const role of ['supplier', 'logistics', 'broker'] as const) {
-        const mine = events.filter((e) => {
-          const link = e.link as number;
-          return (link <= 5 ? 'supplier' : link === 11 ? 'broker' : 'logistics') === role;
-        });
-        for (let i = 0; i < mine.length; i += 500) {
-          await httpOk('POST', `${gw.url}/v1/events?wait=commit`, key(role), { events: mine.slice(i, i + 500) }, [201, 202]);
+        const mine = events.filter((e) => roleForLink(e.link as number) === role);
+        for (let i = 0; i < mine.length; i += MAX_BATCH) {
+          await httpOk('POST', `${gw.url}/v1/events?wait=commit`, key(role), { events: mine.slice(i, i + MAX_BATCH) }, [201, 202]);
         }
       }
       for (let t = 0; ; t++) {

@@ -3,6 +3,7 @@
  * MVCC commit. Covers permissions, validation, idempotency, corrections, parent/child lots,
  * anomalies, listing, EPC lookup, read levels, history and chaincode events.
  */
+import { linkByNumber } from '@acetrace/chaincode/domain';
 import type { SimulatedTx } from '@acetrace/network';
 import { expect } from './chai.test';
 import { eventInput, lotInput, newWorld, rejects, ROLES, SHA, type Provenance, type RecordedEvent, type Role, type World } from './helpers';
@@ -16,8 +17,6 @@ const LINK_RIGHTS: Record<Role, number[]> = {
   compliance: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
   admin: [],
 };
-const LINK_NAMES = ['raw-material-sourcing', 'component-processing', 'manufacturing', 'quality-inspection', 'packaging',
-  'origin-warehousing', 'inland-transport', 'export-clearance', 'port-of-loading', 'international-transit', 'us-port-of-entry', 'us-distribution'];
 
 describe('chaincode contract (ledger harness)', function () {
   this.timeout(60_000);
@@ -57,7 +56,7 @@ describe('chaincode contract (ledger harness)', function () {
           } else {
             const needed = [...['supplier', 'logistics', 'broker'].filter((r) => LINK_RIGHTS[r as Role].includes(link)), 'compliance'];
             const list = needed.length === 2 ? needed.join(' or ') : `${needed.slice(0, -1).join(', ')} or ${needed[needed.length - 1]}`;
-            await rejects(call, 'ACCESS_DENIED', new RegExp(`^ACCESS_DENIED: role ${role} of Org1MSP may not post link ${link} \\(${LINK_NAMES[link - 1]}\\); needs ${list}$`));
+            await rejects(call, 'ACCESS_DENIED', new RegExp(`^ACCESS_DENIED: role ${role} of Org1MSP may not post link ${link} \\(${linkByNumber(link).name}\\); needs ${list}$`));
           }
         });
       }

@@ -4,11 +4,11 @@
  */
 process.env.CORE_CHAINCODE_LOGGING_LEVEL ??= 'critical';
 
+import { ROLES, type Role } from '@acetrace/chaincode/domain';
 import { LedgerHarness, type HarnessIdentity } from '@acetrace/network';
 import { expect } from './chai.test';
 
-export type Role = 'viewer' | 'supplier' | 'logistics' | 'broker' | 'auditor' | 'compliance' | 'admin';
-export const ROLES: Role[] = ['viewer', 'supplier', 'logistics', 'broker', 'auditor', 'compliance', 'admin'];
+export { ROLES, type Role };
 export const SHA = 'ab'.repeat(32);
 
 export interface World {

@@ -2,7 +2,8 @@
  * Blocks through fabric-gateway's block events (the peer Deliver service): header hash chain,
  * data hash, TRANSACTIONS_FILTER with invalid transactions kept, filtered blocks.
  */
-import { createHash } from 'node:crypto';
+import { createHash, verify, X509Certificate } from 'node:crypto';
+import { common, msp } from '@hyperledger/fabric-protos';
 import { expect } from 'chai';
 import type { CloseableAsyncIterable } from '@hyperledger/fabric-gateway';
 import { SuiteNetwork, lotInput } from './helpers';
@@ -21,14 +22,18 @@ function der(tag: number, body: Buffer): Buffer {
   return Buffer.concat([Buffer.from([tag]), len, body]);
 }
 
-/** fab BlockHeaderHash, written independently of the network's code. */
-function headerHash(n: number, previousHash: Uint8Array, dataHash: Uint8Array): Buffer {
+/** fab BlockHeaderBytes, written independently of the network's code. */
+function headerDer(n: number, previousHash: Uint8Array, dataHash: Uint8Array): Buffer {
   let hex = n.toString(16);
   if (hex.length % 2) hex = `0${hex}`;
   let int = Buffer.from(hex, 'hex');
   if ((int[0] ?? 0) & 0x80) int = Buffer.concat([Buffer.from([0]), int]);
-  const seq = der(0x30, Buffer.concat([der(0x02, int), der(0x04, Buffer.from(previousHash)), der(0x04, Buffer.from(dataHash))]));
-  return createHash('sha256').update(seq).digest();
+  return der(0x30, Buffer.concat([der(0x02, int), der(0x04, Buffer.from(previousHash)), der(0x04, Buffer.from(dataHash))]));
+}
+
+/** fab BlockHeaderHash. */
+function headerHash(n: number, previousHash: Uint8Array, dataHash: Uint8Array): Buffer {
+  return createHash('sha256').update(headerDer(n, previousHash, dataHash)).digest();
 }
 
 describe('embedded network: blocks via Deliver', function () {
@@ -86,6 +91,41 @@ describe('embedded network: blocks via Deliver', function () {
       expect(valid?.getTransactionActions()?.getChaincodeActionsList()[0]?.getChaincodeEvent()?.getEventName()).to.equal('LotRegistered');
     } finally {
       events.close();
+    }
+  });
+
+  it('carries the orderer signature in every ordered block, verifiable with the OrdererMSP root from block 0', async () => {
+    const height = nw.net.height();
+    const events = await nw.supplier.gateway.getNetwork('acetrace').getBlockEvents({ startBlock: 0n });
+    let blocks;
+    try {
+      blocks = await takeN(events, height);
+    } finally {
+      events.close();
+    }
+    const configEnvelope = common.Envelope.deserializeBinary(blocks[0]?.getData()?.getDataList_asU8()[0] ?? new Uint8Array(0));
+    const config = common.ConfigEnvelope.deserializeBinary(common.Payload.deserializeBinary(configEnvelope.getPayload_asU8()).getData_asU8());
+    const ordererGroups = (config.getConfig()?.getChannelGroup()?.getGroupsMap() as unknown as Map<string, common.ConfigGroup>).get('Orderer')?.getGroupsMap() as unknown as Map<string, common.ConfigGroup>;
+    const mspValue = (ordererGroups.get('OrdererMSP')?.getValuesMap() as unknown as Map<string, common.ConfigValue>).get('MSP');
+    const rootPem = Buffer.from(
+      msp.FabricMSPConfig.deserializeBinary(msp.MSPConfig.deserializeBinary(mspValue?.getValue_asU8() ?? new Uint8Array(0)).getConfig_asU8()).getRootCertsList_asU8()[0] ?? [],
+    );
+    const root = new X509Certificate(rootPem);
+    for (const block of blocks.slice(1)) {
+      const header = block.getHeader();
+      const metadata = common.Metadata.deserializeBinary(block.getMetadata()?.getMetadataList_asU8()[common.BlockMetadataIndex.SIGNATURES] ?? new Uint8Array(0));
+      const [signature] = metadata.getSignaturesList();
+      if (header === undefined || signature === undefined) throw new Error(`block ${String(block.getHeader()?.getNumber())} is not signed`);
+      const creator = msp.SerializedIdentity.deserializeBinary(common.SignatureHeader.deserializeBinary(signature.getSignatureHeader_asU8()).getCreator_asU8());
+      expect(creator.getMspid()).to.equal('OrdererMSP');
+      const cert = new X509Certificate(Buffer.from(creator.getIdBytes_asU8()));
+      expect(cert.verify(root.publicKey)).to.equal(true);
+      const signed = Buffer.concat([
+        Buffer.from(metadata.getValue_asU8()),
+        Buffer.from(signature.getSignatureHeader_asU8()),
+        headerDer(header.getNumber(), header.getPreviousHash_asU8(), header.getDataHash_asU8()),
+      ]);
+      expect(verify('sha256', signed, cert.publicKey, signature.getSignature_asU8())).to.equal(true);
     }
   });
 });

@@ -208,16 +208,20 @@ describe('embedded network: Gateway service via fabric-gateway', function () {
       }
     });
 
-    it('commits an envelope signed by someone other than its creator as BAD_CREATOR_SIGNATURE', async () => {
+    // The orderer's Broadcast filter refuses it before ordering (submit-checks.test.ts); the
+    // committer's own BAD_CREATOR_SIGNATURE (4) check is covered in network committer.test.ts.
+    it('refuses at Submit an envelope signed by someone other than its creator (SubmitError 10 FORBIDDEN)', async () => {
       const tx = await nw.supplier.contract.newProposal('RegisterLot', { arguments: [JSON.stringify(lotInput('LOT-FORGED'))] }).endorse();
       const other = nw.net.connection.identities.find((i) => i.name === 'org1-broker');
       if (other === undefined) throw new Error('no org1-broker');
       const otherSigner = signers.newPrivateKeySigner(createPrivateKey(readFileSync(other.keyPath)));
       const forged = nw.supplier.gateway.newSignedTransaction(tx.getBytes(), await otherSigner(tx.getDigest()));
-      const submitted = await forged.submit();
-      const status = await submitted.getStatus();
-      expect(status.code).to.equal(4);
-      expect(status.successful).to.equal(false);
+      const refused = (await forged.submit().catch((e: unknown) => e)) as GatewayError;
+      expect(refused).to.be.instanceOf(GatewayError);
+      expect(refused.name).to.equal('SubmitError');
+      expect(refused.code).to.equal(10);
+      expect(refused.message).to.match(/^10 ABORTED: received unsuccessful response from orderer: status=FORBIDDEN, info=/);
+      await nw.net.flush();
       const view = await nw.supplier.contract.evaluateTransaction('ReadLot', 'LOT-FORGED').catch((e: unknown) => e);
       expect(view).to.be.instanceOf(GatewayError);
     });

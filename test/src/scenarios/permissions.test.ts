@@ -8,17 +8,17 @@
  * organisation (Org2MSP); `org3` = the broker organisation (Org3MSP, or Org2MSP on a
  * two-organisation network). Neither org2 nor org3 owns or imports the lot.
  */
+import { ROLES } from '@acetrace/chaincode/domain';
 import { expect } from './chai.test';
 import { freshEpc, lotInput, uid } from './helpers';
 import { type Stack, type TargetOrgs, seedLotWithEvent, startTarget, targetKind } from './target';
 
 type Slot = 'org1' | 'org2' | 'org3';
 type Who = 'none' | 'bad-key' | `${string}@${Slot}`;
-const ORG1_ROLES = ['viewer', 'supplier', 'logistics', 'broker', 'auditor', 'compliance', 'admin'] as const;
 const WHO: Who[] = [
   'none',
   'bad-key',
-  ...ORG1_ROLES.map((r) => `${r}@org1` as Who),
+  ...ROLES.map((r) => `${r}@org1` as Who),
   'broker@org2',
   'compliance@org2',
   'viewer@org3',

@@ -16,6 +16,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { ROLES } from '@acetrace/chaincode/domain';
 import type { RunningNetwork } from '@acetrace/network';
 import { loadConfig, startGateway, type GatewayHandle } from '@acetrace/gateway';
 import pino from 'pino';
@@ -94,8 +95,6 @@ export function targetOrgs(identities: ReadonlyArray<{ mspId: string }>): Target
   return { all, supplier, logistics, broker: third ?? logistics };
 }
 
-const ROLES_NEEDED = ['viewer', 'supplier', 'logistics', 'broker', 'auditor', 'compliance', 'admin'];
-
 /** Starts the configured target (see the file comment) and a gateway over it. */
 export async function startTarget(options: TargetOptions = {}): Promise<Stack> {
   const profile = options.target === 'embedded' ? undefined : configuredProfile();
@@ -130,7 +129,7 @@ export async function startTarget(options: TargetOptions = {}): Promise<Stack> {
   }
   const credentials = (JSON.parse(fs.readFileSync(path.join(dir, 'credentials.json'), 'utf8')) as { principals: Credential[] }).principals;
   const orgs = targetOrgs(credentials);
-  const missing = orgs.all.flatMap((msp) => ROLES_NEEDED.filter((r) => !credentials.some((c) => c.role === r && c.mspId === msp)).map((r) => `${r}@${msp}`));
+  const missing = orgs.all.flatMap((msp) => ROLES.filter((r) => !credentials.some((c) => c.role === r && c.mspId === msp)).map((r) => `${r}@${msp}`));
   if (missing.length > 0) {
     await gateway.stop();
     await network?.stop();

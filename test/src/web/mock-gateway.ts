@@ -8,13 +8,9 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { ID_PATTERN, LINKS } from '@acetrace/chaincode/domain';
 import { posterRole, type SeedEvent, type SeededLot } from './seed';
 
-const LINK_NAMES = [
-  'raw-material-sourcing', 'component-processing', 'manufacturing', 'quality-inspection', 'packaging',
-  'origin-warehousing', 'inland-transport', 'export-clearance', 'port-of-loading', 'international-transit',
-  'us-port-of-entry', 'us-distribution',
-];
 const MSP: Record<string, string> = { supplier: 'Org1MSP', logistics: 'Org2MSP', broker: 'Org3MSP' };
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.map': 'application/json' };
 
@@ -46,12 +42,12 @@ export async function startMockGateway(webDist: string, lot: SeededLot & { lot: 
   lot.events.forEach(add);
 
   const provenance = (detail: 'full' | 'summary'): unknown => {
-    const links = LINK_NAMES.map((name, i) => {
-      const evs = events.filter((e) => e.link === i + 1).sort((a, b) => Date.parse(a.eventTime) - Date.parse(b.eventTime));
+    const links = LINKS.map(({ number, name, phase }) => {
+      const evs = events.filter((e) => e.link === number).sort((a, b) => Date.parse(a.eventTime) - Date.parse(b.eventTime));
       return {
-        link: i + 1,
+        link: number,
         name,
-        phase: i < 5 ? 'production' : i === 5 || i === 11 ? 'storage' : 'transport',
+        phase,
         events: detail === 'full' ? evs.map((e) => ({ ...e, evidence: e.evidence ?? [], epcs: e.epcs ?? [], location: e.location ?? null })) : [],
         organisations: [...new Set(evs.map((e) => e.recordedBy))],
         firstSeen: evs[0]?.eventTime ?? null,
@@ -114,7 +110,7 @@ export async function startMockGateway(webDist: string, lot: SeededLot & { lot: 
     if (m) {
       const id = decodeURIComponent(m[2] ?? '');
       const known = m[1] === 'lots' ? id === lot.lotId : [lot.epcUrn, lot.epcDigitalLink].includes(id);
-      if (m[1] === 'lots' && !/^[A-Za-z0-9._:-]{1,128}$/.test(id)) {
+      if (m[1] === 'lots' && !ID_PATTERN.test(id)) {
         return problem(res, 400, 'Bad Request', 'lotId: 1-128 characters of A-Za-z0-9._:-', { errors: [{ path: 'lotId', message: 'invalid characters' }] });
       }
       if (!known) return problem(res, 404, 'Not Found', `NOT_FOUND: ${m[1] === 'lots' ? 'lot' : 'EPC'} ${id} is not on the ledger`);

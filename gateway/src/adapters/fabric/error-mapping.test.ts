@@ -14,6 +14,7 @@ import {
   LedgerInvalidArgumentError,
   LedgerNotFoundError,
   LedgerUnavailableError,
+  LedgerUnknownTransactionError,
 } from '../../errors';
 import { toProblem } from '../../http/problem';
 import { mapFabricError, parseFieldErrors } from './error-mapping';
@@ -182,6 +183,20 @@ describe('mapFabricError', () => {
     const { body } = toProblem(mapped);
     expect(body.errors).to.deep.equal(mapped.errors);
     expect(body.transactionId).to.equal('tx9');
+  });
+
+  it('tells a transaction the chaincode does not have (a gateway newer than its chaincode) by type, still a 400', () => {
+    const err = new GatewayError({
+      code: grpc.status.UNKNOWN,
+      cause: serviceError(2, 'x'),
+      details: [],
+      message: '2 UNKNOWN: evaluate call to endorser returned error: chaincode response 500, INVALID_ARGUMENT: unknown transaction GetLotByEpc',
+    });
+    const mapped = mapFabricError(err, 'GetLotByEpc');
+    expect(mapped).to.be.instanceOf(LedgerUnknownTransactionError);
+    expect(mapped).to.be.instanceOf(LedgerInvalidArgumentError);
+    expect(mapped).to.include({ status: 400, transaction: 'GetLotByEpc', message: 'unknown transaction GetLotByEpc' });
+    expect((mapped as LedgerUnknownTransactionError).rejection).to.deep.equal({ code: 'INVALID_ARGUMENT', message: 'unknown transaction GetLotByEpc' });
   });
 
   it('parses field paths with indexes', () => {

@@ -1,60 +1,55 @@
 /**
- * Maps errors raised by @hyperledger/fabric-gateway to the gateway's typed ledger errors,
- * keeping `cause`, `transactionId`, `details` and the chaincode's message.
+ * The one place that classifies ledger failures: errors raised by @hyperledger/fabric-gateway and the
+ * chaincode's messages become the gateway's typed ledger errors, keeping `cause`, `transactionId`,
+ * `details` and the chaincode's message. Nothing outside this adapter reads an error's text.
  *
  * - The chaincode's text is `details[0].message` (or embedded in the gRPC message for evaluate):
- *   its prefix, one of the chaincode's `ERROR_CODES` (`INVALID_ARGUMENT` / `ACCESS_DENIED` / `NOT_FOUND` /
- *   `CONFLICT`), decides 400/403/404/409.
- * - Without a chaincode code: UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED, RESOURCE_EXHAUSTED, CANCELLED
- *   are transient (→ retry, then 503); PERMISSION_DENIED → 403.
- * - `CommitError` (checked by `name`: published 1.11 exports some classes as types only):
- *   MVCC_READ_CONFLICT / PHANTOM_READ_CONFLICT are transient; other codes are final.
+ *   its prefix, one of the chaincode's `ERROR_CODES`, gives the {@link LedgerRejectionError}
+ *   (400/403/404/409; never repeated); `unknown transaction X` is a {@link LedgerUnknownTransactionError}.
+ * - Without a chaincode code (gRPC `status` of @grpc/grpc-js): UNAVAILABLE, DEADLINE_EXCEEDED, ABORTED,
+ *   RESOURCE_EXHAUSTED, CANCELLED are transient (→ retry, then 503); PERMISSION_DENIED → 403.
+ * - `CommitError` (checked by `name`: published 1.11 exports some classes as types only): its code is a
+ *   fabric-gateway `StatusCode` (the protos' `TxValidationCode`); MVCC_READ_CONFLICT / PHANTOM_READ_CONFLICT
+ *   are transient (a new transaction may pass); other codes are final.
  */
+import { status as GrpcStatus } from '@grpc/grpc-js';
+import { StatusCode } from '@hyperledger/fabric-gateway';
 import {
   AppError,
   type FieldError,
   LedgerAccessDeniedError,
   LedgerCommitError,
-  LedgerConflictError,
   type LedgerError,
   type LedgerErrorInfo,
   LedgerInternalError,
-  LedgerInvalidArgumentError,
-  LedgerNotFoundError,
   LedgerUnavailableError,
+  LedgerUnknownTransactionError,
   type NodeErrorDetail,
+  ledgerRejectionError,
 } from '../../errors';
 import '../../quiet-chaincode';
 import { ERROR_CODES, type ErrorCode } from '@acetrace/chaincode';
 
-/** gRPC status codes used here. */
-export const Grpc = {
-  CANCELLED: 1,
-  UNKNOWN: 2,
-  INVALID_ARGUMENT: 3,
-  DEADLINE_EXCEEDED: 4,
-  PERMISSION_DENIED: 7,
-  RESOURCE_EXHAUSTED: 8,
-  FAILED_PRECONDITION: 9,
-  ABORTED: 10,
-  UNAVAILABLE: 14,
-} as const;
-
-const TRANSIENT_GRPC = new Set<number>([
-  Grpc.CANCELLED,
-  Grpc.DEADLINE_EXCEEDED,
-  Grpc.RESOURCE_EXHAUSTED,
-  Grpc.ABORTED,
-  Grpc.UNAVAILABLE,
+const TRANSIENT_GRPC: ReadonlySet<number> = new Set<number>([
+  GrpcStatus.CANCELLED,
+  GrpcStatus.DEADLINE_EXCEEDED,
+  GrpcStatus.RESOURCE_EXHAUSTED,
+  GrpcStatus.ABORTED,
+  GrpcStatus.UNAVAILABLE,
 ]);
 
-/** Validation codes a retry (a new transaction) may get past. */
-const TRANSIENT_COMMIT = new Map<number, string>([
-  [11, 'MVCC_READ_CONFLICT'],
-  [12, 'PHANTOM_READ_CONFLICT'],
-]);
+/** Validation codes a new transaction (new read set) may get past. */
+const TRANSIENT_COMMIT: ReadonlySet<number> = new Set<number>([StatusCode.MVCC_READ_CONFLICT, StatusCode.PHANTOM_READ_CONFLICT]);
+
+/** Name of a validation code (`MVCC_READ_CONFLICT`), from the protos' enum. */
+function validationCodeName(code: number): string {
+  return Object.entries(StatusCode).find(([, value]) => value === code)?.[0] ?? `validation code ${code}`;
+}
 
 /** The chaincode's stable code (its exported `ERROR_CODES`) anywhere in a text, and the sentence after it. */
+/** The chaincode's sentence for a transaction name it does not have (`unknown transaction GetLotByEpc`). */
+const UNKNOWN_TRANSACTION = /^unknown transaction\b/;
+
 const CHAINCODE_CODE = new RegExp(`\\b(${ERROR_CODES.join('|')}):\\s*([\\s\\S]*)$`);
 
 interface FabricLikeError {
@@ -121,40 +116,36 @@ export function mapFabricError(err: unknown, transaction: string, transactionId?
 
   if (name === 'CommitError') {
     const code = typeof e.code === 'number' ? e.code : -1;
-    const transientName = TRANSIENT_COMMIT.get(code);
-    return new LedgerCommitError(
-      `${transaction} transaction ${txId ?? ''} failed to commit: ${transientName ?? `validation code ${code}`}`,
-      { ...base, grpcCode: code, transient: transientName !== undefined },
-    );
+    const transient = TRANSIENT_COMMIT.has(code);
+    return new LedgerCommitError(`${transaction} transaction ${txId ?? ''} failed to commit: ${validationCodeName(code)}`, {
+      ...base,
+      grpcCode: code,
+      transient,
+    });
   }
 
   const grpcCode = typeof e.code === 'number' ? e.code : undefined;
   const cc = chaincodeMessage(e);
   if (cc) {
     const info: LedgerErrorInfo = { ...base, grpcCode, chaincodeMessage: cc.raw };
-    switch (cc.code) {
-      case 'INVALID_ARGUMENT':
-        return new LedgerInvalidArgumentError(cc.sentence, parseFieldErrors(cc.sentence), info);
-      case 'ACCESS_DENIED':
-        return new LedgerAccessDeniedError(cc.sentence, info);
-      case 'NOT_FOUND':
-        return new LedgerNotFoundError(cc.sentence, info);
-      case 'CONFLICT':
-        return new LedgerConflictError(cc.sentence, info);
+    if (cc.code === 'INVALID_ARGUMENT' && UNKNOWN_TRANSACTION.test(cc.sentence)) {
+      return new LedgerUnknownTransactionError(cc.sentence, [], info);
     }
+    return ledgerRejectionError(cc.code, cc.sentence, info, cc.code === 'INVALID_ARGUMENT' ? parseFieldErrors(cc.sentence) : []);
   }
 
   const isGatewayError = ['GatewayError', 'EndorseError', 'SubmitError', 'CommitStatusError'].includes(name);
   if (isGatewayError && grpcCode !== undefined) {
     const info: LedgerErrorInfo = { ...base, grpcCode };
-    if (grpcCode === Grpc.PERMISSION_DENIED || /access denied/i.test(message)) {
+    const code: GrpcStatus = grpcCode;
+    if (code === GrpcStatus.PERMISSION_DENIED || /access denied/i.test(message)) {
       return new LedgerAccessDeniedError(`the ledger refused this identity: ${message}`, info);
     }
     const chaincodeFailed = details.some((d) => /chaincode response|transaction returned with failure/i.test(d.message));
-    if (TRANSIENT_GRPC.has(grpcCode) && !(grpcCode === Grpc.ABORTED && chaincodeFailed)) {
+    if (TRANSIENT_GRPC.has(code) && !(code === GrpcStatus.ABORTED && chaincodeFailed)) {
       return new LedgerUnavailableError(`ledger unavailable during ${transaction}: ${message}`, { ...info, transient: true });
     }
-    if (grpcCode === Grpc.FAILED_PRECONDITION) {
+    if (code === GrpcStatus.FAILED_PRECONDITION) {
       return new LedgerUnavailableError(`ledger cannot run ${transaction}: ${message}`, info);
     }
     return new LedgerInternalError(`ledger error during ${transaction}: ${message}`, info);

@@ -2,14 +2,16 @@
  * The Fabric adapter of the ledger port: the sole importer of @hyperledger/fabric-gateway.
  *
  * One gRPC client per peer endpoint (TLS CA, `grpc.ssl_target_name_override` = host alias),
- * one Gateway per identity sharing its organisation's client, per-call deadlines, bounded
- * retries of transient failures, and every client error mapped to a typed ledger error.
+ * one Gateway per identity sharing its organisation's client, per-call deadlines, retries of
+ * synchronous calls by the rule of ./retry.ts (RecordEvents: one attempt, the outbox retries), every
+ * client error mapped to a typed ledger error, and every answer parsed into the chaincode's types.
  */
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import {
   type ChaincodeEvent,
+  type ConnectOptions,
   type Contract,
   type Gateway,
   type Network,
@@ -17,25 +19,30 @@ import {
   hash,
   signers,
 } from '@hyperledger/fabric-gateway';
-import { LedgerNotFoundError, LedgerUnavailableError, type LedgerError } from '../../errors';
+import { LedgerInternalError, LedgerNotFoundError, LedgerUnavailableError, type LedgerError } from '../../errors';
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
 import type {
+  EventInput,
+  EventRecord,
+  HistoryEntry,
   LedgerEvent,
   LedgerEventStream,
   LedgerIdentity,
   LedgerPort,
   LotFilter,
+  LotInput,
+  LotPage,
+  LotView,
+  Provenance,
   RecordEventsResult,
   RecordedEvent,
   RegisterLotResult,
   StreamPosition,
 } from '../../ports/ledger';
-import type { EventInput } from '../../ports/event-queue';
-import type { LotInput } from '../../schemas';
 import { type ConnectionProfile, type IdentityProfile, loadConnectionProfile } from './connection-profile';
 import { mapFabricError } from './error-mapping';
-import { type RetryPolicy, withRetry } from './retry';
+import { type OnRetry, type RetryPolicy, submitTransaction, withRetry } from './retry';
 
 export interface FabricLedgerOptions {
   /** Path of the connection profile, or the parsed profile. */
@@ -44,6 +51,8 @@ export interface FabricLedgerOptions {
   retry: RetryPolicy;
   logger: Logger;
   metrics?: Metrics;
+  /** fabric-gateway's `connect`; unit tests pass a stub of the client boundary. */
+  connect?: (options: ConnectOptions) => Gateway;
 }
 
 interface IdentityGateway {
@@ -65,6 +74,32 @@ function parseJson(bytes: Uint8Array, transaction: string): unknown {
   } catch (err) {
     throw new LedgerUnavailableError(`${transaction} returned a result that is not JSON`, { cause: err, transaction });
   }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * What a chaincode answer must look like before it is trusted as its domain type: the chaincode writes
+ * these shapes (its exported types), so a cheap check of the outer shape is enough to catch a
+ * mismatched chaincode version.
+ */
+const SHAPES = {
+  lotView: (v: unknown): v is LotView => isObject(v) && isObject(v.lot) && typeof v.lot.lotId === 'string',
+  registered: (v: unknown): v is { lot: RegisterLotResult['lot']; created: boolean } =>
+    isObject(v) && isObject(v.lot) && typeof v.lot.lotId === 'string' && typeof v.created === 'boolean',
+  eventRecord: (v: unknown): v is EventRecord => isObject(v) && typeof v.eventId === 'string' && typeof v.txId === 'string',
+  recorded: (v: unknown): v is RecordedEvent => isObject(v) && typeof v.eventId === 'string' && isObject(v.event),
+  recordedList: (v: unknown): v is RecordedEvent[] => Array.isArray(v) && v.every((r) => SHAPES.recorded(r)),
+  provenance: (v: unknown): v is Provenance => isObject(v) && isObject(v.lot) && Array.isArray(v.links),
+  history: (v: unknown): v is HistoryEntry[] => Array.isArray(v) && v.every((h) => isObject(h) && typeof h.txId === 'string'),
+  lotPage: (v: unknown): v is LotPage => isObject(v) && Array.isArray(v.lots) && typeof v.bookmark === 'string',
+};
+
+/** The answer as its domain type. @throws LedgerInternalError (502) when the chaincode answered another shape. */
+function parseAs<T>(bytes: Uint8Array, transaction: string, shape: (v: unknown) => v is T): T {
+  const value = parseJson(bytes, transaction);
+  if (!shape(value)) throw new LedgerInternalError(`${transaction} answered in an unexpected shape`, { transaction });
+  return value;
 }
 
 function deadline(ms: number): () => grpc.CallOptions {
@@ -111,7 +146,7 @@ class FabricLedger implements LedgerPort {
     const client = peer ? this.#clients.get(peer.endpoint) : undefined;
     if (!client) throw new LedgerUnavailableError('no peer in the connection profile');
     const { deadlines } = this.#options;
-    const gateway = connect({
+    const gateway = (this.#options.connect ?? connect)({
       client,
       identity: { mspId: profile.mspId, credentials: fs.readFileSync(profile.certPath) },
       signer: signers.newPrivateKeySigner(crypto.createPrivateKey(fs.readFileSync(profile.keyPath))),
@@ -127,17 +162,18 @@ class FabricLedger implements LedgerPort {
     return entry;
   }
 
-  async #timed<T>(transaction: string, fn: () => Promise<T>, retry = true): Promise<T> {
+  /** Runs `fn` (its own retries included) with the duration metric; `onRetry` logs and counts a repeat. */
+  async #timed<T>(transaction: string, fn: (onRetry: OnRetry) => Promise<T>): Promise<T> {
     const end = this.#options.metrics?.ledgerDuration.startTimer({ transaction });
-    const policy = retry ? this.#options.retry : { ...this.#options.retry, maxAttempts: 1 };
+    const onRetry: OnRetry = (err, attempt, delayMs) => {
+      this.#options.metrics?.ledgerRetries.inc({ transaction, reason: err.code });
+      this.#options.logger.warn(
+        { transaction, attempt, delayMs, err: { code: err.code, message: err.message, txId: err.transactionId } },
+        'retrying ledger call after a transient failure',
+      );
+    };
     try {
-      const out = await withRetry(policy, fn, (err: LedgerError, attempt, delayMs) => {
-        this.#options.metrics?.ledgerRetries.inc({ transaction, reason: err.code });
-        this.#options.logger.warn(
-          { transaction, attempt, delayMs, err: { code: err.code, message: err.message, txId: err.transactionId } },
-          'retrying ledger call after a transient failure',
-        );
-      });
+      const out = await fn(onRetry);
       end?.({ outcome: 'ok' });
       return out;
     } catch (err) {
@@ -146,94 +182,87 @@ class FabricLedger implements LedgerPort {
     }
   }
 
-  async #evaluate(identity: string, transaction: string, ...args: string[]): Promise<unknown> {
-    return this.#evaluateWith(true, identity, transaction, ...args);
-  }
-
-  async #evaluateWith(retry: boolean, identity: string, transaction: string, ...args: string[]): Promise<unknown> {
-    return this.#timed(
-      transaction,
-      async () => {
-        const { contract } = this.#gatewayFor(identity);
-        try {
-          return parseJson(await contract.evaluateTransaction(transaction, ...args), transaction);
-        } catch (err) {
-          throw mapFabricError(err, transaction);
-        }
-      },
-      retry,
+  /** An evaluation (read), repeated on transient failures unless `retry` is false. */
+  async #evaluate<T>(identity: string, transaction: string, shape: (v: unknown) => v is T, args: string[], retry = true): Promise<T> {
+    const policy = retry ? this.#options.retry : { ...this.#options.retry, maxAttempts: 1 };
+    return this.#timed(transaction, (onRetry) =>
+      withRetry(
+        policy,
+        async () => {
+          const { contract } = this.#gatewayFor(identity);
+          let bytes: Uint8Array;
+          try {
+            bytes = await contract.evaluateTransaction(transaction, ...args);
+          } catch (err) {
+            throw mapFabricError(err, transaction);
+          }
+          return parseAs(bytes, transaction, shape);
+        },
+        onRetry,
+      ),
     );
   }
 
-  async #submit(identity: string, transaction: string, ...args: string[]): Promise<{ result: unknown; txId: string; blockNumber: number }> {
-    return this.#timed(transaction, async () => {
+  /**
+   * A submit by the rule of ./retry.ts; `retry: false` makes one attempt (RecordEvents: the outbox
+   * owns its retries).
+   */
+  async #submit<T>(
+    identity: string,
+    transaction: string,
+    shape: (v: unknown) => v is T,
+    args: string[],
+    retry = true,
+  ): Promise<{ result: T; txId: string; blockNumber: number }> {
+    const policy = retry ? this.#options.retry : { ...this.#options.retry, maxAttempts: 1 };
+    return this.#timed(transaction, async (onRetry) => {
       const { contract } = this.#gatewayFor(identity);
-      let txId: string | undefined;
-      try {
-        const proposal = contract.newProposal(transaction, { arguments: args });
-        txId = proposal.getTransactionId();
-        const tx = await proposal.endorse();
-        const submitted = await tx.submit();
-        const status = await submitted.getStatus();
-        if (!status.successful) {
-          throw Object.assign(new Error(`Transaction ${txId} failed to commit with status code ${status.code}`), {
-            name: 'CommitError',
-            code: status.code,
-            transactionId: txId,
-          });
-        }
-        return { result: parseJson(submitted.getResult(), transaction), txId, blockNumber: Number(status.blockNumber) };
-      } catch (err) {
-        throw mapFabricError(err, transaction, txId);
-      }
+      const committed = await submitTransaction(contract, transaction, args, policy, onRetry);
+      return { result: parseAs(committed.result, transaction, shape), txId: committed.txId, blockNumber: committed.blockNumber };
     });
   }
 
   async registerLot(identity: string, lot: LotInput): Promise<RegisterLotResult> {
-    const { result, txId, blockNumber } = await this.#submit(identity, 'RegisterLot', JSON.stringify(lot));
-    const r = result as { lot: RegisterLotResult['lot']; created: boolean };
-    return { lot: r.lot, created: r.created, txId, blockNumber };
+    const { result, txId, blockNumber } = await this.#submit(identity, 'RegisterLot', SHAPES.registered, [JSON.stringify(lot)]);
+    return { lot: result.lot, created: result.created, txId, blockNumber };
   }
 
   async recordEvents(identity: string, events: EventInput[]): Promise<RecordEventsResult> {
-    const { result, txId, blockNumber } = await this.#submit(identity, 'RecordEvents', JSON.stringify(events));
-    return { results: result as RecordedEvent[], txId, blockNumber };
+    const { result, txId, blockNumber } = await this.#submit(identity, 'RecordEvents', SHAPES.recordedList, [JSON.stringify(events)], false);
+    return { results: result, txId, blockNumber };
   }
 
   async recordCorrection(identity: string, correction: EventInput): Promise<RecordEventsResult> {
-    const { result, txId, blockNumber } = await this.#submit(identity, 'RecordCorrection', JSON.stringify(correction));
-    return { results: [result as RecordedEvent], txId, blockNumber };
+    const { result, txId, blockNumber } = await this.#submit(identity, 'RecordCorrection', SHAPES.recorded, [JSON.stringify(correction)]);
+    return { results: [result], txId, blockNumber };
   }
 
-  async readLot(identity: string, lotId: string): Promise<Record<string, unknown>> {
-    return (await this.#evaluate(identity, 'ReadLot', lotId)) as Record<string, unknown>;
+  readLot(identity: string, lotId: string): Promise<LotView> {
+    return this.#evaluate(identity, 'ReadLot', SHAPES.lotView, [lotId]);
   }
 
-  async getEvent(identity: string, eventId: string): Promise<Record<string, unknown>> {
-    return (await this.#evaluate(identity, 'GetEvent', eventId)) as Record<string, unknown>;
+  getEvent(identity: string, eventId: string): Promise<EventRecord> {
+    return this.#evaluate(identity, 'GetEvent', SHAPES.eventRecord, [eventId]);
   }
 
-  async provenance(identity: string, lotId: string): Promise<Record<string, unknown>> {
-    return (await this.#evaluate(identity, 'GetProvenance', lotId)) as Record<string, unknown>;
+  provenance(identity: string, lotId: string): Promise<Provenance> {
+    return this.#evaluate(identity, 'GetProvenance', SHAPES.provenance, [lotId]);
   }
 
-  async provenanceByEpc(identity: string, epc: string): Promise<Record<string, unknown>> {
-    return (await this.#evaluate(identity, 'GetProvenanceByEpc', epc)) as Record<string, unknown>;
+  provenanceByEpc(identity: string, epc: string): Promise<Provenance> {
+    return this.#evaluate(identity, 'GetProvenanceByEpc', SHAPES.provenance, [epc]);
   }
 
-  async lotByEpc(identity: string, epc: string): Promise<Record<string, unknown>> {
-    return (await this.#evaluate(identity, 'GetLotByEpc', epc)) as Record<string, unknown>;
+  lotByEpc(identity: string, epc: string): Promise<LotView> {
+    return this.#evaluate(identity, 'GetLotByEpc', SHAPES.lotView, [epc]);
   }
 
-  async lotHistory(identity: string, lotId: string): Promise<unknown[]> {
-    return (await this.#evaluate(identity, 'GetLotHistory', lotId)) as unknown[];
+  lotHistory(identity: string, lotId: string): Promise<HistoryEntry[]> {
+    return this.#evaluate(identity, 'GetLotHistory', SHAPES.history, [lotId]);
   }
 
-  async listLots(identity: string, filter: LotFilter): Promise<{ lots: Array<Record<string, unknown>>; bookmark: string }> {
-    return (await this.#evaluate(identity, 'ListLots', JSON.stringify(filter))) as {
-      lots: Array<Record<string, unknown>>;
-      bookmark: string;
-    };
+  listLots(identity: string, filter: LotFilter): Promise<LotPage> {
+    return this.#evaluate(identity, 'ListLots', SHAPES.lotPage, [JSON.stringify(filter)]);
   }
 
   async streamEvents(identity: string, from?: StreamPosition): Promise<LedgerEventStream> {
@@ -289,7 +318,7 @@ class FabricLedger implements LedgerPort {
     const name = identity ?? this.#profile.identities[0]?.name;
     if (name === undefined) throw new LedgerUnavailableError('no identity to ping with');
     try {
-      await this.#evaluateWith(false, name, 'ListLots', JSON.stringify({ pageSize: 1 }));
+      await this.#evaluate(name, 'ListLots', SHAPES.lotPage, [JSON.stringify({ pageSize: 1 })], false);
     } catch (err) {
       if ((err as LedgerError).status === 503 || (err as LedgerError).status === 502) throw err;
       // a chaincode answer (even a refusal) proves the ledger is reachable

@@ -2,13 +2,10 @@
 import { Router } from 'express';
 import { principalOf } from '../../auth/authenticate';
 import { ValidationError } from '../../errors';
-import { EventIdParams, EventInput, PostEventsQuery } from '../../schemas';
+import { EventBatch, EventIdParams, EventInput, PostEventsQuery } from '../../schemas';
 import type { EventsService } from '../../services/events.service';
 import { problem, sendProblem } from '../problem';
 import { parse } from '../validate';
-import { z } from 'zod';
-
-const Batch = z.strictObject({ events: z.array(EventInput).min(1).max(500) });
 
 export function eventsRouter(events: EventsService): Router {
   const r = Router();
@@ -19,7 +16,7 @@ export function eventsRouter(events: EventsService): Router {
     // one event, or { events: [...] }: choose by shape so errors name the right field
     const list =
       typeof body === 'object' && body !== null && !Array.isArray(body) && 'events' in body
-        ? parse(Batch, body).events
+        ? parse(EventBatch, body).events
         : [parse(EventInput, body)];
     const seen = new Map<string, string>();
     list.forEach((e, i) => {

@@ -2,10 +2,10 @@
 import { Router } from 'express';
 import { principalOf } from '../../auth/authenticate';
 import { PostReadingsBody } from '../../schemas';
-import type { ReadingsUseCase } from '../../services/readings.service';
+import type { ReadingsService } from '../../services/readings.service';
 import { parse } from '../validate';
 
-export function readingsRouter(readings: ReadingsUseCase): Router {
+export function readingsRouter(readings: ReadingsService): Router {
   const r = Router();
   r.post('/v1/readings', async (req, res) => {
     const principal = principalOf(res);

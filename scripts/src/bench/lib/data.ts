@@ -1,5 +1,6 @@
 /** Deterministic lots and events for the benchmark. */
 import { createHash } from 'node:crypto';
+import { POSTING_LINKS } from '@acetrace/chaincode';
 
 export const PRODUCTS = ['Frozen shrimp', 'Smart plug, 16A', 'Cotton T-shirt', 'Lithium cell 18650'];
 
@@ -27,11 +28,9 @@ function sha(s: string): string {
 const BASE = Date.parse('2026-10-01T00:00:00Z');
 const DOCS = ['po', 'invoice', 'packing-list', 'certificate-of-origin', 'lab-report'];
 
-/** Role allowed to post a link (acetrace's permission table). */
+/** The first role the chaincode's permission table lets post a link (logistics before broker on link 8). */
 export function roleForLink(link: number): 'supplier' | 'logistics' | 'broker' {
-  if (link <= 5) return 'supplier';
-  if (link === 11) return 'broker';
-  return 'logistics';
+  return (['supplier', 'logistics', 'broker'] as const).find((role) => POSTING_LINKS[role].includes(link)) ?? 'logistics';
 }
 
 /**

@@ -1,0 +1,119 @@
+/**
+ * Answers of /v1/events: what was accepted, and one event with its status. Recorded events are
+ * the chaincode's EventRecord; queued ones the chaincode's EventInput (proven equal at compile time).
+ */
+import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import '../../quiet-chaincode';
+import type * as domain from '@acetrace/chaincode';
+import { EVENT_KINDS, EVIDENCE_TYPES, ROLES } from '@acetrace/chaincode';
+import { sameShape } from './same-shape';
+
+extendZodWithOpenApi(z);
+
+const Time = z.string().openapi({ format: 'date-time' });
+
+/** Where an event is in the outbox (ports/event-queue.ts EventStatus). */
+export const QueueStatus = z.enum(['queued', 'submitted', 'committed', 'rejected']);
+
+/** Status of one posted event: the outbox's, or the chaincode's verdict on a direct record. */
+export const EventStatus = z.enum(['queued', 'submitted', 'committed', 'rejected', 'recorded', 'duplicate']);
+
+export const RecordedLocation = z
+  .strictObject({
+    lat: z.number().nullable().optional(),
+    lon: z.number().nullable().optional(),
+    accuracyM: z.number().nullable().optional(),
+    gln: z.string().nullable().optional(),
+  })
+  .openapi('RecordedLocation');
+sameShape<z.output<typeof RecordedLocation>, domain.Location>(true);
+
+export const RecordedEvidence = z
+  .strictObject({ sha256: z.string(), uri: z.string().nullable().optional(), type: z.enum(EVIDENCE_TYPES) })
+  .openapi('RecordedEvidence');
+sameShape<z.output<typeof RecordedEvidence>, domain.Evidence>(true);
+
+/** An event as the outbox holds it: the validated input, absent fields left out. */
+export const QueuedEventInput = z
+  .strictObject({
+    eventId: z.string(),
+    lotId: z.string(),
+    link: z.number().int().min(1).max(12),
+    kind: z.enum(EVENT_KINDS),
+    eventTime: Time,
+    deviceId: z.string().nullable().optional(),
+    location: RecordedLocation.nullable().optional(),
+    epcs: z.array(z.string()).optional(),
+    evidence: z.array(RecordedEvidence).optional(),
+    correctionOf: z.string().nullable().optional(),
+    reason: z.string().nullable().optional(),
+  })
+  .openapi('QueuedEventInput');
+sameShape<z.output<typeof QueuedEventInput>, domain.EventInput>(true);
+
+/** An event on the ledger (chaincode EventRecord). */
+export const EventRecord = z
+  .strictObject({
+    eventId: z.string(),
+    lotId: z.string(),
+    link: z.number().int().min(1).max(12),
+    kind: z.enum(EVENT_KINDS),
+    eventTime: Time.openapi({ description: 'as given, with its offset' }),
+    eventTimeUtc: z.string().openapi({ description: 'UTC, fixed width, sortable: `2026-11-20T00:15:00.000000000Z`' }),
+    deviceId: z.string().nullable(),
+    location: RecordedLocation.nullable(),
+    epcs: z.array(z.string()).openapi({ description: 'pure-identity URNs' }),
+    evidence: z.array(RecordedEvidence),
+    correctionOf: z.string().nullable(),
+    reason: z.string().nullable(),
+    recordedBy: z.string().openapi({ description: 'MSP id of the recording organisation' }),
+    recordedByRole: z.enum(ROLES),
+    recordedAt: Time,
+    txId: z.string(),
+    contentHash: z.string(),
+  })
+  .openapi('EventRecord');
+sameShape<z.output<typeof EventRecord>, domain.EventRecord>(true);
+
+export const AcceptedEvent = z
+  .strictObject({
+    eventId: z.string(),
+    status: EventStatus,
+    txId: z.string().optional(),
+    blockNumber: z.number().int().optional(),
+    reason: z.string().optional().openapi({ description: "the chaincode's message when rejected (code prefix included)" }),
+  })
+  .openapi('AcceptedEvent');
+
+/** 202/201 of POST /v1/events. */
+export const PostEventsResponse = z.strictObject({ accepted: z.array(AcceptedEvent) }).openapi('PostEventsResponse');
+
+/** GET /v1/events/{id} of an event this gateway queued (poster or auditor): the outbox's record. */
+export const QueuedEventStatus = z
+  .strictObject({
+    eventId: z.string(),
+    status: QueueStatus,
+    txId: z.string().optional(),
+    blockNumber: z.number().int().optional(),
+    reason: z.string().optional(),
+    lotId: z.string(),
+    event: QueuedEventInput,
+    queuedAt: Time,
+    updatedAt: Time,
+  })
+  .openapi('QueuedEventStatus');
+
+/** GET /v1/events/{id} of an event committed through another gateway (or a correction): the ledger's record. */
+export const LedgerEventStatus = z
+  .strictObject({
+    eventId: z.string(),
+    status: z.literal('committed'),
+    txId: z.string().optional(),
+    blockNumber: z.number().int().optional(),
+    lotId: z.string(),
+    event: EventRecord,
+  })
+  .openapi('LedgerEventStatus');
+
+export const GetEventResponse = z.union([QueuedEventStatus, LedgerEventStatus]).openapi('EventStatusResponse');

@@ -1,0 +1,316 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { common, peer } from '@hyperledger/fabric-protos';
+import Ajv from 'ajv';
+import { expect } from 'chai';
+
+import { BundleFormatError, type ProofBundle } from './bundle';
+import { blockDataHash, blockHeaderBytes, blockHeaderHash } from './fabric';
+import { CHECKS, formatReport, type CheckName, type Report } from './report';
+import { makeFixture, makeNetwork, signLowS, toHighS, type Fixture, type Network } from './testing/fixture';
+import { verifyBundle } from './verify';
+
+const clone = (b: ProofBundle): ProofBundle => JSON.parse(JSON.stringify(b)) as ProofBundle;
+const failed = (r: Report): Set<string> => new Set(r.failures.map((f) => f.check));
+const failedFor = (r: Report, eventId: string): CheckName[] =>
+  r.events.find((e) => e.eventId === eventId)!.checks.filter((c) => !c.ok).map((c) => c.check);
+
+function blockBytes(bundle: ProofBundle, number: string): Buffer {
+  return Buffer.from(bundle.blocks.find((b) => b.number === number)!.block, 'base64');
+}
+
+function setBlockBytes(bundle: ProofBundle, number: string, bytes: Uint8Array): void {
+  bundle.blocks.find((b) => b.number === number)!.block = Buffer.from(bytes).toString('base64');
+}
+
+/** Another byte in place of bytes[i]: a different base64 letter for letters (PEM stays PEM), else one bit flipped. */
+function changeByte(bytes: Buffer, i: number): void {
+  const c = bytes[i]!;
+  const isLetter = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39);
+  bytes[i] = isLetter ? (c === 0x41 ? 0x42 : 0x41) : c ^ 0x01;
+}
+
+/** Changes one byte of block `number`, `offset` bytes into the first occurrence of `needle`. */
+function tamperBlock(bundle: ProofBundle, number: string, needle: Uint8Array, offset: number): void {
+  const bytes = blockBytes(bundle, number);
+  const at = bytes.indexOf(Buffer.from(needle));
+  expect(at, 'needle found in block').to.be.at.least(0);
+  changeByte(bytes, at + offset);
+  setBlockBytes(bundle, number, bytes);
+}
+
+function decodeEndorsedAction(envelope: Uint8Array): peer.ChaincodeEndorsedAction {
+  const payload = common.Payload.deserializeBinary(common.Envelope.deserializeBinary(envelope).getPayload_asU8());
+  const tx = peer.Transaction.deserializeBinary(payload.getData_asU8());
+  return peer.ChaincodeActionPayload.deserializeBinary(tx.getActionsList()[0]!.getPayload_asU8()).getAction()!;
+}
+
+describe('verifier: Fabric block hashes', () => {
+  it('encodes the header as Go encoding/asn1 does (INTEGER minimal two\'s complement, OCTET STRINGs)', () => {
+    const foo = Buffer.from('foo');
+    const bar = Buffer.from('bar');
+    expect(blockHeaderBytes({ number: 1n, previousHash: foo, dataHash: bar }).toString('hex'))
+      .to.equal('300d' + '020101' + '0403666f6f' + '0403626172');
+    expect(blockHeaderBytes({ number: 128n, previousHash: foo, dataHash: bar }).toString('hex'))
+      .to.equal('300e' + '02020080' + '0403666f6f' + '0403626172');
+    expect(blockHeaderBytes({ number: 18446744073709551615n, previousHash: foo, dataHash: bar }).toString('hex'))
+      .to.equal('3015' + '020900ffffffffffffffff' + '0403666f6f' + '0403626172');
+    // Block 0: empty previous hash, 32-byte data hash.
+    const data = Buffer.alloc(32, 0xab);
+    expect(blockHeaderBytes({ number: 0n, previousHash: Buffer.alloc(0), dataHash: data }).toString('hex'))
+      .to.equal('3027' + '020100' + '0400' + '0420' + data.toString('hex'));
+  });
+
+  it('hashes the header DER and the concatenated data entries with SHA-256', () => {
+    const header = { number: 7n, previousHash: Buffer.alloc(32, 1), dataHash: Buffer.alloc(32, 2) };
+    expect(blockHeaderHash(header)).to.deep.equal(createHash('sha256').update(blockHeaderBytes(header)).digest());
+    expect(blockDataHash([Buffer.from('ab'), Buffer.from('c')]).toString('hex'))
+      .to.equal(createHash('sha256').update('abc').digest('hex'));
+  });
+});
+
+describe('verifier: verifyBundle', function () {
+  this.timeout(60_000);
+  let network: Network;
+  let fixture: Fixture;
+
+  before(async () => {
+    network = await makeNetwork();
+    fixture = await makeFixture({}, network);
+  });
+
+  it('verifies a good bundle: every check of every event passes', () => {
+    const report = verifyBundle(clone(fixture.bundle));
+    expect(report.failures).to.deep.equal([]);
+    expect(report.ok).to.equal(true);
+    expect(report.events.map((e) => e.eventId)).to.deep.equal(['E1', 'E2', 'E3']);
+    for (const e of report.events) {
+      expect(e.checks.map((c) => c.check)).to.deep.equal([...CHECKS]);
+      expect(e.checks.every((c) => c.ok)).to.equal(true);
+    }
+    expect(report.ledger.map((c) => [c.check, c.ok])).to.deep.equal([['header-chain', true], ['orderer-signature', true]]);
+    expect(report.trustAnchors.map((a) => a.mspId)).to.deep.equal(['OrdererMSP', 'Org1MSP', 'Org2MSP']);
+    const text = formatReport(report);
+    expect(text).to.contain('VERIFIED: 3 event(s)');
+    expect(text).to.contain('✓ envelope-in-block');
+    expect(text).not.to.contain('✗');
+  });
+
+  it('conforms to schema/acetrace-proof-1.json, which refuses a bundle without headers', () => {
+    const schema = JSON.parse(readFileSync(join(__dirname, '..', 'schema', 'acetrace-proof-1.json'), 'utf8')) as object;
+    const validate = new Ajv({ allErrors: true }).compile(schema);
+    expect(validate(clone(fixture.bundle)), JSON.stringify(validate.errors)).to.equal(true);
+    const noHeaders = clone(fixture.bundle) as Partial<ProofBundle>;
+    delete noHeaders.headers;
+    expect(validate(noHeaders)).to.equal(false);
+  });
+
+  describe('one changed byte fails the check that guards it', () => {
+    it('an event value byte: write-set', () => {
+      const bundle = clone(fixture.bundle);
+      const value = Buffer.from(bundle.events[0]!.value, 'base64');
+      changeByte(value, value.indexOf('harvest'));
+      bundle.events[0]!.value = value.toString('base64');
+      const report = verifyBundle(bundle);
+      expect(report.ok).to.equal(false);
+      expect(failedFor(report, 'E1')).to.deep.equal(['write-set']);
+      expect(failedFor(report, 'E2')).to.deep.equal([]);
+    });
+
+    it('an event value byte with its SHA-256 recomputed: write-set', () => {
+      const bundle = clone(fixture.bundle);
+      const value = Buffer.from(bundle.events[1]!.value, 'base64');
+      changeByte(value, value.indexOf('harvest'));
+      bundle.events[1]!.value = value.toString('base64');
+      bundle.events[1]!.valueSha256 = createHash('sha256').update(value).digest('hex');
+      const report = verifyBundle(bundle);
+      expect(failedFor(report, 'E2')).to.deep.equal(['write-set']);
+      expect(report.failures[0]!.detail).to.match(/differs from the one written/);
+    });
+
+    it('an envelope byte: envelope-in-block', () => {
+      const bundle = clone(fixture.bundle);
+      const envelope = fixture.envelopes.E2!;
+      tamperBlock(bundle, '3', envelope, envelope.length - 1);
+      const report = verifyBundle(bundle);
+      expect(failedFor(report, 'E2')).to.include('envelope-in-block');
+      // E3 shares the block, so its data hash fails too; E1's block is untouched.
+      expect(failedFor(report, 'E3')).to.include('envelope-in-block');
+      expect(failedFor(report, 'E1')).to.deep.equal([]);
+    });
+
+    it('a header byte: header-chain, for every event', () => {
+      const bundle = clone(fixture.bundle);
+      const h = bundle.headers[2]!; // block 4, known only by its header
+      h.dataHash = (h.dataHash[0] === 'a' ? 'b' : 'a') + h.dataHash.slice(1);
+      const report = verifyBundle(bundle);
+      expect([...failed(report)]).to.deep.equal(['header-chain']);
+      for (const e of ['E1', 'E2', 'E3']) expect(failedFor(report, e)).to.deep.equal(['header-chain']);
+      expect(report.failures[0]!.detail).to.match(/header 5's previous hash/);
+    });
+
+    it('a byte of the block header inside a block: header-chain (and its data hash)', () => {
+      const bundle = clone(fixture.bundle);
+      const header = common.Block.deserializeBinary(blockBytes(bundle, '2')).getHeader()!;
+      tamperBlock(bundle, '2', header.getDataHash_asU8(), 0);
+      const report = verifyBundle(bundle);
+      expect(failedFor(report, 'E1')).to.include.members(['header-chain', 'envelope-in-block']);
+    });
+
+    it('a byte of the head block\'s orderer signature: orderer-signature', () => {
+      const bundle = clone(fixture.bundle);
+      const metadata = common.Metadata.deserializeBinary(
+        common.Block.deserializeBinary(blockBytes(bundle, '5')).getMetadata()!.getMetadataList_asU8()[0]!,
+      );
+      const signature = metadata.getSignaturesList()[0]!.getSignature_asU8();
+      tamperBlock(bundle, '5', signature, signature.length - 1);
+      const report = verifyBundle(bundle);
+      expect([...failed(report)]).to.deep.equal(['orderer-signature']);
+      expect(failedFor(report, 'E1')).to.deep.equal(['orderer-signature']);
+      expect(report.failures[0]!.detail).to.match(/does not verify/);
+    });
+
+    it('a byte of an endorsement signature: endorsements', () => {
+      const bundle = clone(fixture.bundle);
+      const signature = decodeEndorsedAction(fixture.envelopes.E1!).getEndorsementsList()[1]!.getSignature_asU8();
+      tamperBlock(bundle, '2', signature, signature.length - 1);
+      const report = verifyBundle(bundle);
+      expect(failedFor(report, 'E1')).to.include('endorsements');
+      expect(report.failures.find((f) => f.check === 'endorsements')!.detail).to.match(/Org2MSP.*does not verify/);
+    });
+
+    it('a byte of the endorsement policy: endorsements', () => {
+      const bundle = clone(fixture.bundle);
+      bundle.trustAnchors.endorsementPolicy.organisations[1] = 'Org2MSQ';
+      const report = verifyBundle(bundle);
+      expect([...failed(report)]).to.deep.equal(['endorsements']);
+      for (const e of ['E1', 'E2', 'E3']) expect(failedFor(report, e)).to.deep.equal(['endorsements']);
+    });
+
+    it('a validation code byte: validation-code', () => {
+      const bundle = clone(fixture.bundle);
+      const original = blockBytes(bundle, '3');
+      const block = common.Block.deserializeBinary(original);
+      const list = block.getMetadata()!.getMetadataList_asU8();
+      list[2] = Uint8Array.from([list[2]![0]!, peer.TxValidationCode.MVCC_READ_CONFLICT, list[2]![2]!]);
+      block.getMetadata()!.setMetadataList(list);
+      const changed = Buffer.from(block.serializeBinary());
+      expect(changed.length).to.equal(original.length);
+      expect(changed.filter((b, i) => b !== original[i]).length, 'bytes changed').to.equal(1);
+      setBlockBytes(bundle, '3', changed);
+      const report = verifyBundle(bundle);
+      expect([...failed(report)]).to.deep.equal(['validation-code']);
+      expect(failedFor(report, 'E2')).to.deep.equal(['validation-code']);
+      expect(failedFor(report, 'E3')).to.deep.equal([]);
+      expect(report.failures[0]!.detail).to.match(/MVCC_READ_CONFLICT \(11\)/);
+    });
+
+    it('a byte of the creator certificate: creator', () => {
+      const bundle = clone(fixture.bundle);
+      const pem = Buffer.from(network.clients.Org1MSP!.certPem);
+      tamperBlock(bundle, '2', pem, pem.length - 60);
+      const report = verifyBundle(bundle);
+      expect(failedFor(report, 'E1')).to.include('creator');
+      expect(report.failures.find((f) => f.check === 'creator')!.eventId).to.equal('E1');
+    });
+  });
+
+  describe('a consistent forgery fails only the check that guards it', () => {
+    it('a transaction created by another organisation than the recorder: creator', async () => {
+      const f = await makeFixture({ creator: (n) => n.clients.Org2MSP! }, network);
+      const report = verifyBundle(f.bundle);
+      expect([...failed(report)]).to.deep.equal(['creator']);
+      expect(report.failures[0]!.detail).to.match(/created by Org2MSP, not by Org1MSP/);
+    });
+
+    it('a creator claiming Org1MSP with a certificate from a CA outside the channel: creator', async () => {
+      const f = await makeFixture({ creator: (n) => n.outsider }, network);
+      const report = verifyBundle(f.bundle);
+      expect([...failed(report)]).to.deep.equal(['creator']);
+      expect(report.failures[0]!.detail).to.match(/not signed by a CA of Org1MSP/);
+    });
+
+    it('too few endorsing organisations for MAJORITY: endorsements; the same under ANY verifies', async () => {
+      const f = await makeFixture({ endorsers: (n) => [n.peers.Org1MSP!] }, network);
+      expect([...failed(verifyBundle(f.bundle))]).to.deep.equal(['endorsements']);
+      const any = clone(f.bundle);
+      any.trustAnchors.endorsementPolicy.rule = 'ANY';
+      expect(verifyBundle(any).ok).to.equal(true);
+    });
+
+    it('two endorsements from one organisation count once: endorsements', async () => {
+      const f = await makeFixture({ endorsers: (n) => [n.peers.Org1MSP!, n.clients.Org1MSP!] }, network);
+      expect([...failed(verifyBundle(f.bundle))]).to.deep.equal(['endorsements']);
+    });
+
+    it('a high-S endorsement signature, valid ECDSA that Fabric refuses: endorsements', async () => {
+      const f = await makeFixture({ signEndorsement: (e, data) => toHighS(signLowS(e.key, data)) }, network);
+      const report = verifyBundle(f.bundle);
+      expect([...failed(report)]).to.deep.equal(['endorsements']);
+      expect(report.failures[0]!.detail).to.match(/high S/);
+    });
+
+    it('a CA certificate as endorser: endorsements', async () => {
+      const f = await makeFixture({ endorsers: (n) => [n.org1CaIdentity, n.peers.Org2MSP!] }, network);
+      const report = verifyBundle(f.bundle);
+      expect([...failed(report)]).to.deep.equal(['endorsements']);
+      expect(report.failures[0]!.detail).to.match(/CA certificate/);
+    });
+
+    it('transactions the peer marked invalid: validation-code', async () => {
+      const f = await makeFixture({ code: peer.TxValidationCode.ENDORSEMENT_POLICY_FAILURE }, network);
+      const report = verifyBundle(f.bundle);
+      expect([...failed(report)]).to.deep.equal(['validation-code']);
+      expect(report.failures.map((x) => x.eventId)).to.deep.equal(['E1', 'E2', 'E3']);
+    });
+
+    it('blocks signed by a peer instead of the ordering service: orderer-signature', async () => {
+      const f = await makeFixture({ blockSigner: (n) => n.peers.Org1MSP! }, network);
+      const report = verifyBundle(f.bundle);
+      expect([...failed(report)]).to.deep.equal(['orderer-signature']);
+      expect(report.failures[0]!.detail).to.match(/Org1MSP is not an orderer organisation/);
+    });
+
+    it('an event shown with another content than the value written: write-set', () => {
+      const bundle = clone(fixture.bundle);
+      (bundle.events[2]!.event as { location: { lat: number } }).location.lat = 11;
+      const report = verifyBundle(bundle);
+      expect([...failed(report)]).to.deep.equal(['write-set']);
+      expect(report.failures[0]).to.include({ eventId: 'E3' });
+      expect(report.failures[0]!.detail).to.match(/event shown differs/);
+    });
+
+    it('an event pointed at another transaction of the same block: envelope-in-block', () => {
+      const bundle = clone(fixture.bundle);
+      bundle.events[1]!.txIndex = 2;
+      const report = verifyBundle(bundle);
+      expect(failedFor(report, 'E2')).to.include('envelope-in-block');
+    });
+  });
+
+  describe('the bundle as a whole', () => {
+    it('refuses input that is not an acetrace-proof/1 bundle, naming the field', () => {
+      expect(() => verifyBundle({ format: 'other' })).to.throw(BundleFormatError, /\$\.format/);
+      const bundle = clone(fixture.bundle) as unknown as { events: Array<{ txIndex: unknown }> };
+      bundle.events[0]!.txIndex = -1;
+      expect(() => verifyBundle(bundle)).to.throw(BundleFormatError, /\$\.events\[0\]\.txIndex/);
+    });
+
+    it('fails when the subject event is not among the events', () => {
+      const bundle = clone(fixture.bundle);
+      bundle.subject = { eventId: 'E9' };
+      const report = verifyBundle(bundle);
+      expect(report.ok).to.equal(false);
+      expect(report.failures).to.deep.include({ check: 'bundle', eventId: 'E9', detail: 'the subject event is not among the events' });
+    });
+
+    it('fails every event when the head block is missing', () => {
+      const bundle = clone(fixture.bundle);
+      bundle.blocks = bundle.blocks.filter((b) => b.number !== '5');
+      const report = verifyBundle(bundle);
+      expect(failed(report)).to.include('orderer-signature');
+      expect(failed(report)).to.include('header-chain');
+    });
+  });
+});

@@ -8,3 +8,5 @@ export type { LinkInfo, Phase } from './links';
 export { ROLES, ROLE_ATTRIBUTE, EVENT_KINDS, EVIDENCE_TYPES, ANOMALY_TYPES } from './types';
 export type * from './types';
 export * from './limits';
+export { CBP_UFLPA_2023, DEFAULT_EVIDENCE_POLICY, EVIDENCE_POLICIES, requiredEvidence } from './evidence-policy';
+export type { EvidencePolicy } from './evidence-policy';

@@ -29,4 +29,8 @@ export {
   checkRegisterLot, provenanceDetail, postingMatrix,
 } from './permissions';
 export { assembleProvenance, completenessOf } from './provenance';
+export {
+  CBP_UFLPA_2023, DEFAULT_EVIDENCE_POLICY, EVIDENCE_POLICIES, requiredEvidence, evidenceOf, expectedSuppliers, timelinessOf, percentile,
+} from './evidence-policy';
+export type { EvidencePolicy } from './evidence-policy';
 export { detectAnomalies, haversineMeters, MAX_SPEED_KMH } from './anomalies';

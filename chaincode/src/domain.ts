@@ -5,7 +5,9 @@
  */
 export { LINKS, LINK_COUNT, FINAL_DELIVERY_LINK, linkFromName, linkByNumber, isLinkNumber, describeLink } from './links';
 export type { LinkInfo, Phase } from './links';
-export { ROLES, ROLE_ATTRIBUTE, EVENT_KINDS, EVIDENCE_TYPES, ANOMALY_TYPES } from './types';
+export {
+  ROLES, ROLE_ATTRIBUTE, EVENT_KINDS, EVIDENCE_TYPES, ANOMALY_TYPES, AGGREGATION_ACTIONS, SUPPLY_CHAIN_ROLES, FACILITY_TYPES, LOT_SCHEMA_VERSION,
+} from './types';
 export type * from './types';
 export * from './limits';
 export { CBP_UFLPA_2023, DEFAULT_EVIDENCE_POLICY, EVIDENCE_POLICIES, requiredEvidence } from './evidence-policy';

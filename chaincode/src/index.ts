@@ -10,7 +10,9 @@ export const contracts = [TraceabilityContract];
 
 export { LINKS, LINK_COUNT, FINAL_DELIVERY_LINK, linkFromName, linkByNumber, isLinkNumber, describeLink } from './links';
 export type { LinkInfo, Phase } from './links';
-export { ROLES, ROLE_ATTRIBUTE, EVENT_KINDS, EVIDENCE_TYPES, ANOMALY_TYPES } from './types';
+export {
+  ROLES, ROLE_ATTRIBUTE, EVENT_KINDS, EVIDENCE_TYPES, ANOMALY_TYPES, AGGREGATION_ACTIONS, SUPPLY_CHAIN_ROLES, FACILITY_TYPES, LOT_SCHEMA_VERSION,
+} from './types';
 export type * from './types';
 export { CHAINCODE_EVENTS } from './events';
 export type { ChaincodeEventName, ChaincodeEventPayload } from './events';
@@ -20,6 +22,7 @@ export { normaliseEpc, epcMatchKey, EpcFormatError, DEFAULT_GCP_LENGTH } from '.
 export type { NormaliseEpcOptions } from './epc';
 export {
   normaliseHtsCode, normaliseCountry, isGln, validateLotInput, validateEventInput, validateEventBatch, validateLotFilter,
+  validateDeviceInput, validateOrganisationProfileInput, validateFacilityInput, facilityFilterFromJson,
 } from './validation';
 export type { EventValidationOptions, ValidLotFilter } from './validation';
 export * from './limits';

@@ -13,8 +13,11 @@ import type { Config } from './config';
 import { NotFoundError, TooManyRequestsError } from './errors';
 import { errorMiddleware, problem, sendProblem } from './http/problem';
 import { requestIdMiddleware } from './http/request-id';
+import { devicesRouter } from './http/routes/devices.routes';
 import { eventsRouter } from './http/routes/events.routes';
+import { facilitiesRouter } from './http/routes/facilities.routes';
 import { lotsRouter } from './http/routes/lots.routes';
+import { organisationsRouter } from './http/routes/organisations.routes';
 import { provenanceRouter } from './http/routes/provenance.routes';
 import { readingsRouter } from './http/routes/readings.routes';
 import { type SseRegistry, streamRouter } from './http/routes/stream.routes';
@@ -23,8 +26,11 @@ import type { Metrics } from './metrics';
 import { buildOpenApiDocument } from './openapi';
 import type { EventQueue } from './ports/event-queue';
 import type { LedgerPort } from './ports/ledger';
+import { DevicesService } from './services/devices.service';
 import { EventsService } from './services/events.service';
+import { FacilitiesService } from './services/facilities.service';
 import { LotsService } from './services/lots.service';
+import { OrganisationsService } from './services/organisations.service';
 import { ProvenanceService } from './services/provenance.service';
 import { type ReadingsService, createReadingsService } from './services/readings.service';
 import { StreamService } from './services/stream.service';
@@ -176,6 +182,9 @@ export function createApp(deps: AppDeps): Express {
       ? createReadingsService({ ledger, queue, readersFile: config.readings.readersFile, windowMs: config.readings.windowMs })
       : undefined);
   if (readings) v1.use(readingsRouter(readings));
+  v1.use(organisationsRouter(new OrganisationsService(ledger)));
+  v1.use(facilitiesRouter(new FacilitiesService(ledger)));
+  v1.use(devicesRouter(new DevicesService(ledger)));
   v1.use(streamRouter(new StreamService(ledger), { logger, metrics, registry: sse }));
   app.use(v1);
 

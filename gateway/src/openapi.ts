@@ -4,17 +4,29 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import {
+  DeviceBody,
+  DeviceResponse,
   EpcParams,
   EventIdParams,
+  FacilityBody,
+  FacilityRecord,
   GetEventResponse,
+  GlnParams,
   Health,
   HistoryResponse,
+  ListFacilitiesQuery,
+  ListFacilitiesResponse,
   ListLotsQuery,
   ListLotsResponse,
+  ListOrganisationsQuery,
+  ListOrganisationsResponse,
   LotIdParams,
   LotInput,
   LotView,
+  MspIdParams,
   OpenApiDocument,
+  OrganisationProfileBody,
+  OrganisationView,
   PostEventsBody,
   PostEventsQuery,
   PostEventsResponse,
@@ -22,7 +34,9 @@ import {
   PostReadingsResponse,
   Problem,
   Provenance,
+  PutOrganisationResponse,
   Readiness,
+  RegisterFacilityResponse,
   RegisterLotResponse,
   STREAM_DATA,
   StreamError,
@@ -60,6 +74,87 @@ const json = (schema: z.ZodType, description: string): Responses[string] => ({
 
 /** The OpenAPI document's `paths` (the part the route-by-route response test reads). */
 type Paths = Record<string, Record<string, { responses: Record<string, { content?: Record<string, Record<string, unknown>> }> }>>;
+
+/** The routes of organisation profiles, facilities and devices (api.md "Parties and facilities"). */
+function registerPartyPaths(registry: OpenAPIRegistry, security: Array<Record<string, string[]>>): void {
+  const body = (schema: z.ZodType): { body: { required: true; content: Record<string, { schema: z.ZodType }> } } => ({ body: { required: true, content: { 'application/json': { schema } } } });
+  registry.registerPath({
+    method: 'put',
+    path: '/v1/organisations/{mspId}',
+    summary: 'its own organisation profile: legal name, country, address, supply-chain roles (admin of that MSP)',
+    security,
+    request: { params: MspIdParams, ...body(OrganisationProfileBody) },
+    responses: {
+      201: json(PutOrganisationResponse, 'first profile of this organisation'),
+      200: json(PutOrganisationResponse, 'profile changed, or an identical repeat'),
+      ...withBody,
+      ...common,
+      403: problemResponse('not an admin, or an admin of another organisation (the rule is named)'),
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/organisations',
+    summary: 'every organisation with a profile or registered roles (viewer+)',
+    security,
+    request: { query: ListOrganisationsQuery },
+    responses: { 200: json(ListOrganisationsResponse, 'by MSP id'), ...common },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/organisations/{mspId}',
+    summary: 'an organisation’s profile (viewer+)',
+    security,
+    request: { params: MspIdParams },
+    responses: { 200: json(OrganisationView, 'the organisation'), 404: problemResponse('no profile or roles registered'), ...common },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/facilities',
+    summary: 'register a facility of its own organisation (admin)',
+    description: 'A GLN belongs to the first organisation that registers it; its operator may update it, nobody else may take it.',
+    security,
+    request: body(FacilityBody),
+    responses: {
+      201: json(RegisterFacilityResponse, 'registered'),
+      200: json(RegisterFacilityResponse, 'identical repeat, or an update by its operator'),
+      409: problemResponse('the GLN is registered to another organisation'),
+      ...withBody,
+      ...common,
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/facilities',
+    summary: 'facilities, filtered by operating organisation and country (viewer+)',
+    security,
+    request: { query: ListFacilitiesQuery },
+    responses: { 200: json(ListFacilitiesResponse, 'a page of facilities; bookmark "" = last page'), ...common },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/facilities/{gln}',
+    summary: 'a facility by GLN (viewer+)',
+    security,
+    request: { params: GlnParams },
+    responses: { 200: json(FacilityRecord, 'the facility'), 404: problemResponse('no facility with this GLN'), ...common },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/v1/devices',
+    summary: 'register a device of its own organisation (admin)',
+    security,
+    request: body(DeviceBody),
+    responses: {
+      201: json(DeviceResponse, 'registered'),
+      200: json(DeviceResponse, 'identical repeat, or an update by its organisation'),
+      409: problemResponse('the device id is registered to another organisation'),
+      ...withBody,
+      ...common,
+      403: problemResponse('not an admin, or naming another organisation (the rule is named)'),
+    },
+  });
+}
 
 /** Builds the OpenAPI 3.1 document. */
 export function buildOpenApiDocument(serverUrl?: string): ReturnType<OpenApiGeneratorV31['generateDocument']> {
@@ -220,6 +315,8 @@ export function buildOpenApiDocument(serverUrl?: string): ReturnType<OpenApiGene
       ...common,
     },
   });
+
+  registerPartyPaths(registry, security);
 
   registry.register('StreamEvent', StreamEvent);
   registry.register('StreamError', StreamError);

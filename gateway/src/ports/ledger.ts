@@ -6,14 +6,22 @@
  * ../errors.ts (a refusal by the chaincode is a `LedgerRejectionError`).
  */
 import type {
+  DeviceInput,
+  DeviceRecord,
   EventInput,
   EventRecord,
+  FacilityFilter,
+  FacilityInput,
+  FacilityPage,
+  FacilityRecord,
   HistoryEntry,
   LotFilter,
   LotInput,
   LotPage,
   LotRecord,
   LotView,
+  OrganisationProfileInput,
+  OrganisationView,
   Provenance,
   ProvenanceEvent,
   ProvenanceLink,
@@ -22,19 +30,36 @@ import type {
 
 // The domain values the ledger verbs take and return: the chaincode's own types.
 export type {
+  DeviceInput,
+  DeviceRecord,
   EventInput,
   EventRecord,
+  FacilityFilter,
+  FacilityInput,
+  FacilityPage,
+  FacilityRecord,
   HistoryEntry,
   LotFilter,
   LotInput,
   LotPage,
   LotRecord,
   LotView,
+  OrganisationProfileInput,
+  OrganisationView,
   Provenance,
   ProvenanceEvent,
   ProvenanceLink,
   RecordedEvent,
 } from '@acetrace/chaincode';
+
+/** Outcome of an admin registration: the record, whether this call created it, and its transaction. */
+export interface Registered<T> {
+  record: T;
+  /** false for an identical repeat or an update of the organisation's own record. */
+  created: boolean;
+  txId: string;
+  blockNumber: number;
+}
 
 /** Outcome of RegisterLot: `created` false for an identical repeat; the transaction that committed it. */
 export interface RegisterLotResult {
@@ -110,6 +135,16 @@ export interface LedgerPort {
   lotByEpc(identity: string, epc: string): Promise<LotView>;
   lotHistory(identity: string, lotId: string): Promise<HistoryEntry[]>;
   listLots(identity: string, filter: LotFilter): Promise<LotPage>;
+  /** PutOrganisationProfile: the signer's own organisation only (the chaincode refuses another). */
+  putOrganisationProfile(identity: string, profile: OrganisationProfileInput): Promise<Registered<OrganisationView>>;
+  getOrganisation(identity: string, mspId: string): Promise<OrganisationView>;
+  listOrganisations(identity: string): Promise<OrganisationView[]>;
+  /** RegisterFacility: operated by the signer's organisation; a GLN of another organisation is a conflict. */
+  registerFacility(identity: string, facility: FacilityInput): Promise<Registered<FacilityRecord>>;
+  getFacility(identity: string, gln: string): Promise<FacilityRecord>;
+  listFacilities(identity: string, filter: FacilityFilter): Promise<FacilityPage>;
+  /** RegisterDevice: a device of the signer's organisation; a device id of another organisation is a conflict. */
+  registerDevice(identity: string, device: DeviceInput): Promise<Registered<DeviceRecord>>;
   /** Committed chaincode events after `from` (or from the next commit). */
   streamEvents(identity: string, from?: StreamPosition): Promise<LedgerEventStream>;
   /** Resolves when a peer answers; throws LedgerUnavailableError otherwise. */

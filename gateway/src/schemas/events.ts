@@ -1,6 +1,7 @@
 /** Event request schemas (POST/GET /v1/events); the answers are in responses/events.ts. */
+import '../quiet-chaincode';
 import {
-  EVENT_KINDS, EVIDENCE_TYPES, MAX_ACCURACY_M, MAX_BATCH, MAX_EPCS_PER_EVENT, MAX_EVIDENCE, MAX_REASON_LENGTH, MAX_URI_LENGTH,
+  AGGREGATION_ACTIONS, EVENT_KINDS, EVIDENCE_TYPES, ID_PATTERN, MAX_AGGREGATION_CHILDREN, MSP_PATTERN, MAX_ACCURACY_M, MAX_BATCH, MAX_EPCS_PER_EVENT, MAX_EVIDENCE, MAX_REASON_LENGTH, MAX_URI_LENGTH,
   SHA256_PATTERN, isGln,
 } from '@acetrace/chaincode';
 import { z } from 'zod';
@@ -45,8 +46,35 @@ export const EventInput = z
     evidence: z.array(Evidence).max(MAX_EVIDENCE).nullish(),
     correctionOf: Id.nullish(),
     reason: Text(MAX_REASON_LENGTH).nullish(),
+    handoverTo: z
+      .string()
+      .regex(MSP_PATTERN, 'must be an MSP id (1-128 of A-Za-z0-9._-)')
+      .nullable()
+      .optional()
+      .openapi({ description: '`handover`: the MSP that takes custody from the event time', example: 'Org2MSP' }),
+    handoverToGln: z
+      .string()
+      .refine(isGln, 'must be a 13-digit GLN with a valid check digit')
+      .nullable()
+      .optional()
+      .openapi({ description: '`handover`: the receiving facility (needs handoverTo)' }),
+    action: z.enum(AGGREGATION_ACTIONS).nullable().optional().openapi({ description: '`aggregation`: pack or unpack' }),
+    parentLotId: z
+      .string()
+      .regex(ID_PATTERN, 'must be 1-128 characters of A-Za-z0-9._:-')
+      .nullable()
+      .optional()
+      .openapi({ description: '`aggregation`: the container lot; equals lotId (the event is recorded on the container)' }),
+    childLotIds: z
+      .array(z.string().regex(ID_PATTERN, 'must be 1-128 characters of A-Za-z0-9._:-'))
+      .min(1)
+      .max(MAX_AGGREGATION_CHILDREN)
+      .nullable()
+      .optional()
+      .openapi({ description: '`aggregation`: the lots packed into or taken out of the container' }),
   })
   .superRefine((e, ctx) => {
+    kindFieldIssues(e).forEach(([path, message]) => ctx.addIssue({ code: 'custom', path: [path], message }));
     if (e.kind === 'rfid' && (e.epcs == null || e.epcs.length === 0)) {
       ctx.addIssue({ code: 'custom', path: ['epcs'], message: 'an rfid event carries at least one EPC' });
     }
@@ -62,6 +90,46 @@ export const EventInput = z
   })
   .openapi('EventInput');
 export type EventInput = z.infer<typeof EventInput>;
+
+/**
+ * The chaincode's rules for the fields of one kind (validation.ts readKindFields): custody passes
+ * only with a handover, containment only with an aggregation, and neither with a correction.
+ */
+function kindFieldIssues(e: {
+  kind: string;
+  lotId: string;
+  correctionOf?: string | null;
+  handoverTo?: string | null;
+  handoverToGln?: string | null;
+  action?: string | null;
+  parentLotId?: string | null;
+  childLotIds?: string[] | null;
+}): Array<[string, string]> {
+  const issues: Array<[string, string]> = [];
+  const correction = e.correctionOf != null;
+  for (const f of ['handoverTo', 'handoverToGln'] as const) {
+    if (e[f] == null) continue;
+    if (e.kind !== 'handover') issues.push([f, 'is only for kind handover']);
+    else if (correction) issues.push([f, 'custody passes with an ordinary event, not with a correction']);
+  }
+  for (const f of ['action', 'parentLotId', 'childLotIds'] as const) {
+    if (e[f] != null && e.kind !== 'aggregation') issues.push([f, 'is only for kind aggregation']);
+  }
+  if (e.kind === 'handover' && !correction && e.handoverToGln != null && e.handoverTo == null) issues.push(['handoverToGln', 'needs handoverTo']);
+  if (e.kind !== 'aggregation') return issues;
+  if (correction) return [...issues, ['kind', 'containment changes with an ordinary event, not with a correction']];
+  if (e.action == null) issues.push(['action', `must be one of ${AGGREGATION_ACTIONS.join(', ')}`]);
+  if (e.parentLotId == null) issues.push(['parentLotId', 'is required']);
+  else if (e.parentLotId !== e.lotId) issues.push(['parentLotId', 'must equal lotId: an aggregation event is recorded on the container lot']);
+  if (e.childLotIds == null) issues.push(['childLotIds', `must be an array of 1-${MAX_AGGREGATION_CHILDREN} lot ids`]);
+  else {
+    e.childLotIds.forEach((c, i) => {
+      if (c === e.lotId) issues.push([`childLotIds[${i}]`, 'must differ from the container lotId']);
+      else if (e.childLotIds?.indexOf(c) !== i) issues.push([`childLotIds[${i}]`, 'is listed twice']);
+    });
+  }
+  return issues;
+}
 
 /** `{ events: [...] }`: 1-MAX_BATCH events, one RecordEvents transaction at most. */
 export const EventBatch = z.strictObject({ events: z.array(EventInput).min(1).max(MAX_BATCH) });

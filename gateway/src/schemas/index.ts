@@ -4,3 +4,4 @@ export * from './events';
 export * from './provenance';
 export * from './readings';
 export * from './responses';
+export * from './parties';

@@ -1,9 +1,19 @@
 /** Lot request schemas (POST/GET /v1/lots); the answers are in responses/lots.ts. */
+import '../quiet-chaincode';
 import {
-  MAX_BOOKMARK_LENGTH, MAX_EPCS_PER_LOT, MAX_PAGE_SIZE, MAX_PRODUCT_LENGTH, UNIT_PATTERN, normaliseCountry, normaliseHtsCode,
+  MAX_BOOKMARK_LENGTH, MAX_EPCS_PER_LOT, MAX_INPUTS_PER_LOT, MAX_PAGE_SIZE, MAX_PRODUCT_LENGTH, UNIT_PATTERN, normaliseCountry, normaliseHtsCode,
 } from '@acetrace/chaincode';
 import { z } from 'zod';
 import { Id, IsoTime, LedgerEpc, LinkQuery, MspId, Text } from './common';
+
+/** One input of a transformation: how much of which lot, in that lot's unit. */
+export const LotInputItemInput = z
+  .strictObject({
+    lotId: Id,
+    quantity: z.number().positive(),
+    unit: z.string().regex(UNIT_PATTERN, "must be 1-16 characters of A-Za-z0-9._- (the input lot's unit)"),
+  })
+  .openapi('LotInputItemInput');
 
 /** A 10-digit HTS code, `NNNN.NN.NNNN` or `NNNNNNNNNN`; passed on as given (the chaincode normalises). */
 export const HtsCode = z
@@ -33,8 +43,18 @@ export const LotInput = z
     parentLotId: Id.nullable().default(null),
     importerMsp: MspId.nullish(),
     packedAt: IsoTime.nullish(),
+    inputs: z
+      .array(LotInputItemInput)
+      .max(MAX_INPUTS_PER_LOT)
+      .nullable()
+      .optional()
+      .openapi({ description: 'what the lot was made from (cotton bales into yarn, yarn into fabric ...); the registrant holds custody of each' }),
   })
   .superRefine((l, ctx) => {
+    (l.inputs ?? []).forEach((item, i) => {
+      if (item.lotId === l.lotId) ctx.addIssue({ code: 'custom', path: ['inputs', i, 'lotId'], message: 'must differ from lotId (a lot is not made from itself)' });
+      else if (l.inputs?.findIndex((x) => x.lotId === item.lotId) !== i) ctx.addIssue({ code: 'custom', path: ['inputs', i, 'lotId'], message: 'is listed twice' });
+    });
     if (l.parentLotId !== null && l.parentLotId === l.lotId) {
       ctx.addIssue({ code: 'custom', path: ['parentLotId'], message: 'must differ from lotId' });
     }

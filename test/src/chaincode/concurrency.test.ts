@@ -11,9 +11,23 @@ import { eventInput, lotInput, newWorld, type Provenance, type RecordedEvent, ty
 describe('chaincode concurrency (ledger harness)', function () {
   this.timeout(120_000);
   let w: World;
+  /**
+   * Setup for the write scope: the lots posted on are registered by Org3 inside container CC-K,
+   * which Org1 handed over to Org2 and Org2 to Org3 before the pack, so all three organisations are
+   * (past) custodians of a container the lots are inside, and the handovers add no event to the lots.
+   */
+  const registerInContainer = async (lotId: string): Promise<unknown> =>
+    w.h.submit(await w.id('Org3MSP', 'supplier'), 'RegisterLot', JSON.stringify(lotInput(lotId, { parentLotId: 'CC-K', packedAt: '2026-02-01T00:00:00Z' })));
   before(async () => {
     w = await newWorld();
-    await w.h.submit(await w.id('Org1MSP', 'supplier'), 'RegisterLot', JSON.stringify(lotInput('CC-1')));
+    await w.h.submit(await w.id('Org1MSP', 'supplier'), 'RegisterLot', JSON.stringify(lotInput('CC-K')));
+    await w.h.submit(await w.id('Org1MSP', 'supplier'), 'RecordEvents', JSON.stringify([
+      eventInput('CC-K', 5, { eventId: 'cc-k-1', handoverTo: 'Org2MSP', eventTime: '2026-01-10T00:00:00Z' }),
+    ]));
+    await w.h.submit(await w.id('Org2MSP', 'logistics'), 'RecordEvents', JSON.stringify([
+      eventInput('CC-K', 6, { eventId: 'cc-k-2', handoverTo: 'Org3MSP', eventTime: '2026-01-20T00:00:00Z' }),
+    ]));
+    await registerInContainer('CC-1');
   });
   after(async () => {
     await w.h.close();
@@ -68,7 +82,7 @@ describe('chaincode concurrency (ledger harness)', function () {
         async (events, perTx, perBlock) => {
           run += 1;
           const lotId = `PROP-${run}`;
-          await w.h.submit(await w.id('Org1MSP', 'supplier'), 'RegisterLot', JSON.stringify(lotInput(lotId)));
+          await registerInContainer(lotId);
           const inputs = events.map((e, i) => {
             const utc = Date.UTC(2026, 2, 1) + e.minutes * 60_000;
             const local = new Date(utc + e.offsetHours * 3_600_000).toISOString().slice(0, 19);

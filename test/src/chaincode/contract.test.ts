@@ -278,8 +278,9 @@ describe('chaincode contract (ledger harness)', function () {
 
   describe('parent and child lots', () => {
     it('includes ancestors’ events since packing, with viaLotId and the parent chain', async () => {
-      await register('CONT-1', { epcs: ['urn:epc:id:sscc:0614141.1234567890'] }, 'Org2MSP', 'broker');
-      await register('PAL-1', { parentLotId: 'CONT-1', packedAt: '2026-02-05T00:00:00Z', epcs: ['urn:epc:id:sscc:0614141.1234567891'] });
+      // write scope: Org1 packs the pallet into a container it holds, Org2 posts as importer of record of both
+      await register('CONT-1', { epcs: ['urn:epc:id:sscc:0614141.1234567890'], importerMsp: 'Org2MSP' }, 'Org1MSP', 'broker');
+      await register('PAL-1', { parentLotId: 'CONT-1', packedAt: '2026-02-05T00:00:00Z', epcs: ['urn:epc:id:sscc:0614141.1234567891'], importerMsp: 'Org2MSP' });
       await register('CASE-1', { parentLotId: 'PAL-1', packedAt: '2026-02-04T00:00:00Z', epcs: ['urn:epc:id:sgtin:0614141.812345.1001'] });
       await record([eventInput('CASE-1', 3, { eventId: 'case-mfg', kind: 'document', eventTime: '2026-02-01T00:00:00Z' })]);
       await record([
@@ -307,7 +308,7 @@ describe('chaincode contract (ledger harness)', function () {
 
   describe('anomalies', () => {
     it('flags every kind, never rejects', async () => {
-      await register('ANOM-1', { epcs: ['urn:epc:id:sgtin:0614141.812345.5001'] });
+      await register('ANOM-1', { epcs: ['urn:epc:id:sgtin:0614141.812345.5001'], importerMsp: 'Org2MSP' }); // Org2 posts as importer (write scope)
       await record([
         eventInput('ANOM-1', 1, { eventId: 'a-src', kind: 'document', eventTime: '2026-03-01T00:00:00Z' }),
         eventInput('ANOM-1', 5, { eventId: 'a-pack', kind: 'document', eventTime: '2026-03-10T00:00:00Z' }),

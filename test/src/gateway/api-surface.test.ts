@@ -5,7 +5,7 @@
  */
 import SwaggerParser from '@apidevtools/swagger-parser';
 import { expect } from '../scenarios/chai.test';
-import { freshEpc, lotInput, uid } from '../scenarios/helpers';
+import { freshEpc, freshGln, lotInput, uid } from '../scenarios/helpers';
 import { type Stack, seedLotWithEvent, startTarget } from '../scenarios/target';
 
 const JWT_SECRET = 'integration-test-secret-at-least-32-chars';
@@ -16,6 +16,7 @@ describe('gateway API surface', function () {
   let lotId: string;
   let epc: string;
   let eventId: string;
+  let gln: string;
   before(async () => {
     s = await startTarget({
       target: 'embedded',
@@ -25,6 +26,9 @@ describe('gateway API surface', function () {
     epc = freshEpc();
     eventId = uid('EVT-S');
     await seedLotWithEvent(s, lotId, epc, eventId);
+    gln = freshGln();
+    const facility = await s.http().post('/v1/facilities').set('X-API-Key', s.key('admin')).send({ gln, name: 'Dock 1', country: 'CN', type: 'warehouse' });
+    expect(facility.status, JSON.stringify(facility.body)).to.equal(201);
   });
   after(async () => {
     await s?.stop();
@@ -49,26 +53,37 @@ describe('gateway API surface', function () {
       '/v1/events',
       '/v1/events/{eventId}',
       '/v1/stream',
+      '/v1/organisations',
+      '/v1/organisations/{mspId}',
+      '/v1/facilities',
+      '/v1/facilities/{gln}',
+      '/v1/devices',
     ]);
   });
 
   it('every route of the document answers (not 404, not 5xx)', async () => {
     const doc = (await s.http().get('/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
-    const params: Record<string, string> = { lotId, eventId, epc: encodeURIComponent(epc) };
+    const params: Record<string, string> = { lotId, eventId, epc: encodeURIComponent(epc), mspId: s.orgs.supplier, gln };
     const bodies: Record<string, unknown> = {
       '/v1/lots': lotInput(uid('LOT-S2')),
       '/v1/events': { eventId: uid('EVT-S2'), lotId, link: 2, kind: 'document', eventTime: '2026-10-02T08:00:00Z' },
       '/v1/readings': { reads: [{ readerId: 'szx-dock-1', epc, readTime: '2026-10-02T08:00:00Z' }] },
+      '/v1/organisations/{mspId}': { legalName: 'Shenzhen Plug Works Co., Ltd.', country: 'CN', roles: ['manufacturer'] },
+      '/v1/facilities': { gln: freshGln(), name: 'Dock 2', country: 'CN', type: 'warehouse' },
+      '/v1/devices': { deviceId: uid('dock-reader') },
     };
+    // the admin's own organisation's profile, facilities and devices; everything else as before
+    const ADMIN_PATHS = new Set(['/v1/organisations/{mspId}', '/v1/facilities', '/v1/devices']);
     for (const [template, methods] of Object.entries(doc.paths)) {
       for (const method of Object.keys(methods)) {
         const path = template.replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? 'x');
-        const role = method === 'post' ? 'supplier' : path === '/metrics' ? 'admin' : 'auditor';
+        const writes = method === 'post' || method === 'put';
+        const role = writes && ADMIN_PATHS.has(template) ? 'admin' : writes ? 'supplier' : path === '/metrics' ? 'admin' : 'auditor';
         const controller = new AbortController();
         const res = await fetch(s.gateway.url + path, {
           method: method.toUpperCase(),
           headers: { 'x-api-key': s.key(role), 'content-type': 'application/json' },
-          body: method === 'post' ? JSON.stringify(bodies[template]) : undefined,
+          body: writes ? JSON.stringify(bodies[template]) : undefined,
           signal: controller.signal,
         });
         if (res.headers.get('content-type')?.startsWith('text/event-stream')) controller.abort();

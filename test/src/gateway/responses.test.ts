@@ -11,11 +11,11 @@ import * as path from 'node:path';
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { expect } from '../scenarios/chai.test';
-import { freshEpc, lotInput, uid } from '../scenarios/helpers';
+import { freshEpc, freshGln, lotInput, uid } from '../scenarios/helpers';
 import { type SseEvent, readSse } from '../scenarios/sse';
 import { type Stack, seedLotWithEvent, startTarget } from '../scenarios/target';
 
-type Method = 'get' | 'post';
+type Method = 'get' | 'post' | 'put';
 
 interface MediaType {
   schema: unknown;
@@ -54,6 +54,10 @@ const UNREACHABLE: Record<string, string> = {
   'GET /v1/lots/{lotId}/provenance 403': 'a role that may not see the full provenance gets the summary',
   'GET /v1/epcs/{epc}/provenance 403': 'a role that may not see the full provenance gets the summary',
   'GET /v1/stream 503': 'the stream is opened lazily: with the ledger down it answers 200 and an `error` event',
+  'GET /v1/organisations 403': 'every role may list organisations',
+  'GET /v1/organisations/{mspId} 403': 'every role may read an organisation',
+  'GET /v1/facilities 403': 'every role may list facilities',
+  'GET /v1/facilities/{gln} 403': 'every role may read a facility',
 };
 
 const DOC_ID = 'https://acetrace.invalid/openapi.json';
@@ -277,6 +281,54 @@ describe('every response matches the schema the OpenAPI document names for it', 
     await hit('post', '/v1/readings', 202, { key: logistics, body: { reads: [read] } });
   });
 
+  it('/v1/organisations, /v1/facilities, /v1/devices: register, repeat, refuse, read, list', async () => {
+    const admin = s.key('admin');
+    const otherAdmin = s.key('admin', s.orgs.logistics);
+    const viewer = s.key('viewer');
+    const own = s.orgs.supplier;
+    const profile = { legalName: 'Shenzhen Plug Works Co., Ltd.', country: 'CN', address: 'Bao’an, Shenzhen', roles: ['manufacturer'] };
+    const put = await hit('put', '/v1/organisations/{mspId}', 201, { key: admin, params: { mspId: own }, body: profile });
+    expect((put.body as { organisation: { legalName: string } }).organisation.legalName).to.equal(profile.legalName);
+    await hit('put', '/v1/organisations/{mspId}', 200, { key: admin, params: { mspId: own }, body: profile });
+    await hit('put', '/v1/organisations/{mspId}', 403, { key: otherAdmin, params: { mspId: own }, body: profile });
+    await hit('put', '/v1/organisations/{mspId}', 403, { key: s.key('supplier'), params: { mspId: own }, body: profile });
+    await hit('put', '/v1/organisations/{mspId}', 400, { key: admin, params: { mspId: own }, body: { ...profile, roles: ['farmer'] } });
+    await hit('put', '/v1/organisations/{mspId}', 413, { key: admin, params: { mspId: own }, body: { ...profile, address: 'x'.repeat(100_000) } });
+    await hit('put', '/v1/organisations/{mspId}', 415, { key: admin, params: { mspId: own }, body: 'legalName=x', contentType: 'text/plain' });
+    const list = await hit('get', '/v1/organisations', 200, { key: viewer });
+    expect((list.body as { organisations: Array<{ mspId: string }> }).organisations.map((o) => o.mspId)).to.include(own);
+    await hit('get', '/v1/organisations', 400, { key: viewer, query: '?mspid=Org1MSP' });
+    await hit('get', '/v1/organisations/{mspId}', 200, { key: viewer, params: { mspId: own } });
+    await hit('get', '/v1/organisations/{mspId}', 404, { key: viewer, params: { mspId: 'NoSuchMSP' } });
+    await hit('get', '/v1/organisations/{mspId}', 400, { key: viewer, params: { mspId: 'not an msp' } });
+
+    const gln = freshGln();
+    const facility = { gln, name: 'Shenzhen plug factory', address: 'Bao’an', country: 'CN', subdivision: 'CN-GD', lat: 22.55, lon: 113.88, type: 'factory' };
+    const created = await hit('post', '/v1/facilities', 201, { key: admin, body: facility });
+    expect((created.body as { facility: { mspId: string } }).facility.mspId).to.equal(own);
+    await hit('post', '/v1/facilities', 200, { key: admin, body: facility });
+    await hit('post', '/v1/facilities', 409, { key: otherAdmin, body: facility });
+    await hit('post', '/v1/facilities', 403, { key: s.key('supplier'), body: facility });
+    await hit('post', '/v1/facilities', 400, { key: admin, body: { ...facility, gln: '6901234000017' } });
+    await hit('post', '/v1/facilities', 413, { key: admin, body: { ...facility, name: 'x'.repeat(100_000) } });
+    await hit('post', '/v1/facilities', 415, { key: admin, body: 'gln=1', contentType: 'text/plain' });
+    const page = await hit('get', '/v1/facilities', 200, { key: viewer, query: `?mspId=${own}&country=CN` });
+    expect((page.body as { facilities: Array<{ gln: string }> }).facilities.map((f) => f.gln)).to.include(gln);
+    await hit('get', '/v1/facilities', 400, { key: viewer, query: '?country=XX' });
+    await hit('get', '/v1/facilities/{gln}', 200, { key: viewer, params: { gln } });
+    await hit('get', '/v1/facilities/{gln}', 404, { key: viewer, params: { gln: freshGln() } });
+    await hit('get', '/v1/facilities/{gln}', 400, { key: viewer, params: { gln: '1234' } });
+
+    const device = { deviceId: uid('truck-gps'), link: 7, location: { lat: 22.5, lon: 114.1 } };
+    await hit('post', '/v1/devices', 201, { key: admin, body: device });
+    await hit('post', '/v1/devices', 200, { key: admin, body: device });
+    await hit('post', '/v1/devices', 409, { key: otherAdmin, body: device });
+    await hit('post', '/v1/devices', 403, { key: admin, body: { ...device, deviceId: uid('truck-gps'), mspId: s.orgs.logistics } });
+    await hit('post', '/v1/devices', 400, { key: admin, body: { ...device, link: 13 } });
+    await hit('post', '/v1/devices', 413, { key: admin, body: { ...device, deviceId: 'x'.repeat(100_000) } });
+    await hit('post', '/v1/devices', 415, { key: admin, body: 'deviceId=1', contentType: 'text/plain' });
+  });
+
   it('/v1/stream: every SSE data is the schema the document names for its event', async () => {
     const media = documented('get', '/v1/stream', 200, 'text/event-stream');
     const bySse = media['x-sse-events'] ?? {};
@@ -311,6 +363,13 @@ describe('every response matches the schema the OpenAPI document names for it', 
     ['get', '/v1/events/{eventId}', { params: { eventId } }],
     ['post', '/v1/readings', { body: { reads: [{ readerId: 'resp-dock-1', epc, readTime: '2026-10-02T08:00:00Z' }] } }],
     ['get', '/v1/stream', {}],
+    ['put', '/v1/organisations/{mspId}', { params: { mspId: 'Org1MSP' }, body: { legalName: 'x', country: 'CN', roles: [] } }],
+    ['get', '/v1/organisations', {}],
+    ['get', '/v1/organisations/{mspId}', { params: { mspId: 'Org1MSP' } }],
+    ['post', '/v1/facilities', { body: { gln: freshGln(), name: 'x', country: 'CN', type: 'farm' } }],
+    ['get', '/v1/facilities', {}],
+    ['get', '/v1/facilities/{gln}', { params: { gln: freshGln() } }],
+    ['post', '/v1/devices', { body: { deviceId: uid('dev') } }],
   ];
 
   it('401 without credentials and 429 over the rate limit, on every authenticated route', async () => {
@@ -358,6 +417,14 @@ describe('every response matches the schema the OpenAPI document names for it', 
       key: s.key('logistics'),
       body: { reads: [{ readerId: 'resp-dock-1', epc: freshEpc(), readTime: '2026-10-04T08:00:00Z' }] },
     });
+    const admin = s.key('admin');
+    await hit('put', '/v1/organisations/{mspId}', 503, { key: admin, params: { mspId: s.orgs.supplier }, body: { legalName: 'x', country: 'CN', roles: [] } });
+    await hit('get', '/v1/organisations', 503, { key: auditor });
+    await hit('get', '/v1/organisations/{mspId}', 503, { key: auditor, params: { mspId: s.orgs.supplier } });
+    await hit('post', '/v1/facilities', 503, { key: admin, body: { gln: freshGln(), name: 'x', country: 'CN', type: 'farm' } });
+    await hit('get', '/v1/facilities', 503, { key: auditor });
+    await hit('get', '/v1/facilities/{gln}', 503, { key: auditor, params: { gln: freshGln() } });
+    await hit('post', '/v1/devices', 503, { key: admin, body: { deviceId: uid('dev') } });
     // the stream opens (200) and then ends with an `error` event
     const { status, events } = await readSse(`${s.gateway.url}/v1/stream`, { 'x-api-key': auditor }, (got) => got.some((e) => e.event === 'error'));
     expect(status).to.equal(200);

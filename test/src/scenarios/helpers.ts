@@ -39,3 +39,15 @@ export function lotInput(lotId: string, over: Record<string, unknown> = {}): Rec
 }
 
 export const SHA = (n: number): string => n.toString(16).padStart(64, 'a');
+
+/** `first12` completed with its GS1 check digit (weights 3,1,3,… from the right). */
+export function withCheckDigit(first12: string): string {
+  const sum = [...first12].reverse().reduce((acc, d, i) => acc + Number(d) * (i % 2 === 0 ? 3 : 1), 0);
+  return `${first12}${(10 - (sum % 10)) % 10}`;
+}
+
+/** A fresh GLN (13 digits, valid check digit) under a fictitious company prefix, unique per run. */
+export function freshGln(): string {
+  serial += 1;
+  return withCheckDigit(`69${String(serial % 1e10).padStart(10, '0')}`);
+}

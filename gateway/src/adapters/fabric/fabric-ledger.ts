@@ -23,8 +23,14 @@ import { LedgerInternalError, LedgerNotFoundError, LedgerUnavailableError, type 
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
 import type {
+  DeviceInput,
+  DeviceRecord,
   EventInput,
   EventRecord,
+  FacilityFilter,
+  FacilityInput,
+  FacilityPage,
+  FacilityRecord,
   HistoryEntry,
   LedgerEvent,
   LedgerEventStream,
@@ -34,9 +40,12 @@ import type {
   LotInput,
   LotPage,
   LotView,
+  OrganisationProfileInput,
+  OrganisationView,
   Provenance,
   RecordEventsResult,
   RecordedEvent,
+  Registered,
   RegisterLotResult,
   StreamPosition,
 } from '../../ports/ledger';
@@ -93,6 +102,17 @@ const SHAPES = {
   provenance: (v: unknown): v is Provenance => isObject(v) && isObject(v.lot) && Array.isArray(v.links),
   history: (v: unknown): v is HistoryEntry[] => Array.isArray(v) && v.every((h) => isObject(h) && typeof h.txId === 'string'),
   lotPage: (v: unknown): v is LotPage => isObject(v) && Array.isArray(v.lots) && typeof v.bookmark === 'string',
+  organisation: (v: unknown): v is OrganisationView => isObject(v) && typeof v.mspId === 'string' && Array.isArray(v.roles),
+  organisationPut: (v: unknown): v is { organisation: OrganisationView; created: boolean } =>
+    isObject(v) && SHAPES.organisation(v.organisation) && typeof v.created === 'boolean',
+  organisationList: (v: unknown): v is { organisations: OrganisationView[] } =>
+    isObject(v) && Array.isArray(v.organisations) && v.organisations.every((o) => SHAPES.organisation(o)),
+  facility: (v: unknown): v is FacilityRecord => isObject(v) && typeof v.gln === 'string' && typeof v.mspId === 'string',
+  facilityPut: (v: unknown): v is { facility: FacilityRecord; created: boolean } =>
+    isObject(v) && SHAPES.facility(v.facility) && typeof v.created === 'boolean',
+  facilityPage: (v: unknown): v is FacilityPage => isObject(v) && Array.isArray(v.facilities) && typeof v.bookmark === 'string',
+  device: (v: unknown): v is DeviceRecord & { created: boolean } =>
+    isObject(v) && typeof v.deviceId === 'string' && typeof v.mspId === 'string' && typeof v.created === 'boolean',
 };
 
 /** The answer as its domain type. @throws LedgerInternalError (502) when the chaincode answered another shape. */
@@ -263,6 +283,38 @@ class FabricLedger implements LedgerPort {
 
   listLots(identity: string, filter: LotFilter): Promise<LotPage> {
     return this.#evaluate(identity, 'ListLots', SHAPES.lotPage, [JSON.stringify(filter)]);
+  }
+
+  async putOrganisationProfile(identity: string, profile: OrganisationProfileInput): Promise<Registered<OrganisationView>> {
+    const { result, txId, blockNumber } = await this.#submit(identity, 'PutOrganisationProfile', SHAPES.organisationPut, [JSON.stringify(profile)]);
+    return { record: result.organisation, created: result.created, txId, blockNumber };
+  }
+
+  getOrganisation(identity: string, mspId: string): Promise<OrganisationView> {
+    return this.#evaluate(identity, 'GetOrganisation', SHAPES.organisation, [mspId]);
+  }
+
+  async listOrganisations(identity: string): Promise<OrganisationView[]> {
+    return (await this.#evaluate(identity, 'ListOrganisations', SHAPES.organisationList, [])).organisations;
+  }
+
+  async registerFacility(identity: string, facility: FacilityInput): Promise<Registered<FacilityRecord>> {
+    const { result, txId, blockNumber } = await this.#submit(identity, 'RegisterFacility', SHAPES.facilityPut, [JSON.stringify(facility)]);
+    return { record: result.facility, created: result.created, txId, blockNumber };
+  }
+
+  getFacility(identity: string, gln: string): Promise<FacilityRecord> {
+    return this.#evaluate(identity, 'GetFacility', SHAPES.facility, [gln]);
+  }
+
+  listFacilities(identity: string, filter: FacilityFilter): Promise<FacilityPage> {
+    return this.#evaluate(identity, 'ListFacilities', SHAPES.facilityPage, [JSON.stringify(filter)]);
+  }
+
+  async registerDevice(identity: string, device: DeviceInput): Promise<Registered<DeviceRecord>> {
+    const { result, txId, blockNumber } = await this.#submit(identity, 'RegisterDevice', SHAPES.device, [JSON.stringify(device)]);
+    const { created, ...record } = result;
+    return { record, created, txId, blockNumber };
   }
 
   async streamEvents(identity: string, from?: StreamPosition): Promise<LedgerEventStream> {

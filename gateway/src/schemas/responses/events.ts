@@ -6,7 +6,7 @@ import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import '../../quiet-chaincode';
 import type * as domain from '@acetrace/chaincode';
-import { EVENT_KINDS, EVIDENCE_TYPES, ROLES } from '@acetrace/chaincode';
+import { AGGREGATION_ACTIONS, EVENT_KINDS, EVIDENCE_TYPES, ROLES } from '@acetrace/chaincode';
 import { sameShape } from './same-shape';
 
 extendZodWithOpenApi(z);
@@ -48,6 +48,11 @@ export const QueuedEventInput = z
     evidence: z.array(RecordedEvidence).optional(),
     correctionOf: z.string().nullable().optional(),
     reason: z.string().nullable().optional(),
+    handoverTo: z.string().nullable().optional(),
+    handoverToGln: z.string().nullable().optional(),
+    action: z.enum(AGGREGATION_ACTIONS).nullable().optional(),
+    parentLotId: z.string().nullable().optional(),
+    childLotIds: z.array(z.string()).nullable().optional(),
   })
   .openapi('QueuedEventInput');
 sameShape<z.output<typeof QueuedEventInput>, domain.EventInput>(true);
@@ -67,6 +72,11 @@ export const EventRecord = z
     evidence: z.array(RecordedEvidence),
     correctionOf: z.string().nullable(),
     reason: z.string().nullable(),
+    handoverTo: z.string().optional().openapi({ description: '`handover`: the MSP that takes custody from the event time' }),
+    handoverToGln: z.string().nullable().optional().openapi({ description: '`handover`: the receiving facility' }),
+    action: z.enum(AGGREGATION_ACTIONS).optional().openapi({ description: '`aggregation`: pack or unpack' }),
+    parentLotId: z.string().optional().openapi({ description: '`aggregation`: the container lot (the event\'s lotId)' }),
+    childLotIds: z.array(z.string()).optional().openapi({ description: '`aggregation`: the lots packed or unpacked' }),
     recordedBy: z.string().openapi({ description: 'MSP id of the recording organisation' }),
     recordedByRole: z.enum(ROLES),
     recordedAt: Time,

@@ -6,4 +6,5 @@ export * from './events';
 export * from './provenance';
 export * from './readings';
 export * from './stream';
+export * from './parties';
 export { sameShape, type SameShape } from './same-shape';

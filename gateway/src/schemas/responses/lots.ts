@@ -13,6 +13,12 @@ extendZodWithOpenApi(z);
 
 const Time = z.string().openapi({ format: 'date-time' });
 
+/** One input of a transformation: how much of which lot, in that lot's unit. */
+export const LotInputItem = z
+  .strictObject({ lotId: z.string(), quantity: z.number(), unit: z.string() })
+  .openapi('LotInputItem');
+sameShape<z.output<typeof LotInputItem>, domain.LotInputItem>(true);
+
 export const LotRecord = z
   .strictObject({
     lotId: z.string(),
@@ -29,6 +35,12 @@ export const LotRecord = z
     registeredAt: Time,
     txId: z.string(),
     contentHash: z.string().openapi({ description: 'SHA-256 of the normalised input, for idempotent repeats' }),
+    inputs: z.array(LotInputItem).optional().openapi({ description: 'what the lot was made from; absent when nothing' }),
+    schemaVersion: z
+      .number()
+      .int()
+      .optional()
+      .openapi({ description: 'LOT_SCHEMA_VERSION for lots registered under custody rules; absent on older lots' }),
   })
   .openapi('LotRecord');
 sameShape<z.output<typeof LotRecord>, domain.LotRecord>(true);

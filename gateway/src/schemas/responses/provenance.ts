@@ -9,6 +9,7 @@ import type * as domain from '@acetrace/chaincode';
 import { ANOMALY_TYPES } from '@acetrace/chaincode';
 import { EventRecord } from './events';
 import { Completeness } from './lots';
+import { FacilityRef, Party } from './parties';
 import { sameShape } from './same-shape';
 
 extendZodWithOpenApi(z);
@@ -19,6 +20,7 @@ export const ProvenanceEvent = z
     ...EventRecord.shape,
     correctedBy: z.string().nullable().openapi({ description: 'id of the latest correction of this event, null if none' }),
     viaLotId: z.string().nullable().openapi({ description: "the ancestor lot the event was recorded on, null for the lot's own events" }),
+    facility: FacilityRef.nullable().openapi({ description: 'the registered facility `location.gln` names, null if none' }),
     blockNumber: z.number().int().optional().openapi({ description: 'block of its transaction, when this gateway saw it committed' }),
   })
   .openapi('ProvenanceEvent');
@@ -40,9 +42,72 @@ export const ProvenanceLink = z
 sameShape<z.output<typeof ProvenanceLink>, Omit<domain.ProvenanceLink, 'events'> & { events: Array<domain.ProvenanceEvent & { blockNumber?: number }> }>(true);
 
 export const Anomaly = z
-  .strictObject({ type: z.enum(ANOMALY_TYPES), eventIds: z.array(z.string()), detail: z.string() })
+  .strictObject({
+    type: z.enum(ANOMALY_TYPES),
+    eventIds: z.array(z.string()),
+    detail: z.string(),
+    lotIds: z.array(z.string()).optional().openapi({ description: 'the lots concerned (double-containment, over-consumption)' }),
+  })
   .openapi('Anomaly');
 sameShape<z.output<typeof Anomaly>, domain.Anomaly>(true);
+
+const Time = z.string().openapi({ format: 'date-time' });
+
+export const CustodyEntry = z
+  .strictObject({
+    mspId: z.string().openapi({ description: 'the custodian' }),
+    from: Time.nullable().openapi({ description: 'its handover’s event time; null: since registration' }),
+    until: Time.nullable().openapi({ description: 'the next handover’s event time; null: still holds it' }),
+    eventId: z.string().nullable().openapi({ description: 'the handover that passed custody; null for the owner’s initial custody' }),
+    gln: z.string().nullable().openapi({ description: 'the receiving facility the handover named' }),
+  })
+  .openapi('CustodyEntry');
+sameShape<z.output<typeof CustodyEntry>, domain.CustodyEntry>(true);
+
+export const ContainmentEntry = z
+  .strictObject({
+    lotId: z.string().openapi({ description: 'the contained lot (this lot, or one of its containers)' }),
+    parentLotId: z.string().openapi({ description: 'its container' }),
+    from: Time.nullable(),
+    until: Time.nullable().openapi({ description: 'null: still inside' }),
+    packEventId: z.string().nullable().openapi({ description: 'the aggregation event; null for a pack at registration' }),
+    unpackEventId: z.string().nullable(),
+    detail: z.enum(['full', 'summary']).openapi({ description: 'whether the reader sees the container’s events in this interval' }),
+  })
+  .openapi('ContainmentEntry');
+sameShape<z.output<typeof ContainmentEntry>, domain.ContainmentEntry>(true);
+
+const UpstreamLot = z.strictObject({
+  lotId: z.string(),
+  product: z.string(),
+  htsCode: z.string(),
+  originCountry: z.string(),
+  quantity: z.number(),
+  unit: z.string(),
+  ownerMsp: z.string(),
+});
+
+/** An upstream node without its own inputs (the recursive member is added below). */
+const UpstreamNodeFields = z.strictObject({
+  lot: UpstreamLot,
+  quantityConsumed: z.number().openapi({ description: 'what the consuming lot registered it used, in `unit`' }),
+  unit: z.string(),
+  totalConsumed: z.number().openapi({ description: 'consumed from this lot by every lot made from it' }),
+  completeness: Completeness,
+  detail: z.enum(['full', 'summary']),
+  links: z.array(ProvenanceLink).optional().openapi({ description: 'only for readers entitled to this lot’s events' }),
+  truncated: z.boolean().openapi({ description: 'the depth or size cap cut the tree below this lot' }),
+});
+sameShape<
+  z.output<typeof UpstreamNodeFields>,
+  Omit<domain.UpstreamNode, 'upstream' | 'links'> & { links?: Array<z.output<typeof ProvenanceLink>> }
+>(true);
+
+/** An input lot in the upstream tree, with its own inputs (recursively). */
+export type UpstreamNodeAnswer = z.output<typeof UpstreamNodeFields> & { upstream: UpstreamNodeAnswer[] };
+export const UpstreamNode: z.ZodType<UpstreamNodeAnswer> = z
+  .lazy(() => UpstreamNodeFields.extend({ upstream: z.array(UpstreamNode) }))
+  .openapi('UpstreamNode');
 
 export const Provenance = z
   .strictObject({
@@ -63,10 +128,19 @@ export const Provenance = z
     links: z.array(ProvenanceLink),
     anomalies: z.array(Anomaly),
     detail: z.enum(['full', 'summary']).openapi({ description: '`summary`: coverage and completeness only (not an auditor, not the own lot)' }),
+    custody: z.array(CustodyEntry).openapi({ description: 'who held the lot, from when to when, by which handover (full detail only)' }),
+    containment: z.array(ContainmentEntry).openapi({ description: 'intervals the lot (and, nested, its containers) spent inside a container' }),
+    upstream: z.array(UpstreamNode).openapi({ description: 'the input lots it was made from, recursively' }),
+    upstreamTruncated: z.boolean(),
+    parties: z.array(Party).openapi({ description: 'every organisation involved, with its profile and facilities (full detail only)' }),
     queryMs: z.number().openapi({ description: 'time the gateway took to answer, ms' }),
   })
   .openapi('Provenance');
 sameShape<
   z.output<typeof Provenance>,
-  Omit<domain.Provenance, 'links'> & { links: Array<z.output<typeof ProvenanceLink>>; queryMs: number }
+  Omit<domain.Provenance, 'links' | 'upstream'> & {
+    links: Array<z.output<typeof ProvenanceLink>>;
+    upstream: UpstreamNodeAnswer[];
+    queryMs: number;
+  }
 >(true);

@@ -1,0 +1,27 @@
+/** Use case on devices: register one of its own organisation (admin). */
+import type { Principal } from '../auth/principals';
+import { requireRole } from '../auth/authenticate';
+import type { DeviceRecord, LedgerPort, Registered } from '../ports/ledger';
+import type { DeviceBody } from '../schemas';
+import { ADMIN_ROLES } from './organisations.service';
+
+export class DevicesService {
+  readonly #ledger: LedgerPort;
+  constructor(ledger: LedgerPort) {
+    this.#ledger = ledger;
+  }
+
+  /**
+   * Registers (or updates) a device of the caller's organisation. @throws AccessDeniedError for a role other than
+   * admin; the chaincode refuses another organisation's MSP id (403) and a device id another organisation holds (409).
+   */
+  register(principal: Principal, body: DeviceBody): Promise<Registered<DeviceRecord>> {
+    requireRole(principal, ADMIN_ROLES, 'register devices');
+    return this.#ledger.registerDevice(principal.identity, {
+      deviceId: body.deviceId,
+      mspId: body.mspId ?? null,
+      link: body.link ?? null,
+      location: body.location ?? null,
+    });
+  }
+}

@@ -4,7 +4,7 @@
  * Pure and deterministic: the same inputs give the same model; `generatedAt` is passed in.
  */
 import type {
-  Anomaly, EvidenceCompleteness, MissingEvidence, Party, Timeliness, UpstreamNode,
+  Anomaly, EvidenceCompleteness, FacilityRef, MissingEvidence, Party, Timeliness, UpstreamNode,
 } from '@acetrace/chaincode';
 import { LINKS } from '@acetrace/chaincode';
 import type { ProvenanceAnswer, ProvenanceEventAnswer } from '../ports/ledger';
@@ -268,6 +268,12 @@ export function buildDossierModel(input: {
     policy: p.evidence?.policy ?? 'cbp-uflpa-2023', lot: p.lot, importerOfRecord: p.lot.importerMsp,
     summary, parties, steps, exhibits, missing, reconciliation, anomalies, timeliness: p.timeliness, screening: s, ledgerAppendix,
   };
+}
+
+/** Every registered facility the provenance's events name, the upstream lots' included (for screening). */
+export function facilitiesIn(p: Pick<ProvenanceAnswer, 'links' | 'upstream'>): FacilityRef[] {
+  const events = [...p.links.flatMap((l) => l.events), ...postOrder(p.upstream).flatMap((n) => (n.links ?? []).flatMap((l) => l.events))];
+  return [...new Map(events.flatMap((e) => (e.facility ? [[e.facility.gln, e.facility] as const] : []))).values()];
 }
 
 /** Upstream nodes, inputs before the lots made from them. */

@@ -4,7 +4,7 @@
  * against the high-priority sector table. Every answer names the list versions it used.
  */
 import * as crypto from 'node:crypto';
-import type { Party } from '@acetrace/chaincode';
+import type { FacilityRef, Party } from '@acetrace/chaincode';
 import type { Principal } from '../auth/principals';
 import { NotFoundError, ValidationError } from '../errors';
 import { type ListFormat, parseList } from './lists';
@@ -102,8 +102,8 @@ export class ScreeningService {
     return found;
   }
 
-  /** Screens a provenance's parties, facilities and HTS code against every stored list. */
-  screen(parties: readonly Party[], htsCode: string): ScreeningResult {
+  /** Screens parties against every stored list, the facilities (the parties' and any others named) and the HTS code. */
+  screen(parties: readonly Party[], htsCode: string, facilities: readonly FacilityRef[] = []): ScreeningResult {
     const lists = this.#store.all();
     const exactMatches: ScreeningMatch[] = [];
     const nearMatches: ScreeningMatch[] = [];
@@ -114,8 +114,7 @@ export class ScreeningService {
       }
     }
     const byScore = (a: ScreeningMatch, b: ScreeningMatch): number => b.score - a.score || a.mspId.localeCompare(b.mspId) || a.listedName.localeCompare(b.listedName);
-    const highRiskFacilities = parties
-      .flatMap((p) => p.facilities)
+    const highRiskFacilities = [...parties.flatMap((p) => p.facilities), ...facilities]
       .filter((f) => f.subdivision !== null && this.#highRisk.includes(f.subdivision))
       .map((f) => ({ gln: f.gln, name: f.name, mspId: f.mspId, subdivision: f.subdivision as string }));
     return {
@@ -125,7 +124,7 @@ export class ScreeningService {
       nearMatches: nearMatches.sort(byScore),
       screened,
       highRiskSubdivisions: [...this.#highRisk],
-      highRiskFacilities: [...new Map(highRiskFacilities.map((f) => [f.gln, f])).values()],
+      highRiskFacilities: [...new Map(highRiskFacilities.map((f) => [f.gln, f])).values()].sort((a, b) => a.gln.localeCompare(b.gln)),
       htsCode,
       sectors: sectorsOf(htsCode),
     };

@@ -5,7 +5,7 @@
  * {@link ConfigError} naming every bad key; nothing else in the gateway reads `process.env`.
  */
 import * as path from 'node:path';
-import { MAX_BATCH } from '@acetrace/chaincode/domain';
+import { MAX_BATCH, SUBDIVISION_PATTERN } from '@acetrace/chaincode/domain';
 import { z } from 'zod';
 
 const intFromEnv = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER): z.ZodType<number> =>
@@ -92,6 +92,14 @@ const EnvSchema = z.object({
   ACETRACE_READERS_FILE: optionalString,
   /** POST /v1/readings: largest body (up to 10,000 reads ≈ 1.5 MB). Default `4mb`. */
   ACETRACE_READINGS_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)?$/i, 'a size such as 4194304, 512kb or 4mb').default('4mb'),
+  /** Screening: ISO 3166-2 subdivisions whose facilities are high risk, comma-separated. Default `CN-XJ`. */
+  ACETRACE_HIGH_RISK_SUBDIVISIONS: z
+    .string()
+    .default('CN-XJ')
+    .transform((s) => s.split(',').map((x) => x.trim().toUpperCase()).filter((x) => x !== ''))
+    .refine((list) => list.every((x) => SUBDIVISION_PATTERN.test(x)), 'a comma-separated list of ISO 3166-2 codes such as CN-XJ'),
+  /** PUT /v1/screening/lists/{name}: largest list body. Default `20mb`. */
+  ACETRACE_SCREENING_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)?$/i, 'a size such as 20mb').default('20mb'),
   /** Serve GET /metrics without credentials (for a Prometheus scraper on a private network). Default false. */
   ACETRACE_METRICS_PUBLIC: boolFromEnv(false),
   /** How long `stop()` waits for in-flight requests before closing connections, ms. Default 10000. */
@@ -131,6 +139,8 @@ export interface Config {
     attemptTimeoutMs: number;
   };
   readings: { windowMs: number; readersFile: string; bodyLimit: string };
+  /** Screening lists (SQLite) and the high-risk subdivisions. */
+  screening: { dbPath: string; highRiskSubdivisions: string[]; bodyLimit: string };
   metricsPublic: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -212,6 +222,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       windowMs: e.ACETRACE_READINGS_WINDOW_MS,
       readersFile: path.resolve(e.ACETRACE_READERS_FILE ?? path.join(dataDir, 'gateway', 'readers.json')),
       bodyLimit: e.ACETRACE_READINGS_BODY_LIMIT,
+    },
+    screening: {
+      dbPath: path.join(dataDir, 'gateway', 'screening.sqlite'),
+      highRiskSubdivisions: e.ACETRACE_HIGH_RISK_SUBDIVISIONS,
+      bodyLimit: e.ACETRACE_SCREENING_BODY_LIMIT,
     },
     metricsPublic: e.ACETRACE_METRICS_PUBLIC,
     logLevel: e.ACETRACE_LOG_LEVEL,

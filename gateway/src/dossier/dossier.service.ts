@@ -8,7 +8,7 @@ import { AccessDeniedError } from '../errors';
 import type { LedgerPort, ProvenanceAnswer } from '../ports/ledger';
 import type { ScreeningService } from '../screening/screening.service';
 import type { ProvenanceService } from '../services/provenance.service';
-import { type DossierModel, type LedgerFacts, buildDossierModel, facilitiesIn } from './model';
+import { type DossierModel, type LedgerFacts, buildDossierModel, facilitiesIn, unresolvedGlns } from './model';
 import { renderPdf } from './pdf';
 import { renderCsv, renderXlsx } from './sheets';
 import { type DossierFile, type DossierManifest, type DossierPart, renderZip } from './zip';
@@ -84,8 +84,13 @@ export class DossierService {
       const view = await this.#ledger.getOrganisation(principal.identity, party.mspId).catch(() => undefined);
       addresses.set(party.mspId, view?.address ?? null);
     }
+    const facilities = facilitiesIn(provenance);
+    for (const gln of unresolvedGlns(provenance)) {
+      const f = await this.#ledger.getFacility(principal.identity, gln).catch(() => undefined);
+      if (f) facilities.push({ gln: f.gln, name: f.name, type: f.type, country: f.country, subdivision: f.subdivision, lat: f.lat, lon: f.lon, mspId: f.mspId });
+    }
     const model = buildDossierModel({
-      provenance: answer, screening: this.#screening.screen(provenance.parties, provenance.lot.htsCode, facilitiesIn(provenance)), ledger: facts,
+      provenance: answer, screening: this.#screening.screen(provenance.parties, provenance.lot.htsCode, facilities), ledger: facts,
       generatedAt: (this.#options.now ?? (() => new Date()))().toISOString(), addresses,
     });
     return { model, provenance };

@@ -4,7 +4,7 @@
  * Pure and deterministic: the same inputs give the same model; `generatedAt` is passed in.
  */
 import type {
-  Anomaly, EvidenceCompleteness, FacilityRef, MissingEvidence, Party, Timeliness, UpstreamNode,
+  Anomaly, EvidenceCompleteness, FacilityRef, MissingEvidence, Party, ProvenanceEvent, Timeliness, UpstreamNode,
 } from '@acetrace/chaincode';
 import { LINKS } from '@acetrace/chaincode';
 import type { ProvenanceAnswer, ProvenanceEventAnswer } from '../ports/ledger';
@@ -270,10 +270,19 @@ export function buildDossierModel(input: {
   };
 }
 
+/** Every event of the provenance, the upstream lots' included. */
+function allEvents(p: Pick<ProvenanceAnswer, 'links' | 'upstream'>): ProvenanceEvent[] {
+  return [...p.links.flatMap((l) => l.events), ...postOrder(p.upstream).flatMap((n) => (n.links ?? []).flatMap((l) => l.events))];
+}
+
 /** Every registered facility the provenance's events name, the upstream lots' included (for screening). */
 export function facilitiesIn(p: Pick<ProvenanceAnswer, 'links' | 'upstream'>): FacilityRef[] {
-  const events = [...p.links.flatMap((l) => l.events), ...postOrder(p.upstream).flatMap((n) => (n.links ?? []).flatMap((l) => l.events))];
-  return [...new Map(events.flatMap((e) => (e.facility ? [[e.facility.gln, e.facility] as const] : []))).values()];
+  return [...new Map(allEvents(p).flatMap((e) => (e.facility ? [[e.facility.gln, e.facility] as const] : []))).values()];
+}
+
+/** GLNs events name without a resolved facility (upstream lots' events carry none). */
+export function unresolvedGlns(p: Pick<ProvenanceAnswer, 'links' | 'upstream'>): string[] {
+  return [...new Set(allEvents(p).flatMap((e) => (!e.facility && e.location?.gln ? [e.location.gln] : [])))].sort();
 }
 
 /** Upstream nodes, inputs before the lots made from them. */

@@ -22,7 +22,7 @@ export { normaliseEpc, epcMatchKey, EpcFormatError, DEFAULT_GCP_LENGTH } from '.
 export type { NormaliseEpcOptions } from './epc';
 export {
   normaliseHtsCode, normaliseCountry, isGln, validateLotInput, validateEventInput, validateEventBatch, validateLotFilter,
-  validateDeviceInput, validateOrganisationProfileInput, validateFacilityInput, facilityFilterFromJson,
+  validateDeviceInput, validateFacilityInput, validateOrganisationProfileInput, facilityFilterFromJson,
 } from './validation';
 export type { EventValidationOptions, ValidLotFilter } from './validation';
 export * from './limits';
@@ -36,4 +36,7 @@ export {
   CBP_UFLPA_2023, DEFAULT_EVIDENCE_POLICY, EVIDENCE_POLICIES, requiredEvidence, evidenceOf, expectedSuppliers, timelinessOf, percentile,
 } from './evidence-policy';
 export type { EvidencePolicy } from './evidence-policy';
+export { eventKey } from './keys';
 export { detectAnomalies, haversineMeters, MAX_SPEED_KMH } from './anomalies';
+export { IMPORTER_LINKS, WRITE_SCOPE_RULE, custodyChain, custodianAt } from './custody';
+export { OWN_ORGANISATION_RULE, NO_TAKEOVER_RULE } from './parties';

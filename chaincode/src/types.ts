@@ -92,7 +92,7 @@ export interface NormalisedLot {
 
 /**
  * Lots registered since custody, containment records and consumption records exist carry 2; lots
- * written before have none and keep their parent behaviour (README "Existing data").
+ * written before have none and keep their parent behaviour (chaincode/README.md "Domain rules").
  */
 export const LOT_SCHEMA_VERSION = 2;
 

@@ -2,7 +2,8 @@ import { expect } from './chai.test';
 import { ValidationError } from './errors';
 import {
   isGln, lotFilterFromJson, normaliseCountry, normaliseHtsCode, parseJsonArgument, validateDeviceInput, validateEventBatch,
-  validateEventInput, validateLotFilter, validateLotInput, validateOrganisationInput,
+  validateEventInput, validateFacilityInput, validateLotFilter, validateLotInput, validateOrganisationInput,
+  validateOrganisationProfileInput,
 } from './validation';
 
 const SHA = 'a'.repeat(64);
@@ -202,5 +203,56 @@ describe('validation', () => {
       expect(validateOrganisationInput({ mspId: 'Org1MSP', roles: ['supplier', 'broker', 'supplier'] })).to.deep.equal({ mspId: 'Org1MSP', roles: ['broker', 'supplier'] });
       expect(pathsOf(() => validateOrganisationInput({ mspId: 'Org1MSP', roles: ['pilot'] }))).to.deep.equal(['roles[0]']);
     });
+  });
+});
+
+describe('validation of custody, containment, transformation and parties fields', () => {
+  const event = (over: Record<string, unknown>) => ({ eventId: 'E1', lotId: 'L1', link: 6, kind: 'handover', eventTime: '2026-01-01T00:00:00Z', ...over });
+  const problems = (fn: () => unknown): string[] => {
+    try {
+      fn();
+    } catch (err) {
+      return (err as ValidationError).problems.map((p) => p.path);
+    }
+    return [];
+  };
+
+  it('keeps handoverTo and handoverToGln on handovers only, and only when given (older events hash the same)', () => {
+    expect(validateEventInput(event({}))).to.not.have.property('handoverTo');
+    expect(validateEventInput(event({ handoverTo: 'Org2MSP', handoverToGln: '0614141000005' }))).to.include({ handoverTo: 'Org2MSP', handoverToGln: '0614141000005' });
+    expect(problems(() => validateEventInput(event({ kind: 'document', handoverTo: 'Org2MSP' })))).to.deep.equal(['handoverTo']);
+    expect(problems(() => validateEventInput(event({ handoverTo: 'a b' })))).to.deep.equal(['handoverTo']);
+    expect(problems(() => validateEventInput(event({ handoverToGln: '0614141000005' })))).to.deep.equal(['handoverToGln']);
+    expect(problems(() => validateEventInput(event({ handoverTo: 'Org2MSP', handoverToGln: '0614141000006' })))).to.deep.equal(['handoverToGln']);
+    expect(problems(() => validateEventInput(event({ handoverTo: 'Org2MSP', correctionOf: 'E0', reason: 'x' }), { correction: true }))).to.deep.equal(['handoverTo']);
+  });
+
+  it('requires action, parentLotId = lotId and 1.. distinct childLotIds on aggregation events', () => {
+    const agg = (over: Record<string, unknown>) => event({ kind: 'aggregation', action: 'pack', parentLotId: 'L1', childLotIds: ['C1', 'C2'], ...over });
+    expect(validateEventInput(agg({}))).to.include({ action: 'pack', parentLotId: 'L1' });
+    expect(problems(() => validateEventInput(agg({ action: 'stack' })))).to.deep.equal(['action']);
+    expect(problems(() => validateEventInput(agg({ parentLotId: 'C9' })))).to.deep.equal(['parentLotId']);
+    expect(problems(() => validateEventInput(agg({ childLotIds: [] })))).to.deep.equal(['childLotIds']);
+    expect(problems(() => validateEventInput(agg({ childLotIds: ['C1', 'C1', 'L1', 'a b'] })))).to.deep.equal(['childLotIds[1]', 'childLotIds[2]', 'childLotIds[3]']);
+    expect(problems(() => validateEventInput(event({ kind: 'document', action: 'pack' })))).to.deep.equal(['action']);
+  });
+
+  it('reads inputs only when given, distinct, with quantity and unit', () => {
+    const lot = { lotId: 'Y', product: 'yarn', htsCode: '5205.11.0000', originCountry: 'US', quantity: 1, unit: 'KGM', epcs: [] };
+    expect(validateLotInput(lot)).to.not.have.property('inputs');
+    expect(validateLotInput({ ...lot, inputs: [] })).to.not.have.property('inputs');
+    expect(validateLotInput({ ...lot, inputs: [{ lotId: 'B', quantity: 2.5, unit: 'KGM' }] }).inputs).to.deep.equal([{ lotId: 'B', quantity: 2.5, unit: 'KGM' }]);
+    expect(problems(() => validateLotInput({ ...lot, inputs: [{ lotId: 'Y', quantity: 1, unit: 'KGM' }, { lotId: 'B', quantity: 0, unit: 'KGM' }, { lotId: 'C', quantity: 1, unit: '' }, { lotId: 'C', quantity: 1, unit: 'KGM' }, 'x'] })))
+      .to.deep.equal(['inputs[0].lotId', 'inputs[1].quantity', 'inputs[2].unit', 'inputs[3].lotId', 'inputs[4]']);
+  });
+
+  it('validates facilities and organisation profiles', () => {
+    const f = { gln: '0614141000005', name: 'Gin', country: 'cn', subdivision: 'cn-xj', type: 'mill', lat: 44, lon: 87 };
+    expect(validateFacilityInput(f)).to.deep.equal({ gln: '0614141000005', name: 'Gin', address: null, country: 'CN', subdivision: 'CN-XJ', lat: 44, lon: 87, type: 'mill' });
+    expect(problems(() => validateFacilityInput({ ...f, gln: '0614141000006', subdivision: 'US-TX', type: 'castle', lat: 91 }))).to.deep.equal(['gln', 'subdivision', 'lat', 'type']);
+    expect(problems(() => validateFacilityInput({ ...f, lon: null }))).to.deep.equal(['lon']);
+    const p = { mspId: 'Org1MSP', legalName: 'Gin Co', country: 'US', roles: ['spinner', 'ginner', 'ginner'] };
+    expect(validateOrganisationProfileInput(p)).to.deep.equal({ mspId: 'Org1MSP', legalName: 'Gin Co', country: 'US', address: null, roles: ['ginner', 'spinner'] });
+    expect(problems(() => validateOrganisationProfileInput({ ...p, legalName: '', country: 'XX', roles: ['admin'] }))).to.deep.equal(['legalName', 'country', 'roles[0]']);
   });
 });

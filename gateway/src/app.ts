@@ -4,16 +4,21 @@
  */
 import * as fs from 'node:fs';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { MemoryStore, rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
+import { addressRateLimit } from './auth/address-limit';
 import { OPERATOR_ROLES, authMiddleware, principalOf, requireRole } from './auth/authenticate';
 import type { JwtVerifier } from './auth/jwt';
 import type { PrincipalStore } from './auth/principals';
 import type { Config } from './config';
+import { type CaptureJobStore, captureStoreFile, createEpcisRouter, epcisBodyParser, openCaptureJobStore } from './epcis';
 import { NotFoundError, TooManyRequestsError } from './errors';
 import { errorMiddleware, problem, sendProblem } from './http/problem';
+import { countEachRead } from './http/rate-weight';
 import { requestIdMiddleware } from './http/request-id';
-import { DossierService, type DossierBlockSource } from './dossier/dossier.service';
+import { DossierService } from './dossier/dossier.service';
+import { epcisPart, proofPart } from './dossier/parts';
+import { EpcisService } from './epcis/service';
 import type { DossierPart } from './dossier/zip';
 import { devicesRouter } from './http/routes/devices.routes';
 import { dossierRouter, screeningRouter } from './http/routes/dossier.routes';
@@ -29,6 +34,10 @@ import type { Metrics } from './metrics';
 import { buildOpenApiDocument } from './openapi';
 import type { EventQueue } from './ports/event-queue';
 import type { LedgerPort } from './ports/ledger';
+import type { LedgerBlocksPort } from './ports/ledger-blocks';
+import { CachedLedgerBlocks } from './proofs/cached-blocks';
+import { ProofService } from './proofs/proof.service';
+import { proofsRouter } from './http/routes/proofs.routes';
 import { DevicesService } from './services/devices.service';
 import { EventsService } from './services/events.service';
 import { FacilitiesService } from './services/facilities.service';
@@ -41,13 +50,13 @@ import { ScreeningService } from './screening/screening.service';
 import { ScreeningListStore } from './screening/store';
 
 export interface AppDeps {
-  config: Pick<Config, 'http' | 'rateLimit' | 'metricsPublic' | 'ingestion'> & Partial<Pick<Config, 'readings' | 'screening'>>;
+  config: Pick<Config, 'http' | 'rateLimit' | 'metricsPublic' | 'ingestion'> & Partial<Pick<Config, 'readings' | 'readiness' | 'stream' | 'screening'>>;
   ledger: LedgerPort;
-  /** The ledger's blocks: the dossier's ledger height and block hashes (without it the dossier says they are unavailable). */
-  blocks?: DossierBlockSource;
+  /** The ledger's blocks (qscc): block numbers in answers, the proof routes, the dossier's ledger height. Without it none is served. */
+  blocks?: LedgerBlocksPort;
   /** The screening lists; built from `config.screening` (else in memory) when absent. */
   screening?: ScreeningService;
-  /** Files other modules add to the dossier ZIP (epcis.jsonld, proof.json). */
+  /** Files other modules add to the dossier ZIP (besides the built-in epcis.jsonld and proof.json). */
   dossierParts?: DossierPart[];
   queue: EventQueue;
   principals: PrincipalStore;
@@ -63,6 +72,8 @@ export interface AppDeps {
    * Without either, the route is not served.
    */
   readings?: ReadingsService;
+  /** Capture jobs of POST /epcis/capture; opened beside the outbox when absent. */
+  captures?: CaptureJobStore;
   /** How long /readyz waits for the ledger, ms. Default 3000. */
   readyTimeoutMs?: number;
 }
@@ -110,6 +121,31 @@ function requireJson(req: Request, res: Response, next: NextFunction): void {
   next();
 }
 
+/**
+ * /readyz's ledger check: one ping answers every caller for `cacheMs` (callers during a ping share
+ * it), so a flood of probes costs at most one signed ledger call per period. A failure's reason is
+ * logged once per ping, never answered.
+ */
+function readinessProbe(ping: () => Promise<void>, cacheMs: number, logger: Logger): () => Promise<boolean> {
+  let last: { ready: boolean; at: number } | undefined;
+  let inFlight: Promise<boolean> | undefined;
+  return () => {
+    if (last !== undefined && Date.now() - last.at < cacheMs) return Promise.resolve(last.ready);
+    inFlight ??= ping().then(
+      () => true,
+      (err: unknown) => {
+        logger.warn({ err: { name: (err as Error).name, message: (err as Error).message } }, 'not ready: the ledger does not answer');
+        return false;
+      },
+    ).then((ready) => {
+      last = { ready, at: Date.now() };
+      inFlight = undefined;
+      return ready;
+    });
+    return inFlight;
+  };
+}
+
 async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -139,17 +175,19 @@ export function createApp(deps: AppDeps): Express {
   app.use(requestIdMiddleware);
   app.use(observe(metrics, logger));
   app.use(helmet());
+  // before everything else: unauthenticated requests are limited per client address
+  app.use(addressRateLimit({ windowMs: config.rateLimit.windowMs, max: config.rateLimit.addressMax }));
 
   // ---- public
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
+  const ready = readinessProbe(() => withTimeout(ledger.ping(), deps.readyTimeoutMs ?? 3000), config.readiness?.cacheMs ?? 1000, logger);
   app.get('/readyz', async (_req, res) => {
-    try {
-      await withTimeout(ledger.ping(), deps.readyTimeoutMs ?? 3000);
-      res.json({ status: 'ready' });
-    } catch (err) {
-      sendProblem(res, problem(503, 'LEDGER_UNAVAILABLE', `the ledger does not answer: ${(err as Error).message}`));
+    if (await ready()) res.json({ status: 'ready' });
+    else {
+      res.setHeader('Retry-After', '2');
+      sendProblem(res, problem(503, 'LEDGER_UNAVAILABLE', 'not ready: the ledger does not answer'));
     }
   });
   const openapi = buildOpenApiDocument();
@@ -158,13 +196,16 @@ export function createApp(deps: AppDeps): Express {
   });
 
   // ---- authenticated
-  const authenticate = authMiddleware(principals, deps.verifyJwt);
+  const authenticate = authMiddleware(principals, deps.verifyJwt, logger);
+  const limitStore = new MemoryStore();
+  const limiterKey = (_req: Request, res: Response): string => `principal:${principalOf(res).name}`;
   const limiter = rateLimit({
+    store: limitStore,
     windowMs: config.rateLimit.windowMs,
     limit: config.rateLimit.max,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    keyGenerator: (_req, res) => `principal:${principalOf(res).name}`,
+    keyGenerator: limiterKey,
     handler: (req, _res, next) => {
       const reset = (req as Request & { rateLimit?: { resetTime?: Date } }).rateLimit?.resetTime;
       const retryAfter = reset ? Math.max(1, Math.ceil((reset.getTime() - Date.now()) / 1000)) : 1;
@@ -194,14 +235,26 @@ export function createApp(deps: AppDeps): Express {
     else jsonBody(req, res, next);
   });
   v1.use(lotsRouter(new LotsService(ledger)));
-  v1.use(provenanceRouter(new ProvenanceService(ledger, queue)));
-  v1.use(eventsRouter(new EventsService(ledger, queue, config.ingestion.waitCommitTimeoutMs)));
+  const blocks = deps.blocks === undefined || deps.blocks instanceof CachedLedgerBlocks ? deps.blocks : new CachedLedgerBlocks(deps.blocks);
+  v1.use(provenanceRouter(new ProvenanceService(ledger, blocks)));
+  v1.use(eventsRouter(new EventsService(ledger, queue, config.ingestion.waitCommitTimeoutMs, blocks)));
+  if (blocks) v1.use(proofsRouter(new ProofService(ledger, blocks)));
   const readings =
     deps.readings ??
     (config.readings
-      ? createReadingsService({ ledger, queue, readersFile: config.readings.readersFile, windowMs: config.readings.windowMs })
+      ? createReadingsService({
+          ledger,
+          queue,
+          readersFile: config.readings.readersFile,
+          windowMs: config.readings.windowMs,
+          lookupConcurrency: config.readings.lookupConcurrency,
+        })
       : undefined);
-  if (readings) v1.use(readingsRouter(readings));
+  if (readings) {
+    // each read counts toward the rate limit, not only the request
+    v1.post('/v1/readings', countEachRead(limitStore, config.rateLimit.max, limiterKey));
+    v1.use(readingsRouter(readings));
+  }
   v1.use(organisationsRouter(new OrganisationsService(ledger)));
   v1.use(facilitiesRouter(new FacilitiesService(ledger)));
   v1.use(devicesRouter(new DevicesService(ledger)));
@@ -209,8 +262,17 @@ export function createApp(deps: AppDeps): Express {
     deps.screening ??
     new ScreeningService(new ScreeningListStore(config.screening?.dbPath ?? ':memory:'), { highRiskSubdivisions: config.screening?.highRiskSubdivisions });
   v1.use(screeningRouter(screening));
-  v1.use(dossierRouter(new DossierService(new ProvenanceService(ledger, queue), ledger, screening, { blocks: deps.blocks, parts: deps.dossierParts })));
-  v1.use(streamRouter(new StreamService(ledger), { logger, metrics, registry: sse }));
+  const captures = deps.captures ?? openCaptureJobStore(captureStoreFile(config.ingestion.dbPath));
+  const dossierParts: DossierPart[] = [
+    epcisPart(new EpcisService(ledger, queue, captures, config.ingestion.waitCommitTimeoutMs, blocks)),
+    ...(blocks ? [proofPart(new ProofService(ledger, blocks))] : []),
+    ...(deps.dossierParts ?? []),
+  ];
+  v1.use(dossierRouter(new DossierService(new ProvenanceService(ledger, blocks), ledger, screening, { blocks, parts: dossierParts })));
+  v1.use(streamRouter(new StreamService(ledger), { logger, metrics, registry: sse, ...config.stream }));
+  // GS1 EPCIS 2.0 (epcis/): JSON-LD bodies up to the capture file size limit
+  v1.use('/epcis', authenticate, limiter, requireJson, epcisBodyParser);
+  v1.use(createEpcisRouter({ ledger, queue, captures, waitCommitTimeoutMs: config.ingestion.waitCommitTimeoutMs, blocks }));
   app.use(v1);
 
   // ---- the auditor page (built separately into gateway/web/dist)

@@ -176,10 +176,24 @@ export class LedgerNotFoundError extends LedgerRejectionError {
   readonly status = 404;
 }
 
-/** Chaincode `CONFLICT` → 409. */
+/**
+ * A CONFLICT names what is already there, which may be another organisation's: its transaction ids are cut
+ * (`(tx 85c2…)`, any 64-hex id) from the sentence before it is answered, stored or logged.
+ */
+export function withoutTransactionIds(sentence: string): string {
+  return sentence.replace(/\s*\(tx [0-9A-Fa-f]{16,}\)/g, '').replace(/\b[0-9A-Fa-f]{64}\b/g, '<tx>');
+}
+
+/** Chaincode `CONFLICT` → 409. Its sentence carries no transaction ids ({@link withoutTransactionIds}). */
 export class LedgerConflictError extends LedgerRejectionError {
   readonly code = 'CONFLICT';
   readonly status = 409;
+  constructor(message: string, info: LedgerErrorInfo = {}) {
+    super(withoutTransactionIds(message), {
+      ...info,
+      ...(info.chaincodeMessage !== undefined && { chaincodeMessage: withoutTransactionIds(info.chaincodeMessage) }),
+    });
+  }
 }
 
 /**

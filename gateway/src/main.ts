@@ -4,7 +4,9 @@ import { startGateway } from './server';
 
 async function main(): Promise<void> {
   const gateway = await startGateway(loadConfig());
-  process.stderr.write(`acetrace gateway on ${gateway.url}; API keys in ${gateway.credentialsFile ?? '(none created)'}\n`);
+  process.stderr.write(
+    `acetrace gateway on ${gateway.url} for ${gateway.orgMsp ?? 'every organisation of the profile'}; API keys in ${gateway.credentialsFile ?? '(none created)'}\n`,
+  );
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;

@@ -12,6 +12,14 @@ export interface Metrics {
   errors: prom.Counter<'type'>;
   eventsAccepted: prom.Counter;
   sseClients: prom.Gauge;
+  /** SSE events written to readers (all streams). */
+  sseEventsSent: prom.Counter;
+  /** Streams waiting for their reader to take what was written (`res.write` said false). */
+  sseWaitingForDrain: prom.Gauge;
+  /** Streams ended because their reader took nothing for ACETRACE_SSE_STALL_TIMEOUT_MS. */
+  sseStalledClosed: prom.Counter;
+  /** Stream requests refused by the connection caps, by `scope` (principal or total). */
+  sseRefused: prom.Counter<'scope'>;
 }
 
 /**
@@ -51,5 +59,22 @@ export function createMetrics(): Metrics {
     }),
     eventsAccepted: new prom.Counter({ name: 'acetrace_events_accepted_total', help: 'Events accepted by POST /v1/events', registers: [registry] }),
     sseClients: new prom.Gauge({ name: 'acetrace_sse_clients', help: 'Open /v1/stream connections', registers: [registry] }),
+    sseEventsSent: new prom.Counter({ name: 'acetrace_sse_events_sent_total', help: 'Events written to /v1/stream readers', registers: [registry] }),
+    sseWaitingForDrain: new prom.Gauge({
+      name: 'acetrace_sse_waiting_for_drain',
+      help: '/v1/stream connections paused until their reader takes what was written (backpressure)',
+      registers: [registry],
+    }),
+    sseStalledClosed: new prom.Counter({
+      name: 'acetrace_sse_stalled_closed_total',
+      help: '/v1/stream connections closed because the reader took nothing for the stall timeout',
+      registers: [registry],
+    }),
+    sseRefused: new prom.Counter({
+      name: 'acetrace_sse_refused_total',
+      help: '/v1/stream requests refused by the connection caps (429), by scope: principal or total',
+      labelNames: ['scope'],
+      registers: [registry],
+    }),
   };
 }

@@ -3,6 +3,7 @@
  */
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { registerEpcisPaths } from './epcis/openapi';
 import {
   DeviceBody,
   DossierQuery,
@@ -48,6 +49,7 @@ import {
   StreamEvent,
   StreamQuery,
 } from './schemas';
+import { ProofBundle, ProofQuery, ProofReport } from './schemas/proof';
 
 type Responses = Record<string, { description: string; content?: Record<string, { schema: z.ZodType }> }>;
 
@@ -240,9 +242,11 @@ export function buildOpenApiDocument(serverUrl?: string): ReturnType<OpenApiGene
     method: 'get',
     path: '/readyz',
     summary: '200 only when the ledger answers',
+    description: 'One ledger ping answers every probe for ACETRACE_READY_CACHE_MS (default 1 s); a 503 names no ledger error (the reason is logged).',
     responses: {
       200: json(Readiness, 'ledger reachable'),
-      503: problemResponse('ledger unreachable'),
+      429: problemResponse('too many unauthenticated requests from this address; see Retry-After'),
+      503: problemResponse('not ready: the ledger does not answer'),
     },
   });
   registry.registerPath({
@@ -362,11 +366,33 @@ export function buildOpenApiDocument(serverUrl?: string): ReturnType<OpenApiGene
     request: { params: EventIdParams },
     responses: { 200: json(GetEventResponse, 'the event'), 404: problemResponse('unknown event'), ...common },
   });
+  for (const [path, params, subject] of [
+    ['/v1/lots/{lotId}/proof', LotIdParams, 'every event of a lot'],
+    ['/v1/events/{eventId}/proof', EventIdParams, 'one event'],
+  ] as const) {
+    registry.registerPath({
+      method: 'get',
+      path,
+      summary: `proof bundle (acetrace-proof/1) of ${subject}, for offline verification (same readers as its provenance / event read)`,
+      description: 'Blocks, headers, orderer signature, write-set values and channel trust anchors from the ledger (qscc); check with `npx acetrace-verify`.',
+      security,
+      request: { params, query: ProofQuery },
+      responses: {
+        200: { description: 'the bundle, or with `verify=true` the verifier report', content: { 'application/json': { schema: z.union([ProofBundle, ProofReport]) } } },
+        404: problemResponse('unknown lot or event, or a lot without events'),
+        422: problemResponse('the events span more blocks than one bundle may carry (`PROOF_TOO_LARGE`)'),
+        ...common,
+      },
+    });
+  }
   registry.registerPath({
     method: 'get',
     path: '/v1/stream',
     summary: 'server-sent events of committed ledger events (auditor, operator)',
-    description: 'Each SSE id is `<blockNumber>:<txId>`; send it back as Last-Event-ID to resume without gaps or repeats.',
+    description:
+      'Each SSE id is `<blockNumber>:<txId>`; send it back as Last-Event-ID to resume without gaps or repeats. ' +
+      'At most ACETRACE_SSE_MAX_PER_PRINCIPAL open streams per principal and ACETRACE_SSE_MAX_TOTAL in all (429 beyond); ' +
+      'a reader that takes nothing for ACETRACE_SSE_STALL_TIMEOUT_MS is disconnected.',
     security,
     request: {
       query: StreamQuery,
@@ -380,11 +406,13 @@ export function buildOpenApiDocument(serverUrl?: string): ReturnType<OpenApiGene
         content: { 'text/event-stream': { schema: z.string() } },
       },
       ...common,
+      429: problemResponse('rate limited, or the open-stream cap (per principal or in total) reached; see Retry-After'),
     },
   });
 
   registerPartyPaths(registry, security);
   registerDossierPaths(registry, security);
+  registerEpcisPaths(registry, security);
 
   registry.register('StreamEvent', StreamEvent);
   registry.register('StreamError', StreamError);

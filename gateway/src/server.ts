@@ -2,24 +2,31 @@
  * startGateway: builds the real dependencies (Fabric ledger, durable outbox, principals),
  * listens, and returns a handle whose `stop()` drains in-flight requests before closing.
  */
+import * as fs from 'node:fs';
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
-import { createFabricLedger } from './adapters/fabric';
+import { createFabricBlocks, createFabricLedger, fabricConnections } from './adapters/fabric';
 import { createApp } from './app';
 import { createJwtVerifier } from './auth/jwt';
+import { scopeLedgerToOrganisation } from './auth/org-scope';
 import { ensureCredentials } from './bootstrap/credentials';
-import { type Config, loadConfig } from './config';
+import { type Config, ConfigError, loadConfig, transportIssue } from './config';
 import type { SseRegistry } from './http/routes/stream.routes';
+import { captureStoreFile, openCaptureJobStore } from './epcis';
 import { createEventQueue } from './ingestion';
 import { createReadingsService } from './services/readings.service';
 import { type Logger, createLogger } from './logger';
 import { createMetrics } from './metrics';
 import type { LedgerPort } from './ports/ledger';
+import type { LedgerBlocksPort } from './ports/ledger-blocks';
 
 export interface GatewayHandle {
-  /** `http://host:port` the gateway listens on (127.0.0.1 when bound to all interfaces). */
+  /** `http(s)://host:port` the gateway listens on (127.0.0.1 when bound to all interfaces). */
   url: string;
+  /** The organisation this gateway serves alone (ACETRACE_ORG_MSP), or undefined for all of the profile's. */
+  orgMsp: string | undefined;
   port: number;
   /** Where the first start wrote the API keys, if present. */
   credentialsFile: string | undefined;
@@ -32,6 +39,8 @@ export interface StartOptions {
   logger?: Logger;
   /** Use this ledger instead of the Fabric adapter (tests). */
   ledger?: LedgerPort;
+  /** With `ledger`: the block source to use (default: none, so no proof routes and no block numbers). */
+  blocks?: LedgerBlocksPort;
 }
 
 /**
@@ -41,17 +50,41 @@ export interface StartOptions {
  * @example `const gw = await startGateway(loadConfig({ ...process.env, PORT: '0' })); ...; await gw.stop();`
  */
 export async function startGateway(config: Config = loadConfig(), options: StartOptions = {}): Promise<GatewayHandle> {
+  const transport = transportIssue({ host: config.http.host, tls: config.http.tls !== undefined, plaintextBehindTlsProxy: config.http.plaintextBehindTlsProxy });
+  if (transport) throw new ConfigError([transport]);
+  const tlsOptions = config.http.tls ? readTls(config.http.tls) : undefined;
   const logger = options.logger ?? createLogger(config.logLevel);
   const metrics = createMetrics();
-  const ledger =
+  const fullLedger =
     options.ledger ??
     createFabricLedger({ profile: config.connectionProfile, deadlines: config.deadlines, retry: config.retry, logger, metrics });
-  const { store, credentialsFile } = ensureCredentials({
+  let ledger: LedgerPort;
+  try {
+    ledger = config.orgMsp === undefined ? fullLedger : scopeLedgerToOrganisation(fullLedger, config.orgMsp);
+  } catch (err) {
+    await fullLedger.close();
+    throw err;
+  }
+  const blocks =
+    options.ledger === undefined
+      ? createFabricBlocks({ connectionOf: fabricConnections(fullLedger), retry: config.retry, logger, metrics })
+      : options.blocks;
+  const ensured = ensureCredentials({
     identities: ledger.identities(),
     principalsFile: config.auth.principalsFile,
     credentialsFile: config.auth.credentialsFile,
     logger,
   });
+  const { credentialsFile } = ensured;
+  let store = ensured.store;
+  if (config.orgMsp !== undefined) {
+    const scoped = store.ofOrganisation(config.orgMsp);
+    store = scoped.store;
+    if (scoped.ignored.length > 0) {
+      logger.warn({ orgMsp: config.orgMsp, ignored: scoped.ignored }, 'principals of other organisations ignored: this gateway serves one organisation');
+    }
+    logger.info({ orgMsp: config.orgMsp, principals: store.all().length }, 'serving one organisation');
+  }
   const queue = createEventQueue({
     dbPath: config.ingestion.dbPath,
     ledger,
@@ -63,6 +96,8 @@ export async function startGateway(config: Config = loadConfig(), options: Start
     concurrency: config.ingestion.submitConcurrency,
     // above the adapter's worst case for one RecordEvents (config.ts derives it from the deadlines and retry budget)
     attemptTimeoutMs: config.ingestion.attemptTimeoutMs,
+    maxFailures: config.ingestion.maxFailures,
+    retentionMs: config.ingestion.retentionMs,
   });
   queue.start();
   // one per process: its suppression memory and EPC → lot cache are shared by all requests
@@ -71,11 +106,15 @@ export async function startGateway(config: Config = loadConfig(), options: Start
     queue,
     readersFile: config.readings.readersFile,
     windowMs: config.readings.windowMs,
+    lookupConcurrency: config.readings.lookupConcurrency,
   });
   const sse: SseRegistry = new Set();
+  const captures = openCaptureJobStore(captureStoreFile(config.ingestion.dbPath));
   const app = createApp({
+    captures,
     config,
     ledger,
+    blocks,
     queue,
     principals: store,
     verifyJwt: createJwtVerifier(config.auth.jwt),
@@ -86,7 +125,8 @@ export async function startGateway(config: Config = loadConfig(), options: Start
     webDir: path.resolve(__dirname, '..', 'web', 'dist'),
   });
 
-  const server = http.createServer(app);
+  // TLS 1.3 minimum (api.md "Conventions"); plain HTTP only where transportIssue allowed it
+  const server = tlsOptions ? https.createServer({ ...tlsOptions, minVersion: 'TLSv1.3' }, app) : http.createServer(app);
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -97,8 +137,8 @@ export async function startGateway(config: Config = loadConfig(), options: Start
   });
   const address = server.address() as AddressInfo;
   const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
-  logger.info({ url, connectionProfile: config.connectionProfile, credentialsFile }, 'gateway listening');
+  const url = `${tlsOptions ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  logger.info({ url, tls: tlsOptions !== undefined, orgMsp: config.orgMsp, connectionProfile: config.connectionProfile, credentialsFile }, 'gateway listening');
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
@@ -111,9 +151,22 @@ export async function startGateway(config: Config = loadConfig(), options: Start
       await closed;
       clearTimeout(grace);
       await queue.stop();
+      captures.close();
       await ledger.close();
       logger.info('gateway stopped');
     })());
 
-  return { url, port: address.port, credentialsFile, stop };
+  return { url, port: address.port, orgMsp: config.orgMsp, credentialsFile, stop };
+}
+
+/** Reads the HTTPS listener's PEM files; an unreadable one is a ConfigError naming its key. */
+function readTls(files: { certFile: string; keyFile: string }): { cert: Buffer; key: Buffer } {
+  const read = (key: string, file: string): Buffer => {
+    try {
+      return fs.readFileSync(file);
+    } catch (err) {
+      throw new ConfigError([{ key, message: `cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }]);
+    }
+  };
+  return { cert: read('ACETRACE_TLS_CERT_FILE', files.certFile), key: read('ACETRACE_TLS_KEY_FILE', files.keyFile) };
 }

@@ -1,13 +1,17 @@
 /**
  * `npm run start:gateway`: the HTTP gateway alone, against the Fabric network named by
- * ACETRACE_CONNECTION_PROFILE (a real network, e.g. fabric-samples' test-network).
+ * ACETRACE_CONNECTION_PROFILE (a real network, e.g. fabric-samples' test-network). Production
+ * settings: ACETRACE_ORG_MSP (one organisation per gateway), ACETRACE_TLS_CERT_FILE/KEY_FILE
+ * (HTTPS; `node scripts/dist/local-tls.js` makes a local CA for trying it out).
  */
 import './fabric-log-level';
 import { loadConfig, startGateway } from '@acetrace/gateway';
 
 async function main(): Promise<void> {
   const gateway = await startGateway(loadConfig());
-  process.stderr.write(`acetrace gateway listening on ${gateway.url}\n`);
+  process.stderr.write(
+    `acetrace gateway listening on ${gateway.url}; serving ${gateway.orgMsp ?? 'every organisation of the profile (set ACETRACE_ORG_MSP to serve one)'}\n`,
+  );
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {
     if (stopping) return;

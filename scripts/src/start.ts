@@ -2,28 +2,48 @@
  * `npm start`: the embedded Fabric-compatible network with the chaincode deployed, then the
  * HTTP gateway on top of it, in one process. Both keep their data under ACETRACE_DATA_DIR, so
  * a second start reuses the ledger, the identities and the API keys.
+ *
+ * The gateway listens on loopback over plain HTTP; `npm start -- --tls` (or ACETRACE_START_TLS=1)
+ * creates a local CA under `<dataDir>/gateway/tls/` and serves HTTPS (TLS 1.3) instead. It serves
+ * every organisation's identities, a development convenience: production runs one gateway per
+ * organisation (ACETRACE_ORG_MSP), each holding only its own keys.
  */
 import './fabric-log-level';
 import path from 'node:path';
 import { EmbeddedNetwork, type RunningNetwork } from '@acetrace/network';
 import { loadConfig, startGateway } from '@acetrace/gateway';
+import { ensureLocalTls, localTlsDir } from './local-tls';
 
 async function main(): Promise<void> {
   const dataDir = path.resolve(process.env.ACETRACE_DATA_DIR ?? '.acetrace');
   process.env.ACETRACE_DATA_DIR = dataDir;
+  const wantTls = process.argv.includes('--tls') || ['1', 'true', 'yes', 'on'].includes((process.env.ACETRACE_START_TLS ?? '').toLowerCase());
+  let caFile: string | undefined;
+  if (wantTls && process.env.ACETRACE_TLS_CERT_FILE === undefined) {
+    const tls = await ensureLocalTls(localTlsDir(dataDir));
+    process.env.ACETRACE_TLS_CERT_FILE = tls.certFile;
+    process.env.ACETRACE_TLS_KEY_FILE = tls.keyFile;
+    caFile = tls.caFile;
+  }
   const network = await startNetwork(dataDir);
   process.env.ACETRACE_CONNECTION_PROFILE ??= network.connectionProfilePath;
   const gateway = await startGateway(loadConfig());
 
   const credentials = path.join(dataDir, 'credentials.json');
+  const https = gateway.url.startsWith('https:');
   process.stderr.write(
     [
       '',
       'acetrace is running',
-      `  HTTP API        ${gateway.url}  (auditor page at /, API description at /openapi.json)`,
+      `  ${https ? 'HTTPS API' : 'HTTP API '}       ${gateway.url}  (auditor page at /, API description at /openapi.json)`,
+      ...(caFile !== undefined ? [`  TLS             TLS 1.3, local CA ${caFile}  (curl --cacert ${caFile} ${gateway.url}/healthz)`] : []),
+      ...(https ? [] : ['  TLS             none (loopback only); `npm start -- --tls` serves HTTPS with a local CA']),
       `  Fabric network  ${network.endpoint}  (embedded, TLS; profile ${network.connectionProfilePath})`,
       `  data            ${dataDir}`,
       `  API keys        ${credentials}  (one principal per role in each organisation)`,
+      gateway.orgMsp === undefined
+        ? '  organisations   all of them in this one gateway (development convenience; production runs one gateway per organisation: ACETRACE_ORG_MSP)'
+        : `  organisation    ${gateway.orgMsp} only (ACETRACE_ORG_MSP)`,
       '  stop with Ctrl-C',
       '',
     ].join('\n') + '\n',

@@ -6,8 +6,8 @@ import { expect } from '../chai.test';
 import { UnauthenticatedError } from '../errors';
 import { createLogger } from '../logger';
 import { ensureCredentials } from '../bootstrap/credentials';
-import { authenticate } from './authenticate';
-import { createJwtVerifier } from './jwt';
+import { INVALID_BEARER_TOKEN, authenticate } from './authenticate';
+import { JwtRefusedError, createJwtVerifier } from './jwt';
 import { PrincipalStore, hashApiKey, newApiKey } from './principals';
 
 const SECRET = 'unit-test-secret-of-at-least-32-characters!';
@@ -93,6 +93,59 @@ describe('auth', () => {
       } catch (err) {
         expect(err).to.be.instanceOf(UnauthenticatedError);
       }
+    }
+  });
+
+  it('secret path: refuses a token without exp, with an algorithm off the allow-list, or alg none; 401 says nothing of why', async () => {
+    const jose = await import('jose');
+    const key = new TextEncoder().encode(SECRET);
+    const claims = { sub: 'auditor' };
+    const noExp = await new jose.SignJWT(claims).setProtectedHeader({ alg: 'HS256' }).setIssuer('https://idp.test').setAudience('acetrace').sign(key);
+    const hs384 = await new jose.SignJWT(claims)
+      .setProtectedHeader({ alg: 'HS384' })
+      .setIssuer('https://idp.test')
+      .setAudience('acetrace')
+      .setExpirationTime('5m')
+      .sign(key);
+    const unsigned = new jose.UnsecuredJWT(claims).setIssuer('https://idp.test').setAudience('acetrace').setExpirationTime('5m').encode();
+    const expected: Array<[string, RegExp]> = [
+      [noExp, /"exp" claim/],
+      [hs384, /algorithm HS384 is not allowed/],
+      [unsigned, /algorithm none is not allowed/],
+    ];
+    for (const [token, reason] of expected) {
+      try {
+        await authenticate(req({ Authorization: `Bearer ${token}` }), store, verify);
+        expect.fail('should refuse');
+      } catch (err) {
+        expect(err).to.be.instanceOf(UnauthenticatedError);
+        expect((err as Error).message).to.equal(INVALID_BEARER_TOKEN);
+        const cause = (err as Error).cause;
+        expect(cause).to.be.instanceOf(JwtRefusedError);
+        expect((cause as JwtRefusedError).reason).to.match(reason);
+      }
+    }
+    // HS384 is accepted once allowed, so the refusal above was the allow-list's
+    const wider = createJwtVerifier({ secret: SECRET, issuer: 'https://idp.test', audience: 'acetrace', principalClaim: 'sub', secretAlgorithms: ['HS256', 'HS384'] });
+    expect((await authenticate(req({ Authorization: `Bearer ${hs384}` }), store, wider)).name).to.equal('auditor');
+  });
+
+  it('tolerates clock skew only up to the configured tolerance', async () => {
+    const jose = await import('jose');
+    const token = await new jose.SignJWT({ sub: 'auditor' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('https://idp.test')
+      .setAudience('acetrace')
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 20)
+      .sign(new TextEncoder().encode(SECRET));
+    expect((await authenticate(req({ Authorization: `Bearer ${token}` }), store, verify)).name, '20 s late, 30 s tolerance').to.equal('auditor');
+    const strict = createJwtVerifier({ secret: SECRET, issuer: 'https://idp.test', audience: 'acetrace', principalClaim: 'sub', clockToleranceS: 5 });
+    try {
+      await authenticate(req({ Authorization: `Bearer ${token}` }), store, strict);
+      expect.fail('should refuse with 5 s tolerance');
+    } catch (err) {
+      expect((err as Error).message).to.equal(INVALID_BEARER_TOKEN);
+      expect(((err as Error).cause as JwtRefusedError).reason).to.match(/"exp" claim timestamp check failed/);
     }
   });
 

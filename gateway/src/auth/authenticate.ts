@@ -4,7 +4,7 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import { AccessDeniedError, UnauthenticatedError } from '../errors';
-import { requestContext } from '../logger';
+import { type Logger, requestContext } from '../logger';
 import type { JwtVerifier } from './jwt';
 import type { Principal, PrincipalStore } from './principals';
 
@@ -13,7 +13,13 @@ export type { Principal } from './principals';
 /** Roles treated as operators (GET /metrics, GET /v1/stream). */
 export const OPERATOR_ROLES: ReadonlySet<string> = new Set(['compliance', 'admin']);
 
-/** Finds the principal of a request, or throws UnauthenticatedError. */
+/** The one sentence every refused bearer token gets; why it was refused goes to the log only. */
+export const INVALID_BEARER_TOKEN = 'the bearer token is not valid for this gateway';
+
+/**
+ * Finds the principal of a request, or throws UnauthenticatedError. A refused token's reason (which
+ * may be a JWT library's text) is the error's `cause`, never its message.
+ */
 export async function authenticate(req: Request, store: PrincipalStore, verifyJwt: JwtVerifier | undefined): Promise<Principal> {
   const apiKey = req.get('x-api-key');
   if (apiKey !== undefined) {
@@ -31,19 +37,29 @@ export async function authenticate(req: Request, store: PrincipalStore, verifyJw
     try {
       name = await verifyJwt(token);
     } catch (err) {
-      throw new UnauthenticatedError(`invalid bearer token: ${(err as Error).message}`, { cause: err });
+      throw new UnauthenticatedError(INVALID_BEARER_TOKEN, { cause: err });
     }
     const p = store.byName(name);
-    if (!p) throw new UnauthenticatedError(`the token's principal ${name} is not known to this gateway`);
+    if (!p) throw new UnauthenticatedError(INVALID_BEARER_TOKEN, { cause: new Error(`the token names ${name}, no principal of this gateway`) });
     return p;
   }
   throw new UnauthenticatedError('credentials required: X-API-Key or Authorization: Bearer');
 }
 
-/** Express middleware: authenticates and stores the principal in `res.locals.principal`. */
-export function authMiddleware(store: PrincipalStore, verifyJwt: JwtVerifier | undefined) {
+/**
+ * Express middleware: authenticates and stores the principal in `res.locals.principal`.
+ * A refusal's reason (the `cause`) is logged here, since the answer carries only a generic sentence.
+ */
+export function authMiddleware(store: PrincipalStore, verifyJwt: JwtVerifier | undefined, logger?: Logger) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    const principal = await authenticate(req, store, verifyJwt);
+    let principal: Principal;
+    try {
+      principal = await authenticate(req, store, verifyJwt);
+    } catch (err) {
+      const cause = (err as { cause?: unknown }).cause;
+      if (cause !== undefined) logger?.info({ reason: cause instanceof Error ? cause.message : typeof cause === 'string' ? cause : 'unknown' }, 'credentials refused');
+      throw err;
+    }
     res.locals.principal = principal;
     const ctx = requestContext.getStore();
     if (ctx) ctx.principal = principal.name;

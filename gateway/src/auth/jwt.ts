@@ -1,20 +1,42 @@
 /**
  * OAuth 2.0 bearer tokens (JWT) checked with jose against a JWKS URL or a shared secret;
  * the configured claim (default `sub`) names the principal.
+ *
+ * Every token must carry `exp`, the configured `iss` and `aud`, and be signed with an algorithm of
+ * the path's allow-list (JWKS: asymmetric only; secret: HMAC only), so a token can never choose
+ * which key type checks it (`alg: none` and HS-with-a-public-key confusion are refused up front).
  */
 import type * as JoseModule from 'jose' with { 'resolution-mode': 'import' };
-import type { JWTVerifyGetKey, JWTPayload } from 'jose' with { 'resolution-mode': 'import' };
+import type { JWTVerifyGetKey, JWTPayload, JWTVerifyOptions } from 'jose' with { 'resolution-mode': 'import' };
 
 export interface JwtSettings {
   jwksUrl?: string;
   secret?: string;
+  /** Required `iss` (config.ts makes it mandatory whenever tokens are on). */
   issuer?: string;
+  /** Required `aud` (config.ts makes it mandatory whenever tokens are on). */
   audience?: string;
   principalClaim: string;
+  /** Allowed `alg` of JWKS-verified tokens. Default `ES256, RS256, EdDSA`. */
+  algorithms?: readonly string[];
+  /** Allowed `alg` of secret-verified tokens. Default `HS256`. */
+  secretAlgorithms?: readonly string[];
+  /** Clock skew tolerated on time claims, seconds. Default 30. */
+  clockToleranceS?: number;
 }
 
-/** Verifies a token and returns the principal name from its claim; throws on any failure. */
+/** Verifies a token and returns the principal name from its claim; throws {@link JwtRefusedError} on any failure. */
 export type JwtVerifier = (token: string) => Promise<string>;
+
+/** A token refused; `reason` is for the log only (it may carry library text), never for the client. */
+export class JwtRefusedError extends Error {
+  readonly reason: string;
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super(reason, options);
+    this.name = 'JwtRefusedError';
+    this.reason = reason;
+  }
+}
 
 type Jose = typeof JoseModule;
 
@@ -26,26 +48,41 @@ const loadJose = (): Promise<Jose> => (josePromise ??= import('jose'));
 export function createJwtVerifier(settings: JwtSettings): JwtVerifier | undefined {
   const { jwksUrl, secret } = settings;
   if (jwksUrl === undefined && secret === undefined) return undefined;
+  const jwksAlgorithms = [...(settings.algorithms ?? ['ES256', 'RS256', 'EdDSA'])];
+  const secretAlgorithms = [...(settings.secretAlgorithms ?? ['HS256'])];
   let remote: JWTVerifyGetKey | undefined;
   const secretKey = secret === undefined ? undefined : new TextEncoder().encode(secret);
+  const common: JWTVerifyOptions = {
+    requiredClaims: ['exp'],
+    clockTolerance: settings.clockToleranceS ?? 30,
+    ...(settings.issuer !== undefined ? { issuer: settings.issuer } : {}),
+    ...(settings.audience !== undefined ? { audience: settings.audience } : {}),
+  };
   return async (token: string): Promise<string> => {
     const jose = await loadJose();
-    const options = {
-      ...(settings.issuer ? { issuer: settings.issuer } : {}),
-      ...(settings.audience ? { audience: settings.audience } : {}),
-    };
+    let alg: unknown;
+    try {
+      alg = jose.decodeProtectedHeader(token).alg;
+    } catch (err) {
+      throw new JwtRefusedError(`unreadable token header: ${(err as Error).message}`, { cause: err });
+    }
     let payload: JWTPayload;
-    const header = jose.decodeProtectedHeader(token);
-    if (secretKey !== undefined && typeof header.alg === 'string' && header.alg.startsWith('HS')) {
-      ({ payload } = await jose.jwtVerify(token, secretKey, { ...options, algorithms: ['HS256', 'HS384', 'HS512'] }));
-    } else if (jwksUrl !== undefined) {
-      remote ??= jose.createRemoteJWKSet(new URL(jwksUrl));
-      ({ payload } = await jose.jwtVerify(token, remote, options));
-    } else {
-      throw new Error(`unsupported token algorithm ${String(header.alg)}`);
+    try {
+      if (secretKey !== undefined && typeof alg === 'string' && secretAlgorithms.includes(alg)) {
+        ({ payload } = await jose.jwtVerify(token, secretKey, { ...common, algorithms: secretAlgorithms }));
+      } else if (jwksUrl !== undefined && typeof alg === 'string' && jwksAlgorithms.includes(alg)) {
+        remote ??= jose.createRemoteJWKSet(new URL(jwksUrl));
+        ({ payload } = await jose.jwtVerify(token, remote, { ...common, algorithms: jwksAlgorithms }));
+      } else {
+        throw new JwtRefusedError(`token algorithm ${String(alg)} is not allowed`);
+      }
+    } catch (err) {
+      if (err instanceof JwtRefusedError) throw err;
+      const code = (err as { code?: unknown }).code;
+      throw new JwtRefusedError(`${typeof code === 'string' ? `${code}: ` : ''}${(err as Error).message}`, { cause: err });
     }
     const claim = payload[settings.principalClaim];
-    if (typeof claim !== 'string' || claim.length === 0) throw new Error(`token has no ${settings.principalClaim} claim`);
+    if (typeof claim !== 'string' || claim.length === 0) throw new JwtRefusedError(`token has no ${settings.principalClaim} claim`);
     return claim;
   };
 }

@@ -76,6 +76,18 @@ export class PrincipalStore {
     return [...this.#byName.values()].map(toPrincipal);
   }
 
+  /**
+   * The principals of one organisation only (a gateway run for one organisation); `ignored` names
+   * the others, for the start log.
+   */
+  ofOrganisation(mspId: string): { store: PrincipalStore; ignored: string[] } {
+    const all = [...this.#byName.values()];
+    return {
+      store: new PrincipalStore(all.filter((p) => p.mspId === mspId)),
+      ignored: all.filter((p) => p.mspId !== mspId).map((p) => p.name),
+    };
+  }
+
   /** Reads principals.json (an absent file is an empty store). */
   static load(file: string): PrincipalStore {
     if (!fs.existsSync(file)) return new PrincipalStore([]);

@@ -23,6 +23,8 @@ export const DOSSIER_ROLES: ReadonlySet<string> = new Set(['auditor', 'broker', 
 export interface DossierBlockSource {
   chainInfo(identity: string): Promise<{ height: number; currentBlockHash: string }>;
   blockByNumber(identity: string, blockNumber: number): Promise<{ header: { previousHash: Uint8Array } }>;
+  /** Block numbers of committed transactions (for the upstream lots' events, which the provenance answer leaves without). */
+  blockNumbers?(identity: string, txIds: Iterable<string>): Promise<Map<string, number>>;
 }
 
 /** Height, last block hash and the hash of each given block (block n's hash is block n+1's previous hash). */
@@ -74,6 +76,7 @@ export class DossierService {
     // queryMs varies from call to call: left out, so provenance.json depends on the ledger only
     const provenance: Omit<ProvenanceAnswer, 'queryMs'> & { queryMs?: number } = { ...answer };
     delete provenance.queryMs;
+    await this.#upstreamBlockNumbers(principal, provenance);
     const blockNumbers = [
       ...provenance.links.flatMap((l) => l.events),
       ...flattenUpstream(provenance.upstream).flatMap((n) => (n.links ?? []).flatMap((l) => l.events as Array<{ blockNumber?: number }>)),
@@ -96,6 +99,20 @@ export class DossierService {
     return { model, provenance };
   }
 
+  /** Fills `blockNumber` of the upstream lots' events (one batched lookup; a failed lookup leaves them without). */
+  async #upstreamBlockNumbers(principal: Principal, provenance: Pick<ProvenanceAnswer, 'upstream'>): Promise<void> {
+    const index = this.#options.blocks;
+    if (!index?.blockNumbers) return;
+    const open = flattenUpstream(provenance.upstream).flatMap((n) => (n.links ?? []).flatMap((l) => l.events as Array<{ txId: string; blockNumber?: number }>))
+      .filter((e) => e.blockNumber === undefined);
+    if (open.length === 0) return;
+    const found = await index.blockNumbers(principal.identity, open.map((e) => e.txId)).catch(() => new Map<string, number>());
+    for (const e of open) {
+      const n = found.get(e.txId);
+      if (n !== undefined) e.blockNumber = n;
+    }
+  }
+
   /** The dossier in one format. */
   async render(principal: Principal, lotId: string, format: DossierFormat): Promise<RenderedDossier> {
     const { model, provenance } = await this.model(principal, lotId);
@@ -111,7 +128,7 @@ export class DossierService {
     ];
     const absent: DossierManifest['absent'] = [];
     for (const part of this.#options.parts ?? []) {
-      const out = await part.render({ identity: principal.identity, lotId, model });
+      const out = await part.render({ principal, lotId, model });
       if (Buffer.isBuffer(out)) files.push({ name: part.name, bytes: out });
       else absent.push({ name: part.name, reason: out.absent });
     }

@@ -6,6 +6,7 @@
  */
 import * as crypto from 'node:crypto';
 import { ZipFile } from 'yazl';
+import type { Principal } from '../auth/principals';
 import type { DossierModel } from './model';
 
 /** A file of the ZIP. */
@@ -16,16 +17,16 @@ export interface DossierFile {
 
 /** What a plugged-in part gets to render its file. */
 export interface DossierPartContext {
-  /** The Fabric identity of the caller (the part reads the ledger as the caller). */
-  identity: string;
+  /** The caller: the part reads the ledger as the caller, under the same read rules. */
+  principal: Principal;
   lotId: string;
   model: DossierModel;
 }
 
 /**
  * A file another module adds to the dossier ZIP (epcis.jsonld from gateway/src/epcis, proof.json
- * from gateway/src/proofs). `render` answers undefined when it has nothing for this lot; the
- * manifest then lists the name under `absent` with the reason.
+ * from gateway/src/proofs). `render` answers `{ absent: reason }` when it has nothing for this
+ * lot; the manifest then lists the name under `absent` with the reason.
  */
 export interface DossierPart {
   readonly name: string;

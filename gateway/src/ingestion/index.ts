@@ -4,7 +4,7 @@
  */
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
-import type { EventQueue, EventStatus, QueuedEvent } from '../ports/event-queue';
+import type { EventQueue, EventStatus, QueuedEvent, ReadingKey } from '../ports/event-queue';
 import type { EventInput } from './event-input';
 import type { EventLedger } from './ledger';
 import { newIngestionMetrics } from './metrics';
@@ -16,7 +16,10 @@ export { isPermanentRejection, rejectionOf } from './ledger';
 
 /** The submitter's tuning, passed through when set (see {@link SubmitterOptions} for meanings and defaults). */
 export interface EventQueueOptions
-  extends Pick<SubmitterOptions, 'batchMaxEvents' | 'batchMaxWaitMs' | 'concurrency' | 'attemptTimeoutMs' | 'retryBaseMs' | 'retryMaxMs'> {
+  extends Pick<
+    SubmitterOptions,
+    'batchMaxEvents' | 'batchMaxWaitMs' | 'concurrency' | 'attemptTimeoutMs' | 'retryBaseMs' | 'retryMaxMs' | 'maxFailures'
+  > {
   /** SQLite file of the outbox (its directory is created). */
   dbPath: string;
   ledger: EventLedger;
@@ -25,6 +28,11 @@ export interface EventQueueOptions
   registry?: Registry;
   /** Most unfinished events before enqueue answers QueueFullError (429). Default 100000. */
   maxDepth?: number;
+  /**
+   * How long a committed row is kept whole, ms; then only its idempotency record stays (see outbox.ts).
+   * Unfinished rows are never pruned. Default 7 days.
+   */
+  retentionMs?: number;
 }
 
 /**
@@ -38,7 +46,10 @@ export function createEventQueue(options: Readonly<EventQueueOptions>): EventQue
   return new EventQueueImpl(options);
 }
 
-const FINAL: ReadonlySet<EventStatus> = new Set(['committed', 'rejected']);
+const FINAL: ReadonlySet<EventStatus> = new Set(['committed', 'rejected', 'dead']);
+const DEFAULT_RETENTION_MS = 7 * 24 * 3600_000;
+/** Longest pause between two prunes of the outbox. */
+const PRUNE_EVERY_MAX_MS = 10 * 60_000;
 const RATE_WINDOW_MS = 10_000;
 
 class EventQueueImpl implements EventQueue {
@@ -48,10 +59,15 @@ class EventQueueImpl implements EventQueue {
   readonly #releases = new Set<() => void>();
   /** [time, count] of recent resolutions, to tell a refused client when to come back. */
   readonly #drained: Array<[number, number]> = [];
+  readonly #retentionMs: number;
+  readonly #logger: Logger;
+  #pruner: NodeJS.Timeout | undefined;
   #stopped = false;
 
   constructor(o: Readonly<EventQueueOptions>) {
     const maxDepth = o.maxDepth ?? 100_000;
+    this.#retentionMs = o.retentionMs ?? DEFAULT_RETENTION_MS;
+    this.#logger = o.logger.child({ component: 'event-queue' });
     this.#outbox = Outbox.open(o.dbPath, { maxDepth, retryAfterSeconds: () => this.#retryAfterSeconds(maxDepth) });
     const metrics = newIngestionMetrics(o.registry ?? new Registry(), () => this.depth());
     this.#submitter = new Submitter({
@@ -65,6 +81,7 @@ class EventQueueImpl implements EventQueue {
       ...(o.attemptTimeoutMs !== undefined && { attemptTimeoutMs: o.attemptTimeoutMs }),
       ...(o.retryBaseMs !== undefined && { retryBaseMs: o.retryBaseMs }),
       ...(o.retryMaxMs !== undefined && { retryMaxMs: o.retryMaxMs }),
+      ...(o.maxFailures !== undefined && { maxFailures: o.maxFailures }),
       onResolved: (ids) => this.#resolved(ids),
     });
   }
@@ -90,6 +107,23 @@ class EventQueueImpl implements EventQueue {
   blockNumbers(eventIds: readonly string[]): Promise<Map<string, number>> {
     try {
       return Promise.resolve(this.#outbox.blockNumbers(eventIds));
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  seenReadings(keys: ReadonlyArray<ReadingKey>): Promise<Map<number, string>> {
+    try {
+      return Promise.resolve(this.#outbox.seenReadings(keys));
+    } catch (err) {
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+
+  rememberReadings(entries: ReadonlyArray<ReadingKey & { eventId: string }>): Promise<void> {
+    try {
+      this.#outbox.rememberReadings(entries);
+      return Promise.resolve();
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
@@ -139,10 +173,26 @@ class EventQueueImpl implements EventQueue {
   start(): void {
     if (this.#stopped) throw new Error('the event queue was stopped');
     this.#submitter.start();
+    if (this.#pruner) return;
+    this.#prune();
+    this.#pruner = setInterval(() => this.#prune(), Math.max(1000, Math.min(PRUNE_EVERY_MAX_MS, this.#retentionMs / 4)));
+    this.#pruner.unref();
+  }
+
+  /** Prunes committed rows past the retention (readings suppression entries: a day, or the retention when shorter). */
+  #prune(): void {
+    try {
+      const removed = this.#outbox.prune(this.#retentionMs, Math.min(this.#retentionMs, 24 * 3600_000));
+      if (removed > 0) this.#logger.debug({ removed }, 'pruned committed events past their retention');
+    } catch (err) {
+      this.#logger.error({ err }, 'cannot prune the event outbox; retrying at the next interval');
+    }
   }
 
   async stop(): Promise<void> {
     if (this.#stopped) return;
+    if (this.#pruner) clearInterval(this.#pruner);
+    this.#pruner = undefined;
     await this.#submitter.stop();
     for (const release of [...this.#releases]) release();
     this.#stopped = true;

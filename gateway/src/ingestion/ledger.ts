@@ -9,10 +9,10 @@ import type { LedgerPort } from '../ports/ledger';
 export type { RecordedEvent as RecordedEventResult } from '../ports/ledger';
 
 /**
- * The part of the ledger port the submitter calls: one RecordEvents transaction signed by `identity`,
- * one attempt (the submitter owns retries). Failures are the adapter's typed errors.
+ * The part of the ledger port the submitter calls: one RecordEvents (or, for a correction, RecordCorrection)
+ * transaction signed by `identity`, one attempt (the submitter owns retries). Failures are the adapter's typed errors.
  */
-export type EventLedger = Pick<LedgerPort, 'recordEvents'>;
+export type EventLedger = Pick<LedgerPort, 'recordEvents' | 'recordCorrection'>;
 
 /**
  * True when the ledger refused the transaction for what it contains (repeating it cannot help);

@@ -6,6 +6,8 @@ export interface IngestionMetrics {
   submitSeconds: Histogram;
   retries: Counter;
   rejected: Counter;
+  /** Events given up after repeated failures (`dead`). */
+  dead: Counter;
   committed: Counter;
 }
 
@@ -56,6 +58,11 @@ export function newIngestionMetrics(
     rejected: new Counter({
       name: 'acetrace_events_rejected_total',
       help: 'Events the chaincode rejected',
+      registers,
+    }),
+    dead: new Counter({
+      name: 'acetrace_events_dead_total',
+      help: 'Events the queue gave up on after repeated failures while the ledger answered (dead letters)',
       registers,
     }),
     committed: new Counter({

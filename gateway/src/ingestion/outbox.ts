@@ -3,9 +3,16 @@
  * acknowledged, with its status. An enqueue is one transaction, committed (fsync'ed) before the
  * caller hears back; a crash at any point leaves either all of a call's events or none.
  *
- * Rows are never deleted: `committed` and `rejected` rows answer GET /v1/events/{id} and make a
- * repeated POST idempotent. A rejection is stored as the adapter classified it, `{code, message}`
- * (two columns); {@link migrate} brings files of earlier versions (one `reason` text) to this schema.
+ * Unfinished rows (`queued`, `submitted`) are never deleted. `rejected` (the chaincode refused) and `dead`
+ * (the submitter gave up after a bounded number of failed attempts while the ledger answered) rows stay and
+ * answer GET /v1/events/{id} with their reason. `committed` rows are pruned after a retention
+ * ({@link Outbox.prune}): each leaves a compact idempotency record (id, content hash, identity, tx, block) in
+ * `settled`, so a repeated POST of a pruned event is still answered `committed` (same content) or 409 (other
+ * content) before any 202, and provenance answers keep their block numbers.
+ * A refusal is stored as the adapter classified it, `{code, message}` (two columns); {@link migrate} brings
+ * files of earlier versions to this schema.
+ *
+ * The outbox folder is kept 0700 and its files 0600 (fixed at every open): they hold every posted event.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -31,6 +38,14 @@ export interface PendingMeta {
   /** Ordering key: `d:<deviceId>` or `p:<principal>` when the event names no device. */
   deviceKey: string;
   status: 'queued' | 'submitted';
+  /** For a correction (goes alone to RecordCorrection): the event it corrects. */
+  correctionOf: string | null;
+}
+
+/** Why the submitter gave up on a row (`dead`): the last failure's code (`LEDGER_ERROR`, ...) and text. */
+export interface Failure {
+  code: string;
+  message: string;
 }
 
 /** An unfinished row, as the submitter takes it. */
@@ -54,6 +69,9 @@ export interface OutboxOptions {
   now?: () => number;
 }
 
+/** Statuses a row ends in. */
+type FinalStatus = 'committed' | 'rejected' | 'dead';
+
 interface Row {
   seq: number;
   event_id: string;
@@ -64,16 +82,17 @@ interface Row {
   content_hash: string;
   payload: string;
   status: EventStatus;
+  correction_of: string | null;
   tx_id: string | null;
   block_number: number | null;
-  rejection_code: ErrorCode | null;
+  rejection_code: string | null;
   rejection_message: string | null;
   queued_at: string;
   queued_at_ms: number;
   updated_at: string;
 }
 
-const SCHEMA = `
+const TABLES = `
 CREATE TABLE IF NOT EXISTS events (
   seq          INTEGER PRIMARY KEY AUTOINCREMENT,
   event_id     TEXT NOT NULL UNIQUE,
@@ -83,28 +102,62 @@ CREATE TABLE IF NOT EXISTS events (
   device_key   TEXT NOT NULL,
   content_hash TEXT NOT NULL,
   payload      TEXT NOT NULL,
-  status       TEXT NOT NULL CHECK (status IN ('queued','submitted','committed','rejected')),
+  status       TEXT NOT NULL CHECK (status IN ('queued','submitted','committed','rejected','dead')),
+  correction_of TEXT,
   tx_id        TEXT,
   block_number INTEGER,
   rejection_code    TEXT,
   rejection_message TEXT,
   attempts     INTEGER NOT NULL DEFAULT 0,
+  failures     INTEGER NOT NULL DEFAULT 0,
   queued_at    TEXT NOT NULL,
   queued_at_ms INTEGER NOT NULL,
   updated_at   TEXT NOT NULL
 );
--- covering: the submitter's scan of unfinished rows never touches the table
-CREATE INDEX IF NOT EXISTS events_pending ON events(seq, device_key, identity, event_id, status) WHERE status IN ('queued','submitted');
-CREATE INDEX IF NOT EXISTS events_device ON events(device_key, seq);
+-- what is left of a pruned committed row: enough to answer a repeat and a provenance block number
+CREATE TABLE IF NOT EXISTS settled (
+  event_id     TEXT PRIMARY KEY,
+  identity     TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  tx_id        TEXT NOT NULL,
+  block_number INTEGER,
+  settled_at   TEXT NOT NULL
+) WITHOUT ROWID;
+-- POST /v1/readings: reader + EPC + window → the event that recorded it (suppression across restarts)
+CREATE TABLE IF NOT EXISTS readings_seen (
+  reader_id  TEXT NOT NULL,
+  epc        TEXT NOT NULL,
+  window_ms  INTEGER NOT NULL,
+  event_id   TEXT NOT NULL,
+  seen_at_ms INTEGER NOT NULL,
+  PRIMARY KEY (reader_id, epc, window_ms)
+) WITHOUT ROWID;
 `;
 
-/** `PRAGMA user_version` of the schema above. 0: the first version, a rejection as one `reason` text. */
-export const OUTBOX_SCHEMA_VERSION = 1;
+const INDEXES = `
+-- covering: the submitter's scan of unfinished rows never touches the table
+CREATE INDEX IF NOT EXISTS events_pending ON events(seq, device_key, identity, event_id, status, correction_of) WHERE status IN ('queued','submitted');
+CREATE INDEX IF NOT EXISTS events_device ON events(device_key, seq);
+CREATE INDEX IF NOT EXISTS events_committed ON events(updated_at) WHERE status = 'committed';
+CREATE INDEX IF NOT EXISTS readings_seen_age ON readings_seen(seen_at_ms);
+`;
+
+/**
+ * `PRAGMA user_version` of the schema above. 0: a rejection as one `reason` text; 1: `{code, message}`;
+ * 2: `dead` status, `correction_of`, `failures`, and the `settled` and `readings_seen` tables.
+ */
+export const OUTBOX_SCHEMA_VERSION = 2;
+
+const V2_COLUMNS =
+  'seq, event_id, lot_id, principal, identity, device_key, content_hash, payload, status, tx_id, block_number, ' +
+  'rejection_code, rejection_message, attempts, queued_at, queued_at_ms, updated_at';
 
 /**
  * Brings an outbox file to {@link OUTBOX_SCHEMA_VERSION} in one transaction. Version 0 → 1: the `reason`
  * text (`CODE: sentence`, as the chaincode wrote it) becomes `rejection_code` + `rejection_message`; a text
  * without a code keeps it all as the message (and no code), so every old row reads back as before.
+ * 1 → 2: the table is rebuilt (SQLite cannot widen a CHECK) with the `dead` status, `correction_of` (taken
+ * from each payload) and `failures`; every row keeps its seq, status and texts.
  */
 export function migrate(db: Database.Database): void {
   const columns = new Set((db.pragma('table_info(events)') as Array<{ name: string }>).map((c) => c.name));
@@ -119,8 +172,32 @@ export function migrate(db: Database.Database): void {
       }
       db.exec('ALTER TABLE events DROP COLUMN reason');
     }
+    if (!columns.has('correction_of')) {
+      db.exec(`ALTER TABLE events RENAME TO events_v1;
+        DROP INDEX IF EXISTS events_pending; DROP INDEX IF EXISTS events_device;`);
+      db.exec(TABLES);
+      db.exec(`INSERT INTO events (${V2_COLUMNS}, correction_of)
+        SELECT ${V2_COLUMNS}, json_extract(payload, '$.correctionOf') FROM events_v1;
+        DROP TABLE events_v1;`);
+    }
     db.pragma(`user_version = ${OUTBOX_SCHEMA_VERSION}`);
   })();
+}
+
+/** Folder 0700, database files 0600: created so, and corrected when an earlier version left them wider. */
+function restrictPermissions(dbPath: string): void {
+  const dir = path.dirname(dbPath);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  fs.chmodSync(dir, 0o700);
+  // SQLite creates the -wal and -shm files with the database file's mode: make that one 0600 first
+  fs.closeSync(fs.openSync(dbPath, 'a', 0o600));
+  for (const file of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, `${dbPath}-journal`]) {
+    try {
+      fs.chmodSync(file, 0o600);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
 }
 
 /** Ordering key of an event: its device, else its poster. */
@@ -140,14 +217,24 @@ export class Outbox {
     /** raw rows: [event_id, block_number] of committed ids among a JSON array */
     blockNumbers: Database.Statement<[string], [string, number]>;
     insert: Database.Statement<unknown[]>;
-    /** raw rows: [seq, event_id, identity, device_key, status] */
-    pendingMeta: Database.Statement<[string], [number, string, string, string, 'queued' | 'submitted']>;
+    settledById: Database.Statement<[string], { identity: string; content_hash: string }>;
+    /** raw rows: [seq, event_id, identity, device_key, status, correction_of] */
+    pendingMeta: Database.Statement<[string], [number, string, string, string, 'queued' | 'submitted', string | null]>;
     payload: Database.Statement<[number], { payload: string }>;
     oldest: Database.Statement<[], { queued_at_ms: number }>;
     count: Database.Statement<[], { n: number }>;
     setStatus: Database.Statement<[string, string, number]>;
     commit: Database.Statement<[string, number | null, string, number]>;
     reject: Database.Statement<[string, string, string, number]>;
+    dead: Database.Statement<[string, string, string, number]>;
+    fail: Database.Statement<[number]>;
+    resetFailures: Database.Statement<[number]>;
+    failures: Database.Statement<[number], { failures: number }>;
+    settle: Database.Statement<[string, number]>;
+    prune: Database.Statement<[string, number]>;
+    seen: Database.Statement<[string, string, number], { event_id: string }>;
+    remember: Database.Statement<[string, string, number, string, number]>;
+    forgetSeen: Database.Statement<[number]>;
   };
 
   private constructor(db: Database.Database, options: OutboxOptions) {
@@ -159,17 +246,20 @@ export class Outbox {
       byId: db.prepare('SELECT * FROM events WHERE event_id = ?'),
       blockNumbers: db
         .prepare<[string], [string, number]>(
-          `SELECT event_id, block_number FROM events
-           WHERE event_id IN (SELECT value FROM json_each(?)) AND block_number IS NOT NULL`,
+          `WITH ids(id) AS (SELECT value FROM json_each(?))
+           SELECT event_id, block_number FROM events WHERE event_id IN ids AND block_number IS NOT NULL
+           UNION ALL
+           SELECT event_id, block_number FROM settled WHERE event_id IN ids AND block_number IS NOT NULL`,
         )
         .raw(true),
+      settledById: db.prepare('SELECT identity, content_hash FROM settled WHERE event_id = ?'),
       insert: db.prepare(
-        `INSERT INTO events (event_id, lot_id, principal, identity, device_key, content_hash, payload, status, queued_at, queued_at_ms, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
+        `INSERT INTO events (event_id, lot_id, principal, identity, device_key, content_hash, payload, correction_of, status, queued_at, queued_at_ms, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`,
       ),
       pendingMeta: db
-        .prepare<[string], [number, string, string, string, 'queued' | 'submitted']>(
-          `SELECT seq, event_id, identity, device_key, status FROM events INDEXED BY events_pending
+        .prepare<[string], [number, string, string, string, 'queued' | 'submitted', string | null]>(
+          `SELECT seq, event_id, identity, device_key, status, correction_of FROM events INDEXED BY events_pending
            WHERE status IN ('queued','submitted') AND device_key NOT IN (SELECT value FROM json_each(?))
            ORDER BY seq`,
         )
@@ -189,6 +279,28 @@ export class Outbox {
         `UPDATE events SET status = 'rejected', rejection_code = ?, rejection_message = ?, updated_at = ?
          WHERE seq = ? AND status IN ('queued','submitted')`,
       ),
+      dead: db.prepare(
+        `UPDATE events SET status = 'dead', rejection_code = ?, rejection_message = ?, updated_at = ?
+         WHERE seq = ? AND status IN ('queued','submitted')`,
+      ),
+      fail: db.prepare('UPDATE events SET failures = failures + 1 WHERE seq = ?'),
+      resetFailures: db.prepare('UPDATE events SET failures = 0 WHERE seq = ?'),
+      failures: db.prepare('SELECT failures FROM events WHERE seq = ?'),
+      // oldest first, a bounded slice per statement so the writer lock is held briefly
+      settle: db.prepare(
+        `INSERT OR REPLACE INTO settled (event_id, identity, content_hash, tx_id, block_number, settled_at)
+         SELECT event_id, identity, content_hash, tx_id, block_number, updated_at FROM events INDEXED BY events_committed
+         WHERE status = 'committed' AND updated_at < ? ORDER BY updated_at LIMIT ?`,
+      ),
+      prune: db.prepare(
+        `DELETE FROM events WHERE seq IN (SELECT seq FROM events INDEXED BY events_committed
+         WHERE status = 'committed' AND updated_at < ? ORDER BY updated_at LIMIT ?)`,
+      ),
+      seen: db.prepare('SELECT event_id FROM readings_seen WHERE reader_id = ? AND epc = ? AND window_ms = ?'),
+      remember: db.prepare(
+        'INSERT OR REPLACE INTO readings_seen (reader_id, epc, window_ms, event_id, seen_at_ms) VALUES (?, ?, ?, ?, ?)',
+      ),
+      forgetSeen: db.prepare('DELETE FROM readings_seen WHERE seen_at_ms < ?'),
     };
     this.#pending = this.#stmt.count.get()?.n ?? 0;
   }
@@ -200,13 +312,15 @@ export class Outbox {
   static open(dbPath: string, options: OutboxOptions = {}): Outbox {
     let db: Database.Database | undefined;
     try {
-      if (dbPath !== ':memory:') fs.mkdirSync(path.dirname(dbPath), { recursive: true });
+      if (dbPath !== ':memory:') restrictPermissions(dbPath);
       db = new Database(dbPath);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       db.pragma('busy_timeout = 5000');
-      db.exec(SCHEMA);
+      db.exec(TABLES);
       if ((db.pragma('user_version', { simple: true }) as number) < OUTBOX_SCHEMA_VERSION) migrate(db);
+      db.exec(INDEXES);
+      if (dbPath !== ':memory:') restrictPermissions(dbPath); // the -wal/-shm files exist now
       return new Outbox(db, options);
     } catch (err) {
       db?.close();
@@ -242,7 +356,7 @@ export class Outbox {
     const run = this.#db.transaction(() => {
       const answer: Array<{ eventId: string; status: EventStatus }> = [];
       for (const { event, payload, hash } of prepared) {
-        const existing = this.#stmt.byId.get(event.eventId);
+        const existing = this.#stmt.byId.get(event.eventId) ?? this.#settledRow(event.eventId);
         if (existing) {
           if (existing.content_hash !== hash || existing.identity !== poster.identity) {
             throw new EventConflictError(event.eventId);
@@ -266,6 +380,7 @@ export class Outbox {
           deviceKeyOf(event, poster.principal),
           hash,
           payload,
+          event.correctionOf ?? null,
           nowIso,
           nowMs,
           nowIso,
@@ -315,29 +430,38 @@ export class Outbox {
 
   /**
    * Walks unfinished rows in queue order, except those of `busyDevices` (filtered inside SQLite),
-   * at most `scanCap` of them, letting `choose` take, pass over or stop at each from its metadata;
+   * at most `scanCap` of them, letting `choose` take, pass over or stop at each from its metadata
+   * (`last`: take this one and stop);
    * loads the payloads of the taken rows only (at most `limit`).
    * @throws {@link QueueStorageError}
    */
   selectPending(
     busyDevices: ReadonlySet<string>,
     scanCap: number,
-    choose: (row: PendingMeta) => 'take' | 'skip' | 'stop',
+    choose: (row: PendingMeta) => 'take' | 'last' | 'skip' | 'stop',
     limit: number,
   ): PendingRow[] {
     return this.#guard(() => {
       const taken: PendingMeta[] = [];
       let scanned = 0;
-      for (const [seq, eventId, identity, deviceKey, status] of this.#stmt.pendingMeta.iterate(JSON.stringify([...busyDevices]))) {
+      for (const [seq, eventId, identity, deviceKey, status, correctionOf] of this.#stmt.pendingMeta.iterate(
+        JSON.stringify([...busyDevices]),
+      )) {
         if (++scanned > scanCap) break;
-        const meta: PendingMeta = { seq, eventId, identity, deviceKey, status };
+        const meta: PendingMeta = { seq, eventId, identity, deviceKey, status, correctionOf };
         const choice = choose(meta);
         if (choice === 'stop') break;
-        if (choice === 'take') taken.push(meta);
-        if (taken.length >= limit) break;
+        if (choice === 'take' || choice === 'last') taken.push(meta);
+        if (choice === 'last' || taken.length >= limit) break;
       }
       return taken.map((m) => ({ ...m, event: JSON.parse(this.#stmt.payload.get(m.seq)?.payload ?? 'null') as EventInput }));
     });
+  }
+
+  /** True when `eventId` is in this outbox and not yet committed, rejected or dead. @throws {@link QueueStorageError} */
+  isUnfinished(eventId: string): boolean {
+    const status = this.#guard(() => this.#stmt.byId.get(eventId)?.status);
+    return status === 'queued' || status === 'submitted';
   }
 
   /** Marks rows as handed to the ledger (one transaction). */
@@ -362,6 +486,84 @@ export class Outbox {
     const now = new Date(this.#now()).toISOString();
     const changed = this.#guard(() => this.#stmt.reject.run(rejection.code, rejection.message, now, seq).changes);
     this.#pending -= changed;
+  }
+
+  /** Marks one row `dead`: the submitter gave up on it after repeated failures while the ledger answered. */
+  markDead(seq: number, failure: Failure): void {
+    const now = new Date(this.#now()).toISOString();
+    const changed = this.#guard(() => this.#stmt.dead.run(failure.code, failure.message, now, seq).changes);
+    this.#pending -= changed;
+  }
+
+  /** Counts one failed attempt against each row; answers the highest count among them. */
+  recordFailure(seqs: readonly number[]): number {
+    return this.#guard(() =>
+      this.#db.transaction(() =>
+        seqs.reduce((max, seq) => {
+          this.#stmt.fail.run(seq);
+          return Math.max(max, this.#stmt.failures.get(seq)?.failures ?? 0);
+        }, 0),
+      )(),
+    );
+  }
+
+  /** Failed attempts counted against one row. */
+  failures(seq: number): number {
+    return this.#guard(() => this.#stmt.failures.get(seq)?.failures ?? 0);
+  }
+
+  /** Clears the failure counts of rows (they are judged again, in smaller batches). */
+  resetFailures(seqs: readonly number[]): void {
+    this.#guard(() => this.#db.transaction(() => seqs.forEach((s) => this.#stmt.resetFailures.run(s)))());
+  }
+
+  /**
+   * Removes `committed` rows whose last change is older than `retentionMs`, keeping for each a compact
+   * idempotency record (`settled`); unfinished, rejected and dead rows are never touched. Readings
+   * suppression entries older than `readingsRetentionMs` go too. Works in slices of `slice` rows.
+   * @returns how many event rows were removed.
+   */
+  prune(retentionMs: number, readingsRetentionMs = retentionMs, slice = 5000): number {
+    const cutoff = new Date(this.#now() - retentionMs).toISOString();
+    let removed = 0;
+    this.#guard(() => {
+      for (;;) {
+        const n = this.#db.transaction(() => {
+          this.#stmt.settle.run(cutoff, slice);
+          return this.#stmt.prune.run(cutoff, slice).changes;
+        }).immediate();
+        removed += n;
+        if (n < slice) break;
+      }
+      this.#stmt.forgetSeen.run(this.#now() - readingsRetentionMs);
+    });
+    return removed;
+  }
+
+  /** The events that recorded these (reader, EPC, window) reads, for those seen before. */
+  seenReadings(keys: ReadonlyArray<{ readerId: string; epc: string; windowMs: number }>): Map<number, string> {
+    const out = new Map<number, string>();
+    this.#guard(() =>
+      keys.forEach((k, i) => {
+        const row = this.#stmt.seen.get(k.readerId, k.epc, k.windowMs);
+        if (row) out.set(i, row.event_id);
+      }),
+    );
+    return out;
+  }
+
+  /** Remembers which event recorded each (reader, EPC, window) read (one transaction). */
+  rememberReadings(entries: ReadonlyArray<{ readerId: string; epc: string; windowMs: number; eventId: string }>): void {
+    const now = this.#now();
+    this.#guard(() =>
+      this.#db.transaction(() => entries.forEach((e) => this.#stmt.remember.run(e.readerId, e.epc, e.windowMs, e.eventId, now)))(),
+    );
+  }
+
+  /** A pruned committed event as enqueue compares it. */
+  #settledRow(eventId: string): { content_hash: string; identity: string; status: FinalStatus } | undefined {
+    const row = this.#stmt.settledById.get(eventId);
+    return row ? { ...row, status: 'committed' } : undefined;
   }
 
   /** Closes the file (checkpointing the WAL). */
@@ -391,8 +593,10 @@ function toQueuedEvent(row: Row): QueuedEvent {
   };
   if (row.tx_id !== null) out.txId = row.tx_id;
   if (row.block_number !== null) out.blockNumber = row.block_number;
-  if (row.rejection_message !== null) {
-    out.rejection = { ...(row.rejection_code !== null && { code: row.rejection_code }), message: row.rejection_message };
+  if (row.status === 'dead') {
+    out.failure = { code: row.rejection_code ?? 'LEDGER_ERROR', message: row.rejection_message ?? '' };
+  } else if (row.rejection_message !== null) {
+    out.rejection = { ...(row.rejection_code !== null && { code: row.rejection_code as ErrorCode }), message: row.rejection_message };
   }
   return out;
 }

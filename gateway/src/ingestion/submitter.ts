@@ -12,17 +12,24 @@
  *   with its first record (`duplicate`).
  * - A refusal (the adapter's typed `LedgerRejectionError`) of a batch: bisected until the bad events
  *   stand alone; they become `rejected` with the refusal's `{code, message}`, the rest commit.
+ * - Poison: a failure that is neither a refusal nor the ledger being unreachable (a chaincode failure without
+ *   a code, a commit code that is no conflict, an answer of the wrong shape) counts against the batch's rows
+ *   (stored, so restarts do not reset it). At `maxFailures` the batch is bisected (counts cleared) until the
+ *   failing events stand alone; those become `dead` with the last failure. An unreachable ledger or an attempt
+ *   past its deadline never counts: acknowledged events outlive any peer outage (api.md).
+ * - A correction (`correctionOf` set) goes alone, to RecordCorrection, and only once the event it corrects
+ *   is no longer on its way in this outbox.
  * - The loop runs in its own async context (captured at `start()`), not in the context of the HTTP
  *   request whose enqueue woke it: its log lines and ledger calls carry no stale request id/principal.
  */
 import { AsyncResource } from 'node:async_hooks';
 import { MAX_BATCH } from '@acetrace/chaincode/domain';
 import type { Logger } from 'pino';
-import { LedgerInvalidArgumentError, type Rejection } from '../errors';
+import { AppError, LedgerInvalidArgumentError, LedgerUnavailableError, type Rejection } from '../errors';
 import type { EventLedger } from './ledger';
 import { rejectionOf } from './ledger';
 import type { IngestionMetrics } from './metrics';
-import type { CommittedOutcome, Outbox, PendingRow } from './outbox';
+import type { CommittedOutcome, Failure, Outbox, PendingRow } from './outbox';
 
 export interface SubmitterOptions {
   outbox: Outbox;
@@ -51,6 +58,8 @@ export interface SubmitterOptions {
   random?: () => number;
   /** Most unfinished rows looked at to fill one batch. Default 10000. */
   scanCap?: number;
+  /** Failed attempts (ledger answering, see the file comment) before a batch is split and a lone event given up as `dead`. Default 10. */
+  maxFailures?: number;
 }
 
 class AttemptTimeoutError extends Error {
@@ -86,10 +95,12 @@ export class Submitter {
       retryMaxMs: 30_000,
       random: Math.random,
       scanCap: 10_000,
+      maxFailures: 10,
       ...options,
       batchMaxEvents,
     };
     if (this.#o.concurrency < 1) throw new RangeError('concurrency must be at least 1');
+    if (!(this.#o.maxFailures >= 1)) throw new RangeError('maxFailures must be at least 1');
   }
 
   /** Starts submitting (rows left `submitted` by an earlier run go first: they are oldest). */
@@ -172,18 +183,28 @@ export class Submitter {
   #nextBatch(): PendingRow[] {
     const blocked = new Set<string>();
     let identity: string | undefined;
+    let taken = 0;
     // rows in flight all belong to busy devices, so SQLite's device filter leaves them out
     return this.#o.outbox.selectPending(
       this.#busyDevices,
       this.#o.scanCap,
       (row) => {
         if (blocked.has(row.deviceKey)) return 'skip'; // blocked in this pass (identity switch)
+        if (row.correctionOf !== null) {
+          // alone in its transaction, and after the event it corrects (which may still be on its way)
+          if (taken > 0 || this.#o.outbox.isUnfinished(row.correctionOf)) {
+            blocked.add(row.deviceKey);
+            return 'skip';
+          }
+          return 'last';
+        }
         identity ??= row.identity;
         if (row.identity !== identity) {
           // this device's later rows must not overtake this one
           blocked.add(row.deviceKey);
           return 'skip';
         }
+        taken += 1;
         return 'take';
       },
       this.#o.batchMaxEvents,
@@ -202,6 +223,7 @@ export class Submitter {
   async #settle(rows: PendingRow[]): Promise<void> {
     const identity = rows[0]?.identity;
     if (identity === undefined) return;
+    const seqs = rows.map((r) => r.seq);
     for (let attempt = 0; this.#running; attempt++) {
       const started = process.hrtime.bigint();
       let result: Awaited<ReturnType<EventLedger['recordEvents']>>;
@@ -218,6 +240,19 @@ export class Submitter {
         }
         this.#o.metrics.submitSeconds.observe({ outcome: 'transient' }, seconds);
         if (!this.#running) return;
+        if (countsAsPoison(err)) {
+          let failures: number;
+          try {
+            failures = this.#o.outbox.recordFailure(seqs);
+          } catch (storeErr) {
+            this.#o.logger.error({ err: storeErr }, 'cannot count a failure in the outbox');
+            failures = 0;
+          }
+          if (failures >= this.#o.maxFailures) {
+            await this.#giveUp(rows, failureOf(err));
+            return;
+          }
+        }
         this.#o.metrics.retries.inc();
         const delay = this.#backoff(attempt);
         this.#o.logger.warn(
@@ -246,8 +281,13 @@ export class Submitter {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new AttemptTimeoutError(ms)), ms);
     });
+    const [only] = rows;
+    const call =
+      rows.length === 1 && only !== undefined && only.correctionOf !== null
+        ? this.#o.ledger.recordCorrection(identity, only.event)
+        : this.#o.ledger.recordEvents(identity, rows.map((r) => r.event));
     try {
-      return await Promise.race([this.#o.ledger.recordEvents(identity, rows.map((r) => r.event)), timeout]);
+      return await Promise.race([call, timeout]);
     } finally {
       clearTimeout(timer);
     }
@@ -304,6 +344,28 @@ export class Submitter {
     this.#o.onResolved?.([row.eventId]);
   }
 
+  /** A batch that failed `maxFailures` times: halves judged again with cleared counts; a lone event becomes `dead`. */
+  async #giveUp(rows: PendingRow[], failure: Failure): Promise<void> {
+    if (rows.length > 1) {
+      this.#o.outbox.resetFailures(rows.map((r) => r.seq));
+      const half = Math.ceil(rows.length / 2);
+      for (const piece of [rows.slice(0, half), rows.slice(half)]) await this.#settle(piece);
+      return;
+    }
+    const row = rows[0];
+    if (!row) return;
+    try {
+      this.#o.outbox.markDead(row.seq, failure);
+    } catch (err) {
+      // left unfinished: the next start judges it again
+      this.#o.logger.error({ err }, 'cannot store a dead event in the outbox');
+      return;
+    }
+    this.#o.metrics.dead.inc();
+    this.#o.logger.warn({ eventId: row.eventId, failure }, 'event given up after repeated failures (dead)');
+    this.#o.onResolved?.([row.eventId]);
+  }
+
   /** Exponential, capped, with equal jitter: half fixed, half random. */
   #backoff(attempt: number): number {
     const ceiling = Math.min(this.#o.retryMaxMs, this.#o.retryBaseMs * 2 ** Math.min(attempt, 30));
@@ -321,6 +383,18 @@ export class Submitter {
       this.#sleepers.add(done);
     });
   }
+}
+
+/** True for a failure that says something about the batch: the ledger answered, yet neither committed nor refused it. */
+function countsAsPoison(err: unknown): boolean {
+  return !(err instanceof LedgerUnavailableError) && !(err instanceof AttemptTimeoutError);
+}
+
+/** What a dead row keeps of its last failure (bounded: the text may come from a peer). */
+function failureOf(err: unknown): Failure {
+  const code = err instanceof AppError ? err.code : 'INTERNAL';
+  const message = err instanceof Error ? err.message : String(err);
+  return { code, message: message.length > 500 ? `${message.slice(0, 497)}...` : message };
 }
 
 /** Index of the event an INVALID_ARGUMENT names by its first field path (`events[3]...`), if it is one of `count`. */

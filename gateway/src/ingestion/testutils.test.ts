@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import pino from 'pino';
 import { mapFabricError } from '../adapters/fabric/error-mapping';
-import { LedgerUnavailableError } from '../errors';
+import { LedgerInternalError, LedgerUnavailableError } from '../errors';
 import type { EventRecord } from '../ports/ledger';
 import type { EventInput } from './event-input';
 import type { EventLedger, RecordedEventResult } from './ledger';
@@ -100,6 +100,8 @@ export class FakeLedger implements EventLedger {
   readonly calls: Array<{ identity: string; eventIds: string[]; devices: string[] }> = [];
   /** Calls to fail with a transient error before answering normally. */
   failNext = 0;
+  /** Event ids whose transaction fails while the ledger answers (a chaincode failure without a code): poison. */
+  readonly poison = new Set<string>();
   /** Event ids the chaincode refuses (INVALID_ARGUMENT naming their index). */
   readonly bad = new Set<string>();
   /** The rejection message for a batch whose first bad event is at `index` (default: names it). */
@@ -140,6 +142,9 @@ export class FakeLedger implements EventLedger {
         this.failNext -= 1;
         throw new LedgerUnavailableError('peer unreachable', { transient: true, transaction: 'RecordEvents' });
       }
+      if (events.some((e) => this.poison.has(e.eventId))) {
+        throw new LedgerInternalError('chaincode failed without a code', { transaction: 'RecordEvents' });
+      }
       if (events.length > 500) throw chaincodeRefusal('INVALID_ARGUMENT: events: at most 500 events per call');
       const badIndex = events.findIndex((e) => this.bad.has(e.eventId));
       if (badIndex >= 0) {
@@ -158,5 +163,14 @@ export class FakeLedger implements EventLedger {
       this.inFlight -= 1;
       for (const d of devices) this.busyDevices.delete(d);
     }
+  }
+
+  /** Ids sent to RecordCorrection, in call order. */
+  readonly corrections: string[] = [];
+
+  /** RecordCorrection: one event in its own transaction, judged like RecordEvents. */
+  async recordCorrection(identity: string, correction: EventInput): Promise<{ results: RecordedEventResult[]; txId: string; blockNumber: number }> {
+    this.corrections.push(correction.eventId);
+    return this.recordEvents(identity, [correction]);
   }
 }

@@ -10,8 +10,11 @@ import { AppError, ConflictError } from '../errors';
 
 export type { EventInput } from '@acetrace/chaincode';
 
-/** Where an event is: on disk, in a transaction on its way, on the ledger, or refused by the chaincode. */
-export type EventStatus = 'queued' | 'submitted' | 'committed' | 'rejected';
+/**
+ * Where an event is: on disk, in a transaction on its way, on the ledger, refused by the chaincode, or given
+ * up (`dead`: its transaction kept failing while the ledger answered, a bounded number of times).
+ */
+export type EventStatus = 'queued' | 'submitted' | 'committed' | 'rejected' | 'dead';
 
 /**
  * A refusal as the queue stores it: the chaincode's code and sentence (errors.ts `Rejection`). `code` is
@@ -41,11 +44,20 @@ export interface QueuedEvent {
   blockNumber?: number;
   /** Why the chaincode refused it, when `rejected`. */
   rejection?: StoredRejection;
+  /** Why the queue gave up on it, when `dead`: the last failure's error code and text. */
+  failure?: { code: string; message: string };
   event: EventInput;
   /** ISO 8601, when the queue stored it. */
   queuedAt: string;
   /** ISO 8601, last status change. */
   updatedAt: string;
+}
+
+/** One EPC read at one reader in one suppression window (its start, ms since the epoch). */
+export interface ReadingKey {
+  readerId: string;
+  epc: string;
+  windowMs: number;
 }
 
 /** The durable ingestion queue. */
@@ -68,10 +80,17 @@ export interface EventQueue {
    * that are not committed, are absent). For provenance answers, which name hundreds of events at once.
    */
   blockNumbers(eventIds: readonly string[]): Promise<Map<string, number>>;
-  /** Resolves when every id is committed or rejected, or at the timeout with their current state (unknown ids are left out). */
+  /** Resolves when every id is committed, rejected or dead, or at the timeout with their current state (unknown ids are left out). */
   waitFor(eventIds: string[], timeoutMs: number): Promise<QueuedEvent[]>;
   /** Events not yet committed or rejected, and the age of the oldest of them. */
   depth(): { queued: number; oldestAgeMs: number };
+  /**
+   * POST /v1/readings' suppression memory, kept with the events so it survives a restart: for each key, the
+   * event that recorded that EPC at that reader in that window (keys seen before only, by index).
+   */
+  seenReadings(keys: ReadonlyArray<ReadingKey>): Promise<Map<number, string>>;
+  /** Remembers which event recorded each (reader, EPC, window) read. */
+  rememberReadings(entries: ReadonlyArray<ReadingKey & { eventId: string }>): Promise<void>;
   /** Starts the background submitter. */
   start(): void;
   /** Stops submitting (in-flight attempts settle; unfinished events stay on disk for the next start) and closes the store. */

@@ -1,11 +1,10 @@
 /** Event request schemas (POST/GET /v1/events); the answers are in responses/events.ts. */
-import '../quiet-chaincode';
 import {
-  AGGREGATION_ACTIONS, EVENT_KINDS, EVIDENCE_TYPES, ID_PATTERN, MAX_AGGREGATION_CHILDREN, MSP_PATTERN, MAX_ACCURACY_M, MAX_BATCH, MAX_EPCS_PER_EVENT, MAX_EVIDENCE, MAX_REASON_LENGTH, MAX_URI_LENGTH,
-  SHA256_PATTERN, isGln,
+  EVENT_KINDS, EVIDENCE_TYPES, MAX_ACCURACY_M, MAX_BATCH, MAX_EPCS_PER_EVENT, MAX_EVIDENCE, MAX_REASON_LENGTH, MAX_URI_LENGTH,
+  SHA256_PATTERN, isGln, AGGREGATION_ACTIONS, MAX_AGGREGATION_CHILDREN,
 } from '@acetrace/chaincode';
 import { z } from 'zod';
-import { Id, IsoTime, LedgerEpc, LinkRef, Text } from './common';
+import { Id, IsoTime, LedgerEpc, LinkRef, MspId, Text } from './common';
 
 export const Location = z
   .strictObject({
@@ -46,35 +45,23 @@ export const EventInput = z
     evidence: z.array(Evidence).max(MAX_EVIDENCE).nullish(),
     correctionOf: Id.nullish(),
     reason: Text(MAX_REASON_LENGTH).nullish(),
-    handoverTo: z
-      .string()
-      .regex(MSP_PATTERN, 'must be an MSP id (1-128 of A-Za-z0-9._-)')
-      .nullable()
-      .optional()
-      .openapi({ description: '`handover`: the MSP that takes custody from the event time', example: 'Org2MSP' }),
+    handoverTo: MspId.nullish().openapi({ description: '`handover`: the MSP that takes custody from the event time', example: 'Org2MSP' }),
     handoverToGln: z
       .string()
       .refine(isGln, 'must be a 13-digit GLN with a valid check digit')
-      .nullable()
-      .optional()
+      .nullish()
       .openapi({ description: '`handover`: the receiving facility (needs handoverTo)' }),
-    action: z.enum(AGGREGATION_ACTIONS).nullable().optional().openapi({ description: '`aggregation`: pack or unpack' }),
-    parentLotId: z
-      .string()
-      .regex(ID_PATTERN, 'must be 1-128 characters of A-Za-z0-9._:-')
-      .nullable()
-      .optional()
-      .openapi({ description: '`aggregation`: the container lot; equals lotId (the event is recorded on the container)' }),
+    action: z.enum(AGGREGATION_ACTIONS).nullish().openapi({ description: '`aggregation`: pack or unpack' }),
+    parentLotId: Id.nullish().openapi({ description: '`aggregation`: the container lot; equals lotId (the event is recorded on the container)' }),
     childLotIds: z
-      .array(z.string().regex(ID_PATTERN, 'must be 1-128 characters of A-Za-z0-9._:-'))
+      .array(Id)
       .min(1)
       .max(MAX_AGGREGATION_CHILDREN)
-      .nullable()
-      .optional()
+      .nullish()
       .openapi({ description: '`aggregation`: the lots packed into or taken out of the container' }),
   })
   .superRefine((e, ctx) => {
-    kindFieldIssues(e).forEach(([path, message]) => ctx.addIssue({ code: 'custom', path: [path], message }));
+    for (const [path, message] of kindFieldIssues(e)) ctx.addIssue({ code: 'custom', path: [path], message });
     if (e.kind === 'rfid' && (e.epcs == null || e.epcs.length === 0)) {
       ctx.addIssue({ code: 'custom', path: ['epcs'], message: 'an rfid event carries at least one EPC' });
     }
@@ -118,16 +105,23 @@ function kindFieldIssues(e: {
   if (e.kind === 'handover' && !correction && e.handoverToGln != null && e.handoverTo == null) issues.push(['handoverToGln', 'needs handoverTo']);
   if (e.kind !== 'aggregation') return issues;
   if (correction) return [...issues, ['kind', 'containment changes with an ordinary event, not with a correction']];
+  return [...issues, ...aggregationIssues(e)];
+}
+
+/** The fields an aggregation event must carry, and how they relate. */
+function aggregationIssues(e: { lotId: string; action?: string | null; parentLotId?: string | null; childLotIds?: string[] | null }): Array<[string, string]> {
+  const issues: Array<[string, string]> = [];
   if (e.action == null) issues.push(['action', `must be one of ${AGGREGATION_ACTIONS.join(', ')}`]);
   if (e.parentLotId == null) issues.push(['parentLotId', 'is required']);
   else if (e.parentLotId !== e.lotId) issues.push(['parentLotId', 'must equal lotId: an aggregation event is recorded on the container lot']);
-  if (e.childLotIds == null) issues.push(['childLotIds', `must be an array of 1-${MAX_AGGREGATION_CHILDREN} lot ids`]);
-  else {
-    e.childLotIds.forEach((c, i) => {
-      if (c === e.lotId) issues.push([`childLotIds[${i}]`, 'must differ from the container lotId']);
-      else if (e.childLotIds?.indexOf(c) !== i) issues.push([`childLotIds[${i}]`, 'is listed twice']);
-    });
+  if (e.childLotIds == null) {
+    issues.push(['childLotIds', `must be an array of 1-${String(MAX_AGGREGATION_CHILDREN)} lot ids`]);
+    return issues;
   }
+  e.childLotIds.forEach((c, i) => {
+    if (c === e.lotId) issues.push([`childLotIds[${String(i)}]`, 'must differ from the container lotId']);
+    else if (e.childLotIds?.indexOf(c) !== i) issues.push([`childLotIds[${String(i)}]`, 'is listed twice']);
+  });
   return issues;
 }
 

@@ -1,19 +1,9 @@
 /** Lot request schemas (POST/GET /v1/lots); the answers are in responses/lots.ts. */
-import '../quiet-chaincode';
 import {
   MAX_BOOKMARK_LENGTH, MAX_EPCS_PER_LOT, MAX_INPUTS_PER_LOT, MAX_PAGE_SIZE, MAX_PRODUCT_LENGTH, UNIT_PATTERN, normaliseCountry, normaliseHtsCode,
 } from '@acetrace/chaincode';
 import { z } from 'zod';
 import { Id, IsoTime, LedgerEpc, LinkQuery, MspId, Text } from './common';
-
-/** One input of a transformation: how much of which lot, in that lot's unit. */
-export const LotInputItemInput = z
-  .strictObject({
-    lotId: Id,
-    quantity: z.number().positive(),
-    unit: z.string().regex(UNIT_PATTERN, "must be 1-16 characters of A-Za-z0-9._- (the input lot's unit)"),
-  })
-  .openapi('LotInputItemInput');
 
 /** A 10-digit HTS code, `NNNN.NN.NNNN` or `NNNNNNNNNN`; passed on as given (the chaincode normalises). */
 export const HtsCode = z
@@ -26,6 +16,15 @@ export const CountryCode = z
   .string()
   .refine((s) => normaliseCountry(s) !== undefined, 'must be an ISO 3166-1 alpha-2 code, e.g. CN')
   .openapi({ example: 'CN' });
+
+/** One input of a transformation: how much of which lot, in that lot's unit. */
+export const LotInputItemInput = z
+  .strictObject({
+    lotId: Id,
+    quantity: z.number().positive(),
+    unit: z.string().regex(UNIT_PATTERN, "must be 1-16 characters of A-Za-z0-9._- (the input lot's unit)"),
+  })
+  .openapi('LotInputItemInput');
 
 export const LotInput = z
   .strictObject({
@@ -46,8 +45,7 @@ export const LotInput = z
     inputs: z
       .array(LotInputItemInput)
       .max(MAX_INPUTS_PER_LOT)
-      .nullable()
-      .optional()
+      .nullish()
       .openapi({ description: 'what the lot was made from (cotton bales into yarn, yarn into fabric ...); the registrant holds custody of each' }),
   })
   .superRefine((l, ctx) => {

@@ -1,12 +1,13 @@
 import type { Principal } from '../auth/principals';
 import { expect } from '../chai.test';
 import type { EventQueue, QueuedEvent, StoredRejection } from '../ports/event-queue';
-import type { LedgerPort } from '../ports/ledger';
+import type { LedgerPort, LotView } from '../ports/ledger';
 import type { EventInput } from '../schemas';
 import { EventsService, toLedgerEvent } from './events.service';
 
 const carrier: Principal = { name: 'carrier-key', role: 'logistics', identity: 'org1-logistics', mspId: 'Org1MSP' };
-const input = (eventId: string): EventInput => ({ eventId, lotId: 'LOT-1', link: 7, kind: 'document', eventTime: '2026-11-20T08:15:00+08:00' });
+// a handover: what logistics may post on link 7, so the pre-checks before the 202 let it through to the (stub) queue
+const input = (eventId: string): EventInput => ({ eventId, lotId: 'LOT-1', link: 7, kind: 'handover', eventTime: '2026-11-20T08:15:00+08:00' });
 
 /** A queue that stores nothing and reports every event rejected with `rejection`. */
 function rejectingQueue(rejection: StoredRejection): EventQueue {
@@ -29,7 +30,8 @@ function rejectingQueue(rejection: StoredRejection): EventQueue {
 }
 
 describe('services/events: refusals as the outbox stored them', () => {
-  const ledger = {} as LedgerPort;
+  // LOT-1 is registered (the pre-check reads it); nothing else is asked of the ledger
+  const ledger = { readLot: () => Promise.resolve({ lot: { lotId: 'LOT-1', epcs: [] } } as unknown as LotView), identities: () => [] } as Partial<LedgerPort> as LedgerPort;
 
   it('answers the status of the stored code when every event was refused', async () => {
     const service = new EventsService(ledger, rejectingQueue({ code: 'NOT_FOUND', message: 'lot LOT-1 is not registered' }), 1000);

@@ -1,11 +1,14 @@
 /**
- * Use cases on events: post (through the durable queue), and read one event's status.
+ * Use cases on events: post (checked as the chaincode would, then through the durable queue), and read
+ * one event's status.
  */
 import type { Principal } from '../auth/principals';
 import { AccessDeniedError, LedgerNotFoundError, NotFoundError, ValidationError, ledgerRejectionError } from '../errors';
 import { type EventInput as LedgerEventInput, type EventQueue, type QueuedEvent, rejectionText } from '../ports/event-queue';
 import type { EventRecord, LedgerPort } from '../ports/ledger';
+import type { BlockNumberIndex } from '../ports/ledger-blocks';
 import type { EventInput } from '../schemas';
+import { EventAdmission } from './event-admission';
 
 /** Roles that may post events (the chaincode checks each link again). */
 export const EVENT_POSTER_ROLES: ReadonlySet<string> = new Set(['supplier', 'logistics', 'broker', 'compliance']);
@@ -29,7 +32,7 @@ export interface EventStatusAnswer extends AcceptedItem {
 }
 
 export interface PostOutcome {
-  /** 202 queued, 201 all committed (wait=commit), or a 4xx when every event was rejected. */
+  /** 202 queued (or still on its way at the wait's end), 201 all committed (wait=commit), or a 4xx when every event was rejected. */
   httpStatus: number;
   accepted: AcceptedItem[];
   /** When every event was rejected: the chaincode's code and sentence of the first. */
@@ -59,6 +62,7 @@ function item(q: QueuedEvent): AcceptedItem {
     ...(q.txId !== undefined && { txId: q.txId }),
     ...(q.blockNumber !== undefined && { blockNumber: q.blockNumber }),
     ...(q.rejection !== undefined && { reason: rejectionText(q.rejection) }),
+    ...(q.failure !== undefined && { reason: `${q.failure.code}: ${q.failure.message}` }),
   };
 }
 
@@ -66,26 +70,53 @@ export class EventsService {
   readonly #ledger: LedgerPort;
   readonly #queue: EventQueue;
   readonly #waitTimeoutMs: number;
-  constructor(ledger: LedgerPort, queue: EventQueue, waitTimeoutMs: number) {
+  readonly #admission: EventAdmission;
+  readonly #blocks: BlockNumberIndex | undefined;
+  /**
+   * @param blocks - the ledger's index of transactions to blocks (block numbers come from the ledger, not the outbox).
+   * @param admission - the pre-checks before the 202 (built over `ledger` and `queue` when absent).
+   */
+  constructor(ledger: LedgerPort, queue: EventQueue, waitTimeoutMs: number, blocks?: BlockNumberIndex, admission?: EventAdmission) {
     this.#ledger = ledger;
     this.#queue = queue;
     this.#waitTimeoutMs = waitTimeoutMs;
+    this.#blocks = blocks;
+    this.#admission = admission ?? new EventAdmission(ledger, queue);
+  }
+
+  /** The block number of a committed transaction from the ledger's index; `fallback` (or none) when it cannot say. */
+  async #blockOf(identity: string, txId: unknown, fallback?: number): Promise<number | undefined> {
+    if (typeof txId !== 'string' || !this.#blocks) return fallback;
+    const found = await this.#blocks.blockNumbers(identity, [txId]).catch(() => undefined);
+    return found?.get(txId) ?? fallback;
   }
 
   /**
-   * Queues events durably; with `waitCommit`, waits for their outcome.
-   * @throws AccessDeniedError for roles that never post; queue errors (429/503/409).
+   * Checks the events as the chaincode would (request alone, and that their lots exist), queues them
+   * durably, and with `waitCommit` waits for their outcome. A correction goes alone, the same way.
+   * @param batch - the body was `{ events: [...] }` (refusals name `events[i].…`); default: more than one event.
+   * @throws AccessDeniedError for roles that never post; the chaincode's refusals (400/403/404) before
+   * anything is stored; queue errors (429/503/409).
    */
-  async post(principal: Principal, events: EventInput[], waitCommit: boolean): Promise<PostOutcome> {
+  async post(principal: Principal, events: EventInput[], waitCommit: boolean, batch = events.length > 1): Promise<PostOutcome> {
     if (!EVENT_POSTER_ROLES.has(principal.role)) {
       throw new AccessDeniedError(`role ${principal.role} may not post events`);
     }
-    const corrections = events.filter((e) => e.correctionOf != null);
-    if (corrections.length > 0) return this.#postCorrection(principal, events);
-    const accepted = await this.#queue.enqueue(
-      { principal: principal.name, identity: principal.identity },
-      events.map(toLedgerEvent),
-    );
+    const ledgerEvents = events.map(toLedgerEvent);
+    const correction = events.findIndex((e) => e.correctionOf != null);
+    const [only] = ledgerEvents;
+    if (correction >= 0) {
+      if (ledgerEvents.length !== 1 || only === undefined) {
+        throw new ValidationError(
+          [{ path: `events[${correction}].correctionOf`, message: 'post a correction alone, not in a batch' }],
+          `events[${correction}].correctionOf: post a correction alone, not in a batch`,
+        );
+      }
+      await this.#admission.admitCorrection(principal, only);
+    } else {
+      await this.#admission.admitEvents(principal, ledgerEvents, batch);
+    }
+    const accepted = await this.#queue.enqueue({ principal: principal.name, identity: principal.identity }, ledgerEvents);
     if (!waitCommit) return { httpStatus: 202, accepted: accepted.map((a) => ({ eventId: a.eventId, status: a.status })) };
 
     const ids = accepted.map((a) => a.eventId);
@@ -96,6 +127,7 @@ export class EventsService {
       return s ? item(s) : { eventId: a.eventId, status: a.status };
     });
     const pending = items.some((i) => i.status !== 'committed' && i.status !== 'rejected');
+    // (a `dead` event counts as pending here: 202 with its state and reason, nothing for the client to fix)
     if (pending) return { httpStatus: 202, accepted: items };
     if (items.every((i) => i.status === 'rejected')) {
       // the first refusal, as the outbox stored it; its typed error gives the status
@@ -111,31 +143,6 @@ export class EventsService {
   }
 
   /**
-   * A correction (`correctionOf` set) goes straight to the ledger's RecordCorrection, alone:
-   * it is a compliance officer's deliberate act, answered 201 with its transaction.
-   */
-  async #postCorrection(principal: Principal, events: EventInput[]): Promise<PostOutcome> {
-    const [only] = events;
-    if (events.length !== 1 || only === undefined) {
-      const i = events.findIndex((e) => e.correctionOf != null);
-      throw new ValidationError(
-        [{ path: `events[${i}].correctionOf`, message: 'post a correction alone, not in a batch' }],
-        `events[${i}].correctionOf: post a correction alone, not in a batch`,
-      );
-    }
-    const out = await this.#ledger.recordCorrection(principal.identity, toLedgerEvent(only));
-    return {
-      httpStatus: 201,
-      accepted: out.results.map((r) => ({
-        eventId: r.eventId,
-        status: 'committed',
-        txId: r.event.txId,
-        ...(r.status === 'recorded' && { blockNumber: out.blockNumber }),
-      })),
-    };
-  }
-
-  /**
    * The event and its status: the outbox's record when this gateway queued it (poster or
    * auditor only), else the ledger's record (committed through another gateway).
    */
@@ -145,14 +152,21 @@ export class EventsService {
       const mayRead =
         queued.identity === principal.identity || queued.principal === principal.name || EVENT_READER_ROLES.has(principal.role);
       if (mayRead) {
-        return { ...item(queued), lotId: queued.lotId, event: queued.event, queuedAt: queued.queuedAt, updatedAt: queued.updatedAt };
+        const out: EventStatusAnswer = { ...item(queued), lotId: queued.lotId, event: queued.event, queuedAt: queued.queuedAt, updatedAt: queued.updatedAt };
+        // the outbox's number came from this tx's commit status; the ledger's index also knows it for a duplicate's first tx
+        if (queued.status === 'committed') {
+          const block = await this.#blockOf(principal.identity, queued.txId, queued.blockNumber);
+          if (block !== undefined) out.blockNumber = block;
+        }
+        return out;
       }
       // Not the poster: only what the ledger holds, and only if the chaincode lets this identity read it.
       if (queued.status !== 'committed') throw new AccessDeniedError('only the poster or an auditor may read a pending event');
     }
     try {
       const ev = await this.#ledger.getEvent(principal.identity, eventId);
-      return { eventId, status: 'committed', txId: ev.txId, lotId: ev.lotId, event: ev };
+      const blockNumber = await this.#blockOf(principal.identity, ev.txId);
+      return { eventId, status: 'committed', txId: ev.txId, ...(blockNumber !== undefined && { blockNumber }), lotId: ev.lotId, event: ev };
     } catch (err) {
       if (err instanceof LedgerNotFoundError) throw new NotFoundError(`no event ${eventId}`, { cause: err });
       throw err;

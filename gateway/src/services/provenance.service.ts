@@ -1,48 +1,52 @@
 /**
- * Provenance for a lot id or an EPC: the chaincode's answer plus what only the gateway knows,
- * the block number of each event (where the outbox recorded it) and the time the answer took.
+ * Provenance for a lot id or an EPC: the chaincode's answer plus what only the ledger's blocks
+ * know, the block number of each event's transaction (the ledger's index, cached by tx id: one
+ * lookup per transaction not seen before, none per event), and the time the answer took.
  */
 import { performance } from 'node:perf_hooks';
 import type { Principal } from '../auth/principals';
-import type { EventQueue } from '../ports/event-queue';
 import type { LedgerPort, Provenance, ProvenanceAnswer, ProvenanceEventAnswer } from '../ports/ledger';
+import type { BlockNumberIndex } from '../ports/ledger-blocks';
 
 export class ProvenanceService {
   readonly #ledger: LedgerPort;
-  readonly #queue: EventQueue | undefined;
-  constructor(ledger: LedgerPort, queue?: EventQueue) {
+  readonly #blocks: BlockNumberIndex | undefined;
+  /** @param blocks - the ledger's index of transactions to blocks; without it answers carry no block numbers. */
+  constructor(ledger: LedgerPort, blocks?: BlockNumberIndex) {
     this.#ledger = ledger;
-    this.#queue = queue;
+    this.#blocks = blocks;
   }
 
+  /** The provenance of a lot, as the caller may read it. */
   byLot(principal: Principal, lotId: string): Promise<ProvenanceAnswer> {
-    return this.#answer(() => this.#ledger.provenance(principal.identity, lotId));
+    return this.#answer(principal, () => this.#ledger.provenance(principal.identity, lotId));
   }
 
+  /** The provenance of the lot holding an EPC (any accepted spelling). */
   byEpc(principal: Principal, epc: string): Promise<ProvenanceAnswer> {
-    return this.#answer(() => this.#ledger.provenanceByEpc(principal.identity, epc));
+    return this.#answer(principal, () => this.#ledger.provenanceByEpc(principal.identity, epc));
   }
 
-  async #answer(query: () => Promise<Provenance>): Promise<ProvenanceAnswer> {
+  async #answer(principal: Principal, query: () => Promise<Provenance>): Promise<ProvenanceAnswer> {
     const started = performance.now();
     const prov: Omit<ProvenanceAnswer, 'queryMs'> = await query();
-    if (this.#queue) await this.#addBlockNumbers(prov, this.#queue);
+    if (this.#blocks) await addBlockNumbers(prov, principal.identity, this.#blocks);
     return { ...prov, queryMs: Math.round((performance.now() - started) * 100) / 100 };
   }
+}
 
-  /** Fills `blockNumber` of the events the outbox saw committed: one batched lookup for the whole answer. */
-  async #addBlockNumbers(prov: Omit<ProvenanceAnswer, 'queryMs'>, queue: EventQueue): Promise<void> {
-    // the answer is this call's own copy (parsed from the ledger's bytes): fill it in place
-    const open: ProvenanceEventAnswer[] = [];
-    for (const link of prov.links) {
-      for (const ev of link.events) if (ev.blockNumber === undefined) open.push(ev);
-    }
-    if (open.length === 0) return;
-    // the block number is an extra: an outbox that cannot answer leaves the chaincode's answer as it is
-    const blocks = await queue.blockNumbers([...new Set(open.map((ev) => ev.eventId))]).catch(() => new Map<string, number>());
-    for (const ev of open) {
-      const block = blocks.get(ev.eventId);
-      if (block !== undefined) ev.blockNumber = block;
-    }
+/** Fills `blockNumber` of each event from the ledger's index of its transaction; one batched lookup for the whole answer. */
+async function addBlockNumbers(prov: Omit<ProvenanceAnswer, 'queryMs'>, identity: string, index: BlockNumberIndex): Promise<void> {
+  // the answer is this call's own copy (parsed from the ledger's bytes): fill it in place
+  const open: ProvenanceEventAnswer[] = [];
+  for (const link of prov.links) {
+    for (const ev of link.events) if (ev.blockNumber === undefined) open.push(ev);
+  }
+  if (open.length === 0) return;
+  // the block number is an extra: a lookup that fails leaves the chaincode's answer as it is (never a guess)
+  const blocks = await index.blockNumbers(identity, [...new Set(open.map((ev) => ev.txId))]).catch(() => new Map<string, number>());
+  for (const ev of open) {
+    const block = blocks.get(ev.txId);
+    if (block !== undefined) ev.blockNumber = block;
   }
 }

@@ -13,10 +13,11 @@ import { createHash } from 'node:crypto';
 // Before the package index: it also loads the contract (fabric-contract-api), whose winston loggers
 // would otherwise write info lines to stdout among the gateway's JSON logs.
 import '../quiet-chaincode';
-import { normaliseEpc as chaincodeNormaliseEpc } from '@acetrace/chaincode';
+import { ROLES, checkPost, normaliseEpc as chaincodeNormaliseEpc, type Caller, type Role } from '@acetrace/chaincode';
+import pLimit from 'p-limit';
 import type { Principal } from '../auth/principals';
 import { AccessDeniedError, LedgerNotFoundError, LedgerUnknownTransactionError } from '../errors';
-import { EventConflictError, type EventInput, type EventQueue, type EventStatus } from '../ports/event-queue';
+import { EventConflictError, type EventInput, type EventQueue, type EventStatus, type ReadingKey } from '../ports/event-queue';
 import type { LedgerPort } from '../ports/ledger';
 import { EVENT_POSTER_ROLES } from './events.service';
 import { ReaderTable, type ReaderInfo } from './reader-table';
@@ -63,8 +64,41 @@ export interface ReadingsResult {
   invalidReads: Array<{ index: number; message: string }>;
 }
 
+/**
+ * The suppression memory: which event recorded a (reader, EPC, window) read. The process's service keeps it in
+ * the outbox (EventQueue.seenReadings/rememberReadings), so a restart forgets nothing; default: process memory.
+ */
+export interface RecentReads {
+  seen(keys: ReadonlyArray<ReadingKey>): Promise<Map<number, string>>;
+  remember(entries: ReadonlyArray<ReadingKey & { eventId: string }>): Promise<void>;
+}
+
+/** A bounded in-process {@link RecentReads} (tests, or a queue without the memory). */
+export function memoryRecentReads(max = 100_000): RecentReads {
+  const map = new BoundedMap<string, string>(max);
+  const key = (k: ReadingKey): string => `${k.readerId}\u0000${k.epc}\u0000${k.windowMs}`;
+  return {
+    seen: (keys) => {
+      const out = new Map<number, string>();
+      keys.forEach((k, i) => {
+        const id = map.get(key(k));
+        if (id !== undefined) out.set(i, id);
+      });
+      return Promise.resolve(out);
+    },
+    remember: (entries) => {
+      for (const e of entries) map.set(key(e), e.eventId);
+      return Promise.resolve();
+    },
+  };
+}
+
 export interface ReadingsServiceOptions {
   queue: Pick<EventQueue, 'enqueue' | 'get'>;
+  /** The suppression memory. Default: {@link memoryRecentReads} of `cacheMax` entries. */
+  recentReads?: RecentReads;
+  /** EPC → lot lookups in flight at once, across requests (a 10,000-read POST never starts 10,000). Default 16. */
+  lookupConcurrency?: number;
   /** The reader table, or a function returning it (asked on each call; see {@link ReaderTable}). */
   readers: readonly ReaderInfo[] | (() => readonly ReaderInfo[]);
   /** The lot an EPC (pure-identity URN) belongs to, undefined when none (backed by the ledger). */
@@ -118,8 +152,9 @@ export class ReadingsService {
   readonly #normalise: (epc: string) => string;
   readonly #now: () => number;
   readonly #lots: BoundedMap<string, { lotId: string | undefined; until: number } | Promise<string | undefined>>;
-  /** reader + EPC + window → the event that recorded it (recent ones only). */
-  readonly #recent: BoundedMap<string, string>;
+  /** reader + EPC + window → the event that recorded it. */
+  readonly #recent: RecentReads;
+  readonly #limit: pLimit.Limit;
 
   constructor(options: ReadingsServiceOptions) {
     this.#o = options;
@@ -128,7 +163,8 @@ export class ReadingsService {
     this.#normalise = options.normaliseEpc ?? ((epc) => chaincodeNormaliseEpc(epc));
     this.#now = options.now ?? Date.now;
     this.#lots = new BoundedMap(options.cacheMax ?? 100_000);
-    this.#recent = new BoundedMap(options.cacheMax ?? 100_000);
+    this.#recent = options.recentReads ?? memoryRecentReads(options.cacheMax ?? 100_000);
+    this.#limit = pLimit(options.lookupConcurrency ?? 16);
   }
 
   /** @throws AccessDeniedError (403) unless the principal's role posts events. */
@@ -145,14 +181,18 @@ export class ReadingsService {
    */
   post(principal: Principal, reads: readonly RawRead[]): Promise<ReadingsResult> {
     this.assertMayPost(principal);
-    return this.record({ principal: principal.name, identity: principal.identity }, reads);
+    const role = (ROLES as readonly string[]).includes(principal.role) ? (principal.role as Role) : undefined;
+    return this.record(
+      { principal: principal.name, identity: principal.identity, ...(role && { caller: { role, mspId: principal.mspId } }) },
+      reads,
+    );
   }
 
   /**
    * Records a batch of raw reads as rfid events posted by `poster`.
    * @throws the queue's errors (QueueFullError, QueueStorageError) and lotForEpc's (e.g. LedgerUnavailableError): nothing of a failed call needs undoing; repeating it is safe.
    */
-  async record(poster: { principal: string; identity: string }, reads: readonly RawRead[]): Promise<ReadingsResult> {
+  async record(poster: { principal: string; identity: string; caller?: Caller }, reads: readonly RawRead[]): Promise<ReadingsResult> {
     const readers = new Map(
       (typeof this.#o.readers === 'function' ? this.#o.readers() : this.#o.readers).map((r) => [r.readerId, r]),
     );
@@ -171,6 +211,8 @@ export class ReadingsService {
       const reader = readers.get(read.readerId);
       if (!reader) return void unknownReaders.add(String(read.readerId));
       if (reader.identity !== undefined && reader.identity !== poster.identity) return void forbidden.add(reader.readerId);
+      // a 202 is an honest promise: a reader whose link the poster may not post is refused here, not at commit
+      if (poster.caller && checkPost(poster.caller, reader.link, 'rfid', null)) return void forbidden.add(reader.readerId);
       const timeMs = typeof read.readTime === 'string' && OFFSET_TIME.test(read.readTime) ? Date.parse(read.readTime) : NaN;
       if (Number.isNaN(timeMs)) {
         return void result.invalidReads.push({ index, message: 'readTime must be ISO 8601 with an offset' });
@@ -197,8 +239,10 @@ export class ReadingsService {
     // already recorded by an earlier request in the same window
     const known = new Set<string>();
     const fresh: Candidate[] = [];
-    for (const c of firsts.values()) {
-      const recent = this.#recent.get(`${c.reader.readerId}\u0000${c.epc}\u0000${c.window}`);
+    const candidates = [...firsts.values()];
+    const seen = await this.#recent.seen(candidates.map((c) => ({ readerId: c.reader.readerId, epc: c.epc, windowMs: c.window })));
+    for (const [i, c] of candidates.entries()) {
+      const recent = seen.get(i);
       if (recent !== undefined) {
         result.suppressed += 1;
         known.add(recent);
@@ -233,9 +277,9 @@ export class ReadingsService {
     }
 
     const accepted = await this.#enqueue(poster, events, known);
-    for (const [eventId, info] of epcsOf) {
-      for (const epc of info.epcs) this.#recent.set(`${info.readerId}\u0000${epc}\u0000${info.window}`, eventId);
-    }
+    await this.#recent.remember(
+      [...epcsOf].flatMap(([eventId, info]) => info.epcs.map((epc) => ({ readerId: info.readerId, epc, windowMs: info.window, eventId }))),
+    );
     result.accepted = accepted;
     return result;
   }
@@ -261,7 +305,7 @@ export class ReadingsService {
     }
     while (pending.length > 0) {
       try {
-        const stored = await this.#o.queue.enqueue(poster, pending);
+        const stored = await this.#o.queue.enqueue({ principal: poster.principal, identity: poster.identity }, pending);
         const byId = new Map(stored.map((s) => [s.eventId, s.status]));
         for (const e of pending) out.set(e.eventId, describe(e, byId.get(e.eventId) ?? 'queued'));
         break;
@@ -337,7 +381,7 @@ export class ReadingsService {
   async #lookup(epc: string): Promise<string | undefined> {
     let lotId: string | undefined;
     try {
-      lotId = await this.#o.lotForEpc(epc);
+      lotId = await this.#limit(() => this.#o.lotForEpc(epc));
     } catch (err) {
       this.#lots.delete(epc);
       if ((err as { code?: unknown } | null)?.code === 'NOT_FOUND') lotId = undefined;
@@ -365,6 +409,8 @@ export interface ReadingsDeps {
   readersFile: string;
   /** Suppression window, ms. */
   windowMs: number;
+  /** EPC → lot lookups in flight at once. Default 16. */
+  lookupConcurrency?: number;
 }
 
 const lotIdOf = (answer: { lot: { lotId: string } }): string => answer.lot.lotId;
@@ -387,6 +433,12 @@ export function createReadingsService(deps: ReadingsDeps): ReadingsService {
   const table = new ReaderTable(deps.readersFile);
   return new ReadingsService({
     queue: deps.queue,
+    // the suppression memory lives in the outbox: a restart inside a window suppresses as before
+    // (a queue stub without it, in tests, leaves the process-memory default)
+    ...(typeof (deps.queue as Partial<EventQueue>).seenReadings === 'function' && {
+      recentReads: { seen: (keys) => deps.queue.seenReadings(keys), remember: (entries) => deps.queue.rememberReadings(entries) },
+    }),
+    ...(deps.lookupConcurrency !== undefined && { lookupConcurrency: deps.lookupConcurrency }),
     readers: () => table.current(),
     windowMs: deps.windowMs,
     lotForEpc: async (epc) => {

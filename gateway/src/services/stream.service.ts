@@ -23,11 +23,16 @@ export class StreamService {
     this.#ledger = ledger;
   }
 
-  /** Opens the stream after `from` (exclusive when it names a transaction). */
-  open(principal: Principal, from?: StreamPosition): Promise<LedgerEventStream> {
+  /** Throws 403 unless the principal's role may follow the stream. */
+  authorize(principal: Principal): void {
     if (!STREAM_ROLES.has(principal.role)) {
       throw new AccessDeniedError(`role ${principal.role} may not follow the ledger stream`);
     }
+  }
+
+  /** Opens the stream after `from` (exclusive when it names a transaction). */
+  open(principal: Principal, from?: StreamPosition): Promise<LedgerEventStream> {
+    this.authorize(principal);
     return this.#ledger.streamEvents(principal.identity, from);
   }
 }

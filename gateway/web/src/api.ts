@@ -9,7 +9,7 @@ export class ApiError extends Error {
     readonly status: number,
     readonly title: string,
     readonly detail: string,
-    readonly errors: { path: string; message: string }[] = [],
+    readonly errors: Array<{ path: string; message: string }> = [],
   ) {
     super(detail || title);
     this.name = 'ApiError';
@@ -52,10 +52,16 @@ export function provenancePath(query: string): string {
     : `/v1/lots/${encodeURIComponent(q)}/provenance`;
 }
 
+/** A problem field as text: strings as they are, numbers written out, anything else empty. */
+function textOf(v: unknown): string {
+  if (typeof v === 'string') return v;
+  return typeof v === 'number' ? String(v) : '';
+}
+
 async function problemOf(res: Response): Promise<ApiError> {
-  let title = res.statusText || `HTTP ${res.status}`;
+  let title = res.statusText || `HTTP ${String(res.status)}`;
   let detail = '';
-  let errors: { path: string; message: string }[] = [];
+  let errors: Array<{ path: string; message: string }> = [];
   try {
     const body = (await res.json()) as { title?: unknown; detail?: unknown; errors?: unknown };
     if (typeof body.title === 'string') title = body.title;
@@ -63,7 +69,7 @@ async function problemOf(res: Response): Promise<ApiError> {
     if (Array.isArray(body.errors)) {
       errors = body.errors
         .filter((e): e is { path: unknown; message: unknown } => typeof e === 'object' && e !== null)
-        .map((e) => ({ path: String(e.path ?? ''), message: String(e.message ?? '') }));
+        .map((e) => ({ path: textOf(e.path), message: textOf(e.message) }));
     }
   } catch {
     /* not JSON: keep the status line */
@@ -82,6 +88,15 @@ export class ApiClient {
   }
 
   async get<T>(path: string, signal?: AbortSignal): Promise<T> {
+    return (await (await this.fetch(path, signal)).json()) as T;
+  }
+
+  /** The body as text, unchanged (a proof bundle is saved byte for byte). */
+  async text(path: string, signal?: AbortSignal): Promise<string> {
+    return (await this.fetch(path, signal)).text();
+  }
+
+  private async fetch(path: string, signal?: AbortSignal): Promise<Response> {
     let res: Response;
     try {
       res = await fetch(this.base + path, {
@@ -93,7 +108,7 @@ export class ApiClient {
       throw new ApiError(0, 'Gateway unreachable', 'The gateway did not answer. Check that it is running.');
     }
     if (!res.ok) throw await problemOf(res);
-    return (await res.json()) as T;
+    return res;
   }
 
   /** Checks the key with a cheap authenticated read; throws ApiError(401) when refused. */

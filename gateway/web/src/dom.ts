@@ -43,10 +43,14 @@ function append(el: Element, children: Child[]): void {
   }
 }
 
-export function byId<T extends HTMLElement = HTMLElement>(id: string): T {
+/** The page's element `#id`, checked to be a `type` (an HTMLElement by default). */
+export function byId<T extends HTMLElement>(id: string, type: abstract new () => T): T;
+export function byId(id: string): HTMLElement;
+export function byId(id: string, type: abstract new () => HTMLElement = HTMLElement): HTMLElement {
   const el = document.getElementById(id);
   if (!el) throw new Error(`#${id} missing from the page`);
-  return el as T;
+  if (el instanceof type) return el;
+  throw new Error(`#${id} is not a ${type.name}`);
 }
 
 /** "2026-11-20T08:15:00+08:00" → "2026-11-20 08:15:00 +08:00": the recorded time, offset kept. */
@@ -54,8 +58,9 @@ export function formatTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}(?::\d{2})?)(?:\.\d+)?(Z|[+-]\d{2}:?\d{2})?$/.exec(iso);
   if (!m) return iso;
-  const zone = m[3] === undefined ? '' : m[3] === 'Z' ? ' UTC' : ` ${m[3]}`;
-  return `${m[1]} ${m[2]}${zone}`;
+  const [, date = '', time = '', offset] = m;
+  const zone = offset === undefined ? '' : offset === 'Z' ? ' UTC' : ` ${offset}`;
+  return `${date} ${time}${zone}`;
 }
 
 /** A DOM id fragment safe for any ledger id (ids are `A-Za-z0-9._:-`; ':' and '.' are escaped). */

@@ -3,26 +3,31 @@ import './styles.css';
 import { ApiClient, ApiError, storeKey, storedKey } from './api';
 import { byId } from './dom';
 import { errorMessage, renderError, renderProvenance } from './render';
+import { downloadProof, markEvents, verifyLot } from './proof';
 import { lotIdsOf, openStream, type StreamState } from './sse';
 import { allEventIds } from './timeline';
+import { queryOfHash } from './trace';
 import type { Provenance } from './types';
 
 const el = {
   signIn: byId('sign-in'),
-  signInForm: byId<HTMLFormElement>('sign-in-form'),
-  apiKey: byId<HTMLInputElement>('api-key'),
+  signInForm: byId('sign-in-form', HTMLFormElement),
+  apiKey: byId('api-key', HTMLInputElement),
   signInError: byId('sign-in-error'),
   session: byId('session'),
-  signOut: byId<HTMLButtonElement>('sign-out'),
+  signOut: byId('sign-out', HTMLButtonElement),
   live: byId('live-status'),
   search: byId('search'),
-  searchForm: byId<HTMLFormElement>('search-form'),
-  query: byId<HTMLInputElement>('query'),
+  searchForm: byId('search-form', HTMLFormElement),
+  query: byId('query', HTMLInputElement),
   searchError: byId('search-error'),
   status: byId('search-status'),
   actions: byId('actions'),
-  exportJson: byId<HTMLButtonElement>('export-json'),
-  print: byId<HTMLButtonElement>('print-report'),
+  exportJson: byId('export-json', HTMLButtonElement),
+  exportEpcis: byId('export-epcis', HTMLButtonElement),
+  downloadProof: byId('download-proof', HTMLButtonElement),
+  proofStatus: byId('proof-status'),
+  print: byId('print-report', HTMLButtonElement),
   result: byId('result'),
   printMeta: byId('print-meta'),
 };
@@ -44,6 +49,7 @@ function showSignedIn(signedIn: boolean): void {
   el.session.hidden = !signedIn;
   if (!signedIn) {
     el.actions.hidden = true;
+    el.proofStatus.hidden = true;
     el.result.replaceChildren();
     current = null;
   }
@@ -69,7 +75,7 @@ function startLive(c: ApiClient): void {
     onMessage: (m) => {
       if (!current) return;
       const ids = lotIdsOf(m.data);
-      const watched = [current.data.lot.lotId, ...(current.data.lot.parentChain ?? [])];
+      const watched = [current.data.lot.lotId, ...current.data.lot.parentChain];
       if (ids === null || ids.some((id) => watched.includes(id))) scheduleRefresh();
     },
   });
@@ -78,6 +84,22 @@ function startLive(c: ApiClient): void {
 function scheduleRefresh(): void {
   clearTimeout(refreshTimer);
   refreshTimer = setTimeout(() => void refresh(), 250);
+}
+
+/** The sign-in form's message for a refused key (401) or any other failure. */
+function signInFailure(err: unknown): { title: string; detail: string } {
+  if (err instanceof ApiError && err.status === 401) {
+    return { title: 'Sign-in refused: the gateway did not accept this API key.', detail: err.detail ? err.detail : 'Check the key and try again.' };
+  }
+  return errorMessage(err);
+}
+
+/** Signs out after a failed verification; `quiet` (a stored key) says nothing about a plain 401. */
+function refuseSignIn(err: unknown, quiet: boolean): void {
+  storeKey(null);
+  if (!quiet || !(err instanceof ApiError && err.status === 401)) renderError(el.signInError, signInFailure(err));
+  showSignedIn(false);
+  el.apiKey.focus();
 }
 
 async function signIn(key: string, quiet = false): Promise<boolean> {
@@ -89,16 +111,7 @@ async function signIn(key: string, quiet = false): Promise<boolean> {
   } catch (err) {
     // 403 means the key is known but may not list lots: it can still read provenance it owns.
     if (!(err instanceof ApiError && err.status === 403)) {
-      storeKey(null);
-      if (!quiet || !(err instanceof ApiError && err.status === 401)) {
-        const msg = errorMessage(err);
-        renderError(el.signInError, {
-          title: err instanceof ApiError && err.status === 401 ? 'Sign-in refused: the gateway did not accept this API key.' : msg.title,
-          detail: err instanceof ApiError && err.status === 401 ? (err.detail ? err.detail : 'Check the key and try again.') : msg.detail,
-        });
-      }
-      showSignedIn(false);
-      el.apiKey.focus();
+      refuseSignIn(err, quiet);
       return false;
     }
   } finally {
@@ -123,6 +136,28 @@ function signOut(message?: string): void {
   el.apiKey.focus();
 }
 
+/** "c of r links covered". */
+function coverageText(p: Provenance): string {
+  return `${String(p.completeness.covered)} of ${String(p.completeness.required)} links covered`;
+}
+
+/** Clears the result and says why the search failed; a refused key signs out. */
+function showSearchFailure(err: unknown, q: string): void {
+  current = null;
+  el.result.replaceChildren();
+  delete el.result.dataset.lot;
+  el.result.dataset.state = 'error';
+  el.actions.hidden = true;
+  el.proofStatus.hidden = true;
+  el.status.textContent = '';
+  if (err instanceof ApiError && err.status === 401) {
+    signOut('Your API key is no longer accepted. Sign in again.');
+    return;
+  }
+  renderError(el.searchError, errorMessage(err, q));
+  el.query.focus();
+}
+
 async function search(query: string): Promise<void> {
   if (!client) return;
   const q = query.trim();
@@ -144,28 +179,28 @@ async function search(query: string): Promise<void> {
     await renderProvenance(data, q, { result: el.result, actions: el.actions }, new Set());
     el.result.dataset.lot = data.lot.lotId;
     el.result.dataset.state = 'ready';
+    void showVerification();
     history.replaceState(null, '', `#q=${encodeURIComponent(q)}`);
     el.status.textContent =
-      `Showing ${data.lot.lotId}: ${data.completeness.covered} of ${data.completeness.required} links covered, ` +
-      `${data.anomalies.length} anomal${data.anomalies.length === 1 ? 'y' : 'ies'}.`;
+      `Showing ${data.lot.lotId}: ${coverageText(data)}, ` +
+      `${String(data.anomalies.length)} anomal${data.anomalies.length === 1 ? 'y' : 'ies'}.`;
     document.getElementById('lot-heading')?.focus();
   } catch (err) {
-    if (mine !== seq) return;
-    current = null;
-    el.result.replaceChildren();
-    delete el.result.dataset.lot;
-    el.result.dataset.state = 'error';
-    el.actions.hidden = true;
-    el.status.textContent = '';
-    if (err instanceof ApiError && err.status === 401) {
-      signOut('Your API key is no longer accepted. Sign in again.');
-      return;
-    }
-    renderError(el.searchError, errorMessage(err, q));
-    el.query.focus();
+    if (mine === seq) showSearchFailure(err, q);
   } finally {
     if (mine === seq) setBusy(el.searchForm, false);
   }
+}
+
+/** Renders the answer again where it stands: the scroll position and the focused element are kept. */
+async function rerenderInPlace(data: Provenance, query: string, fresh: Set<string>): Promise<void> {
+  const active = document.activeElement;
+  const focusedId = active instanceof HTMLElement && el.result.contains(active) ? active.id : '';
+  const scrollY = window.scrollY;
+  await renderProvenance(data, query, { result: el.result, actions: el.actions }, fresh);
+  void showVerification();
+  window.scrollTo({ top: scrollY });
+  if (focusedId) document.getElementById(focusedId)?.focus({ preventScroll: true });
 }
 
 /** Re-reads the open lot after a live event, keeping scroll position and focus. */
@@ -178,23 +213,44 @@ async function refresh(): Promise<void> {
     if (mine !== seq || current !== before) return;
     const old = allEventIds(before.data);
     const fresh = new Set([...allEventIds(data)].filter((id) => !old.has(id)));
-    const focusedId = document.activeElement instanceof HTMLElement && el.result.contains(document.activeElement) ? document.activeElement.id : '';
-    const scrollY = window.scrollY;
     current = { query: before.query, data };
-    await renderProvenance(data, before.query, { result: el.result, actions: el.actions }, fresh);
-    window.scrollTo({ top: scrollY });
-    if (focusedId) document.getElementById(focusedId)?.focus({ preventScroll: true });
-    const n = fresh.size;
+    await rerenderInPlace(data, before.query, fresh);
     el.result.dataset.updates = String(Number(el.result.dataset.updates ?? '0') + 1);
-    el.status.textContent =
-      n > 0
-        ? `Updated live: ${n} new event${n === 1 ? '' : 's'} (${[...fresh].join(', ')}). ${data.completeness.covered} of ${data.completeness.required} links covered.`
-        : `Updated live. ${data.completeness.covered} of ${data.completeness.required} links covered.`;
+    el.status.textContent = liveStatus(fresh, data);
   } catch (err) {
-    if (mine !== seq) return;
-    if (err instanceof ApiError && err.status === 401) signOut('Your API key is no longer accepted. Sign in again.');
     // Other failures leave the last good answer on screen; the next event retries.
+    if (mine === seq && err instanceof ApiError && err.status === 401) signOut('Your API key is no longer accepted. Sign in again.');
   }
+}
+
+/** The status line after a live refresh: which events are new, and the coverage. */
+function liveStatus(fresh: ReadonlySet<string>, data: Provenance): string {
+  const n = fresh.size;
+  if (n === 0) return `Updated live. ${coverageText(data)}.`;
+  return `Updated live: ${String(n)} new event${n === 1 ? '' : 's'} (${[...fresh].join(', ')}). ${coverageText(data)}.`;
+}
+
+/** Downloads the lot's whole provenance as one GS1 EPCIS 2.0 document (GET /v1/lots/{lotId}/epcis). */
+async function downloadEpcis(): Promise<void> {
+  if (!client || !current) return;
+  const lotId = current.data.lot.lotId;
+  let doc: unknown;
+  try {
+    doc = await client.get<unknown>(`/v1/lots/${encodeURIComponent(lotId)}/epcis`);
+  } catch (err) {
+    el.status.textContent = `EPCIS export failed: ${errorMessage(err).detail}`;
+    return;
+  }
+  const blob = new Blob([JSON.stringify(doc, null, 2) + '\n'], { type: 'application/ld+json' });
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = `epcis-${lotId}-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonld`;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => {
+    URL.revokeObjectURL(a.href);
+  }, 10000);
 }
 
 function download(): void {
@@ -207,7 +263,51 @@ function download(): void {
   document.body.append(a);
   a.click();
   a.remove();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
+  setTimeout(() => { URL.revokeObjectURL(a.href); }, 10000);
+}
+
+const PROOF_NOTE =
+  'The ✓ verified marks are computed on the gateway by the acetrace verifier’s logic over the proof bundle it built from the ledger. ' +
+  'To check without trusting the gateway, use "Download proof" and run `npx acetrace-verify <file>` on your own machine.';
+
+/** The sentence before PROOF_NOTE: how many events verified, or how many failed a check. */
+function verificationText(ok: boolean, { verified, failed }: { verified: number; failed: number }): string {
+  const events = (n: number): string => `${String(n)} event${n === 1 ? '' : 's'}`;
+  return ok ? `Proof verified: ${events(verified)}, all 7 checks passed. ` : `Proof NOT verified: ${events(failed)} failed a check. `;
+}
+
+/** Asks the gateway to verify the open lot's proof bundle and marks each event from the report. */
+async function showVerification(): Promise<void> {
+  if (!client || !current) return;
+  const shown = current;
+  el.proofStatus.hidden = false;
+  el.proofStatus.dataset.state = 'verifying';
+  el.proofStatus.textContent = 'Verifying the proof bundle…';
+  try {
+    const report = await verifyLot(client, shown.data.lot.lotId);
+    if (current !== shown) return;
+    const counts = markEvents(el.result, report);
+    el.proofStatus.dataset.state = report.ok ? 'verified' : 'failed';
+    el.proofStatus.textContent = verificationText(report.ok, counts) + PROOF_NOTE;
+  } catch (err) {
+    if (current !== shown) return;
+    el.proofStatus.dataset.state = 'unavailable';
+    el.proofStatus.textContent = `No proof for this lot: ${errorMessage(err).detail || errorMessage(err).title}`;
+  }
+}
+
+async function saveProof(): Promise<void> {
+  if (!client || !current) return;
+  el.downloadProof.disabled = true;
+  try {
+    await downloadProof(client, current.data.lot.lotId);
+  } catch (err) {
+    el.proofStatus.hidden = false;
+    el.proofStatus.dataset.state = 'unavailable';
+    el.proofStatus.textContent = `The proof could not be downloaded: ${errorMessage(err).detail || errorMessage(err).title}`;
+  } finally {
+    el.downloadProof.disabled = false;
+  }
 }
 
 function printMeta(): void {
@@ -227,17 +327,27 @@ el.signInForm.addEventListener('submit', (e) => {
     if (ok) el.query.focus();
   });
 });
-el.signOut.addEventListener('click', () => signOut());
+el.signOut.addEventListener('click', () => { signOut(); });
 el.searchForm.addEventListener('submit', (e) => {
   e.preventDefault();
   void search(el.query.value);
 });
 el.exportJson.addEventListener('click', download);
+el.downloadProof.addEventListener('click', () => void saveProof());
+el.exportEpcis.addEventListener('click', () => void downloadEpcis());
 el.print.addEventListener('click', () => {
   printMeta();
   window.print();
 });
 window.addEventListener('beforeprint', printMeta);
+// An input lot's link (`#q=<lotId>`) opens that lot's provenance; event anchors (`#ev-…`) only scroll.
+window.addEventListener('hashchange', () => {
+  const q = queryOfHash(location.hash);
+  if (q !== null && q !== current?.query) {
+    el.query.value = q;
+    void search(q);
+  }
+});
 
 // Start: reuse this tab's key, then the lot in the address (#q=...), if any.
 void (async () => {

@@ -3,41 +3,50 @@ import { ApiError } from './api';
 import { h } from './dom';
 import { renderMap } from './map';
 import { renderAnomalies, renderCompleteness, renderTimeline } from './timeline';
+import { renderTrace } from './trace';
 import type { Provenance } from './types';
+
+const row = (label: string, value: Node | string, id?: string): HTMLElement =>
+  h('div', { class: 'field' }, h('dt', {}, label), h('dd', id ? { id } : {}, value));
+
+/** The parent chain as a list, or a sentence when the lot was never packed. */
+function parentChain(chain: readonly string[]): Node | string {
+  if (chain.length === 0) return 'none (not packed into a pallet or container)';
+  return h('ol', { class: 'parent-chain' }, chain.map((id) => h('li', {}, h('code', {}, id))));
+}
+
+/** The lot's fields; empty text shows as a dash, optional ones only when set. */
+function lotFields(p: Provenance, query: string): HTMLElement {
+  const lot = p.lot;
+  const dash = (v: string): string => (v === '' ? '—' : v);
+  return h(
+    'dl',
+    { class: 'lot-fields' },
+    row('Lot', h('code', {}, lot.lotId), 'lot-id'),
+    query.trim() !== lot.lotId ? row('Searched', h('code', {}, query.trim())) : null,
+    row('Product', dash(lot.product), 'lot-product'),
+    row('HTS code', dash(lot.htsCode), 'lot-hts'),
+    row('Origin', dash(lot.originCountry), 'lot-origin'),
+    row('Owner', dash(lot.ownerMsp), 'lot-owner'),
+    lot.importerMsp ? row('Importer', lot.importerMsp) : null,
+    row('Quantity', `${String(lot.quantity)} ${lot.unit}`.trim()),
+    row('Parent chain', parentChain(lot.parentChain), 'lot-parents'),
+    p.detail === 'summary' ? row('Detail', 'summary only: this key may not see event details') : null,
+  );
+}
 
 function summary(p: Provenance, query: string): HTMLElement {
   const lot = p.lot;
-  const row = (label: string, value: Node | string, id?: string): HTMLElement =>
-    h('div', { class: 'field' }, h('dt', {}, label), h('dd', id ? { id } : {}, value));
   return h(
     'section',
     { class: 'summary card', 'aria-labelledby': 'lot-heading', id: 'summary' },
     h('h2', { id: 'lot-heading', tabindex: -1 }, lot.product || lot.lotId),
-    h(
-      'dl',
-      { class: 'lot-fields' },
-      row('Lot', h('code', {}, lot.lotId), 'lot-id'),
-      query.trim() !== lot.lotId ? row('Searched', h('code', {}, query.trim())) : null,
-      row('Product', lot.product || '—', 'lot-product'),
-      row('HTS code', lot.htsCode || '—', 'lot-hts'),
-      row('Origin', lot.originCountry || '—', 'lot-origin'),
-      row('Owner', lot.ownerMsp || '—', 'lot-owner'),
-      lot.importerMsp ? row('Importer', lot.importerMsp) : null,
-      lot.quantity !== undefined ? row('Quantity', `${lot.quantity} ${lot.unit ?? ''}`.trim()) : null,
-      row(
-        'Parent chain',
-        lot.parentChain?.length
-          ? h('ol', { class: 'parent-chain' }, lot.parentChain.map((id) => h('li', {}, h('code', {}, id))))
-          : 'none (not packed into a pallet or container)',
-        'lot-parents',
-      ),
-      p.detail === 'summary' ? row('Detail', 'summary only: this key may not see event details') : null,
-    ),
+    lotFields(p, query),
     h(
       'p',
       { class: 'answered' },
       `Answered ${new Date().toLocaleString()}`,
-      typeof p.queryMs === 'number' ? ` in ${p.queryMs} ms` : '',
+      typeof p.queryMs === 'number' ? ` in ${String(p.queryMs)} ms` : '',
       '. Every event below carries the ledger transaction id that proves it.',
     ),
   );
@@ -77,6 +86,7 @@ export async function renderProvenance(
   const side = h('div', { class: 'side' }, renderCompleteness(p), renderAnomalies(p), mapSection);
   targets.result.replaceChildren(
     summary(p, query),
+    renderTrace(p),
     h('div', { class: 'result-grid' }, side, renderTimeline(p, fresh)),
   );
   targets.actions.hidden = false;
@@ -87,31 +97,24 @@ export async function renderProvenance(
   }
 }
 
+/** What each status means to a person, when the gateway gave no detail. */
+const STATUS_TEXT: Record<number, (err: ApiError, query?: string) => { title: string; detail: string }> = {
+  401: () => ({ title: 'API key refused', detail: 'The gateway did not accept this API key. Check it and sign in again.' }),
+  403: () => ({ title: 'Not allowed', detail: 'This key may not read the provenance of this lot.' }),
+  404: (_err, query) => ({ title: query ? `No such lot: ${query.trim()}` : 'No such lot', detail: 'No lot or EPC with this id is on the ledger.' }),
+  400: (err) => ({ title: 'Not a valid lot id or EPC', detail: err.title }),
+  429: () => ({ title: 'Too many requests', detail: 'Wait a moment and try again.' }),
+  503: () => ({ title: 'Ledger unreachable', detail: 'The gateway cannot reach the ledger just now. Try again shortly.' }),
+};
+
 /** A person's sentence for an error from the API. */
 export function errorMessage(err: unknown, query?: string): { title: string; detail: string } {
-  if (err instanceof ApiError) {
-    const detail = [err.detail, ...err.errors.map((e) => `${e.path}: ${e.message}`)].filter(Boolean).join(' ');
-    switch (err.status) {
-      case 401:
-        return { title: 'API key refused', detail: detail || 'The gateway did not accept this API key. Check it and sign in again.' };
-      case 403:
-        return { title: 'Not allowed', detail: detail || 'This key may not read the provenance of this lot.' };
-      case 404:
-        return {
-          title: query ? `No such lot: ${query.trim()}` : 'No such lot',
-          detail: detail || 'No lot or EPC with this id is on the ledger.',
-        };
-      case 400:
-        return { title: 'Not a valid lot id or EPC', detail: detail || err.title };
-      case 429:
-        return { title: 'Too many requests', detail: detail || 'Wait a moment and try again.' };
-      case 503:
-        return { title: 'Ledger unreachable', detail: detail || 'The gateway cannot reach the ledger just now. Try again shortly.' };
-      default:
-        return { title: err.title || `Error ${err.status}`, detail };
-    }
-  }
-  return { title: 'Something went wrong', detail: err instanceof Error ? err.message : String(err) };
+  if (!(err instanceof ApiError)) return { title: 'Something went wrong', detail: err instanceof Error ? err.message : String(err) };
+  const detail = [err.detail, ...err.errors.map((e) => `${e.path}: ${e.message}`)].filter(Boolean).join(' ');
+  const known = STATUS_TEXT[err.status];
+  if (known === undefined) return { title: err.title || `Error ${String(err.status)}`, detail };
+  const text = known(err, query);
+  return { title: text.title, detail: detail || text.detail };
 }
 
 export function renderError(box: HTMLElement, err: { title: string; detail: string }): void {

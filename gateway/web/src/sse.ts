@@ -39,9 +39,11 @@ export class SseParser {
     }
     if (line.startsWith(':')) return; // comment / keep-alive
     const colon = line.indexOf(':');
-    const field = colon === -1 ? line : line.slice(0, colon);
-    let value = colon === -1 ? '' : line.slice(colon + 1);
-    if (value.startsWith(' ')) value = value.slice(1);
+    if (colon === -1) this.field(line, '');
+    else this.field(line.slice(0, colon), line.slice(colon + 1).replace(/^ /, ''));
+  }
+
+  private field(field: string, value: string): void {
     switch (field) {
       case 'data':
         this.data.push(value);
@@ -80,43 +82,53 @@ export interface StreamOptions {
   onState: (state: StreamState, why?: string) => void;
 }
 
+/**
+ * One connection: reads events into `parser` until the stream ends. Returns why it ended, or null
+ * when the key is refused (no retry then); `onLive` runs once the stream is open.
+ */
+async function readStream(opts: StreamOptions, signal: AbortSignal, parser: SseParser, onLive: () => void): Promise<string | null> {
+  const headers: Record<string, string> = { 'X-API-Key': opts.apiKey, Accept: 'text/event-stream' };
+  if (parser.lastEventId !== undefined) headers['Last-Event-ID'] = parser.lastEventId;
+  const res = await fetch(opts.url, { headers, signal, cache: 'no-store' });
+  if (res.status === 401 || res.status === 403) {
+    opts.onState('refused', res.status === 403 ? 'this key may not read the live stream' : 'key refused');
+    return null;
+  }
+  if (!res.ok || !res.body) throw new Error(`HTTP ${String(res.status)}`);
+  opts.onState('live');
+  onLive();
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return 'stream ended';
+    parser.push(value);
+  }
+}
+
 /** Opens the stream and keeps it open until the returned function is called. */
 export function openStream(opts: StreamOptions): () => void {
   const ctrl = new AbortController();
   let lastEventId: string | undefined;
   let delayMs = 1000;
-  let closed = false;
+  // a function, not the flag: the flag changes while `run` awaits
+  const closed = (): boolean => ctrl.signal.aborted;
 
   const run = async (): Promise<void> => {
-    while (!closed) {
+    while (!closed()) {
       opts.onState('connecting');
       const parser = new SseParser(opts.onMessage);
-      let why = 'stream ended';
       parser.lastEventId = lastEventId;
+      let why: string | null;
       try {
-        const headers: Record<string, string> = { 'X-API-Key': opts.apiKey, Accept: 'text/event-stream' };
-        if (lastEventId !== undefined) headers['Last-Event-ID'] = lastEventId;
-        const res = await fetch(opts.url, { headers, signal: ctrl.signal, cache: 'no-store' });
-        if (res.status === 401 || res.status === 403) {
-          opts.onState('refused', res.status === 403 ? 'this key may not read the live stream' : 'key refused');
-          return;
-        }
-        if (!res.ok || !res.body) throw new Error(`HTTP ${res.status}`);
-        opts.onState('live');
-        delayMs = 1000;
-        const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-        for (;;) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          parser.push(value);
-          lastEventId = parser.lastEventId;
-        }
+        why = await readStream(opts, ctrl.signal, parser, () => {
+          delayMs = 1000;
+        });
       } catch (err) {
-        if (closed || ctrl.signal.aborted) return;
         why = err instanceof Error ? err.message : String(err);
       }
-      if (closed) return;
-      lastEventId = parser.lastEventId ?? lastEventId;
+      // the parser keeps the last id it saw, even when the connection failed midway
+      lastEventId = parser.lastEventId;
+      if (why === null || closed()) return;
       opts.onState('retrying', why);
       await new Promise((r) => setTimeout(r, parser.retryMs ?? delayMs));
       delayMs = Math.min(delayMs * 2, 30000);
@@ -124,7 +136,6 @@ export function openStream(opts: StreamOptions): () => void {
   };
   void run();
   return () => {
-    closed = true;
     ctrl.abort();
     opts.onState('closed');
   };
@@ -146,7 +157,7 @@ export function lotIdsOf(data: string): string[] | null {
   const visit = (v: unknown, depth: number): void => {
     if (depth > 3 || typeof v !== 'object' || v === null) return;
     if (Array.isArray(v)) {
-      v.forEach((x) => visit(x, depth + 1));
+      v.forEach((x) => { visit(x, depth + 1); });
       return;
     }
     const o = v as Record<string, unknown>;

@@ -3,6 +3,11 @@
 // `blockNumber` on events where it knows it and `queryMs`.
 import type {
   Anomaly,
+  ContainmentEntry,
+  CustodyEntry,
+  FacilityRef,
+  Party,
+  UpstreamNode,
   Provenance as LedgerProvenance,
   ProvenanceEvent as LedgerProvenanceEvent,
   ProvenanceLink as LedgerProvenanceLink,
@@ -10,7 +15,7 @@ import type {
 // The constants-only subpath: no fabric-contract-api or EPC libraries in the page's bundle.
 import { LINKS } from '@acetrace/chaincode/domain';
 
-export type { Anomaly };
+export type { Anomaly, ContainmentEntry, CustodyEntry, FacilityRef, Party, UpstreamNode };
 
 export interface ProvenanceEvent extends LedgerProvenanceEvent {
   blockNumber?: number | string | null;

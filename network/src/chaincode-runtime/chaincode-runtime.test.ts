@@ -24,7 +24,7 @@ describe('ChaincodeRuntime', () => {
     runtime = new ChaincodeRuntime({ contracts: fixtureContracts, chaincodeName: 'acetrace' });
   });
 
-  afterEach(() => ledger.close());
+  afterEach(() => { ledger.close(); });
 
   function proposal(fn: string, ...args: string[]): Uint8Array {
     return buildSignedProposal({ signer, channelId: 'ch', chaincodeName: 'acetrace', transactionName: fn, args }).signedProposalBytes;

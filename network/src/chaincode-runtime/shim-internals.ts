@@ -35,15 +35,13 @@ export interface ChaincodeFromContract {
   Invoke(stub: ChaincodeStub): Promise<ShimResponse>;
 }
 
-interface ChaincodeFromContractCtor {
-  new (
-    contracts: (new () => object)[],
-    serializers: { transaction: string; serializers: Record<string, unknown> },
-    metadata: object,
-    title: string,
-    version: string,
-  ): ChaincodeFromContract;
-}
+type ChaincodeFromContractCtor = new (
+  contracts: Array<new () => object>,
+  serializers: { transaction: string; serializers: Record<string, unknown> },
+  metadata: object,
+  title: string,
+  version: string,
+) => ChaincodeFromContract;
 
 /**
  * Loads `ChaincodeFromContract` (a deep require: fabric-shim has no exports map).

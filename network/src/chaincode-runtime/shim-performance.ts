@@ -34,18 +34,19 @@ interface WinstonLoggerClass {
   };
 }
 
-function requireFrom<T>(fromModule: string, request: string): T | undefined {
+/** `request` as `fromModule` would load it (its own dependency tree), undefined when absent. */
+function requireFrom(fromModule: string, request: string): unknown {
   try {
     const base = dirname(require.resolve(`${fromModule}/package.json`));
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    return require(require.resolve(request, { paths: [base] })) as T;
+    return require(require.resolve(request, { paths: [base] })) as unknown;
   } catch {
     return undefined;
   }
 }
 
 function memoiseCertificateParsing(): void {
-  const mod = requireFrom<{ Certificate?: FidmCertificateClass }>('fabric-shim', '@fidm/x509');
+  const mod = requireFrom('fabric-shim', '@fidm/x509') as { Certificate?: FidmCertificateClass } | undefined;
   const Certificate = mod?.Certificate;
   if (Certificate === undefined || Certificate[PATCHED] === true) {
     return;
@@ -77,7 +78,7 @@ function memoiseCertificateParsing(): void {
 const LEVEL = Symbol.for('level');
 
 function dropDisabledWinstonRecords(): void {
-  const winston = requireFrom<{ Logger?: WinstonLoggerClass }>('fabric-shim', 'winston');
+  const winston = requireFrom('fabric-shim', 'winston') as { Logger?: WinstonLoggerClass } | undefined;
   const proto = winston?.Logger?.prototype;
   if (proto === undefined || proto[PATCHED] === true || typeof proto.isLevelEnabled !== 'function') {
     return;

@@ -13,7 +13,7 @@ export interface ProposalOptions {
   readonly chaincodeName: string;
   /** `fn` or `contract:fn`. */
   readonly transactionName: string;
-  readonly args?: readonly (string | Uint8Array)[];
+  readonly args?: ReadonlyArray<string | Uint8Array>;
   readonly transientMap?: Readonly<Record<string, Uint8Array>>;
   /** ChannelHeader timestamp (default: now). */
   readonly timestamp?: Date;
@@ -134,6 +134,19 @@ export function buildSignedProposal(options: ProposalOptions): BuiltProposal {
   return { txId, signedProposal, signedProposalBytes: signedProposal.serializeBinary() };
 }
 
+/** The MSP id of a serialized creator; empty when it does not decode (the MSP check reports it). */
+function mspIdOf(creator: Uint8Array): string {
+  try {
+    return deserializeIdentity(creator).mspId;
+  } catch {
+    return '';
+  }
+}
+
+function chaincodeNameOf(spec: peer.ChaincodeSpec | undefined): string {
+  return spec?.getChaincodeId()?.getName() ?? '';
+}
+
 /**
  * Decodes a SignedProposal (message or bytes). Checks nothing beyond structure: verify the
  * creator and signature with `MspRegistry.verify(decoded.creator, decoded.proposalBytes, decoded.signature)`
@@ -164,12 +177,6 @@ export function decodeSignedProposal(signed: peer.SignedProposal | Uint8Array): 
     .digest();
 
   const creator = signatureHeader.getCreator_asU8();
-  let creatorMspId = '';
-  try {
-    creatorMspId = deserializeIdentity(creator).mspId;
-  } catch {
-    // left empty: the MSP check reports it
-  }
   return {
     signedProposal,
     proposalBytes,
@@ -181,12 +188,12 @@ export function decodeSignedProposal(signed: peer.SignedProposal | Uint8Array): 
     signatureHeader,
     signatureHeaderBytes,
     creator,
-    creatorMspId,
+    creatorMspId: mspIdOf(creator),
     nonce: signatureHeader.getNonce_asU8(),
     txId: channelHeader.getTxId(),
     channelId: channelHeader.getChannelId(),
     timestamp: { seconds: ts?.getSeconds() ?? 0, nanos: ts?.getNanos() ?? 0 },
-    chaincodeName: spec?.getChaincodeId()?.getName() ?? '',
+    chaincodeName: chaincodeNameOf(spec),
     chaincodeInput,
     args: chaincodeInput.getArgsList_asU8(),
     proposalPayload,

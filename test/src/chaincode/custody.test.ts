@@ -366,11 +366,11 @@ describe('chaincode custody, containment, transformation, parties (ledger harnes
       const [theirs] = await record([doc('ID-2', 'shared-id', '2026-02-01T00:00:00Z')], 'Org2MSP', 'supplier');
       expect(theirs?.status).to.equal('recorded');
       expect(theirs?.event.txId).to.not.equal(mine?.event.txId);
-      expect(JSON.stringify(theirs)).to.not.include(mine?.event.txId as string);
+      expect(JSON.stringify(theirs)).to.not.include(mine?.event.txId);
       // a different content under its own id: CONFLICT naming only its own transaction
       const msg = await rejects(record([doc('ID-2', 'shared-id', '2026-02-09T00:00:00Z')], 'Org2MSP', 'supplier'), 'CONFLICT', /already recorded/);
-      expect(msg).to.include(theirs?.event.txId as string);
-      expect(msg).to.not.include(mine?.event.txId as string);
+      expect(msg).to.include(theirs?.event.txId);
+      expect(msg).to.not.include(mine?.event.txId);
       // Org1's own repeat is still a duplicate of its first record
       const [again] = await record([doc('ID-1', 'shared-id', '2026-02-01T00:00:00Z')]);
       expect(again).to.include({ status: 'duplicate' });

@@ -14,6 +14,8 @@ import { type Stack, postEvents, startTarget } from '../scenarios/target';
 
 interface Model {
   generatedAt: string;
+  ledger: { height: number | null; blockHash: string | null };
+  ledgerAppendix: Array<{ eventId: string; blockNumber: number | null; blockHash: string | null }>;
   policy: string;
   summary: { linksCovered: number; evidencePresent: number; evidenceRequired: number; nearMatches: number; exactMatches: number; highRiskFacilities: number; transformations: number; sectors: string[]; sentences: string[] };
   parties: Array<{ mspId: string; legalName: string | null; address: string | null }>;
@@ -151,6 +153,14 @@ describe('dossier: CBP review package and screening (real HTTP → gateway → e
     expect(m.reconciliation[0]).to.deep.include({ status: 'balanced' });
     expect(m.reconciliation[0]?.inputs[0]).to.include({ lotId: inputId, quantityConsumed: 450 });
     expect(m.parties.find((p) => p.mspId === a)?.address).to.equal('Kashgar Goldan Cotton Company Limited HQ');
+    // the ledger's height and each event's block hash at generation (the proofs' block source)
+    expect(m.ledger.height).to.be.greaterThan(1);
+    expect(m.ledger.blockHash).to.match(/^[0-9a-f]{64}$/);
+    expect(m.ledgerAppendix.length).to.be.greaterThan(0);
+    for (const e of m.ledgerAppendix) {
+      expect(e.blockNumber, e.eventId).to.be.a('number');
+      expect(e.blockHash, e.eventId).to.match(/^[0-9a-f]{64}$/);
+    }
   });
 
   it('PDF: summary figures, every party, every missing document with its party, anomalies and screening, read back', async () => {
@@ -178,13 +188,21 @@ describe('dossier: CBP review package and screening (real HTTP → gateway → e
   it('ZIP: manifest hashes match the files; the XLSX has one row per exhibit; deterministic apart from the generation time', async () => {
     const get = async (): Promise<Map<string, Buffer>> => {
       const res = await s.http().get(`/v1/lots/${lotId}/dossier?format=zip`).set('X-API-Key', s.key('auditor')).buffer(true).parse(binary);
-      expect(res.status).to.equal(200);
+      expect(res.status, (res.body as Buffer).toString('utf8').slice(0, 500)).to.equal(200);
       expect(res.headers['content-type']).to.match(/^application\/zip/);
       return unzip(res.body as Buffer);
     };
     const first = await get();
-    const manifest = JSON.parse((first.get('manifest.json') as Buffer).toString('utf8')) as { files: Array<{ name: string; sha256: string }> };
-    expect(manifest.files.map((f) => f.name)).to.include.members(['dossier.pdf', 'provenance.json', 'exhibits.csv', 'exhibits.xlsx']);
+    const manifest = JSON.parse((first.get('manifest.json') as Buffer).toString('utf8')) as { files: Array<{ name: string; sha256: string }>; absent: Array<{ name: string; reason: string }> };
+    expect(manifest.files.map((f) => f.name)).to.include.members(['dossier.pdf', 'provenance.json', 'exhibits.csv', 'exhibits.xlsx', 'epcis.jsonld']);
+    // proof.json is there, or named absent with the proof service's reason (never silently left out)
+    const proofListed = manifest.files.some((f) => f.name === 'proof.json') || manifest.absent.some((f) => f.name === 'proof.json' && f.reason.length > 0);
+    expect(proofListed, JSON.stringify(manifest.absent)).to.equal(true);
+    const epcis = JSON.parse((first.get('epcis.jsonld') as Buffer).toString('utf8')) as { type: string; epcisBody: { eventList: unknown[] } };
+    expect(epcis.type).to.equal('EPCISDocument');
+    expect(epcis.epcisBody.eventList.length).to.be.greaterThan(0);
+    const proof = first.get('proof.json');
+    if (proof) expect((JSON.parse(proof.toString('utf8')) as { events?: unknown[] }).events?.length).to.be.greaterThan(0);
     for (const f of manifest.files) expect(crypto.createHash('sha256').update(first.get(f.name) as Buffer).digest('hex'), f.name).to.equal(f.sha256);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(new Uint8Array(first.get('exhibits.xlsx') ?? []).buffer);

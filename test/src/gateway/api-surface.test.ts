@@ -20,7 +20,7 @@ describe('gateway API surface', function () {
   before(async () => {
     s = await startTarget({
       target: 'embedded',
-      env: { ACETRACE_BODY_LIMIT: '64kb', ACETRACE_JWT_SECRET: JWT_SECRET, ACETRACE_JWT_AUDIENCE: 'acetrace' },
+      env: { ACETRACE_BODY_LIMIT: '64kb', ACETRACE_JWT_SECRET: JWT_SECRET, ACETRACE_JWT_ISSUER: 'https://idp.acetrace.test', ACETRACE_JWT_AUDIENCE: 'acetrace' },
     });
     lotId = uid('LOT-S');
     epc = freshEpc();
@@ -71,6 +71,14 @@ describe('gateway API surface', function () {
       '/v1/organisations/{mspId}': { legalName: 'Shenzhen Plug Works Co., Ltd.', country: 'CN', roles: ['manufacturer'] },
       '/v1/facilities': { gln: freshGln(), name: 'Dock 2', country: 'CN', type: 'warehouse' },
       '/v1/devices': { deviceId: uid('dock-reader') },
+      '/epcis/capture': {
+        '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld', { acetrace: 'https://ns.acetrace.dev/epcis/' }],
+        type: 'EPCISDocument',
+        schemaVersion: '2.0',
+        creationDate: '2026-10-02T08:00:00Z',
+        epcisBody: { eventList: [{ type: 'ObjectEvent', action: 'OBSERVE', eventTime: '2026-10-02T09:00:00Z', eventTimeZoneOffset: '+00:00', epcList: [epc], bizStep: 'inspecting' }] },
+      },
+      '/epcis/events': { type: 'ObjectEvent', action: 'OBSERVE', eventTime: '2026-10-02T10:00:00Z', eventTimeZoneOffset: '+00:00', epcList: [epc], bizStep: 'inspecting' },
     };
     // the admin's own organisation's profile, facilities and devices; everything else as before
     const ADMIN_PATHS = new Set(['/v1/organisations/{mspId}', '/v1/facilities', '/v1/devices']);
@@ -89,6 +97,8 @@ describe('gateway API surface', function () {
           body: csv ? 'name,aliases\nAcme Trading Ltd,Acme\n' : writes ? JSON.stringify(bodies[template]) : undefined,
           signal: controller.signal,
         });
+        // the capture job the capture just made is the one GET /epcis/capture/{captureID} reads
+        if (res.headers.get('location')?.startsWith('/epcis/capture/')) params.captureID = res.headers.get('location')?.slice('/epcis/capture/'.length) ?? '';
         if (res.headers.get('content-type')?.startsWith('text/event-stream')) controller.abort();
         else await res.arrayBuffer();
         expect(res.status, `${method.toUpperCase()} ${path}`).to.be.oneOf([200, 201, 202]);
@@ -132,6 +142,7 @@ describe('gateway API surface', function () {
     const jose = await import('jose');
     const token = await new jose.SignJWT({ sub: 'org2-auditor' })
       .setProtectedHeader({ alg: 'HS256' })
+      .setIssuer('https://idp.acetrace.test')
       .setAudience('acetrace')
       .setExpirationTime('5m')
       .sign(new TextEncoder().encode(JWT_SECRET));

@@ -1,6 +1,8 @@
 /**
  * fast-check fuzzing of every POST body and query string: never a 5xx, never a crash, and every
- * 4xx is problem+json; every 400 names the field(s) in `errors[{path, message}]`.
+ * 4xx is problem+json; every 400 names the field(s) in `errors[{path, message}]`. And a 202 is an
+ * honest promise (api.md): whatever the chaincode would refuse gets its 4xx before any 202, so once the
+ * outbox has settled not one accepted event was rejected (or given up) by the chaincode.
  */
 import fc from 'fast-check';
 import { expect } from '../scenarios/chai.test';
@@ -13,6 +15,8 @@ describe('gateway fuzzing (fast-check)', function () {
   this.timeout(300_000);
   let s: Stack;
   let lotId: string;
+  /** POST /v1/events answers of 201/202 during the fuzz (each such event must commit). */
+  let acceptedByFuzz = 0;
   before(async () => {
     s = await startTarget({ target: 'embedded' });
     lotId = uid('LOT-F');
@@ -41,6 +45,13 @@ describe('gateway fuzzing (fast-check)', function () {
         expect(body.errors?.some((e) => e.path.length > 0), `${what}: ${text}`).to.equal(true);
       }
     }
+  }
+
+  /** A counter or gauge of the gateway's /metrics (0 when absent). */
+  async function metric(name: string): Promise<number> {
+    const text = await (await fetch(`${s.gateway.url}/metrics`, { headers: { 'x-api-key': s.key('admin') } })).text();
+    const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+    return line === undefined ? 0 : Number(line.slice(name.length + 1));
   }
 
   async function post(path: string, key: string, body: string): Promise<Response> {
@@ -124,12 +135,84 @@ describe('gateway fuzzing (fast-check)', function () {
     );
     const query = fc.oneof(fc.constant(''), fc.constant('?wait=commit'), fc.string().map((q) => `?wait=${encodeURIComponent(q)}`), fc.string().map((q) => `?${q}`));
     await fc.assert(
-      fc.asyncProperty(body, query, fc.constantFrom('supplier', 'logistics', 'broker'), async (b, q, role) => {
+      fc.asyncProperty(body, query, fc.constantFrom('supplier', 'logistics', 'broker', 'compliance'), async (b, q, role) => {
         const path = `/v1/events${q.replace(/#/g, '')}`;
-        await check(await post(path, s.key(role), JSON.stringify(b)), `POST ${path} ${JSON.stringify(b)}`);
+        const res = await post(path, s.key(role), JSON.stringify(b));
+        if (res.status === 201 || res.status === 202) acceptedByFuzz += 1;
+        await check(res, `POST ${path} ${JSON.stringify(b)}`);
       }),
       { numRuns: RUNS },
     );
+  });
+
+  it('POST /v1/events: valid events with at most one thing wrong, by every posting role', async () => {
+    // what the zod schema lets through and the chaincode may still refuse; 'none' and the good spellings must commit
+    const LINKS: Record<string, number[]> = { supplier: [1, 2, 3, 4, 5], logistics: [6, 7, 9, 10, 12], broker: [8, 11], compliance: [1, 5, 7, 8, 11, 12] };
+    const FOREIGN: Record<string, number> = { supplier: 7, logistics: 3, broker: 1, compliance: 7 };
+    const mutation = fc.constantFrom(
+      'none', 'none', 'none', 'digital-link', 'hex-epc', 'gln',
+      'unknown-lot', 'bad-epc', 'epc-partition', 'too-many-epcs', 'foreign-link', 'document-kind', 'bad-gln', 'evidence-51', 'feb-30', 'half-location',
+    );
+    const build = (role: string, linkIndex: number, m: string): Record<string, unknown> => {
+      const links = LINKS[role] ?? [1];
+      const e: Record<string, unknown> = {
+        eventId: uid('EVT-NV'),
+        lotId,
+        link: links[linkIndex % links.length],
+        kind: 'gps',
+        eventTime: '2026-11-20T08:15:00+08:00',
+        location: { lat: 22.5, lon: 114.1 },
+        epcs: [freshEpc()],
+      };
+      switch (m) {
+        case 'digital-link': e.epcs = ['https://id.gs1.org/01/00614141123452/21/400']; break;
+        case 'hex-epc': e.epcs = ['3034257BF400B7800004CB2F']; break;
+        case 'gln': e.location = { lat: 22.5, lon: 114.1, gln: '0614141000012' }; break;
+        case 'unknown-lot': e.lotId = uid('LOT-NONE'); break;
+        case 'bad-epc': e.epcs = ['not-an-epc']; break;
+        case 'epc-partition': e.epcs = ['urn:epc:id:sgtin:0614141.12345.400']; break;
+        case 'too-many-epcs': e.epcs = Array.from({ length: 1001 }, () => freshEpc()); break;
+        case 'foreign-link': e.link = FOREIGN[role]; if (role === 'compliance') e.kind = 'document'; break;
+        case 'document-kind': e.kind = 'document'; break;
+        case 'bad-gln': e.location = { lat: 22.5, lon: 114.1, gln: '0614141000013' }; break;
+        case 'evidence-51': e.evidence = Array.from({ length: 51 }, (_, i) => ({ sha256: i.toString(16).padStart(64, 'a'), type: 'po' })); break;
+        case 'feb-30': e.eventTime = '2026-02-30T08:15:00Z'; break;
+        case 'half-location': e.kind = 'handover'; e.location = { lat: 22.5 }; break;
+      }
+      return e;
+    };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom('supplier', 'logistics', 'broker', 'compliance'),
+        fc.array(fc.tuple(fc.nat(), mutation), { minLength: 1, maxLength: 3 }),
+        fc.boolean(),
+        fc.constantFrom('', '?wait=commit'),
+        async (role, picks, asBatch, q) => {
+          const list = picks.map(([i, m]) => build(role, i, m));
+          const body = asBatch || list.length > 1 ? { events: list } : list[0];
+          const res = await post(`/v1/events${q}`, s.key(role), JSON.stringify(body));
+          if (res.status === 201 || res.status === 202) acceptedByFuzz += 1;
+          await check(res, `POST /v1/events${q} as ${role} ${JSON.stringify(body).slice(0, 1500)}`);
+        },
+      ),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('every accepted event commits: 0 accepted-then-rejected (or dead) once the outbox settles', async () => {
+    // a control event, so the committed count below is never vacuous
+    const control = { eventId: uid('EVT-FZ-CTL'), lotId, link: 1, kind: 'document', eventTime: '2026-11-20T08:15:00+08:00' };
+    expect((await post('/v1/events', s.key('supplier'), JSON.stringify(control))).status).to.equal(202);
+    const deadline = Date.now() + 120_000;
+    while ((await metric('acetrace_queue_depth')) > 0) {
+      expect(Date.now(), 'the outbox settles').to.be.below(deadline);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const committed = await metric('acetrace_events_committed_total');
+    expect(await metric('acetrace_events_rejected_total'), 'events refused by the chaincode after a 202').to.equal(0);
+    expect(await metric('acetrace_events_dead_total'), 'events given up after a 202').to.equal(0);
+    console.log(`fuzz: ${acceptedByFuzz} POST /v1/events answers 201/202, ${committed} events committed`);
+    expect(committed, `committed events (the control and ${acceptedByFuzz} fuzzed 201/202 answers)`).to.be.at.least(1);
   });
 
   it('raw bodies that are not JSON, or not JSON objects', async () => {

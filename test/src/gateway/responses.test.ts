@@ -54,6 +54,7 @@ const UNREACHABLE: Record<string, string> = {
   'GET /v1/lots/{lotId}/provenance 403': 'a role that may not see the full provenance gets the summary',
   'GET /v1/epcs/{epc}/provenance 403': 'a role that may not see the full provenance gets the summary',
   'GET /v1/stream 503': 'the stream is opened lazily: with the ledger down it answers 200 and an `error` event',
+  'POST /v1/events 503': 'only the outbox failing to write its disk (QueueStorageError); with the ledger down events, corrections too, are queued (202)',
   'GET /v1/organisations 403': 'every role may list organisations',
   'GET /v1/organisations/{mspId} 403': 'every role may read an organisation',
   'GET /v1/facilities 403': 'every role may list facilities',
@@ -62,7 +63,26 @@ const UNREACHABLE: Record<string, string> = {
   'GET /v1/screening/lists 503': 'screening lists are the gateway’s own data: no ledger call',
   'GET /v1/screening/lists/{name} 503': 'screening lists are the gateway’s own data: no ledger call',
   'GET /v1/screening/lists 400': 'the route takes no input to refuse',
+  'POST /epcis/events 202': 'a commit slower than ACETRACE_WAIT_COMMIT_TIMEOUT_MS (30 s here); with the ledger down the EPC lookup answers 503 first',
 };
+
+/** An EPCIS event of the fixture lot (found by its EPC) on link 4, which a supplier posts. */
+const epcisEvent = (epc: string, time: string, over: Record<string, unknown> = {}): Record<string, unknown> => ({
+  type: 'ObjectEvent',
+  action: 'OBSERVE',
+  eventTime: time,
+  eventTimeZoneOffset: '+00:00',
+  epcList: [epc],
+  bizStep: 'inspecting',
+  ...over,
+});
+const epcisDoc = (events: unknown[]): Record<string, unknown> => ({
+  '@context': ['https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld', { acetrace: 'https://ns.acetrace.dev/epcis/' }],
+  type: 'EPCISDocument',
+  schemaVersion: '2.0',
+  creationDate: '2026-10-01T00:00:00Z',
+  epcisBody: { eventList: events },
+});
 
 const DOC_ID = 'https://acetrace.invalid/openapi.json';
 /** A screening list as CSV. */
@@ -242,17 +262,20 @@ describe('every response matches the schema the OpenAPI document names for it', 
       body: { events: [event(uid('EVT-C'), { link: 3, location: { lat: 22.5, lon: 114.1, gln: '0614141000012' } })] },
     });
     expect((committed.body as { accepted: Array<{ status: string }> }).accepted[0]?.status).to.equal('committed');
+    // refused before anything is stored (a 202 is an honest promise): the synchronous refusal's body, no `accepted`
     const refused = await hit('post', '/v1/events', 404, { key: supplier, query: '?wait=commit', body: event(uid('EVT-N'), { lotId: uid('NO-SUCH-LOT') }) });
-    expect((refused.body as { accepted: unknown[] }).accepted).to.have.length(1);
+    expect((refused.body as { code: string }).code).to.equal('NOT_FOUND');
+    expect(refused.body).to.not.have.property('accepted');
     await hit('post', '/v1/events', 400, { key: supplier, body: event(uid('EVT-B'), { link: 13 }) });
     await hit('post', '/v1/events', 403, { key: s.key('viewer'), body: event(uid('EVT-V')) });
     await hit('post', '/v1/events', 413, { key: supplier, body: event(uid('EVT-L'), { reason: 'x'.repeat(100_000) }) });
     await hit('post', '/v1/events', 415, { key: supplier, body: 'eventId=1', contentType: 'text/plain' });
 
-    // a correction goes to the ledger directly: its id is read back from the ledger, not the outbox
+    // a correction goes through the outbox like every other write: 201 once committed with wait=commit
     const correctionId = uid('EVT-FIX');
     await hit('post', '/v1/events', 201, {
       key: s.key('compliance'),
+      query: '?wait=commit',
       body: event(correctionId, { link: 1, correctionOf: eventId, reason: 'wrong document attached' }),
     });
     const fromOutbox = await hit('get', '/v1/events/{eventId}', 200, { key: supplier, params: { eventId: queuedId } });
@@ -334,6 +357,31 @@ describe('every response matches the schema the OpenAPI document names for it', 
     await hit('post', '/v1/devices', 400, { key: admin, body: { ...device, link: 13 } });
     await hit('post', '/v1/devices', 413, { key: admin, body: { ...device, deviceId: 'x'.repeat(100_000) } });
     await hit('post', '/v1/devices', 415, { key: admin, body: 'deviceId=1', contentType: 'text/plain' });
+
+    // a provenance with every trace member filled: inputs two levels deep, a container, a handover, a facility
+    const supplier = s.key('supplier');
+    const [raw, made, product, box] = [uid('LOT-IN'), uid('LOT-MID'), uid('LOT-OUT'), uid('LOT-BOX')];
+    await hit('post', '/v1/lots', 201, { key: supplier, body: lotInput(raw) });
+    await hit('post', '/v1/lots', 201, { key: supplier, body: lotInput(made, { inputs: [{ lotId: raw, quantity: 600, unit: 'EA' }] }) });
+    await hit('post', '/v1/lots', 201, { key: supplier, body: lotInput(product, { inputs: [{ lotId: made, quantity: 1200, unit: 'EA' }] }) });
+    await hit('post', '/v1/lots', 201, { key: supplier, body: lotInput(box) });
+    await hit('post', '/v1/events', 201, {
+      key: supplier,
+      query: '?wait=commit',
+      body: {
+        events: [
+          { eventId: uid('EVT-MADE'), lotId: product, link: 3, kind: 'document', eventTime: '2026-10-01T08:00:00Z', location: { gln } },
+          { eventId: uid('EVT-PACK'), lotId: box, link: 5, kind: 'aggregation', eventTime: '2026-10-02T08:00:00Z', action: 'pack', parentLotId: box, childLotIds: [product] },
+          { eventId: uid('EVT-HO'), lotId: product, link: 5, kind: 'handover', eventTime: '2026-10-03T08:00:00Z', handoverTo: s.orgs.logistics, handoverToGln: gln },
+        ],
+      },
+    });
+    const traced = await hit('get', '/v1/lots/{lotId}/provenance', 200, { key: s.key('auditor'), params: { lotId: product } });
+    const body = traced.body as { custody: unknown[]; containment: unknown[]; upstream: Array<{ upstream: unknown[] }>; parties: Array<{ facilities: unknown[] }> };
+    expect(body.custody).to.have.length(2);
+    expect(body.containment).to.have.length(1);
+    expect(body.upstream[0]?.upstream).to.have.length(1);
+    expect(body.parties.some((p) => p.facilities.length > 0)).to.equal(true);
   });
 
   it('/v1/stream: every SSE data is the schema the document names for its event', async () => {
@@ -381,6 +429,12 @@ describe('every response matches the schema the OpenAPI document names for it', 
     ['put', '/v1/screening/lists/{name}', { params: { name: 'resp-list' }, body: LIST_CSV, contentType: 'text/csv' }],
     ['get', '/v1/screening/lists', {}],
     ['get', '/v1/screening/lists/{name}', { params: { name: 'resp-list' } }],
+    ['post', '/epcis/capture', { body: epcisDoc([epcisEvent(epc, '2026-10-06T08:00:00Z')]) }],
+    ['get', '/epcis/capture/{captureID}', { params: { captureID: '00000000-0000-4000-8000-000000000000' } }],
+    ['post', '/epcis/events', { body: epcisEvent(epc, '2026-10-06T09:00:00Z') }],
+    ['get', '/epcis/events', {}],
+    ['get', '/epcis/epcs/{epc}/events', { params: { epc } }],
+    ['get', '/v1/lots/{lotId}/epcis', { params: { lotId } }],
   ];
 
   it('/v1/screening/lists and /v1/lots/{lotId}/dossier: upload, list, read, dossier in each format, refusals', async () => {
@@ -406,6 +460,40 @@ describe('every response matches the schema the OpenAPI document names for it', 
     await hit('get', '/v1/lots/{lotId}/dossier', 400, { key: auditor, params: { lotId }, query: '?format=docx' });
     await hit('get', '/v1/lots/{lotId}/dossier', 403, { key: s.key('viewer'), params: { lotId } });
     await hit('get', '/v1/lots/{lotId}/dossier', 404, { key: auditor, params: { lotId: uid('NO-SUCH-LOT') } });
+  });
+
+  it('/epcis: capture, capture job, one event, query, events of an EPC, a lot as EPCIS', async () => {
+    const supplier = s.key('supplier');
+    const auditor = s.key('auditor');
+    const viewer = s.key('viewer');
+    const captured = await hit('post', '/epcis/capture', 202, { key: supplier, body: epcisDoc([epcisEvent(epc, '2026-10-05T08:00:00Z')]) });
+    const captureID = (captured.body as { captureID: string }).captureID;
+    await hit('post', '/epcis/capture', 400, { key: supplier, body: { type: 'EPCISDocument', epcisBody: {} } });
+    await hit('post', '/epcis/capture', 403, { key: viewer, body: epcisDoc([]) });
+    await hit('post', '/epcis/capture', 413, { key: supplier, body: epcisDoc([{ ...epcisEvent(epc, '2026-10-05T08:00:00Z'), pad: 'x'.repeat(4_300_000) }]) });
+    await hit('post', '/epcis/capture', 415, { key: supplier, body: 'type=EPCISDocument', contentType: 'text/plain' });
+
+    await hit('get', '/epcis/capture/{captureID}', 200, { key: supplier, params: { captureID } });
+    await hit('get', '/epcis/capture/{captureID}', 400, { key: supplier, params: { captureID: 'not an id' } });
+    await hit('get', '/epcis/capture/{captureID}', 403, { key: s.key('supplier', s.orgs.logistics), params: { captureID } });
+    await hit('get', '/epcis/capture/{captureID}', 404, { key: supplier, params: { captureID: '00000000-0000-4000-8000-000000000000' } });
+
+    const own = uid('EVT-EPCIS');
+    await hit('post', '/epcis/events', 201, { key: supplier, body: epcisEvent(epc, '2026-10-05T09:00:00Z', { 'acetrace:eventId': own }) });
+    await hit('post', '/epcis/events', 409, { key: supplier, body: epcisEvent(epc, '2026-10-05T10:00:00Z', { 'acetrace:eventId': own }) });
+    await hit('post', '/epcis/events', 400, { key: supplier, body: epcisEvent(epc, '2026-10-05T09:00:00Z', { disposition: 'in_progress' }) });
+    await hit('post', '/epcis/events', 403, { key: viewer, body: epcisEvent(epc, '2026-10-05T09:00:00Z') });
+    await hit('post', '/epcis/events', 404, { key: supplier, body: epcisEvent(epc, '2026-10-05T11:00:00Z', { epcList: [], 'acetrace:lotId': uid('NO-SUCH-LOT') }) });
+    await hit('post', '/epcis/events', 413, { key: supplier, body: { ...epcisEvent(epc, '2026-10-05T09:00:00Z'), pad: 'x'.repeat(4_300_000) } });
+    await hit('post', '/epcis/events', 415, { key: supplier, body: 'type=ObjectEvent', contentType: 'text/plain' });
+
+    await hit('get', '/epcis/events', 200, { key: auditor, query: `?MATCH_epc=${encodeURIComponent(epc)}` });
+    await hit('get', '/epcis/events', 400, { key: auditor, query: '?EQ_disposition=in_progress' });
+    await hit('get', '/epcis/epcs/{epc}/events', 200, { key: auditor, params: { epc } });
+    await hit('get', '/epcis/epcs/{epc}/events', 400, { key: auditor, params: { epc }, query: '?perPage=0' });
+    await hit('get', '/v1/lots/{lotId}/epcis', 200, { key: auditor, params: { lotId } });
+    await hit('get', '/v1/lots/{lotId}/epcis', 400, { key: auditor, params: { lotId: 'not an id' } });
+    await hit('get', '/v1/lots/{lotId}/epcis', 404, { key: auditor, params: { lotId: uid('NO-SUCH-LOT') } });
   });
 
   it('401 without credentials and 429 over the rate limit, on every authenticated route', async () => {
@@ -445,10 +533,16 @@ describe('every response matches the schema the OpenAPI document names for it', 
     await hit('get', '/v1/lots/{lotId}/provenance', 503, { key: auditor, params: { lotId } });
     await hit('get', '/v1/epcs/{epc}/provenance', 503, { key: auditor, params: { epc } });
     await hit('get', '/v1/events/{eventId}', 503, { key: auditor, params: { eventId: uid('NO-SUCH-EVENT') } });
-    await hit('post', '/v1/events', 503, {
+    // a correction is queued like any event while the ledger is down (its original cannot be looked up: the chaincode judges it at commit)
+    await hit('post', '/v1/events', 202, {
       key: s.key('compliance'),
       body: { eventId: uid('EVT-FIX'), lotId, link: 1, kind: 'document', eventTime: '2026-10-01T09:00:00Z', correctionOf: eventId, reason: 'again' },
     });
+    await hit('post', '/epcis/capture', 503, { key: s.key('supplier'), body: epcisDoc([epcisEvent(freshEpc(), '2026-10-06T10:00:00Z')]) });
+    await hit('post', '/epcis/events', 503, { key: s.key('supplier'), body: epcisEvent(freshEpc(), '2026-10-06T10:00:00Z') });
+    await hit('get', '/epcis/events', 503, { key: auditor });
+    await hit('get', '/epcis/epcs/{epc}/events', 503, { key: auditor, params: { epc } });
+    await hit('get', '/v1/lots/{lotId}/epcis', 503, { key: auditor, params: { lotId } });
     await hit('post', '/v1/readings', 503, {
       key: s.key('logistics'),
       body: { reads: [{ readerId: 'resp-dock-1', epc: freshEpc(), readTime: '2026-10-04T08:00:00Z' }] },

@@ -36,6 +36,29 @@ function headerHash(n: number, previousHash: Uint8Array, dataHash: Uint8Array): 
   return createHash('sha256').update(headerDer(n, previousHash, dataHash)).digest();
 }
 
+/** The header's data hash is SHA-256 over the data, and TRANSACTIONS_FILTER has one code per transaction. */
+function expectDataHashed(block: common.Block): void {
+  const data = block.getData()?.getDataList_asU8() ?? [];
+  const dataHash = createHash('sha256');
+  data.forEach((d) => dataHash.update(d));
+  expect(Buffer.from(block.getHeader()?.getDataHash_asU8() ?? []).equals(dataHash.digest())).to.equal(true);
+  const metadata = block.getMetadata()?.getMetadataList_asU8() ?? [];
+  expect(metadata).to.have.length(5);
+  expect(metadata[2]).to.have.length(data.length);
+}
+
+/** Block `n`'s previous hash is the header hash of `prev` (block n - 1); block 0 has none. */
+function expectChained(block: common.Block, prev: common.Block | undefined, n: number): void {
+  const previousHash = block.getHeader()?.getPreviousHash_asU8();
+  if (n === 0) {
+    expect(previousHash).to.have.length(0);
+    return;
+  }
+  const ph = prev?.getHeader();
+  const expected = headerHash(n - 1, ph?.getPreviousHash_asU8() ?? new Uint8Array(0), ph?.getDataHash_asU8() ?? new Uint8Array(0));
+  expect(Buffer.from(previousHash ?? []).toString('hex')).to.equal(expected.toString('hex'));
+}
+
 describe('embedded network: blocks via Deliver', function () {
   this.timeout(60_000);
   const nw = new SuiteNetwork();
@@ -60,22 +83,9 @@ describe('embedded network: blocks via Deliver', function () {
     }
     expect(blocks).to.have.length(height);
     blocks.forEach((block, n) => {
-      const header = block.getHeader();
-      expect(header?.getNumber()).to.equal(n);
-      const data = block.getData()?.getDataList_asU8() ?? [];
-      const dataHash = createHash('sha256');
-      data.forEach((d) => dataHash.update(d));
-      expect(Buffer.from(header?.getDataHash_asU8() ?? []).equals(dataHash.digest())).to.equal(true);
-      const metadata = block.getMetadata()?.getMetadataList_asU8() ?? [];
-      expect(metadata).to.have.length(5);
-      expect(metadata[2]).to.have.length(data.length);
-      if (n === 0) {
-        expect(header?.getPreviousHash_asU8()).to.have.length(0);
-      } else {
-        const prev = blocks[n - 1]?.getHeader();
-        const expected = headerHash(n - 1, prev?.getPreviousHash_asU8() ?? new Uint8Array(0), prev?.getDataHash_asU8() ?? new Uint8Array(0));
-        expect(Buffer.from(header?.getPreviousHash_asU8() ?? []).toString('hex')).to.equal(expected.toString('hex'));
-      }
+      expect(block.getHeader()?.getNumber()).to.equal(n);
+      expectDataHashed(block);
+      expectChained(block, n === 0 ? undefined : blocks[n - 1], n);
     });
     const last = blocks[blocks.length - 1];
     expect([...(last?.getMetadata()?.getMetadataList_asU8()[2] ?? [])].sort()).to.deep.equal([0, 11]);

@@ -165,6 +165,7 @@ export function utf8(bytes: Uint8Array): string {
   return Buffer.from(bytes).toString('utf8');
 }
 
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- callers across test/ name the shape they expect
 export function json<T = unknown>(bytes: Uint8Array): T {
   return JSON.parse(utf8(bytes)) as T;
 }

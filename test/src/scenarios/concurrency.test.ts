@@ -5,7 +5,7 @@
 import { expect } from './chai.test';
 import { lotInput, uid } from './helpers';
 import { readSse } from './sse';
-import { type Stack, startTarget, targetKind } from './target';
+import { type Stack, postEvents, startTarget, targetKind } from './target';
 
 describe(`scenario: concurrency (${targetKind()} network)`, function () {
   this.timeout(300_000);
@@ -20,6 +20,13 @@ describe(`scenario: concurrency (${targetKind()} network)`, function () {
   it('50 clients × 20 events on one lot: 1,000 committed exactly once, no conflicts', async () => {
     const lotId = uid('LOT-C');
     expect((await s.http().post('/v1/lots').set('X-API-Key', s.key('supplier')).send(lotInput(lotId))).status).to.equal(201);
+    // write scope: the lot passes from the supplier organisation to the logistics one, then to the broker one, so all three may post
+    const handover = (key: string, link: number, to: string, day: number) =>
+      postEvents(s, key, { eventId: `${lotId}-h${link}`, lotId, link, kind: 'handover', handoverTo: to, eventTime: new Date(Date.UTC(2026, 8, day)).toISOString() });
+    const h1 = await handover(s.key('supplier', s.orgs.supplier), 5, s.orgs.logistics, 1);
+    expect(h1.status, JSON.stringify(h1.body)).to.equal(201);
+    const h2 = await handover(s.key('logistics', s.orgs.logistics), 6, s.orgs.broker, 2);
+    expect(h2.status, JSON.stringify(h2.body)).to.equal(201);
     const clients = 50;
     const perClient = 20;
     const keys = [s.key('logistics', s.orgs.supplier), s.key('logistics', s.orgs.logistics), s.key('logistics', s.orgs.broker)];

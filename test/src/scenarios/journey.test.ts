@@ -62,7 +62,8 @@ describe(`scenario: 12-link journey and provenance (real HTTP → gateway → fa
         ev(2, 2, 'document', 2),
         ev(3, 'manufacturing', 'document', 4, { evidence: [{ sha256: SHA(3), type: 'po' }] }),
         ev(4, 4, 'document', 5, { evidence: [{ sha256: SHA(4), type: 'lab-report' }] }),
-        ev(5, 'packaging', 'rfid', 6, { epcs: [epc], location: { gln: '0614141000005' } }),
+        // packed and handed to the logistics organisation: from here it holds custody (write scope, domain.md)
+        ev(5, 'packaging', 'handover', 6, { epcs: [epc], location: { gln: '0614141000005' }, handoverTo: org2 }),
       ],
     });
     expect(supplier.status, JSON.stringify(supplier.body)).to.equal(201);
@@ -149,7 +150,8 @@ describe(`scenario: 12-link journey and provenance (real HTTP → gateway → fa
     const supplier = s.key('supplier', s.orgs.supplier);
     const logistics = s.key('logistics', s.orgs.logistics);
     // manufacturing (3) dated before raw material sourcing (1): out of order
-    expect((await postEvents(s, supplier, { eventId: `${lotId}-1`, lotId, link: 1, kind: 'document', eventTime: '2026-10-05T08:00:00Z' })).status).to.equal(201);
+    // sourcing, then custody passes to the logistics organisation, which posts below (write scope, domain.md)
+    expect((await postEvents(s, supplier, { eventId: `${lotId}-1`, lotId, link: 1, kind: 'handover', handoverTo: s.orgs.logistics, eventTime: '2026-10-05T08:00:00Z' })).status).to.equal(201);
     expect((await postEvents(s, supplier, { eventId: `${lotId}-3`, lotId, link: 3, kind: 'document', eventTime: '2026-10-01T08:00:00Z' })).status).to.equal(201);
     // GPS fixes Shenzhen → Los Angeles one hour apart: impossible travel
     expect(

@@ -6,12 +6,13 @@
  * Callers are named by organisation slot, resolved against the target's organisations (target.ts):
  * `org1` = the supplier organisation, which registers the lot (Org1MSP); `org2` = the logistics
  * organisation (Org2MSP); `org3` = the broker organisation (Org3MSP, or Org2MSP on a
- * two-organisation network). Neither org2 nor org3 owns or imports the lot.
+ * two-organisation network). Neither org2 nor org3 owns or imports the lot; org1 hands it to org2
+ * before the matrix runs, so org2 posts as a custodian (domain.md "Custody and write scope").
  */
 import { ROLES } from '@acetrace/chaincode/domain';
 import { expect } from './chai.test';
 import { freshEpc, lotInput, uid } from './helpers';
-import { type Stack, type TargetOrgs, seedLotWithEvent, startTarget, targetKind } from './target';
+import { type Stack, type TargetOrgs, postEvents, seedLotWithEvent, startTarget, targetKind } from './target';
 
 type Slot = 'org1' | 'org2' | 'org3';
 type Who = 'none' | 'bad-key' | `${string}@${Slot}`;
@@ -45,6 +46,11 @@ describe(`scenario: permission matrix (role × endpoint, ${targetKind()} network
   before(async () => {
     s = await startTarget();
     await seedLotWithEvent(s, lotId, lotEpc, eventId);
+    // write scope: org1 hands the lot to org2, so org2 may post on it (as a custodian, still neither owner nor importer)
+    const handover = await postEvents(s, s.key('supplier'), {
+      eventId: uid('EVT-H'), lotId, link: 5, kind: 'handover', handoverTo: s.orgs.logistics, eventTime: '2026-10-01T09:00:00Z',
+    });
+    expect(handover.status, JSON.stringify(handover.body)).to.equal(201);
   });
   after(async () => {
     await s?.stop();

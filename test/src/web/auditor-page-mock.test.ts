@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import { expect } from './chai.test';
 import type { Page } from 'playwright-core';
-import { chromiumOrSkip, closePage, launch, openPage, screenshot, WEB_DIST, type Browser, type watch } from './browser';
+import { chromiumOrSkip, closePage, launch, launched, openPage, screenshot, WEB_DIST, type Browser, type watch } from './browser';
 import { MOCK_KEYS, startMockGateway, type MockGateway } from './mock-gateway';
 import { contrastFailures, expectSeededLot, fitsWidth, focused, search, signIn, text } from './page-checks';
 import { plan } from './seed';
@@ -27,11 +27,12 @@ describe('auditor page against a stand-in gateway (browser)', function () {
 
   after(async () => {
     await browser?.close();
-    await gw?.close();
+    // unset when before() skipped (no chromium)
+    await (gw as MockGateway | undefined)?.close();
   });
 
   beforeEach(async () => {
-    ({ page, seen } = await openPage(browser!));
+    ({ page, seen } = await openPage(launched(browser)));
   });
 
   afterEach(async function () {
@@ -153,11 +154,11 @@ describe('auditor page against a stand-in gateway (browser)', function () {
     // Shift+Tab back out of the result reaches the page's buttons in document order.
     await page.focus('#query');
     const order: string[] = [];
-    for (let i = 0; i < 3; i++) {
+    for (let i = 0; i < 4; i++) {
       await page.keyboard.press('Tab');
       order.push((await focused(page)).desc);
     }
-    expect(order).to.deep.equal(['button#search-button', 'button#export-json.secondary', 'button#print-report.secondary']);
+    expect(order).to.deep.equal(['button#search-button', 'button#export-json.secondary', 'button#export-epcis.secondary', 'button#download-proof.secondary', 'button#print-report.secondary']);
   });
 
   it('fits laptop and tablet widths without horizontal scrolling', async () => {
@@ -169,8 +170,8 @@ describe('auditor page against a stand-in gateway (browser)', function () {
       [768, 1024],
     ] as const) {
       await page.setViewportSize({ width: w, height: h });
-      expect(await fitsWidth(page), `${w}px`).to.equal(true);
-      await screenshot(page, `mock-${w}x${h}`, false);
+      expect(await fitsWidth(page), `${String(w)}px`).to.equal(true);
+      await screenshot(page, `mock-${String(w)}x${String(h)}`, false);
     }
   });
 });

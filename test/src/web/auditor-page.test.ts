@@ -14,7 +14,7 @@ import type { Page } from 'playwright-core';
 import { EmbeddedNetwork, type RunningNetwork } from '@acetrace/network';
 import { loadConfig, startGateway } from '@acetrace/gateway';
 import { expect } from './chai.test';
-import { ARTIFACTS, chromiumOrSkip, closePage, launch, openPage, REPO_ROOT, screenshot, type Browser, type watch } from './browser';
+import { ARTIFACTS, chromiumOrSkip, closePage, launch, launched, openPage, REPO_ROOT, screenshot, type Browser, type watch } from './browser';
 import { contrastFailures, expectSeededLot, fitsWidth, search, signIn, text } from './page-checks';
 import { api, postEvents, principal, readCredentials, seed, type CredentialEntry, type SeededLot } from './seed';
 
@@ -65,7 +65,7 @@ describe('auditor page end to end: gateway + embedded network + Chromium (#8)', 
   });
 
   beforeEach(async () => {
-    ({ page, seen } = await openPage(browser!));
+    ({ page, seen } = await openPage(launched(browser)));
   });
 
   afterEach(async function () {
@@ -147,7 +147,7 @@ describe('auditor page end to end: gateway + embedded network + Chromium (#8)', 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
     const saved = JSON.parse(fs.readFileSync(await download.path(), 'utf8')) as {
       lot: { lotId: string };
-      links: { events: { txId: string }[] }[];
+      links: Array<{ events: Array<{ txId: string }> }>;
       anomalies: unknown[];
     };
     expect(saved.lot.lotId).to.equal(seeded.lotId);
@@ -155,6 +155,13 @@ describe('auditor page end to end: gateway + embedded network + Chromium (#8)', 
     expect(saved.anomalies).to.have.length.at.least(1);
     const fromApi = await api(apiUrl, auditorKey, 'GET', `/v1/lots/${seeded.lotId}/provenance`);
     expect((fromApi.body as { links: unknown[] }).links).to.deep.equal(saved.links);
+    // next to it, the same provenance as one GS1 EPCIS 2.0 document
+    const [epcis] = await Promise.all([page.waitForEvent('download'), page.click('#export-epcis')]);
+    expect(epcis.suggestedFilename()).to.match(new RegExp(`^epcis-${seeded.lotId}-.*\\.jsonld$`));
+    const exported = JSON.parse(fs.readFileSync(await epcis.path(), 'utf8')) as { type: string; epcisBody: { eventList: unknown[] } };
+    expect(exported.type).to.equal('EPCISDocument');
+    const txIds = saved.links.flatMap((l) => l.events.map((e) => e.txId));
+    expect(exported.epcisBody.eventList.length).to.be.at.least(txIds.length);
     await page.emulateMedia({ media: 'print' });
     await page.evaluate(`window.dispatchEvent(new Event('beforeprint'))`);
     for (const hidden of ['.site-header', '#search-form', '#actions']) expect(await page.isVisible(hidden), hidden).to.equal(false);

@@ -122,6 +122,12 @@ export function watch(page: Page): { errors: string[]; external: string[] } {
 }
 
 /** A test's page: a new page of the browser, watched from the start. */
+/** The browser a suite's before() launched (it throws when that hook did not run). */
+export function launched(browser: Browser | undefined): Browser {
+  if (!browser) throw new Error('no browser: the suite\'s before() hook did not launch one');
+  return browser;
+}
+
 export async function openPage(browser: Browser): Promise<{ page: Page; seen: ReturnType<typeof watch> }> {
   const page = await browser.context.newPage();
   return { page, seen: watch(page) };

@@ -8,9 +8,14 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { ID_PATTERN, LINKS } from '@acetrace/chaincode/domain';
+import { ID_PATTERN } from '@acetrace/chaincode/domain';
 import { posterRole, type SeedEvent, type SeededLot } from './seed';
 
+const LINK_NAMES = [
+  'raw-material-sourcing', 'component-processing', 'manufacturing', 'quality-inspection', 'packaging',
+  'origin-warehousing', 'inland-transport', 'export-clearance', 'port-of-loading', 'international-transit',
+  'us-port-of-entry', 'us-distribution',
+];
 const MSP: Record<string, string> = { supplier: 'Org1MSP', logistics: 'Org2MSP', broker: 'Org3MSP' };
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.map': 'application/json' };
 
@@ -23,9 +28,30 @@ export interface MockGateway {
   /** Drops every open stream connection (the page must reconnect with Last-Event-ID). */
   dropStreams(): void;
   /** The Last-Event-ID header of each stream connection, in order (undefined: none sent). */
-  streamConnections: (string | undefined)[];
-  requests: { method: string; path: string; apiKey: string | undefined }[];
+  streamConnections: Array<string | undefined>;
+  requests: Array<{ method: string; path: string; apiKey: string | undefined }>;
   close(): Promise<void>;
+}
+
+type MockRole = 'auditor' | 'viewer';
+
+function roleOf(apiKey: string | undefined): MockRole | undefined {
+  if (apiKey === MOCK_KEYS.auditor) return 'auditor';
+  return apiKey === MOCK_KEYS.viewer ? 'viewer' : undefined;
+}
+
+function json(res: http.ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+/** The built page's files (index.html at `/`), nothing outside `webDist`. */
+function serveStatic(res: http.ServerResponse, webDist: string, pathname: string): void {
+  const file = path.join(webDist, pathname === '/' ? 'index.html' : path.normalize(pathname.slice(1)));
+  if (file.startsWith(webDist) && fs.existsSync(file) && fs.statSync(file).isFile()) {
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    fs.createReadStream(file).pipe(res);
+  } else problem(res, 404, 'Not Found', `no route ${pathname}`);
 }
 
 function problem(res: http.ServerResponse, status: number, title: string, detail: string, extra: Record<string, unknown> = {}): void {
@@ -34,7 +60,7 @@ function problem(res: http.ServerResponse, status: number, title: string, detail
 }
 
 export async function startMockGateway(webDist: string, lot: SeededLot & { lot: Record<string, unknown> }): Promise<MockGateway> {
-  const events: (SeedEvent & { txId: string; blockNumber: number; recordedBy: string })[] = [];
+  const events: Array<SeedEvent & { txId: string; blockNumber: number; recordedBy: string }> = [];
   let block = 5;
   const add = (e: SeedEvent): void => {
     events.push({ ...e, txId: crypto.randomBytes(32).toString('hex'), blockNumber: block++, recordedBy: MSP[posterRole(e)] ?? 'Org1MSP' });
@@ -42,12 +68,12 @@ export async function startMockGateway(webDist: string, lot: SeededLot & { lot: 
   lot.events.forEach(add);
 
   const provenance = (detail: 'full' | 'summary'): unknown => {
-    const links = LINKS.map(({ number, name, phase }) => {
-      const evs = events.filter((e) => e.link === number).sort((a, b) => Date.parse(a.eventTime) - Date.parse(b.eventTime));
+    const links = LINK_NAMES.map((name, i) => {
+      const evs = events.filter((e) => e.link === i + 1).sort((a, b) => Date.parse(a.eventTime) - Date.parse(b.eventTime));
       return {
-        link: number,
+        link: i + 1,
         name,
-        phase,
+        phase: i < 5 ? 'production' : i === 5 || i === 11 ? 'storage' : 'transport',
         events: detail === 'full' ? evs.map((e) => ({ ...e, evidence: e.evidence ?? [], epcs: e.epcs ?? [], location: e.location ?? null })) : [],
         organisations: [...new Set(evs.map((e) => e.recordedBy))],
         firstSeen: evs[0]?.eventTime ?? null,
@@ -67,14 +93,54 @@ export async function startMockGateway(webDist: string, lot: SeededLot & { lot: 
         },
       ],
       detail,
+      // what the real gateway answers for a lot with no handover, container, input or registered party
+      custody: detail === 'full' ? [{ mspId: 'Org1MSP', from: null, until: null, eventId: null, gln: null }] : [],
+      containment: [],
+      upstream: [],
+      upstreamTruncated: false,
+      parties: [],
       queryMs: 3,
     };
   };
 
   const streams = new Set<http.ServerResponse>();
   let streamSeq = 0;
-  const streamConnections: (string | undefined)[] = [];
+  const streamConnections: Array<string | undefined> = [];
   const requests: MockGateway['requests'] = [];
+
+  const openStream = (req: http.IncomingMessage, res: http.ServerResponse): void => {
+    const last = req.headers['last-event-id'];
+    streamConnections.push(typeof last === 'string' ? last : undefined);
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+    res.write(': connected\n\n');
+    streams.add(res);
+    req.on('close', () => streams.delete(res));
+  };
+
+  const answerProvenance = (res: http.ServerResponse, kind: string, id: string, role: MockRole): void => {
+    if (kind === 'lots' && !ID_PATTERN.test(id)) {
+      problem(res, 400, 'Bad Request', 'lotId: 1-128 characters of A-Za-z0-9._:-', { errors: [{ path: 'lotId', message: 'invalid characters' }] });
+      return;
+    }
+    const known = kind === 'lots' ? id === lot.lotId : [lot.epcUrn, lot.epcDigitalLink].includes(id);
+    if (!known) problem(res, 404, 'Not Found', `NOT_FOUND: ${kind === 'lots' ? 'lot' : 'EPC'} ${id} is not on the ledger`);
+    else json(res, 200, provenance(role === 'auditor' ? 'full' : 'summary'));
+  };
+
+  const answerApi = (req: http.IncomingMessage, res: http.ServerResponse, url: URL, role: MockRole): void => {
+    if (url.pathname === '/v1/lots') {
+      json(res, 200, { lots: [], bookmark: '' });
+      return;
+    }
+    if (url.pathname === '/v1/stream') {
+      if (role !== 'auditor') problem(res, 403, 'Forbidden', 'role viewer may not read the stream');
+      else openStream(req, res);
+      return;
+    }
+    const m = /^\/v1\/(lots|epcs)\/([^/]+)\/provenance$/.exec(url.pathname);
+    if (m) answerProvenance(res, m[1] ?? '', decodeURIComponent(m[2] ?? ''), role);
+    else problem(res, 404, 'Not Found', `no route ${url.pathname}`);
+  };
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -82,53 +148,24 @@ export async function startMockGateway(webDist: string, lot: SeededLot & { lot: 
     const apiKey = typeof key === 'string' ? key : undefined;
     requests.push({ method: req.method ?? 'GET', path: url.pathname + url.search, apiKey });
     if (!url.pathname.startsWith('/v1/')) {
-      const file = path.join(webDist, url.pathname === '/' ? 'index.html' : path.normalize(url.pathname.slice(1)));
-      if (file.startsWith(webDist) && fs.existsSync(file) && fs.statSync(file).isFile()) {
-        res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
-        fs.createReadStream(file).pipe(res);
-      } else problem(res, 404, 'Not Found', `no route ${url.pathname}`);
+      serveStatic(res, webDist, url.pathname);
       return;
     }
-    const role = apiKey === MOCK_KEYS.auditor ? 'auditor' : apiKey === MOCK_KEYS.viewer ? 'viewer' : undefined;
-    if (!role) return problem(res, 401, 'Unauthorized', 'unknown API key');
-    const json = (status: number, body: unknown): void => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
-    };
-    if (url.pathname === '/v1/lots') return json(200, { lots: [], bookmark: '' });
-    if (url.pathname === '/v1/stream') {
-      if (role !== 'auditor') return problem(res, 403, 'Forbidden', 'role viewer may not read the stream');
-      const last = req.headers['last-event-id'];
-      streamConnections.push(typeof last === 'string' ? last : undefined);
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
-      res.write(': connected\n\n');
-      streams.add(res);
-      req.on('close', () => streams.delete(res));
-      return;
-    }
-    const m = /^\/v1\/(lots|epcs)\/([^/]+)\/provenance$/.exec(url.pathname);
-    if (m) {
-      const id = decodeURIComponent(m[2] ?? '');
-      const known = m[1] === 'lots' ? id === lot.lotId : [lot.epcUrn, lot.epcDigitalLink].includes(id);
-      if (m[1] === 'lots' && !ID_PATTERN.test(id)) {
-        return problem(res, 400, 'Bad Request', 'lotId: 1-128 characters of A-Za-z0-9._:-', { errors: [{ path: 'lotId', message: 'invalid characters' }] });
-      }
-      if (!known) return problem(res, 404, 'Not Found', `NOT_FOUND: ${m[1] === 'lots' ? 'lot' : 'EPC'} ${id} is not on the ledger`);
-      return json(200, provenance(role === 'auditor' ? 'full' : 'summary'));
-    }
-    problem(res, 404, 'Not Found', `no route ${url.pathname}`);
+    const role = roleOf(apiKey);
+    if (!role) problem(res, 401, 'Unauthorized', 'unknown API key');
+    else answerApi(req, res, url, role);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${String(port)}`,
     streamConnections,
     requests,
     commit(e) {
       add(e);
       const n = ++streamSeq;
       const data = JSON.stringify({ blockNumber: block - 1, txId: 'tx', name: 'EventsRecorded', payload: { type: 'EventsRecorded', lotIds: [e.lotId], eventIds: [e.eventId] } });
-      for (const s of streams) s.write(`id: ${n}\nevent: EventsRecorded\ndata: ${data}\n\n`);
+      for (const s of streams) s.write(`id: ${String(n)}\nevent: EventsRecorded\ndata: ${data}\n\n`);
     },
     dropStreams() {
       for (const s of streams) s.destroy();
@@ -137,7 +174,9 @@ export async function startMockGateway(webDist: string, lot: SeededLot & { lot: 
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
-        server.close(() => resolve());
+        server.close(() => {
+          resolve();
+        });
       }),
   };
 }

@@ -22,6 +22,23 @@ export async function text(page: Page, selector: string): Promise<string> {
   return ((await page.locator(selector).first().textContent()) ?? '').replace(/\s+/g, ' ').trim();
 }
 
+/** Every seeded event in its link with time, organisation, kind and tx id; a GPS fix with its latitude. */
+async function expectSeededEvents(page: Page, seeded: SeededLot): Promise<void> {
+  for (const e of seeded.events) {
+    const ev = page.locator(`li.event[data-event-id="${e.eventId}"]`);
+    expect(await ev.count(), `event ${e.eventId} shown`).to.equal(1);
+    expect(await ev.locator('xpath=ancestor::li[contains(@class,"link")]').getAttribute('data-link')).to.equal(String(e.link));
+    expect(await ev.locator('.badge.kind').textContent()).to.equal(e.kind);
+    expect(await ev.locator('.event-org').textContent()).to.match(/MSP$/);
+    expect(await ev.locator('time').getAttribute('datetime')).to.be.a('string').and.not.empty;
+    expect(await ev.locator('.txid').textContent()).to.match(/^[0-9a-f]{64}$/);
+  }
+  const gps = seeded.events.find((e) => e.kind === 'gps');
+  const lat = gps?.location?.lat;
+  if (gps === undefined || typeof lat !== 'number') throw new Error('the seed plan has no GPS fix with a latitude');
+  expect(await text(page, `li.event[data-event-id="${gps.eventId}"] .event-location`)).to.contain(lat.toFixed(4));
+}
+
 /** The answer for the seeded lot: summary, 12 links, completeness, the anomaly and the route map. */
 export async function expectSeededLot(page: Page, seeded: SeededLot, opts: { covered?: number } = {}): Promise<void> {
   const covered = opts.covered ?? 12;
@@ -38,20 +55,10 @@ export async function expectSeededLot(page: Page, seeded: SeededLot, opts: { cov
   expect(await links.nth(0).getAttribute('data-name')).to.equal('raw-material-sourcing');
   expect(await links.nth(11).getAttribute('data-name')).to.equal('us-distribution');
   expect(await page.locator('#timeline li.link.covered').count()).to.equal(covered);
-  for (const e of seeded.events) {
-    const ev = page.locator(`li.event[data-event-id="${e.eventId}"]`);
-    expect(await ev.count(), `event ${e.eventId} shown`).to.equal(1);
-    expect(await ev.locator('xpath=ancestor::li[contains(@class,"link")]').getAttribute('data-link')).to.equal(String(e.link));
-    expect(await ev.locator('.badge.kind').textContent()).to.equal(e.kind);
-    expect(await ev.locator('.event-org').textContent()).to.match(/MSP$/);
-    expect(await ev.locator('time').getAttribute('datetime')).to.be.a('string').and.not.empty;
-    expect(await ev.locator('.txid').textContent()).to.match(/^[0-9a-f]{64}$/);
-  }
-  const gps = seeded.events.find((e) => e.kind === 'gps')!;
-  expect(await text(page, `li.event[data-event-id="${gps.eventId}"] .event-location`)).to.contain(gps.location!.lat!.toFixed(4));
+  await expectSeededEvents(page, seeded);
 
   // Completeness meter.
-  expect(await text(page, '#completeness-value')).to.equal(`${covered}/12`);
+  expect(await text(page, '#completeness-value')).to.equal(`${String(covered)}/12`);
   expect(await page.locator('#completeness-meter').getAttribute('aria-valuenow')).to.equal(String(covered));
   expect(await page.locator('#completeness-meter .seg.covered').count()).to.equal(covered);
 

@@ -37,7 +37,7 @@ export interface SeedEvent {
   deviceId?: string;
   location?: { lat?: number; lon?: number; accuracyM?: number; gln?: string };
   epcs?: string[];
-  evidence?: { sha256: string; uri?: string; type: string }[];
+  evidence?: Array<{ sha256: string; uri?: string; type: string }>;
 }
 
 export interface SeededLot {
@@ -97,8 +97,8 @@ export function plan(tag = crypto.randomBytes(3).toString('hex').toUpperCase()):
   const lotId = `LOT-WEB-${tag}`;
   const serial = String(crypto.randomInt(1, 2 ** 31));
   const epcUrn = `urn:epc:id:sgtin:0614141.112345.${serial}`;
-  const gtin13 = `1${'0614141'}${'12345'}`;
-  const epcDigitalLink = `https://id.gs1.org/01/${gtin13}${gtinCheckDigit(gtin13)}/21/${serial}`;
+  const gtin13 = `1061414112345`;
+  const epcDigitalLink = `https://id.gs1.org/01/${gtin13}${String(gtinCheckDigit(gtin13))}/21/${serial}`;
   const t0 = Math.floor((Date.now() - 40 * 86_400_000) / 3_600_000) * 3_600_000;
   const at = (h: number, off: number): string => isoAt(t0 + h * 3_600_000, off);
   let n = 0;
@@ -139,15 +139,17 @@ export function plan(tag = crypto.randomBytes(3).toString('hex').toUpperCase()):
   ];
   const liveEvent = ev(12, 'handover', 700, -7, { deviceId: 'ontario-dc-dock-2', location: { gln: '0614141000111' } });
   const located = events.filter((e) => e.kind === 'gps' || e.kind === 'rfid');
-  const spoof = events.find((e) => e.location?.lat === 33.74);
-  const before = events[events.indexOf(spoof!) - 1];
+  const spoofAt = events.findIndex((e) => e.location?.lat === 33.74);
+  const spoof = events[spoofAt];
+  const before = events[spoofAt - 1];
+  if (spoof === undefined || before === undefined) throw new Error('the plan lost its spoofed GPS fix');
   return {
     lotId,
     epcUrn,
     epcDigitalLink,
     events,
     locatedEventIds: located.map((e) => e.eventId),
-    anomalyEventIds: [before!.eventId, spoof!.eventId],
+    anomalyEventIds: [before.eventId, spoof.eventId],
     liveEvent,
     lot: lotInput(lotId, { epcs }),
   };
@@ -161,7 +163,7 @@ export function posterRole(e: SeedEvent): string {
 }
 
 async function expectOk(what: string, r: { status: number; body: unknown }, ok: number[]): Promise<void> {
-  if (!ok.includes(r.status)) throw new Error(`${what}: HTTP ${r.status} ${JSON.stringify(r.body)}`);
+  if (!ok.includes(r.status)) throw new Error(`${what}: HTTP ${String(r.status)} ${JSON.stringify(r.body)}`);
   return Promise.resolve();
 }
 

@@ -153,6 +153,12 @@ class FabricLedger implements LedgerPort {
     }
   }
 
+  /** The fabric-gateway objects of an identity, shared with the block source (fabric-blocks.ts). */
+  connectionOf(identity: string): { gateway: Gateway; network: Network } {
+    const { gateway, network } = this.#gatewayFor(identity);
+    return { gateway, network };
+  }
+
   identities(): LedgerIdentity[] {
     return this.#profile.identities.map((i) => ({ name: i.name, mspId: i.mspId, role: i.role }));
   }
@@ -224,8 +230,8 @@ class FabricLedger implements LedgerPort {
   }
 
   /**
-   * A submit by the rule of ./retry.ts; `retry: false` makes one attempt (RecordEvents: the outbox
-   * owns its retries).
+   * A submit by the rule of ./retry.ts; `retry: false` makes one attempt (RecordEvents, RecordCorrection:
+   * the outbox owns their retries).
    */
   async #submit<T>(
     identity: string,
@@ -253,7 +259,8 @@ class FabricLedger implements LedgerPort {
   }
 
   async recordCorrection(identity: string, correction: EventInput): Promise<RecordEventsResult> {
-    const { result, txId, blockNumber } = await this.#submit(identity, 'RecordCorrection', SHAPES.recorded, [JSON.stringify(correction)]);
+    // one attempt, like RecordEvents: corrections go through the outbox, whose submitter owns the retries
+    const { result, txId, blockNumber } = await this.#submit(identity, 'RecordCorrection', SHAPES.recorded, [JSON.stringify(correction)], false);
     return { results: [result], txId, blockNumber };
   }
 
@@ -394,4 +401,10 @@ class FabricLedger implements LedgerPort {
  */
 export function createFabricLedger(options: FabricLedgerOptions): LedgerPort {
   return new FabricLedger(options);
+}
+
+/** The connections of a ledger made by createFabricLedger, for the block source over the same gRPC clients and identities. */
+export function fabricConnections(ledger: LedgerPort): (identity: string) => { gateway: Gateway; network: Network } {
+  if (!(ledger instanceof FabricLedger)) throw new TypeError('not a ledger made by createFabricLedger');
+  return (identity) => ledger.connectionOf(identity);
 }

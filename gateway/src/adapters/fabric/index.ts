@@ -1,3 +1,4 @@
-export { createFabricLedger, type FabricLedgerOptions } from './fabric-ledger';
+export { createFabricLedger, fabricConnections, type FabricLedgerOptions } from './fabric-ledger';
+export { createFabricBlocks, type FabricBlocksOptions } from './fabric-blocks';
 export { loadConnectionProfile, ConnectionProfileError, type ConnectionProfile } from './connection-profile';
 export { mapFabricError } from './error-mapping';

@@ -3,7 +3,7 @@
  * elapsed time, exponential back-off with full jitter; only errors the mapper marked `transient`
  * are repeated.
  *
- * The rule for a submit (RegisterLot, RecordCorrection), by where it failed:
+ * The rule for a submit (RegisterLot), by where it failed:
  * - Endorse unavailable / past its deadline: endorse the same proposal again (same transaction id;
  *   nothing was ordered yet).
  * - Submit or CommitStatus unavailable / past its deadline: the transaction may have reached the
@@ -14,8 +14,8 @@
  *   only now a new proposal, with a new transaction id and a fresh read set.
  * - A chaincode (endorsement) rejection, or any other final error: no retry.
  *
- * Evaluations (reads) are repeated as they are. RecordEvents is not retried here at all: the outbox's
- * submitter owns its retries (the event ids make a resubmission a no-op), so no path retries twice.
+ * Evaluations (reads) are repeated as they are. RecordEvents and RecordCorrection are not retried here at
+ * all: the outbox's submitter owns their retries (the event ids make a resubmission a no-op), so no path retries twice.
  */
 import { CommitError } from '@hyperledger/fabric-gateway';
 import { LedgerCommitError, type LedgerError } from '../../errors';

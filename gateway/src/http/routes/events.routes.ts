@@ -14,10 +14,8 @@ export function eventsRouter(events: EventsService): Router {
     const query = parse(PostEventsQuery, req.query, 'query');
     const body: unknown = req.body;
     // one event, or { events: [...] }: choose by shape so errors name the right field
-    const list =
-      typeof body === 'object' && body !== null && !Array.isArray(body) && 'events' in body
-        ? parse(EventBatch, body).events
-        : [parse(EventInput, body)];
+    const batch = typeof body === 'object' && body !== null && !Array.isArray(body) && 'events' in body;
+    const list = batch ? parse(EventBatch, body).events : [parse(EventInput, body)];
     const seen = new Map<string, string>();
     list.forEach((e, i) => {
       const canonical = JSON.stringify(e);
@@ -30,7 +28,7 @@ export function eventsRouter(events: EventsService): Router {
       }
       seen.set(e.eventId, canonical);
     });
-    const out = await events.post(principalOf(res), list, query.wait === 'commit');
+    const out = await events.post(principalOf(res), list, query.wait === 'commit', batch);
     if (out.rejection) {
       sendProblem(
         res,

@@ -13,11 +13,11 @@ extendZodWithOpenApi(z);
 
 const Time = z.string().openapi({ format: 'date-time' });
 
-/** Where an event is in the outbox (ports/event-queue.ts EventStatus). */
-export const QueueStatus = z.enum(['queued', 'submitted', 'committed', 'rejected']);
+/** Where an event is in the outbox (ports/event-queue.ts EventStatus; `dead`: given up after repeated failures). */
+export const QueueStatus = z.enum(['queued', 'submitted', 'committed', 'rejected', 'dead']);
 
 /** Status of one posted event: the outbox's, or the chaincode's verdict on a direct record. */
-export const EventStatus = z.enum(['queued', 'submitted', 'committed', 'rejected', 'recorded', 'duplicate']);
+export const EventStatus = z.enum(['queued', 'submitted', 'committed', 'rejected', 'dead', 'recorded', 'duplicate']);
 
 export const RecordedLocation = z
   .strictObject({
@@ -92,7 +92,10 @@ export const AcceptedEvent = z
     status: EventStatus,
     txId: z.string().optional(),
     blockNumber: z.number().int().optional(),
-    reason: z.string().optional().openapi({ description: "the chaincode's message when rejected (code prefix included)" }),
+    reason: z
+      .string()
+      .optional()
+      .openapi({ description: "`rejected`: the chaincode's message (code prefix included); `dead`: the last failure, `CODE: text`" }),
   })
   .openapi('AcceptedEvent');
 

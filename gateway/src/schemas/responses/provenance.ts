@@ -207,8 +207,9 @@ export const Provenance = z
     upstream: z.array(UpstreamNode).openapi({ description: 'the input lots it was made from, recursively' }),
     upstreamTruncated: z.boolean(),
     parties: z.array(Party).openapi({ description: 'every organisation involved, with its profile and facilities (full detail only)' }),
-    evidence: EvidenceCompleteness.nullable().openapi({ description: 'documents against the evidence policy (full detail only)' }),
-    timeliness: Timeliness.nullable().openapi({ description: 'recording delays, per-organisation shares, entry lead time (full detail only)' }),
+    // a union, not .nullable(): zod-to-openapi would wrap a nullable $ref in an allOf that refuses null
+    evidence: z.union([EvidenceCompleteness, z.null()]).openapi({ description: 'documents against the evidence policy (full detail only)' }),
+    timeliness: z.union([Timeliness, z.null()]).openapi({ description: 'recording delays, per-organisation shares, entry lead time (full detail only)' }),
     queryMs: z.number().openapi({ description: 'time the gateway took to answer, ms' }),
   })
   .openapi('Provenance');

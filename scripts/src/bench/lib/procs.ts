@@ -25,14 +25,14 @@ export async function freePort(): Promise<number> {
     s.listen(0, '127.0.0.1', () => {
       const a = s.address();
       const port = typeof a === 'object' && a !== null ? a.port : 0;
-      s.close(() => res(port));
+      s.close(() => { res(port); });
     });
   });
 }
 
 function statusKb(pid: number, field: string): number | undefined {
   try {
-    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${String(pid)}/status`, 'utf8'));
     return m?.[1] === undefined ? undefined : Number(m[1]);
   } catch {
     return undefined;
@@ -49,9 +49,11 @@ function child(name: string, args: string[], env: NodeJS.ProcessEnv, logFile: st
   const prof = cpuProfDir === undefined ? [] : ['--cpu-prof', '--cpu-prof-dir', cpuProfDir, '--cpu-prof-name', `${name}.cpuprofile`];
   const proc = spawn(process.execPath, [...prof, ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(logFile);
-  proc.stdout?.pipe(log);
+  proc.stdout.pipe(log);
   let stderr = '';
   const pid = proc.pid ?? -1;
+  // a function, not a narrowed field: the exit happens while stop() awaits
+  const running = (): boolean => proc.exitCode === null && proc.signalCode === null;
   const c: Child = {
     name,
     proc,
@@ -61,16 +63,22 @@ function child(name: string, args: string[], env: NodeJS.ProcessEnv, logFile: st
       return peak === undefined || rss === undefined ? undefined : { peakMiB: Math.round(peak / 1024), rssMiB: Math.round(rss / 1024) };
     },
     async stop() {
-      if (proc.exitCode !== null || proc.signalCode !== null) return;
-      const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+      if (!running()) return;
+      const exited = new Promise<void>((r) => {
+        proc.once('exit', () => {
+          r();
+        });
+      });
       proc.kill('SIGTERM');
       await Promise.race([exited, sleep(20_000)]);
-      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+      if (running()) proc.kill('SIGKILL');
     },
   };
   return new Promise((res, rej) => {
-    const timer = setTimeout(() => rej(new Error(`${name} not ready after ${timeoutMs} ms:\n${stderr}`)), timeoutMs);
-    proc.stderr?.on('data', (d: Buffer) => {
+    const timer = setTimeout(() => {
+      rej(new Error(`${name} not ready after ${String(timeoutMs)} ms:\n${stderr}`));
+    }, timeoutMs);
+    proc.stderr.on('data', (d: Buffer) => {
       log.write(d);
       if (stderr.length < 100_000) stderr += d.toString();
       if (ready.test(stderr)) {

@@ -86,28 +86,43 @@ const RAW_SQLITE: ReadonlySet<ProvenanceRow['path']> = new Set(['naive-scan', 'k
 
 const n = (x: number): string => x.toLocaleString('en-US');
 
-export function markdown(r: Results): string {
+function headerSection(r: Results): string[] {
   const m = r.machine;
-  const out: string[] = [];
-  out.push(`# acetrace benchmark — ${r.mode} run, ${r.date}`, '');
-  out.push(
+  return [
+    `# acetrace benchmark — ${r.mode} run, ${r.date}`,
+    '',
     `Machine: ${String(m.cpus)} × ${m.cpuModel}, ${String(m.totalMemoryGiB)} GiB (${String(m.freeMemoryGiB)} free), Node ${m.node}, ${m.platform}. ` +
       `Load average (1/5/15 min) ${m.loadAverage.start.join('/')} at start, ${m.loadAverage.end.join('/')} at end — ` +
       'the machine is shared; the client, the gateway and the network all run on it. ' +
       `Run took ${String(r.totalSeconds)} s; ${n(r.ledgerEventsAtEnd)} events on the ledger at the end.`,
     '',
-  );
-  out.push('## Targets', '', '| target | measured | |', '| --- | --- | --- |');
-  for (const t of r.targets) out.push(`| ${t.target} | ${t.measured} | **${t.pass ? 'PASS' : 'MISS'}** |`);
-  out.push('', '## Provenance latency (one client, sequential; ms)', '');
-  out.push('| ledger events | lot events | path | samples | p50 | p95 | p99 | max | p50 vs gateway-lot |', '| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (const p of r.provenance) {
-    const base = r.provenance.find((q) => q.ledgerEvents === p.ledgerEvents && q.lotEvents === p.lotEvents && q.path === 'gateway-lot');
-    const x = base && base.p50Ms > 0 ? p.p50Ms / base.p50Ms : undefined;
-    const ratio = x === undefined ? '' : `×${x < 0.1 ? x.toPrecision(2) : x.toFixed(2)}`;
-    out.push(`| ${n(p.ledgerEvents)} | ${n(p.lotEvents)} | ${PATH_LABEL[p.path]}${RAW_SQLITE.has(p.path) ? ' †' : ''} | ${String(p.samples)} | ${String(p.p50Ms)} | ${String(p.p95Ms)} | ${String(p.p99Ms)} | ${String(p.maxMs)} | ${ratio} |`);
-  }
-  out.push(
+  ];
+}
+
+function targetsSection(r: Results): string[] {
+  return ['## Targets', '', '| target | measured | |', '| --- | --- | --- |', ...r.targets.map((t) => `| ${t.target} | ${t.measured} | **${t.pass ? 'PASS' : 'MISS'}** |`)];
+}
+
+/** The row of `path` on the same ledger and lot as `p`. */
+function sibling(r: Results, p: ProvenanceRow, path: ProvenanceRow['path']): ProvenanceRow | undefined {
+  return r.provenance.find((q) => q.ledgerEvents === p.ledgerEvents && q.lotEvents === p.lotEvents && q.path === path);
+}
+
+function provenanceRow(r: Results, p: ProvenanceRow): string {
+  const base = sibling(r, p, 'gateway-lot');
+  const x = base && base.p50Ms > 0 ? p.p50Ms / base.p50Ms : undefined;
+  const ratio = x === undefined ? '' : `×${x < 0.1 ? x.toPrecision(2) : x.toFixed(2)}`;
+  return `| ${n(p.ledgerEvents)} | ${n(p.lotEvents)} | ${PATH_LABEL[p.path]}${RAW_SQLITE.has(p.path) ? ' †' : ''} | ${String(p.samples)} | ${String(p.p50Ms)} | ${String(p.p95Ms)} | ${String(p.p99Ms)} | ${String(p.maxMs)} | ${ratio} |`;
+}
+
+function provenanceSection(r: Results): string[] {
+  return [
+    '',
+    '## Provenance latency (one client, sequential; ms)',
+    '',
+    '| ledger events | lot events | path | samples | p50 | p95 | p99 | max | p50 vs gateway-lot |',
+    '| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...r.provenance.map((p) => provenanceRow(r, p)),
     '',
     'Two ratios, two questions. *p50 vs gateway-lot* compares each row with the HTTP path on the same ledger and lot; for the two ' +
       'raw-SQLite rows (†) it compares different stacks – a loop over the network\'s SQLite file in the benchmark process against ' +
@@ -115,48 +130,117 @@ export function markdown(r: Results): string {
       'real path of a large lot). The key design\'s ratio is the next table: the naive full scan against the lot\'s own `EVT` key ' +
       'range, both on that one raw-SQLite stack.',
     '',
-  );
+  ];
+}
+
+function keyDesignSection(r: Results): string[] {
   const keyRows = r.provenance.filter((p) => p.path === 'key-range');
-  if (keyRows.length > 0) {
-    out.push('### Key design on one stack (raw SQLite in the benchmark process; ms)', '');
-    out.push(
-      "| ledger events | lot events | naive full scan p50 | lot's EVT range p50 | naive ÷ key range (p50) | naive p99 | key range p99 |",
-      '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
-    );
-    for (const k of keyRows) {
-      const naive = r.provenance.find((q) => q.ledgerEvents === k.ledgerEvents && q.lotEvents === k.lotEvents && q.path === 'naive-scan');
-      if (!naive) continue;
-      const ratio = k.p50Ms > 0 ? `×${(naive.p50Ms / k.p50Ms).toFixed(1)}` : '';
-      out.push(`| ${n(k.ledgerEvents)} | ${n(k.lotEvents)} | ${String(naive.p50Ms)} | ${String(k.p50Ms)} | ${ratio} | ${String(naive.p99Ms)} | ${String(k.p99Ms)} |`);
-    }
-    out.push('');
+  if (keyRows.length === 0) return [];
+  const out = [
+    '### Key design on one stack (raw SQLite in the benchmark process; ms)',
+    '',
+    "| ledger events | lot events | naive full scan p50 | lot's EVT range p50 | naive ÷ key range (p50) | naive p99 | key range p99 |",
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const k of keyRows) {
+    const naive = sibling(r, k, 'naive-scan');
+    if (!naive) continue;
+    const ratio = k.p50Ms > 0 ? `×${(naive.p50Ms / k.p50Ms).toFixed(1)}` : '';
+    out.push(`| ${n(k.ledgerEvents)} | ${n(k.lotEvents)} | ${String(naive.p50Ms)} | ${String(k.p50Ms)} | ${ratio} | ${String(naive.p99Ms)} | ${String(k.p99Ms)} |`);
   }
-  out.push('![provenance latency against ledger size](provenance.svg)', '');
-  out.push('## Seeding (background ledger, RecordEvents of 500 events per transaction via fabric-gateway)', '');
-  out.push('| ledger events after | events added | lots | transactions | seconds | of which RegisterLot | RecordEvents events/s |', '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
-  for (const s of r.seeding) out.push(`| ${n(s.ledgerEvents)} | ${n(s.addedEvents)} | ${n(s.lots)} | ${n(s.transactions)} | ${String(s.seconds)} | ${String(s.registerLotsSeconds)} | ${n(s.eventsPerSecond)} |`);
-  out.push('', '## Ingestion through POST /v1/events (all clients post distinct events to one lot)', '');
-  out.push(
+  out.push('');
+  return out;
+}
+
+function seedingSection(r: Results): string[] {
+  return [
+    '![provenance latency against ledger size](provenance.svg)',
+    '',
+    '## Seeding (background ledger, RecordEvents of 500 events per transaction via fabric-gateway)',
+    '',
+    '| ledger events after | events added | lots | transactions | seconds | of which RegisterLot | RecordEvents events/s |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...r.seeding.map((s) => `| ${n(s.ledgerEvents)} | ${n(s.addedEvents)} | ${n(s.lots)} | ${n(s.transactions)} | ${String(s.seconds)} | ${String(s.registerLotsSeconds)} | ${n(s.eventsPerSecond)} |`),
+  ];
+}
+
+function ingestionSection(r: Results): string[] {
+  return [
+    '',
+    '## Ingestion through POST /v1/events (all clients post distinct events to one lot)',
+    '',
     '| clients | events/request | events | acked (202) events/s | committed events/s | ack p50 / p95 / p99 ms | s until all committed | RecordEvents txs | outbox retries | ledger retries | rejected | HTTP errors |',
     '| ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |',
-  );
-  for (const i of r.ingestion) {
-    out.push(
-      `| ${String(i.clients)} | ${String(i.batch)} | ${n(i.events)} | ${n(i.ackedPerSecond)} | ${n(i.committedPerSecond)} | ${String(i.ackP50Ms)} / ${String(i.ackP95Ms)} / ${String(i.ackP99Ms)} | ${String(i.secondsUntilAllCommitted)} | ${n(i.transactions)} | ${String(i.submitRetries)} | ${String(i.ledgerRetries)} | ${String(i.rejected)} | ${String(i.httpErrors)} |`,
-    );
+    ...r.ingestion.map(
+      (i) =>
+        `| ${String(i.clients)} | ${String(i.batch)} | ${n(i.events)} | ${n(i.ackedPerSecond)} | ${n(i.committedPerSecond)} | ${String(i.ackP50Ms)} / ${String(i.ackP95Ms)} / ${String(i.ackP99Ms)} | ${String(i.secondsUntilAllCommitted)} | ${n(i.transactions)} | ${String(i.submitRetries)} | ${String(i.ledgerRetries)} | ${String(i.rejected)} | ${String(i.httpErrors)} |`,
+    ),
+  ];
+}
+
+function directRow(d: DirectRow): string {
+  const other = Object.entries(d.commitErrorsByCode)
+    .filter(([c]) => c !== '11')
+    .map(([c, k]) => `${c}: ${String(k)}`)
+    .join(', ');
+  return `| ${String(d.inFlight)} | ${n(d.committedTxs)} | ${String(d.seconds)} | ${String(d.txPerSecond)} | ${String(d.p50Ms)} / ${String(d.p95Ms)} / ${String(d.p99Ms)} | ${String(d.mvccConflicts)} | ${other || '0'} | ${String(d.otherErrors)} |`;
+}
+
+function directSection(r: Results): string[] {
+  return [
+    '',
+    '## Single-event transactions straight through fabric-gateway, all to one lot',
+    '',
+    '| in flight | committed txs | seconds | tx/s | submit→commit p50 / p95 / p99 ms | MVCC conflicts (code 11) | other CommitErrors | other errors |',
+    '| ---: | ---: | ---: | ---: | --- | ---: | --- | ---: |',
+    ...r.direct.map(directRow),
+  ];
+}
+
+function memoryAndSetupSection(r: Results): string[] {
+  return [
+    '',
+    '## Peak memory (VmHWM of each child process)',
+    '',
+    '| process | peak RSS MiB | RSS at end MiB |',
+    '| --- | ---: | ---: |',
+    ...Object.entries(r.memory).map(([name, mem]) => `| ${name} | ${String(mem.peakMiB)} | ${String(mem.rssMiB)} |`),
+    '',
+    '## Setup',
+    '',
+    ...Object.entries(r.setup).map(([k, v]) => `- ${k}: ${v}`),
+    '',
+  ];
+}
+
+/** The Markdown report: targets first, then each phase's table, the memory and the setup. */
+export function markdown(r: Results): string {
+  return [
+    ...headerSection(r),
+    ...targetsSection(r),
+    ...provenanceSection(r),
+    ...keyDesignSection(r),
+    ...seedingSection(r),
+    ...ingestionSection(r),
+    ...directSection(r),
+    ...memoryAndSetupSection(r),
+  ].join('\n');
+}
+
+/** One path's p50 (solid) and p99 (dashed) lines with a titled dot per ledger size. */
+function series(path: ProvenanceRow['path'], pts: readonly ProvenanceRow[], c: string, px: (x: number) => number, py: (y: number) => number): string[] {
+  const out: string[] = [];
+  for (const [key, dash] of [
+    ['p50Ms', ''],
+    ['p99Ms', ' stroke-dasharray="6,4"'],
+  ] as const) {
+    const d = pts.map((p) => `${px(p.ledgerEvents).toFixed(1)},${py(p[key]).toFixed(1)}`).join(' ');
+    out.push(`<polyline points="${d}" fill="none" stroke="${c}" stroke-width="2"${dash}/>`);
+    for (const p of pts) {
+      out.push(`<circle cx="${px(p.ledgerEvents).toFixed(1)}" cy="${py(p[key]).toFixed(1)}" r="3" fill="${c}"><title>${PATH_LABEL[path]} ${key === 'p50Ms' ? 'p50' : 'p99'} ${String(p[key])} ms at ${n(p.ledgerEvents)} events</title></circle>`);
+    }
   }
-  out.push('', '## Single-event transactions straight through fabric-gateway, all to one lot', '');
-  out.push('| in flight | committed txs | seconds | tx/s | submit→commit p50 / p95 / p99 ms | MVCC conflicts (code 11) | other CommitErrors | other errors |', '| ---: | ---: | ---: | ---: | --- | ---: | --- | ---: |');
-  for (const d of r.direct) {
-    const other = Object.entries(d.commitErrorsByCode).filter(([c]) => c !== '11').map(([c, k]) => `${c}: ${String(k)}`).join(', ');
-    out.push(`| ${String(d.inFlight)} | ${n(d.committedTxs)} | ${String(d.seconds)} | ${String(d.txPerSecond)} | ${String(d.p50Ms)} / ${String(d.p95Ms)} / ${String(d.p99Ms)} | ${String(d.mvccConflicts)} | ${other || '0'} | ${String(d.otherErrors)} |`);
-  }
-  out.push('', '## Peak memory (VmHWM of each child process)', '', '| process | peak RSS MiB | RSS at end MiB |', '| --- | ---: | ---: |');
-  for (const [name, mem] of Object.entries(r.memory)) out.push(`| ${name} | ${String(mem.peakMiB)} | ${String(mem.rssMiB)} |`);
-  out.push('', '## Setup', '');
-  for (const [k, v] of Object.entries(r.setup)) out.push(`- ${k}: ${v}`);
-  out.push('');
-  return out.join('\n');
+  return out;
 }
 
 /** p50 (solid) and p99 (dashed) of each path for the 120-event lot against ledger size, log-log. */
@@ -210,13 +294,8 @@ export function svg(r: Results, lotEvents = 120): string {
   for (const path of Object.keys(colours) as Array<ProvenanceRow['path']>) {
     const pts = rows.filter((p) => p.path === path).sort((a, b) => a.ledgerEvents - b.ledgerEvents);
     if (pts.length === 0) continue;
-    const c = colours[path];
-    for (const [key, dash] of [['p50Ms', ''], ['p99Ms', ' stroke-dasharray="6,4"']] as const) {
-      const d = pts.map((p) => `${px(p.ledgerEvents).toFixed(1)},${py(p[key]).toFixed(1)}`).join(' ');
-      parts.push(`<polyline points="${d}" fill="none" stroke="${c}" stroke-width="2"${dash}/>`);
-      for (const p of pts) parts.push(`<circle cx="${px(p.ledgerEvents).toFixed(1)}" cy="${py(p[key]).toFixed(1)}" r="3" fill="${c}"><title>${PATH_LABEL[path]} ${key === 'p50Ms' ? 'p50' : 'p99'} ${String(p[key])} ms at ${n(p.ledgerEvents)} events</title></circle>`);
-    }
-    parts.push(`<line x1="${String(W - R + 15)}" x2="${String(W - R + 40)}" y1="${String(legendY)}" y2="${String(legendY)}" stroke="${c}" stroke-width="3"/>`);
+    parts.push(...series(path, pts, colours[path], px, py));
+    parts.push(`<line x1="${String(W - R + 15)}" x2="${String(W - R + 40)}" y1="${String(legendY)}" y2="${String(legendY)}" stroke="${colours[path]}" stroke-width="3"/>`);
     parts.push(`<text x="${String(W - R + 46)}" y="${String(legendY + 4)}">${PATH_LABEL[path]}</text>`);
     legendY += 20;
   }

@@ -1,0 +1,118 @@
+/**
+ * The system under test: the embedded network and the gateway as child processes on one data
+ * folder, the credentials the gateway wrote, fabric-gateway connections, and the children's
+ * peak memory sampled every second.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ConnectionProfile } from '@acetrace/network';
+import { connectAs, loadProfile, type Connection } from './fabric';
+import { httpOk } from './http';
+import { log } from './log';
+import { freePort, startGateway, startNetwork, type Child } from './procs';
+import type { Results } from './report';
+
+interface Principal {
+  name: string;
+  role: string;
+  mspId: string;
+  apiKey: string;
+}
+
+const SUPPLIERS = ['org1-supplier', 'org2-supplier', 'org3-supplier'];
+
+/** A started network + gateway; every phase of the benchmark runs against one. */
+export interface Stack {
+  readonly dataDir: string;
+  /** The gateway's base URL, `http://127.0.0.1:<port>`. */
+  readonly gatewayUrl: string;
+  /** One fabric-gateway connection per supplier organisation (Org1, Org2, Org3). */
+  readonly suppliers: readonly Connection[];
+  readonly auditor: Connection;
+  /** The API key of `role` in `mspId`. */
+  key(role: string, mspId?: string): string;
+  /** A new fabric-gateway connection as identity `name` of the connection profile, closed with the stack. */
+  connect(name: string): Connection;
+  /** The gateway's Prometheus text. */
+  metrics(): Promise<string>;
+  /** Reads each child's peak and current resident set now (also done every second). */
+  sampleMemory(): void;
+}
+
+/** Owns the children and connections of one run; {@link BenchStack.close} releases them all. */
+export class BenchStack {
+  readonly memory: Results['memory'] = {};
+  private readonly children: Child[] = [];
+  private readonly conns: Connection[] = [];
+  private readonly memTimer: NodeJS.Timeout;
+
+  constructor(private readonly dataDir: string) {
+    this.memTimer = setInterval(() => {
+      this.sampleMemory();
+    }, 1000);
+  }
+
+  /** Starts the network (orderer BatchTimeout `batchTimeoutMs`, 500 per block), then the gateway. */
+  async start(batchTimeoutMs: number): Promise<Stack> {
+    const net = await startNetwork({ dataDir: this.dataDir, port: await freePort(), batchTimeoutMs, maxBatchSize: 500 });
+    this.children.push(net);
+    const gw = await startGateway(this.dataDir, net.connectionProfilePath, await freePort());
+    this.children.push(gw);
+    log(`network pid ${String(net.proc.pid)}, gateway pid ${String(gw.proc.pid)} at ${gw.url}`);
+    const profile = loadProfile(net.connectionProfilePath);
+    const principals = (JSON.parse(readFileSync(join(this.dataDir, 'credentials.json'), 'utf8')) as { principals: Principal[] }).principals;
+    const connect = (name: string): Connection => this.connect(profile, name);
+    const suppliers = SUPPLIERS.map(connect);
+    const auditor = connect('org1-auditor');
+    return {
+      dataDir: this.dataDir,
+      gatewayUrl: gw.url,
+      suppliers,
+      auditor,
+      key: (role, mspId = 'Org1MSP') => {
+        const p = principals.find((x) => x.role === role && x.mspId === mspId);
+        if (!p) throw new Error(`no ${role} principal of ${mspId}`);
+        return p.apiKey;
+      },
+      connect,
+      metrics: async () => (await httpOk('GET', `${gw.url}/metrics`, undefined, undefined, [200])).body,
+      sampleMemory: () => {
+        this.sampleMemory();
+      },
+    };
+  }
+
+  /** Logs the last lines of each child's log (after a failure). */
+  logTails(): void {
+    for (const name of ['gateway.log', 'network.log']) {
+      try {
+        log(`tail of ${name}:\n${readFileSync(join(this.dataDir, name), 'utf8').split('\n').slice(-15).join('\n')}`);
+      } catch {
+        // no log
+      }
+    }
+  }
+
+  /** Stops sampling, closes the connections and stops the children, gateway first. */
+  async close(): Promise<void> {
+    clearInterval(this.memTimer);
+    for (const c of this.conns) c.close();
+    for (const c of [...this.children].reverse()) await c.stop();
+  }
+
+  private connect(profile: ConnectionProfile, name: string): Connection {
+    const c = connectAs(profile, name);
+    this.conns.push(c);
+    return c;
+  }
+
+  private sampleMemory(): void {
+    for (const c of this.children) {
+      const m = c.memory();
+      if (m) this.memory[c.name] = { peakMiB: Math.max(m.peakMiB, this.memory[c.name]?.peakMiB ?? 0), rssMiB: m.rssMiB };
+    }
+  }
+}
+
+/** The supplier identities in the connection profile, by organisation. */
+export const SUPPLIER_IDENTITIES: readonly string[] = SUPPLIERS;

@@ -1,0 +1,86 @@
+/**
+ * Phase 5: single-event RecordEvents transactions to one lot straight through fabric-gateway,
+ * many in flight: committed transactions/s and MVCC conflicts (CommitError code 11).
+ */
+import { peer } from '@hyperledger/fabric-protos';
+import { event, lotInput } from '../lib/data';
+import { commitCode, type Connection } from '../lib/fabric';
+import { log } from '../lib/log';
+import type { DirectRow } from '../lib/report';
+import { SUPPLIER_IDENTITIES, type Stack } from '../lib/stack';
+import { round, summarise } from '../lib/stats';
+import type { Plan } from '../plan';
+
+const LOT = 'MVCC-LOT-1';
+const LOT_NO = 960_000;
+const MVCC_READ_CONFLICT = String(peer.TxValidationCode.MVCC_READ_CONFLICT);
+
+interface Outcomes {
+  ok: number;
+  other: number;
+  /** Commit latencies of the committed transactions, ms. */
+  lat: number[];
+  /** Failed commits by validation code. */
+  codes: Map<string, number>;
+}
+
+/** Counts a failed submit: by its validation code, or as another failure (the first three logged). */
+function countFailure(out: Outcomes, err: unknown): void {
+  const code = commitCode(err);
+  if (code !== undefined) {
+    out.codes.set(String(code), (out.codes.get(String(code)) ?? 0) + 1);
+    return;
+  }
+  out.other++;
+  if (out.other <= 3) log(`  direct submit failed: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+/** `inFlight` writers, spread over `writers`, each submitting one event per transaction until `stopAt`. */
+async function submitUntil(writers: readonly Connection[], inFlight: number, stopAt: number): Promise<Outcomes> {
+  const out: Outcomes = { ok: 0, other: 0, lat: [], codes: new Map() };
+  await Promise.all(
+    Array.from({ length: inFlight }, async (_, w) => {
+      const c = writers[w % writers.length] as Connection;
+      for (let i = 0; performance.now() < stopAt; i++) {
+        const e = event(`D${String(inFlight)}-${String(w)}-${String(i)}`, LOT, LOT_NO, i % 5, 5, { supplierOnly: true, deviceId: `dev-${String(w)}` });
+        const t = performance.now();
+        try {
+          await c.contract.submitTransaction('RecordEvents', JSON.stringify([e]));
+          out.ok++;
+          out.lat.push(performance.now() - t);
+        } catch (err) {
+          countFailure(out, err);
+        }
+      }
+    }),
+  );
+  return out;
+}
+
+/** Registers the contended lot, then runs each of the plan's in-flight levels for its seconds. */
+export async function measureConcurrency(stack: Stack, plan: Plan): Promise<DirectRow[]> {
+  await (stack.suppliers[0] as Connection).contract.submitTransaction('RegisterLot', JSON.stringify(lotInput(LOT, LOT_NO, 1)));
+  const writers = Array.from({ length: 8 }, (_, i) => stack.connect(SUPPLIER_IDENTITIES[i % 3] as string));
+  const rows: DirectRow[] = [];
+  for (const inFlight of plan.directInFlight) {
+    const t0 = performance.now();
+    const { ok, other, lat, codes } = await submitUntil(writers, inFlight, t0 + plan.directSeconds * 1000);
+    const seconds = (performance.now() - t0) / 1000;
+    const l = summarise(lat);
+    const mvccConflicts = codes.get(MVCC_READ_CONFLICT) ?? 0;
+    rows.push({
+      inFlight,
+      committedTxs: ok,
+      seconds: round(seconds, 1),
+      txPerSecond: round(ok / seconds, 1),
+      p50Ms: l.p50Ms,
+      p95Ms: l.p95Ms,
+      p99Ms: l.p99Ms,
+      mvccConflicts,
+      commitErrorsByCode: Object.fromEntries(codes),
+      otherErrors: other,
+    });
+    log(`  direct single-event txs, ${String(inFlight)} in flight: ${String(round(ok / seconds, 1))} tx/s, MVCC ${String(mvccConflicts)}`);
+  }
+  return rows;
+}

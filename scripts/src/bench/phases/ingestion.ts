@@ -1,0 +1,115 @@
+/**
+ * Phase 4: ingestion through POST /v1/events, single events and batches, from several clients
+ * posting distinct events to one lot: acknowledged (202) and committed events/s, read against the
+ * gateway's own metrics.
+ */
+import { event, lotInput } from '../lib/data';
+import { http, httpOk, metricValue } from '../lib/http';
+import { log } from '../lib/log';
+import type { IngestionRow } from '../lib/report';
+import type { Stack } from '../lib/stack';
+import { round, sleep, summarise } from '../lib/stats';
+import type { Plan } from '../plan';
+
+const LOT = 'ING-LOT-1';
+const LOT_NO = 950_000;
+
+/** The gateway counters one cell reads before and after (differences are the cell's). */
+const COUNTERS = {
+  committed: 'acetrace_events_committed_total',
+  transactions: 'acetrace_submit_batch_size_count',
+  submitRetries: 'acetrace_submit_retries_total',
+  ledgerRetries: 'acetrace_ledger_retries_total',
+  rejected: 'acetrace_events_rejected_total',
+} as const;
+
+type Counters = Record<keyof typeof COUNTERS, number>;
+
+function counters(metrics: string): Counters {
+  const out = {} as Counters;
+  for (const [k, name] of Object.entries(COUNTERS)) out[k as keyof Counters] = metricValue(metrics, name);
+  return out;
+}
+
+interface Posted {
+  sent: number;
+  errors: number;
+  /** Acknowledgement latencies, ms. */
+  ack: number[];
+}
+
+/** `clients` clients post batches of `batch` events until `stopAt` or the plan's event cap. */
+async function post(stack: Stack, plan: Plan, cell: number, clients: number, batch: number, supplierKeys: readonly string[], stopAt: number): Promise<Posted> {
+  const posted: Posted = { sent: 0, errors: 0, ack: [] };
+  await Promise.all(
+    Array.from({ length: clients }, async (_, c) => {
+      const apiKey = supplierKeys[c % supplierKeys.length] as string;
+      for (let r = 0; performance.now() < stopAt && posted.sent + batch <= plan.ingestionEventCap; r++) {
+        posted.sent += batch;
+        const events = Array.from({ length: batch }, (_, i) =>
+          event(`I${String(cell)}-${String(c)}-${String(r)}`, LOT, LOT_NO, i, batch, { supplierOnly: true, deviceId: `reader-${String(cell)}-${String(c)}` }),
+        );
+        const t = performance.now();
+        const res = await http('POST', `${stack.gatewayUrl}/v1/events`, apiKey, batch === 1 ? events[0] : { events });
+        posted.ack.push(performance.now() - t);
+        if (res.status !== 202) {
+          posted.errors++;
+          if (posted.errors <= 3) log(`  POST /v1/events → ${String(res.status)} ${res.body.slice(0, 200)}`);
+        }
+      }
+    }),
+  );
+  return posted;
+}
+
+/** Polls /metrics until `sent` events are committed or rejected since `before` (five minutes at most). */
+async function awaitOutcomes(stack: Stack, before: Counters, sent: number): Promise<Counters> {
+  const since = performance.now();
+  for (;;) {
+    const after = counters(await stack.metrics());
+    if (after.committed - before.committed + (after.rejected - before.rejected) >= sent || performance.now() - since > 300_000) return after;
+    await sleep(100);
+  }
+}
+
+/** One cell of the grid: `clients` × `batch`. */
+async function ingestionCell(stack: Stack, plan: Plan, cell: number, clients: number, batch: number, supplierKeys: readonly string[]): Promise<IngestionRow> {
+  const before = counters(await stack.metrics());
+  const t0 = performance.now();
+  const { sent, errors, ack } = await post(stack, plan, cell, clients, batch, supplierKeys, t0 + plan.ingestionSeconds * 1000);
+  const tAck = performance.now();
+  const after = await awaitOutcomes(stack, before, sent);
+  const tCommit = performance.now();
+  stack.sampleMemory();
+  const lat = summarise(ack);
+  return {
+    clients,
+    batch,
+    events: sent,
+    requests: ack.length,
+    httpErrors: errors,
+    ackedPerSecond: round(sent / ((tAck - t0) / 1000), 0),
+    committedPerSecond: round((after.committed - before.committed) / ((tCommit - t0) / 1000), 0),
+    ackP50Ms: lat.p50Ms,
+    ackP95Ms: lat.p95Ms,
+    ackP99Ms: lat.p99Ms,
+    secondsUntilAllCommitted: round((tCommit - t0) / 1000, 1),
+    transactions: after.transactions - before.transactions,
+    submitRetries: after.submitRetries - before.submitRetries,
+    ledgerRetries: after.ledgerRetries - before.ledgerRetries,
+    rejected: after.rejected - before.rejected,
+  };
+}
+
+/** Registers the ingestion lot, then runs every cell of the plan's clients × batch grid in order. */
+export async function measureIngestion(stack: Stack, plan: Plan): Promise<IngestionRow[]> {
+  await httpOk('POST', `${stack.gatewayUrl}/v1/lots`, stack.key('supplier'), lotInput(LOT, LOT_NO, 3), [200, 201]);
+  const supplierKeys = ['Org1MSP', 'Org2MSP', 'Org3MSP'].map((m) => stack.key('supplier', m));
+  const rows: IngestionRow[] = [];
+  for (const [cell, [clients, batch]] of plan.ingestion.entries()) {
+    const row = await ingestionCell(stack, plan, cell, clients, batch, supplierKeys);
+    rows.push(row);
+    log(`  ingestion ${String(clients)} clients × ${String(batch)}: acked ${String(row.ackedPerSecond)}/s, committed ${String(row.committedPerSecond)}/s, ${String(row.transactions)} txs, retries ${String(row.submitRetries)}`);
+  }
+  return rows;
+}

@@ -1,0 +1,104 @@
+/**
+ * `npm run demo`'s seeding (scripts/src/demo) against an embedded stack through real HTTP: the
+ * shirts' provenance is the story the README tells — 12 of 12 links with link 8's declaration
+ * missing, custody through three organisations, cotton three transformations upstream, one
+ * impossible-travel anomaly, parties and facilities by name — and a second run changes nothing.
+ */
+import { GLN, demoLots } from '@acetrace/scripts/dist/demo/journey';
+import { seedDemo } from '@acetrace/scripts/dist/demo/seed';
+import { expect } from '../scenarios/chai.test';
+import { type Stack, startTarget } from '../scenarios/target';
+
+interface Event {
+  eventId: string;
+  evidence: unknown[];
+  viaLotId: string | null;
+  facility: { gln: string; name: string } | null;
+}
+interface Upstream {
+  lot: { lotId: string };
+  upstream: Upstream[];
+}
+interface Prov {
+  completeness: { covered: number; missing: string[] };
+  links: Array<{ link: number; events: Event[] }>;
+  anomalies: Array<{ type: string; eventIds: string[] }>;
+  custody: Array<{ mspId: string; eventId: string | null }>;
+  containment: Array<{ lotId: string; parentLotId: string }>;
+  upstream: Upstream[];
+  parties: Array<{ mspId: string; legalName: string | null; facilities: Array<{ gln: string; name: string }> }>;
+}
+
+describe('npm run demo: the seeded journey (embedded network)', function () {
+  this.timeout(300_000);
+  let s: Stack;
+  const prefix = `DEMO${Date.now().toString(36).toUpperCase()}`;
+  const lots = demoLots(prefix);
+  let orgs: { producer: string; carrier: string; importer: string };
+
+  before(async () => {
+    s = await startTarget({ target: 'embedded' });
+    const [producer, carrier, importer] = s.orgs.all as [string, string, string];
+    orgs = { producer, carrier, importer };
+  });
+  after(async () => {
+    await s?.stop();
+  });
+
+  const seed = () => seedDemo({ url: s.gateway.url, keyOf: (role, msp) => s.key(role, msp), orgs, prefix });
+
+  it('seeds the journey; the shirts’ provenance tells its story', async () => {
+    const first = await seed();
+    expect(first.lots).to.deep.equal(lots);
+    expect(first.repeats).to.equal(0);
+
+    const res = await s.http().get(`/v1/lots/${lots.shirts}/provenance`).set('X-API-Key', s.key('auditor', orgs.importer));
+    expect(res.status, JSON.stringify(res.body).slice(0, 500)).to.equal(200);
+    const p = res.body as Prov;
+
+    expect(p.completeness.covered, `missing ${p.completeness.missing.join(', ')}`).to.equal(12);
+    const link8 = p.links.find((l) => l.link === 8)?.events ?? [];
+    expect(link8.map((e) => e.evidence.length), 'link 8 carries no document').to.deep.equal([0]);
+    const withoutEvidence = p.links.filter((l) => l.events.length > 0 && l.events.every((e) => e.evidence.length === 0 && e.viaLotId === null)).map((l) => l.link);
+    expect(withoutEvidence).to.deep.equal([8]);
+
+    expect(p.custody.map((c) => c.mspId)).to.deep.equal([orgs.producer, orgs.carrier, orgs.importer]);
+    expect(p.custody.map((c) => c.eventId)).to.deep.equal([null, `${lots.shirts}-HANDOVER-CARRIER`, `${lots.shirts}-HANDOVER-IMPORTER`]);
+
+    const depth: string[] = [];
+    for (let level = p.upstream; level.length > 0; level = level[0]?.upstream ?? []) depth.push(level[0]?.lot.lotId ?? '');
+    expect(depth).to.deep.equal([lots.fabric, lots.yarn, lots.cotton]);
+
+    expect(p.anomalies.map((a) => [a.type, a.eventIds])).to.deep.equal([
+      ['impossible-travel', [`${lots.container}-AIS-1`, `${lots.container}-AIS-2`]],
+    ]);
+
+    expect(p.containment.map((c) => [c.lotId, c.parentLotId])).to.deep.include.members([
+      [lots.shirts, lots.cartons],
+      [lots.cartons, lots.pallet],
+      [lots.pallet, lots.container],
+    ]);
+    const events = p.links.flatMap((l) => l.events);
+    expect(events.find((e) => e.eventId === `${lots.container}-GATE-IN`)?.viaLotId).to.equal(lots.container);
+    expect(events.find((e) => e.eventId === `${lots.shirts}-SEWING`)?.facility?.name).to.equal('Ningbo garment factory');
+
+    expect(p.parties.map((x) => x.mspId)).to.have.members([orgs.producer, orgs.carrier, orgs.importer]);
+    const producer = p.parties.find((x) => x.mspId === orgs.producer);
+    expect(producer?.legalName).to.equal('Huaxia Cotton & Apparel Group Co., Ltd.');
+    expect(producer?.facilities.map((f) => f.gln)).to.include.members([GLN.factory, GLN.warehouse]);
+    expect(p.parties.find((x) => x.mspId === orgs.importer)?.facilities.map((f) => f.name)).to.include('Redwood Ontario distribution centre');
+
+    const farm = await s.http().get(`/v1/facilities/${GLN.farm}`).set('X-API-Key', s.key('viewer', orgs.importer));
+    expect(farm.status).to.equal(200);
+    expect(farm.body).to.include({ subdivision: 'CN-XJ', type: 'farm', mspId: orgs.producer });
+  });
+
+  it('a second run repeats every request and changes nothing', async () => {
+    const before = await s.http().get(`/v1/lots/${lots.shirts}/provenance`).set('X-API-Key', s.key('auditor'));
+    const again = await seed();
+    expect(again.repeats, 'every registration is an identical repeat').to.equal(21);
+    const after = await s.http().get(`/v1/lots/${lots.shirts}/provenance`).set('X-API-Key', s.key('auditor'));
+    const strip = (b: Record<string, unknown>): Record<string, unknown> => ({ ...b, queryMs: 0 });
+    expect(strip(after.body as Record<string, unknown>)).to.deep.equal(strip(before.body as Record<string, unknown>));
+  });
+});

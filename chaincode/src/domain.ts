@@ -10,3 +10,5 @@ export {
 } from './types';
 export type * from './types';
 export * from './limits';
+export { CBP_UFLPA_2023, DEFAULT_EVIDENCE_POLICY, EVIDENCE_POLICIES, requiredEvidence } from './evidence-policy';
+export type { EvidencePolicy } from './evidence-policy';

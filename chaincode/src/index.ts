@@ -32,6 +32,10 @@ export {
   checkRegisterLot, provenanceDetail, postingMatrix,
 } from './permissions';
 export { assembleProvenance, completenessOf } from './provenance';
+export {
+  CBP_UFLPA_2023, DEFAULT_EVIDENCE_POLICY, EVIDENCE_POLICIES, requiredEvidence, evidenceOf, expectedSuppliers, timelinessOf, percentile,
+} from './evidence-policy';
+export type { EvidencePolicy } from './evidence-policy';
 export { eventKey } from './keys';
 export { detectAnomalies, haversineMeters, MAX_SPEED_KMH } from './anomalies';
 export { IMPORTER_LINKS, WRITE_SCOPE_RULE, custodyChain, custodianAt } from './custody';

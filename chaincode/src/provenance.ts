@@ -9,6 +9,7 @@ import {
   type AncestorStay, type ContainmentInterval,
 } from './containment';
 import { custodianAt, custodians, custodyChain, custodyEntries, outsideCustody, type CustodyInterval } from './custody';
+import { evidenceOf, expectedSuppliers, timelinessOf, withUpstreamEvidence } from './evidence-policy';
 import { LINKS, LINK_COUNT, linkByNumber } from './links';
 import { facilityRef, partiesOf } from './parties';
 import { overConsumption, upstreamLotIds } from './upstream';
@@ -192,11 +193,14 @@ export function assembleProvenance(input: ProvenanceInput): Provenance {
     detail: input.detail,
     custody: full ? custodyEntries(rootChain) : [],
     containment: containmentEntries(stays, (s) => detailOfLot(s.interval.parentLotId)),
-    upstream: input.upstream?.upstream ?? [],
+    upstream: withUpstreamEvidence(input.upstream?.upstream ?? []),
     upstreamTruncated: input.upstream?.truncated ?? false,
     parties: full
       ? partiesOf(involved, input.profiles ?? new Map(), [...glns].flatMap((g) => (facilities.has(g) ? [facilities.get(g) as FacilityRecord] : [])))
       : [],
+    // Evidence and timeliness (evidence-policy.ts): missing documents are expected from the link's recorders or the custodian then.
+    evidence: full ? evidenceOf(input.lot.lotId, links, expectedSuppliers(links, (utc) => (utc === null ? input.lot.ownerMsp : custodianAt(rootChain, utc)))) : null,
+    timeliness: full ? timelinessOf(links) : null,
   };
 }
 

@@ -35,6 +35,10 @@ export const EVIDENCE_TYPES = [
   'certificate-of-origin',
   'export-declaration',
   'entry',
+  'proof-of-payment',
+  'production-record',
+  'transport-record',
+  'contract',
   'lab-report',
   'photo',
   'other',
@@ -265,6 +269,8 @@ export interface UpstreamNode {
   upstream: UpstreamNode[];
   /** True when the depth or size cap (limits.ts) cut the tree below this lot. */
   truncated: boolean;
+  /** The lot's own evidence completeness under the policy (only with `links`). */
+  evidence?: EvidenceCompleteness;
 }
 
 /** A registered facility as events and parties show it. */
@@ -317,6 +323,74 @@ export interface Provenance {
   upstreamTruncated: boolean;
   /** Every organisation involved (full detail only). */
   parties: Party[];
+  /** The lot's documents against the evidence policy (full detail only, else null). */
+  evidence: EvidenceCompleteness | null;
+  /** How soon events reached the ledger (full detail only, else null). */
+  timeliness: Timeliness | null;
+}
+
+/** A document type a link needs and no live event on it carries, and who should supply it. */
+export interface MissingEvidence {
+  lotId: string;
+  link: number;
+  type: EvidenceType;
+  /** The link's recorders, else the custodian when the link would have happened. */
+  expectedFrom: string[];
+}
+
+/** One link's documents against the policy. */
+export interface LinkEvidence {
+  link: number;
+  name: string;
+  required: EvidenceType[];
+  present: EvidenceType[];
+  missing: EvidenceType[];
+}
+
+/** Evidence completeness of one lot under a versioned policy (evidence-policy.ts). */
+export interface EvidenceCompleteness {
+  policy: string;
+  /** Required (link, type) pairs, and how many of them are present. */
+  required: number;
+  present: number;
+  missing: MissingEvidence[];
+  links: LinkEvidence[];
+}
+
+/** One event's recording delay: transaction time minus event time. */
+export interface RecordingDelay {
+  eventId: string;
+  recordedBy: string;
+  link: number;
+  kind: EventKind;
+  delaySeconds: number;
+  windowSeconds: number;
+  withinWindow: boolean;
+}
+
+/** One organisation's share of events recorded within the window, with its delay percentiles. */
+export interface OrganisationTimeliness {
+  mspId: string;
+  events: number;
+  withinWindow: number;
+  share: number;
+  p50DelaySeconds: number;
+  p95DelaySeconds: number;
+}
+
+/** Timeliness of a lot's live events (dossier.md "Timeliness"). */
+export interface Timeliness {
+  policy: string;
+  events: number;
+  withinWindow: number;
+  /** Share of live events recorded within their window (null: no events). */
+  complianceRate: number | null;
+  byOrganisation: OrganisationTimeliness[];
+  /** Hours between the last entry/clearance document reaching the ledger and the arrival event (null: no arrival or no document). */
+  entryLeadHours: number | null;
+  /** Arrival recorded and entry data on the ledger less than the policy's lead before it (or not at all). */
+  lateEntryData: boolean;
+  delays: RecordingDelay[];
 }
 
 export interface HistoryEntry {

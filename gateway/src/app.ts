@@ -16,7 +16,12 @@ import { NotFoundError, TooManyRequestsError } from './errors';
 import { errorMiddleware, problem, sendProblem } from './http/problem';
 import { countEachRead } from './http/rate-weight';
 import { requestIdMiddleware } from './http/request-id';
+import { DossierService } from './dossier/dossier.service';
+import { epcisPart, proofPart } from './dossier/parts';
+import { EpcisService } from './epcis/service';
+import type { DossierPart } from './dossier/zip';
 import { devicesRouter } from './http/routes/devices.routes';
+import { dossierRouter, screeningRouter } from './http/routes/dossier.routes';
 import { eventsRouter } from './http/routes/events.routes';
 import { facilitiesRouter } from './http/routes/facilities.routes';
 import { lotsRouter } from './http/routes/lots.routes';
@@ -41,12 +46,18 @@ import { OrganisationsService } from './services/organisations.service';
 import { ProvenanceService } from './services/provenance.service';
 import { type ReadingsService, createReadingsService } from './services/readings.service';
 import { StreamService } from './services/stream.service';
+import { ScreeningService } from './screening/screening.service';
+import { ScreeningListStore } from './screening/store';
 
 export interface AppDeps {
-  config: Pick<Config, 'http' | 'rateLimit' | 'metricsPublic' | 'ingestion'> & Partial<Pick<Config, 'readings' | 'readiness' | 'stream'>>;
+  config: Pick<Config, 'http' | 'rateLimit' | 'metricsPublic' | 'ingestion'> & Partial<Pick<Config, 'readings' | 'readiness' | 'stream' | 'screening'>>;
   ledger: LedgerPort;
-  /** The ledger's blocks (qscc): block numbers in answers, and the proof routes. Without it neither is served. */
+  /** The ledger's blocks (qscc): block numbers in answers, the proof routes, the dossier's ledger height. Without it none is served. */
   blocks?: LedgerBlocksPort;
+  /** The screening lists; built from `config.screening` (else in memory) when absent. */
+  screening?: ScreeningService;
+  /** Files other modules add to the dossier ZIP (besides the built-in epcis.jsonld and proof.json). */
+  dossierParts?: DossierPart[];
   queue: EventQueue;
   principals: PrincipalStore;
   verifyJwt?: JwtVerifier;
@@ -87,8 +98,15 @@ function observe(metrics: Metrics, logger: Logger) {
   };
 }
 
+/** A screening list upload: its body is CSV or JSON lines, not JSON. */
+const isListUpload = (req: Request): boolean => req.method === 'PUT' && req.path.startsWith('/screening/lists/');
+
 /** 415 unless a body-carrying request is JSON. */
 function requireJson(req: Request, res: Response, next: NextFunction): void {
+  if (isListUpload(req)) {
+    next();
+    return;
+  }
   if (req.method === 'POST' || req.method === 'PUT' || req.method === 'PATCH') {
     if (!req.is(['application/json', 'application/*+json'])) {
       sendProblem(
@@ -210,8 +228,10 @@ export function createApp(deps: AppDeps): Express {
   const jsonBody = express.json({ limit: config.http.bodyLimit, strict: true });
   // up to 10,000 raw reads: a larger body than the other routes
   const readingsBody = express.json({ limit: config.readings?.bodyLimit ?? config.http.bodyLimit, strict: true });
+  const listBody = express.raw({ type: () => true, limit: config.screening?.bodyLimit ?? '20mb' });
   v1.use('/v1', authenticate, limiter, requireJson, (req, res, next) => {
-    if (req.method === 'POST' && req.path === '/readings') readingsBody(req, res, next);
+    if (isListUpload(req)) listBody(req, res, next);
+    else if (req.method === 'POST' && req.path === '/readings') readingsBody(req, res, next);
     else jsonBody(req, res, next);
   });
   v1.use(lotsRouter(new LotsService(ledger)));
@@ -238,10 +258,20 @@ export function createApp(deps: AppDeps): Express {
   v1.use(organisationsRouter(new OrganisationsService(ledger)));
   v1.use(facilitiesRouter(new FacilitiesService(ledger)));
   v1.use(devicesRouter(new DevicesService(ledger)));
+  const screening =
+    deps.screening ??
+    new ScreeningService(new ScreeningListStore(config.screening?.dbPath ?? ':memory:'), { highRiskSubdivisions: config.screening?.highRiskSubdivisions });
+  v1.use(screeningRouter(screening));
+  const captures = deps.captures ?? openCaptureJobStore(captureStoreFile(config.ingestion.dbPath));
+  const dossierParts: DossierPart[] = [
+    epcisPart(new EpcisService(ledger, queue, captures, config.ingestion.waitCommitTimeoutMs, blocks)),
+    ...(blocks ? [proofPart(new ProofService(ledger, blocks))] : []),
+    ...(deps.dossierParts ?? []),
+  ];
+  v1.use(dossierRouter(new DossierService(new ProvenanceService(ledger, blocks), ledger, screening, { blocks, parts: dossierParts })));
   v1.use(streamRouter(new StreamService(ledger), { logger, metrics, registry: sse, ...config.stream }));
   // GS1 EPCIS 2.0 (epcis/): JSON-LD bodies up to the capture file size limit
   v1.use('/epcis', authenticate, limiter, requireJson, epcisBodyParser);
-  const captures = deps.captures ?? openCaptureJobStore(captureStoreFile(config.ingestion.dbPath));
   v1.use(createEpcisRouter({ ledger, queue, captures, waitCommitTimeoutMs: config.ingestion.waitCommitTimeoutMs, blocks }));
   app.use(v1);
 

@@ -6,7 +6,7 @@
  */
 import * as net from 'node:net';
 import * as path from 'node:path';
-import { MAX_BATCH } from '@acetrace/chaincode/domain';
+import { MAX_BATCH, SUBDIVISION_PATTERN } from '@acetrace/chaincode/domain';
 import { z } from 'zod';
 
 const intFromEnv = (def: number, min = 0, max = Number.MAX_SAFE_INTEGER): z.ZodType<number> =>
@@ -157,6 +157,14 @@ const EnvSchema = z.object({
   ACETRACE_READERS_FILE: optionalString,
   /** POST /v1/readings: largest body (up to 10,000 reads ≈ 1.5 MB). Default `4mb`. */
   ACETRACE_READINGS_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)?$/i, 'a size such as 4194304, 512kb or 4mb').default('4mb'),
+  /** Screening: ISO 3166-2 subdivisions whose facilities are high risk, comma-separated. Default `CN-XJ`. */
+  ACETRACE_HIGH_RISK_SUBDIVISIONS: z
+    .string()
+    .default('CN-XJ')
+    .transform((s) => s.split(',').map((x) => x.trim().toUpperCase()).filter((x) => x !== ''))
+    .refine((list) => list.every((x) => SUBDIVISION_PATTERN.test(x)), 'a comma-separated list of ISO 3166-2 codes such as CN-XJ'),
+  /** PUT /v1/screening/lists/{name}: largest list body. Default `20mb`. */
+  ACETRACE_SCREENING_BODY_LIMIT: z.string().regex(/^\d+(b|kb|mb)?$/i, 'a size such as 20mb').default('20mb'),
   /** Serve GET /metrics without credentials (for a Prometheus scraper on a private network). Default false. */
   ACETRACE_METRICS_PUBLIC: boolFromEnv(false),
   /** How long `stop()` waits for in-flight requests before closing connections, ms. Default 10000. */
@@ -226,6 +234,8 @@ export interface Config {
     attemptTimeoutMs: number;
   };
   readings: { windowMs: number; readersFile: string; bodyLimit: string; lookupConcurrency: number };
+  /** Screening lists (SQLite) and the high-risk subdivisions. */
+  screening: { dbPath: string; highRiskSubdivisions: string[]; bodyLimit: string };
   metricsPublic: boolean;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -326,6 +336,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       readersFile: path.resolve(e.ACETRACE_READERS_FILE ?? path.join(dataDir, 'gateway', 'readers.json')),
       bodyLimit: e.ACETRACE_READINGS_BODY_LIMIT,
       lookupConcurrency: e.ACETRACE_READINGS_LOOKUP_CONCURRENCY,
+    },
+    screening: {
+      dbPath: path.join(dataDir, 'gateway', 'screening.sqlite'),
+      highRiskSubdivisions: e.ACETRACE_HIGH_RISK_SUBDIVISIONS,
+      bodyLimit: e.ACETRACE_SCREENING_BODY_LIMIT,
     },
     metricsPublic: e.ACETRACE_METRICS_PUBLIC,
     logLevel: e.ACETRACE_LOG_LEVEL,

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { registerEpcisPaths } from './epcis/openapi';
 import {
   DeviceBody,
+  DossierQuery,
   DeviceResponse,
   EpcParams,
   EventIdParams,
@@ -39,6 +40,10 @@ import {
   Readiness,
   RegisterFacilityResponse,
   RegisterLotResponse,
+  ScreeningListParams,
+  ScreeningListResponse,
+  ScreeningListsResponse,
+  ScreeningListVersion,
   STREAM_DATA,
   StreamError,
   StreamEvent,
@@ -76,6 +81,68 @@ const json = (schema: z.ZodType, description: string): Responses[string] => ({
 
 /** The OpenAPI document's `paths` (the part the route-by-route response test reads). */
 type Paths = Record<string, Record<string, { responses: Record<string, { content?: Record<string, Record<string, unknown>> }> }>>;
+
+/** The CBP dossier and the screening lists (dossier.md). */
+function registerDossierPaths(registry: OpenAPIRegistry, security: Array<Record<string, string[]>>): void {
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/lots/{lotId}/dossier',
+    summary: 'the CBP review dossier of a lot: PDF, ZIP or JSON (auditor; broker or compliance of the owning or importing organisation)',
+    security,
+    request: { params: LotIdParams, query: DossierQuery },
+    responses: {
+      200: {
+        description: 'the dossier: `application/pdf`, `application/zip` (dossier.pdf, provenance.json, exhibits.csv, exhibits.xlsx, manifest.json) or `application/json` (its data)',
+        content: {
+          'application/pdf': { schema: z.string().openapi({ format: 'binary' }) },
+          'application/zip': { schema: z.string().openapi({ format: 'binary' }) },
+          'application/json': { schema: z.record(z.string(), z.unknown()) },
+        },
+      },
+      404: problemResponse('no such lot'),
+      ...common,
+      403: problemResponse('the caller sees only the summary of this lot, or its role makes no dossier'),
+    },
+  });
+  const listBody = {
+    body: {
+      required: true,
+      content: {
+        'text/csv': { schema: z.string().openapi({ description: 'columns name, aliases (separated by ; or |), country, address' }) },
+        'application/x-ndjson': { schema: z.string().openapi({ description: 'OpenSanctions entities, one JSON object per line' }) },
+      },
+    },
+  };
+  registry.registerPath({
+    method: 'put',
+    path: '/v1/screening/lists/{name}',
+    summary: 'upload (or replace) an entity list for screening (compliance, admin)',
+    security,
+    request: { params: ScreeningListParams, ...listBody },
+    responses: {
+      201: json(z.object({ list: ScreeningListVersion }), 'stored: `{ list }` with its SHA-256 and upload time'),
+      200: json(z.object({ list: ScreeningListVersion }), 'replaced an earlier list of that name'),
+      413: problemResponse('body too large'),
+      415: problemResponse('not text/csv or application/x-ndjson'),
+      ...common,
+    },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/screening/lists',
+    summary: 'the stored entity lists, with SHA-256 and upload time (auditor, broker, compliance, admin)',
+    security,
+    responses: { 200: json(ScreeningListsResponse, 'by name'), ...common },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/screening/lists/{name}',
+    summary: 'one stored entity list and its entities',
+    security,
+    request: { params: ScreeningListParams },
+    responses: { 200: json(ScreeningListResponse, 'the list'), 404: problemResponse('no such list'), ...common },
+  });
+}
 
 /** The routes of organisation profiles, facilities and devices (api.md "Parties and facilities"). */
 function registerPartyPaths(registry: OpenAPIRegistry, security: Array<Record<string, string[]>>): void {
@@ -344,6 +411,7 @@ export function buildOpenApiDocument(serverUrl?: string): ReturnType<OpenApiGene
   });
 
   registerPartyPaths(registry, security);
+  registerDossierPaths(registry, security);
   registerEpcisPaths(registry, security);
 
   registry.register('StreamEvent', StreamEvent);

@@ -5,3 +5,4 @@ export * from './provenance';
 export * from './readings';
 export * from './responses';
 export * from './parties';
+export * from './dossier';

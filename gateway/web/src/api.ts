@@ -96,6 +96,11 @@ export class ApiClient {
     return (await this.fetch(path, signal)).text();
   }
 
+  /** The body as a Blob (a PDF or ZIP download). */
+  async blob(path: string, signal?: AbortSignal): Promise<Blob> {
+    return (await this.fetch(path, signal)).blob();
+  }
+
   private async fetch(path: string, signal?: AbortSignal): Promise<Response> {
     let res: Response;
     try {

@@ -3,6 +3,7 @@ import './styles.css';
 import { ApiClient, ApiError, storeKey, storedKey } from './api';
 import { byId } from './dom';
 import { errorMessage, renderError, renderProvenance } from './render';
+import { downloadDossier } from './evidence';
 import { downloadProof, markEvents, verifyLot } from './proof';
 import { lotIdsOf, openStream, type StreamState } from './sse';
 import { allEventIds } from './timeline';
@@ -26,6 +27,7 @@ const el = {
   exportJson: byId('export-json', HTMLButtonElement),
   exportEpcis: byId('export-epcis', HTMLButtonElement),
   downloadProof: byId('download-proof', HTMLButtonElement),
+  downloadDossier: byId('download-dossier', HTMLButtonElement),
   proofStatus: byId('proof-status'),
   print: byId('print-report', HTMLButtonElement),
   result: byId('result'),
@@ -335,6 +337,18 @@ el.searchForm.addEventListener('submit', (e) => {
 el.exportJson.addEventListener('click', download);
 el.downloadProof.addEventListener('click', () => void saveProof());
 el.exportEpcis.addEventListener('click', () => void downloadEpcis());
+el.downloadDossier.addEventListener('click', () => {
+  if (!client || !current) return;
+  el.status.textContent = 'Building the CBP dossier…';
+  downloadDossier(client, current.data.lot.lotId).then(
+    () => {
+      el.status.textContent = 'CBP dossier downloaded.';
+    },
+    (err: unknown) => {
+      el.status.textContent = `The dossier could not be built: ${errorMessage(err).detail || errorMessage(err).title}`;
+    },
+  );
+});
 el.print.addEventListener('click', () => {
   printMeta();
   window.print();

@@ -1,5 +1,6 @@
 // Composes the provenance answer: lot summary, completeness, anomalies, map and timeline.
 import { ApiError } from './api';
+import { renderEvidence } from './evidence';
 import { h } from './dom';
 import { renderMap } from './map';
 import { renderAnomalies, renderCompleteness, renderTimeline } from './timeline';
@@ -83,7 +84,7 @@ export async function renderProvenance(
       ' involved in an anomaly. Hover a point for its event; the timeline lists them all. Outlines: Natural Earth 1:110m.',
     ),
   );
-  const side = h('div', { class: 'side' }, renderCompleteness(p), renderAnomalies(p), mapSection);
+  const side = h('div', { class: 'side' }, renderCompleteness(p), renderEvidence(p), renderAnomalies(p), mapSection);
   targets.result.replaceChildren(
     summary(p, query),
     renderTrace(p),

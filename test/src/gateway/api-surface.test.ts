@@ -63,7 +63,7 @@ describe('gateway API surface', function () {
 
   it('every route of the document answers (not 404, not 5xx)', async () => {
     const doc = (await s.http().get('/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
-    const params: Record<string, string> = { lotId, eventId, epc: encodeURIComponent(epc), mspId: s.orgs.supplier, gln };
+    const params: Record<string, string> = { lotId, eventId, epc: encodeURIComponent(epc), mspId: s.orgs.supplier, gln, name: 'surface-list' };
     const bodies: Record<string, unknown> = {
       '/v1/lots': lotInput(uid('LOT-S2')),
       '/v1/events': { eventId: uid('EVT-S2'), lotId, link: 2, kind: 'document', eventTime: '2026-10-02T08:00:00Z' },
@@ -82,16 +82,19 @@ describe('gateway API surface', function () {
     };
     // the admin's own organisation's profile, facilities and devices; everything else as before
     const ADMIN_PATHS = new Set(['/v1/organisations/{mspId}', '/v1/facilities', '/v1/devices']);
+    // screening lists: uploaded by compliance, as CSV
+    const CSV_PATHS = new Set(['/v1/screening/lists/{name}']);
     for (const [template, methods] of Object.entries(doc.paths)) {
       for (const method of Object.keys(methods)) {
         const path = template.replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? 'x');
         const writes = method === 'post' || method === 'put';
-        const role = writes && ADMIN_PATHS.has(template) ? 'admin' : writes ? 'supplier' : path === '/metrics' ? 'admin' : 'auditor';
+        const csv = writes && CSV_PATHS.has(template);
+        const role = writes && ADMIN_PATHS.has(template) ? 'admin' : csv ? 'compliance' : writes ? 'supplier' : path === '/metrics' ? 'admin' : 'auditor';
         const controller = new AbortController();
         const res = await fetch(s.gateway.url + path, {
           method: method.toUpperCase(),
-          headers: { 'x-api-key': s.key(role), 'content-type': 'application/json' },
-          body: writes ? JSON.stringify(bodies[template]) : undefined,
+          headers: { 'x-api-key': s.key(role), 'content-type': csv ? 'text/csv' : 'application/json' },
+          body: csv ? 'name,aliases\nAcme Trading Ltd,Acme\n' : writes ? JSON.stringify(bodies[template]) : undefined,
           signal: controller.signal,
         });
         // the capture job the capture just made is the one GET /epcis/capture/{captureID} reads

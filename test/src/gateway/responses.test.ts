@@ -59,6 +59,10 @@ const UNREACHABLE: Record<string, string> = {
   'GET /v1/organisations/{mspId} 403': 'every role may read an organisation',
   'GET /v1/facilities 403': 'every role may list facilities',
   'GET /v1/facilities/{gln} 403': 'every role may read a facility',
+  'PUT /v1/screening/lists/{name} 503': 'screening lists are the gateway’s own data: no ledger call',
+  'GET /v1/screening/lists 503': 'screening lists are the gateway’s own data: no ledger call',
+  'GET /v1/screening/lists/{name} 503': 'screening lists are the gateway’s own data: no ledger call',
+  'GET /v1/screening/lists 400': 'the route takes no input to refuse',
   'POST /epcis/events 202': 'a commit slower than ACETRACE_WAIT_COMMIT_TIMEOUT_MS (30 s here); with the ledger down the EPC lookup answers 503 first',
 };
 
@@ -81,6 +85,8 @@ const epcisDoc = (events: unknown[]): Record<string, unknown> => ({
 });
 
 const DOC_ID = 'https://acetrace.invalid/openapi.json';
+/** A screening list as CSV. */
+const LIST_CSV = 'name,aliases,country,address\nAcme Trading Ltd,Acme,CN,Kashgar\n';
 const pointer = (...parts: string[]): string => `#/${parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
 
 describe('every response matches the schema the OpenAPI document names for it', function () {
@@ -104,6 +110,7 @@ describe('every response matches the schema the OpenAPI document names for it', 
       env: {
         ACETRACE_BODY_LIMIT: '64kb',
         ACETRACE_READINGS_BODY_LIMIT: '64kb',
+        ACETRACE_SCREENING_BODY_LIMIT: '64kb',
         // low enough to exhaust for one principal, high enough for the others in this suite
         ACETRACE_RATE_LIMIT_MAX: '300',
         ACETRACE_RATE_LIMIT_WINDOW_MS: '600000',
@@ -418,6 +425,10 @@ describe('every response matches the schema the OpenAPI document names for it', 
     ['get', '/v1/facilities', {}],
     ['get', '/v1/facilities/{gln}', { params: { gln: freshGln() } }],
     ['post', '/v1/devices', { body: { deviceId: uid('dev') } }],
+    ['get', '/v1/lots/{lotId}/dossier', { params: { lotId } }],
+    ['put', '/v1/screening/lists/{name}', { params: { name: 'resp-list' }, body: LIST_CSV, contentType: 'text/csv' }],
+    ['get', '/v1/screening/lists', {}],
+    ['get', '/v1/screening/lists/{name}', { params: { name: 'resp-list' } }],
     ['post', '/epcis/capture', { body: epcisDoc([epcisEvent(epc, '2026-10-06T08:00:00Z')]) }],
     ['get', '/epcis/capture/{captureID}', { params: { captureID: '00000000-0000-4000-8000-000000000000' } }],
     ['post', '/epcis/events', { body: epcisEvent(epc, '2026-10-06T09:00:00Z') }],
@@ -425,6 +436,31 @@ describe('every response matches the schema the OpenAPI document names for it', 
     ['get', '/epcis/epcs/{epc}/events', { params: { epc } }],
     ['get', '/v1/lots/{lotId}/epcis', { params: { lotId } }],
   ];
+
+  it('/v1/screening/lists and /v1/lots/{lotId}/dossier: upload, list, read, dossier in each format, refusals', async () => {
+    const compliance = s.key('compliance');
+    const auditor = s.key('auditor');
+    const put = (status: number, call: Call): Promise<Answer> => hit('put', '/v1/screening/lists/{name}', status, { params: { name: 'resp-list' }, contentType: 'text/csv', ...call });
+    await put(201, { key: compliance, body: LIST_CSV });
+    await put(200, { key: compliance, body: LIST_CSV });
+    await put(400, { key: compliance, body: 'company\nAcme\n' });
+    await put(403, { key: s.key('supplier'), body: LIST_CSV });
+    await put(413, { key: compliance, body: `name\n${'x'.repeat(100_000)}\n` });
+    await put(415, { key: compliance, body: { name: 'x' }, contentType: 'application/json' });
+    await hit('get', '/v1/screening/lists', 200, { key: auditor });
+    await hit('get', '/v1/screening/lists', 403, { key: s.key('viewer') });
+    await hit('get', '/v1/screening/lists/{name}', 200, { key: auditor, params: { name: 'resp-list' } });
+    await hit('get', '/v1/screening/lists/{name}', 404, { key: auditor, params: { name: 'no-such-list' } });
+    await hit('get', '/v1/screening/lists/{name}', 400, { key: auditor, params: { name: 'not a name' } });
+    await hit('get', '/v1/screening/lists/{name}', 403, { key: s.key('viewer'), params: { name: 'resp-list' } });
+    const json = await hit('get', '/v1/lots/{lotId}/dossier', 200, { key: auditor, params: { lotId }, query: '?format=json' });
+    expect((json.body as { lot: { lotId: string } }).lot.lotId).to.equal(lotId);
+    expect((await hit('get', '/v1/lots/{lotId}/dossier', 200, { key: auditor, params: { lotId } })).type).to.equal('application/pdf');
+    expect((await hit('get', '/v1/lots/{lotId}/dossier', 200, { key: auditor, params: { lotId }, query: '?format=zip' })).type).to.equal('application/zip');
+    await hit('get', '/v1/lots/{lotId}/dossier', 400, { key: auditor, params: { lotId }, query: '?format=docx' });
+    await hit('get', '/v1/lots/{lotId}/dossier', 403, { key: s.key('viewer'), params: { lotId } });
+    await hit('get', '/v1/lots/{lotId}/dossier', 404, { key: auditor, params: { lotId: uid('NO-SUCH-LOT') } });
+  });
 
   it('/epcis: capture, capture job, one event, query, events of an EPC, a lot as EPCIS', async () => {
     const supplier = s.key('supplier');
@@ -519,6 +555,7 @@ describe('every response matches the schema the OpenAPI document names for it', 
     await hit('get', '/v1/facilities', 503, { key: auditor });
     await hit('get', '/v1/facilities/{gln}', 503, { key: auditor, params: { gln: freshGln() } });
     await hit('post', '/v1/devices', 503, { key: admin, body: { deviceId: uid('dev') } });
+    await hit('get', '/v1/lots/{lotId}/dossier', 503, { key: auditor, params: { lotId } });
     // the stream opens (200) and then ends with an `error` event
     const { status, events } = await readSse(`${s.gateway.url}/v1/stream`, { 'x-api-key': auditor }, (got) => got.some((e) => e.event === 'error'));
     expect(status).to.equal(200);

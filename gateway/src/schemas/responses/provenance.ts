@@ -6,7 +6,7 @@ import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import '../../quiet-chaincode';
 import type * as domain from '@acetrace/chaincode';
-import { ANOMALY_TYPES } from '@acetrace/chaincode';
+import { ANOMALY_TYPES, EVENT_KINDS, EVIDENCE_TYPES } from '@acetrace/chaincode';
 import { EventRecord } from './events';
 import { Completeness } from './lots';
 import { FacilityRef, Party } from './parties';
@@ -77,6 +77,79 @@ export const ContainmentEntry = z
   .openapi('ContainmentEntry');
 sameShape<z.output<typeof ContainmentEntry>, domain.ContainmentEntry>(true);
 
+const DocumentType = z.enum(EVIDENCE_TYPES);
+
+export const MissingEvidence = z
+  .strictObject({
+    lotId: z.string(),
+    link: z.number().int().min(1).max(12),
+    type: DocumentType,
+    expectedFrom: z.array(z.string()).openapi({ description: 'the link’s recorders, else the custodian when the link would have happened' }),
+  })
+  .openapi('MissingEvidence');
+sameShape<z.output<typeof MissingEvidence>, domain.MissingEvidence>(true);
+
+export const LinkEvidence = z
+  .strictObject({
+    link: z.number().int().min(1).max(12),
+    name: z.string(),
+    required: z.array(DocumentType),
+    present: z.array(DocumentType),
+    missing: z.array(DocumentType),
+  })
+  .openapi('LinkEvidence');
+sameShape<z.output<typeof LinkEvidence>, domain.LinkEvidence>(true);
+
+export const EvidenceCompleteness = z
+  .strictObject({
+    policy: z.string().openapi({ example: 'cbp-uflpa-2023' }),
+    required: z.number().int().openapi({ description: 'required (link, document type) pairs' }),
+    present: z.number().int(),
+    missing: z.array(MissingEvidence),
+    links: z.array(LinkEvidence),
+  })
+  .openapi('EvidenceCompleteness');
+sameShape<z.output<typeof EvidenceCompleteness>, domain.EvidenceCompleteness>(true);
+
+export const RecordingDelay = z
+  .strictObject({
+    eventId: z.string(),
+    recordedBy: z.string(),
+    link: z.number().int().min(1).max(12),
+    kind: z.enum(EVENT_KINDS),
+    delaySeconds: z.number().openapi({ description: 'transaction timestamp minus event time' }),
+    windowSeconds: z.number(),
+    withinWindow: z.boolean(),
+  })
+  .openapi('RecordingDelay');
+sameShape<z.output<typeof RecordingDelay>, domain.RecordingDelay>(true);
+
+export const OrganisationTimeliness = z
+  .strictObject({
+    mspId: z.string(),
+    events: z.number().int(),
+    withinWindow: z.number().int(),
+    share: z.number(),
+    p50DelaySeconds: z.number(),
+    p95DelaySeconds: z.number(),
+  })
+  .openapi('OrganisationTimeliness');
+sameShape<z.output<typeof OrganisationTimeliness>, domain.OrganisationTimeliness>(true);
+
+export const Timeliness = z
+  .strictObject({
+    policy: z.string(),
+    events: z.number().int(),
+    withinWindow: z.number().int(),
+    complianceRate: z.number().nullable().openapi({ description: 'share of live events recorded within their window' }),
+    byOrganisation: z.array(OrganisationTimeliness),
+    entryLeadHours: z.number().nullable().openapi({ description: 'hours the entry data (links 8, 11) were on the ledger before arrival' }),
+    lateEntryData: z.boolean().openapi({ description: '`late-entry-data`: under 24 h, or no entry data at an arrival' }),
+    delays: z.array(RecordingDelay),
+  })
+  .openapi('Timeliness');
+sameShape<z.output<typeof Timeliness>, domain.Timeliness>(true);
+
 const UpstreamLot = z.strictObject({
   lotId: z.string(),
   product: z.string(),
@@ -97,6 +170,7 @@ const UpstreamNodeFields = z.strictObject({
   detail: z.enum(['full', 'summary']),
   links: z.array(ProvenanceLink).optional().openapi({ description: 'only for readers entitled to this lot’s events' }),
   truncated: z.boolean().openapi({ description: 'the depth or size cap cut the tree below this lot' }),
+  evidence: EvidenceCompleteness.optional().openapi({ description: 'the lot’s own evidence completeness (with `links` only)' }),
 });
 sameShape<
   z.output<typeof UpstreamNodeFields>,
@@ -133,6 +207,9 @@ export const Provenance = z
     upstream: z.array(UpstreamNode).openapi({ description: 'the input lots it was made from, recursively' }),
     upstreamTruncated: z.boolean(),
     parties: z.array(Party).openapi({ description: 'every organisation involved, with its profile and facilities (full detail only)' }),
+    // a union, not .nullable(): zod-to-openapi would wrap a nullable $ref in an allOf that refuses null
+    evidence: z.union([EvidenceCompleteness, z.null()]).openapi({ description: 'documents against the evidence policy (full detail only)' }),
+    timeliness: z.union([Timeliness, z.null()]).openapi({ description: 'recording delays, per-organisation shares, entry lead time (full detail only)' }),
     queryMs: z.number().openapi({ description: 'time the gateway took to answer, ms' }),
   })
   .openapi('Provenance');

@@ -67,3 +67,22 @@ export function formatTime(iso: string | null | undefined): string {
 export function domId(prefix: string, id: string): string {
   return `${prefix}-${id.replace(/[^A-Za-z0-9_-]/g, (c) => `_${c.charCodeAt(0).toString(16)}`)}`;
 }
+
+/** A file-name stamp of the current time (`2026-12-01T20-49-12-983Z`). */
+export function fileStamp(): string {
+  return new Date().toISOString().replace(/[:.]/g, '-');
+}
+
+/** Offers `blob` to the user as a download named `fileName` (an anchor click; the object URL is freed later). */
+export function saveBlob(blob: Blob, fileName: string): void {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = fileName;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  // revoking at once can cancel the download in some browsers
+  setTimeout(() => {
+    URL.revokeObjectURL(a.href);
+  }, 10000);
+}

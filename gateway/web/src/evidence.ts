@@ -1,6 +1,6 @@
 // Evidence completeness per link (the chaincode's evidence policy), timeliness, and the CBP dossier download.
 import type { ApiClient } from './api';
-import { h } from './dom';
+import { h, saveBlob } from './dom';
 import type { Provenance } from './types';
 
 const pct = (n: number | null | undefined): string => (n == null ? 'n/a' : `${String(Math.round(n * 1000) / 10)}%`);
@@ -40,13 +40,5 @@ export function renderEvidence(p: Provenance): HTMLElement {
 /** Downloads the lot's CBP review dossier (GET /v1/lots/{lotId}/dossier, PDF). */
 export async function downloadDossier(client: ApiClient, lotId: string): Promise<void> {
   const blob = await client.blob(`/v1/lots/${encodeURIComponent(lotId)}/dossier?format=pdf`);
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = `dossier-${lotId}.pdf`;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => {
-    URL.revokeObjectURL(a.href);
-  }, 10000);
+  saveBlob(blob, `dossier-${lotId}.pdf`);
 }

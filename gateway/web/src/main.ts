@@ -1,7 +1,7 @@
 // The auditor page: sign in, search, show the answer, keep it live, export and print.
 import './styles.css';
 import { ApiClient, ApiError, storeKey, storedKey } from './api';
-import { byId } from './dom';
+import { byId, fileStamp, saveBlob } from './dom';
 import { errorMessage, renderError, renderProvenance } from './render';
 import { downloadDossier } from './evidence';
 import { downloadProof, markEvents, verifyLot } from './proof';
@@ -243,29 +243,13 @@ async function downloadEpcis(): Promise<void> {
     el.status.textContent = `EPCIS export failed: ${errorMessage(err).detail}`;
     return;
   }
-  const blob = new Blob([JSON.stringify(doc, null, 2) + '\n'], { type: 'application/ld+json' });
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(blob);
-  a.download = `epcis-${lotId}-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonld`;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => {
-    URL.revokeObjectURL(a.href);
-  }, 10000);
+  saveBlob(new Blob([JSON.stringify(doc, null, 2) + '\n'], { type: 'application/ld+json' }), `epcis-${lotId}-${fileStamp()}.jsonld`);
 }
 
 function download(): void {
   if (!current) return;
   const blob = new Blob([JSON.stringify(current.data, null, 2) + '\n'], { type: 'application/json' });
-  const a = document.createElement('a');
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  a.href = URL.createObjectURL(blob);
-  a.download = `provenance-${current.data.lot.lotId}-${stamp}.json`;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => { URL.revokeObjectURL(a.href); }, 10000);
+  saveBlob(blob, `provenance-${current.data.lot.lotId}-${fileStamp()}.json`);
 }
 
 const PROOF_NOTE =

@@ -4,23 +4,14 @@
 // (GET /v1/lots/{id}/proof?verify=true runs the same verifyBundle the command runs); the page says so.
 import type { Report } from '@acetrace/verify';
 import type { ApiClient } from './api';
-import { h } from './dom';
+import { fileStamp, h, saveBlob } from './dom';
 
 const proofPath = (lotId: string, verify: boolean): string => `/v1/lots/${encodeURIComponent(lotId)}/proof${verify ? '?verify=true' : ''}`;
 
 /** Saves the lot's proof bundle, byte for byte as received. */
 export async function downloadProof(client: ApiClient, lotId: string): Promise<void> {
   const text = await client.text(proofPath(lotId, false));
-  const a = document.createElement('a');
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  a.href = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
-  a.download = `proof-${lotId}-${stamp}.json`;
-  document.body.append(a);
-  a.click();
-  a.remove();
-  setTimeout(() => {
-    URL.revokeObjectURL(a.href);
-  }, 10000);
+  saveBlob(new Blob([text], { type: 'application/json' }), `proof-${lotId}-${fileStamp()}.json`);
 }
 
 /** The verifier's report on the lot's bundle, computed on the gateway. */

@@ -7,7 +7,7 @@ import tseslint from 'typescript-eslint';
 // pass fixes them under the strict rules and empties this list, they keep the recommended floor.
 const NOT_YET_STRICT = [
   'chaincode/src/**',
-  'gateway/src/**',
+  'gateway/src/epcis/**',
   'network/src/*.ts',
   'network/src/ledger/**',
   'network/src/peer/**',
@@ -16,9 +16,7 @@ const NOT_YET_STRICT = [
   'network/src/msp/registry.ts',
   'test/src/chaincode/**',
   'test/src/fabric/**',
-  'test/src/gateway/**',
   'test/src/ingestion/**',
-  'test/src/scenarios/**',
 ];
 
 /** The rules (only) of a typescript-eslint preset; its parser and plugin come with the floor. */

@@ -15,7 +15,7 @@ import { lotInput } from '../scenarios/helpers';
 import { type Stack, postEvents, startTarget } from '../scenarios/target';
 
 const CLI = path.resolve(__dirname, '..', '..', '..', 'verifier', 'bin', 'acetrace-verify.js');
-type Problem = { code: string; detail: string; errors?: unknown };
+interface Problem { code: string; detail: string; errors?: unknown }
 const problemOf = (res: { body: unknown }): Problem => res.body as Problem;
 const clone = (b: ProofBundle): ProofBundle => JSON.parse(JSON.stringify(b)) as ProofBundle;
 const failedChecks = (r: Report): Set<string> => new Set(r.failures.map((f) => f.check));
@@ -74,7 +74,7 @@ describe('proof bundles (acetrace-proof/1) from the embedded network', function 
     const reg = await s.http().post('/v1/lots').set('X-API-Key', s.key('supplier')).send(lotInput(LOT));
     expect(reg.status, JSON.stringify(reg.body)).to.equal(201);
     const first = await postEvents(s, s.key('supplier'), {
-      events: [1, 2, 3].map((link) => ({ eventId: `PE-${link}`, lotId: LOT, link, kind: 'document', eventTime: `2026-10-0${link}T08:00:00Z` })),
+      events: [1, 2, 3].map((link) => ({ eventId: `PE-${String(link)}`, lotId: LOT, link, kind: 'document', eventTime: `2026-10-0${String(link)}T08:00:00Z` })),
     });
     expect(first.status, JSON.stringify(first.body)).to.equal(201);
     // a later transaction, so the bundle spans several blocks
@@ -85,6 +85,7 @@ describe('proof bundles (acetrace-proof/1) from the embedded network', function 
     lotBundle = res.body as ProofBundle;
   });
 
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when before() failed
   after(() => s?.stop());
 
   it("a lot's bundle holds every event with the ledger's own bytes and verifies with verifyBundle", () => {
@@ -175,7 +176,7 @@ describe('proof bundles (acetrace-proof/1) from the embedded network', function 
     it('a header byte: header-chain', () => {
       const bundle = clone(lotBundle);
       const h = bundle.headers[0] as ProofBundle['headers'][number];
-      h.dataHash = (h.dataHash[0] === 'a' ? 'b' : 'a') + h.dataHash.slice(1);
+      h.dataHash = (h.dataHash.startsWith('a') ? 'b' : 'a') + h.dataHash.slice(1);
       const report = expectFails(bundle, 'header-chain');
       expect([...failedChecks(report)]).to.deep.equal(['header-chain']);
     });

@@ -7,7 +7,11 @@ import tseslint from 'typescript-eslint';
 // pass fixes them under the strict rules and empties this list, they keep the recommended floor.
 const NOT_YET_STRICT = [
   'chaincode/src/**',
-  'gateway/src/epcis/**',
+  'gateway/src/epcis/event-hash.ts',
+  'gateway/src/epcis/identifiers.ts',
+  'gateway/src/epcis/mapping.ts',
+  'gateway/src/epcis/query.ts',
+  'gateway/src/epcis/service.ts',
   'network/src/*.ts',
   'network/src/ledger/**',
   'network/src/peer/**',

@@ -8,9 +8,11 @@ import tseslint from 'typescript-eslint';
 // problems, mostly non-null assertions in its tests; until a later pass fixes them under the strict
 // rules, they keep the recommended floor.
 const NOT_YET_STRICT = [
-  'gateway/src/**',
-  'test/src/gateway/**',
-  'test/src/scenarios/**',
+  'gateway/src/epcis/event-hash.ts',
+  'gateway/src/epcis/identifiers.ts',
+  'gateway/src/epcis/mapping.ts',
+  'gateway/src/epcis/query.ts',
+  'gateway/src/epcis/service.ts',
   'verifier/src/**',
   // custody/containment/transformation (issue 13) landed beside the strict pass of the chaincode
   'chaincode/src/containment.ts',

@@ -3,7 +3,7 @@
  * builds the real dependencies, tests may pass their own.
  */
 import * as fs from 'node:fs';
-import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { MemoryStore, rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import { addressRateLimit } from './auth/address-limit';
@@ -152,11 +152,52 @@ async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
     return await Promise.race([
       p,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+        timer = setTimeout(() => {
+          reject(new Error(`no answer within ${String(ms)} ms`));
+        }, ms);
       }),
     ]);
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** GET /metrics: public, or for operators only behind authentication and the rate limit. */
+function mountMetrics(app: Express, isPublic: boolean, metrics: Metrics, guards: RequestHandler[]): void {
+  if (isPublic) {
+    app.get('/metrics', async (_req, res) => {
+      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    });
+  } else {
+    app.get('/metrics', ...guards, async (_req, res) => {
+      requireRole(principalOf(res), OPERATOR_ROLES, 'read the metrics');
+      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    });
+  }
+}
+
+/** The ledger's blocks behind the cache (once: a cached source is used as it is). */
+function cachedBlocks(blocks: LedgerBlocksPort | undefined): CachedLedgerBlocks | undefined {
+  return blocks === undefined || blocks instanceof CachedLedgerBlocks ? blocks : new CachedLedgerBlocks(blocks);
+}
+
+/** The readings service when the configuration enables raw reads. */
+function configuredReadings(config: AppDeps['config'], ledger: LedgerPort, queue: EventQueue): ReadingsService | undefined {
+  return config.readings
+    ? createReadingsService({
+        ledger,
+        queue,
+        readersFile: config.readings.readersFile,
+        windowMs: config.readings.windowMs,
+        lookupConcurrency: config.readings.lookupConcurrency,
+      })
+    : undefined;
+}
+
+/** The auditor page (built separately into gateway/web/dist), when it was built. */
+function serveWebPage(app: Express, webDir: string | undefined): void {
+  if (webDir !== undefined && fs.existsSync(webDir)) {
+    app.use(express.static(webDir, { index: 'index.html', fallthrough: true }));
   }
 }
 
@@ -213,16 +254,7 @@ export function createApp(deps: AppDeps): Express {
     },
   });
 
-  if (config.metricsPublic) {
-    app.get('/metrics', async (_req, res) => {
-      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-    });
-  } else {
-    app.get('/metrics', authenticate, limiter, async (_req, res) => {
-      requireRole(principalOf(res), OPERATOR_ROLES, 'read the metrics');
-      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
-    });
-  }
+  mountMetrics(app, config.metricsPublic, metrics, [authenticate, limiter]);
 
   const v1 = express.Router();
   const jsonBody = express.json({ limit: config.http.bodyLimit, strict: true });
@@ -230,26 +262,19 @@ export function createApp(deps: AppDeps): Express {
   const readingsBody = express.json({ limit: config.readings?.bodyLimit ?? config.http.bodyLimit, strict: true });
   const listBody = express.raw({ type: () => true, limit: config.screening?.bodyLimit ?? '20mb' });
   v1.use('/v1', authenticate, limiter, requireJson, (req, res, next) => {
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Express's request is node's IncomingMessage
     if (isListUpload(req)) listBody(req, res, next);
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Express's request is node's IncomingMessage
     else if (req.method === 'POST' && req.path === '/readings') readingsBody(req, res, next);
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Express's request is node's IncomingMessage
     else jsonBody(req, res, next);
   });
   v1.use(lotsRouter(new LotsService(ledger)));
-  const blocks = deps.blocks === undefined || deps.blocks instanceof CachedLedgerBlocks ? deps.blocks : new CachedLedgerBlocks(deps.blocks);
+  const blocks = cachedBlocks(deps.blocks);
   v1.use(provenanceRouter(new ProvenanceService(ledger, blocks)));
   v1.use(eventsRouter(new EventsService(ledger, queue, config.ingestion.waitCommitTimeoutMs, blocks)));
   if (blocks) v1.use(proofsRouter(new ProofService(ledger, blocks)));
-  const readings =
-    deps.readings ??
-    (config.readings
-      ? createReadingsService({
-          ledger,
-          queue,
-          readersFile: config.readings.readersFile,
-          windowMs: config.readings.windowMs,
-          lookupConcurrency: config.readings.lookupConcurrency,
-        })
-      : undefined);
+  const readings = deps.readings ?? configuredReadings(config, ledger, queue);
   if (readings) {
     // each read counts toward the rate limit, not only the request
     v1.post('/v1/readings', countEachRead(limitStore, config.rateLimit.max, limiterKey));
@@ -276,9 +301,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(v1);
 
   // ---- the auditor page (built separately into gateway/web/dist)
-  if (deps.webDir !== undefined && fs.existsSync(deps.webDir)) {
-    app.use(express.static(deps.webDir, { index: 'index.html', fallthrough: true }));
-  }
+  serveWebPage(app, deps.webDir);
 
   app.use((req, _res, next) => {
     next(new NotFoundError(`no route ${req.method} ${req.path}`));

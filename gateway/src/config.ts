@@ -379,6 +379,13 @@ function crossKeyIssues(e: z.infer<typeof EnvSchema>): Array<{ key: string; mess
     plaintextBehindTlsProxy: e.ACETRACE_PLAINTEXT_BEHIND_TLS_PROXY,
   });
   if (transport) issues.push(transport);
+  issues.push(...bearerTokenIssues(e));
+  return issues;
+}
+
+/** Bearer tokens need an issuer and an audience, and their JWKS over HTTPS (plain HTTP only on loopback). */
+function bearerTokenIssues(e: z.infer<typeof EnvSchema>): Array<{ key: string; message: string }> {
+  const issues: Array<{ key: string; message: string }> = [];
   if (e.ACETRACE_JWT_JWKS_URL !== undefined || e.ACETRACE_JWT_SECRET !== undefined) {
     if (e.ACETRACE_JWT_ISSUER === undefined) issues.push({ key: 'ACETRACE_JWT_ISSUER', message: 'required when bearer tokens are on (JWKS URL or secret set)' });
     if (e.ACETRACE_JWT_AUDIENCE === undefined) issues.push({ key: 'ACETRACE_JWT_AUDIENCE', message: 'required when bearer tokens are on (JWKS URL or secret set)' });

@@ -42,7 +42,9 @@ class StubLedger {
   streamEvents(): Promise<LedgerEventStream> {
     return Promise.resolve(endlessStream(this));
   }
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    // nothing held open
+  }
 }
 
 /** The stub's stream: `total` events of ~`eventBytes` each, then silence until closed; counts pulls. */
@@ -58,7 +60,7 @@ function endlessStream(stub: StubLedger): LedgerEventStream {
     async *[Symbol.asyncIterator](): AsyncGenerator<LedgerEvent> {
       for (let i = 0; i < stub.total && !closed; i++) {
         stub.pulled += 1;
-        yield { blockNumber: i, txId: `tx${i}`, name: 'EventsRecorded', payload: { padding } };
+        yield { blockNumber: i, txId: `tx${String(i)}`, name: 'EventsRecorded', payload: { padding } };
         if (i % 100 === 0) await sleep(0);
       }
       while (!closed) await sleep(20);
@@ -85,19 +87,24 @@ async function serve(ledger: StubLedger, env: Record<string, string>): Promise<S
     logger: createLogger('silent'),
     metrics,
     sse,
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- never called: these tests post no readings
     readings: {} as ReadingsService,
   });
   const server = http.createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${String(port)}`,
     metrics,
     sse,
     close: async () => {
       for (const s of [...sse]) s.close();
       server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      });
     },
   };
 }
@@ -239,7 +246,11 @@ describe('edge: /v1/stream caps and backpressure', function () {
       for (let i = 0; i < 500 && (await metricValue(s.metrics, 'acetrace_sse_stalled_closed_total')) === 0; i++) await sleep(20);
       expect(await metricValue(s.metrics, 'acetrace_sse_stalled_closed_total')).to.equal(1);
       // the reader, once it reads again, finds the connection ended
-      const ended = new Promise<void>((resolve) => st.res.once('close', () => resolve()));
+      const ended = new Promise<void>((resolve) => {
+        st.res.once('close', () => {
+          resolve();
+        });
+      });
       st.res.on('error', () => undefined);
       st.res.resume();
       await ended;

@@ -11,6 +11,7 @@ import { createFabricBlocks, createFabricLedger, fabricConnections } from './ada
 import { createApp } from './app';
 import { createJwtVerifier } from './auth/jwt';
 import { scopeLedgerToOrganisation } from './auth/org-scope';
+import type { PrincipalStore } from './auth/principals';
 import { ensureCredentials } from './bootstrap/credentials';
 import { type Config, ConfigError, loadConfig, transportIssue } from './config';
 import type { SseRegistry } from './http/routes/stream.routes';
@@ -58,13 +59,7 @@ export async function startGateway(config: Config = loadConfig(), options: Start
   const fullLedger =
     options.ledger ??
     createFabricLedger({ profile: config.connectionProfile, deadlines: config.deadlines, retry: config.retry, logger, metrics });
-  let ledger: LedgerPort;
-  try {
-    ledger = config.orgMsp === undefined ? fullLedger : scopeLedgerToOrganisation(fullLedger, config.orgMsp);
-  } catch (err) {
-    await fullLedger.close();
-    throw err;
-  }
+  const ledger = await scopedLedger(fullLedger, config.orgMsp);
   const blocks =
     options.ledger === undefined
       ? createFabricBlocks({ connectionOf: fabricConnections(fullLedger), retry: config.retry, logger, metrics })
@@ -76,15 +71,7 @@ export async function startGateway(config: Config = loadConfig(), options: Start
     logger,
   });
   const { credentialsFile } = ensured;
-  let store = ensured.store;
-  if (config.orgMsp !== undefined) {
-    const scoped = store.ofOrganisation(config.orgMsp);
-    store = scoped.store;
-    if (scoped.ignored.length > 0) {
-      logger.warn({ orgMsp: config.orgMsp, ignored: scoped.ignored }, 'principals of other organisations ignored: this gateway serves one organisation');
-    }
-    logger.info({ orgMsp: config.orgMsp, principals: store.all().length }, 'serving one organisation');
-  }
+  const store = scopedPrincipals(ensured.store, config.orgMsp, logger);
   const queue = createEventQueue({
     dbPath: config.ingestion.dbPath,
     ledger,
@@ -136,18 +123,23 @@ export async function startGateway(config: Config = loadConfig(), options: Start
     });
   });
   const address = server.address() as AddressInfo;
-  const host = config.http.host === '0.0.0.0' || config.http.host === '::' ? '127.0.0.1' : config.http.host;
-  const url = `${tlsOptions ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+  const url = listeningUrl(config.http.host, address.port, tlsOptions !== undefined);
   logger.info({ url, tls: tlsOptions !== undefined, orgMsp: config.orgMsp, connectionProfile: config.connectionProfile, credentialsFile }, 'gateway listening');
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
     (stopping ??= (async () => {
       logger.info('gateway stopping: draining in-flight requests');
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      });
       for (const s of [...sse]) s.close();
       server.closeIdleConnections();
-      const grace = setTimeout(() => server.closeAllConnections(), config.http.shutdownGraceMs);
+      const grace = setTimeout(() => {
+        server.closeAllConnections();
+      }, config.http.shutdownGraceMs);
       await closed;
       clearTimeout(grace);
       await queue.stop();
@@ -157,6 +149,33 @@ export async function startGateway(config: Config = loadConfig(), options: Start
     })());
 
   return { url, port: address.port, orgMsp: config.orgMsp, credentialsFile, stop };
+}
+
+/** The ledger as the gateway uses it: all of it, or one organisation's (the full ledger closed if scoping fails). */
+async function scopedLedger(fullLedger: LedgerPort, orgMsp: string | undefined): Promise<LedgerPort> {
+  try {
+    return orgMsp === undefined ? fullLedger : scopeLedgerToOrganisation(fullLedger, orgMsp);
+  } catch (err) {
+    await fullLedger.close();
+    throw err;
+  }
+}
+
+/** The principals the gateway serves: all, or those of its one organisation (the others logged as ignored). */
+function scopedPrincipals(all: PrincipalStore, orgMsp: string | undefined, logger: Logger): PrincipalStore {
+  if (orgMsp === undefined) return all;
+  const scoped = all.ofOrganisation(orgMsp);
+  if (scoped.ignored.length > 0) {
+    logger.warn({ orgMsp, ignored: scoped.ignored }, 'principals of other organisations ignored: this gateway serves one organisation');
+  }
+  logger.info({ orgMsp, principals: scoped.store.all().length }, 'serving one organisation');
+  return scoped.store;
+}
+
+/** The URL a client reaches the listener at (a wildcard bind as loopback, an IPv6 host in brackets). */
+function listeningUrl(bindHost: string, port: number, tls: boolean): string {
+  const host = bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost;
+  return `${tls ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${String(port)}`;
 }
 
 /** Reads the HTTPS listener's PEM files; an unreadable one is a ConfigError naming its key. */

@@ -60,12 +60,7 @@ export function createJwtVerifier(settings: JwtSettings): JwtVerifier | undefine
   };
   return async (token: string): Promise<string> => {
     const jose = await loadJose();
-    let alg: unknown;
-    try {
-      alg = jose.decodeProtectedHeader(token).alg;
-    } catch (err) {
-      throw new JwtRefusedError(`unreadable token header: ${(err as Error).message}`, { cause: err });
-    }
+    const alg = headerAlgorithm(jose, token);
     let payload: JWTPayload;
     try {
       if (secretKey !== undefined && typeof alg === 'string' && secretAlgorithms.includes(alg)) {
@@ -77,12 +72,31 @@ export function createJwtVerifier(settings: JwtSettings): JwtVerifier | undefine
         throw new JwtRefusedError(`token algorithm ${String(alg)} is not allowed`);
       }
     } catch (err) {
-      if (err instanceof JwtRefusedError) throw err;
-      const code = (err as { code?: unknown }).code;
-      throw new JwtRefusedError(`${typeof code === 'string' ? `${code}: ` : ''}${(err as Error).message}`, { cause: err });
+      throw asRefusal(err);
     }
-    const claim = payload[settings.principalClaim];
-    if (typeof claim !== 'string' || claim.length === 0) throw new JwtRefusedError(`token has no ${settings.principalClaim} claim`);
-    return claim;
+    return principalIn(payload, settings.principalClaim);
   };
+}
+
+/** The `alg` of a token's protected header; refuses an unreadable header. */
+function headerAlgorithm(jose: Jose, token: string): unknown {
+  try {
+    return jose.decodeProtectedHeader(token).alg;
+  } catch (err) {
+    throw new JwtRefusedError(`unreadable token header: ${(err as Error).message}`, { cause: err });
+  }
+}
+
+/** A verification failure as a refusal, the library's error code (if any) leading the reason. */
+function asRefusal(err: unknown): JwtRefusedError {
+  if (err instanceof JwtRefusedError) return err;
+  const code = (err as { code?: unknown }).code;
+  return new JwtRefusedError(`${typeof code === 'string' ? `${code}: ` : ''}${(err as Error).message}`, { cause: err });
+}
+
+/** The principal name in a verified token's claim; refuses a token without it. */
+function principalIn(payload: JWTPayload, principalClaim: string): string {
+  const claim = payload[principalClaim];
+  if (typeof claim !== 'string' || claim.length === 0) throw new JwtRefusedError(`token has no ${principalClaim} claim`);
+  return claim;
 }

@@ -98,7 +98,7 @@ export class PrincipalStore {
   /** Writes principals.json atomically, mode 0600. */
   static save(file: string, principals: StoredPrincipal[]): void {
     fs.mkdirSync(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
+    const tmp = `${file}.${String(process.pid)}.tmp`;
     fs.writeFileSync(tmp, `${JSON.stringify({ principals }, null, 2)}\n`, { mode: 0o600 });
     fs.renameSync(tmp, file);
   }

@@ -54,7 +54,7 @@ export function ensureCredentials(options: EnsureCredentialsOptions): { store: P
   if (changed) {
     PrincipalStore.save(principalsFile, stored);
     fs.mkdirSync(path.dirname(credentialsFile), { recursive: true });
-    const tmp = `${credentialsFile}.${process.pid}.tmp`;
+    const tmp = `${credentialsFile}.${String(process.pid)}.tmp`;
     fs.writeFileSync(tmp, `${JSON.stringify({ principals: credentials }, null, 2)}\n`, { mode: 0o600 });
     fs.renameSync(tmp, credentialsFile);
     fs.chmodSync(credentialsFile, 0o600);

@@ -24,7 +24,7 @@ describe('CBV 2.0 event hash', () => {
   });
 
   for (const ex of examples.examples) {
-    it(`${ex.file} event ${ex.index} hashes to the published ID`, () => {
+    it(`${ex.file} event ${String(ex.index)} hashes to the published ID`, () => {
       // every extension counts here, as in the reference implementation (no acetrace annotations)
       expect(eventHashId(ex.event, { context: ex.context, ignore: () => false, ignoreFields: ex.ignoreFields })).to.equal(ex.hash);
     });

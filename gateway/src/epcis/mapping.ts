@@ -129,7 +129,7 @@ export function offsetOf(time: string): string {
 
 /** `geo:lat,lon[;u=accuracy]` (RFC 5870). */
 function geoUri(lat: number, lon: number, accuracyM: number | null | undefined): string {
-  return `geo:${lat},${lon}${accuracyM != null ? `;u=${accuracyM}` : ''}`;
+  return `geo:${String(lat)},${String(lon)}${accuracyM != null ? `;u=${String(accuracyM)}` : ''}`;
 }
 
 function evidenceToEpcis(evidence: ExportableEvent['evidence']): { list: unknown[]; uris: unknown[] } {
@@ -561,7 +561,7 @@ async function lotOf(f: Fields, epcs: Array<{ epc: string; path: string }>, look
   if (found.size === 1) return [...found.keys()][0] as string;
   if (found.size > 1) {
     const [a, b] = [...found.entries()];
-    return refuse(b?.[1] ?? path, `names EPCs of lots ${a?.[0]} and ${b?.[0]}: capture one event per lot, or name the lot with ${A('lotId')}`);
+    return refuse(b?.[1] ?? path, `names EPCs of lots ${String(a?.[0])} and ${String(b?.[0])}: capture one event per lot, or name the lot with ${A('lotId')}`);
   }
   return refuse(epcs[0]?.path ?? path, `no registered lot holds ${epcs.length > 0 ? 'these EPCs' : 'the event'}: register the lot first, or name it with ${A('lotId')}`);
 }
@@ -582,7 +582,7 @@ function linkOf(event: Record<string, unknown>, f: Fields, prefixes: Record<stri
   const candidates = LINKS.filter((l) => linkBizStep(l) === bizStep || l.bizStep === bizStep);
   if (candidates.length === 1) return (candidates[0] as LinkInfo).number;
   if (candidates.length > 1) {
-    return refuse(`${path}.bizStep`, `${bizStep} serves links ${candidates.map((l) => `${l.number} (${l.name})`).join(' and ')}: name the link with ${A('link')}`);
+    return refuse(`${path}.bizStep`, `${bizStep} serves links ${candidates.map((l) => `${String(l.number)} (${l.name})`).join(' and ')}: name the link with ${A('link')}`);
   }
   return refuse(
     `${path}.bizStep`,
@@ -605,7 +605,7 @@ function evidenceOf(event: Record<string, unknown>, f: Fields, prefixes: Record<
     }
   }
   return list.map((bt, i) => {
-    const p = `${path}.bizTransactionList[${i}]`;
+    const p = `${path}.bizTransactionList[${String(i)}]`;
     if (!isObj(bt)) return refuse(p, 'must be an object');
     const value = typeof bt.bizTransaction === 'string' ? bt.bizTransaction.trim() : '';
     const m = /^ni:\/\/\/sha-256;([0-9a-fA-F]{64})$/.exec(value);
@@ -660,7 +660,7 @@ function handoverOf(event: Record<string, unknown>, prefixes: Record<string, str
   if (!Array.isArray(list)) return refuse(`${path}.destinationList`, 'must be an array');
   const out: CustodyEventFields = {};
   list.forEach((d, i) => {
-    const p = `${path}.destinationList[${i}]`;
+    const p = `${path}.destinationList[${String(i)}]`;
     if (!isObj(d)) return refuse(p, 'must be an object');
     const type = bareTerm(d.type, 'SDT', prefixes);
     const value = typeof d.destination === 'string' ? d.destination.trim() : '';
@@ -721,7 +721,7 @@ function lotFromIlmd(event: Record<string, unknown>, f: Fields, epcs: string[], 
       const q = isObj(i) ? f.get('quantity', i)?.value : undefined;
       const unit = isObj(i) ? f.get('unit', i)?.value : undefined;
       if (typeof lotId !== 'string' || typeof q !== 'number' || typeof unit !== 'string') {
-        return refuse(`${p}.${inputsField.key}[${n}]`, `must be { ${A('lotId')}, ${A('quantity')}, ${A('unit')} }`);
+        return refuse(`${p}.${inputsField.key}[${String(n)}]`, `must be { ${A('lotId')}, ${A('quantity')}, ${A('unit')} }`);
       }
       return { lotId, quantity: q, unit };
     });
@@ -745,7 +745,7 @@ function epcArray(event: Record<string, unknown>, key: string, path: string): Ar
   const list = event[key];
   if (list === undefined) return [];
   if (!Array.isArray(list)) return refuse(`${path}.${key}`, 'must be an array');
-  return list.map((e, i) => ({ epc: normaliseEpcAt(e, `${path}.${key}[${i}]`), path: `${path}.${key}[${i}]` }));
+  return list.map((e, i) => ({ epc: normaliseEpcAt(e, `${path}.${key}[${String(i)}]`), path: `${path}.${key}[${String(i)}]` }));
 }
 
 /** Lot ids named by lot URIs of a quantity list (the form acetrace exports for lots without EPCs). */
@@ -755,7 +755,7 @@ function lotsOfQuantityList(event: Record<string, unknown>, key: string, path: s
   if (!Array.isArray(list)) return refuse(`${path}.${key}`, 'must be an array');
   return list.map((q, i) => {
     const cls = isObj(q) && typeof q.epcClass === 'string' ? q.epcClass : '';
-    if (!cls.startsWith(LOT_NS)) return refuse(`${path}.${key}[${i}].epcClass`, `acetrace packs lots: name each as ${LOT_NS}<lotId>, or list the children's EPCs`);
+    if (!cls.startsWith(LOT_NS)) return refuse(`${path}.${key}[${String(i)}].epcClass`, `acetrace packs lots: name each as ${LOT_NS}<lotId>, or list the children's EPCs`);
     return cls.slice(LOT_NS.length);
   });
 }

@@ -140,7 +140,7 @@ export function parseEventQuery(query: Record<string, unknown>): EventQuery {
   const pp = str('perPage');
   if (pp !== undefined) {
     perPage = /^\d{1,4}$/.test(pp) ? Number(pp) : NaN;
-    if (!(perPage >= 1 && perPage <= MAX_PER_PAGE)) bad('perPage', `must be an integer 1-${MAX_PER_PAGE}`);
+    if (!(perPage >= 1 && perPage <= MAX_PER_PAGE)) bad('perPage', `must be an integer 1-${String(MAX_PER_PAGE)}`);
   }
   const exists = str('EXISTS_errorDeclaration');
   if (exists !== undefined && exists !== 'true' && exists !== 'false' && exists !== '') bad('EXISTS_errorDeclaration', 'must be true or false');
@@ -171,7 +171,7 @@ export function parseEventQuery(query: Record<string, unknown>): EventQuery {
     epcsGiven: [...new Set([...list(str('MATCH_epc') ?? ''), ...list(str('MATCH_anyEPC') ?? ''), ...list(str('MATCH_parentID') ?? '')])],
     eventIdsGiven,
   };
-  if (errors.length > 0) throw new ValidationError(errors, `${errors[0]?.path}: ${errors[0]?.message}`);
+  if (errors.length > 0) throw new ValidationError(errors, `${String(errors[0]?.path)}: ${String(errors[0]?.message)}`);
   return q;
 }
 

@@ -95,7 +95,7 @@ export function epcisRouter(epcis: EpcisService): Router {
     const selective = ['MATCH_epc', 'MATCH_anyEPC', 'MATCH_parentID', 'EQ_eventID'].filter((k) => query[k] !== undefined);
     if (selective.length > 0) {
       const errors = selective.map((k) => ({ path: `query.${k}`, message: 'the path names the EPC; use GET /epcis/events to combine EPCs' }));
-      throw new ValidationError(errors, `${errors[0]?.path}: ${errors[0]?.message}`);
+      throw new ValidationError(errors, `${String(errors[0]?.path)}: ${String(errors[0]?.message)}`);
     }
     await answerQuery(req, res, parseEventQuery({ ...query, MATCH_anyEPC: epc }));
   });

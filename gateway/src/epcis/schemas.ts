@@ -37,7 +37,7 @@ export const EpcisEventInput = z
   })
   .openapi('EpcisEventInput', { description: 'one EPCIS 2.0 event (JSON/JSON-LD binding)' });
 
-const EventList = z.array(EpcisEventInput).max(CAPTURE_LIMIT, `at most ${CAPTURE_LIMIT} events per capture (GS1-EPCIS-Capture-Limit)`);
+const EventList = z.array(EpcisEventInput).max(CAPTURE_LIMIT, `at most ${String(CAPTURE_LIMIT)} events per capture (GS1-EPCIS-Capture-Limit)`);
 
 /** POST /epcis/capture: an EPCISDocument, or an EPCISQueryDocument (whose results are captured). */
 export const EpcisCaptureBody = z
@@ -88,7 +88,7 @@ export const EpcisEventsQuery = z.object({
   MATCH_parentID: z.string().optional(),
   EQ_eventID: z.string().optional(),
   EXISTS_errorDeclaration: z.enum(['true', 'false']).optional(),
-  perPage: z.string().optional().openapi({ description: `1-${MAX_PER_PAGE}, default ${DEFAULT_PER_PAGE}` }),
+  perPage: z.string().optional().openapi({ description: `1-${String(MAX_PER_PAGE)}, default ${String(DEFAULT_PER_PAGE)}` }),
   nextPageToken: z.string().optional(),
 });
 

@@ -167,7 +167,7 @@ export class EpcisService {
     const seen = new Map<string, string>();
     const out: Array<{ c: Captured; entry: CaptureEventEntry }> = [];
     for (const [i, raw] of events.entries()) {
-      const path = `epcisBody.eventList[${i}]`;
+      const path = `epcisBody.eventList[${String(i)}]`;
       const declared = typeof (raw as { eventID?: unknown })?.eventID === 'string' ? corrections.get((raw as { eventID: string }).eventID) : undefined;
       const c = await captureEvent(raw, path, { context, ignoreFields, lotOfEpc, ...(declared !== undefined && { correctionOf: declared }) });
       let entry = entryOf(path, c);

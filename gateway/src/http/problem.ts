@@ -62,8 +62,15 @@ interface BodyParserError {
   expose?: boolean;
 }
 
+/** A thrown value as its problem body, whether it is a server fault to log as error, and any Retry-After. */
+interface MappedProblem {
+  body: ProblemBody;
+  fault: boolean;
+  retryAfter?: number;
+}
+
 /** Maps any thrown value to a problem body, and whether it is a server fault to log as error. */
-export function toProblem(err: unknown): { body: ProblemBody; fault: boolean; retryAfter?: number } {
+export function toProblem(err: unknown): MappedProblem {
   if (err instanceof ValidationError || err instanceof LedgerInvalidArgumentError) {
     const extra = err instanceof LedgerInvalidArgumentError && err.transactionId ? { transactionId: err.transactionId } : {};
     return { body: problem(400, 'INVALID_ARGUMENT', err.message, { errors: err.errors, ...extra }), fault: false };
@@ -71,49 +78,66 @@ export function toProblem(err: unknown): { body: ProblemBody; fault: boolean; re
   if (err instanceof TooManyRequestsError) {
     return { body: problem(429, err.code, err.message), fault: false, retryAfter: err.retryAfterSeconds };
   }
-  if (err instanceof AppError) {
-    const extra: Record<string, unknown> = {};
-    if (err instanceof LedgerError && err.transactionId) extra.transactionId = err.transactionId;
-    const retryAfter = (err as { retryAfterSeconds?: unknown }).retryAfterSeconds;
-    const eventId = (err as { eventId?: unknown }).eventId;
-    if (typeof eventId === 'string') extra.eventId = eventId;
-    if (err instanceof ReaderTableError) extra.file = err.file;
-    const fault = err.status >= 500;
-    return {
-      body: problem(err.status, err.code, err.message, extra),
-      fault,
-      ...(typeof retryAfter === 'number' ? { retryAfter } : err.status === 503 ? { retryAfter: 2 } : {}),
-    };
-  }
-  const bp = err as BodyParserError;
-  if (typeof bp === 'object' && bp !== null && typeof bp.type === 'string') {
-    switch (bp.type) {
-      case 'entity.too.large':
-        return { body: problem(413, 'PAYLOAD_TOO_LARGE', 'the request body is larger than this gateway accepts'), fault: false };
-      case 'entity.parse.failed':
-        return {
-          body: problem(400, 'INVALID_ARGUMENT', 'the request body is not valid JSON', {
-            errors: [{ path: 'body', message: 'not valid JSON' }],
-          }),
-          fault: false,
-        };
-      case 'encoding.unsupported':
-      case 'charset.unsupported':
-        return { body: problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'unsupported content encoding or charset'), fault: false };
-      case 'request.aborted':
-      case 'request.size.invalid':
-      case 'stream.encoding.set':
-        return {
-          body: problem(400, 'INVALID_ARGUMENT', 'the request body could not be read', { errors: [{ path: 'body', message: 'unreadable' }] }),
-          fault: false,
-        };
-    }
-  }
+  if (err instanceof AppError) return appErrorProblem(err);
+  return foreignErrorProblem(err as BodyParserError | null | undefined);
+}
+
+/** The gateway's own errors: their status and code, with what identifies the case. */
+function appErrorProblem(err: AppError): MappedProblem {
+  const extra: Record<string, unknown> = {};
+  if (err instanceof LedgerError && err.transactionId) extra.transactionId = err.transactionId;
+  const retryAfter = (err as { retryAfterSeconds?: unknown }).retryAfterSeconds;
+  const eventId = (err as { eventId?: unknown }).eventId;
+  if (typeof eventId === 'string') extra.eventId = eventId;
+  if (err instanceof ReaderTableError) extra.file = err.file;
+  const fault = err.status >= 500;
+  return {
+    body: problem(err.status, err.code, err.message, extra),
+    fault,
+    ...(typeof retryAfter === 'number' ? { retryAfter } : err.status === 503 ? { retryAfter: 2 } : {}),
+  };
+}
+
+/** body-parser's errors by their type, other client errors by their status, anything else a 500. */
+function foreignErrorProblem(bp: BodyParserError | null | undefined): MappedProblem {
+  const parsing = bodyParserProblem(bodyParserType(bp));
+  if (parsing) return parsing;
   const status = bp?.status ?? bp?.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {
     return { body: problem(status, 'BAD_REQUEST', 'the request could not be processed'), fault: false };
   }
   return { body: problem(500, 'INTERNAL', 'an unexpected error occurred; the request id identifies it in the logs'), fault: true };
+}
+
+/** The `type` a body-parser error carries, if the value is one. */
+function bodyParserType(bp: BodyParserError | null | undefined): string | undefined {
+  return typeof bp === 'object' && bp !== null && typeof bp.type === 'string' ? bp.type : undefined;
+}
+
+/** The problem of a body-parser error type, if it is one the gateway names. */
+function bodyParserProblem(type: string | undefined): MappedProblem | undefined {
+  switch (type) {
+    case 'entity.too.large':
+      return { body: problem(413, 'PAYLOAD_TOO_LARGE', 'the request body is larger than this gateway accepts'), fault: false };
+    case 'entity.parse.failed':
+      return {
+        body: problem(400, 'INVALID_ARGUMENT', 'the request body is not valid JSON', {
+          errors: [{ path: 'body', message: 'not valid JSON' }],
+        }),
+        fault: false,
+      };
+    case 'encoding.unsupported':
+    case 'charset.unsupported':
+      return { body: problem(415, 'UNSUPPORTED_MEDIA_TYPE', 'unsupported content encoding or charset'), fault: false };
+    case 'request.aborted':
+    case 'request.size.invalid':
+    case 'stream.encoding.set':
+      return {
+        body: problem(400, 'INVALID_ARGUMENT', 'the request body could not be read', { errors: [{ path: 'body', message: 'unreadable' }] }),
+        fault: false,
+      };
+  }
+  return undefined;
 }
 
 /** The Express error middleware (registered last). */

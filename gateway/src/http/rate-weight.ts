@@ -15,16 +15,23 @@ export function countEachRead(store: Store, limit: number, key: (req: Request, r
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const reads = (req.body as { reads?: unknown } | undefined)?.reads;
     const extra = Array.isArray(reads) ? Math.max(0, reads.length - 1) : 0;
-    if (extra === 0) return next();
+    if (extra === 0) {
+      next();
+      return;
+    }
     const k = key(req, res);
     let last: { totalHits: number; resetTime: Date | undefined } | undefined;
     // stop counting once over budget: the request is refused anyway
     for (let i = 0; i < extra && (last === undefined || last.totalHits <= limit); i++) last = await store.increment(k);
     if (last !== undefined && last.totalHits > limit) {
-      const reset = last.resetTime;
-      const retryAfter = reset ? Math.max(1, Math.ceil((reset.getTime() - Date.now()) / 1000)) : 1;
-      return next(new TooManyRequestsError(`rate limit exceeded for this principal: each of the ${reads instanceof Array ? reads.length : 0} reads counts`, retryAfter));
+      next(new TooManyRequestsError(`rate limit exceeded for this principal: each of the ${String(reads instanceof Array ? reads.length : 0)} reads counts`, retryAfterSeconds(last.resetTime)));
+      return;
     }
     next();
   };
+}
+
+/** Whole seconds until the window resets (at least 1; 1 when the store does not say). */
+function retryAfterSeconds(reset: Date | undefined): number {
+  return reset ? Math.max(1, Math.ceil((reset.getTime() - Date.now()) / 1000)) : 1;
 }

@@ -10,5 +10,7 @@ export function requestIdMiddleware(req: Request, res: Response, next: NextFunct
   const requestId = incoming !== undefined && ACCEPTABLE.test(incoming) ? incoming : randomUUID();
   res.locals.requestId = requestId;
   res.setHeader('X-Request-Id', requestId);
-  requestContext.run({ requestId }, () => next());
+  requestContext.run({ requestId }, () => {
+    next();
+  });
 }

@@ -3,10 +3,10 @@ import type { z } from 'zod';
 import { type FieldError, ValidationError } from '../errors';
 
 /** `['events', 2, 'location', 'lat']` → `events[2].location.lat`. */
-export function formatPath(path: ReadonlyArray<PropertyKey>): string {
+export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
+    if (typeof part === 'number') out += `[${String(part)}]`;
     else out += out === '' ? String(part) : `.${String(part)}`;
   }
   return out;

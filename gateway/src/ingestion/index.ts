@@ -52,6 +52,19 @@ const DEFAULT_RETENTION_MS = 7 * 24 * 3600_000;
 const PRUNE_EVERY_MAX_MS = 10 * 60_000;
 const RATE_WINDOW_MS = 10_000;
 
+/** The submitter's tuning options that `o` sets (the others keep the submitter's defaults). */
+function submitterTuning(o: Readonly<EventQueueOptions>): Partial<SubmitterOptions> {
+  return {
+    ...(o.batchMaxEvents !== undefined && { batchMaxEvents: o.batchMaxEvents }),
+    ...(o.batchMaxWaitMs !== undefined && { batchMaxWaitMs: o.batchMaxWaitMs }),
+    ...(o.concurrency !== undefined && { concurrency: o.concurrency }),
+    ...(o.attemptTimeoutMs !== undefined && { attemptTimeoutMs: o.attemptTimeoutMs }),
+    ...(o.retryBaseMs !== undefined && { retryBaseMs: o.retryBaseMs }),
+    ...(o.retryMaxMs !== undefined && { retryMaxMs: o.retryMaxMs }),
+    ...(o.maxFailures !== undefined && { maxFailures: o.maxFailures }),
+  };
+}
+
 class EventQueueImpl implements EventQueue {
   readonly #outbox: Outbox;
   readonly #submitter: Submitter;
@@ -75,14 +88,10 @@ class EventQueueImpl implements EventQueue {
       ledger: o.ledger,
       logger: o.logger.child({ component: 'event-queue' }),
       metrics,
-      ...(o.batchMaxEvents !== undefined && { batchMaxEvents: o.batchMaxEvents }),
-      ...(o.batchMaxWaitMs !== undefined && { batchMaxWaitMs: o.batchMaxWaitMs }),
-      ...(o.concurrency !== undefined && { concurrency: o.concurrency }),
-      ...(o.attemptTimeoutMs !== undefined && { attemptTimeoutMs: o.attemptTimeoutMs }),
-      ...(o.retryBaseMs !== undefined && { retryBaseMs: o.retryBaseMs }),
-      ...(o.retryMaxMs !== undefined && { retryMaxMs: o.retryMaxMs }),
-      ...(o.maxFailures !== undefined && { maxFailures: o.maxFailures }),
-      onResolved: (ids) => this.#resolved(ids),
+      ...submitterTuning(o),
+      onResolved: (ids) => {
+        this.#resolved(ids);
+      },
     });
   }
 
@@ -112,7 +121,7 @@ class EventQueueImpl implements EventQueue {
     }
   }
 
-  seenReadings(keys: ReadonlyArray<ReadingKey>): Promise<Map<number, string>> {
+  seenReadings(keys: readonly ReadingKey[]): Promise<Map<number, string>> {
     try {
       return Promise.resolve(this.#outbox.seenReadings(keys));
     } catch (err) {
@@ -175,7 +184,9 @@ class EventQueueImpl implements EventQueue {
     this.#submitter.start();
     if (this.#pruner) return;
     this.#prune();
-    this.#pruner = setInterval(() => this.#prune(), Math.max(1000, Math.min(PRUNE_EVERY_MAX_MS, this.#retentionMs / 4)));
+    this.#pruner = setInterval(() => {
+      this.#prune();
+    }, Math.max(1000, Math.min(PRUNE_EVERY_MAX_MS, this.#retentionMs / 4)));
     this.#pruner.unref();
   }
 

@@ -28,7 +28,7 @@ describe('ingestion/outbox lifecycle', function () {
     ledger.poison.add('p-5');
     const registry = new Registry();
     const q = queue({ ledger, registry, maxFailures: 3, batchMaxEvents: 8 });
-    const events = Array.from({ length: 8 }, (_, i) => makeEvent(`p-${i}`, { deviceId: 'gate-p' }));
+    const events = Array.from({ length: 8 }, (_, i) => makeEvent(`p-${String(i)}`, { deviceId: 'gate-p' }));
     await q.enqueue(A, events);
     q.start();
     const done = await q.waitFor(events.map((e) => e.eventId), 10_000);

@@ -9,12 +9,42 @@ import { makeEvent, tmpDb } from './testutils.test';
 
 const poster = { principal: 'carrier-key-1', identity: 'org1-logistics' };
 
+/** A file as the outbox's first schema wrote it: rejections as one `reason` text, user_version 0; `reasons` rejected, C-1 committed, Q-1 queued. */
+function writeFirstSchemaFile(file: string, reasons: Record<string, string>): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const old = new Database(file);
+  old.exec(`CREATE TABLE events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, lot_id TEXT NOT NULL, principal TEXT NOT NULL,
+    identity TEXT NOT NULL, device_key TEXT NOT NULL, content_hash TEXT NOT NULL, payload TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('queued','submitted','committed','rejected')), tx_id TEXT, block_number INTEGER,
+    reason TEXT, attempts INTEGER NOT NULL DEFAULT 0, queued_at TEXT NOT NULL, queued_at_ms INTEGER NOT NULL, updated_at TEXT NOT NULL);
+    CREATE INDEX events_pending ON events(seq, device_key, identity, event_id, status) WHERE status IN ('queued','submitted');
+    CREATE INDEX events_device ON events(device_key, seq);`);
+  const insert = old.prepare(
+    `INSERT INTO events (event_id, lot_id, principal, identity, device_key, content_hash, payload, status, tx_id, block_number, reason,
+     queued_at, queued_at_ms, updated_at) VALUES (?, 'LOT-1', 'p', 'org1-logistics', 'p:p', 'h', ?, ?, ?, ?, ?, '2026-01-01T00:00:00.000Z', 0, '2026-01-01T00:00:00.000Z')`,
+  );
+  for (const [id, reason] of Object.entries(reasons)) insert.run(id, JSON.stringify(makeEvent(id)), 'rejected', null, null, reason);
+  insert.run('C-1', JSON.stringify(makeEvent('C-1')), 'committed', 'tx-9', 9, null);
+  insert.run('Q-1', JSON.stringify(makeEvent('Q-1')), 'queued', null, null, null);
+  old.close();
+}
+
+/** Each event rejected under the first schema is still rejected, its reason reading back as the text it was. */
+function expectReasonsKept(outbox: Outbox, reasons: Record<string, string>): void {
+  for (const [id, reason] of Object.entries(reasons)) {
+    const stored = outbox.get(id);
+    expect(stored?.status).to.equal('rejected');
+    expect(rejectionText(stored?.rejection ?? { message: '' }), id).to.equal(reason);
+  }
+}
+
 describe('ingestion/outbox', function () {
   this.timeout(10_000);
   it('keeps every acknowledged event across close and reopen', () => {
     const db = tmpDb();
     const outbox = Outbox.open(db);
-    const events = Array.from({ length: 50 }, (_, i) => makeEvent(`E-${i}`, { deviceId: `dev-${i % 3}` }));
+    const events = Array.from({ length: 50 }, (_, i) => makeEvent(`E-${String(i)}`, { deviceId: `dev-${String(i % 3)}` }));
     const answer = outbox.enqueue(poster, events);
     expect(answer.map((a) => a.status)).to.deep.equal(events.map(() => 'queued'));
     outbox.close();
@@ -62,7 +92,9 @@ describe('ingestion/outbox', function () {
           resolve(Number(m[1]));
         }
       });
-      child.on('exit', (code, signal) => (signal === 'SIGKILL' ? undefined : reject(new Error(`writer exited ${code}`))));
+      child.on('exit', (code, signal) => {
+        if (signal !== 'SIGKILL') reject(new Error(`writer exited ${String(code)}`));
+      });
     });
     await new Promise((r) => child.once('exit', r));
     const reopened = Outbox.open(db);
@@ -130,7 +162,7 @@ describe('ingestion/outbox', function () {
 
   it('refuses with QueueFullError (429, retryAfterSeconds) beyond maxDepth, storing nothing of that call', () => {
     const outbox = Outbox.open(tmpDb(), { maxDepth: 10, retryAfterSeconds: () => 7 });
-    outbox.enqueue(poster, Array.from({ length: 8 }, (_, i) => makeEvent(`A-${i}`)));
+    outbox.enqueue(poster, Array.from({ length: 8 }, (_, i) => makeEvent(`A-${String(i)}`)));
     let caught: unknown;
     try {
       outbox.enqueue(poster, [makeEvent('B-0'), makeEvent('B-1'), makeEvent('B-2')]);
@@ -154,11 +186,11 @@ describe('ingestion/outbox', function () {
 
   it('answers the block numbers of many events in one statement, committed ones only', () => {
     const outbox = Outbox.open(tmpDb());
-    outbox.enqueue(poster, Array.from({ length: 600 }, (_, i) => makeEvent(`BN-${i}`)));
+    outbox.enqueue(poster, Array.from({ length: 600 }, (_, i) => makeEvent(`BN-${String(i)}`)));
     const pending = outbox.scanPending(1000, new Set());
-    outbox.markCommitted(pending.slice(0, 500).map((r, i) => ({ seq: r.seq, txId: `tx-${Math.floor(i / 100)}`, blockNumber: 10 + Math.floor(i / 100) })));
+    outbox.markCommitted(pending.slice(0, 500).map((r, i) => ({ seq: r.seq, txId: `tx-${String(Math.floor(i / 100))}`, blockNumber: 10 + Math.floor(i / 100) })));
     outbox.markCommitted(pending.slice(500, 510).map((r) => ({ seq: r.seq, txId: 'tx-noblock' })));
-    const ids = [...Array.from({ length: 600 }, (_, i) => `BN-${i}`), 'unknown', "it's \"quoted\""];
+    const ids = [...Array.from({ length: 600 }, (_, i) => `BN-${String(i)}`), 'unknown', "it's \"quoted\""];
     const blocks = outbox.blockNumbers(ids);
     expect(blocks.size, 'committed with a block only').to.equal(500);
     expect(blocks.get('BN-0')).to.equal(10);
@@ -180,39 +212,18 @@ describe('ingestion/outbox', function () {
 
   it('migrates a file of the first schema: a stored reason text reads back as it was, as {code, message}', () => {
     const file = tmpDb();
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    // the table as the first version created it: a rejection as one `reason` text, user_version 0
-    const old = new Database(file);
-    old.exec(`CREATE TABLE events (
-      seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, lot_id TEXT NOT NULL, principal TEXT NOT NULL,
-      identity TEXT NOT NULL, device_key TEXT NOT NULL, content_hash TEXT NOT NULL, payload TEXT NOT NULL,
-      status TEXT NOT NULL CHECK (status IN ('queued','submitted','committed','rejected')), tx_id TEXT, block_number INTEGER,
-      reason TEXT, attempts INTEGER NOT NULL DEFAULT 0, queued_at TEXT NOT NULL, queued_at_ms INTEGER NOT NULL, updated_at TEXT NOT NULL);
-      CREATE INDEX events_pending ON events(seq, device_key, identity, event_id, status) WHERE status IN ('queued','submitted');
-      CREATE INDEX events_device ON events(device_key, seq);`);
-    const insert = old.prepare(
-      `INSERT INTO events (event_id, lot_id, principal, identity, device_key, content_hash, payload, status, tx_id, block_number, reason,
-       queued_at, queued_at_ms, updated_at) VALUES (?, 'LOT-1', 'p', 'org1-logistics', 'p:p', 'h', ?, ?, ?, ?, ?, '2026-01-01T00:00:00.000Z', 0, '2026-01-01T00:00:00.000Z')`,
-    );
     const reasons = {
       'R-1': 'INVALID_ARGUMENT: events[0].location.lat: must be -90..90',
       'R-2': 'NOT_FOUND: lot LOT-9 is not registered',
       'R-3': 'a text without a code: kept whole',
     };
-    for (const [id, reason] of Object.entries(reasons)) insert.run(id, JSON.stringify(makeEvent(id)), 'rejected', null, null, reason);
-    insert.run('C-1', JSON.stringify(makeEvent('C-1')), 'committed', 'tx-9', 9, null);
-    insert.run('Q-1', JSON.stringify(makeEvent('Q-1')), 'queued', null, null, null);
-    old.close();
+    writeFirstSchemaFile(file, reasons);
 
     const outbox = Outbox.open(file);
     expect(outbox.get('R-1')?.rejection).to.deep.equal({ code: 'INVALID_ARGUMENT', message: 'events[0].location.lat: must be -90..90' });
     expect(outbox.get('R-2')?.rejection).to.deep.equal({ code: 'NOT_FOUND', message: 'lot LOT-9 is not registered' });
     expect(outbox.get('R-3')?.rejection).to.deep.equal({ message: 'a text without a code: kept whole' });
-    for (const [id, reason] of Object.entries(reasons)) {
-      const stored = outbox.get(id);
-      expect(stored?.status).to.equal('rejected');
-      expect(rejectionText(stored?.rejection ?? { message: '' }), id).to.equal(reason);
-    }
+    expectReasonsKept(outbox, reasons);
     const committed = outbox.get('C-1');
     expect(committed).to.include({ status: 'committed', txId: 'tx-9', blockNumber: 9 });
     expect(committed).to.not.have.property('rejection');

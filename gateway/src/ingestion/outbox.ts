@@ -180,7 +180,7 @@ export function migrate(db: Database.Database): void {
         SELECT ${V2_COLUMNS}, json_extract(payload, '$.correctionOf') FROM events_v1;
         DROP TABLE events_v1;`);
     }
-    db.pragma(`user_version = ${OUTBOX_SCHEMA_VERSION}`);
+    db.pragma(`user_version = ${String(OUTBOX_SCHEMA_VERSION)}`);
   })();
 }
 
@@ -216,7 +216,7 @@ export class Outbox {
     byId: Database.Statement<[string], Row>;
     /** raw rows: [event_id, block_number] of committed ids among a JSON array */
     blockNumbers: Database.Statement<[string], [string, number]>;
-    insert: Database.Statement<unknown[]>;
+    insert: Database.Statement;
     settledById: Database.Statement<[string], { identity: string; content_hash: string }>;
     /** raw rows: [seq, event_id, identity, device_key, status, correction_of] */
     pendingMeta: Database.Statement<[string], [number, string, string, string, 'queued' | 'submitted', string | null]>;
@@ -367,7 +367,7 @@ export class Outbox {
         if (this.#pending + inserted + 1 > this.#maxDepth) {
           const retryAfter = Math.max(1, Math.ceil(this.#retryAfter()));
           throw new QueueFullError(
-            `the event queue is full (${this.#maxDepth} events waiting); retry in ${retryAfter} s`,
+            `the event queue is full (${String(this.#maxDepth)} events waiting); retry in ${String(retryAfter)} s`,
             retryAfter,
             { metadata: { maxDepth: this.#maxDepth } },
           );
@@ -467,7 +467,11 @@ export class Outbox {
   /** Marks rows as handed to the ledger (one transaction). */
   markSubmitted(seqs: readonly number[]): void {
     const now = new Date(this.#now()).toISOString();
-    this.#guard(() => this.#db.transaction(() => seqs.forEach((s) => this.#stmt.setStatus.run('submitted', now, s)))());
+    this.#guard(() => {
+      this.#db.transaction(() => {
+        seqs.forEach((s) => this.#stmt.setStatus.run('submitted', now, s));
+      })();
+    });
   }
 
   /** Marks rows committed with their transaction (one transaction). */
@@ -514,7 +518,11 @@ export class Outbox {
 
   /** Clears the failure counts of rows (they are judged again, in smaller batches). */
   resetFailures(seqs: readonly number[]): void {
-    this.#guard(() => this.#db.transaction(() => seqs.forEach((s) => this.#stmt.resetFailures.run(s)))());
+    this.#guard(() => {
+      this.#db.transaction(() => {
+        seqs.forEach((s) => this.#stmt.resetFailures.run(s));
+      })();
+    });
   }
 
   /**
@@ -543,21 +551,23 @@ export class Outbox {
   /** The events that recorded these (reader, EPC, window) reads, for those seen before. */
   seenReadings(keys: ReadonlyArray<{ readerId: string; epc: string; windowMs: number }>): Map<number, string> {
     const out = new Map<number, string>();
-    this.#guard(() =>
+    this.#guard(() => {
       keys.forEach((k, i) => {
         const row = this.#stmt.seen.get(k.readerId, k.epc, k.windowMs);
         if (row) out.set(i, row.event_id);
-      }),
-    );
+      });
+    });
     return out;
   }
 
   /** Remembers which event recorded each (reader, EPC, window) read (one transaction). */
   rememberReadings(entries: ReadonlyArray<{ readerId: string; epc: string; windowMs: number; eventId: string }>): void {
     const now = this.#now();
-    this.#guard(() =>
-      this.#db.transaction(() => entries.forEach((e) => this.#stmt.remember.run(e.readerId, e.epc, e.windowMs, e.eventId, now)))(),
-    );
+    this.#guard(() => {
+      this.#db.transaction(() => {
+        entries.forEach((e) => this.#stmt.remember.run(e.readerId, e.epc, e.windowMs, e.eventId, now));
+      })();
+    });
   }
 
   /** A pruned committed event as enqueue compares it. */

@@ -41,7 +41,7 @@ describe('ingestion/queue (outbox + submitter)', function () {
     const ids: string[] = [];
     for (let round = 0; round < 6; round++) {
       for (const [poster, tag] of [[A, 'a'], [B, 'b']] as const) {
-        const events = Array.from({ length: 50 }, (_, i) => makeEvent(`${tag}-${round}-${i}`, { deviceId: `${tag}-dev-${i % 7}` }));
+        const events = Array.from({ length: 50 }, (_, i) => makeEvent(`${tag}-${String(round)}-${String(i)}`, { deviceId: `${tag}-dev-${String(i % 7)}` }));
         await q.enqueue(poster, events);
         ids.push(...events.map((e) => e.eventId));
       }
@@ -77,8 +77,8 @@ describe('ingestion/queue (outbox + submitter)', function () {
     for (let k = 0; k < 60; k++) {
       const poster = k % 2 === 0 ? A : B;
       const events = Array.from({ length: 10 }, (_, i) => {
-        const device = `dev-${(k * 7 + i) % 20}`;
-        const id = `ev-${k}-${i}`;
+        const device = `dev-${String((k * 7 + i) % 20)}`;
+        const id = `ev-${String(k)}-${String(i)}`;
         const list = byDevice.get(device) ?? [];
         list.push(id);
         byDevice.set(device, list);
@@ -103,7 +103,7 @@ describe('ingestion/queue (outbox + submitter)', function () {
     const ledger = new FakeLedger();
     ledger.delay = () => 10;
     const q = queue({ ledger, batchMaxEvents: 50, concurrency: 2 });
-    await q.enqueue(A, Array.from({ length: 1000 }, (_, i) => makeEvent(`x-${i}`, { deviceId: 'chatty' })));
+    await q.enqueue(A, Array.from({ length: 1000 }, (_, i) => makeEvent(`x-${String(i)}`, { deviceId: 'chatty' })));
     await q.enqueue(A, [makeEvent('y-0', { deviceId: 'quiet' })]);
     q.start();
     const [y] = await q.waitFor(['y-0'], 5_000);
@@ -118,7 +118,7 @@ describe('ingestion/queue (outbox + submitter)', function () {
     const t0 = Date.now();
     const ids: string[] = [];
     for (let k = 0; k < 40; k++) {
-      const events = Array.from({ length: 500 }, (_, i) => makeEvent(`t-${k}-${i}`, { deviceId: `dev-${i % 50}` }));
+      const events = Array.from({ length: 500 }, (_, i) => makeEvent(`t-${String(k)}-${String(i)}`, { deviceId: `dev-${String(i % 50)}` }));
       await q.enqueue(k % 2 ? A : B, events);
       ids.push(...events.map((e) => e.eventId));
     }
@@ -133,7 +133,7 @@ describe('ingestion/queue (outbox + submitter)', function () {
     ledger.failNext = 7;
     const registry = new Registry();
     const q = queue({ ledger, registry, batchMaxEvents: 40 });
-    const events = Array.from({ length: 120 }, (_, i) => makeEvent(`r-${i}`, { deviceId: `d-${i % 5}` }));
+    const events = Array.from({ length: 120 }, (_, i) => makeEvent(`r-${String(i)}`, { deviceId: `d-${String(i % 5)}` }));
     await q.enqueue(A, events);
     q.start();
     const done = await q.waitFor(events.map((e) => e.eventId), 10_000);
@@ -151,7 +151,7 @@ describe('ingestion/queue (outbox + submitter)', function () {
     ledger.bad.add('b-5').add('b-11');
     const registry = new Registry();
     const q = queue({ ledger, registry, batchMaxEvents: 16 });
-    const events = Array.from({ length: 16 }, (_, i) => makeEvent(`b-${i}`, { deviceId: 'gate-1' }));
+    const events = Array.from({ length: 16 }, (_, i) => makeEvent(`b-${String(i)}`, { deviceId: 'gate-1' }));
     await q.enqueue(A, events);
     q.start();
     const done = await q.waitFor(events.map((e) => e.eventId), 10_000);
@@ -172,9 +172,9 @@ describe('ingestion/queue (outbox + submitter)', function () {
   it('bisects in halves when the rejection names no event, and when it names the wrong one', async () => {
     const ledger = new FakeLedger();
     ledger.bad.add('h-3').add('h-12');
-    ledger.message = (index) => (index % 2 === 0 ? 'ACCESS_DENIED: not allowed' : `INVALID_ARGUMENT: events[${(index + 5) % 16}].link: wrong`);
+    ledger.message = (index) => (index % 2 === 0 ? 'ACCESS_DENIED: not allowed' : `INVALID_ARGUMENT: events[${String((index + 5) % 16)}].link: wrong`);
     const q = queue({ ledger, batchMaxEvents: 16 });
-    const events = Array.from({ length: 16 }, (_, i) => makeEvent(`h-${i}`, { deviceId: 'gate-2' }));
+    const events = Array.from({ length: 16 }, (_, i) => makeEvent(`h-${String(i)}`, { deviceId: 'gate-2' }));
     await q.enqueue(A, events);
     q.start();
     const done = await q.waitFor(events.map((e) => e.eventId), 10_000);
@@ -185,7 +185,7 @@ describe('ingestion/queue (outbox + submitter)', function () {
   it('resubmits events left `submitted` by a crash; the ledger idempotency makes it exactly once', async () => {
     const dbPath = tmpDb();
     const before = Outbox.open(dbPath);
-    const events = Array.from({ length: 20 }, (_, i) => makeEvent(`c-${i}`, { deviceId: 'truck-1' }));
+    const events = Array.from({ length: 20 }, (_, i) => makeEvent(`c-${String(i)}`, { deviceId: 'truck-1' }));
     before.enqueue(A, events);
     const rows = before.scanPending(100, new Set());
     before.markSubmitted(rows.slice(0, 10).map((r) => r.seq));

@@ -64,7 +64,7 @@ export interface SubmitterOptions {
 
 class AttemptTimeoutError extends Error {
   constructor(ms: number) {
-    super(`RecordEvents attempt took longer than ${ms} ms`);
+    super(`RecordEvents attempt took longer than ${String(ms)} ms`);
     this.name = 'AttemptTimeoutError';
   }
 }
@@ -85,7 +85,7 @@ export class Submitter {
   constructor(options: SubmitterOptions) {
     const batchMaxEvents = options.batchMaxEvents ?? 200;
     if (!Number.isInteger(batchMaxEvents) || batchMaxEvents < 1 || batchMaxEvents > MAX_BATCH) {
-      throw new RangeError(`batchMaxEvents must be 1..${MAX_BATCH}, got ${batchMaxEvents}`);
+      throw new RangeError(`batchMaxEvents must be 1..${String(MAX_BATCH)}, got ${String(batchMaxEvents)}`);
     }
     this.#o = {
       batchMaxWaitMs: 50,
@@ -108,7 +108,9 @@ export class Submitter {
     if (this.#running) return;
     this.#running = true;
     this.#scope = new AsyncResource('acetrace.Submitter');
-    this.#poll = setInterval(() => this.#dispatchInScope(), 1000);
+    this.#poll = setInterval(() => {
+      this.#dispatchInScope();
+    }, 1000);
     this.#poll.unref();
     this.#dispatchInScope();
   }
@@ -129,8 +131,11 @@ export class Submitter {
 
   /** Dispatches in the submitter's own async context (batches started here, and their retries, inherit it). */
   #dispatchInScope(): void {
-    if (this.#scope) this.#scope.runInAsyncScope(() => this.#dispatch());
-    else this.#dispatch();
+    if (this.#scope) {
+      this.#scope.runInAsyncScope(() => {
+        this.#dispatch();
+      });
+    } else this.#dispatch();
   }
 
   /** Stops: no new batches, retry sleeps cut short, in-flight attempts awaited; unfinished rows stay on disk. */
@@ -231,35 +236,7 @@ export class Submitter {
         if (attempt === 0) this.#o.metrics.batchSize.observe(rows.length);
         result = await this.#attempt(identity, rows);
       } catch (err) {
-        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-        const rejection = rejectionOf(err);
-        if (rejection) {
-          this.#o.metrics.submitSeconds.observe({ outcome: 'rejected' }, seconds);
-          await this.#rejected(rows, rejection, badIndexOf(err, rows.length));
-          return;
-        }
-        this.#o.metrics.submitSeconds.observe({ outcome: 'transient' }, seconds);
-        if (!this.#running) return;
-        if (countsAsPoison(err)) {
-          let failures: number;
-          try {
-            failures = this.#o.outbox.recordFailure(seqs);
-          } catch (storeErr) {
-            this.#o.logger.error({ err: storeErr }, 'cannot count a failure in the outbox');
-            failures = 0;
-          }
-          if (failures >= this.#o.maxFailures) {
-            await this.#giveUp(rows, failureOf(err));
-            return;
-          }
-        }
-        this.#o.metrics.retries.inc();
-        const delay = this.#backoff(attempt);
-        this.#o.logger.warn(
-          { err, identity, events: rows.length, attempt: attempt + 1, retryInMs: delay },
-          'RecordEvents failed; retrying',
-        );
-        await this.#sleep(delay);
+        if (await this.#failed(err, rows, seqs, attempt, started)) return;
         continue;
       }
       this.#o.metrics.submitSeconds.observe({ outcome: 'committed' }, Number(process.hrtime.bigint() - started) / 1e9);
@@ -275,11 +252,51 @@ export class Submitter {
     }
   }
 
+  /**
+   * Handles a failed attempt: the rows rejected, given up (too many poison failures) or left at stop
+   * (true: the batch is done with), else retried after the backoff (false).
+   */
+  async #failed(err: unknown, rows: PendingRow[], seqs: number[], attempt: number, started: bigint): Promise<boolean> {
+    const identity = rows[0]?.identity;
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const rejection = rejectionOf(err);
+    if (rejection) {
+      this.#o.metrics.submitSeconds.observe({ outcome: 'rejected' }, seconds);
+      await this.#rejected(rows, rejection, badIndexOf(err, rows.length));
+      return true;
+    }
+    this.#o.metrics.submitSeconds.observe({ outcome: 'transient' }, seconds);
+    if (!this.#running) return true;
+    if (countsAsPoison(err)) {
+      let failures: number;
+      try {
+        failures = this.#o.outbox.recordFailure(seqs);
+      } catch (storeErr) {
+        this.#o.logger.error({ err: storeErr }, 'cannot count a failure in the outbox');
+        failures = 0;
+      }
+      if (failures >= this.#o.maxFailures) {
+        await this.#giveUp(rows, failureOf(err));
+        return true;
+      }
+    }
+    this.#o.metrics.retries.inc();
+    const delay = this.#backoff(attempt);
+    this.#o.logger.warn(
+      { err, identity, events: rows.length, attempt: attempt + 1, retryInMs: delay },
+      'RecordEvents failed; retrying',
+    );
+    await this.#sleep(delay);
+    return false;
+  }
+
   async #attempt(identity: string, rows: PendingRow[]): ReturnType<EventLedger['recordEvents']> {
     const ms = this.#o.attemptTimeoutMs;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new AttemptTimeoutError(ms)), ms);
+      timer = setTimeout(() => {
+        reject(new AttemptTimeoutError(ms));
+      }, ms);
     });
     const [only] = rows;
     const call =

@@ -138,19 +138,9 @@ export class FakeLedger implements EventLedger {
       if (this.hang) await new Promise<never>(() => undefined);
       const ms = this.delay();
       if (ms > 0) await sleep(ms);
-      if (this.failNext > 0) {
-        this.failNext -= 1;
-        throw new LedgerUnavailableError('peer unreachable', { transient: true, transaction: 'RecordEvents' });
-      }
-      if (events.some((e) => this.poison.has(e.eventId))) {
-        throw new LedgerInternalError('chaincode failed without a code', { transaction: 'RecordEvents' });
-      }
-      if (events.length > 500) throw chaincodeRefusal('INVALID_ARGUMENT: events: at most 500 events per call');
-      const badIndex = events.findIndex((e) => this.bad.has(e.eventId));
-      if (badIndex >= 0) {
-        throw chaincodeRefusal(this.message?.(badIndex) ?? `INVALID_ARGUMENT: events[${badIndex}].location.lat: must be -90..90`);
-      }
-      const txId = `tx-${++this.#tx}`;
+      const failure = this.#injectedFailure(events);
+      if (failure) throw failure;
+      const txId = `tx-${String(++this.#tx)}`;
       const blockNumber = ++this.#block;
       const results: RecordedEventResult[] = events.map((e) => {
         const known = this.records.get(e.eventId);
@@ -163,6 +153,23 @@ export class FakeLedger implements EventLedger {
       this.inFlight -= 1;
       for (const d of devices) this.busyDevices.delete(d);
     }
+  }
+
+  /** The failure this fake was set up to give for these events, if any (one of `failNext` is used up). */
+  #injectedFailure(events: EventInput[]): Error | undefined {
+    if (this.failNext > 0) {
+      this.failNext -= 1;
+      return new LedgerUnavailableError('peer unreachable', { transient: true, transaction: 'RecordEvents' });
+    }
+    if (events.some((e) => this.poison.has(e.eventId))) {
+      return new LedgerInternalError('chaincode failed without a code', { transaction: 'RecordEvents' });
+    }
+    if (events.length > 500) return chaincodeRefusal('INVALID_ARGUMENT: events: at most 500 events per call');
+    const badIndex = events.findIndex((e) => this.bad.has(e.eventId));
+    if (badIndex >= 0) {
+      return chaincodeRefusal(this.message?.(badIndex) ?? `INVALID_ARGUMENT: events[${String(badIndex)}].location.lat: must be -90..90`);
+    }
+    return undefined;
   }
 
   /** Ids sent to RecordCorrection, in call order. */

@@ -88,7 +88,7 @@ export interface EventQueue {
    * POST /v1/readings' suppression memory, kept with the events so it survives a restart: for each key, the
    * event that recorded that EPC at that reader in that window (keys seen before only, by index).
    */
-  seenReadings(keys: ReadonlyArray<ReadingKey>): Promise<Map<number, string>>;
+  seenReadings(keys: readonly ReadingKey[]): Promise<Map<number, string>>;
   /** Remembers which event recorded each (reader, EPC, window) read. */
   rememberReadings(entries: ReadonlyArray<ReadingKey & { eventId: string }>): Promise<void>;
   /** Starts the background submitter. */

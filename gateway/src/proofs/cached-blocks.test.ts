@@ -23,7 +23,7 @@ function source(blocks: LedgerBlock[]) {
       calls.byNumber.push(n);
       await new Promise((r) => setTimeout(r, 5));
       const b = blocks.find((x) => x.number === n);
-      if (!b) throw new Error(`no block ${n}`);
+      if (!b) throw new Error(`no block ${String(n)}`);
       return b;
     },
     blockByTxId: (_id, txId) => {
@@ -64,10 +64,10 @@ describe('proofs/cached-blocks', () => {
   });
 
   it('looks up each distinct transaction once for many events, and caches the answers', async () => {
-    const blocks = Array.from({ length: 30 }, (_, i) => block(i, [`t${i}`]));
+    const blocks = Array.from({ length: 30 }, (_, i) => block(i, [`t${String(i)}`]));
     const { port, calls } = source(blocks);
     const cache = new CachedLedgerBlocks(port);
-    const ids = Array.from({ length: 1200 }, (_, i) => `t${i % 30}`);
+    const ids = Array.from({ length: 1200 }, (_, i) => `t${String(i % 30)}`);
     const first = await cache.blockNumbers('id', ids, 4);
     expect(first.size).to.equal(30);
     expect(first.get('t17')).to.equal(17);

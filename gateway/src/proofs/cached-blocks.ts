@@ -66,7 +66,7 @@ export class CachedLedgerBlocks implements LedgerBlocksPort {
   async blockByNumber(identity: string, blockNumber: number): Promise<LedgerBlock> {
     const cached = this.#blocks.get(blockNumber);
     if (cached) return cached;
-    return this.#once(`block:${blockNumber}`, async () => this.#remember(await this.#inner.blockByNumber(identity, blockNumber)));
+    return this.#once(`block:${String(blockNumber)}`, async () => this.#remember(await this.#inner.blockByNumber(identity, blockNumber)));
   }
 
   async blockByTxId(identity: string, txId: string): Promise<LedgerBlock> {
@@ -89,9 +89,9 @@ export class CachedLedgerBlocks implements LedgerBlocksPort {
   async header(identity: string, blockNumber: number): Promise<BlockHeader> {
     const cached = this.#headers.get(blockNumber) ?? this.#blocks.get(blockNumber)?.header;
     if (cached) return cached;
-    const reading = this.#inflight.get(`block:${blockNumber}`) as Promise<LedgerBlock> | undefined;
+    const reading = this.#inflight.get(`block:${String(blockNumber)}`) as Promise<LedgerBlock> | undefined;
     if (reading) return (await reading).header;
-    return this.#once(`header:${blockNumber}`, async () => {
+    return this.#once(`header:${String(blockNumber)}`, async () => {
       const { header } = await this.#inner.blockByNumber(identity, blockNumber);
       this.#headers.set(blockNumber, header);
       return header;

@@ -121,7 +121,7 @@ export class ProofService {
       });
       worker.once('error', reject);
       worker.once('exit', (code) => {
-        if (!answered) reject(new Error(`the verifier worker exited with code ${code} without a report`));
+        if (!answered) reject(new Error(`the verifier worker exited with code ${String(code)} without a report`));
       });
     });
   }
@@ -134,7 +134,7 @@ export class ProofService {
     const head = numbers[numbers.length - 1] as number;
     if (head - oldest + 1 > MAX_PROOF_BLOCK_SPAN) {
       throw new ProofTooLargeError(
-        `the events lie in blocks ${oldest} to ${head}, more than the ${MAX_PROOF_BLOCK_SPAN} blocks one proof bundle may span; ask for the proofs of single events`,
+        `the events lie in blocks ${String(oldest)} to ${String(head)}, more than the ${String(MAX_PROOF_BLOCK_SPAN)} blocks one proof bundle may span; ask for the proofs of single events`,
       );
     }
     const blocks = new Map<number, LedgerBlock>();
@@ -155,7 +155,7 @@ export class ProofService {
     // one decode per transaction, however many of its events are shown (a RecordEvents holds up to 500)
     const decoded = new Map<string, { chaincode: string; byKey: Map<string, KeyWrite> } | undefined>();
     const writesOf = (block: LedgerBlock, index: number): { chaincode: string; byKey: Map<string, KeyWrite> } | undefined => {
-      const id = `${block.number}:${index}`;
+      const id = `${String(block.number)}:${String(index)}`;
       if (!decoded.has(id)) {
         const action = block.chaincodeWrites(index);
         // last write of a key wins, as Fabric applies a write set
@@ -168,14 +168,14 @@ export class ProofService {
       const block = blocks.get(blockNumber) as LedgerBlock;
       const candidates = block.transactions.filter((t) => t.txId === e.txId);
       const tx = candidates.find((t) => t.validationCode === VALID) ?? candidates[0];
-      if (!tx) throw new LedgerInternalError(`transaction ${e.txId} of event ${e.eventId} is not in block ${blockNumber}, where the ledger's index puts it`);
+      if (!tx) throw new LedgerInternalError(`transaction ${e.txId} of event ${e.eventId} is not in block ${String(blockNumber)}, where the ledger's index puts it`);
       const action = writesOf(block, tx.index);
       // events are keyed by their recorder since ids were scoped per organisation; older ones without it
       const scoped = eventKey(e.lotId, e.link, e.eventTimeUtc, e.eventId, e.recordedBy);
       const key = action?.byKey.has(scoped) === false ? eventKey(e.lotId, e.link, e.eventTimeUtc, e.eventId) : scoped;
       const write = action?.byKey.get(key);
       if (!action || !write || write.isDelete) {
-        throw new LedgerInternalError(`transaction ${e.txId} in block ${blockNumber} does not write event ${e.eventId}`);
+        throw new LedgerInternalError(`transaction ${e.txId} in block ${String(blockNumber)} does not write event ${e.eventId}`);
       }
       channel ||= tx.channelId;
       chaincode ||= action.chaincode;
@@ -211,9 +211,9 @@ export class ProofService {
   /** Trust anchors and endorsement policy from the channel's last configuration block (named in the head block's metadata). */
   async #configuration(identity: string, head: LedgerBlock): Promise<ChannelConfiguration> {
     const at = head.lastConfigBlock;
-    if (at === undefined) throw new LedgerInternalError(`block ${head.number} names no last configuration block in its metadata`);
+    if (at === undefined) throw new LedgerInternalError(`block ${String(head.number)} names no last configuration block in its metadata`);
     const configuration = (await this.#blocks.blockByNumber(identity, at)).configuration();
-    if (!configuration) throw new LedgerInternalError(`block ${at}, named as the last configuration block, is not a configuration block`);
+    if (!configuration) throw new LedgerInternalError(`block ${String(at)}, named as the last configuration block, is not a configuration block`);
     return configuration;
   }
 }

@@ -38,9 +38,7 @@ const DOC = { eventId: 'EVT-D-1', lotId: 'LOT-1', link: 3, kind: 'document', eve
 const GLN = '6901234000016';
 
 function w(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base, ...over };
-  for (const [k, v] of Object.entries(over)) if (v === undefined) delete out[k];
-  return out;
+  return Object.fromEntries(Object.entries({ ...base, ...over }).filter(([k, v]) => !(v === undefined && k in over)));
 }
 const input = (lotId: string, quantity: unknown = 10, unit: unknown = 'KGM'): Record<string, unknown> => ({ lotId, quantity, unit });
 const lot = (name: string, ok: boolean, over: Record<string, unknown>): Case => ({ kind: 'lot', name, ok, input: w(LOT, over) });
@@ -51,15 +49,15 @@ const DEVICE = { deviceId: 'truck-88-gps', link: 7, location: { lat: 22.5, lon: 
 const profile = (name: string, ok: boolean, over: Record<string, unknown>): Case => ({ kind: 'profile', name, ok, input: w(PROFILE, over) });
 const facility = (name: string, ok: boolean, over: Record<string, unknown>): Case => ({ kind: 'facility', name, ok, input: w(FACILITY, over) });
 const device = (name: string, ok: boolean, over: Record<string, unknown>): Case => ({ kind: 'device', name, ok, input: w(DEVICE, over) });
-const children = (n: number): string[] => Array.from({ length: n }, (_, i) => `CARTON-${i}`);
+const children = (n: number): string[] => Array.from({ length: n }, (_, i) => `CARTON-${String(i)}`);
 
 const CORPUS: readonly Case[] = [
   // ---- inputs (transformation)
   lot('two inputs', true, { inputs: [input('LOT-BALE-1'), input('LOT-BALE-2', 2.5, 'BALE')] }),
   lot('inputs empty', true, { inputs: [] }),
   lot('inputs null', true, { inputs: null }),
-  lot(`${MAX_INPUTS_PER_LOT} inputs`, true, { inputs: Array.from({ length: MAX_INPUTS_PER_LOT }, (_, i) => input(`LOT-IN-${i}`)) }),
-  lot(`${MAX_INPUTS_PER_LOT + 1} inputs`, false, { inputs: Array.from({ length: MAX_INPUTS_PER_LOT + 1 }, (_, i) => input(`LOT-IN-${i}`)) }),
+  lot(`${String(MAX_INPUTS_PER_LOT)} inputs`, true, { inputs: Array.from({ length: MAX_INPUTS_PER_LOT }, (_, i) => input(`LOT-IN-${String(i)}`)) }),
+  lot(`${String(MAX_INPUTS_PER_LOT + 1)} inputs`, false, { inputs: Array.from({ length: MAX_INPUTS_PER_LOT + 1 }, (_, i) => input(`LOT-IN-${String(i)}`)) }),
   lot('an input of itself', false, { inputs: [input('LOT-YARN-1')] }),
   lot('an input listed twice', false, { inputs: [input('LOT-BALE-1'), input('LOT-BALE-1', 5)] }),
   lot('an input quantity 0', false, { inputs: [input('LOT-BALE-1', 0)] }),
@@ -97,8 +95,8 @@ const CORPUS: readonly Case[] = [
   event('parentLotId other than lotId', false, w(PACK, { parentLotId: 'PALLET-2' })),
   event('no childLotIds', false, w(PACK, { childLotIds: undefined })),
   event('childLotIds empty', false, w(PACK, { childLotIds: [] })),
-  event(`${MAX_AGGREGATION_CHILDREN} children`, true, w(PACK, { childLotIds: children(MAX_AGGREGATION_CHILDREN) })),
-  event(`${MAX_AGGREGATION_CHILDREN + 1} children`, false, w(PACK, { childLotIds: children(MAX_AGGREGATION_CHILDREN + 1) })),
+  event(`${String(MAX_AGGREGATION_CHILDREN)} children`, true, w(PACK, { childLotIds: children(MAX_AGGREGATION_CHILDREN) })),
+  event(`${String(MAX_AGGREGATION_CHILDREN + 1)} children`, false, w(PACK, { childLotIds: children(MAX_AGGREGATION_CHILDREN + 1) })),
   event('a child listed twice', false, w(PACK, { childLotIds: ['CARTON-1', 'CARTON-1'] })),
   event('the container among its children', false, w(PACK, { childLotIds: ['CARTON-1', 'PALLET-1'] })),
   event('a child id with a space', false, w(PACK, { childLotIds: ['CARTON 1'] })),
@@ -112,9 +110,9 @@ const CORPUS: readonly Case[] = [
   profile('no address', true, { address: undefined }),
   profile('address null', true, { address: null }),
   profile('address blank', false, { address: ' ' }),
-  profile(`address of ${MAX_ADDRESS_LENGTH + 1} characters`, false, { address: 'a'.repeat(MAX_ADDRESS_LENGTH + 1) }),
-  profile(`legal name of ${MAX_NAME_LENGTH} characters`, true, { legalName: 'a'.repeat(MAX_NAME_LENGTH) }),
-  profile(`legal name of ${MAX_NAME_LENGTH + 1} characters`, false, { legalName: 'a'.repeat(MAX_NAME_LENGTH + 1) }),
+  profile(`address of ${String(MAX_ADDRESS_LENGTH + 1)} characters`, false, { address: 'a'.repeat(MAX_ADDRESS_LENGTH + 1) }),
+  profile(`legal name of ${String(MAX_NAME_LENGTH)} characters`, true, { legalName: 'a'.repeat(MAX_NAME_LENGTH) }),
+  profile(`legal name of ${String(MAX_NAME_LENGTH + 1)} characters`, false, { legalName: 'a'.repeat(MAX_NAME_LENGTH + 1) }),
   profile('no legal name', false, { legalName: undefined }),
   profile('country in lower case', true, { country: 'cn' }),
   profile('country UK', false, { country: 'UK' }),
@@ -198,7 +196,7 @@ describe('request schemas and chaincode validators agree on custody, containment
     const disagree = CORPUS.filter((c) => gatewayVerdict(c.kind, c.input) !== chaincodeVerdict(c.kind, c.input)).map(
       (c) => `${c.kind}: ${c.name} (chaincode ${chaincodeVerdict(c.kind, c.input) ? 'accepts' : 'refuses'})`,
     );
-    expect(disagree, `${disagree.length} of ${CORPUS.length} entries`).to.deep.equal([]);
+    expect(disagree, `${String(disagree.length)} of ${String(CORPUS.length)} entries`).to.deep.equal([]);
   });
 
   it('near-boundary handover and aggregation events (fast-check)', () => {

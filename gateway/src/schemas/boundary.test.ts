@@ -32,7 +32,7 @@ interface Case {
   readonly input: unknown;
 }
 
-const sgtin = (serial: number): string => `urn:epc:id:sgtin:0614141.112345.${serial}`;
+const sgtin = (serial: number): string => `urn:epc:id:sgtin:0614141.112345.${String(serial)}`;
 const epcs = (n: number): string[] => Array.from({ length: n }, (_, i) => sgtin(i + 1));
 const SHA = 'ab'.repeat(32);
 const evidence = (n: number): unknown[] => Array.from({ length: n }, () => ({ sha256: SHA, type: 'invoice' }));
@@ -48,9 +48,7 @@ const RFID = { ...EVENT, link: 5, kind: 'rfid', epcs: [sgtin(400)] };
 
 /** `base` with `over` applied; an `undefined` value removes the field. */
 function w(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...base, ...over };
-  for (const [k, v] of Object.entries(over)) if (v === undefined) delete out[k];
-  return out;
+  return Object.fromEntries(Object.entries({ ...base, ...over }).filter(([k, v]) => !(v === undefined && k in over)));
 }
 
 const CORRECTION = { ...EVENT, eventId: 'EVT-B-2', correctionOf: 'EVT-B-1', reason: 'wrong link' };
@@ -64,8 +62,8 @@ interface Tries {
 /** `12 characters`, `[1000 items]`, `absent`, or the value as JSON: a short case name. */
 function describeValue(value: unknown): string {
   if (value === undefined) return 'absent';
-  if (typeof value === 'string' && value.length > 24) return `${value.length} characters`;
-  if (Array.isArray(value) && value.length > 3) return `[${value.length} items]`;
+  if (typeof value === 'string' && value.length > 24) return `${String(value.length)} characters`;
+  if (Array.isArray(value) && value.length > 3) return `[${String(value.length)} items]`;
   const text = JSON.stringify(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
@@ -159,7 +157,7 @@ const FILTER_TRIES: Record<string, Tries> = {
   bookmark: { good: [chars(4096, 'b'), ''], bad: [chars(4097, 'b')] },
 };
 
-const numbered = (n: number): Array<Record<string, unknown>> => Array.from({ length: n }, (_, i) => w(EVENT, { eventId: `EVT-B-${i}` }));
+const numbered = (n: number): Array<Record<string, unknown>> => Array.from({ length: n }, (_, i) => w(EVENT, { eventId: `EVT-B-${String(i)}` }));
 
 const CORPUS: readonly Case[] = [
   { kind: 'lot', name: 'the api.md example', ok: true, input: LOT },
@@ -244,7 +242,7 @@ describe('request schemas and chaincode validators agree', function () {
     const disagree = CORPUS.filter((c) => gatewayVerdict(c.kind, c.input) !== chaincodeVerdict(c.kind, c.input)).map(
       (c) => `${c.kind}: ${c.name} (chaincode ${chaincodeVerdict(c.kind, c.input) ? 'accepts' : 'refuses'})`,
     );
-    expect(disagree, `${disagree.length} of ${CORPUS.length} entries`).to.deep.equal([]);
+    expect(disagree, `${String(disagree.length)} of ${String(CORPUS.length)} entries`).to.deep.equal([]);
   });
 
   it('a filter the gateway accepts reaches the chaincode as one it accepts', () => {
@@ -259,12 +257,12 @@ describe('request schemas and chaincode validators agree', function () {
     const mostly = <T, U>(valid: fc.Arbitrary<T>, edge: fc.Arbitrary<U>) =>
       fc.oneof({ arbitrary: valid, weight: 5 }, { arbitrary: edge, weight: 1 });
     const opt = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined, freq: 3 });
-    const defined = <T extends Record<string, unknown>>(r: T) =>
+    const defined = (r: Record<string, unknown>) =>
       Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined));
-    const digits = (min: number, max: number) => fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: min, maxLength: max });
+    const digits = (min: number, max: number) => fc.string({ unit: fc.constantFrom(...Array.from('0123456789')), minLength: min, maxLength: max });
 
     const id = mostly(
-      fc.string({ unit: fc.constantFrom(...'aZ09._:-'), minLength: 1, maxLength: 8 }),
+      fc.string({ unit: fc.constantFrom(...Array.from('aZ09._:-')), minLength: 1, maxLength: 8 }),
       fc.oneof(
         fc.string({ unit: fc.constantFrom('a', '.', ':'), minLength: 126, maxLength: 130 }),
         fc.string({ unit: fc.constantFrom('a', ' ', '/', 'é'), minLength: 0, maxLength: 3 }),
@@ -276,7 +274,7 @@ describe('request schemas and chaincode validators agree', function () {
         .tuple(digits(3, 5), fc.constantFrom('', '.', '-'), digits(1, 3), fc.constantFrom('', '.', ' '), digits(3, 5), fc.constantFrom('', ' '))
         .map(([a, s1, b, s2, c, pad]) => `${pad}${a}${s1}${b}${s2}${c}`),
     );
-    const country = mostly(fc.constantFrom('CN', 'VN', 'US'), fc.string({ unit: fc.constantFrom(...'CNUSGBKXcnz '), minLength: 1, maxLength: 3 }));
+    const country = mostly(fc.constantFrom('CN', 'VN', 'US'), fc.string({ unit: fc.constantFrom(...Array.from('CNUSGBKXcnz ')), minLength: 1, maxLength: 3 }));
     const gln = mostly(fc.constantFrom('0614141000005', '0614141000012', '0614141000029'), digits(12, 14));
     const near = (edge: number) =>
       mostly(fc.double({ min: -edge, max: edge, noNaN: true }), fc.constantFrom(edge, -edge, edge + 1e-4, -edge - 1e-4, Number.MIN_VALUE - edge));

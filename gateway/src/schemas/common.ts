@@ -36,17 +36,17 @@ const LINK_NAME_LIST = LINKS.map((l) => l.name).join(', ');
 export const LinkRef = z
   .union([
     z.number().int().min(1).max(LINK_COUNT),
-    z.string().refine((s) => linkFromName(s) !== undefined, `must be a link number 1-${LINK_COUNT} (or its name)`),
+    z.string().refine((s) => linkFromName(s) !== undefined, `must be a link number 1-${String(LINK_COUNT)} (or its name)`),
   ])
   .transform((v) => (typeof v === 'number' ? v : (linkFromName(v)?.number ?? 0)))
-  .openapi({ description: `link number 1-${LINK_COUNT} or its name: ${LINK_NAME_LIST}`, example: 7 });
+  .openapi({ description: `link number 1-${String(LINK_COUNT)} or its name: ${LINK_NAME_LIST}`, example: 7 });
 
 /** Same as {@link LinkRef} for query strings ("7" or "inland-transport"). */
 export const LinkQuery = z
   .string()
-  .refine((s) => linkFromQuery(s) !== undefined, `must be a link number 1-${LINK_COUNT} or a link name`)
+  .refine((s) => linkFromQuery(s) !== undefined, `must be a link number 1-${String(LINK_COUNT)} or a link name`)
   .transform((s) => linkFromQuery(s) ?? 0)
-  .openapi({ type: 'string', description: `link number 1-${LINK_COUNT} or its name: ${LINK_NAME_LIST}`, example: 'inland-transport' });
+  .openapi({ type: 'string', description: `link number 1-${String(LINK_COUNT)} or its name: ${LINK_NAME_LIST}`, example: 'inland-transport' });
 
 function linkFromQuery(s: string): number | undefined {
   if (/^\d+$/.test(s)) {

@@ -61,18 +61,8 @@ export const EventInput = z
       .openapi({ description: '`aggregation`: the lots packed into or taken out of the container' }),
   })
   .superRefine((e, ctx) => {
-    for (const [path, message] of kindFieldIssues(e)) ctx.addIssue({ code: 'custom', path: [path], message });
-    if (e.kind === 'rfid' && (e.epcs == null || e.epcs.length === 0)) {
-      ctx.addIssue({ code: 'custom', path: ['epcs'], message: 'an rfid event carries at least one EPC' });
-    }
-    if (e.kind === 'gps' && (e.location?.lat == null || e.location.lon == null)) {
-      ctx.addIssue({ code: 'custom', path: ['location'], message: 'a gps event carries location.lat and location.lon' });
-    }
-    if (e.correctionOf != null && e.reason == null) {
-      ctx.addIssue({ code: 'custom', path: ['reason'], message: 'a correction carries a reason' });
-    }
-    if (e.correctionOf != null && e.correctionOf === e.eventId) {
-      ctx.addIssue({ code: 'custom', path: ['correctionOf'], message: 'must name another event' });
+    for (const [path, message] of [...kindFieldIssues(e), ...kindContentIssues(e), ...correctionIssues(e)]) {
+      ctx.addIssue({ code: 'custom', path: [path], message });
     }
   })
   .openapi('EventInput');
@@ -92,20 +82,52 @@ function kindFieldIssues(e: {
   parentLotId?: string | null;
   childLotIds?: string[] | null;
 }): Array<[string, string]> {
-  const issues: Array<[string, string]> = [];
   const correction = e.correctionOf != null;
+  const issues: Array<[string, string]> = [...handoverFieldIssues(e, correction), ...aggregationFieldIssues(e)];
+  if (e.kind === 'handover' && !correction && e.handoverToGln != null && e.handoverTo == null) issues.push(['handoverToGln', 'needs handoverTo']);
+  if (e.kind !== 'aggregation') return issues;
+  if (correction) return [...issues, ['kind', 'containment changes with an ordinary event, not with a correction']];
+  return [...issues, ...aggregationIssues(e)];
+}
+
+/** The handover fields: only on a handover, and not on a correction. */
+function handoverFieldIssues(e: { kind: string; handoverTo?: string | null; handoverToGln?: string | null }, correction: boolean): Array<[string, string]> {
+  const issues: Array<[string, string]> = [];
   for (const f of ['handoverTo', 'handoverToGln'] as const) {
     if (e[f] == null) continue;
     if (e.kind !== 'handover') issues.push([f, 'is only for kind handover']);
     else if (correction) issues.push([f, 'custody passes with an ordinary event, not with a correction']);
   }
+  return issues;
+}
+
+/** The aggregation fields: only on an aggregation. */
+function aggregationFieldIssues(e: { kind: string; action?: string | null; parentLotId?: string | null; childLotIds?: string[] | null }): Array<[string, string]> {
+  const issues: Array<[string, string]> = [];
   for (const f of ['action', 'parentLotId', 'childLotIds'] as const) {
     if (e[f] != null && e.kind !== 'aggregation') issues.push([f, 'is only for kind aggregation']);
   }
-  if (e.kind === 'handover' && !correction && e.handoverToGln != null && e.handoverTo == null) issues.push(['handoverToGln', 'needs handoverTo']);
-  if (e.kind !== 'aggregation') return issues;
-  if (correction) return [...issues, ['kind', 'containment changes with an ordinary event, not with a correction']];
-  return [...issues, ...aggregationIssues(e)];
+  return issues;
+}
+
+/** What an rfid event (EPCs) and a gps event (a position) must carry. */
+function kindContentIssues(e: { kind: string; epcs?: string[] | null; location?: { lat?: number | null; lon?: number | null } | null }): Array<[string, string]> {
+  const issues: Array<[string, string]> = [];
+  if (e.kind === 'rfid' && (e.epcs == null || e.epcs.length === 0)) {
+    issues.push(['epcs', 'an rfid event carries at least one EPC']);
+  }
+  if (e.kind === 'gps' && (e.location?.lat == null || e.location.lon == null)) {
+    issues.push(['location', 'a gps event carries location.lat and location.lon']);
+  }
+  return issues;
+}
+
+/** A correction carries a reason and names another event. */
+function correctionIssues(e: { eventId: string; correctionOf?: string | null; reason?: string | null }): Array<[string, string]> {
+  const issues: Array<[string, string]> = [];
+  if (e.correctionOf != null && e.reason == null) issues.push(['reason', 'a correction carries a reason']);
+  if (e.correctionOf != null && e.correctionOf === e.eventId) issues.push(['correctionOf', 'must name another event']);
+  return issues;
 }
 
 /** The fields an aggregation event must carry, and how they relate. */

@@ -75,9 +75,9 @@ export const ListLotsQuery = z
     to: IsoTime.optional().openapi({ description: 'registered at or before' }),
     pageSize: z
       .string()
-      .regex(/^\d+$/, `must be an integer 1-${MAX_PAGE_SIZE}`)
+      .regex(/^\d+$/, `must be an integer 1-${String(MAX_PAGE_SIZE)}`)
       .transform(Number)
-      .refine((n) => n >= 1 && n <= MAX_PAGE_SIZE, `must be an integer 1-${MAX_PAGE_SIZE}`)
+      .refine((n) => n >= 1 && n <= MAX_PAGE_SIZE, `must be an integer 1-${String(MAX_PAGE_SIZE)}`)
       .optional()
       .openapi({ type: 'string', example: '50' }),
     bookmark: z.string().max(MAX_BOOKMARK_LENGTH).optional(),

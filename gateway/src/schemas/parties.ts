@@ -15,7 +15,7 @@ import { Location } from './events';
 const Text = (max: number): z.ZodString =>
   z
     .string()
-    .max(max, `must be at most ${max} characters`)
+    .max(max, `must be at most ${String(max)} characters`)
     .refine((s) => s.trim().length > 0, 'must be a non-empty string');
 
 const Msp = z.string().regex(MSP_PATTERN, 'must be an MSP id (1-128 of A-Za-z0-9._-)').openapi({ example: 'Org1MSP' });
@@ -83,9 +83,9 @@ export const ListFacilitiesQuery = z
     country: Country.optional(),
     pageSize: z
       .string()
-      .regex(/^\d{1,4}$/, `must be an integer 1-${MAX_PAGE_SIZE}`)
+      .regex(/^\d{1,4}$/, `must be an integer 1-${String(MAX_PAGE_SIZE)}`)
       .transform(Number)
-      .refine((n) => n >= 1 && n <= MAX_PAGE_SIZE, `must be an integer 1-${MAX_PAGE_SIZE}`)
+      .refine((n) => n >= 1 && n <= MAX_PAGE_SIZE, `must be an integer 1-${String(MAX_PAGE_SIZE)}`)
       .optional()
       .openapi({ type: 'string', example: '50' }),
     bookmark: z.string().max(MAX_BOOKMARK_LENGTH).optional(),

@@ -107,7 +107,7 @@ export class EventAdmission {
     );
     const caller = callerOf(principal);
     normalised.forEach((e, i) => {
-      const at = batch ? `events[${i}].` : '';
+      const at = batch ? `events[${String(i)}].` : '';
       if (lots.get(e.lotId) === 'absent') throw ledgerRejectionError('NOT_FOUND', `${at}lotId: lot ${e.lotId} is not registered`);
       // compliance: null organisation roles = the widest set (see the file comment)
       const denied = caller ? checkPost(caller, e.link, e.kind, null) : undefined;

@@ -4,7 +4,7 @@
  */
 import type { Principal } from '../auth/principals';
 import { AccessDeniedError, LedgerNotFoundError, NotFoundError, ValidationError, ledgerRejectionError } from '../errors';
-import { type EventInput as LedgerEventInput, type EventQueue, type QueuedEvent, rejectionText } from '../ports/event-queue';
+import { type EventInput as LedgerEventInput, type EventQueue, type EventStatus, type QueuedEvent, rejectionText } from '../ports/event-queue';
 import type { EventRecord, LedgerPort } from '../ports/ledger';
 import type { BlockNumberIndex } from '../ports/ledger-blocks';
 import type { EventInput } from '../schemas';
@@ -103,22 +103,31 @@ export class EventsService {
       throw new AccessDeniedError(`role ${principal.role} may not post events`);
     }
     const ledgerEvents = events.map(toLedgerEvent);
+    await this.#admit(principal, events, ledgerEvents, batch);
+    const accepted = await this.#queue.enqueue({ principal: principal.name, identity: principal.identity }, ledgerEvents);
+    if (!waitCommit) return { httpStatus: 202, accepted: accepted.map((a) => ({ eventId: a.eventId, status: a.status })) };
+    return this.#committedOutcome(accepted);
+  }
+
+  /** The chaincode's checks before anything is stored: a correction alone, other events as a batch. */
+  async #admit(principal: Principal, events: EventInput[], ledgerEvents: LedgerEventInput[], batch: boolean): Promise<void> {
     const correction = events.findIndex((e) => e.correctionOf != null);
     const [only] = ledgerEvents;
     if (correction >= 0) {
       if (ledgerEvents.length !== 1 || only === undefined) {
         throw new ValidationError(
-          [{ path: `events[${correction}].correctionOf`, message: 'post a correction alone, not in a batch' }],
-          `events[${correction}].correctionOf: post a correction alone, not in a batch`,
+          [{ path: `events[${String(correction)}].correctionOf`, message: 'post a correction alone, not in a batch' }],
+          `events[${String(correction)}].correctionOf: post a correction alone, not in a batch`,
         );
       }
       await this.#admission.admitCorrection(principal, only);
     } else {
       await this.#admission.admitEvents(principal, ledgerEvents, batch);
     }
-    const accepted = await this.#queue.enqueue({ principal: principal.name, identity: principal.identity }, ledgerEvents);
-    if (!waitCommit) return { httpStatus: 202, accepted: accepted.map((a) => ({ eventId: a.eventId, status: a.status })) };
+  }
 
+  /** Waits for the queued events' outcome: 201 when all committed, the first refusal's status when all were refused, else 202. */
+  async #committedOutcome(accepted: Array<{ eventId: string; status: EventStatus }>): Promise<PostOutcome> {
     const ids = accepted.map((a) => a.eventId);
     const states = await this.#queue.waitFor(ids, this.#waitTimeoutMs);
     const byId = new Map(states.map((s) => [s.eventId, s]));
@@ -151,15 +160,7 @@ export class EventsService {
     if (queued) {
       const mayRead =
         queued.identity === principal.identity || queued.principal === principal.name || EVENT_READER_ROLES.has(principal.role);
-      if (mayRead) {
-        const out: EventStatusAnswer = { ...item(queued), lotId: queued.lotId, event: queued.event, queuedAt: queued.queuedAt, updatedAt: queued.updatedAt };
-        // the outbox's number came from this tx's commit status; the ledger's index also knows it for a duplicate's first tx
-        if (queued.status === 'committed') {
-          const block = await this.#blockOf(principal.identity, queued.txId, queued.blockNumber);
-          if (block !== undefined) out.blockNumber = block;
-        }
-        return out;
-      }
+      if (mayRead) return this.#queuedAnswer(principal, queued);
       // Not the poster: only what the ledger holds, and only if the chaincode lets this identity read it.
       if (queued.status !== 'committed') throw new AccessDeniedError('only the poster or an auditor may read a pending event');
     }
@@ -171,5 +172,16 @@ export class EventsService {
       if (err instanceof LedgerNotFoundError) throw new NotFoundError(`no event ${eventId}`, { cause: err });
       throw err;
     }
+  }
+
+  /** The outbox's record of an event, with its block number from the ledger's index once committed. */
+  async #queuedAnswer(principal: Principal, queued: QueuedEvent): Promise<EventStatusAnswer> {
+    const out: EventStatusAnswer = { ...item(queued), lotId: queued.lotId, event: queued.event, queuedAt: queued.queuedAt, updatedAt: queued.updatedAt };
+    // the outbox's number came from this tx's commit status; the ledger's index also knows it for a duplicate's first tx
+    if (queued.status === 'committed') {
+      const block = await this.#blockOf(principal.identity, queued.txId, queued.blockNumber);
+      if (block !== undefined) out.blockNumber = block;
+    }
+    return out;
   }
 }

@@ -1,11 +1,23 @@
 /** Use cases on lots: register, read, list, history. Sees only the ledger port. */
 import type { Principal } from '../auth/principals';
 import { AccessDeniedError } from '../errors';
-import type { HistoryEntry, LedgerPort, LotPage, LotView, RegisterLotResult } from '../ports/ledger';
+import type { HistoryEntry, LedgerPort, LotFilter, LotPage, LotView, RegisterLotResult } from '../ports/ledger';
 import type { ListLotsQuery, LotInput } from '../schemas';
 
 /** Roles that may register lots (the chaincode checks again). */
 export const LOT_WRITER_ROLES: ReadonlySet<string> = new Set(['supplier', 'broker', 'compliance']);
+
+/** The ledger's filter of a list query (the fields it names; `from`/`to` are applied here). */
+function lotFilter(q: ListLotsQuery): LotFilter {
+  return {
+    ...(q.ownerMsp !== undefined && { ownerMsp: q.ownerMsp }),
+    ...(q.htsCode !== undefined && { htsCode: q.htsCode }),
+    ...(q.originCountry !== undefined && { originCountry: q.originCountry }),
+    ...(q.link !== undefined && { link: q.link }),
+    ...(q.pageSize !== undefined && { pageSize: q.pageSize }),
+    ...(q.bookmark !== undefined && { bookmark: q.bookmark }),
+  };
+}
 
 export class LotsService {
   readonly #ledger: LedgerPort;
@@ -27,14 +39,7 @@ export class LotsService {
 
   /** Lists lots; `from`/`to` filter on the registration time of the page the ledger returns. */
   async list(principal: Principal, q: ListLotsQuery): Promise<LotPage> {
-    const page = await this.#ledger.listLots(principal.identity, {
-      ...(q.ownerMsp !== undefined && { ownerMsp: q.ownerMsp }),
-      ...(q.htsCode !== undefined && { htsCode: q.htsCode }),
-      ...(q.originCountry !== undefined && { originCountry: q.originCountry }),
-      ...(q.link !== undefined && { link: q.link }),
-      ...(q.pageSize !== undefined && { pageSize: q.pageSize }),
-      ...(q.bookmark !== undefined && { bookmark: q.bookmark }),
-    });
+    const page = await this.#ledger.listLots(principal.identity, lotFilter(q));
     if (q.from === undefined && q.to === undefined) return page;
     const from = q.from === undefined ? -Infinity : Date.parse(q.from);
     const to = q.to === undefined ? Infinity : Date.parse(q.to);

@@ -12,7 +12,7 @@ function provenance(perLink: number): Record<string, unknown> {
     lot: { lotId: 'LOT-1' },
     links: Array.from({ length: 12 }, (_, l) => ({
       link: l + 1,
-      events: Array.from({ length: perLink }, (_, i) => ({ eventId: `E-${l + 1}-${i}`, txId: `T-${l + 1}-${Math.floor(i / 50)}`, kind: 'gps' })),
+      events: Array.from({ length: perLink }, (_, i) => ({ eventId: `E-${String(l + 1)}-${String(i)}`, txId: `T-${String(l + 1)}-${String(Math.floor(i / 50))}`, kind: 'gps' })),
     })),
   };
 }
@@ -33,7 +33,7 @@ function fakes(answer: Record<string, unknown>, blocks: (txIds: readonly string[
   return { ledger, index, calls };
 }
 
-type Answer = { links: Array<{ events: Array<{ eventId: string; blockNumber?: number }> }>; queryMs: number };
+interface Answer { links: Array<{ events: Array<{ eventId: string; blockNumber?: number }> }>; queryMs: number }
 
 describe('services/provenance', () => {
   it("fills blockNumber of a 1,200-event answer from the ledger's index with one batched lookup of its distinct transactions, none per event", async () => {

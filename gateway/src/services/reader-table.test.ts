@@ -11,7 +11,9 @@ describe('services/reader-table', function () {
   beforeEach(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'acetrace-reader-table-'));
   });
-  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+  afterEach(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 
   it('loads the reader table (array or { readers }) and treats a missing file as empty', () => {
     const file = path.join(dir, 'readers.json');
@@ -25,9 +27,27 @@ describe('services/reader-table', function () {
   it('answers an unusable reader table with a 503 problem naming the file and the problem, not a 500', () => {
     const file = path.join(dir, 'readers.json');
     const cases: Array<[string, () => void, RegExp]> = [
-      ['not JSON', () => fs.writeFileSync(file, '{ "readers": [ { "readerId": "r1", '), /not valid JSON/],
-      ['bad link', () => fs.writeFileSync(file, JSON.stringify({ readers: [{ readerId: 'r1', link: 13 }] })), /readers\.0\.link: /],
-      ['bad shape', () => fs.writeFileSync(file, JSON.stringify({ readerz: [] })), /expected an array of \{ readerId, link/],
+      [
+        'not JSON',
+        () => {
+          fs.writeFileSync(file, '{ "readers": [ { "readerId": "r1", ');
+        },
+        /not valid JSON/,
+      ],
+      [
+        'bad link',
+        () => {
+          fs.writeFileSync(file, JSON.stringify({ readers: [{ readerId: 'r1', link: 13 }] }));
+        },
+        /readers\.0\.link: /,
+      ],
+      [
+        'bad shape',
+        () => {
+          fs.writeFileSync(file, JSON.stringify({ readerz: [] }));
+        },
+        /expected an array of \{ readerId, link/,
+      ],
       ['a folder', () => {
         fs.rmSync(file, { force: true });
         fs.mkdirSync(file);

@@ -35,19 +35,9 @@ const ReaderTableSchema = z.union([z.array(ReaderSchema), z.object({ readers: z.
  * is not JSON, or is not a valid table.
  */
 export function loadReaderTable(file: string, readFile: (file: string) => string = (f) => fs.readFileSync(f, 'utf8')): ReaderInfo[] {
-  let text: string;
-  try {
-    text = readFile(file);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw new ReaderTableError(file, `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { cause: err });
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new ReaderTableError(file, `not valid JSON (${err instanceof Error ? err.message : String(err)})`, { cause: err });
-  }
+  const text = readTableText(file, readFile);
+  if (text === undefined) return [];
+  const json = parseTableJson(file, text);
   const parsed = ReaderTableSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -59,6 +49,25 @@ export function loadReaderTable(file: string, readFile: (file: string) => string
   }
   const list = Array.isArray(parsed.data) ? parsed.data : parsed.data.readers;
   return list.map((r) => ({ ...r }));
+}
+
+/** The table file's text; undefined when there is no file. */
+function readTableText(file: string, readFile: (file: string) => string): string | undefined {
+  try {
+    return readFile(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new ReaderTableError(file, `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { cause: err });
+  }
+}
+
+/** The table file's JSON; refuses text that is not JSON. */
+function parseTableJson(file: string, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ReaderTableError(file, `not valid JSON (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+  }
 }
 
 export interface ReaderTableOptions {
@@ -105,7 +114,7 @@ export class ReaderTable {
   #stampOf(): string | undefined {
     try {
       const s = fs.statSync(this.#file, { bigint: true });
-      return `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+      return `${String(s.ino)}:${String(s.size)}:${String(s.mtimeNs)}:${String(s.ctimeNs)}`;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') return 'missing';

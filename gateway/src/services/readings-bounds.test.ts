@@ -11,7 +11,7 @@ import { createReadingsService } from './readings.service';
 
 const identities: LedgerIdentity[] = [{ name: 'org2-viewer', mspId: 'Org2MSP', role: 'viewer' }];
 const TIME = '2026-11-20T08:00:00Z';
-const epc = (i: number): string => `urn:epc:id:sgtin:0614141.812345.${i}`;
+const epc = (i: number): string => `urn:epc:id:sgtin:0614141.812345.${String(i)}`;
 
 /** A ledger whose EPC lookup takes a while and counts how many are in flight at once. */
 function slowLedger(known: (epc: string) => boolean) {

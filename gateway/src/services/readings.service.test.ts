@@ -58,7 +58,9 @@ describe('services/readings: EPC → lot lookup', () => {
     readersFile = path.join(dir, 'readers.json');
     fs.writeFileSync(readersFile, JSON.stringify([{ readerId: 'dock-1', link: 9 }]));
   });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 
   it('finds the lot with GetLotByEpc as the least-privileged identity, never assembling provenance', async () => {
     const { ledger, calls } = fakeLedger({ withLotByEpc: true });
@@ -99,7 +101,7 @@ function sgtin96Hex(serial: number): string {
   v = (v << 38n) | BigInt(serial);
   return v.toString(16).toUpperCase().padStart(24, '0');
 }
-const pure = (serial: number): string => `urn:epc:id:sgtin:${COMPANY}.${ITEM}.${serial}`;
+const pure = (serial: number): string => `urn:epc:id:sgtin:${COMPANY}.${ITEM}.${String(serial)}`;
 
 /** Deterministic pseudo-random numbers (mulberry32). */
 function rng(seed: number): () => number {
@@ -136,7 +138,7 @@ describe('services/readings: raw reads → rfid events', function () {
 
   // 100 tags in 5 lots of 20; 5 tags of no lot
   const lotOf = new Map<string, string>();
-  for (let s = 1; s <= 100; s++) lotOf.set(pure(s), `LOT-${Math.ceil(s / 20)}`);
+  for (let s = 1; s <= 100; s++) lotOf.set(pure(s), `LOT-${String(Math.ceil(s / 20))}`);
   const lookups: string[] = [];
   const lotForEpc = (epc: string): Promise<string | undefined> => {
     lookups.push(epc);
@@ -154,7 +156,7 @@ describe('services/readings: raw reads → rfid events', function () {
       const serial = r() < 0.02 ? 900 + Math.floor(r() * 5) : 1 + Math.floor(r() * 100);
       const spelling = r();
       const epc =
-        spelling < 0.4 ? sgtin96Hex(serial) : spelling < 0.7 ? pure(serial) : `urn:epc:tag:sgtin-96:1.${COMPANY}.${ITEM}.${serial}`;
+        spelling < 0.4 ? sgtin96Hex(serial) : spelling < 0.7 ? pure(serial) : `urn:epc:tag:sgtin-96:1.${COMPANY}.${ITEM}.${String(serial)}`;
       const readerId = ghost ? 'ghost-reader' : (READERS[Math.floor(r() * READERS.length)]?.readerId ?? '');
       const t = start + Math.floor(r() * 10 * 60_000);
       return { readerId, antenna: 1 + Math.floor(r() * 4), epc, rssi: -40 - Math.floor(r() * 30), readTime: r() < 0.5 ? plus8(t) : new Date(t).toISOString() };
@@ -177,14 +179,14 @@ describe('services/readings: raw reads → rfid events', function () {
         : Number(read.epc.split('.').pop());
       const epc = pure(serial);
       const window = Math.floor(Date.parse(read.readTime) / windowMs);
-      triples.add(`${read.readerId}|${epc}|${window}`);
+      triples.add(`${read.readerId}|${epc}|${String(window)}`);
       const lot = lotOf.get(epc);
       if (!lot) {
         unknownEpcs.add(epc);
         continue;
       }
-      knownTriples.add(`${read.readerId}|${epc}|${window}`);
-      const key = `${read.readerId}|${window}|${lot}`;
+      knownTriples.add(`${read.readerId}|${epc}|${String(window)}`);
+      const key = `${read.readerId}|${String(window)}|${lot}`;
       groups.set(key, (groups.get(key) ?? new Set()).add(epc));
     }
     return { events: groups.size, suppressed: fromKnownReaders - triples.size, epcs: knownTriples.size, unknownEpcs, groups };
@@ -210,7 +212,8 @@ describe('services/readings: raw reads → rfid events', function () {
     expect(new Set(lookups).size, 'one lookup per distinct EPC').to.equal(lookups.length);
 
     const groups = want.groups;
-    for (const a of got.accepted) {
+    /** The queued rfid event of an accepted reading: its reader's link, and the EPCs of its reader, window and lot. */
+    const expectQueued = async (a: (typeof got.accepted)[number]): Promise<void> => {
       const stored = await queue.get(a.eventId);
       const e = stored?.event;
       expect(stored?.status).to.equal('queued');
@@ -218,10 +221,11 @@ describe('services/readings: raw reads → rfid events', function () {
       expect(e?.deviceId).to.equal(a.readerId);
       expect(e?.link).to.equal(READERS.find((r) => r.readerId === a.readerId)?.link);
       const window = Math.floor(Date.parse(a.eventTime) / 60_000);
-      const epcs = [...(groups.get(`${a.readerId}|${window}|${a.lotId}`) ?? [])].sort();
+      const epcs = [...(groups.get(`${a.readerId}|${String(window)}|${a.lotId}`) ?? [])].sort();
       expect(e?.epcs).to.deep.equal(epcs);
       expect(a.eventId).to.equal(readingEventId(a.readerId, window * 60_000, epcs));
-    }
+    };
+    for (const a of got.accepted) await expectQueued(a);
     const dock1 = got.accepted.find((a) => a.readerId === 'szx-dock-1');
     expect((await queue.get(dock1?.eventId ?? ''))?.event.location).to.deep.equal({ gln: '0614141000012', lat: 22.54, lon: 114.05 });
   });

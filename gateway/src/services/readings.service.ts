@@ -69,14 +69,14 @@ export interface ReadingsResult {
  * the outbox (EventQueue.seenReadings/rememberReadings), so a restart forgets nothing; default: process memory.
  */
 export interface RecentReads {
-  seen(keys: ReadonlyArray<ReadingKey>): Promise<Map<number, string>>;
+  seen(keys: readonly ReadingKey[]): Promise<Map<number, string>>;
   remember(entries: ReadonlyArray<ReadingKey & { eventId: string }>): Promise<void>;
 }
 
 /** A bounded in-process {@link RecentReads} (tests, or a queue without the memory). */
 export function memoryRecentReads(max = 100_000): RecentReads {
   const map = new BoundedMap<string, string>(max);
-  const key = (k: ReadingKey): string => `${k.readerId}\u0000${k.epc}\u0000${k.windowMs}`;
+  const key = (k: ReadingKey): string => `${k.readerId}\u0000${k.epc}\u0000${String(k.windowMs)}`;
   return {
     seen: (keys) => {
       const out = new Map<number, string>();
@@ -209,11 +209,9 @@ export class ReadingsService {
     const firsts = new Map<string, Candidate>();
     reads.forEach((read, index) => {
       const reader = readers.get(read.readerId);
-      if (!reader) return void unknownReaders.add(String(read.readerId));
-      if (reader.identity !== undefined && reader.identity !== poster.identity) return void forbidden.add(reader.readerId);
-      // a 202 is an honest promise: a reader whose link the poster may not post is refused here, not at commit
-      if (poster.caller && checkPost(poster.caller, reader.link, 'rfid', null)) return void forbidden.add(reader.readerId);
-      const timeMs = typeof read.readTime === 'string' && OFFSET_TIME.test(read.readTime) ? Date.parse(read.readTime) : NaN;
+      if (!reader) return void unknownReaders.add(read.readerId);
+      if (readerRefused(reader, poster)) return void forbidden.add(reader.readerId);
+      const timeMs = readTimeMs(read.readTime);
       if (Number.isNaN(timeMs)) {
         return void result.invalidReads.push({ index, message: 'readTime must be ISO 8601 with an offset' });
       }
@@ -224,7 +222,7 @@ export class ReadingsService {
         return void result.invalidReads.push({ index, message: `epc: ${err instanceof Error ? err.message : String(err)}` });
       }
       const window = Math.floor(timeMs / this.#windowMs) * this.#windowMs;
-      const key = `${reader.readerId}\u0000${epc}\u0000${window}`;
+      const key = `${reader.readerId}\u0000${epc}\u0000${String(window)}`;
       const seen = firsts.get(key);
       if (seen) {
         result.suppressed += 1;
@@ -260,7 +258,7 @@ export class ReadingsService {
         unknownEpcs.add(c.epc);
         continue;
       }
-      const key = `${c.reader.readerId}\u0000${c.window}\u0000${lotId}`;
+      const key = `${c.reader.readerId}\u0000${String(c.window)}\u0000${lotId}`;
       let g = groups.get(key);
       if (!g) groups.set(key, (g = { reader: c.reader, window: c.window, lotId, reads: [] }));
       g.reads.push(c);
@@ -287,43 +285,39 @@ export class ReadingsService {
   /** Stores the new events (ids already in the queue are reported as they stand) and reports `known` ids too. */
   async #enqueue(poster: { principal: string; identity: string }, events: EventInput[], known: Set<string>): Promise<AcceptedReading[]> {
     const out = new Map<string, AcceptedReading>();
-    const describe = (e: EventInput, status: EventStatus): AcceptedReading => ({
-      eventId: e.eventId,
-      status,
-      lotId: e.lotId,
-      readerId: e.deviceId ?? '',
-      link: e.link,
-      eventTime: e.eventTime,
-      epcCount: e.epcs?.length ?? 0,
-    });
     let pending: EventInput[] = [];
     for (const e of events) {
       // same id = same reader, window and EPC set: an earlier request already recorded exactly these reads
       const existing = await this.#o.queue.get(e.eventId);
-      if (existing) out.set(e.eventId, describe(existing.event, existing.status));
+      if (existing) out.set(e.eventId, acceptedReading(existing.event, existing.status));
       else pending.push(e);
     }
     while (pending.length > 0) {
       try {
         const stored = await this.#o.queue.enqueue({ principal: poster.principal, identity: poster.identity }, pending);
         const byId = new Map(stored.map((s) => [s.eventId, s.status]));
-        for (const e of pending) out.set(e.eventId, describe(e, byId.get(e.eventId) ?? 'queued'));
+        for (const e of pending) out.set(e.eventId, acceptedReading(e, byId.get(e.eventId) ?? 'queued'));
         break;
       } catch (err) {
         // a concurrent request stored the same reads (same id) with an earlier first-read time
         if (!(err instanceof EventConflictError)) throw err;
         const existing = await this.#o.queue.get(err.eventId);
         if (!existing) throw err;
-        out.set(err.eventId, describe(existing.event, existing.status));
+        out.set(err.eventId, acceptedReading(existing.event, existing.status));
         pending = pending.filter((e) => e.eventId !== err.eventId);
       }
     }
+    await this.#addKnown(known, out);
+    return [...out.values()];
+  }
+
+  /** Adds the ids recorded earlier (`known`) to `out`, as they stand in the queue. */
+  async #addKnown(known: Set<string>, out: Map<string, AcceptedReading>): Promise<void> {
     for (const id of known) {
       if (out.has(id)) continue;
       const existing = await this.#o.queue.get(id);
-      if (existing) out.set(id, describe(existing.event, existing.status));
+      if (existing) out.set(id, acceptedReading(existing.event, existing.status));
     }
-    return [...out.values()];
   }
 
   #toEvents(reader: ReaderInfo, window: number, lotId: string, reads: Candidate[]): EventInput[] {
@@ -391,6 +385,33 @@ export class ReadingsService {
     this.#lots.set(epc, { lotId, until: this.#now() + ttl });
     return lotId;
   }
+}
+
+/** What a reading became: its event and where that event stands. */
+function acceptedReading(e: EventInput, status: EventStatus): AcceptedReading {
+  return {
+    eventId: e.eventId,
+    status,
+    lotId: e.lotId,
+    readerId: e.deviceId ?? '',
+    link: e.link,
+    eventTime: e.eventTime,
+    epcCount: e.epcs?.length ?? 0,
+  };
+}
+
+/**
+ * Whether `poster` may not post for `reader`: a reader bound to another identity, or one whose link the
+ * poster's role may not post (a 202 is an honest promise: refused here, not at commit).
+ */
+function readerRefused(reader: ReaderInfo, poster: { identity: string; caller?: Caller }): boolean {
+  if (reader.identity !== undefined && reader.identity !== poster.identity) return true;
+  return poster.caller !== undefined && checkPost(poster.caller, reader.link, 'rfid', null) !== undefined;
+}
+
+/** Epoch milliseconds of a read time with an offset; NaN for anything else. */
+function readTimeMs(readTime: unknown): number {
+  return typeof readTime === 'string' && OFFSET_TIME.test(readTime) ? Date.parse(readTime) : NaN;
 }
 
 /** Deterministic id of the rfid event for these EPCs (sorted) read at `readerId` in the window starting at `windowStartMs`. */

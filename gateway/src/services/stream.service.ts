@@ -8,7 +8,7 @@ export const STREAM_ROLES: ReadonlySet<string> = new Set(['auditor', 'compliance
 
 /** `<blockNumber>:<txId>`, the SSE id of an event. */
 export function eventPositionId(blockNumber: number, txId: string): string {
-  return `${blockNumber}:${txId}`;
+  return `${String(blockNumber)}:${txId}`;
 }
 
 /** Parses an SSE id back into a position (validated by the schema beforehand). */

@@ -45,6 +45,35 @@ const doc = (events: unknown[]): Json => ({
 const noAcetrace = (e: Json): Json => Object.fromEntries(Object.entries(e).filter(([k]) => !k.startsWith('acetrace:') && k !== 'eventID' && k !== 'recordTime' && k !== 'errorDeclaration'));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+/** The events of an EPCIS document or query document. */
+function eventListOf(d: Json): Json[] {
+  const body = d.epcisBody as Json;
+  return ((body.eventList ?? ((body.queryResults as Json).resultsBody as Json).eventList) as Json[] | undefined) ?? [];
+}
+
+/** Adds the SGTIN and SSCC EPCs an event names (lists and parent) to `into`. */
+function addReadableEpcs(e: Json, into: Set<string>): void {
+  for (const k of ['epcList', 'childEPCs', 'inputEPCList', 'outputEPCList']) for (const x of (e[k] as string[] | undefined) ?? []) if (/^urn:epc:id:(sgtin|sscc):/.test(x)) into.add(x);
+  if (typeof e.parentID === 'string' && /^urn:epc:id:(sgtin|sscc):/.test(e.parentID)) into.add(e.parentID);
+}
+
+/** A line per event of a capture job: captured, or refused with a reason (a mapping refusal naming the JSON path). */
+function jobReport(name: string, job: Job): string[] {
+  const report: string[] = [];
+  for (const e of job.events) {
+    if (e.state === 'captured') {
+      report.push(`${name} ${e.path}: captured`);
+      continue;
+    }
+    expect(e.state, `${name} ${e.path}`).to.equal('refused');
+    expect(e.reason, `${name} ${e.path}`).to.be.a('string').and.not.equal('');
+    // a refusal of acetrace's mapping names the JSON path of the unsupported part
+    if (e.status === 400 && e.code === 'INVALID_ARGUMENT') expect(e.reason, name).to.match(/^epcisBody\.[\w.[\]:-]+: /);
+    report.push(`${name} ${e.path}: ${String(e.status)} ${String(e.reason)}`);
+  }
+  return report;
+}
+
 describe('EPCIS 2.0 repository (capture, query, export) on the embedded network', function () {
   this.timeout(300_000);
   let s: Stack;
@@ -62,6 +91,7 @@ describe('EPCIS 2.0 repository (capture, query, export) on the embedded network'
     expect(reg.status, JSON.stringify(reg.body)).to.equal(201);
   });
   after(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when before() failed
     await s?.stop();
   });
 
@@ -142,12 +172,13 @@ describe('EPCIS 2.0 repository (capture, query, export) on the embedded network'
     expect(res.location).to.match(/^\/epcis\/capture\/[0-9a-f-]{36}$/);
     expect(res.headers['gs1-epcis-capture-limit']).to.equal('500');
     expect(Number(res.headers['gs1-epcis-capture-file-size-limit'])).to.be.greaterThan(1_000_000);
-    const job = await settled(res.location ?? '', supplier);
+    const location = res.location ?? '';
+    const job = await settled(location, supplier);
     expect(job.success, JSON.stringify(job)).to.equal(true);
     expect(job.events.map((e) => e.state)).to.deep.equal(['captured', 'captured', 'captured']);
     // no eventID given: the acetrace id is derived from the CBV 2.0 hash, and the hash is epcis2.js's too
     const [first, second, third] = job.events;
-    expect(first?.eventId).to.equal(`ni:sha-256:${first?.hashId?.slice(14, 78)}:CBV2.0`);
+    expect(first?.eventId).to.equal(`ni:sha-256:${String(first?.hashId?.slice(14, 78))}:CBV2.0`);
     expect(first?.eventID).to.equal(first?.hashId);
     const events = captured() as Json[];
     // (epcis2.js cannot hash an empty epcList: the second event is the one to compare)
@@ -155,9 +186,9 @@ describe('EPCIS 2.0 repository (capture, query, export) on the embedded network'
     expect(third?.eventId).to.equal((events[2] as { eventID: string }).eventID);
     expect(await provenanceEventCount()).to.equal(3);
     // only the captor or an auditor reads the job
-    const other = await s.http().get(res.location ?? '').set('X-API-Key', s.key('supplier', s.orgs.logistics));
+    const other = await s.http().get(location).set('X-API-Key', s.key('supplier', s.orgs.logistics));
     expect(other.status).to.equal(403);
-    expect((await s.http().get(res.location ?? '').set('X-API-Key', auditor)).status).to.equal(200);
+    expect((await s.http().get(location).set('X-API-Key', auditor)).status).to.equal(200);
   });
 
   it('round trip: export, re-capture — no new records, identical hashes', async () => {
@@ -252,20 +283,21 @@ describe('EPCIS 2.0 repository (capture, query, export) on the embedded network'
       return { status: 200, events, link: res.get('Link'), body };
     };
     const serial = (epcs[0] ?? '').split('.').pop() ?? '';
+    const packed = epcs[2] ?? '';
     const byEpc = await q(`?MATCH_epc=${encodeURIComponent(`https://id.gs1.org/01/10614141123459/21/${serial}`)}`);
     expect(byEpc.status).to.equal(200);
     expect(byEpc.events.length).to.be.greaterThan(0);
     for (const e of byEpc.events) expect(e.epcList).to.include(epcs[0]);
-    const packing = await q(`?MATCH_anyEPC=${encodeURIComponent(epcs[2] ?? '')}&EQ_bizStep=packing`);
+    const packing = await q(`?MATCH_anyEPC=${encodeURIComponent(packed)}&EQ_bizStep=packing`);
     expect(packing.events.map((e) => e.eventID)).to.deep.equal([uuid]);
     const anyOf = encodeURIComponent(epcs.join('|'));
     const timed = await q(`?MATCH_anyEPC=${anyOf}&GE_eventTime=2026-10-04T00:00:00Z&LT_eventTime=2026-10-06T00:00:00Z`);
     expect(timed.events.map((e) => e.eventTime)).to.deep.equal(['2026-10-04T00:00:00Z', '2026-10-05T00:00:00Z']);
 
     // paging: one event per page, following Link until it ends, gives every event once
-    const all = await q(`?MATCH_anyEPC=${encodeURIComponent(epcs[2] ?? '')}`);
+    const all = await q(`?MATCH_anyEPC=${encodeURIComponent(packed)}`);
     const seen: string[] = [];
-    let next: string | undefined = `?MATCH_anyEPC=${encodeURIComponent(epcs[2] ?? '')}&perPage=1`;
+    let next: string | undefined = `?MATCH_anyEPC=${encodeURIComponent(packed)}&perPage=1`;
     for (let i = 0; next !== undefined && i < 20; i++) {
       const page = await q(next);
       seen.push(...page.events.map((e) => e.eventID));
@@ -284,7 +316,7 @@ describe('EPCIS 2.0 repository (capture, query, export) on the embedded network'
     expect(bad.status).to.equal(400);
     expect((bad.body as { errors: Array<{ path: string }> }).errors.map((e) => e.path)).to.have.members(['query.EQ_disposition', 'query.MATCH_epc']);
 
-    const byPath = await s.http().get(`/epcis/epcs/${encodeURIComponent(epcs[2] ?? '')}/events`).set('X-API-Key', auditor);
+    const byPath = await s.http().get(`/epcis/epcs/${encodeURIComponent(packed)}/events`).set('X-API-Key', auditor);
     expect(byPath.status).to.equal(200);
     const pathDoc = JSON.parse(byPath.text) as Json;
     expectValidEpcis(pathDoc, 'GET /epcis/epcs/{epc}/events');
@@ -317,14 +349,7 @@ describe('EPCIS 2.0 repository (capture, query, export) on the embedded network'
   it("GS1's example documents of the standard capture or are refused naming the unsupported part", async () => {
     // a lot holding every EPC of the examples that acetrace reads, so refusals are about what acetrace cannot keep
     const exampleEpcs = new Set<string>();
-    for (const { doc: d } of gs1Examples()) {
-      const body = d.epcisBody as Json;
-      const list = ((body.eventList ?? ((body.queryResults as Json).resultsBody as Json).eventList) as Json[]) ?? [];
-      for (const e of list) {
-        for (const k of ['epcList', 'childEPCs', 'inputEPCList', 'outputEPCList']) for (const x of (e[k] as string[] | undefined) ?? []) if (/^urn:epc:id:(sgtin|sscc):/.test(x)) exampleEpcs.add(x);
-        if (typeof e.parentID === 'string' && /^urn:epc:id:(sgtin|sscc):/.test(e.parentID)) exampleEpcs.add(e.parentID);
-      }
-    }
+    for (const { doc: d } of gs1Examples()) for (const e of eventListOf(d)) addReadableEpcs(e, exampleEpcs);
     const reg = await s.http().post('/v1/lots').set('X-API-Key', supplier).send(lotInput(uid('LOT-GS1'), { epcs: [...exampleEpcs] }));
     expect(reg.status, JSON.stringify(reg.body)).to.equal(201);
     const report: string[] = [];
@@ -334,22 +359,12 @@ describe('EPCIS 2.0 repository (capture, query, export) on the embedded network'
         // the document itself is not one acetrace reads: the answer names the JSON path
         const errors = (res.body as { errors: Array<{ path: string; message: string }> }).errors;
         expect(errors[0]?.path, name).to.match(/^epcisBody/);
-        report.push(`${name}: 400 ${errors[0]?.path}: ${errors[0]?.message}`);
+        report.push(`${name}: 400 ${String(errors[0]?.path)}: ${String(errors[0]?.message)}`);
         continue;
       }
       expect(res.status, `${name}: ${JSON.stringify(res.body)}`).to.equal(202);
       const job = await settled(res.location ?? '', supplier);
-      for (const e of job.events) {
-        if (e.state === 'captured') {
-          report.push(`${name} ${e.path}: captured`);
-          continue;
-        }
-        expect(e.state, `${name} ${e.path}`).to.equal('refused');
-        expect(e.reason, `${name} ${e.path}`).to.be.a('string').and.not.equal('');
-        // a refusal of acetrace's mapping names the JSON path of the unsupported part
-        if (e.status === 400 && e.code === 'INVALID_ARGUMENT') expect(e.reason, `${name}`).to.match(/^epcisBody\.[\w.[\]:-]+: /);
-        report.push(`${name} ${e.path}: ${e.status} ${e.reason}`);
-      }
+      report.push(...jobReport(name, job));
     }
     console.log(`      ${report.join('\n      ')}`);
   });

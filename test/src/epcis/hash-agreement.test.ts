@@ -69,12 +69,12 @@ describe('EPCIS event hash: agreement with epcis2.js (independent implementation
     const departures: string[] = [];
     for (const ex of examples) {
       const ours = eventHashId(ex.event, { context: ex.context, ignore: () => false, ignoreFields: ex.ignoreFields });
-      expect(ours, `${ex.file} #${ex.index}`).to.equal(ex.hash);
+      expect(ours, `${ex.file} #${String(ex.index)}`).to.equal(ex.hash);
       const theirs = sdkHash(ex.event, ex.context);
       if (theirs === ex.hash) agreeing += 1;
-      else departures.push(`${ex.file} #${ex.index}`);
+      else departures.push(`${ex.file} #${String(ex.index)}`);
     }
-    console.log(`      epcis2.js matches ${agreeing} of ${examples.length} published hashes; departs on: ${departures.join(', ')}`);
+    console.log(`      epcis2.js matches ${String(agreeing)} of ${String(examples.length)} published hashes; departs on: ${departures.join(', ')}`);
     expect(agreeing).to.be.greaterThan(15);
   });
 

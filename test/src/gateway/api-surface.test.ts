@@ -10,6 +10,18 @@ import { type Stack, seedLotWithEvent, startTarget } from '../scenarios/target';
 
 const JWT_SECRET = 'integration-test-secret-at-least-32-chars';
 
+/** Who calls a route: an admin for its organisation's admin routes and /metrics, a supplier for other writes, else an auditor. */
+function roleFor(writes: boolean, adminPath: boolean, path: string, csvPath = false): string {
+  if (writes) return adminPath ? 'admin' : csvPath ? 'compliance' : 'supplier';
+  return path === '/metrics' ? 'admin' : 'auditor';
+}
+
+/** The capture job id an answer's Location names, if it names one. */
+function captureJobOf(res: Response): string | undefined {
+  const location = res.headers.get('location');
+  return location?.startsWith('/epcis/capture/') ? location.slice('/epcis/capture/'.length) : undefined;
+}
+
 describe('gateway API surface', function () {
   this.timeout(180_000);
   let s: Stack;
@@ -31,6 +43,7 @@ describe('gateway API surface', function () {
     expect(facility.status, JSON.stringify(facility.body)).to.equal(201);
   });
   after(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when before() failed
     await s?.stop();
   });
 
@@ -89,7 +102,7 @@ describe('gateway API surface', function () {
         const path = template.replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? 'x');
         const writes = method === 'post' || method === 'put';
         const csv = writes && CSV_PATHS.has(template);
-        const role = writes && ADMIN_PATHS.has(template) ? 'admin' : csv ? 'compliance' : writes ? 'supplier' : path === '/metrics' ? 'admin' : 'auditor';
+        const role = roleFor(writes, ADMIN_PATHS.has(template), path, csv);
         const controller = new AbortController();
         const res = await fetch(s.gateway.url + path, {
           method: method.toUpperCase(),
@@ -98,7 +111,8 @@ describe('gateway API surface', function () {
           signal: controller.signal,
         });
         // the capture job the capture just made is the one GET /epcis/capture/{captureID} reads
-        if (res.headers.get('location')?.startsWith('/epcis/capture/')) params.captureID = res.headers.get('location')?.slice('/epcis/capture/'.length) ?? '';
+        const captureID = captureJobOf(res);
+        if (captureID !== undefined) params.captureID = captureID;
         if (res.headers.get('content-type')?.startsWith('text/event-stream')) controller.abort();
         else await res.arrayBuffer();
         expect(res.status, `${method.toUpperCase()} ${path}`).to.be.oneOf([200, 201, 202]);

@@ -29,6 +29,13 @@ interface Prov {
   parties: Array<{ mspId: string; legalName: string | null; facilities: Array<{ gln: string; name: string }> }>;
 }
 
+/** The lot ids up the first upstream branch, nearest first. */
+function upstreamChain(p: Prov): string[] {
+  const depth: string[] = [];
+  for (let level = p.upstream; level.length > 0; level = level[0]?.upstream ?? []) depth.push(level[0]?.lot.lotId ?? '');
+  return depth;
+}
+
 describe('npm run demo: the seeded journey (embedded network)', function () {
   this.timeout(300_000);
   let s: Stack;
@@ -42,6 +49,7 @@ describe('npm run demo: the seeded journey (embedded network)', function () {
     orgs = { producer, carrier, importer };
   });
   after(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when before() failed
     await s?.stop();
   });
 
@@ -65,9 +73,7 @@ describe('npm run demo: the seeded journey (embedded network)', function () {
     expect(p.custody.map((c) => c.mspId)).to.deep.equal([orgs.producer, orgs.carrier, orgs.importer]);
     expect(p.custody.map((c) => c.eventId)).to.deep.equal([null, `${lots.shirts}-HANDOVER-CARRIER`, `${lots.shirts}-HANDOVER-IMPORTER`]);
 
-    const depth: string[] = [];
-    for (let level = p.upstream; level.length > 0; level = level[0]?.upstream ?? []) depth.push(level[0]?.lot.lotId ?? '');
-    expect(depth).to.deep.equal([lots.fabric, lots.yarn, lots.cotton]);
+    expect(upstreamChain(p)).to.deep.equal([lots.fabric, lots.yarn, lots.cotton]);
 
     expect(p.anomalies.map((a) => [a.type, a.eventIds])).to.deep.equal([
       ['impossible-travel', [`${lots.container}-AIS-1`, `${lots.container}-AIS-2`]],

@@ -77,6 +77,7 @@ describe('gateway edge: TLS, JWT, limits, one organisation, readiness', function
   });
   after(async () => {
     for (const gw of [...running]) await gw.stop();
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when before() failed
     if (!networkStopped) await network?.stop();
     fs.rmSync(root, { recursive: true, force: true });
   });
@@ -120,11 +121,11 @@ describe('gateway edge: TLS, JWT, limits, one organisation, readiness', function
         socket.once('error', resolve);
       });
       expect(err, 'the handshake must fail').to.be.instanceOf(Error);
-      expect(`${(err as NodeJS.ErrnoException).code} ${err?.message}`).to.match(/protocol version|unsupported protocol|ALERT_PROTOCOL_VERSION/i);
+      expect(`${String((err as NodeJS.ErrnoException).code)} ${String(err?.message)}`).to.match(/protocol version|unsupported protocol|ALERT_PROTOCOL_VERSION/i);
       const plain = await new Promise<number | string>((resolve) => {
         http
-          .get(`http://127.0.0.1:${gw.handle.port}/healthz`, (res) => resolve(res.statusCode ?? 0))
-          .on('error', (e) => resolve((e as NodeJS.ErrnoException).code ?? e.message));
+          .get(`http://127.0.0.1:${String(gw.handle.port)}/healthz`, (res) => { resolve(res.statusCode ?? 0); })
+          .on('error', (e) => { resolve((e as NodeJS.ErrnoException).code ?? e.message); });
       });
       expect(plain, 'no 200 over plain HTTP').to.not.equal(200);
     });
@@ -193,10 +194,13 @@ describe('gateway edge: TLS, JWT, limits, one organisation, readiness', function
       });
       await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
       const { port } = jwks.address() as import('node:net').AddressInfo;
-      gw = await startGw({ ACETRACE_JWT_JWKS_URL: `http://127.0.0.1:${port}/.well-known/jwks.json`, ACETRACE_JWT_ISSUER: ISSUER, ACETRACE_JWT_AUDIENCE: AUDIENCE });
+      gw = await startGw({ ACETRACE_JWT_JWKS_URL: `http://127.0.0.1:${String(port)}/.well-known/jwks.json`, ACETRACE_JWT_ISSUER: ISSUER, ACETRACE_JWT_AUDIENCE: AUDIENCE });
     });
     after(async () => {
-      await new Promise<void>((resolve) => jwks?.close(() => resolve()));
+      await new Promise<void>((resolve) => {
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when before() failed
+        jwks?.close(() => { resolve(); });
+      });
     });
 
     async function token(o: { alg?: string; key?: webcrypto.CryptoKey; kid?: string; iss?: string; aud?: string; exp?: string | number | null }): Promise<string> {
@@ -359,7 +363,7 @@ describe('gateway edge: TLS, JWT, limits, one organisation, readiness', function
       expect(burst.map((r) => r.status)).to.deep.equal(Array(50).fill(200));
       const elapsed = Date.now() - started;
       const calls = (await pings()) - before;
-      expect(calls, `${calls} ledger calls for 50 probes in ${elapsed} ms`).to.be.at.most(Math.ceil(elapsed / 1000) + 1);
+      expect(calls, `${String(calls)} ledger calls for 50 probes in ${String(elapsed)} ms`).to.be.at.most(Math.ceil(elapsed / 1000) + 1);
 
       networkStopped = true;
       await network.stop();
@@ -380,7 +384,7 @@ function httpsGet(url: string, ca: string, headers: Record<string, string> = {})
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (c: string) => (body += c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('end', () => { resolve({ status: res.statusCode ?? 0, body }); });
       })
       .on('error', reject);
   });

@@ -23,12 +23,13 @@ describe('gateway fuzzing (fast-check)', function () {
     expect((await s.http().post('/v1/lots').set('X-API-Key', s.key('supplier')).send(lotInput(lotId))).status).to.equal(201);
   });
   after(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when before() failed
     await s?.stop();
   });
 
   async function check(res: Response, what: string): Promise<void> {
     const text = await res.text();
-    expect(res.status, `${what} → ${res.status} ${text.slice(0, 300)}`).to.be.below(500);
+    expect(res.status, `${what} → ${String(res.status)} ${text.slice(0, 300)}`).to.be.below(500);
     expect(res.headers.get('x-request-id'), what).to.be.a('string');
     if (res.status >= 400) {
       expect(res.headers.get('content-type'), what).to.match(/^application\/problem\+json/);
@@ -153,6 +154,22 @@ describe('gateway fuzzing (fast-check)', function () {
       'none', 'none', 'none', 'digital-link', 'hex-epc', 'gln',
       'unknown-lot', 'bad-epc', 'epc-partition', 'too-many-epcs', 'foreign-link', 'document-kind', 'bad-gln', 'evidence-51', 'feb-30', 'half-location',
     );
+    /** What each mutation does to a valid event (`none`: nothing). */
+    const MUTATE: Record<string, (e: Record<string, unknown>, role: string) => void> = {
+      'digital-link': (e) => { e.epcs = ['https://id.gs1.org/01/00614141123452/21/400']; },
+      'hex-epc': (e) => { e.epcs = ['3034257BF400B7800004CB2F']; },
+      gln: (e) => { e.location = { lat: 22.5, lon: 114.1, gln: '0614141000012' }; },
+      'unknown-lot': (e) => { e.lotId = uid('LOT-NONE'); },
+      'bad-epc': (e) => { e.epcs = ['not-an-epc']; },
+      'epc-partition': (e) => { e.epcs = ['urn:epc:id:sgtin:0614141.12345.400']; },
+      'too-many-epcs': (e) => { e.epcs = Array.from({ length: 1001 }, () => freshEpc()); },
+      'foreign-link': (e, role) => { e.link = FOREIGN[role]; if (role === 'compliance') e.kind = 'document'; },
+      'document-kind': (e) => { e.kind = 'document'; },
+      'bad-gln': (e) => { e.location = { lat: 22.5, lon: 114.1, gln: '0614141000013' }; },
+      'evidence-51': (e) => { e.evidence = Array.from({ length: 51 }, (_, i) => ({ sha256: i.toString(16).padStart(64, 'a'), type: 'po' })); },
+      'feb-30': (e) => { e.eventTime = '2026-02-30T08:15:00Z'; },
+      'half-location': (e) => { e.kind = 'handover'; e.location = { lat: 22.5 }; },
+    };
     const build = (role: string, linkIndex: number, m: string): Record<string, unknown> => {
       const links = LINKS[role] ?? [1];
       const e: Record<string, unknown> = {
@@ -164,21 +181,7 @@ describe('gateway fuzzing (fast-check)', function () {
         location: { lat: 22.5, lon: 114.1 },
         epcs: [freshEpc()],
       };
-      switch (m) {
-        case 'digital-link': e.epcs = ['https://id.gs1.org/01/00614141123452/21/400']; break;
-        case 'hex-epc': e.epcs = ['3034257BF400B7800004CB2F']; break;
-        case 'gln': e.location = { lat: 22.5, lon: 114.1, gln: '0614141000012' }; break;
-        case 'unknown-lot': e.lotId = uid('LOT-NONE'); break;
-        case 'bad-epc': e.epcs = ['not-an-epc']; break;
-        case 'epc-partition': e.epcs = ['urn:epc:id:sgtin:0614141.12345.400']; break;
-        case 'too-many-epcs': e.epcs = Array.from({ length: 1001 }, () => freshEpc()); break;
-        case 'foreign-link': e.link = FOREIGN[role]; if (role === 'compliance') e.kind = 'document'; break;
-        case 'document-kind': e.kind = 'document'; break;
-        case 'bad-gln': e.location = { lat: 22.5, lon: 114.1, gln: '0614141000013' }; break;
-        case 'evidence-51': e.evidence = Array.from({ length: 51 }, (_, i) => ({ sha256: i.toString(16).padStart(64, 'a'), type: 'po' })); break;
-        case 'feb-30': e.eventTime = '2026-02-30T08:15:00Z'; break;
-        case 'half-location': e.kind = 'handover'; e.location = { lat: 22.5 }; break;
-      }
+      MUTATE[m]?.(e, role);
       return e;
     };
     await fc.assert(
@@ -211,8 +214,8 @@ describe('gateway fuzzing (fast-check)', function () {
     const committed = await metric('acetrace_events_committed_total');
     expect(await metric('acetrace_events_rejected_total'), 'events refused by the chaincode after a 202').to.equal(0);
     expect(await metric('acetrace_events_dead_total'), 'events given up after a 202').to.equal(0);
-    console.log(`fuzz: ${acceptedByFuzz} POST /v1/events answers 201/202, ${committed} events committed`);
-    expect(committed, `committed events (the control and ${acceptedByFuzz} fuzzed 201/202 answers)`).to.be.at.least(1);
+    console.log(`fuzz: ${String(acceptedByFuzz)} POST /v1/events answers 201/202, ${String(committed)} events committed`);
+    expect(committed, `committed events (the control and ${String(acceptedByFuzz)} fuzzed 201/202 answers)`).to.be.at.least(1);
   });
 
   it('raw bodies that are not JSON, or not JSON objects', async () => {
@@ -251,7 +254,7 @@ describe('gateway fuzzing (fast-check)', function () {
           headers: { 'x-api-key': s.key('auditor'), 'last-event-id': id.replace(/[\r\n]/g, '') },
           signal: controller.signal,
         }).catch(() => undefined);
-        if (res && res.headers.get('content-type')?.startsWith('text/event-stream')) controller.abort();
+        if (res?.headers.get('content-type')?.startsWith('text/event-stream')) controller.abort();
         else if (res) await check(res, `GET /v1/stream ${JSON.stringify(id)}`);
       }),
       { numRuns: RUNS },

@@ -85,6 +85,7 @@ describe('gateway: a 202 is an honest promise', function () {
     expect((await s.http().post('/v1/lots').set('X-API-Key', s.key('supplier')).send(lotInput(lotId))).status).to.equal(201);
   });
   after(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when before() failed
     await s?.stop();
   });
 
@@ -200,7 +201,8 @@ describe('gateway: a 202 is an honest promise', function () {
   it('what only the ledger can judge ends `rejected`, visible with its reason and counted (a device of another organisation)', async () => {
     const admin = s.network?.connection.identities.find((i) => i.role === 'admin' && i.mspId === s.orgs.logistics);
     expect(admin, 'an admin of the second organisation').to.not.equal(undefined);
-    const client = connectAs(s.network!, admin!.name);
+    if (s.network === undefined || admin === undefined) throw new Error('needs the embedded network and an admin of the second organisation');
+    const client = connectAs(s.network, admin.name);
     const deviceId = uid('dev-foreign');
     try {
       await client.contract.submitTransaction('RegisterDevice', JSON.stringify({ deviceId }));
@@ -259,7 +261,7 @@ describe('gateway: a 202 is an honest promise', function () {
     const contested = uid('LOT-C');
     const first = await s.http().post('/v1/lots').set('X-API-Key', s.key('supplier')).send(lotInput(contested));
     expect(first.status).to.equal(201);
-    const firstTx = String((first.body as { txId: string }).txId);
+    const firstTx = (first.body as { txId: string }).txId;
     const second = await s.http().post('/v1/lots').set('X-API-Key', s.key('broker', s.orgs.logistics)).send(lotInput(contested));
     expect(second.status, JSON.stringify(second.body)).to.equal(409);
     const text = JSON.stringify(second.body);

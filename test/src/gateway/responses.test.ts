@@ -89,6 +89,18 @@ const DOC_ID = 'https://acetrace.invalid/openapi.json';
 const LIST_CSV = 'name,aliases,country,address\nAcme Trading Ltd,Acme,CN,Kashgar\n';
 const pointer = (...parts: string[]): string => `#/${parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
 
+/** The fetch request of a call: its headers, API key and body (JSON unless it is a string). */
+function requestOf(method: Method, call: Call): RequestInit {
+  const headers: Record<string, string> = { ...call.headers };
+  if (call.key !== undefined) headers['x-api-key'] = call.key;
+  let body: string | undefined;
+  if (call.body !== undefined) {
+    headers['content-type'] = call.contentType ?? 'application/json';
+    body = typeof call.body === 'string' ? call.body : JSON.stringify(call.body);
+  }
+  return { method: method.toUpperCase(), headers, body };
+}
+
 describe('every response matches the schema the OpenAPI document names for it', function () {
   this.timeout(300_000);
   let s: Stack;
@@ -127,6 +139,7 @@ describe('every response matches the schema the OpenAPI document names for it', 
     ajv.addSchema({ ...structuredClone(doc), $id: DOC_ID });
   });
   after(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when before() failed
     await s?.stop();
   });
 
@@ -136,9 +149,9 @@ describe('every response matches the schema the OpenAPI document names for it', 
     const op = doc.paths[template]?.[method];
     expect(op, `${where} is in the document`).to.not.equal(undefined);
     const response = op?.responses[String(status)];
-    expect(response, `${where} documents status ${status}`).to.not.equal(undefined);
+    expect(response, `${where} documents status ${String(status)}`).to.not.equal(undefined);
     const media = response?.content?.[type];
-    expect(media, `${where} ${status} documents ${type} (it has ${Object.keys(response?.content ?? {}).join(', ') || 'none'})`).to.not.equal(undefined);
+    expect(media, `${where} ${String(status)} documents ${type} (it has ${Object.keys(response?.content ?? {}).join(', ') || 'none'})`).to.not.equal(undefined);
     return media as MediaType;
   }
 
@@ -153,29 +166,22 @@ describe('every response matches the schema the OpenAPI document names for it', 
   function validate(what: string, body: unknown, ...parts: string[]): void {
     const check = validatorAt(...parts);
     const ok = check(body);
-    const errors = (check.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
+    const errors = (check.errors ?? []).map((e) => `${e.instancePath === '' ? '/' : e.instancePath} ${e.message ?? ''} ${JSON.stringify(e.params)}`);
     expect(ok, `${what}:\n  ${errors.join('\n  ')}\n  body: ${JSON.stringify(body).slice(0, 600)}`).to.equal(true);
   }
 
   /** Sends a request to a route of the document, requires `status`, and validates the answer's body against the document. */
   async function hit(method: Method, template: string, status: number, call: Call = {}): Promise<Answer> {
     const url = `${s.gateway.url}${template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(call.params?.[name] ?? ''))}${call.query ?? ''}`;
-    const headers: Record<string, string> = { ...call.headers };
-    if (call.key !== undefined) headers['x-api-key'] = call.key;
-    let body: string | undefined;
-    if (call.body !== undefined) {
-      headers['content-type'] = call.contentType ?? 'application/json';
-      body = typeof call.body === 'string' ? call.body : JSON.stringify(call.body);
-    }
-    const res = await fetch(url, { method: method.toUpperCase(), headers, body });
+    const res = await fetch(url, requestOf(method, call));
     const type = (res.headers.get('content-type') ?? '').split(';')[0]?.trim() ?? '';
     const text = await res.text();
     const parsed: unknown = type.endsWith('json') ? JSON.parse(text) : text;
     const where = `${method.toUpperCase()} ${template}`;
     expect(res.status, `${where}: ${text.slice(0, 300)}`).to.equal(status);
     documented(method, template, res.status, type);
-    validate(`${where} ${res.status} ${type}`, parsed, 'paths', template, method, 'responses', String(res.status), 'content', type, 'schema');
-    seen.add(`${method.toUpperCase()} ${template} ${res.status}`);
+    validate(`${where} ${String(res.status)} ${type}`, parsed, 'paths', template, method, 'responses', String(res.status), 'content', type, 'schema');
+    seen.add(`${method.toUpperCase()} ${template} ${String(res.status)}`);
     return { status: res.status, type, body: parsed };
   }
 
@@ -398,7 +404,7 @@ describe('every response matches the schema the OpenAPI document names for it', 
     validateSse(events);
     for (const ev of events) {
       const { blockNumber, txId } = JSON.parse(ev.data) as { blockNumber: number; txId: string };
-      expect(ev.id).to.equal(`${blockNumber}:${txId}`);
+      expect(ev.id).to.equal(`${String(blockNumber)}:${txId}`);
     }
     await hit('get', '/v1/stream', 400, { key: s.key('auditor'), headers: { 'last-event-id': 'not-a-position' } });
     await hit('get', '/v1/stream', 400, { key: s.key('auditor'), query: '?fromBlock=x' });

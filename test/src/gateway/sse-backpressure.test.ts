@@ -39,8 +39,8 @@ const BOUND_MB = 16;
 
 /** VmRSS of a process, bytes (Linux). */
 function rssOf(pid: number): number {
-  const m = /^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (!m) throw new Error(`no VmRSS for ${pid}`);
+  const m = /^VmRSS:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${String(pid)}/status`, 'utf8'));
+  if (!m) throw new Error(`no VmRSS for ${String(pid)}`);
   return Number(m[1]) * 1024;
 }
 
@@ -87,7 +87,7 @@ function readReplay(url: string, key: string, expected: number, res?: http.Incom
       });
       r.on('error', reject);
       r.on('close', () => {
-        if (out.eventIds.length < expected) reject(new Error(`stream ended after ${out.eventIds.length} of ${expected} events`));
+        if (out.eventIds.length < expected) reject(new Error(`stream ended after ${String(out.eventIds.length)} of ${String(expected)} events`));
       });
       r.resume();
     };
@@ -101,14 +101,14 @@ function stalledReader(url: string, key: string): Promise<{ req: http.ClientRequ
   return new Promise((resolve, reject) => {
     const req = http.get(`${url}/v1/stream?fromBlock=0`, { headers: { 'x-api-key': key } }, (res) => {
       res.pause();
-      if (res.statusCode !== 200) reject(new Error(`stream answered ${res.statusCode}`));
+      if (res.statusCode !== 200) reject(new Error(`stream answered ${String(res.statusCode)}`));
       else resolve({ req, res });
     });
     req.on('error', reject);
   });
 }
 
-describe(`SSE backpressure: ${READERS} stalled readers over a replay of ${EVENTS.toLocaleString('en')} events`, function () {
+describe(`SSE backpressure: ${String(READERS)} stalled readers over a replay of ${EVENTS.toLocaleString('en')} events`, function () {
   this.timeout(1_800_000);
   let dir: string;
   let network: NetworkUnderTest;
@@ -155,7 +155,7 @@ describe(`SSE backpressure: ${READERS} stalled readers over a replay of ${EVENTS
           const events = Array.from({ length: PER_REQUEST }, (_, j) => {
             const i = r * PER_REQUEST + j;
             // ten devices per request, so its ten transactions go out side by side
-            return { eventId: eventId(run, i), lotId, link: 1, kind: 'document', eventTime: '2026-10-01T08:00:00Z', deviceId: `${run}-r${r}-d${j % 10}` };
+            return { eventId: eventId(run, i), lotId, link: 1, kind: 'document', eventTime: '2026-10-01T08:00:00Z', deviceId: `${run}-r${String(r)}-d${String(j % 10)}` };
           });
           const res = await fetch(`${seeder.url}/v1/events?wait=commit`, {
             method: 'POST',
@@ -184,7 +184,9 @@ describe(`SSE backpressure: ${READERS} stalled readers over a replay of ${EVENTS
   });
 
   after(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when before() failed
     await gateway?.stop();
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when before() failed
     await network?.stop();
     if (dir) removeDir(dir);
   });
@@ -247,8 +249,8 @@ describe(`SSE backpressure: ${READERS} stalled readers over a replay of ${EVENTS
     process.stdout.write(
       [
         `      replay from block 0: ${full.messages.toLocaleString('en')} SSE messages, ${MB(full.bytes)}, ${full.eventIds.length.toLocaleString('en')} event ids`,
-        `      ${READERS} stalled readers were sent ${(sentAtStall / READERS).toFixed(0)} of ${full.messages} messages each; writers waiting for drain: ${waiting}`,
-        `      gateway RSS ${MB(baselineRss)} → peak ${MB(peakRss)}: growth ${MB(growth)} (bound ${BOUND_MB} MB); heap used ${MB(baselineHeap)} → peak ${MB(peakHeap)}`,
+        `      ${String(READERS)} stalled readers were sent ${(sentAtStall / READERS).toFixed(0)} of ${String(full.messages)} messages each; writers waiting for drain: ${String(waiting)}`,
+        `      gateway RSS ${MB(baselineRss)} → peak ${MB(peakRss)}: growth ${MB(growth)} (bound ${String(BOUND_MB)} MB); heap used ${MB(baselineHeap)} → peak ${MB(peakHeap)}`,
         '',
       ].join('\n'),
     );

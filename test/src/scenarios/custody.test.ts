@@ -45,6 +45,7 @@ describe(`scenario: custody, containment and upstream trace (real HTTP → gatew
     s = await startTarget();
   });
   after(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when before() failed
     await s?.stop();
   });
 

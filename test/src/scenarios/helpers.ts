@@ -11,7 +11,7 @@ let counter = 0;
 /** A unique id with a readable prefix. */
 export function uid(prefix: string): string {
   counter += 1;
-  return `${prefix}-${RUN}-${process.pid}-${counter}`;
+  return `${prefix}-${RUN}-${String(process.pid)}-${String(counter)}`;
 }
 
 // A numeric SGTIN serial (at most 20 characters): milliseconds since 1970 × 1000 + a random
@@ -20,7 +20,7 @@ let serial = Date.now() * 1000 + Math.floor(Math.random() * 1000);
 /** A fresh EPC (an SGTIN serial not used before in this run or an earlier one). */
 export function freshEpc(): string {
   serial += 1;
-  return `urn:epc:id:sgtin:0614141.112345.${serial}`;
+  return `urn:epc:id:sgtin:0614141.112345.${String(serial)}`;
 }
 
 /** A lot input with sensible defaults and fresh EPCs. */
@@ -42,8 +42,8 @@ export const SHA = (n: number): string => n.toString(16).padStart(64, 'a');
 
 /** `first12` completed with its GS1 check digit (weights 3,1,3,… from the right). */
 export function withCheckDigit(first12: string): string {
-  const sum = [...first12].reverse().reduce((acc, d, i) => acc + Number(d) * (i % 2 === 0 ? 3 : 1), 0);
-  return `${first12}${(10 - (sum % 10)) % 10}`;
+  const sum = Array.from(first12).reverse().reduce((acc, d, i) => acc + Number(d) * (i % 2 === 0 ? 3 : 1), 0);
+  return `${first12}${String((10 - (sum % 10)) % 10)}`;
 }
 
 /** A fresh GLN (13 digits, valid check digit) under a fictitious company prefix, unique per run. */

@@ -13,6 +13,7 @@ describe(`scenario: idempotent lots and events (${targetKind()} network)`, funct
     s = await startTarget();
   });
   after(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when before() failed
     await s?.stop();
   });
 

@@ -21,6 +21,35 @@ interface Prov {
   detail: string;
 }
 
+/** Every event of these answers committed, with a transaction id and a block number. */
+function expectAllCommitted(answers: Array<{ body: Record<string, unknown> }>): void {
+  for (const r of answers) {
+    for (const a of r.body.accepted as Array<{ status: string; txId: string; blockNumber: number }>) {
+      expect(a.status).to.equal('committed');
+      expect(a.txId).to.match(/^[0-9a-f]{64}$/);
+      expect(a.blockNumber).to.be.a('number');
+    }
+  }
+}
+
+/** The first event of each of these links was recorded by `org`. */
+function expectRecordedBy(prov: Prov, links: number[], org: string): void {
+  const byLink = new Map(prov.links.map((l) => [l.link, l]));
+  for (const n of links) expect(byLink.get(n)?.events[0]?.recordedBy).to.equal(org);
+}
+
+/** Each link holds one event with its transaction and block, recorded by the organisation that posts that link. */
+function expectOneEventPerLink(prov: Prov, org1: string, org2: string, org3: string): void {
+  expectRecordedBy(prov, [1, 2, 3, 4, 5], org1);
+  expectRecordedBy(prov, [6, 7, 9, 10, 12], org2);
+  expectRecordedBy(prov, [8, 11], org3);
+  for (const l of prov.links) {
+    expect(l.events).to.have.length(1);
+    expect(l.events[0]?.txId).to.match(/^[0-9a-f]{64}$/);
+    expect(l.events[0]?.blockNumber, `block number of link ${String(l.link)}`).to.be.a('number');
+  }
+}
+
 describe(`scenario: 12-link journey and provenance (real HTTP → gateway → fabric-gateway → ${targetKind()} network)`, function () {
   this.timeout(120_000);
   let s: Stack;
@@ -30,6 +59,7 @@ describe(`scenario: 12-link journey and provenance (real HTTP → gateway → fa
     console.log(`      organisations: supplier ${supplier}, logistics ${logistics}, broker ${broker} (of ${s.orgs.all.join(', ')})`);
   });
   after(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when before() failed
     await s?.stop();
   });
 
@@ -47,12 +77,12 @@ describe(`scenario: 12-link journey and provenance (real HTTP → gateway → fa
 
     const t = (day: number): string => new Date(Date.UTC(2026, 9, 1 + day, 8, 0, 0)).toISOString().replace('Z', '+00:00');
     const ev = (n: number, link: number | string, kind: string, day: number, extra: Record<string, unknown> = {}) => ({
-      eventId: `${lotId}-E${n}`,
+      eventId: `${lotId}-E${String(n)}`,
       lotId,
       link,
       kind,
       eventTime: t(day),
-      evidence: [{ sha256: SHA(n), uri: `s3://docs/${lotId}/${n}`, type: 'other' }],
+      evidence: [{ sha256: SHA(n), uri: `s3://docs/${lotId}/${String(n)}`, type: 'other' }],
       ...extra,
     });
     // the supplier organisation (Org1MSP): links 1-5 (one batch, link names and numbers mixed)
@@ -85,13 +115,7 @@ describe(`scenario: 12-link journey and provenance (real HTTP → gateway → fa
     expect(l11.status, JSON.stringify(l11.body)).to.equal(201);
     const l12 = await postEvents(s, logistics, ev(12, 'us-distribution', 'rfid', 25, { epcs: [epc], location: { lat: 34.05, lon: -118.24 } }));
     expect(l12.status, JSON.stringify(l12.body)).to.equal(201);
-    for (const r of [supplier, l6, l7, l8, l9, l10, l11, l12]) {
-      for (const a of r.body.accepted as Array<{ status: string; txId: string; blockNumber: number }>) {
-        expect(a.status).to.equal('committed');
-        expect(a.txId).to.match(/^[0-9a-f]{64}$/);
-        expect(a.blockNumber).to.be.a('number');
-      }
-    }
+    expectAllCommitted([supplier, l6, l7, l8, l9, l10, l11, l12]);
 
     const res = await s.http().get(`/v1/lots/${lotId}/provenance`).set('X-API-Key', s.key('auditor', org1));
     expect(res.status, JSON.stringify(res.body)).to.equal(200);
@@ -99,15 +123,7 @@ describe(`scenario: 12-link journey and provenance (real HTTP → gateway → fa
     expect(prov.completeness).to.deep.include({ covered: 12, required: 12, missing: [] });
     expect(prov.links).to.have.length(12);
     expect(prov.links.map((l) => l.link)).to.deep.equal([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
-    const byLink = new Map(prov.links.map((l) => [l.link, l]));
-    for (const n of [1, 2, 3, 4, 5]) expect(byLink.get(n)?.events[0]?.recordedBy).to.equal(org1);
-    for (const n of [6, 7, 9, 10, 12]) expect(byLink.get(n)?.events[0]?.recordedBy).to.equal(org2);
-    for (const n of [8, 11]) expect(byLink.get(n)?.events[0]?.recordedBy).to.equal(org3);
-    for (const l of prov.links) {
-      expect(l.events).to.have.length(1);
-      expect(l.events[0]?.txId).to.match(/^[0-9a-f]{64}$/);
-      expect(l.events[0]?.blockNumber, `block number of link ${l.link}`).to.be.a('number');
-    }
+    expectOneEventPerLink(prov, org1, org2, org3);
     expect(prov.anomalies).to.deep.equal([]);
     expect(prov.queryMs).to.be.a('number');
     expect(prov.detail).to.equal('full');
@@ -128,6 +144,7 @@ describe(`scenario: 12-link journey and provenance (real HTTP → gateway → fa
       const list = await s
         .http()
         .get('/v1/lots')
+        // eslint-disable-next-line @typescript-eslint/no-deprecated -- the query key `link`, not String#link
         .query({ ownerMsp: org1, link: 'us-distribution', pageSize: '50', ...(bookmark ? { bookmark } : {}) })
         .set('X-API-Key', s.key('viewer'));
       expect(list.status, JSON.stringify(list.body)).to.equal(200);

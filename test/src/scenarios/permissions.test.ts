@@ -53,6 +53,7 @@ describe(`scenario: permission matrix (role × endpoint, ${targetKind()} network
     expect(handover.status, JSON.stringify(handover.body)).to.equal(201);
   });
   after(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when before() failed
     await s?.stop();
   });
 
@@ -178,7 +179,7 @@ describe(`scenario: permission matrix (role × endpoint, ${targetKind()} network
     describe(name, () => {
       for (const who of WHO) {
         const expected = who === 'none' || who === 'bad-key' ? 401 : (cell.expect[who] ?? cell.expect.rest);
-        it(`${who} → ${expected}`, async () => {
+        it(`${who} → ${String(expected)}`, async () => {
           const res = await call(cell, who);
           expect(res.status, `${identityOf(who)}: ${JSON.stringify(res.body)}`).to.equal(expected);
           if (expected >= 400) {

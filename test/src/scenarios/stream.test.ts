@@ -23,6 +23,7 @@ describe(`scenario: live stream, SSE resume (${targetKind()} network)`, function
     expect(ev.status).to.equal(201);
   });
   after(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when before() failed
     await s?.stop();
   });
 

@@ -95,6 +95,24 @@ export function targetOrgs(identities: ReadonlyArray<{ mspId: string }>): Target
   return { all, supplier, logistics, broker: third ?? logistics };
 }
 
+/** The embedded network in `dir` when there is no profile; with one, nothing to start (the profile must exist). */
+async function startNetwork(profile: string | undefined, dir: string): Promise<RunningNetwork | undefined> {
+  if (profile === undefined) {
+    // loaded only here: against an external network the test process runs no chaincode itself
+    const { EmbeddedNetwork } = await import('@acetrace/network');
+    return EmbeddedNetwork.start({ dataDir: dir, port: 0, logger: pino({ level: 'warn' }), batchTimeoutMs: 20 });
+  }
+  if (!fs.existsSync(profile)) throw new Error(`${TARGET_PROFILE_ENV}: ${profile} does not exist`);
+  return undefined;
+}
+
+/** Stops what was started (the gateway first) and removes the data folder. */
+async function tearDown(dir: string, gateway: GatewayHandle | undefined, network: RunningNetwork | undefined): Promise<void> {
+  await gateway?.stop();
+  await network?.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
 /** Starts the configured target (see the file comment) and a gateway over it. */
 export async function startTarget(options: TargetOptions = {}): Promise<Stack> {
   const profile = options.target === 'embedded' ? undefined : configuredProfile();
@@ -102,13 +120,7 @@ export async function startTarget(options: TargetOptions = {}): Promise<Stack> {
   let network: RunningNetwork | undefined;
   let gateway: GatewayHandle | undefined;
   try {
-    if (profile === undefined) {
-      // loaded only here: against an external network the test process runs no chaincode itself
-      const { EmbeddedNetwork } = await import('@acetrace/network');
-      network = await EmbeddedNetwork.start({ dataDir: dir, port: 0, logger: pino({ level: 'warn' }), batchTimeoutMs: 20 });
-    } else if (!fs.existsSync(profile)) {
-      throw new Error(`${TARGET_PROFILE_ENV}: ${profile} does not exist`);
-    }
+    network = await startNetwork(profile, dir);
     gateway = await startGateway(
       loadConfig({
         PORT: '0',
@@ -122,18 +134,14 @@ export async function startTarget(options: TargetOptions = {}): Promise<Stack> {
       }),
     );
   } catch (err) {
-    await gateway?.stop();
-    await network?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await tearDown(dir, gateway, network);
     throw err;
   }
   const credentials = (JSON.parse(fs.readFileSync(path.join(dir, 'credentials.json'), 'utf8')) as { principals: Credential[] }).principals;
   const orgs = targetOrgs(credentials);
   const missing = orgs.all.flatMap((msp) => ROLES.filter((r) => !credentials.some((c) => c.role === r && c.mspId === msp)).map((r) => `${r}@${msp}`));
   if (missing.length > 0) {
-    await gateway.stop();
-    await network?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await tearDown(dir, gateway, network);
     throw new Error(`the target's profile lacks identities the scenarios use: ${missing.join(', ')}`);
   }
   const gw = gateway;

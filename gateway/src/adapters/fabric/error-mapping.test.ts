@@ -19,8 +19,14 @@ import {
 import { toProblem } from '../../http/problem';
 import { mapFabricError, parseFieldErrors } from './error-mapping';
 
-function serviceError(code: number, details: string): grpc.ServiceError {
-  return Object.assign(new Error(`${code} ${grpc.status[code]}: ${details}`), { code, details, metadata: new grpc.Metadata() });
+function serviceError(code: grpc.status, details: string): grpc.ServiceError {
+  return Object.assign(new Error(`${String(code)} ${grpc.status[code]}: ${details}`), { code, details, metadata: new grpc.Metadata() });
+}
+
+/** `value` as an instance of `cls`; fails the test when it is not one. */
+function instanceOf<T>(cls: abstract new (...args: never[]) => T, value: unknown): T {
+  if (!(value instanceof cls)) throw new Error(`expected an instance of ${cls.name}`);
+  return value;
 }
 
 const detail = (message: string): Array<{ address: string; mspId: string; message: string }> => [
@@ -50,7 +56,7 @@ describe('mapFabricError', () => {
       make: () =>
         new EndorseError({
           code: grpc.status.ABORTED,
-          cause: serviceError(10, 'x'),
+          cause: serviceError(grpc.status.ABORTED, 'x'),
           transactionId: 'tx2',
           details: detail('chaincode response 500, ACCESS_DENIED: role viewer of Org1MSP may not register lots'),
         }),
@@ -63,7 +69,7 @@ describe('mapFabricError', () => {
       make: () =>
         new GatewayError({
           code: grpc.status.UNKNOWN,
-          cause: serviceError(2, 'x'),
+          cause: serviceError(grpc.status.UNKNOWN, 'x'),
           details: [],
           message: '2 UNKNOWN: evaluate call to endorser returned error: chaincode response 500, NOT_FOUND: lot L1 is not registered',
         }),
@@ -76,7 +82,7 @@ describe('mapFabricError', () => {
       make: () =>
         new EndorseError({
           code: 10,
-          cause: serviceError(10, 'x'),
+          cause: serviceError(grpc.status.ABORTED, 'x'),
           transactionId: 'tx3',
           details: detail('chaincode response 500, CONFLICT: lot L1 is already registered with different content'),
         }),
@@ -89,7 +95,7 @@ describe('mapFabricError', () => {
       make: () =>
         new SubmitError({
           code: grpc.status.UNAVAILABLE,
-          cause: serviceError(14, 'no orderers could successfully process transaction'),
+          cause: serviceError(grpc.status.UNAVAILABLE, 'no orderers could successfully process transaction'),
           transactionId: 'tx4',
           details: [],
           message: '14 UNAVAILABLE: no orderers could successfully process transaction',
@@ -103,7 +109,7 @@ describe('mapFabricError', () => {
       make: () =>
         new CommitStatusError({
           code: grpc.status.DEADLINE_EXCEEDED,
-          cause: serviceError(4, 'Deadline exceeded'),
+          cause: serviceError(grpc.status.DEADLINE_EXCEEDED, 'Deadline exceeded'),
           transactionId: 'tx5',
           details: [],
         }),
@@ -114,7 +120,7 @@ describe('mapFabricError', () => {
     {
       name: 'GatewayError ABORTED without chaincode detail',
       make: () =>
-        new GatewayError({ code: grpc.status.ABORTED, cause: serviceError(10, 'failed to evaluate transaction'), details: [] }),
+        new GatewayError({ code: grpc.status.ABORTED, cause: serviceError(grpc.status.ABORTED, 'failed to evaluate transaction'), details: [] }),
       cls: LedgerUnavailableError,
       status: 503,
       transient: true,
@@ -122,14 +128,14 @@ describe('mapFabricError', () => {
     {
       name: 'EndorseError ABORTED with an uncoded chaincode failure',
       make: () =>
-        new EndorseError({ code: 10, cause: serviceError(10, 'x'), transactionId: 'tx6', details: detail('chaincode response 500, boom') }),
+        new EndorseError({ code: 10, cause: serviceError(grpc.status.ABORTED, 'x'), transactionId: 'tx6', details: detail('chaincode response 500, boom') }),
       cls: LedgerInternalError,
       status: 502,
       transient: false,
     },
     {
       name: 'GatewayError PERMISSION_DENIED (channel ACL)',
-      make: () => new GatewayError({ code: grpc.status.PERMISSION_DENIED, cause: serviceError(7, 'access denied'), details: [] }),
+      make: () => new GatewayError({ code: grpc.status.PERMISSION_DENIED, cause: serviceError(grpc.status.PERMISSION_DENIED, 'access denied'), details: [] }),
       cls: LedgerAccessDeniedError,
       status: 403,
       transient: false,
@@ -151,7 +157,7 @@ describe('mapFabricError', () => {
   ];
 
   for (const c of cases) {
-    it(`${c.name} → ${c.status}`, () => {
+    it(`${c.name} → ${String(c.status)}`, () => {
       const original = c.make();
       const mapped = mapFabricError(original, 'SomeTx');
       expect(mapped).to.be.instanceOf(c.cls);
@@ -168,11 +174,11 @@ describe('mapFabricError', () => {
   it('keeps details and the chaincode message', () => {
     const err = new EndorseError({
       code: 10,
-      cause: serviceError(10, 'x'),
+      cause: serviceError(grpc.status.ABORTED, 'x'),
       transactionId: 'tx9',
       details: detail('chaincode response 500, INVALID_ARGUMENT: lotId: must be 1-128 characters; quantity: must be positive'),
     });
-    const mapped = mapFabricError(err, 'RegisterLot') as LedgerInvalidArgumentError;
+    const mapped = instanceOf(LedgerInvalidArgumentError, mapFabricError(err, 'RegisterLot'));
     expect(mapped.details).to.have.length(1);
     expect(mapped.details[0]?.mspId).to.equal('Org1MSP');
     expect(mapped.chaincodeMessage).to.equal('INVALID_ARGUMENT: lotId: must be 1-128 characters; quantity: must be positive');
@@ -188,7 +194,7 @@ describe('mapFabricError', () => {
   it('tells a transaction the chaincode does not have (a gateway newer than its chaincode) by type, still a 400', () => {
     const err = new GatewayError({
       code: grpc.status.UNKNOWN,
-      cause: serviceError(2, 'x'),
+      cause: serviceError(grpc.status.UNKNOWN, 'x'),
       details: [],
       message: '2 UNKNOWN: evaluate call to endorser returned error: chaincode response 500, INVALID_ARGUMENT: unknown transaction GetLotByEpc',
     });
@@ -196,7 +202,7 @@ describe('mapFabricError', () => {
     expect(mapped).to.be.instanceOf(LedgerUnknownTransactionError);
     expect(mapped).to.be.instanceOf(LedgerInvalidArgumentError);
     expect(mapped).to.include({ status: 400, transaction: 'GetLotByEpc', message: 'unknown transaction GetLotByEpc' });
-    expect((mapped as LedgerUnknownTransactionError).rejection).to.deep.equal({ code: 'INVALID_ARGUMENT', message: 'unknown transaction GetLotByEpc' });
+    expect(instanceOf(LedgerUnknownTransactionError, mapped).rejection).to.deep.equal({ code: 'INVALID_ARGUMENT', message: 'unknown transaction GetLotByEpc' });
   });
 
   it('parses field paths with indexes', () => {

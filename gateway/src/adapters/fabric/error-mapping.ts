@@ -38,12 +38,17 @@ const TRANSIENT_GRPC: ReadonlySet<number> = new Set<number>([
   GrpcStatus.UNAVAILABLE,
 ]);
 
+// the codes compared with an error's numeric code, as plain numbers
+const GRPC_PERMISSION_DENIED: number = GrpcStatus.PERMISSION_DENIED;
+const GRPC_ABORTED: number = GrpcStatus.ABORTED;
+const GRPC_FAILED_PRECONDITION: number = GrpcStatus.FAILED_PRECONDITION;
+
 /** Validation codes a new transaction (new read set) may get past. */
 const TRANSIENT_COMMIT: ReadonlySet<number> = new Set<number>([StatusCode.MVCC_READ_CONFLICT, StatusCode.PHANTOM_READ_CONFLICT]);
 
 /** Name of a validation code (`MVCC_READ_CONFLICT`), from the protos' enum. */
 function validationCodeName(code: number): string {
-  return Object.entries(StatusCode).find(([, value]) => value === code)?.[0] ?? `validation code ${code}`;
+  return Object.entries(StatusCode).find(([, value]) => value === code)?.[0] ?? `validation code ${String(code)}`;
 }
 
 /** The chaincode's stable code (its exported `ERROR_CODES`) anywhere in a text, and the sentence after it. */
@@ -107,49 +112,64 @@ export function chaincodeMessage(err: FabricLikeError): { code: ErrorCode; sente
  */
 export function mapFabricError(err: unknown, transaction: string, transactionId?: string): LedgerError {
   if (err instanceof AppError && 'transient' in err) return err as LedgerError;
-  const e = (typeof err === 'object' && err !== null ? err : { message: String(err) }) as FabricLikeError;
+  const e = asFabricLike(err);
   const name = typeof e.name === 'string' ? e.name : 'Error';
-  const txId = typeof e.transactionId === 'string' ? e.transactionId : transactionId;
   const details = asDetails(e.details);
   const message = typeof e.message === 'string' ? e.message : String(err);
-  const base: LedgerErrorInfo = { cause: err, transaction, transactionId: txId, details };
+  const base: LedgerErrorInfo = { cause: err, transaction, transactionId: transactionIdOf(e, transactionId), details };
 
-  if (name === 'CommitError') {
-    const code = typeof e.code === 'number' ? e.code : -1;
-    const transient = TRANSIENT_COMMIT.has(code);
-    return new LedgerCommitError(`${transaction} transaction ${txId ?? ''} failed to commit: ${validationCodeName(code)}`, {
-      ...base,
-      grpcCode: code,
-      transient,
-    });
-  }
+  if (name === 'CommitError') return commitError(e, transaction, base);
 
   const grpcCode = typeof e.code === 'number' ? e.code : undefined;
   const cc = chaincodeMessage(e);
-  if (cc) {
-    const info: LedgerErrorInfo = { ...base, grpcCode, chaincodeMessage: cc.raw };
-    if (cc.code === 'INVALID_ARGUMENT' && UNKNOWN_TRANSACTION.test(cc.sentence)) {
-      return new LedgerUnknownTransactionError(cc.sentence, [], info);
-    }
-    return ledgerRejectionError(cc.code, cc.sentence, info, cc.code === 'INVALID_ARGUMENT' ? parseFieldErrors(cc.sentence) : []);
-  }
+  if (cc) return chaincodeRejection(cc, { ...base, grpcCode, chaincodeMessage: cc.raw });
 
   const isGatewayError = ['GatewayError', 'EndorseError', 'SubmitError', 'CommitStatusError'].includes(name);
-  if (isGatewayError && grpcCode !== undefined) {
-    const info: LedgerErrorInfo = { ...base, grpcCode };
-    const code: GrpcStatus = grpcCode;
-    if (code === GrpcStatus.PERMISSION_DENIED || /access denied/i.test(message)) {
-      return new LedgerAccessDeniedError(`the ledger refused this identity: ${message}`, info);
-    }
-    const chaincodeFailed = details.some((d) => /chaincode response|transaction returned with failure/i.test(d.message));
-    if (TRANSIENT_GRPC.has(code) && !(code === GrpcStatus.ABORTED && chaincodeFailed)) {
-      return new LedgerUnavailableError(`ledger unavailable during ${transaction}: ${message}`, { ...info, transient: true });
-    }
-    if (code === GrpcStatus.FAILED_PRECONDITION) {
-      return new LedgerUnavailableError(`ledger cannot run ${transaction}: ${message}`, info);
-    }
-    return new LedgerInternalError(`ledger error during ${transaction}: ${message}`, info);
-  }
+  if (isGatewayError && grpcCode !== undefined) return grpcStatusError(grpcCode, message, transaction, details, { ...base, grpcCode });
   // Plain errors from the client (connection closed, parse failures) are treated as an unreachable ledger.
   return new LedgerUnavailableError(`ledger call ${transaction} failed: ${message}`, { ...base, grpcCode, transient: false });
+}
+
+/** Any thrown value as fields to read (a non-object as its message). */
+function asFabricLike(err: unknown): FabricLikeError {
+  return typeof err === 'object' && err !== null ? err : { message: String(err) };
+}
+
+/** The error's transaction id, else the one the caller knows. */
+function transactionIdOf(e: FabricLikeError, known: string | undefined): string | undefined {
+  return typeof e.transactionId === 'string' ? e.transactionId : known;
+}
+
+/** A `CommitError`: its code is a validation code, transient only for read conflicts. */
+function commitError(e: FabricLikeError, transaction: string, base: LedgerErrorInfo): LedgerCommitError {
+  const code = typeof e.code === 'number' ? e.code : -1;
+  const transient = TRANSIENT_COMMIT.has(code);
+  return new LedgerCommitError(`${transaction} transaction ${base.transactionId ?? ''} failed to commit: ${validationCodeName(code)}`, {
+    ...base,
+    grpcCode: code,
+    transient,
+  });
+}
+
+/** The chaincode's coded refusal, as its typed rejection (an unknown transaction by its own type). */
+function chaincodeRejection(cc: { code: ErrorCode; sentence: string }, info: LedgerErrorInfo): LedgerError {
+  if (cc.code === 'INVALID_ARGUMENT' && UNKNOWN_TRANSACTION.test(cc.sentence)) {
+    return new LedgerUnknownTransactionError(cc.sentence, [], info);
+  }
+  return ledgerRejectionError(cc.code, cc.sentence, info, cc.code === 'INVALID_ARGUMENT' ? parseFieldErrors(cc.sentence) : []);
+}
+
+/** A fabric-gateway error without a chaincode code, classified by its gRPC status. */
+function grpcStatusError(code: number, message: string, transaction: string, details: NodeErrorDetail[], info: LedgerErrorInfo): LedgerError {
+  if (code === GRPC_PERMISSION_DENIED || /access denied/i.test(message)) {
+    return new LedgerAccessDeniedError(`the ledger refused this identity: ${message}`, info);
+  }
+  const chaincodeFailed = details.some((d) => /chaincode response|transaction returned with failure/i.test(d.message));
+  if (TRANSIENT_GRPC.has(code) && !(code === GRPC_ABORTED && chaincodeFailed)) {
+    return new LedgerUnavailableError(`ledger unavailable during ${transaction}: ${message}`, { ...info, transient: true });
+  }
+  if (code === GRPC_FAILED_PRECONDITION) {
+    return new LedgerUnavailableError(`ledger cannot run ${transaction}: ${message}`, info);
+  }
+  return new LedgerInternalError(`ledger error during ${transaction}: ${message}`, info);
 }

@@ -148,7 +148,7 @@ function policyOf(policy: common.Policy | undefined, applicationGroups: Array<[s
     const meta = common.ImplicitMetaPolicy.deserializeBinary(policy.getValue_asU8());
     const sub = meta.getSubPolicy();
     const organisations = applicationGroups.filter(([, g]) => policiesOf(g).get(sub) !== undefined).map(([, , mspId]) => mspId);
-    return { rule: IMPLICIT_RULES[meta.getRule()] ?? unsupported(`rule ${meta.getRule()}`), organisations, source: ENDORSEMENT_POLICY_PATH };
+    return { rule: IMPLICIT_RULES[meta.getRule()] ?? unsupported(`rule ${String(meta.getRule())}`), organisations, source: ENDORSEMENT_POLICY_PATH };
   }
   if (policy.getType() === common.Policy.PolicyType.SIGNATURE) {
     const envelope = common.SignaturePolicyEnvelope.deserializeBinary(policy.getValue_asU8());
@@ -158,7 +158,7 @@ function policyOf(policy: common.Policy | undefined, applicationGroups: Array<[s
     const organisations = nOutOf.getRulesList().map((r) => {
       if (r.getTypeCase() !== common.SignaturePolicy.TypeCase.SIGNED_BY) return unsupported('nested signature policies');
       const principal = principals[r.getSignedBy()];
-      if (!principal || principal.getPrincipalClassification() !== msp.MSPPrincipal.Classification.ROLE) {
+      if (principal?.getPrincipalClassification() !== msp.MSPPrincipal.Classification.ROLE) {
         return unsupported('a principal that is not an MSP role');
       }
       return msp.MSPRole.deserializeBinary(principal.getPrincipal_asU8()).getMspIdentifier();
@@ -166,7 +166,7 @@ function policyOf(policy: common.Policy | undefined, applicationGroups: Array<[s
     if (new Set(organisations).size !== organisations.length) return unsupported('an organisation named twice');
     return { rule: { outOf: nOutOf.getN() }, organisations, source: ENDORSEMENT_POLICY_PATH };
   }
-  return unsupported(`policy type ${policy.getType()}`);
+  return unsupported(`policy type ${String(policy.getType())}`);
 }
 
 /** The trust anchors and endorsement policy of a CONFIG envelope. */
@@ -250,7 +250,7 @@ class FabricBlocks implements LedgerBlocksPort {
       end?.({ outcome: 'ok' });
       return out;
     } catch (err) {
-      end?.({ outcome: (err as LedgerError).code ?? 'error' });
+      end?.({ outcome: (err as { code?: LedgerError['code'] }).code ?? 'error' });
       throw err;
     }
   }

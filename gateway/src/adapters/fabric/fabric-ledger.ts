@@ -203,7 +203,7 @@ class FabricLedger implements LedgerPort {
       end?.({ outcome: 'ok' });
       return out;
     } catch (err) {
-      end?.({ outcome: (err as LedgerError).code ?? 'error' });
+      end?.({ outcome: (err as { code?: LedgerError['code'] }).code ?? 'error' });
       throw err;
     }
   }

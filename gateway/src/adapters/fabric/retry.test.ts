@@ -20,7 +20,7 @@ const policy: RetryPolicy = { maxAttempts: 6, maxElapsedMs: 5_000, baseDelayMs: 
 const encoder = new TextEncoder();
 
 function serviceError(code: grpc.status): grpc.ServiceError {
-  return Object.assign(new Error(`${code} ${grpc.status[code]}`), { code, details: grpc.status[code], metadata: new grpc.Metadata() });
+  return Object.assign(new Error(`${String(code)} ${grpc.status[code]}`), { code, details: grpc.status[code], metadata: new grpc.Metadata() });
 }
 
 type Step = 'endorse' | 'submit' | 'status';
@@ -39,7 +39,7 @@ class StubContract implements SubmitContract {
   constructor(readonly result: (txId: string) => unknown) {}
 
   newProposal(): ReturnType<SubmitContract['newProposal']> {
-    const txId = `tx-${++this.#next}`;
+    const txId = `tx-${String(++this.#next)}`;
     this.calls.push({ step: 'newProposal', txId });
     const step = (name: Step): void => {
       this.calls.push({ step: name, txId });
@@ -165,7 +165,9 @@ describe('adapters/fabric ledger over a stubbed client', () => {
     fs.writeFileSync(path.join(dir, 'key.pem'), privateKey.export({ type: 'pkcs8', format: 'pem' }));
     fs.writeFileSync(path.join(dir, 'cert.pem'), 'not read by the stub');
   });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
 
   /** A FabricLedger whose `connect` hands out `contract` (evaluations answer `evaluate`). */
   function ledgerOver(contract: StubContract, evaluate: (tx: string) => unknown = () => ({})): LedgerPort {

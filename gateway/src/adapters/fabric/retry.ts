@@ -114,7 +114,7 @@ export async function submitTransaction(
           throw new CommitError({
             code: status.code as CommitError['code'],
             transactionId: txId,
-            message: `Transaction ${txId} failed to commit with status code ${status.code}`,
+            message: `Transaction ${txId} failed to commit with status code ${String(status.code)}`,
           });
         }
         return { result: submitted.getResult(), txId, blockNumber: Number(status.blockNumber) };

@@ -22,8 +22,8 @@ export function eventsRouter(events: EventsService): Router {
       const before = seen.get(e.eventId);
       if (before !== undefined && before !== canonical) {
         throw new ValidationError(
-          [{ path: `events[${i}].eventId`, message: 'repeated in this request with different content' }],
-          `events[${i}].eventId: repeated in this request with different content`,
+          [{ path: `events[${String(i)}].eventId`, message: 'repeated in this request with different content' }],
+          `events[${String(i)}].eventId: repeated in this request with different content`,
         );
       }
       seen.set(e.eventId, canonical);

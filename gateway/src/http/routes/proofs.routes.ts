@@ -10,14 +10,14 @@ import { parse } from '../validate';
 /** Sends the bundle as a download, or the verifier's report on it. */
 async function answer(res: Response, proofs: ProofService, built: BuiltProof, verify: boolean, fileName: string): Promise<void> {
   if (!verify) {
-    res.set('Server-Timing', `proof;dur=${built.ms}`);
+    res.set('Server-Timing', `proof;dur=${String(built.ms)}`);
     res.set('Content-Disposition', `attachment; filename="${fileName}"`);
     res.json(built.bundle);
     return;
   }
   const started = performance.now();
   const report = await proofs.verify(built.bundle);
-  res.set('Server-Timing', `proof;dur=${built.ms}, verify;dur=${Math.round((performance.now() - started) * 100) / 100}`);
+  res.set('Server-Timing', `proof;dur=${String(built.ms)}, verify;dur=${String(Math.round((performance.now() - started) * 100) / 100)}`);
   res.json(report);
 }
 

@@ -43,28 +43,14 @@ export function streamRouter(service: StreamService, options: StreamRouterOption
   const stallTimeoutMs = options.stallTimeoutMs ?? 60_000;
   const r = Router();
   r.get('/v1/stream', async (req: Request, res: Response) => {
-    const q = parse(StreamQuery, req.query, 'query');
-    const lastHeader = req.get('last-event-id');
-    let from: StreamPosition | undefined;
-    if (lastHeader !== undefined && lastHeader !== '') {
-      from = parsePositionId(parse(LastEventId, lastHeader, 'headers.last-event-id'));
-    } else if (q.fromBlock !== undefined) {
-      from = { blockNumber: Number(q.fromBlock) };
-    }
+    const from = startPosition(req);
     const principal = principalOf(res);
     service.authorize(principal);
-    const mine = [...options.registry].filter((e) => e.principal === principal.name).length;
-    if (mine >= maxPerPrincipal) {
-      options.metrics?.sseRefused.inc({ scope: 'principal' });
-      throw new TooManyRequestsError(`at most ${maxPerPrincipal} open streams per principal; close one first`, CAP_RETRY_AFTER_S);
-    }
-    if (options.registry.size >= maxTotal) {
-      options.metrics?.sseRefused.inc({ scope: 'total' });
-      throw new TooManyRequestsError('this gateway holds as many open streams as it serves; try again later', CAP_RETRY_AFTER_S);
-    }
+    refuseOverCaps(options, principal.name, maxPerPrincipal, maxTotal);
 
     // the slot is taken before the (async) open, so concurrent requests cannot overshoot the caps
-    let closed = false;
+    // (boolean, not `false`: entry.close() sets it from callbacks TypeScript's narrowing does not see)
+    let closed = false as boolean;
     let stream: LedgerEventStream | undefined;
     let heartbeat: NodeJS.Timeout | undefined = undefined;
     let wakeWriter: (() => void) | undefined;
@@ -108,7 +94,9 @@ export function streamRouter(service: StreamService, options: StreamRouterOption
           options.metrics?.sseWaitingForDrain.dec();
           resolve(ok);
         };
-        const onDrain = (): void => done(true);
+        const onDrain = (): void => {
+          done(true);
+        };
         const timer = setTimeout(() => {
           options.logger.warn({ principal: principal.name, stallTimeoutMs }, 'stream reader took nothing for the stall timeout: disconnected');
           options.metrics?.sseStalledClosed.inc();
@@ -116,7 +104,9 @@ export function streamRouter(service: StreamService, options: StreamRouterOption
           entry.close();
         }, stallTimeoutMs);
         res.on('drain', onDrain);
-        wakeWriter = () => done(false);
+        wakeWriter = () => {
+          done(false);
+        };
       });
 
     res.status(200);
@@ -131,8 +121,9 @@ export function streamRouter(service: StreamService, options: StreamRouterOption
       if (!res.writableNeedDrain) res.write(': ping\n\n');
     }, options.heartbeatMs ?? 15_000);
 
-    try {
-      for await (const ev of stream) {
+    /** Writes each ledger event until the stream or the reader ends. */
+    const forward = async (events: LedgerEventStream): Promise<void> => {
+      for await (const ev of events) {
         if (closed) break;
         const data = JSON.stringify({ blockNumber: ev.blockNumber, txId: ev.txId, name: ev.name, payload: ev.payload });
         const room = res.write(`id: ${eventPositionId(ev.blockNumber, ev.txId)}\nevent: ${ev.name}\ndata: ${data}\n\n`);
@@ -140,14 +131,43 @@ export function streamRouter(service: StreamService, options: StreamRouterOption
         // backpressure: pull the next ledger event only once the reader has taken this one
         if (!room && !(await drained())) break;
       }
+    };
+    /** Tells a reader still connected that the ledger stream failed (it may reconnect). */
+    const tellReaderStreamFailed = (err: unknown): void => {
+      if (closed) return;
+      options.logger.warn({ err: { message: (err as Error).message } }, 'ledger stream ended with an error');
+      res.write(`event: error\ndata: ${JSON.stringify({ detail: 'the ledger stream ended; reconnect with Last-Event-ID' })}\n\n`);
+    };
+    try {
+      await forward(stream);
     } catch (err) {
-      if (!closed) {
-        options.logger.warn({ err: { message: (err as Error).message } }, 'ledger stream ended with an error');
-        res.write(`event: error\ndata: ${JSON.stringify({ detail: 'the ledger stream ended; reconnect with Last-Event-ID' })}\n\n`);
-      }
+      tellReaderStreamFailed(err);
     } finally {
       entry.close();
     }
   });
   return r;
+}
+
+/** Where a stream starts: after its `Last-Event-ID`, else at `fromBlock`, else at the next block. */
+function startPosition(req: Request): StreamPosition | undefined {
+  const q = parse(StreamQuery, req.query, 'query');
+  const lastHeader = req.get('last-event-id');
+  if (lastHeader !== undefined && lastHeader !== '') {
+    return parsePositionId(parse(LastEventId, lastHeader, 'headers.last-event-id'));
+  }
+  return q.fromBlock !== undefined ? { blockNumber: Number(q.fromBlock) } : undefined;
+}
+
+/** Refuses (429) a stream beyond the per-principal or the total cap. */
+function refuseOverCaps(options: StreamRouterOptions, principal: string, maxPerPrincipal: number, maxTotal: number): void {
+  const mine = [...options.registry].filter((e) => e.principal === principal).length;
+  if (mine >= maxPerPrincipal) {
+    options.metrics?.sseRefused.inc({ scope: 'principal' });
+    throw new TooManyRequestsError(`at most ${String(maxPerPrincipal)} open streams per principal; close one first`, CAP_RETRY_AFTER_S);
+  }
+  if (options.registry.size >= maxTotal) {
+    options.metrics?.sseRefused.inc({ scope: 'total' });
+    throw new TooManyRequestsError('this gateway holds as many open streams as it serves; try again later', CAP_RETRY_AFTER_S);
+  }
 }

@@ -3,7 +3,7 @@
  * the domain type must be assignable to each other with every optional member made required, so
  * neither can drift alone, not even by an optional field.
  */
-type Required<T> = T extends readonly (infer U)[]
+type Required<T> = T extends ReadonlyArray<infer U>
   ? T extends unknown[]
     ? Array<Required<U>>
     : ReadonlyArray<Required<U>>
@@ -18,6 +18,6 @@ export type SameShape<A, B> = [Required<A>] extends [Required<B>] ? ([Required<B
  * `sameShape<z.output<typeof X>, Domain>(true)` compiles only while X and Domain have the same
  * shape ("true is not assignable to false" names the drifted pair). No effect at run time.
  */
-export function sameShape<A, B>(proof: SameShape<A, B>): void {
-  void proof;
+export function sameShape<A, B>(_proof: SameShape<A, B>): void {
+  // the proof is the argument's type check at compile time: nothing to run
 }

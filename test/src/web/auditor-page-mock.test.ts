@@ -162,7 +162,7 @@ describe('auditor page against a stand-in gateway (browser)', function () {
       'button#print-report.secondary',
     ];
     const order: string[] = [];
-    for (let i = 0; i < expected.length; i++) {
+    while (order.length < expected.length) {
       await page.keyboard.press('Tab');
       order.push((await focused(page)).desc);
     }

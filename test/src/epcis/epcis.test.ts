@@ -334,7 +334,8 @@ describe('EPCIS 2.0 repository (capture, query, export) on the embedded network'
       correctionOf: target?.['acetrace:eventId'],
       reason: 'inspection logged at the wrong dock',
     };
-    const res = await s.http().post('/v1/events').set('X-API-Key', s.key('compliance')).send(fix);
+    // a correction goes through the outbox like any write: 201 once committed with wait=commit
+    const res = await s.http().post('/v1/events?wait=commit').set('X-API-Key', s.key('compliance')).send(fix);
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     const after = await exportLot();
     const corrected = after.events.find((e) => e.eventID === target?.eventID);

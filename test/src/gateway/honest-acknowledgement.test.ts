@@ -142,7 +142,7 @@ describe('gateway: a 202 is an honest promise', function () {
     expect(link.body.detail).to.match(/^role logistics of Org1MSP may not post link 3/);
     const kind = await postEvents(s, s.key('logistics'), gps({ kind: 'document' }), false);
     expect(kind.status).to.equal(403);
-    expect(kind.body.detail).to.match(/logistics needs kind rfid, gps or handover/);
+    expect(kind.body.detail).to.match(/logistics needs kind rfid, gps, handover or aggregation/);
     // compliance acts with its organisation's roles: a document on a logistics-only link no organisation may post
     const compliance = await postEvents(s, s.key('compliance'), gps({ kind: 'document' }), false);
     expect(compliance.status).to.equal(403);

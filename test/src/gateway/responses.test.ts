@@ -63,6 +63,8 @@ const UNREACHABLE: Record<string, string> = {
   'GET /v1/screening/lists 503': 'screening lists are the gateway’s own data: no ledger call',
   'GET /v1/screening/lists/{name} 503': 'screening lists are the gateway’s own data: no ledger call',
   'GET /v1/screening/lists 400': 'the route takes no input to refuse',
+  'GET /v1/lots/{lotId}/proof 422': 'the lot’s events must lie more than MAX_PROOF_BLOCK_SPAN (20 000) blocks apart: far more blocks than this suite commits',
+  'GET /v1/events/{eventId}/proof 422': 'one event lies in one block, so its bundle always spans a single block',
   'POST /epcis/events 202': 'a commit slower than ACETRACE_WAIT_COMMIT_TIMEOUT_MS (30 s here); with the ledger down the EPC lookup answers 503 first',
 };
 
@@ -294,6 +296,24 @@ describe('every response matches the schema the OpenAPI document names for it', 
     await hit('get', '/v1/lots/{lotId}/provenance', 200, { key: s.key('auditor'), params: { lotId } });
   });
 
+  it('/v1/lots/{lotId}/proof and /v1/events/{eventId}/proof: bundle, verifier report, refusals', async () => {
+    const auditor = s.key('auditor');
+    const bundle = await hit('get', '/v1/lots/{lotId}/proof', 200, { key: auditor, params: { lotId } });
+    expect((bundle.body as { events: Array<{ eventId: string }> }).events.map((e) => e.eventId)).to.include(eventId);
+    const report = await hit('get', '/v1/lots/{lotId}/proof', 200, { key: auditor, params: { lotId }, query: '?verify=true' });
+    expect((report.body as { ok: boolean }).ok).to.equal(true);
+    await hit('get', '/v1/lots/{lotId}/proof', 400, { key: auditor, params: { lotId }, query: '?verify=yes' });
+    await hit('get', '/v1/lots/{lotId}/proof', 403, { key: s.key('viewer'), params: { lotId } });
+    await hit('get', '/v1/lots/{lotId}/proof', 404, { key: auditor, params: { lotId: uid('NO-SUCH-LOT') } });
+
+    const one = await hit('get', '/v1/events/{eventId}/proof', 200, { key: auditor, params: { eventId } });
+    expect((one.body as { events: Array<{ eventId: string }> }).events.map((e) => e.eventId)).to.deep.equal([eventId]);
+    await hit('get', '/v1/events/{eventId}/proof', 200, { key: auditor, params: { eventId }, query: '?verify=true' });
+    await hit('get', '/v1/events/{eventId}/proof', 400, { key: auditor, params: { eventId: 'not an id' } });
+    await hit('get', '/v1/events/{eventId}/proof', 403, { key: s.key('logistics', s.orgs.logistics), params: { eventId } });
+    await hit('get', '/v1/events/{eventId}/proof', 404, { key: auditor, params: { eventId: uid('NO-SUCH-EVENT') } });
+  });
+
   it('/v1/readings: reads become events; refusals', async () => {
     const logistics = s.key('logistics');
     const read = { readerId: 'resp-dock-1', antenna: 1, epc, rssi: -50, readTime: '2026-10-03T08:00:00+08:00' };
@@ -422,6 +442,8 @@ describe('every response matches the schema the OpenAPI document names for it', 
     ['get', '/v1/epcs/{epc}/provenance', { params: { epc } }],
     ['post', '/v1/events', { body: { eventId: uid('EVT-X'), lotId, link: 2, kind: 'document', eventTime: '2026-10-02T08:00:00Z' } }],
     ['get', '/v1/events/{eventId}', { params: { eventId } }],
+    ['get', '/v1/lots/{lotId}/proof', { params: { lotId } }],
+    ['get', '/v1/events/{eventId}/proof', { params: { eventId } }],
     ['post', '/v1/readings', { body: { reads: [{ readerId: 'resp-dock-1', epc, readTime: '2026-10-02T08:00:00Z' }] } }],
     ['get', '/v1/stream', {}],
     ['put', '/v1/organisations/{mspId}', { params: { mspId: 'Org1MSP' }, body: { legalName: 'x', country: 'CN', roles: [] } }],
@@ -562,11 +584,23 @@ describe('every response matches the schema the OpenAPI document names for it', 
     await hit('get', '/v1/facilities/{gln}', 503, { key: auditor, params: { gln: freshGln() } });
     await hit('post', '/v1/devices', 503, { key: admin, body: { deviceId: uid('dev') } });
     await hit('get', '/v1/lots/{lotId}/dossier', 503, { key: auditor, params: { lotId } });
+    await hit('get', '/v1/lots/{lotId}/proof', 503, { key: auditor, params: { lotId } });
+    await hit('get', '/v1/events/{eventId}/proof', 503, { key: auditor, params: { eventId } });
     // the stream opens (200) and then ends with an `error` event
     const { status, events } = await readSse(`${s.gateway.url}/v1/stream`, { 'x-api-key': auditor }, (got) => got.some((e) => e.event === 'error'));
     expect(status).to.equal(200);
     expect(events.map((e) => e.event)).to.deep.equal(['error']);
     validateSse(events);
+  });
+
+  // last of the requests: once the address budget is spent, every request from this address is refused
+  it('429 for unauthenticated requests over the per-address limit, /readyz included', async () => {
+    for (let i = 0; i < 1000; i++) {
+      const res = await fetch(`${s.gateway.url}/healthz`);
+      await res.arrayBuffer();
+      if (res.status === 429) break;
+    }
+    await hit('get', '/readyz', 429);
   });
 
   it('reached every status the document promises, but those no request can provoke', () => {

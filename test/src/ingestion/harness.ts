@@ -178,6 +178,9 @@ export class GatewayChild {
   }
 }
 
+/** The carrier's organisation: each lot is handed to it before it posts (the write scope of custody). */
+export const CARRIER_MSP = 'Org2MSP';
+
 /** The API keys a fault suite posts and reads with. */
 export interface RoleKeys {
   /** supplier of Org1MSP: registers the lots */
@@ -233,7 +236,7 @@ export class SuiteStack {
     const gw = this.gateway;
     return {
       supplier: gw.key('supplier', 'Org1MSP'),
-      carrier: gw.key('logistics', 'Org2MSP'),
+      carrier: gw.key('logistics', CARRIER_MSP),
       auditor: gw.key('auditor', 'Org3MSP'),
       operator: gw.key('compliance', 'Org1MSP'),
     };
@@ -270,10 +273,16 @@ export async function call(
   return { status: res.status, body: parsed };
 }
 
-/** Registers a lot as the supplier; returns its id. */
+/**
+ * Registers a lot as the supplier and hands it to the carrier (a committed `handover` on link 5,
+ * before any event of the loads), so the carrier is within the lot's write scope; returns its id.
+ */
 export async function registerLot(base: string, supplierKey: string, lotId: string, epcs: string[] = [freshEpc(), freshEpc()]): Promise<string> {
   const res = await call(base, 'POST', '/v1/lots', supplierKey, lotInput(lotId, { epcs }));
   if (res.status !== 201 && res.status !== 200) throw new Error(`register ${lotId}: ${String(res.status)} ${JSON.stringify(res.body)}`);
+  const handover = { eventId: `${lotId}-HANDOVER`, lotId, link: 5, kind: 'handover', eventTime: '2026-11-19T00:00:00+00:00', handoverTo: CARRIER_MSP };
+  const given = await call(base, 'POST', '/v1/events?wait=commit', supplierKey, handover);
+  if (given.status !== 201) throw new Error(`hand ${lotId} to ${CARRIER_MSP}: ${String(given.status)} ${JSON.stringify(given.body)}`);
   return lotId;
 }
 

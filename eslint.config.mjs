@@ -3,33 +3,14 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-// TODO(issue #12): the gateway and its integration tests are being reworked on other branches of
-// issue 12, and the offline verifier (merged after this list was written) still has ~80 strict
-// problems, mostly non-null assertions in its tests; until a later pass fixes them under the strict
-// rules, they keep the recommended floor.
+// TODO(issue #12): five EPCIS modules (capture, query and mapping functions over the complexity cap)
+// are not yet split under the strict rules; until then they keep the recommended floor.
 const NOT_YET_STRICT = [
   'gateway/src/epcis/event-hash.ts',
   'gateway/src/epcis/identifiers.ts',
   'gateway/src/epcis/mapping.ts',
   'gateway/src/epcis/query.ts',
   'gateway/src/epcis/service.ts',
-  'verifier/src/**',
-  // custody/containment/transformation (issue 13) landed beside the strict pass of the chaincode
-  'chaincode/src/containment.ts',
-  'chaincode/src/custody.test.ts',
-  'chaincode/src/listing.ts',
-  'chaincode/src/parties.ts',
-  'chaincode/src/provenance.ts',
-  'chaincode/src/reads.ts',
-  'chaincode/src/recording.ts',
-  'chaincode/src/upstream.test.ts',
-  'chaincode/src/upstream.ts',
-  'chaincode/src/validation.ts',
-  'scripts/src/bench/epcis.ts',
-  'test/src/chaincode/concurrency.test.ts',
-  'test/src/chaincode/custody-properties.test.ts',
-  'test/src/chaincode/custody.test.ts',
-  'test/src/chaincode/upgrade.test.ts',
 ];
 
 /** The rules (only) of a typescript-eslint preset; its parser and plugin come with the floor. */

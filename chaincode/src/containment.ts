@@ -50,12 +50,8 @@ export function containmentIntervals(
   records: readonly ContainmentRecord[],
 ): ContainmentInterval[] {
   const out: ContainmentInterval[] = [];
-  if (lot.schemaVersion === undefined && lot.parentLotId) {
-    out.push({
-      lotId: lot.lotId, parentLotId: lot.parentLotId, from: lot.packedAt, fromUtc: lot.packedAt ? (parseInstant(lot.packedAt)?.utcKey ?? null) : null,
-      until: null, untilUtc: null, packEventId: null, unpackEventId: null, legacy: true,
-    });
-  }
+  const legacy = legacyStay(lot);
+  if (legacy) out.push(legacy);
   const open = new Map<string, ContainmentRecord>();
   for (const r of [...records].sort(compareContainment)) {
     const opened = open.get(r.parentLotId);
@@ -67,6 +63,15 @@ export function containmentIntervals(
   }
   for (const opened of open.values()) out.push(stay(lot.lotId, opened, undefined));
   return out.sort(compareIntervals);
+}
+
+/** The stay a lot registered before containment events (no schemaVersion) records by its parentLotId. */
+function legacyStay(lot: Pick<LotRecord, 'lotId' | 'parentLotId' | 'packedAt' | 'schemaVersion'>): ContainmentInterval | undefined {
+  if (lot.schemaVersion !== undefined || !lot.parentLotId) return undefined;
+  return {
+    lotId: lot.lotId, parentLotId: lot.parentLotId, from: lot.packedAt, fromUtc: lot.packedAt ? (parseInstant(lot.packedAt)?.utcKey ?? null) : null,
+    until: null, untilUtc: null, packEventId: null, unpackEventId: null, legacy: true,
+  };
 }
 
 function stay(lotId: string, pack: ContainmentRecord, unpack: ContainmentRecord | undefined): ContainmentInterval {

@@ -27,7 +27,7 @@ describe('custody', () => {
     fc.assert(
       fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 10_000 }), { maxLength: 8 }), fc.array(fc.nat(3)), fc.integer({ min: -10, max: 10_010 }), (minutes, targets, probe) => {
         const iso = (m: number) => new Date(Date.UTC(2026, 0, 1) + m * 60_000).toISOString();
-        const records = minutes.map((m, i) => handover(`Org${(targets[i] ?? 0) + 1}MSP`, iso(m), `h${i}`));
+        const records = minutes.map((m, i) => handover(`Org${String((targets[i] ?? 0) + 1)}MSP`, iso(m), `h${String(i)}`));
         const chain = custodyChain('Org0MSP', records);
         expect(chain[0]?.fromUtc).to.equal(null);
         expect(chain[chain.length - 1]?.untilUtc).to.equal(null);

@@ -89,14 +89,24 @@ export async function listLots(store: Store, filter: ListFilter): Promise<LotPag
   return { lots, bookmark: more ? encodeBookmark(index, fabricBookmark) : '' };
 }
 
+/** The index ListFacilities walks: FACM[mspId] when an organisation is given, else FACC[country], else every FAC. */
+function facilityIndex(filter: FacilityFilter): ListIndex {
+  if (filter.mspId) return { t: KEY_TYPES.facilityByMsp, a: filter.mspId };
+  if (filter.country) return { t: KEY_TYPES.facilityByCountry, a: filter.country };
+  return { t: KEY_TYPES.facility, a: '' };
+}
+
+/** Whether a facility passes both parts of the filter (the walked index covers only one). */
+function matchesFacilityFilter(f: FacilityRecord, filter: FacilityFilter): boolean {
+  return (!filter.mspId || f.mspId === filter.mspId) && (!filter.country || f.country === filter.country);
+}
+
 /**
  * One page of facilities: walks FACM[mspId] when an organisation is given, else FACC[country], else
  * every FAC; the other filter is checked per facility. Same bookmark rules as ListLots.
  */
 export async function listFacilities(store: Store, filter: FacilityFilter & { readonly pageSize: number }): Promise<FacilityPage> {
-  const index: ListIndex = filter.mspId
-    ? { t: KEY_TYPES.facilityByMsp, a: filter.mspId }
-    : filter.country ? { t: KEY_TYPES.facilityByCountry, a: filter.country } : { t: KEY_TYPES.facility, a: '' };
+  const index = facilityIndex(filter);
   let fabricBookmark = decodeBookmark(filter.bookmark, index);
   const attributes = index.a === '' ? [] : [index.a];
   const facilities: FacilityRecord[] = [];
@@ -106,7 +116,7 @@ export async function listFacilities(store: Store, filter: FacilityFilter & { re
     const page = await store.lotIdPage(index.t, attributes, want, fabricBookmark);
     for (const gln of page.lotIds) {
       const f = await store.getFacility(gln);
-      if (f && (!filter.mspId || f.mspId === filter.mspId) && (!filter.country || f.country === filter.country)) facilities.push(f);
+      if (f && matchesFacilityFilter(f, filter)) facilities.push(f);
     }
     fabricBookmark = page.bookmark;
     more = page.bookmark !== '' && page.fetched >= want;

@@ -32,16 +32,20 @@ export function facilityRef(f: FacilityRecord): FacilityRef {
 
 /** GetOrganisation's answer from the profile and the acetrace roles record (either may be missing). */
 export function organisationView(mspId: string, profile: OrganisationProfile | undefined, roles: OrganisationRecord | undefined): OrganisationView {
+  const registration = profile ?? roles;
   return {
     mspId,
-    legalName: profile?.legalName ?? null,
-    country: profile?.country ?? null,
-    address: profile?.address ?? null,
-    roles: profile?.roles ?? [],
-    acetraceRoles: roles?.roles ?? null,
-    registeredAt: profile?.registeredAt ?? roles?.registeredAt ?? null,
-    txId: profile?.txId ?? roles?.txId ?? null,
+    ...profileFields(profile),
+    acetraceRoles: roles ? roles.roles : null,
+    registeredAt: registration ? registration.registeredAt : null,
+    txId: registration ? registration.txId : null,
   };
+}
+
+/** The profile's part of GetOrganisation's answer, nulls (and no roles) when none is registered. */
+function profileFields(profile: OrganisationProfile | undefined): Pick<OrganisationView, 'legalName' | 'country' | 'address' | 'roles'> {
+  if (!profile) return { legalName: null, country: null, address: null, roles: [] };
+  return { legalName: profile.legalName, country: profile.country, address: profile.address ?? null, roles: profile.roles };
 }
 
 /**

@@ -83,28 +83,10 @@ export function ancestorThresholds(lot: LotRecord, ancestors: readonly LotRecord
 
 /** The events that belong to a lot's provenance (containers' events only inside its stays), with viaLotId and correctedBy. */
 export function provenanceEvents(input: Pick<ProvenanceInput, 'lot' | 'ancestors' | 'eventsByLot' | 'containmentOf'>, stays = staysOf(input)): ProvenanceEvent[] {
-  const chosen: Array<{ record: EventRecord; via: string | null }> = [];
+  const chosen: Chosen[] = [];
   for (const record of input.eventsByLot.get(input.lot.lotId) ?? []) chosen.push({ record, via: null });
-  const seen = new Set<string>();
-  for (const s of stays) {
-    const parent = s.interval.parentLotId;
-    for (const record of input.eventsByLot.get(parent) ?? []) {
-      const key = `${parent}\u0000${record.recordedBy}\u0000${record.eventId}`;
-      if (seen.has(key) || !inWindow(s.window, record.eventTimeUtc)) continue;
-      seen.add(key);
-      chosen.push({ record, via: parent });
-    }
-  }
-  // Latest correction (by its own recording time, then id) wins correctedBy; corrections are by the same MSP.
-  const correctedBy = new Map<string, EventRecord>();
-  for (const { record } of chosen) {
-    if (!record.correctionOf) continue;
-    const key = `${record.lotId}\u0000${record.recordedBy}\u0000${record.correctionOf}`;
-    const previous = correctedBy.get(key);
-    if (!previous || previous.recordedAt < record.recordedAt || (previous.recordedAt === record.recordedAt && previous.eventId < record.eventId)) {
-      correctedBy.set(key, record);
-    }
-  }
+  chosen.push(...containerEvents(input.eventsByLot, stays));
+  const correctedBy = latestCorrections(chosen);
   return chosen
     .map(({ record, via }) => ({
       ...record,
@@ -113,6 +95,41 @@ export function provenanceEvents(input: Pick<ProvenanceInput, 'lot' | 'ancestors
       facility: null,
     }))
     .sort((a, b) => a.link - b.link || compareByTime(a, b));
+}
+
+/** An event chosen for a provenance, with the container it was read through (null: the lot's own). */
+interface Chosen { record: EventRecord; via: string | null }
+
+/** Each container's events inside the lot's stays in it, each event once. */
+function containerEvents(eventsByLot: ProvenanceInput['eventsByLot'], stays: readonly AncestorStay[]): Chosen[] {
+  const chosen: Chosen[] = [];
+  const seen = new Set<string>();
+  for (const s of stays) {
+    const parent = s.interval.parentLotId;
+    for (const record of eventsByLot.get(parent) ?? []) {
+      const key = `${parent}\u0000${record.recordedBy}\u0000${record.eventId}`;
+      if (seen.has(key) || !inWindow(s.window, record.eventTimeUtc)) continue;
+      seen.add(key);
+      chosen.push({ record, via: parent });
+    }
+  }
+  return chosen;
+}
+
+/** The correction of each corrected event: the latest (by its own recording time, then id); corrections are by the same MSP. */
+function latestCorrections(chosen: readonly Chosen[]): Map<string, EventRecord> {
+  const correctedBy = new Map<string, EventRecord>();
+  for (const { record } of chosen) {
+    if (!record.correctionOf) continue;
+    const key = `${record.lotId}\u0000${record.recordedBy}\u0000${record.correctionOf}`;
+    const previous = correctedBy.get(key);
+    if (!previous || isRecordedAfter(record, previous)) correctedBy.set(key, record);
+  }
+  return correctedBy;
+}
+
+function isRecordedAfter(record: EventRecord, previous: EventRecord): boolean {
+  return previous.recordedAt < record.recordedAt || (previous.recordedAt === record.recordedAt && previous.eventId < record.eventId);
 }
 
 /** The 12 links of a set of events: each with its events (when shown), organisations and first/last seen. */
@@ -147,60 +164,116 @@ export function assembleProvenance(input: ProvenanceInput): Provenance {
   const detailOfLot = (lotId: string): 'full' | 'summary' =>
     lotId === input.lot.lotId ? input.detail : (input.detailOfLot?.(lotId) ?? input.detail);
   const facilities = input.facilities ?? new Map<string, FacilityRecord>();
-  const events = provenanceEvents(input, stays).map((e) => {
+  const events = withFacilities(provenanceEvents(input, stays), facilities);
+  const shown = events.filter((e) => detailOfLot(e.lotId) === 'full');
+  const full = input.detail === 'full';
+  const links = linksOf(events, (e) => detailOfLot(e.lotId) === 'full');
+  const upstream = upstreamOf(input);
+  const parts = full ? fullParts(input, { shown, stays, links, facilities, upstreamLots: upstream.lots }) : SUMMARY_PARTS;
+  return {
+    lot: lotHeader(input.lot, full, stays),
+    completeness: completenessOf(links.filter((l) => l.covered).map((l) => l.link)),
+    links,
+    anomalies: parts.anomalies,
+    detail: input.detail,
+    custody: parts.custody,
+    containment: containmentEntries(stays, (s) => detailOfLot(s.interval.parentLotId)),
+    upstream: withUpstreamEvidence(upstream.upstream),
+    upstreamTruncated: upstream.truncated,
+    parties: parts.parties,
+    evidence: parts.evidence,
+    timeliness: parts.timeliness,
+  };
+}
+
+/** The parts of the answer only full detail has. */
+type FullParts = Pick<Provenance, 'anomalies' | 'custody' | 'parties' | 'evidence' | 'timeliness'>;
+
+const SUMMARY_PARTS: FullParts = { anomalies: [], custody: [], parties: [], evidence: null, timeliness: null };
+
+/** What fullParts works from: the shown events, the lot's stays, its links, facilities and upstream lots. */
+interface FullPartsContext {
+  readonly shown: readonly ProvenanceEvent[];
+  readonly stays: readonly AncestorStay[];
+  readonly links: ProvenanceLink[];
+  readonly facilities: ReadonlyMap<string, FacilityRecord>;
+  readonly upstreamLots: readonly LotRecord[];
+}
+
+/** Anomalies, custody, parties, evidence and timeliness of a full-detail answer. */
+function fullParts(input: ProvenanceInput, ctx: FullPartsContext): FullParts {
+  const chains = custodyChains(input);
+  const rootChain = chains.get(input.lot.lotId) as CustodyInterval[];
+  const facilities = [...shownGlns(ctx.shown, rootChain)].flatMap((g) => {
+    const f = ctx.facilities.get(g);
+    return f ? [f] : [];
+  });
+  return {
+    anomalies: anomaliesOf(input, ctx.shown.filter((e) => e.correctedBy === null), ctx.stays, chains, ctx.upstreamLots),
+    custody: custodyEntries(rootChain),
+    parties: partiesOf(involvedParties(input, rootChain, ctx.shown, ctx.upstreamLots), input.profiles ?? new Map(), facilities),
+    // Evidence and timeliness (evidence-policy.ts): missing documents are expected from the link's recorders or the custodian then.
+    evidence: evidenceOf(input.lot.lotId, ctx.links, expectedSuppliers(ctx.links, (utc) => (utc === null ? input.lot.ownerMsp : custodianAt(rootChain, utc)))),
+    timeliness: timelinessOf(ctx.links),
+  };
+}
+
+/** The upstream tree, empty when none was built. */
+function upstreamOf(input: ProvenanceInput): NonNullable<ProvenanceInput['upstream']> {
+  return input.upstream ?? { upstream: [], truncated: false, lots: [] };
+}
+
+/** Each event with the registered facility its location names, if any. */
+function withFacilities(events: ProvenanceEvent[], facilities: ReadonlyMap<string, FacilityRecord>): ProvenanceEvent[] {
+  return events.map((e) => {
     const f = e.location?.gln ? facilities.get(e.location.gln) : undefined;
     return f ? { ...e, facility: facilityRef(f) } : e;
   });
-  const visible = (e: ProvenanceEvent): boolean => detailOfLot(e.lotId) === 'full';
-  const full = input.detail === 'full';
-  const links = linksOf(events, visible);
+}
+
+/** The custody chain of the lot and of each container. */
+function custodyChains(input: ProvenanceInput): Map<string, CustodyInterval[]> {
   const lots = new Map([input.lot, ...input.ancestors].map((l) => [l.lotId, l]));
   const chains = new Map<string, CustodyInterval[]>();
   for (const l of lots.values()) chains.set(l.lotId, custodyChain(l.ownerMsp, input.custodyOf?.get(l.lotId) ?? []));
-  const rootChain = chains.get(input.lot.lotId) as CustodyInterval[];
-  const upstreamLots = input.upstream?.lots ?? [];
-  const anomalies = full ? anomaliesOf(input, events.filter((e) => visible(e) && e.correctedBy === null), stays, chains, upstreamLots) : [];
-  const parentChain = [...new Set(stays.map((s) => s.interval.parentLotId))];
-  const glns = new Set<string>([
-    ...events.filter(visible).flatMap((e) => (e.location?.gln ? [e.location.gln] : [])),
+  return chains;
+}
+
+/** The GLNs the shown events and the lot's custody chain name. */
+function shownGlns(shown: readonly ProvenanceEvent[], rootChain: readonly CustodyInterval[]): Set<string> {
+  return new Set<string>([
+    ...shown.flatMap((e) => (e.location?.gln ? [e.location.gln] : [])),
     ...rootChain.flatMap((i) => (i.gln ? [i.gln] : [])),
   ]);
+}
+
+/** The organisations of the answer: owner, importer, custodians, recorders of shown events and owners of upstream lots. */
+function involvedParties(input: ProvenanceInput, rootChain: readonly CustodyInterval[], shown: readonly ProvenanceEvent[], upstreamLots: readonly LotRecord[]): Set<string> {
   const involved = new Set<string>([
     input.lot.ownerMsp,
     ...(input.lot.importerMsp ? [input.lot.importerMsp] : []),
     ...custodians(rootChain),
-    ...events.filter(visible).map((e) => e.recordedBy),
-    ...upstreamLotIds(input.upstream?.upstream ?? []).map((id) => upstreamLots.find((l) => l.lotId === id)?.ownerMsp ?? ''),
+    ...shown.map((e) => e.recordedBy),
+    ...upstreamLotIds(upstreamOf(input).upstream).map((id) => upstreamLots.find((l) => l.lotId === id)?.ownerMsp ?? ''),
   ]);
   involved.delete('');
+  return involved;
+}
+
+/** The lot as the answer shows it (EPCs only in full detail), with the containers it was inside. */
+function lotHeader(lot: LotRecord, full: boolean, stays: readonly AncestorStay[]): Provenance['lot'] {
   return {
-    lot: {
-      lotId: input.lot.lotId,
-      product: input.lot.product,
-      htsCode: input.lot.htsCode,
-      originCountry: input.lot.originCountry,
-      quantity: input.lot.quantity,
-      unit: input.lot.unit,
-      epcs: full ? input.lot.epcs : [],
-      ownerMsp: input.lot.ownerMsp,
-      importerMsp: input.lot.importerMsp,
-      packedAt: input.lot.packedAt,
-      parentChain,
-    },
-    completeness: completenessOf(links.filter((l) => l.covered).map((l) => l.link)),
-    links,
-    anomalies,
-    detail: input.detail,
-    custody: full ? custodyEntries(rootChain) : [],
-    containment: containmentEntries(stays, (s) => detailOfLot(s.interval.parentLotId)),
-    upstream: withUpstreamEvidence(input.upstream?.upstream ?? []),
-    upstreamTruncated: input.upstream?.truncated ?? false,
-    parties: full
-      ? partiesOf(involved, input.profiles ?? new Map(), [...glns].flatMap((g) => (facilities.has(g) ? [facilities.get(g) as FacilityRecord] : [])))
-      : [],
-    // Evidence and timeliness (evidence-policy.ts): missing documents are expected from the link's recorders or the custodian then.
-    evidence: full ? evidenceOf(input.lot.lotId, links, expectedSuppliers(links, (utc) => (utc === null ? input.lot.ownerMsp : custodianAt(rootChain, utc)))) : null,
-    timeliness: full ? timelinessOf(links) : null,
+    lotId: lot.lotId,
+    product: lot.product,
+    htsCode: lot.htsCode,
+    originCountry: lot.originCountry,
+    quantity: lot.quantity,
+    unit: lot.unit,
+    epcs: full ? lot.epcs : [],
+    ownerMsp: lot.ownerMsp,
+    importerMsp: lot.importerMsp,
+    packedAt: lot.packedAt,
+    parentChain: [...new Set(stays.map((s) => s.interval.parentLotId))],
   };
 }
 
@@ -226,7 +299,7 @@ function anomaliesOf(
   // Held: the recorder was custodian of the lot, or of a container the lot was inside, at that instant.
   const heldAt = (lotId: string, mspId: string, utc: string): boolean | undefined => {
     const lot = lots.get(lotId);
-    if (!lot || lot.schemaVersion === undefined) return undefined; // written before custody rules
+    if (lot?.schemaVersion === undefined) return undefined; // written before custody rules
     const chain = chains.get(lotId);
     if (chain && custodianAt(chain, utc) === mspId) return true;
     return allContainersAt(staysFrom(lotId), utc).some((c) => {
@@ -244,7 +317,7 @@ function anomaliesOf(
 }
 
 /** Link numbers covered by the events of a provenance. */
-export function coveredLinks(events: readonly Pick<EventRecord, 'link'>[]): number[] {
+export function coveredLinks(events: ReadonlyArray<Pick<EventRecord, 'link'>>): number[] {
   return [...new Set(events.map((e) => e.link))].sort((a, b) => a - b).filter((n) => linkByNumber(n).number === n);
 }
 

@@ -81,6 +81,15 @@ async function familyOf(store: Store, lot: LotRecord): Promise<Family> {
   return { ancestors, stays, eventsByLot, containmentOf, custodyOf, view };
 }
 
+/** A stay recorded under custody rules; or an older parent link whose child's owner held the parent. */
+async function isTrustedStay(s: AncestorStay, lots: ReadonlyMap<string, LotRecord>, family: Family): Promise<boolean> {
+  if (!s.interval.legacy) return true;
+  const child = lots.get(s.interval.lotId);
+  const parent = lots.get(s.interval.parentLotId);
+  if (!child || !parent) return false;
+  return ownsOrImports(child.ownerMsp, parent) || custodians(await family.view.chain(parent)).includes(child.ownerMsp);
+}
+
 /**
  * What the reader sees of each container's events: full when it may read the container itself, or
  * when it sees the lot inside it and that containment is trusted. A stay recorded under custody rules
@@ -92,15 +101,7 @@ async function containerDetails(caller: Caller, lot: LotRecord, family: Family, 
   const lots = new Map([lot, ...family.ancestors].map((l) => [l.lotId, l]));
   for (const a of family.ancestors) detail.set(a.lotId, provenanceDetail(caller, a));
   const trusted = new Map<AncestorStay, boolean>();
-  for (const s of family.stays) {
-    let ok = !s.interval.legacy;
-    const child = lots.get(s.interval.lotId);
-    const parent = lots.get(s.interval.parentLotId);
-    if (!ok && child && parent) {
-      ok = ownsOrImports(child.ownerMsp, parent) || custodians(await family.view.chain(parent)).includes(child.ownerMsp);
-    }
-    trusted.set(s, ok);
-  }
+  for (const s of family.stays) trusted.set(s, await isTrustedStay(s, lots, family));
   for (let changed = true; changed; ) {
     changed = false;
     for (const s of family.stays) {

@@ -20,7 +20,7 @@ import { parseInstant } from './time';
 import {
   LOT_SCHEMA_VERSION,
   type ContainmentRecord, type CustodyRecord, type DeviceRecord, type EventRecord, type LotRecord, type NormalisedEvent,
-  type NormalisedLot, type RecordedEvent,
+  type LotInputItem, type NormalisedLot, type RecordedEvent,
 } from './types';
 import { validateEventBatch, validateEventInput } from './validation';
 
@@ -47,39 +47,11 @@ export async function registerLot(ctx: TraceabilityContext, input: NormalisedLot
   const { caller, store } = ctx;
   const hash = contentHash(input);
   const existing = await store.getLot(input.lotId);
-  if (existing) {
-    if (existing.contentHash === hash && existing.ownerMsp === caller.mspId) return { lot: existing, created: false };
-    throw conflict(
-      `lot ${input.lotId} is already registered by ${existing.ownerMsp} (tx ${existing.txId}) with ${existing.ownerMsp === caller.mspId ? 'different content' : 'another owner'}`,
-    );
-  }
+  if (existing) return { lot: sameLotOrConflict(caller, input, existing, hash), created: false };
   const view = new CustodyView(store);
-  let pack: ContainmentRecord | undefined;
-  if (input.parentLotId) {
-    const parent = await view.lot(input.parentLotId);
-    if (!parent) throw notFound(`parentLotId: lot ${input.parentLotId} is not registered`);
-    const at = input.packedAt ?? ctx.txTime;
-    const atUtc = utcOf(at);
-    if (!(await view.holdsAt(parent, caller.mspId, atUtc))) {
-      throw accessDenied(
-        `parentLotId: registering a lot inside lot ${parent.lotId} packs it at ${at}; ${caller.mspId} did not hold custody of ${parent.lotId} then (the packer must hold custody of the container and of every lot packed)`,
-      );
-    }
-    pack = { childLotId: input.lotId, parentLotId: parent.lotId, action: 'pack', at, atUtc, eventId: null, recordedBy: caller.mspId, txId: ctx.txId };
-  }
-  const nowUtc = utcOf(ctx.txTime);
-  for (const [i, item] of (input.inputs ?? []).entries()) {
-    const used = await view.lot(item.lotId);
-    if (!used) throw notFound(`inputs[${i}].lotId: lot ${item.lotId} is not registered`);
-    if (used.unit !== item.unit) throw new ValidationError([{ path: `inputs[${i}].unit`, message: `must be ${used.unit}, the unit of lot ${used.lotId}` }]);
-    if (!(await view.holdsAt(used, caller.mspId, nowUtc))) {
-      throw accessDenied(`inputs[${i}].lotId: ${caller.mspId} does not hold custody of lot ${used.lotId}; a lot is made only from lots in its registrant's custody`);
-    }
-  }
-  for (const [i, epc] of input.epcs.entries()) {
-    const owner = await store.getEpcOwner(epc);
-    if (owner && owner.lotId !== input.lotId) throw conflict(`epcs[${i}]: ${epc} already belongs to lot ${owner.lotId}`);
-  }
+  const pack = input.parentLotId ? await packIntoParent(ctx, view, input, input.parentLotId) : undefined;
+  await checkInputsHeld(ctx, view, input.inputs ?? []);
+  await checkEpcsFree(store, input);
   const lot: LotRecord = {
     ...input, ownerMsp: caller.mspId, registeredAt: ctx.txTime, txId: ctx.txId, contentHash: hash, schemaVersion: LOT_SCHEMA_VERSION,
   };
@@ -89,6 +61,51 @@ export async function registerLot(ctx: TraceabilityContext, input: NormalisedLot
     await store.putConsumption({ inputLotId: item.lotId, consumerLotId: lot.lotId, quantity: item.quantity, unit: item.unit, txId: ctx.txId });
   }
   return { lot, created: true };
+}
+
+/** A repeated registration answers the lot already there; other content or another owner is a CONFLICT. */
+function sameLotOrConflict(caller: TraceabilityContext['caller'], input: NormalisedLot, existing: LotRecord, hash: string): LotRecord {
+  if (existing.contentHash === hash && existing.ownerMsp === caller.mspId) return existing;
+  throw conflict(
+    `lot ${input.lotId} is already registered by ${existing.ownerMsp} (tx ${existing.txId}) with ${existing.ownerMsp === caller.mspId ? 'different content' : 'another owner'}`,
+  );
+}
+
+/** The pack of a new lot into its parent at `packedAt` (else now); the caller must hold custody of the parent then. */
+async function packIntoParent(ctx: TraceabilityContext, view: CustodyView, input: NormalisedLot, parentLotId: string): Promise<ContainmentRecord> {
+  const { caller } = ctx;
+  const parent = await view.lot(parentLotId);
+  if (!parent) throw notFound(`parentLotId: lot ${parentLotId} is not registered`);
+  const at = input.packedAt ?? ctx.txTime;
+  const atUtc = utcOf(at);
+  if (!(await view.holdsAt(parent, caller.mspId, atUtc))) {
+    throw accessDenied(
+      `parentLotId: registering a lot inside lot ${parent.lotId} packs it at ${at}; ${caller.mspId} did not hold custody of ${parent.lotId} then (the packer must hold custody of the container and of every lot packed)`,
+    );
+  }
+  return { childLotId: input.lotId, parentLotId: parent.lotId, action: 'pack', at, atUtc, eventId: null, recordedBy: caller.mspId, txId: ctx.txId };
+}
+
+/** Each input must be a registered lot, in that lot's unit, in the caller's custody now. */
+async function checkInputsHeld(ctx: TraceabilityContext, view: CustodyView, inputs: readonly LotInputItem[]): Promise<void> {
+  const { caller } = ctx;
+  const nowUtc = utcOf(ctx.txTime);
+  for (const [i, item] of inputs.entries()) {
+    const used = await view.lot(item.lotId);
+    if (!used) throw notFound(`inputs[${String(i)}].lotId: lot ${item.lotId} is not registered`);
+    if (used.unit !== item.unit) throw new ValidationError([{ path: `inputs[${String(i)}].unit`, message: `must be ${used.unit}, the unit of lot ${used.lotId}` }]);
+    if (!(await view.holdsAt(used, caller.mspId, nowUtc))) {
+      throw accessDenied(`inputs[${String(i)}].lotId: ${caller.mspId} does not hold custody of lot ${used.lotId}; a lot is made only from lots in its registrant's custody`);
+    }
+  }
+}
+
+/** No EPC of the new lot may already belong to another lot. */
+async function checkEpcsFree(store: Store, input: NormalisedLot): Promise<void> {
+  for (const [i, epc] of input.epcs.entries()) {
+    const owner = await store.getEpcOwner(epc);
+    if (owner && owner.lotId !== input.lotId) throw conflict(`epcs[${String(i)}]: ${epc} already belongs to lot ${owner.lotId}`);
+  }
 }
 
 /**
@@ -104,18 +121,18 @@ export async function recordEvents(ctx: TraceabilityContext, raw: unknown): Prom
   const orgRoles = await organisationRoles(store, caller);
   const devices = new Map<string, DeviceRecord | undefined>();
   events.forEach((e, i) => {
-    if (!lots.get(e.lotId)) throw notFound(`events[${i}].lotId: lot ${e.lotId} is not registered`);
+    if (!lots.get(e.lotId)) throw notFound(`events[${String(i)}].lotId: lot ${e.lotId} is not registered`);
     const denied = checkPost(caller, e.link, e.kind, orgRoles);
     if (denied) throw denied;
   });
-  for (const [i, e] of events.entries()) await checkDevice(ctx, devices, e, `events[${i}].deviceId`);
+  for (const [i, e] of events.entries()) await checkDevice(ctx, devices, e, `events[${String(i)}].deviceId`);
 
   const view = new CustodyView(store, lots);
   const inScope = new Map<string, boolean>();
   const results: RecordedEvent[] = [];
   const inBatch = new Map<string, RecordedEvent>();
   for (const [i, e] of events.entries()) {
-    const path = `events[${i}]`;
+    const path = `events[${String(i)}]`;
     const result = (await findRepeat(ctx, e, inBatch, path)) ?? (await recordNew(ctx, view, inScope, e, lots.get(e.lotId) as LotRecord, path));
     results.push(result);
     inBatch.set(e.eventId, result);
@@ -168,12 +185,12 @@ async function recordAggregation(ctx: TraceabilityContext, view: CustodyView, e:
   const enclosing = e.action === 'pack' ? allContainersAt(await view.stays(parent), e.eventTimeUtc) : [];
   for (const [j, childId] of children.entries()) {
     const child = await view.lot(childId);
-    if (!child) throw notFound(`${path}.childLotIds[${j}]: lot ${childId} is not registered`);
+    if (!child) throw notFound(`${path}.childLotIds[${String(j)}]: lot ${childId} is not registered`);
     if (!(await view.holdsAt(child, caller.mspId, e.eventTimeUtc))) {
-      throw accessDenied(`${path}.childLotIds[${j}]: ${caller.mspId} did not hold custody of lot ${childId} at ${e.eventTime}; ${rule}`);
+      throw accessDenied(`${path}.childLotIds[${String(j)}]: ${caller.mspId} did not hold custody of lot ${childId} at ${e.eventTime}; ${rule}`);
     }
     if (enclosing.includes(childId)) {
-      throw conflict(`${path}.childLotIds[${j}]: lot ${parent.lotId} is inside lot ${childId} at ${e.eventTime}; a container cannot be packed into its own content`);
+      throw conflict(`${path}.childLotIds[${String(j)}]: lot ${parent.lotId} is inside lot ${childId} at ${e.eventTime}; a container cannot be packed into its own content`);
     }
   }
   for (const childId of children) {

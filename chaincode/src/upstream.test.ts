@@ -38,7 +38,7 @@ describe('upstream', () => {
     const chain = new Map<string, LotRecord>();
     let previous: LotRecord | undefined;
     for (let i = 0; i <= MAX_UPSTREAM_DEPTH + 2; i++) {
-      const lot = lotRecord({ lotId: `L${i}`, inputs: previous ? [{ lotId: previous.lotId, quantity: 1, unit: 'EA' }] : [] });
+      const lot = lotRecord({ lotId: `L${String(i)}`, inputs: previous ? [{ lotId: previous.lotId, quantity: 1, unit: 'EA' }] : [] });
       chain.set(lot.lotId, lot);
       previous = lot;
     }

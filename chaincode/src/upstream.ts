@@ -52,7 +52,7 @@ export function upstreamTree(
     let truncated = false;
     for (const input of lot.inputs ?? []) {
       const inputLot = data.lots.get(input.lotId);
-      if (!inputLot || depth > MAX_UPSTREAM_DEPTH || emitted >= MAX_UPSTREAM_LOTS || path.has(input.lotId)) {
+      if (!inputLot || beyondCaps(depth, emitted, path, input.lotId)) {
         truncated = true;
         continue;
       }
@@ -83,6 +83,11 @@ export function upstreamTree(
   return { upstream: nodes, truncated: cut };
 }
 
+/** Whether an input lot at `depth` ends its branch: too deep, too many lots already, or a cycle. */
+function beyondCaps(depth: number, emitted: number, path: ReadonlySet<string>, lotId: string): boolean {
+  return depth > MAX_UPSTREAM_DEPTH || emitted >= MAX_UPSTREAM_LOTS || path.has(lotId);
+}
+
 /** Lot ids in an upstream tree, depth first. */
 export function upstreamLotIds(nodes: readonly UpstreamNode[]): string[] {
   return nodes.flatMap((n) => [n.lot.lotId, ...upstreamLotIds(n.upstream)]);
@@ -105,7 +110,7 @@ export function overConsumption(lots: readonly LotRecord[], consumptionOf: Reado
       type: 'over-consumption',
       eventIds: [],
       lotIds: [lot.lotId, ...consumers.map((r) => r.consumerLotId)],
-      detail: `lot ${lot.lotId} (${lot.quantity} ${lot.unit}) is consumed ${totalConsumed(records)} ${lot.unit} by ${consumers.map((r) => `${r.consumerLotId} (${r.quantity})`).join(', ')}`,
+      detail: `lot ${lot.lotId} (${String(lot.quantity)} ${lot.unit}) is consumed ${String(totalConsumed(records))} ${lot.unit} by ${consumers.map((r) => `${r.consumerLotId} (${String(r.quantity)})`).join(', ')}`,
     });
   }
   return out;

@@ -36,7 +36,7 @@ export function normaliseHtsCode(value: string): string | undefined {
   const v = value.trim();
   const m = /^(\d{4})\.?(\d{2})\.?(\d{4})$/.exec(v);
   if (!m || !(/^\d{10}$/.test(v) || /^\d{4}\.\d{2}\.\d{4}$/.test(v))) return undefined;
-  return `${m[1]}.${m[2]}.${m[3]}`;
+  return `${String(m[1])}.${String(m[2])}.${String(m[3])}`;
 }
 
 /** ISO 3166-1 alpha-2 code, upper-cased; undefined if not assigned. */
@@ -61,55 +61,78 @@ class Reader {
     return field === '' ? this.prefix : `${this.prefix}.${field}`;
   }
 
-  fail(field: string, message: string): undefined {
+  fail(field: string, message: string): void {
     this.problems.push({ path: this.path(field), message });
-    return undefined;
+  }
+
+  /** Whether a problem was already reported at `field` or below it. */
+  hasProblemAt(field: string): boolean {
+    return this.problems.some((p) => p.path.startsWith(this.path(field)));
   }
 
   id(obj: Record<string, unknown>, field: string, required: true): string | undefined;
   id(obj: Record<string, unknown>, field: string, required: false): string | null | undefined;
   id(obj: Record<string, unknown>, field: string, required: boolean): string | null | undefined {
     const v = obj[field];
-    if (v === undefined || v === null) return required ? this.fail(field, 'is required') : null;
-    if (typeof v !== 'string' || !ID_PATTERN.test(v)) return this.fail(field, 'must be 1-128 characters of A-Za-z0-9._:-');
+    if (isAbsent(v)) return this.absent(field, required);
+    if (typeof v !== 'string' || !ID_PATTERN.test(v)) {
+      this.fail(field, 'must be 1-128 characters of A-Za-z0-9._:-');
+      return undefined;
+    }
     return v;
   }
 
   msp(obj: Record<string, unknown>, field: string, required: boolean): string | null | undefined {
     const v = obj[field];
-    if (v === undefined || v === null) return required ? this.fail(field, 'is required') : null;
-    if (typeof v !== 'string' || !MSP_PATTERN.test(v)) return this.fail(field, 'must be an MSP id (1-128 of A-Za-z0-9._-)');
+    if (isAbsent(v)) return this.absent(field, required);
+    if (typeof v !== 'string' || !MSP_PATTERN.test(v)) {
+      this.fail(field, 'must be an MSP id (1-128 of A-Za-z0-9._-)');
+      return undefined;
+    }
     return v;
   }
 
   text(obj: Record<string, unknown>, field: string, max: number, required: boolean): string | null | undefined {
     const v = obj[field];
-    if (v === undefined || v === null) return required ? this.fail(field, 'is required') : null;
-    if (typeof v !== 'string' || v.trim().length === 0) return this.fail(field, 'must be a non-empty string');
-    if (v.length > max) return this.fail(field, `must be at most ${max} characters`);
+    if (isAbsent(v)) return this.absent(field, required);
+    if (typeof v !== 'string' || v.trim().length === 0) {
+      this.fail(field, 'must be a non-empty string');
+      return undefined;
+    }
+    if (v.length > max) {
+      this.fail(field, `must be at most ${String(max)} characters`);
+      return undefined;
+    }
     return v;
   }
 
   instant(obj: Record<string, unknown>, field: string, required: boolean): { text: string; utcKey: string } | null | undefined {
     const v = obj[field];
-    if (v === undefined || v === null) return required ? this.fail(field, 'is required') : null;
+    if (isAbsent(v)) return this.absent(field, required);
     const parsed = typeof v === 'string' ? parseInstant(v) : undefined;
     if (typeof v !== 'string' || !parsed) {
-      return this.fail(field, 'must be an ISO 8601 date-time with offset, e.g. 2026-11-20T08:15:00+08:00');
+      this.fail(field, 'must be an ISO 8601 date-time with offset, e.g. 2026-11-20T08:15:00+08:00');
+      return undefined;
     }
     return { text: v, utcKey: parsed.utcKey };
   }
 
   epcs(obj: Record<string, unknown>, field: string, max: number, knownEpcs: readonly string[]): string[] | undefined {
     const v = obj[field];
-    if (v === undefined || v === null) return [];
-    if (!Array.isArray(v)) return this.fail(field, 'must be an array of EPC strings');
-    if (v.length > max) return this.fail(field, `must hold at most ${max} EPCs`);
+    if (isAbsent(v)) return [];
+    if (!Array.isArray(v)) {
+      this.fail(field, 'must be an array of EPC strings');
+      return undefined;
+    }
+    if (v.length > max) {
+      this.fail(field, `must hold at most ${String(max)} EPCs`);
+      return undefined;
+    }
     const out: string[] = [];
     const seen = new Set<string>();
     v.forEach((item: unknown, i) => {
       if (typeof item !== 'string') {
-        this.fail(`${field}[${i}]`, 'must be a string');
+        this.fail(`${field}[${String(i)}]`, 'must be a string');
         return;
       }
       try {
@@ -120,7 +143,7 @@ class Reader {
           out.push(urn);
         }
       } catch (err) {
-        this.fail(`${field}[${i}]`, err instanceof EpcFormatError ? err.message : 'is not a readable EPC');
+        this.fail(`${field}[${String(i)}]`, err instanceof EpcFormatError ? err.message : 'is not a readable EPC');
       }
     });
     return out;
@@ -128,67 +151,120 @@ class Reader {
 
   location(obj: Record<string, unknown>, field: string): Location | null | undefined {
     const v = obj[field];
-    if (v === undefined || v === null) return null;
-    if (!isObject(v)) return this.fail(field, 'must be an object');
+    if (isAbsent(v)) return null;
+    if (!isObject(v)) {
+      this.fail(field, 'must be an object');
+      return undefined;
+    }
     const lat = this.nested(field, 'lat', v.lat, -90, 90);
     const lon = this.nested(field, 'lon', v.lon, -180, 180);
     const accuracyM = this.nested(field, 'accuracyM', v.accuracyM, 0, MAX_ACCURACY_M);
-    let gln: string | null = null;
-    if (v.gln !== undefined && v.gln !== null) {
-      if (typeof v.gln !== 'string' || !isGln(v.gln)) this.fail(`${field}.gln`, 'must be a 13-digit GLN with a valid check digit');
-      else gln = v.gln;
-    }
-    const hasLat = typeof lat === 'number';
-    const hasLon = typeof lon === 'number';
-    const latGiven = v.lat !== undefined && v.lat !== null;
-    const lonGiven = v.lon !== undefined && v.lon !== null;
-    if (latGiven !== lonGiven) this.fail(`${field}.${latGiven ? 'lon' : 'lat'}`, 'is required when the other coordinate is given');
-    return {
-      lat: hasLat ? lat : null,
-      lon: hasLon ? lon : null,
-      accuracyM: typeof accuracyM === 'number' ? accuracyM : null,
-      gln,
-    };
-  }
-
-  private nested(field: string, name: string, value: unknown, min: number, max: number): number | null | undefined {
-    if (value === undefined || value === null) return null;
-    if (typeof value !== 'number' || !Number.isFinite(value)) return this.fail(`${field}.${name}`, 'must be a finite number');
-    if (value < min || value > max) return this.fail(`${field}.${name}`, min === 0 ? `must be >= 0 and at most ${max}` : `must be between ${min} and ${max}`);
-    return value;
+    const gln = this.locationGln(field, v.gln);
+    const lonMissing = isAbsent(v.lon);
+    if (isAbsent(v.lat) !== lonMissing) this.fail(`${field}.${lonMissing ? 'lon' : 'lat'}`, 'is required when the other coordinate is given');
+    return { lat: lat ?? null, lon: lon ?? null, accuracyM: accuracyM ?? null, gln };
   }
 
   evidence(obj: Record<string, unknown>, field: string): Evidence[] | undefined {
     const v = obj[field];
-    if (v === undefined || v === null) return [];
-    if (!Array.isArray(v)) return this.fail(field, 'must be an array');
-    if (v.length > MAX_EVIDENCE) return this.fail(field, `must hold at most ${MAX_EVIDENCE} items`);
+    if (isAbsent(v)) return [];
+    if (!Array.isArray(v)) {
+      this.fail(field, 'must be an array');
+      return undefined;
+    }
+    if (v.length > MAX_EVIDENCE) {
+      this.fail(field, `must hold at most ${String(MAX_EVIDENCE)} items`);
+      return undefined;
+    }
     const out: Evidence[] = [];
     v.forEach((item: unknown, i) => {
-      const p = `${field}[${i}]`;
-      if (!isObject(item)) {
-        this.fail(p, 'must be an object');
-        return;
-      }
-      const sha = item.sha256;
-      const type = item.type ?? 'other';
-      const uri = item.uri;
-      let ok = true;
-      if (typeof sha !== 'string' || !SHA256_PATTERN.test(sha)) ok = !!this.fail(`${p}.sha256`, 'must be 64 hex characters (SHA-256)');
-      if (typeof type !== 'string' || !(EVIDENCE_TYPES as readonly string[]).includes(type)) {
-        ok = !!this.fail(`${p}.type`, `must be one of ${EVIDENCE_TYPES.join(', ')}`);
-      }
-      if (uri !== undefined && uri !== null && (typeof uri !== 'string' || uri.length === 0 || uri.length > MAX_URI_LENGTH)) {
-        ok = !!this.fail(`${p}.uri`, `must be a string of 1-${MAX_URI_LENGTH} characters`);
-      }
-      if (ok) out.push({ sha256: (sha as string).toLowerCase(), uri: (uri as string | undefined) ?? null, type: type as EvidenceType });
+      const evidence = this.evidenceItem(`${field}[${String(i)}]`, item);
+      if (evidence) out.push(evidence);
     });
     return out;
+  }
+
+  /** null for an absent optional field; a problem (and undefined) for an absent required one. */
+  private absent(field: string, required: boolean): null | undefined {
+    if (!required) return null;
+    this.fail(field, 'is required');
+    return undefined;
+  }
+
+  private nested(field: string, name: string, value: unknown, min: number, max: number): number | null | undefined {
+    if (isAbsent(value)) return null;
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      this.fail(`${field}.${name}`, 'must be a finite number');
+      return undefined;
+    }
+    if (value < min || value > max) {
+      this.fail(`${field}.${name}`, min === 0 ? `must be >= 0 and at most ${String(max)}` : `must be between ${String(min)} and ${String(max)}`);
+      return undefined;
+    }
+    return value;
+  }
+
+  /** A location's optional GLN; null when absent or not a valid GLN (then with a problem). */
+  private locationGln(field: string, value: unknown): string | null {
+    if (isAbsent(value)) return null;
+    if (typeof value === 'string' && isGln(value)) return value;
+    this.fail(`${field}.gln`, 'must be a 13-digit GLN with a valid check digit');
+    return null;
+  }
+
+  /** One evidence item at path `p`; undefined (with its problems) if any part is invalid. */
+  private evidenceItem(p: string, item: unknown): Evidence | undefined {
+    if (!isObject(item)) {
+      this.fail(p, 'must be an object');
+      return undefined;
+    }
+    const sha = item.sha256;
+    const type = item.type ?? 'other';
+    const uri = item.uri;
+    let ok = true;
+    if (typeof sha !== 'string' || !SHA256_PATTERN.test(sha)) {
+      this.fail(`${p}.sha256`, 'must be 64 hex characters (SHA-256)');
+      ok = false;
+    }
+    if (!isEvidenceType(type)) {
+      this.fail(`${p}.type`, `must be one of ${EVIDENCE_TYPES.join(', ')}`);
+      ok = false;
+    }
+    if (!isAbsent(uri) && !isEvidenceUri(uri)) {
+      this.fail(`${p}.uri`, `must be a string of 1-${String(MAX_URI_LENGTH)} characters`);
+      ok = false;
+    }
+    return ok ? { sha256: (sha as string).toLowerCase(), uri: (uri as string | undefined) ?? null, type: type as EvidenceType } : undefined;
   }
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** JSON's two ways of leaving a field out. */
+function isAbsent(v: unknown): v is null | undefined {
+  return v === undefined || v === null;
+}
+
+function isEvidenceType(v: unknown): v is EvidenceType {
+  return typeof v === 'string' && (EVIDENCE_TYPES as readonly string[]).includes(v);
+}
+
+function isEvidenceUri(v: unknown): v is string {
+  return typeof v === 'string' && v.length > 0 && v.length <= MAX_URI_LENGTH;
+}
+
+function isPositiveNumber(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v) && v > 0;
+}
+
+function isUnit(v: unknown): v is string {
+  return typeof v === 'string' && UNIT_PATTERN.test(v);
+}
+
+function isPageSize(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= MAX_PAGE_SIZE;
 }
 
 function throwIfProblems(r: Reader): void {
@@ -204,33 +280,59 @@ export function parseJsonArgument(text: string, what: string): unknown {
   }
 }
 
+/** A required HTS code, normalised. */
+function readHtsCode(r: Reader, raw: Record<string, unknown>): string | undefined {
+  if (typeof raw.htsCode !== 'string') {
+    r.fail('htsCode', 'is required: 10 digits, NNNNNNNNNN or NNNN.NN.NNNN');
+    return undefined;
+  }
+  const htsCode = normaliseHtsCode(raw.htsCode);
+  if (!htsCode) r.fail('htsCode', 'must be 10 digits, NNNNNNNNNN or NNNN.NN.NNNN');
+  return htsCode;
+}
+
+/** A required ISO 3166-1 country code, normalised. */
+function readCountry(r: Reader, raw: Record<string, unknown>, field: string): string | undefined {
+  const v = raw[field];
+  if (typeof v !== 'string') {
+    r.fail(field, 'is required: an ISO 3166-1 alpha-2 code');
+    return undefined;
+  }
+  const country = normaliseCountry(v);
+  if (!country) r.fail(field, 'must be an ISO 3166-1 alpha-2 code, e.g. CN');
+  return country;
+}
+
+/** A lot's required quantity, a number > 0. */
+function readQuantity(r: Reader, raw: Record<string, unknown>): number | undefined {
+  if (isAbsent(raw.quantity)) r.fail('quantity', 'is required');
+  else if (!isPositiveNumber(raw.quantity)) r.fail('quantity', 'must be a number > 0');
+  else return raw.quantity;
+  return undefined;
+}
+
+/** A lot's parent (it was packed into), which cannot be the lot itself. */
+function readParentLotId(r: Reader, raw: Record<string, unknown>, lotId: string | undefined): string | null | undefined {
+  const parentLotId = r.id(raw, 'parentLotId', false);
+  if (parentLotId && parentLotId === lotId) r.fail('parentLotId', 'must differ from lotId');
+  return parentLotId;
+}
+
 /** Validate and normalise a LotInput. @throws ValidationError */
 export function validateLotInput(raw: unknown): NormalisedLot {
   const r = new Reader('');
   if (!isObject(raw)) throw new ValidationError([{ path: 'lot', message: 'must be a JSON object' }]);
   const lotId = r.id(raw, 'lotId', true);
   const product = r.text(raw, 'product', MAX_PRODUCT_LENGTH, true);
-  let htsCode: string | undefined;
-  if (typeof raw.htsCode !== 'string') r.fail('htsCode', 'is required: 10 digits, NNNNNNNNNN or NNNN.NN.NNNN');
-  else if (!(htsCode = normaliseHtsCode(raw.htsCode))) r.fail('htsCode', 'must be 10 digits, NNNNNNNNNN or NNNN.NN.NNNN');
-  let originCountry: string | undefined;
-  if (typeof raw.originCountry !== 'string') r.fail('originCountry', 'is required: an ISO 3166-1 alpha-2 code');
-  else if (!(originCountry = normaliseCountry(raw.originCountry))) r.fail('originCountry', 'must be an ISO 3166-1 alpha-2 code, e.g. CN');
-  let quantity: number | undefined;
-  if (raw.quantity === undefined || raw.quantity === null) r.fail('quantity', 'is required');
-  else if (typeof raw.quantity !== 'number' || !Number.isFinite(raw.quantity) || raw.quantity <= 0) r.fail('quantity', 'must be a number > 0');
-  else quantity = raw.quantity;
+  const htsCode = readHtsCode(r, raw);
+  const originCountry = readCountry(r, raw, 'originCountry');
+  const quantity = readQuantity(r, raw);
   let unit: string | undefined;
-  if (typeof raw.unit !== 'string' || !UNIT_PATTERN.test(raw.unit)) r.fail('unit', 'must be 1-16 characters of A-Za-z0-9._- (e.g. EA, KGM)');
+  if (!isUnit(raw.unit)) r.fail('unit', 'must be 1-16 characters of A-Za-z0-9._- (e.g. EA, KGM)');
   else unit = raw.unit;
   const epcs = r.epcs(raw, 'epcs', MAX_EPCS_PER_LOT, []);
-  const parentLotId = r.id(raw, 'parentLotId', false);
-  if (parentLotId && parentLotId === lotId) r.fail('parentLotId', 'must differ from lotId');
-  let importerMsp: string | null = null;
-  if (raw.importerMsp !== undefined && raw.importerMsp !== null) {
-    if (typeof raw.importerMsp !== 'string' || !MSP_PATTERN.test(raw.importerMsp)) r.fail('importerMsp', 'must be an MSP id (1-128 of A-Za-z0-9._-)');
-    else importerMsp = raw.importerMsp;
-  }
+  const parentLotId = readParentLotId(r, raw, lotId);
+  const importerMsp = r.msp(raw, 'importerMsp', false) ?? null;
   const packedAt = r.instant(raw, 'packedAt', false);
   if (packedAt && !parentLotId) r.fail('packedAt', 'needs parentLotId');
   const inputs = readInputs(r, raw, lotId);
@@ -246,37 +348,61 @@ export function validateLotInput(raw: unknown): NormalisedLot {
     parentLotId: parentLotId ?? null,
     importerMsp,
     packedAt: packedAt ? packedAt.text : null,
-    ...(inputs && inputs.length > 0 ? { inputs } : {}),
+    ...(inputs?.length ? { inputs } : {}),
   };
 }
 
 /** `inputs`: 0..MAX_INPUTS_PER_LOT distinct other lots, each with a quantity > 0 and a unit. */
 function readInputs(r: Reader, raw: Record<string, unknown>, lotId: string | undefined): LotInputItem[] | undefined {
   const v = raw.inputs;
-  if (v === undefined || v === null) return [];
-  if (!Array.isArray(v)) return r.fail('inputs', 'must be an array of { lotId, quantity, unit }');
-  if (v.length > MAX_INPUTS_PER_LOT) return r.fail('inputs', `must hold at most ${MAX_INPUTS_PER_LOT} inputs`);
+  if (isAbsent(v)) return [];
+  if (!Array.isArray(v)) {
+    r.fail('inputs', 'must be an array of { lotId, quantity, unit }');
+    return undefined;
+  }
+  if (v.length > MAX_INPUTS_PER_LOT) {
+    r.fail('inputs', `must hold at most ${String(MAX_INPUTS_PER_LOT)} inputs`);
+    return undefined;
+  }
   const out: LotInputItem[] = [];
   const seen = new Set<string>();
   v.forEach((item: unknown, i) => {
-    const p = `inputs[${i}]`;
-    if (!isObject(item)) {
-      r.fail(p, 'must be an object { lotId, quantity, unit }');
-      return;
-    }
-    const id = typeof item.lotId === 'string' && ID_PATTERN.test(item.lotId) ? item.lotId : undefined;
-    if (id === undefined) r.fail(`${p}.lotId`, 'must be 1-128 characters of A-Za-z0-9._:-');
-    const quantity = item.quantity;
-    const unit = item.unit;
-    let ok = id !== undefined;
-    if (typeof quantity !== 'number' || !Number.isFinite(quantity) || quantity <= 0) ok = !!r.fail(`${p}.quantity`, 'must be a number > 0');
-    if (typeof unit !== 'string' || !UNIT_PATTERN.test(unit)) ok = !!r.fail(`${p}.unit`, 'must be 1-16 characters of A-Za-z0-9._- (the input lot\'s unit)');
-    if (id !== undefined && id === lotId) ok = !!r.fail(`${p}.lotId`, 'must differ from lotId (a lot is not made from itself)');
-    else if (id !== undefined && seen.has(id)) ok = !!r.fail(`${p}.lotId`, 'is listed twice');
-    if (id !== undefined) seen.add(id);
-    if (ok) out.push({ lotId: id as string, quantity: quantity as number, unit: unit as string });
+    const input = readInputItem(r, `inputs[${String(i)}]`, item, lotId, seen);
+    if (input) out.push(input);
   });
   return out;
+}
+
+/** One input at path `p`; undefined (with its problems) if any part is invalid. Adds its lot to `seen`. */
+function readInputItem(r: Reader, p: string, item: unknown, lotId: string | undefined, seen: Set<string>): LotInputItem | undefined {
+  if (!isObject(item)) {
+    r.fail(p, 'must be an object { lotId, quantity, unit }');
+    return undefined;
+  }
+  const id = typeof item.lotId === 'string' && ID_PATTERN.test(item.lotId) ? item.lotId : undefined;
+  if (id === undefined) r.fail(`${p}.lotId`, 'must be 1-128 characters of A-Za-z0-9._:-');
+  const quantity = item.quantity;
+  const unit = item.unit;
+  let ok = id !== undefined;
+  if (!isPositiveNumber(quantity)) {
+    r.fail(`${p}.quantity`, 'must be a number > 0');
+    ok = false;
+  }
+  if (!isUnit(unit)) {
+    r.fail(`${p}.unit`, 'must be 1-16 characters of A-Za-z0-9._- (the input lot\'s unit)');
+    ok = false;
+  }
+  if (id !== undefined) ok = isNewOtherLot(r, p, id, lotId, seen) && ok;
+  return ok ? { lotId: id as string, quantity: quantity as number, unit: unit as string } : undefined;
+}
+
+/** An input lot must be another lot, listed once; records it in `seen`. */
+function isNewOtherLot(r: Reader, p: string, id: string, lotId: string | undefined, seen: Set<string>): boolean {
+  const repeated = seen.has(id);
+  seen.add(id);
+  if (id === lotId) r.fail(`${p}.lotId`, 'must differ from lotId (a lot is not made from itself)');
+  else if (repeated) r.fail(`${p}.lotId`, 'is listed twice');
+  return id !== lotId && !repeated;
 }
 
 export interface EventValidationOptions {
@@ -291,7 +417,9 @@ export interface EventValidationOptions {
 /** Validate and normalise one EventInput (or CorrectionInput). @throws ValidationError */
 export function validateEventInput(raw: unknown, options: EventValidationOptions = {}): NormalisedEvent {
   const r = new Reader(options.path ?? '');
-  return readEvent(r, raw, options) ?? (throwIfProblems(r) as never);
+  const event = readEvent(r, raw, options);
+  if (event) return event;
+  throw new ValidationError(r.problems);
 }
 
 function readEvent(r: Reader, raw: unknown, options: EventValidationOptions): NormalisedEvent | undefined {
@@ -301,33 +429,20 @@ function readEvent(r: Reader, raw: unknown, options: EventValidationOptions): No
   }
   const eventId = r.id(raw, 'eventId', true);
   const lotId = r.id(raw, 'lotId', true);
-  let link: number | undefined;
-  if (typeof raw.link === 'string' && linkFromName(raw.link)) link = linkFromName(raw.link)?.number;
-  else if (isLinkNumber(raw.link)) link = raw.link;
-  else r.fail('link', `must be a link number 1-${LINK_COUNT} (or its name)`);
-  let kind: EventKind | undefined;
-  if (typeof raw.kind !== 'string' || !(EVENT_KINDS as readonly string[]).includes(raw.kind)) r.fail('kind', `must be one of ${EVENT_KINDS.join(', ')}`);
-  else kind = raw.kind as EventKind;
+  const link = readEventLink(r, raw);
+  const kind = readEventKind(r, raw);
   const eventTime = r.instant(raw, 'eventTime', true);
   const deviceId = r.id(raw, 'deviceId', false);
   const location = r.location(raw, 'location');
   const epcs = r.epcs(raw, 'epcs', MAX_EPCS_PER_EVENT, options.knownEpcs ?? []);
   const evidence = r.evidence(raw, 'evidence');
+  const correction = options.correction === true;
   const correctionOf = r.id(raw, 'correctionOf', false);
-  const reason = r.text(raw, 'reason', MAX_REASON_LENGTH, !!options.correction);
-  if (options.correction) {
-    if (raw.correctionOf === undefined || raw.correctionOf === null) r.fail('correctionOf', 'is required for a correction');
-    if (correctionOf && correctionOf === eventId) r.fail('correctionOf', 'must name another event');
-  } else if (correctionOf) {
-    r.fail('correctionOf', 'must be null here: post corrections with RecordCorrection');
-  }
-  if (kind === 'rfid' && epcs && epcs.length === 0 && !r.problems.some((p) => p.path.startsWith(r.path('epcs')))) {
-    r.fail('epcs', 'an rfid event needs at least one EPC');
-  }
-  if (kind === 'gps' && location !== undefined && (location === null || location.lat === null || location.lon === null)) {
-    if (!r.problems.some((p) => p.path.startsWith(r.path('location')))) r.fail('location', 'a gps event needs location.lat and location.lon');
-  }
-  const kindFields = readKindFields(r, raw, kind, lotId, !!options.correction);
+  const reason = r.text(raw, 'reason', MAX_REASON_LENGTH, correction);
+  checkCorrectionOf(r, raw, correction, eventId, correctionOf);
+  if (kind === 'rfid') checkRfidHasEpcs(r, epcs);
+  if (kind === 'gps') checkGpsHasPosition(r, location);
+  const kindFields = readKindFields(r, raw, kind, lotId, correction);
   if (r.problems.length > 0) return undefined;
   return {
     eventId: eventId as string,
@@ -346,6 +461,44 @@ function readEvent(r: Reader, raw: unknown, options: EventValidationOptions): No
   };
 }
 
+/** An event's link: its number, or its name. */
+function readEventLink(r: Reader, raw: Record<string, unknown>): number | undefined {
+  const named = typeof raw.link === 'string' ? linkFromName(raw.link) : undefined;
+  if (named) return named.number;
+  if (isLinkNumber(raw.link)) return raw.link;
+  r.fail('link', `must be a link number 1-${String(LINK_COUNT)} (or its name)`);
+  return undefined;
+}
+
+function readEventKind(r: Reader, raw: Record<string, unknown>): EventKind | undefined {
+  if (typeof raw.kind === 'string' && (EVENT_KINDS as readonly string[]).includes(raw.kind)) return raw.kind as EventKind;
+  r.fail('kind', `must be one of ${EVENT_KINDS.join(', ')}`);
+  return undefined;
+}
+
+/** A correction names another event it corrects; a plain event names none. */
+function checkCorrectionOf(r: Reader, raw: Record<string, unknown>, correction: boolean, eventId: string | undefined, correctionOf: string | null | undefined): void {
+  if (correction) {
+    if (isAbsent(raw.correctionOf)) r.fail('correctionOf', 'is required for a correction');
+    if (correctionOf && correctionOf === eventId) r.fail('correctionOf', 'must name another event');
+  } else if (correctionOf) {
+    r.fail('correctionOf', 'must be null here: post corrections with RecordCorrection');
+  }
+}
+
+/** An rfid event reads at least one EPC (unless its epcs were already reported invalid). */
+function checkRfidHasEpcs(r: Reader, epcs: string[] | undefined): void {
+  if (epcs?.length === 0 && !r.hasProblemAt('epcs')) r.fail('epcs', 'an rfid event needs at least one EPC');
+}
+
+/** A gps event has a position (unless its location was already reported invalid). */
+function checkGpsHasPosition(r: Reader, location: Location | null | undefined): void {
+  if (location === undefined) return;
+  if (location === null || location.lat === null || location.lon === null) {
+    if (!r.hasProblemAt('location')) r.fail('location', 'a gps event needs location.lat and location.lon');
+  }
+}
+
 type KindFields = Pick<NormalisedEvent, 'handoverTo' | 'handoverToGln' | 'action' | 'parentLotId' | 'childLotIds'>;
 
 /**
@@ -353,58 +506,79 @@ type KindFields = Pick<NormalisedEvent, 'handoverTo' | 'handoverToGln' | 'action
  * required there). Returned only when present, so events without them hash as they always did.
  */
 function readKindFields(r: Reader, raw: Record<string, unknown>, kind: EventKind | undefined, lotId: string | undefined, correction: boolean): KindFields {
-  const given = (f: string): boolean => raw[f] !== undefined && raw[f] !== null;
-  const out: KindFields = {};
+  checkHandoverFieldsBelong(r, raw, kind, correction);
+  checkAggregationFieldsBelong(r, raw, kind, correction);
+  if (correction) return {};
+  if (kind === 'handover') return readHandoverFields(r, raw);
+  if (kind === 'aggregation') return readAggregationFields(r, raw, lotId);
+  return {};
+}
+
+function checkHandoverFieldsBelong(r: Reader, raw: Record<string, unknown>, kind: EventKind | undefined, correction: boolean): void {
   for (const f of ['handoverTo', 'handoverToGln']) {
-    if (given(f) && kind !== 'handover') r.fail(f, 'is only for kind handover');
-    else if (given(f) && correction) r.fail(f, 'custody passes with RecordEvents, not with a correction');
+    if (isAbsent(raw[f])) continue;
+    if (kind !== 'handover') r.fail(f, 'is only for kind handover');
+    else if (correction) r.fail(f, 'custody passes with RecordEvents, not with a correction');
   }
+}
+
+function checkAggregationFieldsBelong(r: Reader, raw: Record<string, unknown>, kind: EventKind | undefined, correction: boolean): void {
   for (const f of ['action', 'parentLotId', 'childLotIds']) {
-    if (given(f) && kind !== 'aggregation') r.fail(f, 'is only for kind aggregation');
+    if (!isAbsent(raw[f]) && kind !== 'aggregation') r.fail(f, 'is only for kind aggregation');
   }
   if (kind === 'aggregation' && correction) r.fail('kind', 'containment changes with RecordEvents, not with a correction');
-  if (kind === 'handover' && !correction) {
-    const to = r.msp(raw, 'handoverTo', false);
-    if (to) out.handoverTo = to;
-    if (given('handoverToGln')) {
-      if (typeof raw.handoverToGln !== 'string' || !isGln(raw.handoverToGln)) r.fail('handoverToGln', 'must be a 13-digit GLN with a valid check digit');
-      else if (!to) r.fail('handoverToGln', 'needs handoverTo');
-      else out.handoverToGln = raw.handoverToGln;
-    }
-  }
-  if (kind === 'aggregation' && !correction) {
-    const action = raw.action;
-    if (typeof action !== 'string' || !(AGGREGATION_ACTIONS as readonly string[]).includes(action)) {
-      r.fail('action', `must be one of ${AGGREGATION_ACTIONS.join(', ')}`);
-    } else out.action = action as AggregationAction;
-    const parent = r.id(raw, 'parentLotId', true);
-    if (parent && lotId && parent !== lotId) r.fail('parentLotId', 'must equal lotId: an aggregation event is recorded on the container lot');
-    else if (parent) out.parentLotId = parent;
-    const children = raw.childLotIds;
-    if (!Array.isArray(children) || children.length === 0 || children.length > MAX_AGGREGATION_CHILDREN) {
-      r.fail('childLotIds', `must be an array of 1-${MAX_AGGREGATION_CHILDREN} lot ids`);
-    } else {
-      const ids: string[] = [];
-      children.forEach((c: unknown, i) => {
-        if (typeof c !== 'string' || !ID_PATTERN.test(c)) r.fail(`childLotIds[${i}]`, 'must be 1-128 characters of A-Za-z0-9._:-');
-        else if (c === lotId) r.fail(`childLotIds[${i}]`, 'must differ from the container lotId');
-        else if (ids.includes(c)) r.fail(`childLotIds[${i}]`, 'is listed twice');
-        else ids.push(c);
-      });
-      out.childLotIds = ids;
-    }
+}
+
+function readHandoverFields(r: Reader, raw: Record<string, unknown>): KindFields {
+  const out: KindFields = {};
+  const to = r.msp(raw, 'handoverTo', false);
+  if (to) out.handoverTo = to;
+  if (!isAbsent(raw.handoverToGln)) {
+    if (typeof raw.handoverToGln !== 'string' || !isGln(raw.handoverToGln)) r.fail('handoverToGln', 'must be a 13-digit GLN with a valid check digit');
+    else if (!to) r.fail('handoverToGln', 'needs handoverTo');
+    else out.handoverToGln = raw.handoverToGln;
   }
   return out;
+}
+
+function readAggregationFields(r: Reader, raw: Record<string, unknown>, lotId: string | undefined): KindFields {
+  const out: KindFields = {};
+  const action = raw.action;
+  if (typeof action !== 'string' || !(AGGREGATION_ACTIONS as readonly string[]).includes(action)) {
+    r.fail('action', `must be one of ${AGGREGATION_ACTIONS.join(', ')}`);
+  } else out.action = action as AggregationAction;
+  const parent = r.id(raw, 'parentLotId', true);
+  if (parent && lotId && parent !== lotId) r.fail('parentLotId', 'must equal lotId: an aggregation event is recorded on the container lot');
+  else if (parent) out.parentLotId = parent;
+  const children = readChildLotIds(r, raw.childLotIds, lotId);
+  if (children) out.childLotIds = children;
+  return out;
+}
+
+/** 1..MAX_AGGREGATION_CHILDREN distinct lots other than the container; undefined if not such an array. */
+function readChildLotIds(r: Reader, children: unknown, lotId: string | undefined): string[] | undefined {
+  if (!Array.isArray(children) || children.length === 0 || children.length > MAX_AGGREGATION_CHILDREN) {
+    r.fail('childLotIds', `must be an array of 1-${String(MAX_AGGREGATION_CHILDREN)} lot ids`);
+    return undefined;
+  }
+  const ids: string[] = [];
+  children.forEach((c: unknown, i) => {
+    if (typeof c !== 'string' || !ID_PATTERN.test(c)) r.fail(`childLotIds[${String(i)}]`, 'must be 1-128 characters of A-Za-z0-9._:-');
+    else if (c === lotId) r.fail(`childLotIds[${String(i)}]`, 'must differ from the container lotId');
+    else if (ids.includes(c)) r.fail(`childLotIds[${String(i)}]`, 'is listed twice');
+    else ids.push(c);
+  });
+  return ids;
 }
 
 /** Validate a RecordEvents batch (1..MAX_BATCH events); all problems reported with `events[i].` paths. */
 export function validateEventBatch(raw: unknown, knownEpcsOf: (lotId: string) => readonly string[] = () => []): NormalisedEvent[] {
   if (!Array.isArray(raw)) throw new ValidationError([{ path: 'events', message: 'must be a JSON array of events' }]);
-  if (raw.length < 1 || raw.length > MAX_BATCH) throw new ValidationError([{ path: 'events', message: `must hold 1-${MAX_BATCH} events` }]);
+  if (raw.length < 1 || raw.length > MAX_BATCH) throw new ValidationError([{ path: 'events', message: `must hold 1-${String(MAX_BATCH)} events` }]);
   const problems: FieldProblem[] = [];
   const out: NormalisedEvent[] = [];
   raw.forEach((item: unknown, i) => {
-    const r = new Reader(`events[${i}]`);
+    const r = new Reader(`events[${String(i)}]`);
     const lotId = isObject(item) && typeof item.lotId === 'string' ? item.lotId : '';
     const event = readEvent(r, item, { knownEpcs: knownEpcsOf(lotId) });
     problems.push(...r.problems);
@@ -414,21 +588,64 @@ export function validateEventBatch(raw: unknown, knownEpcsOf: (lotId: string) =>
   return out;
 }
 
+/** An optional MSP id (`mspId` of a device, `ownerMsp` of a filter); null when absent or invalid. */
+function readMspId(r: Reader, raw: Record<string, unknown>, field: string): string | null {
+  const v = raw[field];
+  if (isAbsent(v)) return null;
+  if (typeof v === 'string' && MSP_PATTERN.test(v)) return v;
+  r.fail(field, 'must be an MSP id');
+  return null;
+}
+
+/** An optional link number; null when absent or invalid. */
+function readLinkNumber(r: Reader, raw: Record<string, unknown>): number | null {
+  if (isAbsent(raw.link)) return null;
+  if (isLinkNumber(raw.link)) return raw.link;
+  r.fail('link', `must be a link number 1-${String(LINK_COUNT)}`);
+  return null;
+}
+
+/** An optional HTS code filter, normalised; undefined when absent or invalid. */
+function readHtsFilter(r: Reader, raw: Record<string, unknown>): string | undefined {
+  if (isAbsent(raw.htsCode)) return undefined;
+  const hts = typeof raw.htsCode === 'string' ? normaliseHtsCode(raw.htsCode) : undefined;
+  if (!hts) r.fail('htsCode', 'must be 10 digits, NNNNNNNNNN or NNNN.NN.NNNN');
+  return hts;
+}
+
+/** An optional country filter, normalised; undefined when absent or invalid. */
+function readCountryFilter(r: Reader, raw: Record<string, unknown>, field: string): string | undefined {
+  const v = raw[field];
+  if (isAbsent(v)) return undefined;
+  const c = typeof v === 'string' ? normaliseCountry(v) : undefined;
+  if (!c) r.fail(field, 'must be an ISO 3166-1 alpha-2 code');
+  return c;
+}
+
+/** A list query's `pageSize` and `bookmark`, set on `out` when given and valid. */
+function readPaging(r: Reader, raw: Record<string, unknown>, out: { pageSize: number; bookmark?: string }): void {
+  if (!isAbsent(raw.pageSize)) {
+    if (isPageSize(raw.pageSize)) out.pageSize = raw.pageSize;
+    else r.fail('pageSize', `must be an integer 1-${String(MAX_PAGE_SIZE)}`);
+  }
+  const bookmark = raw.bookmark;
+  if (isAbsent(bookmark) || bookmark === '') return;
+  if (typeof bookmark !== 'string' || bookmark.length > MAX_BOOKMARK_LENGTH) r.fail('bookmark', 'must be a bookmark from a previous page');
+  else out.bookmark = bookmark;
+}
+
+/** A list query's filter argument: JSON text, '' for none. */
+function parseFilterArgument(filterJson: string): unknown {
+  return filterJson && filterJson.trim() !== '' ? parseJsonArgument(filterJson, 'filter') : {};
+}
+
 /** Validate a DeviceInput. @throws ValidationError */
 export function validateDeviceInput(raw: unknown): Required<DeviceInput> {
   const r = new Reader('');
   if (!isObject(raw)) throw new ValidationError([{ path: 'device', message: 'must be a JSON object' }]);
   const deviceId = r.id(raw, 'deviceId', true);
-  let mspId: string | null = null;
-  if (raw.mspId !== undefined && raw.mspId !== null) {
-    if (typeof raw.mspId !== 'string' || !MSP_PATTERN.test(raw.mspId)) r.fail('mspId', 'must be an MSP id');
-    else mspId = raw.mspId;
-  }
-  let link: number | null = null;
-  if (raw.link !== undefined && raw.link !== null) {
-    if (!isLinkNumber(raw.link)) r.fail('link', `must be a link number 1-${LINK_COUNT}`);
-    else link = raw.link;
-  }
+  const mspId = readMspId(r, raw, 'mspId');
+  const link = readLinkNumber(r, raw);
   const location = r.location(raw, 'location');
   throwIfProblems(r);
   return { deviceId: deviceId as string, mspId, link, location: location ?? null };
@@ -445,7 +662,7 @@ export function validateOrganisationInput(raw: unknown): OrganisationInput {
   if (!Array.isArray(raw.roles)) r.fail('roles', `must be an array of roles (${ROLES.join(', ')})`);
   else {
     raw.roles.forEach((role: unknown, i) => {
-      if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) r.fail(`roles[${i}]`, `must be one of ${ROLES.join(', ')}`);
+      if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) r.fail(`roles[${String(i)}]`, `must be one of ${ROLES.join(', ')}`);
       else if (!roles.includes(role as Role)) roles.push(role as Role);
     });
   }
@@ -459,43 +676,24 @@ export type ValidLotFilter = LotFilter & { pageSize: number };
 /** Validate a ListLots filter object (`{ ownerMsp?, htsCode?, originCountry?, link?, pageSize?, bookmark? }`). @throws ValidationError */
 export function validateLotFilter(raw: unknown): ValidLotFilter {
   if (!isObject(raw)) throw new ValidationError([{ path: 'filter', message: 'must be a JSON object' }]);
-  const problems: FieldProblem[] = [];
+  const r = new Reader('');
   const out: ValidLotFilter = { pageSize: DEFAULT_PAGE_SIZE };
-  if (raw.ownerMsp !== undefined && raw.ownerMsp !== null) {
-    if (typeof raw.ownerMsp !== 'string' || !MSP_PATTERN.test(raw.ownerMsp)) problems.push({ path: 'ownerMsp', message: 'must be an MSP id' });
-    else out.ownerMsp = raw.ownerMsp;
-  }
-  if (raw.htsCode !== undefined && raw.htsCode !== null) {
-    const hts = typeof raw.htsCode === 'string' ? normaliseHtsCode(raw.htsCode) : undefined;
-    if (!hts) problems.push({ path: 'htsCode', message: 'must be 10 digits, NNNNNNNNNN or NNNN.NN.NNNN' });
-    else out.htsCode = hts;
-  }
-  if (raw.originCountry !== undefined && raw.originCountry !== null) {
-    const c = typeof raw.originCountry === 'string' ? normaliseCountry(raw.originCountry) : undefined;
-    if (!c) problems.push({ path: 'originCountry', message: 'must be an ISO 3166-1 alpha-2 code' });
-    else out.originCountry = c;
-  }
-  if (raw.link !== undefined && raw.link !== null) {
-    if (!isLinkNumber(raw.link)) problems.push({ path: 'link', message: `must be a link number 1-${LINK_COUNT}` });
-    else out.link = raw.link;
-  }
-  if (raw.pageSize !== undefined && raw.pageSize !== null) {
-    if (typeof raw.pageSize !== 'number' || !Number.isInteger(raw.pageSize) || raw.pageSize < 1 || raw.pageSize > MAX_PAGE_SIZE) {
-      problems.push({ path: 'pageSize', message: `must be an integer 1-${MAX_PAGE_SIZE}` });
-    } else out.pageSize = raw.pageSize;
-  }
-  if (raw.bookmark !== undefined && raw.bookmark !== null && raw.bookmark !== '') {
-    if (typeof raw.bookmark !== 'string' || raw.bookmark.length > MAX_BOOKMARK_LENGTH) {
-      problems.push({ path: 'bookmark', message: 'must be a bookmark from a previous page' });
-    } else out.bookmark = raw.bookmark;
-  }
-  if (problems.length > 0) throw new ValidationError(problems);
+  const ownerMsp = readMspId(r, raw, 'ownerMsp');
+  if (ownerMsp !== null) out.ownerMsp = ownerMsp;
+  const htsCode = readHtsFilter(r, raw);
+  if (htsCode) out.htsCode = htsCode;
+  const originCountry = readCountryFilter(r, raw, 'originCountry');
+  if (originCountry) out.originCountry = originCountry;
+  const link = readLinkNumber(r, raw);
+  if (link !== null) out.link = link;
+  readPaging(r, raw, out);
+  throwIfProblems(r);
   return out;
 }
 
 /** The ListLots argument: JSON text of a filter, '' for none. @throws ValidationError */
 export function lotFilterFromJson(filterJson: string): ValidLotFilter {
-  return validateLotFilter(filterJson && filterJson.trim() !== '' ? parseJsonArgument(filterJson, 'filter') : {});
+  return validateLotFilter(parseFilterArgument(filterJson));
 }
 
 /** Validate an organisation profile (`{ mspId, legalName, country, address?, roles }`, supply-chain roles). @throws ValidationError */
@@ -504,21 +702,36 @@ export function validateOrganisationProfileInput(raw: unknown): OrganisationProf
   if (!isObject(raw)) throw new ValidationError([{ path: 'organisation', message: 'must be a JSON object' }]);
   const mspId = r.msp(raw, 'mspId', true);
   const legalName = r.text(raw, 'legalName', MAX_NAME_LENGTH, true);
-  let country: string | undefined;
-  if (typeof raw.country !== 'string') r.fail('country', 'is required: an ISO 3166-1 alpha-2 code');
-  else if (!(country = normaliseCountry(raw.country))) r.fail('country', 'must be an ISO 3166-1 alpha-2 code, e.g. CN');
+  const country = readCountry(r, raw, 'country');
   const address = r.text(raw, 'address', MAX_ADDRESS_LENGTH, false);
   const roles: SupplyChainRole[] = [];
   if (!Array.isArray(raw.roles)) r.fail('roles', `must be an array of supply-chain roles (${SUPPLY_CHAIN_ROLES.join(', ')})`);
   else {
     raw.roles.forEach((role: unknown, i) => {
       if (typeof role !== 'string' || !(SUPPLY_CHAIN_ROLES as readonly string[]).includes(role)) {
-        r.fail(`roles[${i}]`, `must be one of ${SUPPLY_CHAIN_ROLES.join(', ')}`);
+        r.fail(`roles[${String(i)}]`, `must be one of ${SUPPLY_CHAIN_ROLES.join(', ')}`);
       } else if (!roles.includes(role as SupplyChainRole)) roles.push(role as SupplyChainRole);
     });
   }
   throwIfProblems(r);
   return { mspId: mspId as string, legalName: legalName as string, country: country as string, address: address ?? null, roles: [...roles].sort() };
+}
+
+/** An optional ISO 3166-2 subdivision, upper-cased, of the facility's country. */
+function readSubdivision(r: Reader, value: unknown, country: string | undefined): string | null {
+  if (isAbsent(value)) return null;
+  const sub = typeof value === 'string' ? value.trim().toUpperCase() : '';
+  if (!SUBDIVISION_PATTERN.test(sub)) r.fail('subdivision', 'must be an ISO 3166-2 code, e.g. CN-XJ');
+  else if (country && !sub.startsWith(`${country}-`)) r.fail('subdivision', `must be a subdivision of ${country} (${country}-…)`);
+  else return sub;
+  return null;
+}
+
+/** A facility's flat `lat`/`lon`, checked by the location rules; their problems are named without `location.`. */
+function readFacilityPosition(r: Reader, raw: Record<string, unknown>): { lat: number | null; lon: number | null } {
+  const location = r.location({ location: { lat: raw.lat, lon: raw.lon } }, 'location');
+  for (const p of r.problems) if (p.path.startsWith('location.')) (p as { path: string }).path = p.path.slice('location.'.length);
+  return { lat: location?.lat ?? null, lon: location?.lon ?? null };
 }
 
 /** Validate a facility (`{ gln, name, address?, country, subdivision?, lat?, lon?, type }`). @throws ValidationError */
@@ -530,50 +743,30 @@ export function validateFacilityInput(raw: unknown): FacilityInput {
   else gln = raw.gln;
   const name = r.text(raw, 'name', MAX_NAME_LENGTH, true);
   const address = r.text(raw, 'address', MAX_ADDRESS_LENGTH, false);
-  let country: string | undefined;
-  if (typeof raw.country !== 'string') r.fail('country', 'is required: an ISO 3166-1 alpha-2 code');
-  else if (!(country = normaliseCountry(raw.country))) r.fail('country', 'must be an ISO 3166-1 alpha-2 code, e.g. CN');
-  let subdivision: string | null = null;
-  if (raw.subdivision !== undefined && raw.subdivision !== null) {
-    const sub = typeof raw.subdivision === 'string' ? raw.subdivision.trim().toUpperCase() : '';
-    if (!SUBDIVISION_PATTERN.test(sub)) r.fail('subdivision', 'must be an ISO 3166-2 code, e.g. CN-XJ');
-    else if (country && !sub.startsWith(`${country}-`)) r.fail('subdivision', `must be a subdivision of ${country} (${country}-…)`);
-    else subdivision = sub;
-  }
-  const location = r.location({ location: { lat: raw.lat, lon: raw.lon } }, 'location');
-  for (const p of r.problems) if (p.path.startsWith('location.')) (p as { path: string }).path = p.path.slice('location.'.length);
+  const country = readCountry(r, raw, 'country');
+  const subdivision = readSubdivision(r, raw.subdivision, country);
+  const { lat, lon } = readFacilityPosition(r, raw);
   let type: FacilityType | undefined;
   if (typeof raw.type !== 'string' || !(FACILITY_TYPES as readonly string[]).includes(raw.type)) r.fail('type', `must be one of ${FACILITY_TYPES.join(', ')}`);
   else type = raw.type as FacilityType;
   throwIfProblems(r);
   return {
     gln: gln as string, name: name as string, address: address ?? null, country: country as string, subdivision,
-    lat: location?.lat ?? null, lon: location?.lon ?? null, type: type as FacilityType,
+    lat, lon, type: type as FacilityType,
   };
 }
 
 /** Validate a ListFacilities filter (`{ mspId?, country?, pageSize?, bookmark? }`; '' for none). @throws ValidationError */
 export function facilityFilterFromJson(filterJson: string): FacilityFilter & { pageSize: number } {
-  const raw = filterJson && filterJson.trim() !== '' ? parseJsonArgument(filterJson, 'filter') : {};
+  const raw = parseFilterArgument(filterJson);
   if (!isObject(raw)) throw new ValidationError([{ path: 'filter', message: 'must be a JSON object' }]);
   const r = new Reader('');
   const out: FacilityFilter & { pageSize: number } = { pageSize: DEFAULT_PAGE_SIZE };
   const mspId = r.msp(raw, 'mspId', false);
   if (mspId) out.mspId = mspId;
-  if (raw.country !== undefined && raw.country !== null) {
-    const c = typeof raw.country === 'string' ? normaliseCountry(raw.country) : undefined;
-    if (!c) r.fail('country', 'must be an ISO 3166-1 alpha-2 code');
-    else out.country = c;
-  }
-  if (raw.pageSize !== undefined && raw.pageSize !== null) {
-    if (typeof raw.pageSize !== 'number' || !Number.isInteger(raw.pageSize) || raw.pageSize < 1 || raw.pageSize > MAX_PAGE_SIZE) {
-      r.fail('pageSize', `must be an integer 1-${MAX_PAGE_SIZE}`);
-    } else out.pageSize = raw.pageSize;
-  }
-  if (raw.bookmark !== undefined && raw.bookmark !== null && raw.bookmark !== '') {
-    if (typeof raw.bookmark !== 'string' || raw.bookmark.length > MAX_BOOKMARK_LENGTH) r.fail('bookmark', 'must be a bookmark from a previous page');
-    else out.bookmark = raw.bookmark;
-  }
+  const country = readCountryFilter(r, raw, 'country');
+  if (country) out.country = country;
+  readPaging(r, raw, out);
   throwIfProblems(r);
   return out;
 }

@@ -127,7 +127,7 @@ const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every
 
 function each<T>(obj: Json, path: string, key: string, read: (item: Json, itemPath: string) => T): T[] {
   return field(obj, path, key, isArray, 'an array').map((item, i) => {
-    const itemPath = `${path}.${key}[${i}]`;
+    const itemPath = `${path}.${key}[${String(i)}]`;
     if (!isObject(item)) throw new BundleFormatError(itemPath, 'expected an object');
     return read(item, itemPath);
   });

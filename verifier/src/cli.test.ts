@@ -6,7 +6,7 @@ import { expect } from 'chai';
 
 import type { ProofBundle } from './bundle';
 import type { Report } from './report';
-import { makeFixture } from './testing/fixture';
+import { makeFixture, must } from './testing/fixture';
 
 // The launcher npm links as node_modules/.bin/acetrace-verify.
 const CLI = join(__dirname, '..', 'bin', 'acetrace-verify.js');
@@ -23,14 +23,16 @@ describe('verifier: acetrace-verify command', function () {
     good = join(dir, 'good.json');
     writeFileSync(good, JSON.stringify(bundle));
     const bad = JSON.parse(JSON.stringify(bundle)) as ProofBundle;
-    const value = Buffer.from(bad.events[1]!.value, 'base64');
+    const value = Buffer.from(must(bad.events[1], 'bad.events[1]').value, 'base64');
     value[value.indexOf('harvest')] = 'H'.charCodeAt(0);
-    bad.events[1]!.value = value.toString('base64');
+    must(bad.events[1], 'bad.events[1]').value = value.toString('base64');
     tampered = join(dir, 'tampered.json');
     writeFileSync(tampered, JSON.stringify(bad));
   });
 
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   const run = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8' });
 

@@ -20,7 +20,7 @@ export const TRANSACTIONS_FILTER_INDEX = common.BlockMetadataIndex.TRANSACTIONS_
 /** Names of peer.TxValidationCode values, for reports. */
 export function validationCodeName(code: number): string {
   const entry = Object.entries(peer.TxValidationCode).find(([, value]) => value === code);
-  return entry ? entry[0] : `code ${code}`;
+  return entry ? entry[0] : `code ${String(code)}`;
 }
 
 export interface HeaderFields {
@@ -121,6 +121,18 @@ export interface DecodedTransaction {
   writes: Map<string, Array<{ key: string; isDelete: boolean; value: Uint8Array }>>;
 }
 
+/** The writes of each namespace of a transaction's read-write set, in order. */
+function writesByNamespace(rwset: ledger.rwset.TxReadWriteSet): DecodedTransaction['writes'] {
+  const writes: DecodedTransaction['writes'] = new Map();
+  for (const ns of rwset.getNsRwsetList()) {
+    const kv = ledger.rwset.kvrwset.KVRWSet.deserializeBinary(ns.getRwset_asU8());
+    const list = writes.get(ns.getNamespace()) ?? [];
+    for (const w of kv.getWritesList()) list.push({ key: w.getKey(), isDelete: w.getIsDelete(), value: w.getValue_asU8() });
+    writes.set(ns.getNamespace(), list);
+  }
+  return writes;
+}
+
 /** Decodes an ENDORSER_TRANSACTION envelope (one action, as Fabric requires); throws when malformed. */
 export function decodeTransaction(envelopeBytes: Uint8Array): DecodedTransaction {
   const envelope = common.Envelope.deserializeBinary(envelopeBytes);
@@ -132,13 +144,13 @@ export function decodeTransaction(envelopeBytes: Uint8Array): DecodedTransaction
   const signatureHeaderBytes = header.getSignatureHeader_asU8();
   const channelHeader = common.ChannelHeader.deserializeBinary(channelHeaderBytes);
   if (channelHeader.getType() !== common.HeaderType.ENDORSER_TRANSACTION) {
-    throw new Error(`not an endorser transaction (header type ${channelHeader.getType()})`);
+    throw new Error(`not an endorser transaction (header type ${String(channelHeader.getType())})`);
   }
   const signatureHeader = common.SignatureHeader.deserializeBinary(signatureHeaderBytes);
   const tx = peer.Transaction.deserializeBinary(payload.getData_asU8());
   const actions = tx.getActionsList();
-  if (actions.length !== 1) throw new Error(`transaction has ${actions.length} actions, Fabric allows one`);
-  const action = actions[0]!;
+  const action = actions.length === 1 ? actions[0] : undefined;
+  if (!action) throw new Error(`transaction has ${String(actions.length)} actions, Fabric allows one`);
   const actionPayload = peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8());
   const endorsed = actionPayload.getAction();
   if (!endorsed) throw new Error('transaction action has no endorsed action');
@@ -146,13 +158,7 @@ export function decodeTransaction(envelopeBytes: Uint8Array): DecodedTransaction
   const prp = peer.ProposalResponsePayload.deserializeBinary(prpBytes);
   const chaincodeAction = peer.ChaincodeAction.deserializeBinary(prp.getExtension_asU8());
   const rwset = ledger.rwset.TxReadWriteSet.deserializeBinary(chaincodeAction.getResults_asU8());
-  const writes = new Map<string, Array<{ key: string; isDelete: boolean; value: Uint8Array }>>();
-  for (const ns of rwset.getNsRwsetList()) {
-    const kv = ledger.rwset.kvrwset.KVRWSet.deserializeBinary(ns.getRwset_asU8());
-    const list = writes.get(ns.getNamespace()) ?? [];
-    for (const w of kv.getWritesList()) list.push({ key: w.getKey(), isDelete: w.getIsDelete(), value: w.getValue_asU8() });
-    writes.set(ns.getNamespace(), list);
-  }
+  const writes = writesByNamespace(rwset);
   const ts = channelHeader.getTimestamp();
   return {
     envelopeSignature: envelope.getSignature_asU8(),

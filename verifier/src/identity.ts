@@ -138,7 +138,7 @@ export class TrustStore {
       certificates.push(next);
       current = next;
     }
-    return { certificates: [], subject, problem: `no chain to a root of ${mspId} within ${MAX_CHAIN} certificates` };
+    return { certificates: [], subject, problem: `no chain to a root of ${mspId} within ${String(MAX_CHAIN)} certificates` };
   }
 
   /**
@@ -183,6 +183,14 @@ function ecdsaRS(signature: Uint8Array): { r: bigint; s: bigint } | undefined {
   return { r: r.toBigInt(), s: s.toBigInt() };
 }
 
+/** A signature Fabric rejects before verifying: not DER (r, s > 0), or with a high S for the curve's order. */
+function signatureShapeProblem(signature: Uint8Array, order: bigint): string | undefined {
+  const rs = ecdsaRS(signature);
+  if (!rs || rs.r <= 0n || rs.s <= 0n) return 'signature is not a DER ECDSA signature';
+  if (rs.s > order >> 1n) return 'signature has a high S value, which Fabric rejects';
+  return undefined;
+}
+
 /** Fabric's ECDSA check (SHA-256, DER, low S) with a parsed key; returns the problem or undefined. */
 export function ecdsaProblem(key: KeyObject, data: Uint8Array, signature: Uint8Array): string | undefined {
   const curve = key.asymmetricKeyDetails?.namedCurve ?? '';
@@ -190,9 +198,8 @@ export function ecdsaProblem(key: KeyObject, data: Uint8Array, signature: Uint8A
   if (key.asymmetricKeyType !== 'ec' || order === undefined) {
     return `key type ${key.asymmetricKeyType ?? '?'} ${curve} is not one Fabric signs with (ECDSA P-256/P-384)`;
   }
-  const rs = ecdsaRS(signature);
-  if (!rs || rs.r <= 0n || rs.s <= 0n) return 'signature is not a DER ECDSA signature';
-  if (rs.s > order >> 1n) return 'signature has a high S value, which Fabric rejects';
+  const shape = signatureShapeProblem(signature, order);
+  if (shape) return shape;
   const ok = verifySignatureBytes('sha256', data, { key, dsaEncoding: 'der' }, signature);
   return ok ? undefined : 'signature does not verify';
 }

@@ -67,10 +67,7 @@ export function describeFailure(f: Failure): string {
 /** The report as text for a person: anchors, ledger checks, ✓/✗ per check per event, a summary. */
 export function formatReport(report: Report): string {
   const lines: string[] = [];
-  const subject = [
-    report.subject.lotId !== undefined ? `lot ${report.subject.lotId}` : '',
-    report.subject.eventId !== undefined ? `event ${report.subject.eventId}` : '',
-  ].filter(Boolean).join(', ');
+  const subject = subjectOf(report);
   lines.push(`Proof bundle ${report.format}: channel ${report.channel}, chaincode ${report.chaincode}`);
   lines.push(`Subject: ${subject || '(none)'}; head block ${report.headBlock}; generated ${report.generatedAt}`);
   lines.push('Trust anchors (compare these fingerprints with ones you obtained independently):');
@@ -84,16 +81,28 @@ export function formatReport(report: Report): string {
   for (const c of report.ledger) lines.push(`  ${mark(c.ok)} ${c.check.padEnd(width)}  ${c.detail}`);
   for (const e of report.events) {
     lines.push('');
-    lines.push(`${mark(e.ok)} Event ${e.eventId}  tx ${e.txId}  block ${e.blockNumber} #${e.txIndex}`);
+    lines.push(`${mark(e.ok)} Event ${e.eventId}  tx ${e.txId}  block ${e.blockNumber} #${String(e.txIndex)}`);
     for (const c of e.checks) lines.push(`  ${mark(c.ok)} ${c.check.padEnd(width)}  ${c.detail}`);
   }
   lines.push('');
-  const passed = report.events.filter((e) => e.ok).length;
-  if (report.ok) {
-    lines.push(`VERIFIED: ${report.events.length} event(s), all ${CHECKS.length} checks passed for each.`);
-  } else {
-    lines.push(`NOT VERIFIED: ${passed} of ${report.events.length} event(s) passed; ${report.failures.length} failure(s):`);
-    for (const f of report.failures) lines.push(`  ✗ ${describeFailure(f)}`);
-  }
+  lines.push(...verdictLines(report));
   return lines.join('\n');
+}
+
+/** The bundle's subject: its lot and/or event, '' when neither. */
+function subjectOf(report: Report): string {
+  return [
+    report.subject.lotId !== undefined ? `lot ${report.subject.lotId}` : '',
+    report.subject.eventId !== undefined ? `event ${report.subject.eventId}` : '',
+  ].filter(Boolean).join(', ');
+}
+
+/** The summary: VERIFIED, or NOT VERIFIED with every failure. */
+function verdictLines(report: Report): string[] {
+  if (report.ok) return [`VERIFIED: ${String(report.events.length)} event(s), all ${String(CHECKS.length)} checks passed for each.`];
+  const passed = report.events.filter((e) => e.ok).length;
+  return [
+    `NOT VERIFIED: ${String(passed)} of ${String(report.events.length)} event(s) passed; ${String(report.failures.length)} failure(s):`,
+    ...report.failures.map((f) => `  ✗ ${describeFailure(f)}`),
+  ];
 }

@@ -8,25 +8,25 @@ import { expect } from 'chai';
 import { BundleFormatError, type ProofBundle } from './bundle';
 import { blockDataHash, blockHeaderBytes, blockHeaderHash } from './fabric';
 import { CHECKS, formatReport, type CheckName, type Report } from './report';
-import { makeFixture, makeNetwork, signLowS, toHighS, type Fixture, type Network } from './testing/fixture';
+import { makeFixture, makeNetwork, must, signLowS, toHighS, type Fixture, type Network } from './testing/fixture';
 import { verifyBundle } from './verify';
 
 const clone = (b: ProofBundle): ProofBundle => JSON.parse(JSON.stringify(b)) as ProofBundle;
 const failed = (r: Report): Set<string> => new Set(r.failures.map((f) => f.check));
 const failedFor = (r: Report, eventId: string): CheckName[] =>
-  r.events.find((e) => e.eventId === eventId)!.checks.filter((c) => !c.ok).map((c) => c.check);
+  must(r.events.find((e) => e.eventId === eventId), `the report of event ${eventId}`).checks.filter((c) => !c.ok).map((c) => c.check);
 
 function blockBytes(bundle: ProofBundle, number: string): Buffer {
-  return Buffer.from(bundle.blocks.find((b) => b.number === number)!.block, 'base64');
+  return Buffer.from(must(bundle.blocks.find((b) => b.number === number), `block ${number} of the bundle`).block, 'base64');
 }
 
 function setBlockBytes(bundle: ProofBundle, number: string, bytes: Uint8Array): void {
-  bundle.blocks.find((b) => b.number === number)!.block = Buffer.from(bytes).toString('base64');
+  must(bundle.blocks.find((b) => b.number === number), `block ${number} of the bundle`).block = Buffer.from(bytes).toString('base64');
 }
 
 /** Another byte in place of bytes[i]: a different base64 letter for letters (PEM stays PEM), else one bit flipped. */
 function changeByte(bytes: Buffer, i: number): void {
-  const c = bytes[i]!;
+  const c = must(bytes[i], 'bytes[i]');
   const isLetter = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39);
   bytes[i] = isLetter ? (c === 0x41 ? 0x42 : 0x41) : c ^ 0x01;
 }
@@ -43,7 +43,8 @@ function tamperBlock(bundle: ProofBundle, number: string, needle: Uint8Array, of
 function decodeEndorsedAction(envelope: Uint8Array): peer.ChaincodeEndorsedAction {
   const payload = common.Payload.deserializeBinary(common.Envelope.deserializeBinary(envelope).getPayload_asU8());
   const tx = peer.Transaction.deserializeBinary(payload.getData_asU8());
-  return peer.ChaincodeActionPayload.deserializeBinary(tx.getActionsList()[0]!.getPayload_asU8()).getAction()!;
+  const action = must(tx.getActionsList()[0], 'the transaction\'s action');
+  return must(peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8()).getAction(), 'the endorsed action');
 }
 
 describe('verifier: Fabric block hashes', () => {
@@ -109,9 +110,9 @@ describe('verifier: verifyBundle', function () {
   describe('one changed byte fails the check that guards it', () => {
     it('an event value byte: write-set', () => {
       const bundle = clone(fixture.bundle);
-      const value = Buffer.from(bundle.events[0]!.value, 'base64');
+      const value = Buffer.from(must(bundle.events[0], 'bundle.events[0]').value, 'base64');
       changeByte(value, value.indexOf('harvest'));
-      bundle.events[0]!.value = value.toString('base64');
+      must(bundle.events[0], 'bundle.events[0]').value = value.toString('base64');
       const report = verifyBundle(bundle);
       expect(report.ok).to.equal(false);
       expect(failedFor(report, 'E1')).to.deep.equal(['write-set']);
@@ -120,18 +121,18 @@ describe('verifier: verifyBundle', function () {
 
     it('an event value byte with its SHA-256 recomputed: write-set', () => {
       const bundle = clone(fixture.bundle);
-      const value = Buffer.from(bundle.events[1]!.value, 'base64');
+      const value = Buffer.from(must(bundle.events[1], 'bundle.events[1]').value, 'base64');
       changeByte(value, value.indexOf('harvest'));
-      bundle.events[1]!.value = value.toString('base64');
-      bundle.events[1]!.valueSha256 = createHash('sha256').update(value).digest('hex');
+      must(bundle.events[1], 'bundle.events[1]').value = value.toString('base64');
+      must(bundle.events[1], 'bundle.events[1]').valueSha256 = createHash('sha256').update(value).digest('hex');
       const report = verifyBundle(bundle);
       expect(failedFor(report, 'E2')).to.deep.equal(['write-set']);
-      expect(report.failures[0]!.detail).to.match(/differs from the one written/);
+      expect(must(report.failures[0], 'report.failures[0]').detail).to.match(/differs from the one written/);
     });
 
     it('an envelope byte: envelope-in-block', () => {
       const bundle = clone(fixture.bundle);
-      const envelope = fixture.envelopes.E2!;
+      const envelope = must(fixture.envelopes.E2, 'fixture.envelopes.E2');
       tamperBlock(bundle, '3', envelope, envelope.length - 1);
       const report = verifyBundle(bundle);
       expect(failedFor(report, 'E2')).to.include('envelope-in-block');
@@ -142,17 +143,17 @@ describe('verifier: verifyBundle', function () {
 
     it('a header byte: header-chain, for every event', () => {
       const bundle = clone(fixture.bundle);
-      const h = bundle.headers[2]!; // block 4, known only by its header
-      h.dataHash = (h.dataHash[0] === 'a' ? 'b' : 'a') + h.dataHash.slice(1);
+      const h = must(bundle.headers[2], 'bundle.headers[2]'); // block 4, known only by its header
+      h.dataHash = (h.dataHash.startsWith('a') ? 'b' : 'a') + h.dataHash.slice(1);
       const report = verifyBundle(bundle);
       expect([...failed(report)]).to.deep.equal(['header-chain']);
       for (const e of ['E1', 'E2', 'E3']) expect(failedFor(report, e)).to.deep.equal(['header-chain']);
-      expect(report.failures[0]!.detail).to.match(/header 5's previous hash/);
+      expect(must(report.failures[0], 'report.failures[0]').detail).to.match(/header 5's previous hash/);
     });
 
     it('a byte of the block header inside a block: header-chain (and its data hash)', () => {
       const bundle = clone(fixture.bundle);
-      const header = common.Block.deserializeBinary(blockBytes(bundle, '2')).getHeader()!;
+      const header = must(common.Block.deserializeBinary(blockBytes(bundle, '2')).getHeader(), 'the header of block 2');
       tamperBlock(bundle, '2', header.getDataHash_asU8(), 0);
       const report = verifyBundle(bundle);
       expect(failedFor(report, 'E1')).to.include.members(['header-chain', 'envelope-in-block']);
@@ -160,24 +161,23 @@ describe('verifier: verifyBundle', function () {
 
     it('a byte of the head block\'s orderer signature: orderer-signature', () => {
       const bundle = clone(fixture.bundle);
-      const metadata = common.Metadata.deserializeBinary(
-        common.Block.deserializeBinary(blockBytes(bundle, '5')).getMetadata()!.getMetadataList_asU8()[0]!,
-      );
-      const signature = metadata.getSignaturesList()[0]!.getSignature_asU8();
+      const blockMetadata = must(common.Block.deserializeBinary(blockBytes(bundle, '5')).getMetadata(), 'the metadata of block 5');
+      const metadata = common.Metadata.deserializeBinary(must(blockMetadata.getMetadataList_asU8()[0], 'the SIGNATURES metadata of block 5'));
+      const signature = must(metadata.getSignaturesList()[0], 'the orderer signature of block 5').getSignature_asU8();
       tamperBlock(bundle, '5', signature, signature.length - 1);
       const report = verifyBundle(bundle);
       expect([...failed(report)]).to.deep.equal(['orderer-signature']);
       expect(failedFor(report, 'E1')).to.deep.equal(['orderer-signature']);
-      expect(report.failures[0]!.detail).to.match(/does not verify/);
+      expect(must(report.failures[0], 'report.failures[0]').detail).to.match(/does not verify/);
     });
 
     it('a byte of an endorsement signature: endorsements', () => {
       const bundle = clone(fixture.bundle);
-      const signature = decodeEndorsedAction(fixture.envelopes.E1!).getEndorsementsList()[1]!.getSignature_asU8();
+      const signature = must(decodeEndorsedAction(must(fixture.envelopes.E1, 'the envelope of E1')).getEndorsementsList()[1], 'the second endorsement of E1').getSignature_asU8();
       tamperBlock(bundle, '2', signature, signature.length - 1);
       const report = verifyBundle(bundle);
       expect(failedFor(report, 'E1')).to.include('endorsements');
-      expect(report.failures.find((f) => f.check === 'endorsements')!.detail).to.match(/Org2MSP.*does not verify/);
+      expect(must(report.failures.find((f) => f.check === 'endorsements'), 'an endorsements failure').detail).to.match(/Org2MSP.*does not verify/);
     });
 
     it('a byte of the endorsement policy: endorsements', () => {
@@ -192,9 +192,11 @@ describe('verifier: verifyBundle', function () {
       const bundle = clone(fixture.bundle);
       const original = blockBytes(bundle, '3');
       const block = common.Block.deserializeBinary(original);
-      const list = block.getMetadata()!.getMetadataList_asU8();
-      list[2] = Uint8Array.from([list[2]![0]!, peer.TxValidationCode.MVCC_READ_CONFLICT, list[2]![2]!]);
-      block.getMetadata()!.setMetadataList(list);
+      const blockMetadata = must(block.getMetadata(), 'the metadata of block 3');
+      const list = blockMetadata.getMetadataList_asU8();
+      const codes = must(list[2], 'the TRANSACTIONS_FILTER of block 3');
+      list[2] = Uint8Array.from([must(codes[0], 'code 0'), peer.TxValidationCode.MVCC_READ_CONFLICT, must(codes[2], 'code 2')]);
+      blockMetadata.setMetadataList(list);
       const changed = Buffer.from(block.serializeBinary());
       expect(changed.length).to.equal(original.length);
       expect(changed.filter((b, i) => b !== original[i]).length, 'bytes changed').to.equal(1);
@@ -203,36 +205,36 @@ describe('verifier: verifyBundle', function () {
       expect([...failed(report)]).to.deep.equal(['validation-code']);
       expect(failedFor(report, 'E2')).to.deep.equal(['validation-code']);
       expect(failedFor(report, 'E3')).to.deep.equal([]);
-      expect(report.failures[0]!.detail).to.match(/MVCC_READ_CONFLICT \(11\)/);
+      expect(must(report.failures[0], 'report.failures[0]').detail).to.match(/MVCC_READ_CONFLICT \(11\)/);
     });
 
     it('a byte of the creator certificate: creator', () => {
       const bundle = clone(fixture.bundle);
-      const pem = Buffer.from(network.clients.Org1MSP!.certPem);
+      const pem = Buffer.from(must(network.clients.Org1MSP, 'network.clients.Org1MSP').certPem);
       tamperBlock(bundle, '2', pem, pem.length - 60);
       const report = verifyBundle(bundle);
       expect(failedFor(report, 'E1')).to.include('creator');
-      expect(report.failures.find((f) => f.check === 'creator')!.eventId).to.equal('E1');
+      expect(must(report.failures.find((f) => f.check === 'creator'), 'a creator failure').eventId).to.equal('E1');
     });
   });
 
   describe('a consistent forgery fails only the check that guards it', () => {
     it('a transaction created by another organisation than the recorder: creator', async () => {
-      const f = await makeFixture({ creator: (n) => n.clients.Org2MSP! }, network);
+      const f = await makeFixture({ creator: (n) => must(n.clients.Org2MSP, 'n.clients.Org2MSP') }, network);
       const report = verifyBundle(f.bundle);
       expect([...failed(report)]).to.deep.equal(['creator']);
-      expect(report.failures[0]!.detail).to.match(/created by Org2MSP, not by Org1MSP/);
+      expect(must(report.failures[0], 'report.failures[0]').detail).to.match(/created by Org2MSP, not by Org1MSP/);
     });
 
     it('a creator claiming Org1MSP with a certificate from a CA outside the channel: creator', async () => {
       const f = await makeFixture({ creator: (n) => n.outsider }, network);
       const report = verifyBundle(f.bundle);
       expect([...failed(report)]).to.deep.equal(['creator']);
-      expect(report.failures[0]!.detail).to.match(/not signed by a CA of Org1MSP/);
+      expect(must(report.failures[0], 'report.failures[0]').detail).to.match(/not signed by a CA of Org1MSP/);
     });
 
     it('too few endorsing organisations for MAJORITY: endorsements; the same under ANY verifies', async () => {
-      const f = await makeFixture({ endorsers: (n) => [n.peers.Org1MSP!] }, network);
+      const f = await makeFixture({ endorsers: (n) => [must(n.peers.Org1MSP, 'n.peers.Org1MSP')] }, network);
       expect([...failed(verifyBundle(f.bundle))]).to.deep.equal(['endorsements']);
       const any = clone(f.bundle);
       any.trustAnchors.endorsementPolicy.rule = 'ANY';
@@ -240,7 +242,7 @@ describe('verifier: verifyBundle', function () {
     });
 
     it('two endorsements from one organisation count once: endorsements', async () => {
-      const f = await makeFixture({ endorsers: (n) => [n.peers.Org1MSP!, n.clients.Org1MSP!] }, network);
+      const f = await makeFixture({ endorsers: (n) => [must(n.peers.Org1MSP, 'n.peers.Org1MSP'), must(n.clients.Org1MSP, 'n.clients.Org1MSP')] }, network);
       expect([...failed(verifyBundle(f.bundle))]).to.deep.equal(['endorsements']);
     });
 
@@ -248,14 +250,14 @@ describe('verifier: verifyBundle', function () {
       const f = await makeFixture({ signEndorsement: (e, data) => toHighS(signLowS(e.key, data)) }, network);
       const report = verifyBundle(f.bundle);
       expect([...failed(report)]).to.deep.equal(['endorsements']);
-      expect(report.failures[0]!.detail).to.match(/high S/);
+      expect(must(report.failures[0], 'report.failures[0]').detail).to.match(/high S/);
     });
 
     it('a CA certificate as endorser: endorsements', async () => {
-      const f = await makeFixture({ endorsers: (n) => [n.org1CaIdentity, n.peers.Org2MSP!] }, network);
+      const f = await makeFixture({ endorsers: (n) => [n.org1CaIdentity, must(n.peers.Org2MSP, 'n.peers.Org2MSP')] }, network);
       const report = verifyBundle(f.bundle);
       expect([...failed(report)]).to.deep.equal(['endorsements']);
-      expect(report.failures[0]!.detail).to.match(/CA certificate/);
+      expect(must(report.failures[0], 'report.failures[0]').detail).to.match(/CA certificate/);
     });
 
     it('transactions the peer marked invalid: validation-code', async () => {
@@ -266,24 +268,24 @@ describe('verifier: verifyBundle', function () {
     });
 
     it('blocks signed by a peer instead of the ordering service: orderer-signature', async () => {
-      const f = await makeFixture({ blockSigner: (n) => n.peers.Org1MSP! }, network);
+      const f = await makeFixture({ blockSigner: (n) => must(n.peers.Org1MSP, 'n.peers.Org1MSP') }, network);
       const report = verifyBundle(f.bundle);
       expect([...failed(report)]).to.deep.equal(['orderer-signature']);
-      expect(report.failures[0]!.detail).to.match(/Org1MSP is not an orderer organisation/);
+      expect(must(report.failures[0], 'report.failures[0]').detail).to.match(/Org1MSP is not an orderer organisation/);
     });
 
     it('an event shown with another content than the value written: write-set', () => {
       const bundle = clone(fixture.bundle);
-      (bundle.events[2]!.event as { location: { lat: number } }).location.lat = 11;
+      (must(bundle.events[2], 'bundle.events[2]').event as { location: { lat: number } }).location.lat = 11;
       const report = verifyBundle(bundle);
       expect([...failed(report)]).to.deep.equal(['write-set']);
       expect(report.failures[0]).to.include({ eventId: 'E3' });
-      expect(report.failures[0]!.detail).to.match(/event shown differs/);
+      expect(must(report.failures[0], 'report.failures[0]').detail).to.match(/event shown differs/);
     });
 
     it('an event pointed at another transaction of the same block: envelope-in-block', () => {
       const bundle = clone(fixture.bundle);
-      bundle.events[1]!.txIndex = 2;
+      must(bundle.events[1], 'bundle.events[1]').txIndex = 2;
       const report = verifyBundle(bundle);
       expect(failedFor(report, 'E2')).to.include('envelope-in-block');
     });
@@ -293,7 +295,7 @@ describe('verifier: verifyBundle', function () {
     it('refuses input that is not an acetrace-proof/1 bundle, naming the field', () => {
       expect(() => verifyBundle({ format: 'other' })).to.throw(BundleFormatError, /\$\.format/);
       const bundle = clone(fixture.bundle) as unknown as { events: Array<{ txIndex: unknown }> };
-      bundle.events[0]!.txIndex = -1;
+      must(bundle.events[0], 'bundle.events[0]').txIndex = -1;
       expect(() => verifyBundle(bundle)).to.throw(BundleFormatError, /\$\.events\[0\]\.txIndex/);
     });
 

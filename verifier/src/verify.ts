@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { parseBundle, type BundleEvent, type EndorsementPolicy, type ProofBundle } from './bundle';
+import { parseBundle, type BundleEvent, type BundleHeader, type EndorsementPolicy, type ProofBundle } from './bundle';
 import {
   blockDataHash, blockHeaderHash, blockSignatures, decodeBlock, decodeTransaction, proposalHash,
   TRANSACTIONS_FILTER_INDEX, validationCodeName, type DecodedBlock, type DecodedTransaction,
@@ -14,6 +14,47 @@ import { CHECKS, type CheckName, type CheckResult, type EventReport, type Failur
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
 const short = (id: string): string => (id.length > 16 ? `${id.slice(0, 16)}…` : id);
+
+/** Where consecutive headers break the chain: a gap in numbers, or a previous_hash that is not the hash of the header before. */
+function headerChainProblem(headers: readonly BundleHeader[]): string | undefined {
+  let previous: BundleHeader | undefined;
+  for (const h of headers) {
+    const problem = previous ? headerLinkProblem(previous, h) : undefined;
+    if (problem) return problem;
+    previous = h;
+  }
+  return undefined;
+}
+
+function headerLinkProblem(previous: BundleHeader, h: BundleHeader): string | undefined {
+  if (BigInt(h.number) !== BigInt(previous.number) + 1n) {
+    return `header ${h.number} follows header ${previous.number}; headers must be consecutive`;
+  }
+  const expected = hex(blockHeaderHash({
+    number: BigInt(previous.number),
+    previousHash: Buffer.from(previous.previousHash, 'hex'),
+    dataHash: Buffer.from(previous.dataHash, 'hex'),
+  }));
+  if (h.previousHash !== expected) {
+    return `header ${h.number}'s previous hash ${short(h.previousHash)} is not the hash ${short(expected)} of header ${previous.number}`;
+  }
+  return undefined;
+}
+
+/** The value written must be JSON equal to the event shown, of that event and (when it names one) that transaction. */
+function writtenRecordProblem(value: Buffer, e: BundleEvent, txId: string): string | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value.toString('utf8'));
+  } catch {
+    return 'the value written is not JSON';
+  }
+  if (!sameJson(parsed, e.event)) return 'the event shown differs from the value written';
+  const record = parsed as { eventId?: unknown; txId?: unknown };
+  if (record.eventId !== e.eventId) return `the value written is event ${JSON.stringify(record.eventId)}, not ${e.eventId}`;
+  if (record.txId !== undefined && record.txId !== txId) return `the value written names transaction ${JSON.stringify(record.txId)}`;
+  return undefined;
+}
 
 /** How many of `total` organisations the rule requires (Fabric ImplicitMetaPolicy: MAJORITY = n/2 + 1). */
 export function requiredEndorsers(policy: EndorsementPolicy): number {
@@ -26,9 +67,9 @@ export function requiredEndorsers(policy: EndorsementPolicy): number {
 }
 
 function describePolicy(policy: EndorsementPolicy): string {
-  const rule = typeof policy.rule === 'string' ? policy.rule : `${policy.rule.outOf} out`;
+  const rule = typeof policy.rule === 'string' ? policy.rule : `${String(policy.rule.outOf)} out`;
   const source = policy.source ? ` (${policy.source})` : '';
-  return `${rule} of ${policy.organisations.join(', ')}: ${requiredEndorsers(policy)} organisation(s) must endorse${source}`;
+  return `${rule} of ${policy.organisations.join(', ')}: ${String(requiredEndorsers(policy))} organisation(s) must endorse${source}`;
 }
 
 type Decoded<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -66,7 +107,7 @@ class Verification {
       }
       const decoded = attempt(() => decodeBlock(Buffer.from(b.block, 'base64')));
       if (decoded.ok && decoded.value.header.number.toString() !== b.number) {
-        this.blocks.set(b.number, { ok: false, error: `the bytes given as block ${b.number} are block ${decoded.value.header.number}` });
+        this.blocks.set(b.number, { ok: false, error: `the bytes given as block ${b.number} are block ${String(decoded.value.header.number)}` });
       } else {
         this.blocks.set(b.number, decoded.ok ? decoded : { ok: false, error: `block ${b.number} does not decode: ${decoded.error}` });
       }
@@ -128,49 +169,43 @@ class Verification {
   private checkHeaderChain(): CheckResult {
     const fail = (detail: string): CheckResult => ({ check: 'header-chain', ok: false, detail });
     const { headers, head } = this.bundle;
-    if (headers.length === 0) return fail('the bundle has no headers');
-    let previous: (typeof headers)[number] | undefined;
-    for (const h of headers) {
-      if (previous) {
-        if (BigInt(h.number) !== BigInt(previous.number) + 1n) {
-          return fail(`header ${h.number} follows header ${previous.number}; headers must be consecutive`);
-        }
-        const expected = hex(blockHeaderHash({
-          number: BigInt(previous.number),
-          previousHash: Buffer.from(previous.previousHash, 'hex'),
-          dataHash: Buffer.from(previous.dataHash, 'hex'),
-        }));
-        if (h.previousHash !== expected) {
-          return fail(`header ${h.number}'s previous hash ${short(h.previousHash)} is not the hash ${short(expected)} of header ${previous.number}`);
-        }
-      }
-      previous = h;
-    }
-    const last = headers[headers.length - 1]!;
+    const first = headers[0];
+    const last = headers[headers.length - 1];
+    if (!first || !last) return fail('the bundle has no headers');
+    const broken = headerChainProblem(headers);
+    if (broken) return fail(broken);
     if (last.number !== head.number) return fail(`the headers end at ${last.number}, not at the head block ${head.number}`);
     for (const h of headers) this.chain.set(h.number, { previousHash: h.previousHash, dataHash: h.dataHash });
-    for (const [number, decoded] of this.blocks) {
-      const entry = this.chain.get(number);
-      if (!decoded.ok) continue;
-      if (!entry) {
-        this.chain.clear();
-        return fail(`block ${number} is outside the headers ${headers[0]!.number}..${last.number}`);
-      }
-      const { header } = decoded.value;
-      if (hex(header.previousHash) !== entry.previousHash || hex(header.dataHash) !== entry.dataHash) {
-        this.chain.clear();
-        return fail(`block ${number}'s own header differs from header ${number} of the chain`);
-      }
-    }
-    if (!this.blocks.get(head.number)?.ok) {
+    const mismatch = this.blockHeadersProblem(first.number, last.number) ?? this.headBlockProblem();
+    if (mismatch) {
       this.chain.clear();
-      return fail(`the head block ${head.number} is not in the bundle or does not decode`);
+      return fail(mismatch);
     }
     return {
       check: 'header-chain',
       ok: true,
-      detail: `headers ${headers[0]!.number}..${last.number} chain by hash to the head block ${head.number}`,
+      detail: `headers ${first.number}..${last.number} chain by hash to the head block ${head.number}`,
     };
+  }
+
+  /** A decoded block outside the chain of headers, or whose own header differs from the chain's. */
+  private blockHeadersProblem(first: string, last: string): string | undefined {
+    for (const [number, decoded] of this.blocks) {
+      const entry = this.chain.get(number);
+      if (!decoded.ok) continue;
+      if (!entry) return `block ${number} is outside the headers ${first}..${last}`;
+      const { header } = decoded.value;
+      if (hex(header.previousHash) !== entry.previousHash || hex(header.dataHash) !== entry.dataHash) {
+        return `block ${number}'s own header differs from header ${number} of the chain`;
+      }
+    }
+    return undefined;
+  }
+
+  /** The head block must be in the bundle and decode. */
+  private headBlockProblem(): string | undefined {
+    const { head } = this.bundle;
+    return this.blocks.get(head.number)?.ok ? undefined : `the head block ${head.number} is not in the bundle or does not decode`;
   }
 
   /** Check 3: the head block's SIGNATURES metadata holds a valid signature of an orderer organisation. */
@@ -197,16 +232,16 @@ class Verification {
       }
       const bad = this.trust.signatureProblem(certPem, s.signedBytes, s.signature);
       if (bad) {
-        problems.push(`${mspId} (${member.subject}): ${bad}`);
+        problems.push(`${mspId} (${String(member.subject)}): ${bad}`);
         continue;
       }
-      return { check: 'orderer-signature', ok: true, detail: `head block ${headNumber} is signed by ${mspId} (${member.subject})` };
+      return { check: 'orderer-signature', ok: true, detail: `head block ${headNumber} is signed by ${mspId} (${String(member.subject)})` };
     }
     return fail(`head block ${headNumber}: ${problems.join('; ')}`);
   }
 
   private transaction(e: BundleEvent): Decoded<DecodedTransaction> {
-    const key = `${e.blockNumber}#${e.txIndex}`;
+    const key = `${e.blockNumber}#${String(e.txIndex)}`;
     let tx = this.transactions.get(key);
     if (!tx) {
       const block = this.blocks.get(e.blockNumber);
@@ -214,10 +249,10 @@ class Verification {
       else if (!block.ok) tx = block;
       else {
         const envelope = block.value.data[e.txIndex];
-        if (!envelope) tx = { ok: false, error: `block ${e.blockNumber} has no transaction #${e.txIndex}` };
+        if (!envelope) tx = { ok: false, error: `block ${e.blockNumber} has no transaction #${String(e.txIndex)}` };
         else {
           const decoded = attempt(() => decodeTransaction(envelope));
-          tx = decoded.ok ? decoded : { ok: false, error: `transaction ${e.blockNumber}#${e.txIndex} does not decode: ${decoded.error}` };
+          tx = decoded.ok ? decoded : { ok: false, error: `transaction ${e.blockNumber}#${String(e.txIndex)} does not decode: ${decoded.error}` };
         }
       }
       this.transactions.set(key, tx);
@@ -255,11 +290,11 @@ class Verification {
       return fail(`block ${e.blockNumber}'s data hashes to ${short(hex(computed))}, its header says ${short(hex(block.value.header.dataHash))}`);
     }
     if (!tx.ok) return fail(tx.error);
-    if (tx.value.txId !== e.txId) return fail(`transaction #${e.txIndex} of block ${e.blockNumber} is ${tx.value.txId}, not ${e.txId}`);
+    if (tx.value.txId !== e.txId) return fail(`transaction #${String(e.txIndex)} of block ${e.blockNumber} is ${tx.value.txId}, not ${e.txId}`);
     if (tx.value.channelId !== this.bundle.channel) {
       return fail(`the transaction is on channel ${tx.value.channelId}, not ${this.bundle.channel}`);
     }
-    return { check: 'envelope-in-block', ok: true, detail: `transaction #${e.txIndex} of block ${e.blockNumber}, covered by its data hash` };
+    return { check: 'envelope-in-block', ok: true, detail: `transaction #${String(e.txIndex)} of block ${e.blockNumber}, covered by its data hash` };
   }
 
   private eventInChain(e: BundleEvent): CheckResult {
@@ -277,11 +312,11 @@ class Verification {
     if (!block.ok) return fail(block.error);
     const filter = block.value.metadata[TRANSACTIONS_FILTER_INDEX] ?? new Uint8Array(0);
     if (filter.length !== block.value.data.length) {
-      return fail(`block ${e.blockNumber}'s transactions filter has ${filter.length} codes for ${block.value.data.length} transactions`);
+      return fail(`block ${e.blockNumber}'s transactions filter has ${String(filter.length)} codes for ${String(block.value.data.length)} transactions`);
     }
     const code = filter[e.txIndex];
-    if (code === undefined) return fail(`block ${e.blockNumber} has no validation code for transaction #${e.txIndex}`);
-    if (code !== 0) return fail(`transaction #${e.txIndex} of block ${e.blockNumber} is marked ${validationCodeName(code)} (${code}), not VALID`);
+    if (code === undefined) return fail(`block ${e.blockNumber} has no validation code for transaction #${String(e.txIndex)}`);
+    if (code !== 0) return fail(`transaction #${String(e.txIndex)} of block ${e.blockNumber} is marked ${validationCodeName(code)} (${String(code)}), not VALID`);
     if (!tx.ok) return fail(tx.error);
     return { check: 'validation-code', ok: true, detail: 'VALID (0) in the block\'s transactions filter' };
   }
@@ -305,15 +340,15 @@ class Verification {
       const member = this.trust.member(endorser.mspId, endorser.certPem, tx.timestamp);
       if (member.problem) return fail(`endorser of ${endorser.mspId}: ${member.problem}`);
       const bad = this.trust.signatureProblem(endorser.certPem, Buffer.concat([tx.proposalResponsePayload, endorser.bytes]), signature);
-      if (bad) return fail(`endorsement by ${endorser.mspId} (${member.subject}): ${bad}`);
+      if (bad) return fail(`endorsement by ${endorser.mspId} (${String(member.subject)}): ${bad}`);
       endorsed.add(endorser.mspId);
     }
     const counted = [...new Set(policy.organisations)].filter((m) => endorsed.has(m));
     const required = requiredEndorsers(policy);
     if (required < 1 || counted.length < required) {
-      return fail(`endorsed by ${[...endorsed].join(', ')}; the policy (${describePolicy(policy)}) counts ${counted.length}`);
+      return fail(`endorsed by ${[...endorsed].join(', ')}; the policy (${describePolicy(policy)}) counts ${String(counted.length)}`);
     }
-    return { check: 'endorsements', ok: true, detail: `endorsed by ${counted.join(', ')}; ${counted.length} of ${required} required` };
+    return { check: 'endorsements', ok: true, detail: `endorsed by ${counted.join(', ')}; ${String(counted.length)} of ${String(required)} required` };
   }
 
   /** Check 6: the transaction wrote exactly these value bytes under this key, and the event shown is that value. */
@@ -331,16 +366,8 @@ class Verification {
       const w = createHash('sha256').update(last.value).digest('hex');
       return fail(`the value differs from the one written (SHA-256 ${short(w)} written, ${short(digest)} in the bundle)`);
     }
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(value.toString('utf8'));
-    } catch {
-      return fail('the value written is not JSON');
-    }
-    if (!sameJson(parsed, e.event)) return fail('the event shown differs from the value written');
-    const record = parsed as { eventId?: unknown; txId?: unknown };
-    if (record.eventId !== e.eventId) return fail(`the value written is event ${JSON.stringify(record.eventId)}, not ${e.eventId}`);
-    if (record.txId !== undefined && record.txId !== tx.txId) return fail(`the value written names transaction ${JSON.stringify(record.txId)}`);
+    const problem = writtenRecordProblem(value, e, tx.txId);
+    if (problem) return fail(problem);
     return { check: 'write-set', ok: true, detail: `written under the event's key, SHA-256 ${short(digest)}` };
   }
 
@@ -359,7 +386,7 @@ class Verification {
     if (member.problem) return fail(`creator: ${member.problem}`);
     const bad = this.trust.signatureProblem(creator.certPem, tx.payload, tx.envelopeSignature);
     if (bad) return fail(`the creator's transaction signature: ${bad}`);
-    return { check: 'creator', ok: true, detail: `created and signed by ${creator.mspId} (${member.subject})` };
+    return { check: 'creator', ok: true, detail: `created and signed by ${creator.mspId} (${String(member.subject)})` };
   }
 }
 

@@ -70,7 +70,9 @@ async function main(): Promise<void> {
   const runs = Number(values.runs);
   const dataDir = mkdtempSync(join(tmpdir(), 'acetrace-bench-epcis-'));
   const children: Child[] = [];
-  const log = (m: string): void => console.log(`[bench:epcis] ${m}`);
+  const log = (m: string): void => {
+    console.log(`[bench:epcis] ${m}`);
+  };
   try {
     const net = await startNetwork({ dataDir, port: await freePort(), batchTimeoutMs: Number(values['batch-timeout-ms']), maxBatchSize: 500 });
     children.push(net);

@@ -81,14 +81,14 @@ describe('chaincode concurrency (ledger harness)', function () {
         fc.array(fc.integer({ min: 1, max: 4 }), { minLength: 24, maxLength: 24 }), // txs per block
         async (events, perTx, perBlock) => {
           run += 1;
-          const lotId = `PROP-${run}`;
+          const lotId = `PROP-${String(run)}`;
           await registerInContainer(lotId);
           const inputs = events.map((e, i) => {
             const utc = Date.UTC(2026, 2, 1) + e.minutes * 60_000;
             const local = new Date(utc + e.offsetHours * 3_600_000).toISOString().slice(0, 19);
             const sign = e.offsetHours < 0 ? '-' : '+';
             const eventTime = `${local}${sign}${String(Math.abs(e.offsetHours)).padStart(2, '0')}:00`;
-            return { org: orgs[e.org] as string, input: eventInput(lotId, e.link, { eventId: `${lotId}-e${i}`, eventTime }), utc };
+            return { org: orgs[e.org] as string, input: eventInput(lotId, e.link, { eventId: `${lotId}-e${String(i)}`, eventTime }), utc };
           });
           // group into transactions of events from one organisation, then blocks of transactions
           const txGroups: Array<{ org: string; events: typeof inputs }> = [];

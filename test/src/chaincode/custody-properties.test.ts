@@ -44,7 +44,7 @@ describe('chaincode custody properties (ledger harness, fast-check)', function (
         fc.array(fc.record({ to: fc.integer({ min: 0, max: 3 }), intruder: fc.integer({ min: 0, max: 3 }), link: fc.integer({ min: 1, max: 12 }) }), { maxLength: 6 }),
         async (owner, steps) => {
           run += 1;
-          const lotId = `CP-${run}`;
+          const lotId = `CP-${String(run)}`;
           const orgs = [...ORGS, 'Org4MSP'];
           expect((await attempt(orgs[owner] as string, 'supplier', 'RegisterLot', lotInput(lotId))).ok).to.equal(true);
           let custodian = orgs[owner] as string;
@@ -52,12 +52,12 @@ describe('chaincode custody properties (ledger harness, fast-check)', function (
           for (const [i, step] of steps.entries()) {
             const intruder = orgs[step.intruder] as string;
             if (intruder !== custodian) {
-              const refused = await attempt(intruder, 'compliance', 'RecordEvents', [eventInput(lotId, step.link, { eventId: `${lotId}-x${i}`, handoverTo: intruder, eventTime: now() })]);
+              const refused = await attempt(intruder, 'compliance', 'RecordEvents', [eventInput(lotId, step.link, { eventId: `${lotId}-x${String(i)}`, handoverTo: intruder, eventTime: now() })]);
               expect(refused.ok, 'a non-custodian handed over').to.equal(false);
               expect(refused.ok ? '' : refused.message).to.match(/^ACCESS_DENIED: /);
             }
             const to = orgs[step.to] as string;
-            const eventId = `${lotId}-h${i}`;
+            const eventId = `${lotId}-h${String(i)}`;
             const done = await attempt(custodian, 'compliance', 'RecordEvents', [eventInput(lotId, step.link, { eventId, handoverTo: to, eventTime: now() })]);
             expect(done.ok, done.ok ? '' : done.message).to.equal(true);
             expected.push([to, eventId]);
@@ -65,12 +65,7 @@ describe('chaincode custody properties (ledger harness, fast-check)', function (
           }
           const chain = (await provenance(lotId)).custody;
           expect(chain.map((c) => [c.mspId, c.eventId])).to.deep.equal(expected);
-          expect(chain[0]?.from).to.equal(null);
-          expect(chain[chain.length - 1]?.until).to.equal(null);
-          for (let i = 1; i < chain.length; i++) {
-            expect(chain[i]?.from).to.equal(chain[i - 1]?.until);
-            expect(Date.parse(chain[i]?.from as string)).to.be.greaterThan(i > 1 ? Date.parse(chain[i - 1]?.from as string) : -Infinity);
-          }
+          expectPartition(chain);
         },
       ),
       { numRuns: 12 },
@@ -86,7 +81,7 @@ describe('chaincode custody properties (ledger harness, fast-check)', function (
           const ids: string[] = [];
           const inputsOf = new Map<string, Array<{ lotId: string; quantity: number }>>();
           for (const [i, wanted] of plan.entries()) {
-            const lotId = `UP-${run}-${i}`;
+            const lotId = `UP-${String(run)}-${String(i)}`;
             const inputs = i === 0 ? [] : [...new Map(wanted.map((x) => [ids[x.pick % i] as string, x.quantity])).entries()].map(([id, quantity]) => ({ lotId: id, quantity, unit: 'KGM' }));
             const out = await attempt('Org1MSP', 'supplier', 'RegisterLot', lotInput(lotId, { unit: 'KGM', quantity: 1000, inputs }));
             expect(out.ok, out.ok ? '' : out.message).to.equal(true);
@@ -127,48 +122,53 @@ describe('chaincode custody properties (ledger harness, fast-check)', function (
           byId.set(l.id, l);
         };
         const rootOrFirst = (n: number): ModelLot | undefined => lots.filter((l) => !l.parent)[n % Math.max(1, lots.filter((l) => !l.parent).length)];
-        let k = 0;
-        for (const c of commands) {
-          k += 1;
-          const id = `RS-${run}-${k}`;
+        type Command = (typeof commands)[number];
+        const hand = async (c: Extract<Command, { t: 'hand' }>, id: string, target: ModelLot): Promise<void> => {
+          const to = ORGS[c.to] as string;
+          const at = w.h.clock.now().getTime();
+          const out = await attempt(current(target), 'compliance', 'RecordEvents', [eventInput(target.id, 6, { eventId: id, handoverTo: to, eventTime: now() })]);
+          expect(out.ok, out.ok ? '' : out.message).to.equal(true);
+          target.holders.push(to);
+          target.events.push({ id, at });
+        };
+        const child = async (c: Extract<Command, { t: 'child' }>, id: string): Promise<void> => {
+          const parent = rootOrFirst(c.lot) as ModelLot;
+          const org = ORGS[c.org] as string;
+          const at = w.h.clock.now().getTime();
+          const out = await attempt(org, 'broker', 'RegisterLot', lotInput(id, { parentLotId: parent.id }));
+          expect(out.ok, `${org} registers a child of ${parent.id} held by ${current(parent)}: ${out.ok ? 'accepted' : out.message}`).to.equal(holdsNow(parent, org));
+          if (out.ok) add({ id, owner: org, holders: [org], parent: { id: parent.id, at }, inputs: [], events: [] });
+        };
+        const made = async (c: Extract<Command, { t: 'made' }>, id: string, target: ModelLot): Promise<void> => {
+          const org = ORGS[c.org] as string;
+          const out = await attempt(org, 'supplier', 'RegisterLot', lotInput(id, { inputs: [{ lotId: target.id, quantity: 1, unit: 'EA' }] }));
+          expect(out.ok, `${org} makes a lot from ${target.id}: ${out.ok ? 'accepted' : out.message}`).to.equal(holdsNow(target, org));
+          if (out.ok) add({ id, owner: org, holders: [org], inputs: [target.id], events: [] });
+        };
+        const post = async (c: Extract<Command, { t: 'post' }>, id: string, target: ModelLot): Promise<void> => {
+          const org = ORGS[c.org] as string;
+          const at = w.h.clock.now().getTime();
+          const out = await attempt(org, 'compliance', 'RecordEvents', [eventInput(target.id, 3, { eventId: id, eventTime: new Date(at).toISOString() })]);
+          expect(out.ok, `${org} posts on ${target.id}: ${out.ok ? 'accepted' : out.message}`).to.equal(everHeld(target, org) || target.owner === org);
+          if (!out.ok) expect(out.message).to.match(/^ACCESS_DENIED: .*write scope/);
+          if (out.ok) target.events.push({ id, at });
+        };
+        const apply = async (c: Command, id: string): Promise<void> => {
           if (c.t === 'lot') {
             const org = ORGS[c.org] as string;
             expect((await attempt(org, 'supplier', 'RegisterLot', lotInput(id))).ok).to.equal(true);
             add({ id, owner: org, holders: [org], inputs: [], events: [] });
-            continue;
+            return;
           }
-          if (lots.length === 0) continue;
+          if (lots.length === 0) return;
           const target = lots[c.lot % lots.length] as ModelLot;
-          if (c.t === 'hand') {
-            const to = ORGS[c.to] as string;
-            const at = w.h.clock.now().getTime();
-            const out = await attempt(current(target), 'compliance', 'RecordEvents', [eventInput(target.id, 6, { eventId: id, handoverTo: to, eventTime: now() })]);
-            expect(out.ok, out.ok ? '' : out.message).to.equal(true);
-            target.holders.push(to);
-            target.events.push({ id, at });
-          } else if (c.t === 'child') {
-            const parent = rootOrFirst(c.lot) as ModelLot;
-            const org = ORGS[c.org] as string;
-            const at = w.h.clock.now().getTime();
-            const out = await attempt(org, 'broker', 'RegisterLot', lotInput(id, { parentLotId: parent.id }));
-            expect(out.ok, `${org} registers a child of ${parent.id} held by ${current(parent)}: ${out.ok ? 'accepted' : out.message}`).to.equal(holdsNow(parent, org));
-            if (out.ok) add({ id, owner: org, holders: [org], parent: { id: parent.id, at }, inputs: [], events: [] });
-          } else if (c.t === 'made') {
-            const org = ORGS[c.org] as string;
-            const out = await attempt(org, 'supplier', 'RegisterLot', lotInput(id, { inputs: [{ lotId: target.id, quantity: 1, unit: 'EA' }] }));
-            expect(out.ok, `${org} makes a lot from ${target.id}: ${out.ok ? 'accepted' : out.message}`).to.equal(holdsNow(target, org));
-            if (out.ok) add({ id, owner: org, holders: [org], inputs: [target.id], events: [] });
-          } else {
-            const org = ORGS[c.org] as string;
-            const at = w.h.clock.now().getTime();
-            const out = await attempt(org, 'compliance', 'RecordEvents', [eventInput(target.id, 3, { eventId: id, eventTime: new Date(at).toISOString() })]);
-            expect(out.ok, `${org} posts on ${target.id}: ${out.ok ? 'accepted' : out.message}`).to.equal(everHeld(target, org) || target.owner === org);
-            if (!out.ok) expect(out.message).to.match(/^ACCESS_DENIED: .*write scope/);
-            if (out.ok) target.events.push({ id, at });
-          }
-        }
+          if (c.t === 'hand') await hand(c, id, target);
+          else if (c.t === 'child') await child(c, id);
+          else if (c.t === 'made') await made(c, id, target);
+          else await post(c, id, target);
+        };
         // entitlement: the lots an organisation owns, then whatever they were packed into or made from
-        for (const org of ORGS) {
+        const entitledOf = (org: string): Set<string> => {
           const entitled = new Set(lots.filter((l) => l.owner === org).map((l) => l.id));
           for (let grew = true; grew; ) {
             grew = false;
@@ -182,29 +182,50 @@ describe('chaincode custody properties (ledger harness, fast-check)', function (
               }
             }
           }
-          const eventLot = new Map(lots.flatMap((l) => l.events.map((e) => [e.id, l] as const)));
-          for (const l of lots) {
-            for (const role of ['broker', 'viewer'] as Role[]) {
-              const p = await provenance(l.id, org, role);
-              const seen = [
-                ...p.links.flatMap((x) => x.events.map((e) => ({ id: e.eventId, time: Date.parse(e.eventTime) }))),
-                ...collect(p.upstream),
-              ];
-              if (role === 'viewer') expect(seen, `viewer of ${org} sees events of ${l.id}`).to.deep.equal([]);
-              for (const e of seen) {
-                const on = eventLot.get(e.id);
-                expect(on && entitled.has(on.id), `${org} ${role} sees ${e.id} on ${on?.id ?? '?'} in the provenance of ${l.id}`).to.equal(true);
-                // a container's events only inside the stay: at or after the pack
-                if (on && on.id !== l.id && l.parent?.id === on.id) expect(e.time).to.be.at.least(l.parent.at);
-              }
-            }
+          return entitled;
+        };
+        const expectEntitledTo = (org: string, role: Role, entitled: Set<string>, eventLot: Map<string, ModelLot>, l: ModelLot, e: { id: string; time: number }): void => {
+          const on = eventLot.get(e.id);
+          expect(on && entitled.has(on.id), `${org} ${role} sees ${e.id} on ${on?.id ?? '?'} in the provenance of ${l.id}`).to.equal(true);
+          // a container's events only inside the stay: at or after the pack
+          if (on && on.id !== l.id && l.parent?.id === on.id) expect(e.time).to.be.at.least(l.parent.at);
+        };
+        const expectOnlyEntitled = async (org: string, entitled: Set<string>, eventLot: Map<string, ModelLot>, l: ModelLot): Promise<void> => {
+          for (const role of ['broker', 'viewer'] as Role[]) {
+            const p = await provenance(l.id, org, role);
+            const seen = [
+              ...p.links.flatMap((x) => x.events.map((e) => ({ id: e.eventId, time: Date.parse(e.eventTime) }))),
+              ...collect(p.upstream),
+            ];
+            if (role === 'viewer') expect(seen, `viewer of ${org} sees events of ${l.id}`).to.deep.equal([]);
+            for (const e of seen) expectEntitledTo(org, role, entitled, eventLot, l, e);
           }
+        };
+        let k = 0;
+        for (const c of commands) {
+          k += 1;
+          await apply(c, `RS-${String(run)}-${String(k)}`);
+        }
+        for (const org of ORGS) {
+          const entitled = entitledOf(org);
+          const eventLot = new Map(lots.flatMap((l) => l.events.map((e) => [e.id, l] as const)));
+          for (const l of lots) await expectOnlyEntitled(org, entitled, eventLot, l);
         }
       }),
       { numRuns: 20 },
     );
   });
 });
+
+/** Custody intervals partition time: open at both ends, each from where the one before ended, in increasing order. */
+function expectPartition(chain: Custody[]): void {
+  expect(chain[0]?.from).to.equal(null);
+  expect(chain[chain.length - 1]?.until).to.equal(null);
+  for (let i = 1; i < chain.length; i++) {
+    expect(chain[i]?.from).to.equal(chain[i - 1]?.until);
+    expect(Date.parse(chain[i]?.from as string)).to.be.greaterThan(i > 1 ? Date.parse(chain[i - 1]?.from as string) : -Infinity);
+  }
+}
 
 /** Every event shown anywhere in an upstream tree. */
 function collect(nodes: UpNode[]): Array<{ id: string; time: number }> {

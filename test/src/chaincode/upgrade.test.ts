@@ -134,8 +134,8 @@ describe('chaincode upgrade: data written before custody rules reads back (ledge
     expect(own?.event.txId).to.not.equal(oldGps.txId);
     expect(await evaluate('Org2MSP', 'logistics', 'GetEvent', 'old-gps1')).to.include({ txId: oldGps.txId });
     // the old compliance correction rule still works on older events
-    const [fix] = [(await submit('Org2MSP', 'compliance', 'RecordCorrection', { ...input, eventId: 'old-gps1-fix', correctionOf: 'old-gps1', reason: 'wrong fix' })) as RecordedEvent];
-    expect(fix?.status).to.equal('recorded');
+    const fix = (await submit('Org2MSP', 'compliance', 'RecordCorrection', { ...input, eventId: 'old-gps1-fix', correctionOf: 'old-gps1', reason: 'wrong fix' })) as RecordedEvent;
+    expect(fix.status).to.equal('recorded');
   });
 
   it('applies the write scope to older lots from now on', async () => {

@@ -92,21 +92,32 @@ async function newSigner(mspId: string, name: string, issuer: CertificateAuthori
   return { mspId, certPem, key: KeyObject.from(keys.privateKey), identity: identity.serializeBinary() };
 }
 
+/** `value`, or a thrown error naming `what` is missing (the fixture or a test relied on it being there). */
+export function must<T>(value: T | null | undefined, what: string): T {
+  if (value === undefined || value === null) throw new Error(`fixture: ${what} is missing`);
+  return value;
+}
+
+/** The r and s integers of a DER ECDSA signature. */
+function derRS(der: Uint8Array): { r: asn1js.Integer; s: asn1js.Integer } {
+  const seq = asn1js.fromBER(der).result;
+  const [r, s] = seq instanceof asn1js.Sequence ? seq.valueBlock.value : [];
+  if (!(r instanceof asn1js.Integer) || !(s instanceof asn1js.Integer)) throw new Error('fixture: not a DER ECDSA signature');
+  return { r, s };
+}
+
 /** ECDSA P-256 over SHA-256 with S forced low, as Fabric signers do. */
 export function signLowS(key: KeyObject, data: Uint8Array): Buffer {
-  const der = sign('sha256', data, { key, dsaEncoding: 'der' });
-  const seq = asn1js.fromBER(der).result as asn1js.Sequence;
-  const [r, s] = seq.valueBlock.value as asn1js.Integer[];
-  let sValue = s!.toBigInt();
+  const { r, s } = derRS(sign('sha256', data, { key, dsaEncoding: 'der' }));
+  let sValue = s.toBigInt();
   if (sValue > P256_ORDER >> 1n) sValue = P256_ORDER - sValue;
-  return Buffer.from(new asn1js.Sequence({ value: [r!, asn1js.Integer.fromBigInt(sValue)] }).toBER(false));
+  return Buffer.from(new asn1js.Sequence({ value: [r, asn1js.Integer.fromBigInt(sValue)] }).toBER(false));
 }
 
 /** The same signature with S replaced by n - S (valid ECDSA, refused by Fabric). */
 export function toHighS(signature: Uint8Array): Buffer {
-  const seq = asn1js.fromBER(signature).result as asn1js.Sequence;
-  const [r, s] = seq.valueBlock.value as asn1js.Integer[];
-  return Buffer.from(new asn1js.Sequence({ value: [r!, asn1js.Integer.fromBigInt(P256_ORDER - s!.toBigInt())] }).toBER(false));
+  const { r, s } = derRS(signature);
+  return Buffer.from(new asn1js.Sequence({ value: [r, asn1js.Integer.fromBigInt(P256_ORDER - s.toBigInt())] }).toBER(false));
 }
 
 /** The network's identities: an orderer organisation and two application organisations (Org1 with an intermediate CA). */
@@ -335,13 +346,13 @@ export interface Fixture {
  */
 export async function makeFixture(options: FixtureOptions = {}, network?: Network): Promise<Fixture> {
   const n = network ?? (await makeNetwork());
-  const creator = options.creator?.(n) ?? n.clients.Org1MSP!;
-  const endorsers = options.endorsers?.(n) ?? [n.peers.Org1MSP!, n.peers.Org2MSP!];
+  const creator = options.creator?.(n) ?? must(n.clients.Org1MSP, 'n.clients.Org1MSP');
+  const endorsers = options.endorsers?.(n) ?? [must(n.peers.Org1MSP, 'n.peers.Org1MSP'), must(n.peers.Org2MSP, 'n.peers.Org2MSP')];
   const code = options.code ?? peer.TxValidationCode.VALID;
   const lotId = 'LOT-2025-0001';
   const filler = (): BuiltTx => buildTransaction({
-    creator: n.clients.Org2MSP!,
-    endorsers: [n.peers.Org1MSP!, n.peers.Org2MSP!],
+    creator: must(n.clients.Org2MSP, 'n.clients.Org2MSP'),
+    endorsers: [must(n.peers.Org1MSP, 'n.peers.Org1MSP'), must(n.peers.Org2MSP, 'n.peers.Org2MSP')],
     writes: [{ key: '\u0000COV\u000001\u0000LOT-OTHER\u0000', value: Buffer.from('{}') }],
   });
   const events: Array<{ eventId: string; record: Record<string, unknown>; value: Buffer; tx: BuiltTx }> = [];
@@ -391,10 +402,11 @@ export async function makeFixture(options: FixtureOptions = {}, network?: Networ
   ];
   contents.forEach((c, number) => {
     const block = buildBlock(number, previous, c.envelopes.map((t) => t.envelope), c.codes, options.blockSigner?.(n) ?? n.orderer);
+    const header = must(block.getHeader(), `the header of block ${String(number)}`);
     previous = blockHeaderHash({
       number: BigInt(number),
-      previousHash: block.getHeader()!.getPreviousHash_asU8(),
-      dataHash: block.getHeader()!.getDataHash_asU8(),
+      previousHash: header.getPreviousHash_asU8(),
+      dataHash: header.getDataHash_asU8(),
     });
     blocks.push(block);
   });
@@ -407,8 +419,8 @@ export async function makeFixture(options: FixtureOptions = {}, network?: Networ
   const bundleEvents: BundleEvent[] = events.map((e) => ({
     eventId: e.eventId,
     txId: e.tx.txId,
-    blockNumber: String(where[e.eventId]!.block),
-    txIndex: where[e.eventId]!.index,
+    blockNumber: String(must(where[e.eventId], 'where[e.eventId]').block),
+    txIndex: must(where[e.eventId], 'where[e.eventId]').index,
     key: eventKey(lotId, e.eventId),
     value: e.value.toString('base64'),
     valueSha256: createHash('sha256').update(e.value).digest('hex'),
@@ -429,9 +441,9 @@ export async function makeFixture(options: FixtureOptions = {}, network?: Networ
         source: '/Channel/Application/Endorsement',
       },
     },
-    blocks: [2, 3, 5].map((i) => ({ number: String(i), block: Buffer.from(blocks[i]!.serializeBinary()).toString('base64') })),
+    blocks: [2, 3, 5].map((i) => ({ number: String(i), block: Buffer.from(must(blocks[i], `block ${String(i)}`).serializeBinary()).toString('base64') })),
     headers: [2, 3, 4, 5].map((i) => {
-      const h = blocks[i]!.getHeader()!;
+      const h = must(must(blocks[i], `block ${String(i)}`).getHeader(), `the header of block ${String(i)}`);
       return { number: String(i), previousHash: hex(h.getPreviousHash_asU8()), dataHash: hex(h.getDataHash_asU8()) };
     }),
     events: bundleEvents,

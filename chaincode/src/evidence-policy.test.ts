@@ -9,7 +9,7 @@ const doc = (...types: EvidenceType[]): Evidence[] => types.map((type, i) => ({ 
 /** Every document the policy asks for, one event per link, recorded by Org1MSP. */
 function complete(lotId = 'L1'): EventRecord[] {
   return [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12].map((link) =>
-    ev({ lotId, eventId: `E${link}`, link, eventTime: `2026-01-${String(link).padStart(2, '0')}T00:00:00Z`, evidence: doc(...requiredEvidence(CBP_UFLPA_2023, link)) }));
+    ev({ lotId, eventId: `E${String(link)}`, link, eventTime: `2026-01-${String(link).padStart(2, '0')}T00:00:00Z`, evidence: doc(...requiredEvidence(CBP_UFLPA_2023, link)) }));
 }
 
 function provenance(events: EventRecord[], over: { lot?: LotRecord; custody?: CustodyRecord[]; detail?: 'full' | 'summary' } = {}): ReturnType<typeof assembleProvenance> {

@@ -194,6 +194,49 @@ function configuredReadings(config: AppDeps['config'], ledger: LedgerPort, queue
     : undefined;
 }
 
+/** GET /readyz: ready while the ledger answers a ping (the answer cached briefly). */
+function mountReadiness(app: Express, deps: AppDeps): void {
+  const ready = readinessProbe(() => withTimeout(deps.ledger.ping(), deps.readyTimeoutMs ?? 3000), deps.config.readiness?.cacheMs ?? 1000, deps.logger);
+  app.get('/readyz', async (_req, res) => {
+    if (await ready()) res.json({ status: 'ready' });
+    else {
+      res.setHeader('Retry-After', '2');
+      sendProblem(res, problem(503, 'LEDGER_UNAVAILABLE', 'not ready: the ledger does not answer'));
+    }
+  });
+}
+
+/** The body parser of /v1: raw bytes for a screening list upload, a larger JSON limit for raw reads, JSON otherwise. */
+function v1BodyParser(config: AppDeps['config']): RequestHandler {
+  const jsonBody = express.json({ limit: config.http.bodyLimit, strict: true });
+  // up to 10,000 raw reads: a larger body than the other routes
+  const readingsBody = express.json({ limit: config.readings?.bodyLimit ?? config.http.bodyLimit, strict: true });
+  const listBody = express.raw({ type: () => true, limit: config.screening?.bodyLimit ?? '20mb' });
+  return (req, res, next) => {
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Express's request is node's IncomingMessage
+    if (isListUpload(req)) listBody(req, res, next);
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Express's request is node's IncomingMessage
+    else if (req.method === 'POST' && req.path === '/readings') readingsBody(req, res, next);
+    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Express's request is node's IncomingMessage
+    else jsonBody(req, res, next);
+  };
+}
+
+/** The screening service over the configured list store (in memory unless a database file is named). */
+function configuredScreening(config: AppDeps['config']): ScreeningService {
+  return new ScreeningService(new ScreeningListStore(config.screening?.dbPath ?? ':memory:'), { highRiskSubdivisions: config.screening?.highRiskSubdivisions });
+}
+
+/** The dossier's optional parts: EPCIS, proof bundles when blocks are readable, and any the caller adds. */
+function dossierPartsOf(deps: AppDeps, captures: CaptureJobStore, blocks: CachedLedgerBlocks | undefined): DossierPart[] {
+  const { ledger, queue, config } = deps;
+  return [
+    epcisPart(new EpcisService(ledger, queue, captures, config.ingestion.waitCommitTimeoutMs, blocks)),
+    ...(blocks ? [proofPart(new ProofService(ledger, blocks))] : []),
+    ...(deps.dossierParts ?? []),
+  ];
+}
+
 /** The auditor page (built separately into gateway/web/dist), when it was built. */
 function serveWebPage(app: Express, webDir: string | undefined): void {
   if (webDir !== undefined && fs.existsSync(webDir)) {
@@ -223,14 +266,7 @@ export function createApp(deps: AppDeps): Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  const ready = readinessProbe(() => withTimeout(ledger.ping(), deps.readyTimeoutMs ?? 3000), config.readiness?.cacheMs ?? 1000, logger);
-  app.get('/readyz', async (_req, res) => {
-    if (await ready()) res.json({ status: 'ready' });
-    else {
-      res.setHeader('Retry-After', '2');
-      sendProblem(res, problem(503, 'LEDGER_UNAVAILABLE', 'not ready: the ledger does not answer'));
-    }
-  });
+  mountReadiness(app, deps);
   const openapi = buildOpenApiDocument();
   app.get('/openapi.json', (_req, res) => {
     res.json(openapi);
@@ -257,18 +293,7 @@ export function createApp(deps: AppDeps): Express {
   mountMetrics(app, config.metricsPublic, metrics, [authenticate, limiter]);
 
   const v1 = express.Router();
-  const jsonBody = express.json({ limit: config.http.bodyLimit, strict: true });
-  // up to 10,000 raw reads: a larger body than the other routes
-  const readingsBody = express.json({ limit: config.readings?.bodyLimit ?? config.http.bodyLimit, strict: true });
-  const listBody = express.raw({ type: () => true, limit: config.screening?.bodyLimit ?? '20mb' });
-  v1.use('/v1', authenticate, limiter, requireJson, (req, res, next) => {
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Express's request is node's IncomingMessage
-    if (isListUpload(req)) listBody(req, res, next);
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Express's request is node's IncomingMessage
-    else if (req.method === 'POST' && req.path === '/readings') readingsBody(req, res, next);
-    // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- Express's request is node's IncomingMessage
-    else jsonBody(req, res, next);
-  });
+  v1.use('/v1', authenticate, limiter, requireJson, v1BodyParser(config));
   v1.use(lotsRouter(new LotsService(ledger)));
   const blocks = cachedBlocks(deps.blocks);
   v1.use(provenanceRouter(new ProvenanceService(ledger, blocks)));
@@ -283,16 +308,10 @@ export function createApp(deps: AppDeps): Express {
   v1.use(organisationsRouter(new OrganisationsService(ledger)));
   v1.use(facilitiesRouter(new FacilitiesService(ledger)));
   v1.use(devicesRouter(new DevicesService(ledger)));
-  const screening =
-    deps.screening ??
-    new ScreeningService(new ScreeningListStore(config.screening?.dbPath ?? ':memory:'), { highRiskSubdivisions: config.screening?.highRiskSubdivisions });
+  const screening = deps.screening ?? configuredScreening(config);
   v1.use(screeningRouter(screening));
   const captures = deps.captures ?? openCaptureJobStore(captureStoreFile(config.ingestion.dbPath));
-  const dossierParts: DossierPart[] = [
-    epcisPart(new EpcisService(ledger, queue, captures, config.ingestion.waitCommitTimeoutMs, blocks)),
-    ...(blocks ? [proofPart(new ProofService(ledger, blocks))] : []),
-    ...(deps.dossierParts ?? []),
-  ];
+  const dossierParts = dossierPartsOf(deps, captures, blocks);
   v1.use(dossierRouter(new DossierService(new ProvenanceService(ledger, blocks), ledger, screening, { blocks, parts: dossierParts })));
   v1.use(streamRouter(new StreamService(ledger), { logger, metrics, registry: sse, ...config.stream }));
   // GS1 EPCIS 2.0 (epcis/): JSON-LD bodies up to the capture file size limit

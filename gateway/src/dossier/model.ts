@@ -164,7 +164,7 @@ const ANOMALY_EXPLANATION: Record<string, string> = {
 /** Relative slack for comparing decimal quantities. */
 const EPSILON = 1e-9;
 
-const pct = (n: number | null): string => (n === null ? 'not measurable' : `${Math.round(n * 1000) / 10}%`);
+const pct = (n: number | null): string => (n === null ? 'not measurable' : `${String(Math.round(n * 1000) / 10)}%`);
 
 /** Builds the dossier model. */
 export function buildDossierModel(input: {
@@ -182,77 +182,28 @@ export function buildDossierModel(input: {
 
   // Upstream lots first, deepest first, so the flow chart reads from raw material to the lot.
   const ordered = postOrder(p.upstream);
-  const consumerOf = new Map<string, string>();
-  const walk = (nodes: readonly UpstreamNode[], consumer: string): void => {
-    for (const n of nodes) {
-      consumerOf.set(n.lot.lotId, consumer);
-      walk(n.upstream, n.lot.lotId);
-    }
-  };
-  walk(p.upstream, p.lot.lotId);
   const upstreamMissing: MissingEvidence[] = [];
   for (const n of ordered) {
-    const number = steps.length + 1;
-    stepOfLotLink.set(`${n.lot.lotId}`, number);
-    const events = (n.links ?? []).flatMap((l) => l.events as ProvenanceEventAnswer[]);
-    const missing = n.evidence?.missing ?? [];
-    upstreamMissing.push(...missing);
-    steps.push({
-      number, kind: 'input-lot', lotId: n.lot.lotId, link: null,
-      title: `Input lot ${n.lot.lotId}: ${n.lot.product} (${n.lot.originCountry}), ${n.quantityConsumed} ${n.unit} consumed`,
-      organisations: [...new Set([n.lot.ownerMsp, ...events.map((e) => e.recordedBy)])].sort(),
-      facilities: facilitiesOf(events), covered: n.completeness.covered > 0, feeds: [],
-      events: events.length, firstSeen: events[0]?.eventTime ?? null, lastSeen: events[events.length - 1]?.eventTime ?? null,
-      exhibits: addExhibits(exhibits, number, events), missing, containers: [],
-    });
+    const step = inputLotStep(n, steps.length + 1, exhibits);
+    stepOfLotLink.set(n.lot.lotId, step.number);
+    upstreamMissing.push(...step.missing);
+    steps.push(step);
   }
   for (const l of p.links) {
-    const number = steps.length + 1;
-    stepOfLotLink.set(`${p.lot.lotId}#${l.link}`, number);
-    const events = l.events;
-    steps.push({
-      number, kind: 'link', lotId: p.lot.lotId, link: l.link, title: `${l.link}. ${titleOf(l.name)}`,
-      organisations: [...l.organisations], facilities: facilitiesOf(events), covered: l.covered, feeds: [],
-      events: events.length, firstSeen: l.firstSeen, lastSeen: l.lastSeen,
-      exhibits: addExhibits(exhibits, number, events),
-      missing: (p.evidence?.missing ?? []).filter((m) => m.link === l.link),
-      containers: containersDuring(events),
-    });
+    const step = linkStep(p, l, steps.length + 1, exhibits);
+    stepOfLotLink.set(`${p.lot.lotId}#${String(l.link)}`, step.number);
+    steps.push(step);
   }
-  // Edges: links in order; an input lot feeds its consumer's first link (root) or its consumer's step.
-  const linkSteps = steps.filter((s) => s.kind === 'link');
-  linkSteps.forEach((s, i) => {
-    const next = linkSteps[i + 1];
-    if (next) s.feeds.push(next.number);
-  });
-  for (const s of steps.filter((x) => x.kind === 'input-lot')) {
-    const consumer = consumerOf.get(s.lotId) as string;
-    const target = consumer === p.lot.lotId ? linkSteps[0]?.number : stepOfLotLink.get(consumer);
-    if (target !== undefined) s.feeds.push(target);
-  }
+  connectSteps(steps, consumersOf(p), p.lot.lotId, stepOfLotLink);
 
   const missing = [...(p.evidence?.missing ?? []), ...upstreamMissing];
   const reconciliation = reconcile(p);
-  const anomalies: DossierAnomaly[] = p.anomalies.map((a: Anomaly) => ({
-    type: a.type, detail: a.detail, explanation: ANOMALY_EXPLANATION[a.type] ?? a.type, eventIds: [...a.eventIds], lotIds: [...(a.lotIds ?? [])],
-  }));
-  if (p.timeliness?.lateEntryData) {
-    anomalies.push({
-      type: 'late-entry-data',
-      detail: p.timeliness.entryLeadHours === null
-        ? 'the lot arrived (link 11) with no entry or clearance document on the ledger'
-        : `the last entry or clearance document reached the ledger ${p.timeliness.entryLeadHours} h before arrival (policy: 24 h)`,
-      explanation: ANOMALY_EXPLANATION['late-entry-data'] as string, eventIds: [], lotIds: [p.lot.lotId],
-    });
-  }
+  const anomalies = anomaliesOf(p);
   const parties = partiesOf(p, steps, input.addresses ?? new Map());
   const origins = [...new Set([p.lot.originCountry, ...ordered.filter((n) => n.upstream.length === 0).map((n) => n.lot.originCountry)])].sort();
   const evidence = totalEvidence(p.evidence, ordered);
   const flagged = reconciliation.filter((t) => t.status !== 'balanced').length;
-  const ledgerAppendix = exhibits.filter((x) => x.kind === 'event').map((x) => ({
-    eventId: x.eventId, lotId: x.lotId, link: x.link, txId: x.txId, recordedAt: x.recordedAt, blockNumber: x.blockNumber,
-    blockHash: x.blockNumber === null ? null : (input.ledger.blockHashes.get(x.blockNumber) ?? null),
-  }));
+  const ledgerAppendix = ledgerAppendixOf(exhibits, input.ledger);
   const s = input.screening;
   const summary: DossierModel['summary'] = {
     origins, linksCovered: p.completeness.covered, linksRequired: p.completeness.required,
@@ -268,6 +219,84 @@ export function buildDossierModel(input: {
     policy: p.evidence?.policy ?? 'cbp-uflpa-2023', lot: p.lot, importerOfRecord: p.lot.importerMsp,
     summary, parties, steps, exhibits, missing, reconciliation, anomalies, timeliness: p.timeliness, screening: s, ledgerAppendix,
   };
+}
+
+/** The consumer of every upstream lot (by lot id): the lot it went into. */
+function consumersOf(p: ProvenanceAnswer): Map<string, string> {
+  const consumerOf = new Map<string, string>();
+  const walk = (nodes: readonly UpstreamNode[], consumer: string): void => {
+    for (const n of nodes) {
+      consumerOf.set(n.lot.lotId, consumer);
+      walk(n.upstream, n.lot.lotId);
+    }
+  };
+  walk(p.upstream, p.lot.lotId);
+  return consumerOf;
+}
+
+/** The step of an upstream lot, its events' exhibits added. */
+function inputLotStep(n: UpstreamNode, number: number, exhibits: Exhibit[]): DossierStep {
+  const events = (n.links ?? []).flatMap((l) => l.events as ProvenanceEventAnswer[]);
+  return {
+    number, kind: 'input-lot', lotId: n.lot.lotId, link: null,
+    title: `Input lot ${n.lot.lotId}: ${n.lot.product} (${n.lot.originCountry}), ${String(n.quantityConsumed)} ${n.unit} consumed`,
+    organisations: [...new Set([n.lot.ownerMsp, ...events.map((e) => e.recordedBy)])].sort(),
+    facilities: facilitiesOf(events), covered: n.completeness.covered > 0, feeds: [],
+    events: events.length, firstSeen: events[0]?.eventTime ?? null, lastSeen: events[events.length - 1]?.eventTime ?? null,
+    exhibits: addExhibits(exhibits, number, events), missing: n.evidence?.missing ?? [], containers: [],
+  };
+}
+
+/** The step of one link of the lot, its events' exhibits added. */
+function linkStep(p: ProvenanceAnswer, l: ProvenanceAnswer['links'][number], number: number, exhibits: Exhibit[]): DossierStep {
+  const events = l.events;
+  return {
+    number, kind: 'link', lotId: p.lot.lotId, link: l.link, title: `${String(l.link)}. ${titleOf(l.name)}`,
+    organisations: [...l.organisations], facilities: facilitiesOf(events), covered: l.covered, feeds: [],
+    events: events.length, firstSeen: l.firstSeen, lastSeen: l.lastSeen,
+    exhibits: addExhibits(exhibits, number, events),
+    missing: (p.evidence?.missing ?? []).filter((m) => m.link === l.link),
+    containers: containersDuring(events),
+  };
+}
+
+/** Edges: links in order; an input lot feeds its consumer's first link (root) or its consumer's step. */
+function connectSteps(steps: readonly DossierStep[], consumerOf: ReadonlyMap<string, string>, rootLotId: string, stepOfLotLink: ReadonlyMap<string, number>): void {
+  const linkSteps = steps.filter((s) => s.kind === 'link');
+  linkSteps.forEach((s, i) => {
+    const next = linkSteps[i + 1];
+    if (next) s.feeds.push(next.number);
+  });
+  for (const s of steps.filter((x) => x.kind === 'input-lot')) {
+    const consumer = consumerOf.get(s.lotId) as string;
+    const target = consumer === rootLotId ? linkSteps[0]?.number : stepOfLotLink.get(consumer);
+    if (target !== undefined) s.feeds.push(target);
+  }
+}
+
+/** The provenance's anomalies, explained, and late entry data as one more. */
+function anomaliesOf(p: ProvenanceAnswer): DossierAnomaly[] {
+  const anomalies: DossierAnomaly[] = p.anomalies.map((a: Anomaly) => ({
+    type: a.type, detail: a.detail, explanation: ANOMALY_EXPLANATION[a.type] ?? a.type, eventIds: [...a.eventIds], lotIds: [...(a.lotIds ?? [])],
+  }));
+  if (p.timeliness?.lateEntryData) {
+    anomalies.push({
+      type: 'late-entry-data',
+      detail: p.timeliness.entryLeadHours === null
+        ? 'the lot arrived (link 11) with no entry or clearance document on the ledger'
+        : `the last entry or clearance document reached the ledger ${String(p.timeliness.entryLeadHours)} h before arrival (policy: 24 h)`,
+      explanation: ANOMALY_EXPLANATION['late-entry-data'] as string, eventIds: [], lotIds: [p.lot.lotId],
+    });
+  }
+  return anomalies;
+}
+
+/** One row per event exhibit: where its transaction is on the ledger. */
+function ledgerAppendixOf(exhibits: readonly Exhibit[], ledger: LedgerFacts): DossierModel['ledgerAppendix'] {
+  return exhibits.filter((x) => x.kind === 'event').map((x) => ({
+    eventId: x.eventId, lotId: x.lotId, link: x.link, txId: x.txId, recordedAt: x.recordedAt, blockNumber: x.blockNumber,
+    blockHash: x.blockNumber === null ? null : (ledger.blockHashes.get(x.blockNumber) ?? null),
+  }));
 }
 
 /** Every event of the provenance, the upstream lots' included. */
@@ -290,7 +319,7 @@ function postOrder(nodes: readonly UpstreamNode[]): UpstreamNode[] {
   return nodes.flatMap((n) => [...postOrder(n.upstream), n]);
 }
 
-const titleOf = (name: string): string => name.split('-').map((w) => (w === 'us' ? 'US' : w[0]?.toUpperCase() + w.slice(1))).join(' ');
+const titleOf = (name: string): string => name.split('-').map((w) => (w === 'us' ? 'US' : (w[0]?.toUpperCase() ?? '') + w.slice(1))).join(' ');
 
 function facilitiesOf(events: readonly ProvenanceEventAnswer[]): string[] {
   const out = new Set<string>();
@@ -304,11 +333,7 @@ function facilitiesOf(events: readonly ProvenanceEventAnswer[]): string[] {
 function addExhibits(exhibits: Exhibit[], step: number, events: readonly ProvenanceEventAnswer[]): number[] {
   const numbers: number[] = [];
   for (const e of events) {
-    const base = {
-      step, lotId: e.lotId, link: e.link, linkName: LINKS[e.link - 1]?.name ?? String(e.link), eventId: e.eventId, eventKind: e.kind,
-      eventTime: e.eventTime, recordedBy: e.recordedBy, recordedAt: e.recordedAt, txId: e.txId, blockNumber: e.blockNumber ?? null,
-      facility: e.facility ? `${e.facility.name} (${e.facility.gln})` : (e.location?.gln ?? null),
-    };
+    const base = exhibitBase(step, e);
     const eventNumber = exhibits.length + 1;
     exhibits.push({ ...base, number: eventNumber, kind: 'event', type: e.correctionOf ? `${e.kind} (correction of ${e.correctionOf})` : e.kind, sha256: null, uri: null });
     numbers.push(eventNumber);
@@ -321,6 +346,15 @@ function addExhibits(exhibits: Exhibit[], step: number, events: readonly Provena
   return numbers;
 }
 
+/** What an event's exhibit and its documents' exhibits share. */
+function exhibitBase(step: number, e: ProvenanceEventAnswer): Omit<Exhibit, 'number' | 'kind' | 'type' | 'sha256' | 'uri'> {
+  return {
+    step, lotId: e.lotId, link: e.link, linkName: LINKS[e.link - 1]?.name ?? String(e.link), eventId: e.eventId, eventKind: e.kind,
+    eventTime: e.eventTime, recordedBy: e.recordedBy, recordedAt: e.recordedAt, txId: e.txId, blockNumber: e.blockNumber ?? null,
+    facility: e.facility ? `${e.facility.name} (${e.facility.gln})` : (e.location?.gln ?? null),
+  };
+}
+
 /** Containers whose stay overlaps the step's events (by their parent lot id; nested ones included). */
 function containersDuring(events: readonly ProvenanceEventAnswer[]): string[] {
   return [...new Set(events.flatMap((e) => (e.viaLotId ? [e.viaLotId] : [])))].sort();
@@ -331,33 +365,48 @@ export function reconcile(p: Pick<ProvenanceAnswer, 'lot' | 'upstream'>): Transf
   const out: Transformation[] = [];
   const visit = (output: Transformation['output'], nodes: readonly UpstreamNode[]): void => {
     if (nodes.length === 0) return;
-    const inputs = nodes.map((n) => {
-      const remaining = n.lot.quantity - n.totalConsumed;
-      return {
-        lotId: n.lot.lotId, product: n.lot.product, quantityConsumed: n.quantityConsumed, unit: n.unit, lotQuantity: n.lot.quantity,
-        totalConsumed: n.totalConsumed, remaining: Math.round(remaining * 1e6) / 1e6, overConsumed: n.totalConsumed > n.lot.quantity * (1 + EPSILON),
-      };
-    });
+    const inputs = nodes.map(reconciledInput);
     const sameUnit = inputs.every((i) => i.unit === output.unit);
     const inputSum = inputs.reduce((sum, i) => sum + i.quantityConsumed, 0);
     const yieldRatio = sameUnit && inputSum > 0 ? Math.round((output.quantity / inputSum) * 1000) / 1000 : null;
-    const over = inputs.filter((i) => i.overConsumed);
-    let status: Transformation['status'] = 'balanced';
-    let explanation = sameUnit
-      ? `${output.quantity} ${output.unit} made from ${inputSum} ${output.unit} of inputs (yield ${yieldRatio ?? '-'}); every input lot holds what was consumed.`
-      : `${output.quantity} ${output.unit} made from ${inputs.map((i) => `${i.quantityConsumed} ${i.unit} of ${i.lotId}`).join(', ')}; every input lot holds what was consumed.`;
-    if (over.length > 0) {
-      status = 'over-consumed';
-      explanation = over.map((i) => `${i.lotId} registered ${i.lotQuantity} ${i.unit} but ${i.totalConsumed} ${i.unit} are consumed from it`).join('; ') + '.';
-    } else if (yieldRatio !== null && yieldRatio > 1 + EPSILON) {
-      status = 'output-exceeds-inputs';
-      explanation = `${output.quantity} ${output.unit} out of ${inputSum} ${output.unit} in: more output than input.`;
-    }
+    const { status, explanation } = transformationVerdict(output, inputs, { sameUnit, inputSum, yieldRatio });
     out.push({ output, inputs, yieldRatio, status, explanation });
     for (const n of nodes) visit({ lotId: n.lot.lotId, product: n.lot.product, quantity: n.lot.quantity, unit: n.lot.unit }, n.upstream);
   };
   visit({ lotId: p.lot.lotId, product: p.lot.product, quantity: p.lot.quantity, unit: p.lot.unit }, p.upstream);
   return out;
+}
+
+/** One input of a transformation: what was consumed of it, and whether its lot holds that much. */
+function reconciledInput(n: UpstreamNode): Transformation['inputs'][number] {
+  const remaining = n.lot.quantity - n.totalConsumed;
+  return {
+    lotId: n.lot.lotId, product: n.lot.product, quantityConsumed: n.quantityConsumed, unit: n.unit, lotQuantity: n.lot.quantity,
+    totalConsumed: n.totalConsumed, remaining: Math.round(remaining * 1e6) / 1e6, overConsumed: n.totalConsumed > n.lot.quantity * (1 + EPSILON),
+  };
+}
+
+/** Whether a transformation balances, and why (over-consumed inputs first, then more output than input). */
+function transformationVerdict(
+  output: Transformation['output'],
+  inputs: Transformation['inputs'],
+  totals: { sameUnit: boolean; inputSum: number; yieldRatio: number | null },
+): Pick<Transformation, 'status' | 'explanation'> {
+  const { sameUnit, inputSum, yieldRatio } = totals;
+  const over = inputs.filter((i) => i.overConsumed);
+  if (over.length > 0) {
+    return {
+      status: 'over-consumed',
+      explanation: over.map((i) => `${i.lotId} registered ${String(i.lotQuantity)} ${i.unit} but ${String(i.totalConsumed)} ${i.unit} are consumed from it`).join('; ') + '.',
+    };
+  }
+  if (yieldRatio !== null && yieldRatio > 1 + EPSILON) {
+    return { status: 'output-exceeds-inputs', explanation: `${String(output.quantity)} ${output.unit} out of ${String(inputSum)} ${output.unit} in: more output than input.` };
+  }
+  const explanation = sameUnit
+    ? `${String(output.quantity)} ${output.unit} made from ${String(inputSum)} ${output.unit} of inputs (yield ${String(yieldRatio ?? '-')}); every input lot holds what was consumed.`
+    : `${String(output.quantity)} ${output.unit} made from ${inputs.map((i) => `${String(i.quantityConsumed)} ${i.unit} of ${i.lotId}`).join(', ')}; every input lot holds what was consumed.`;
+  return { status: 'balanced', explanation };
 }
 
 function totalEvidence(root: EvidenceCompleteness | null, upstream: readonly UpstreamNode[]): { required: number; present: number } {
@@ -370,16 +419,20 @@ function totalEvidence(root: EvidenceCompleteness | null, upstream: readonly Ups
   return { required, present };
 }
 
+/** A party as the dossier lists it, from what the provenance knows of it (if anything), before its involvement is added. */
+function newParty(mspId: string, known: ProvenanceAnswer['parties'][number] | undefined, address: string | null): DossierParty {
+  return {
+    mspId, legalName: known?.legalName ?? null, country: known?.country ?? null, roles: [...(known?.roles ?? [])],
+    facilities: [...(known?.facilities ?? [])], address, involvement: [], steps: [],
+  };
+}
+
 function partiesOf(p: ProvenanceAnswer, steps: readonly DossierStep[], addresses: ReadonlyMap<string, string | null>): DossierParty[] {
   const byMsp = new Map<string, DossierParty>();
   const ensure = (mspId: string): DossierParty => {
     let party = byMsp.get(mspId);
     if (!party) {
-      const known = p.parties.find((x) => x.mspId === mspId);
-      party = {
-        mspId, legalName: known?.legalName ?? null, country: known?.country ?? null, roles: [...(known?.roles ?? [])],
-        facilities: [...(known?.facilities ?? [])], address: addresses.get(mspId) ?? null, involvement: [], steps: [],
-      };
+      party = newParty(mspId, p.parties.find((x) => x.mspId === mspId), addresses.get(mspId) ?? null);
       byMsp.set(mspId, party);
     }
     return party;
@@ -401,17 +454,49 @@ function partiesOf(p: ProvenanceAnswer, steps: readonly DossierStep[], addresses
   return [...byMsp.values()].sort((a, b) => a.mspId.localeCompare(b.mspId));
 }
 
+/** The executive summary's sentences, one per topic. */
 function sentencesOf(p: ProvenanceAnswer, s: DossierModel['summary'], screening: ScreeningResult, missingCount: number): string[] {
-  const out: string[] = [];
-  out.push(`Lot ${p.lot.lotId} (${p.lot.product}, HTS ${p.lot.htsCode}, ${p.lot.quantity} ${p.lot.unit}) originates in ${p.lot.originCountry}; its raw materials come from ${s.origins.join(', ')}.`);
-  out.push(`The ledger covers ${s.linksCovered} of ${s.linksRequired} supply-chain links${p.completeness.missing.length > 0 ? `; missing: ${p.completeness.missing.join(', ')}` : ''}.`);
-  out.push(`Evidence: ${s.evidencePresent} of ${s.evidenceRequired} required documents are on the ledger under policy ${p.evidence?.policy ?? 'cbp-uflpa-2023'}${missingCount > 0 ? `; ${missingCount} are missing, each listed with the party expected to supply it` : ''}.`);
-  out.push(`Timeliness: ${pct(s.timelinessComplianceRate)} of events were recorded within the policy window${p.timeliness?.entryLeadHours != null ? `; entry data were on the ledger ${p.timeliness.entryLeadHours} h before arrival` : ''}${p.timeliness?.lateEntryData ? ' (late entry data)' : ''}.`);
-  out.push(s.anomalies === 0 ? 'No anomalies were detected.' : `${s.anomalies} anomal${s.anomalies === 1 ? 'y was' : 'ies were'} detected, each explained in the Anomalies section.`);
+  return [
+    `Lot ${p.lot.lotId} (${p.lot.product}, HTS ${p.lot.htsCode}, ${String(p.lot.quantity)} ${p.lot.unit}) originates in ${p.lot.originCountry}; its raw materials come from ${s.origins.join(', ')}.`,
+    coverageSentence(p, s),
+    evidenceSentence(p, s, missingCount),
+    timelinessSentence(p, s),
+    anomaliesSentence(s),
+    screeningSentence(p, s, screening),
+    reconciliationSentence(s),
+  ];
+}
+
+function coverageSentence(p: ProvenanceAnswer, s: DossierModel['summary']): string {
+  const missing = p.completeness.missing.length > 0 ? `; missing: ${p.completeness.missing.join(', ')}` : '';
+  return `The ledger covers ${String(s.linksCovered)} of ${String(s.linksRequired)} supply-chain links${missing}.`;
+}
+
+function evidenceSentence(p: ProvenanceAnswer, s: DossierModel['summary'], missingCount: number): string {
+  const missing = missingCount > 0 ? `; ${String(missingCount)} are missing, each listed with the party expected to supply it` : '';
+  return `Evidence: ${String(s.evidencePresent)} of ${String(s.evidenceRequired)} required documents are on the ledger under policy ${p.evidence?.policy ?? 'cbp-uflpa-2023'}${missing}.`;
+}
+
+function timelinessSentence(p: ProvenanceAnswer, s: DossierModel['summary']): string {
+  const leadHours = p.timeliness?.entryLeadHours;
+  const lead = leadHours != null ? `; entry data were on the ledger ${String(leadHours)} h before arrival` : '';
+  const late = p.timeliness?.lateEntryData ? ' (late entry data)' : '';
+  return `Timeliness: ${pct(s.timelinessComplianceRate)} of events were recorded within the policy window${lead}${late}.`;
+}
+
+function anomaliesSentence(s: DossierModel['summary']): string {
+  if (s.anomalies === 0) return 'No anomalies were detected.';
+  return `${String(s.anomalies)} anomal${s.anomalies === 1 ? 'y was' : 'ies were'} detected, each explained in the Anomalies section.`;
+}
+
+function screeningSentence(p: ProvenanceAnswer, s: DossierModel['summary'], screening: ScreeningResult): string {
   const lists = screening.lists.map((l) => l.name).join(', ') || 'none uploaded';
-  out.push(`Screening against ${lists}: ${s.exactMatches} exact and ${s.nearMatches} near match${s.nearMatches === 1 ? '' : 'es'}; ${s.highRiskFacilities} facilit${s.highRiskFacilities === 1 ? 'y' : 'ies'} in a high-risk region (${screening.highRiskSubdivisions.join(', ')}); HTS ${p.lot.htsCode} is ${s.sectors.length > 0 ? `in the high-priority sector(s) ${s.sectors.join(', ')}` : 'in no high-priority sector'}.`);
-  out.push(s.transformations === 0
-    ? 'The lot was registered without input lots: there is no transformation to reconcile.'
-    : `Quantity reconciliation: ${s.transformations - s.transformationsFlagged} of ${s.transformations} transformation${s.transformations === 1 ? '' : 's'} reconcile${s.transformationsFlagged > 0 ? `; ${s.transformationsFlagged} do not` : ''}.`);
-  return out;
+  const sectors = s.sectors.length > 0 ? `in the high-priority sector(s) ${s.sectors.join(', ')}` : 'in no high-priority sector';
+  return `Screening against ${lists}: ${String(s.exactMatches)} exact and ${String(s.nearMatches)} near match${s.nearMatches === 1 ? '' : 'es'}; ${String(s.highRiskFacilities)} facilit${s.highRiskFacilities === 1 ? 'y' : 'ies'} in a high-risk region (${screening.highRiskSubdivisions.join(', ')}); HTS ${p.lot.htsCode} is ${sectors}.`;
+}
+
+function reconciliationSentence(s: DossierModel['summary']): string {
+  if (s.transformations === 0) return 'The lot was registered without input lots: there is no transformation to reconcile.';
+  const flagged = s.transformationsFlagged > 0 ? `; ${String(s.transformationsFlagged)} do not` : '';
+  return `Quantity reconciliation: ${String(s.transformations - s.transformationsFlagged)} of ${String(s.transformations)} transformation${s.transformations === 1 ? '' : 's'} reconcile${flagged}.`;
 }

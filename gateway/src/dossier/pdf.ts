@@ -4,7 +4,7 @@
  * the document info (and so the file ID pdfkit derives from it) uses the model's `generatedAt`.
  */
 import PDFDocument from 'pdfkit';
-import type { DossierModel, DossierStep } from './model';
+import type { DossierModel, DossierStep, Exhibit } from './model';
 
 const MARGIN = 50;
 const FONT = 'Helvetica';
@@ -45,7 +45,7 @@ class Writer {
     this.doc.fillColor(options.color ?? 'black').text(text, MARGIN + (options.indent ?? 0), this.doc.y, { width });
   }
   /** One table row of fixed columns, single lines (cut to fit), for long listings. */
-  row(cells: ReadonlyArray<string>, widths: readonly number[], options: { font?: string; size?: number; color?: string } = {}): void {
+  row(cells: readonly string[], widths: readonly number[], options: { font?: string; size?: number; color?: string } = {}): void {
     const size = options.size ?? 7.5;
     this.need(size + 4);
     const y = this.doc.y;
@@ -72,9 +72,9 @@ export function renderPdf(model: DossierModel): Promise<Buffer> {
     },
   });
   const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
+  doc.on('data', (c: Buffer) => { chunks.push(c); });
   const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('end', () => { resolve(Buffer.concat(chunks)); });
     doc.on('error', reject);
   });
   const w = new Writer(doc);
@@ -82,7 +82,7 @@ export function renderPdf(model: DossierModel): Promise<Buffer> {
   const start = (s: Section, landscape = false): void => {
     doc.addPage(landscape ? { layout: 'landscape', margin: MARGIN } : { margin: MARGIN });
     pages.set(s, doc.bufferedPageRange().count);
-    w.heading(`${SECTIONS.indexOf(s) + 1}. ${s}`);
+    w.heading(`${String(SECTIONS.indexOf(s) + 1)}. ${s}`);
   };
 
   cover(w, model);
@@ -114,15 +114,15 @@ export function renderPdf(model: DossierModel): Promise<Buffer> {
   doc.y = MARGIN;
   w.heading('Table of contents');
   SECTIONS.forEach((s, i) => {
-    doc.font(FONT).fontSize(11).fillColor('black').text(`${i + 1}. ${s}`, MARGIN, doc.y, { continued: false, width: 380 });
-    doc.moveUp().text(`page ${pages.get(s) ?? '-'}`, MARGIN + 400, doc.y, { width: 95, align: 'right' });
+    doc.font(FONT).fontSize(11).fillColor('black').text(`${String(i + 1)}. ${s}`, MARGIN, doc.y, { continued: false, width: 380 });
+    doc.moveUp().text(`page ${String(pages.get(s) ?? '-')}`, MARGIN + 400, doc.y, { width: 95, align: 'right' });
   });
   const range = doc.bufferedPageRange();
   for (let i = 0; i < range.count; i++) {
     doc.switchToPage(i);
     const { width, height } = doc.page;
     doc.font(FONT).fontSize(7).fillColor(GREY)
-      .text(`acetrace CBP review dossier · lot ${model.lot.lotId} · ledger height ${model.ledger.height ?? 'n/a'} · page ${i + 1} of ${range.count}`,
+      .text(`acetrace CBP review dossier · lot ${model.lot.lotId} · ledger height ${String(model.ledger.height ?? 'n/a')} · page ${String(i + 1)} of ${String(range.count)}`,
         MARGIN, height - MARGIN + 10, { width: width - 2 * MARGIN, align: 'center', lineBreak: false });
   }
   doc.end();
@@ -139,7 +139,7 @@ function cover(w: Writer, m: DossierModel): void {
     doc.moveDown(0.2);
   };
   line('Lot', m.lot.lotId);
-  line('Product', `${m.lot.product} (${m.lot.quantity} ${m.lot.unit})`);
+  line('Product', `${m.lot.product} (${String(m.lot.quantity)} ${m.lot.unit})`);
   line('HTS code', m.lot.htsCode);
   line('Country of origin', m.lot.originCountry);
   line('Owner', partyName(m, m.lot.ownerMsp));
@@ -159,13 +159,13 @@ function keyFigures(w: Writer, m: DossierModel): void {
   const s = m.summary;
   w.heading('Key figures', 12);
   const rows: Array<[string, string]> = [
-    ['Link completeness', `${s.linksCovered}/${s.linksRequired}`],
-    ['Evidence completeness', `${s.evidencePresent}/${s.evidenceRequired} required documents`],
-    ['Timeliness compliance', s.timelinessComplianceRate === null ? 'n/a' : `${Math.round(s.timelinessComplianceRate * 1000) / 10}%`],
+    ['Link completeness', `${String(s.linksCovered)}/${String(s.linksRequired)}`],
+    ['Evidence completeness', `${String(s.evidencePresent)}/${String(s.evidenceRequired)} required documents`],
+    ['Timeliness compliance', s.timelinessComplianceRate === null ? 'n/a' : `${String(Math.round(s.timelinessComplianceRate * 1000) / 10)}%`],
     ['Anomalies', String(s.anomalies)],
-    ['Screening', `${s.exactMatches} exact, ${s.nearMatches} near matches; ${s.highRiskFacilities} high-risk facilities`],
+    ['Screening', `${String(s.exactMatches)} exact, ${String(s.nearMatches)} near matches; ${String(s.highRiskFacilities)} high-risk facilities`],
     ['High-priority sector', s.sectors.length > 0 ? s.sectors.join(', ') : 'none'],
-    ['Quantity reconciliation', `${s.transformations - s.transformationsFlagged}/${s.transformations} transformations reconcile`],
+    ['Quantity reconciliation', `${String(s.transformations - s.transformationsFlagged)}/${String(s.transformations)} transformations reconcile`],
     ['Origins of raw materials', s.origins.join(', ')],
   ];
   for (const [k, v] of rows) w.row([k, v], [170, 325], { size: 10 });
@@ -218,23 +218,9 @@ function drawMap(doc: PDFKit.PDFDocument, m: DossierModel): void {
     const slot = width / Math.max(row.length, 6);
     const boxW = Math.min(118, slot - 10);
     row.forEach((s, i) => {
-      const x = MARGIN + i * slot + (slot - boxW) / 2;
-      const y = top + r * rowH;
-      at.set(s.number, { x, y, w: boxW, h: boxH });
-      const fill = s.kind === 'input-lot' ? '#eef4fb' : s.covered ? '#eef8ee' : '#f4f4f4';
-      doc.save().lineWidth(s.covered ? 1 : 0.8);
-      if (!s.covered) doc.dash(3, { space: 2 });
-      doc.roundedRect(x, y, boxW, boxH, 4).fillAndStroke(fill, s.covered ? '#333333' : '#999999');
-      doc.undash().restore();
-      const fs = boxH < 40 ? 5.5 : 6.5;
-      doc.font(BOLD).fontSize(fs + 0.5).fillColor(s.covered ? 'black' : GREY)
-        .text(`Step ${s.number}${s.missing.length > 0 ? ` (${s.missing.length} doc. missing)` : ''}`, x + 3, y + 2, { width: boxW - 6, lineBreak: false, ellipsis: true });
-      doc.font(FONT).fontSize(fs).text(s.kind === 'link' ? s.title : `Input ${s.lotId}`, x + 3, y + 3 + fs * 1.3, { width: boxW - 6, height: fs * 1.3, lineBreak: false, ellipsis: true });
-      doc.text(s.organisations.length > 0 ? s.organisations.map((o) => partyName(m, o)).join(', ') : 'no party recorded', x + 3, y + 3 + fs * 2.6,
-        { width: boxW - 6, height: fs * 2.6, ellipsis: true });
-      if (s.facilities[0] && boxH >= 40) {
-        doc.fillColor(GREY).text(s.facilities[0], x + 3, y + 3 + fs * 5.2, { width: boxW - 6, height: fs * 1.3, lineBreak: false, ellipsis: true });
-      }
+      const box = { x: MARGIN + i * slot + (slot - boxW) / 2, y: top + r * rowH, w: boxW, h: boxH };
+      at.set(s.number, box);
+      drawStepBox(doc, m, s, box);
     });
   });
   doc.lineWidth(0.7).strokeColor('#444444').fillColor('#444444');
@@ -259,14 +245,44 @@ function drawMap(doc: PDFKit.PDFDocument, m: DossierModel): void {
   );
 }
 
+/** One step's box of the flow chart: solid when covered, dashed when not; its parties and (if room) its first facility. */
+function drawStepBox(doc: PDFKit.PDFDocument, m: DossierModel, s: DossierStep, box: { x: number; y: number; w: number; h: number }): void {
+  const { x, y, w: boxW, h: boxH } = box;
+  doc.save().lineWidth(s.covered ? 1 : 0.8);
+  if (!s.covered) doc.dash(3, { space: 2 });
+  doc.roundedRect(x, y, boxW, boxH, 4).fillAndStroke(stepFill(s), s.covered ? '#333333' : '#999999');
+  doc.undash().restore();
+  writeStepBoxText(doc, m, s, box);
+}
+
+/** The text inside a step's box: its number (and missing documents), title, parties and, if room, first facility. */
+function writeStepBoxText(doc: PDFKit.PDFDocument, m: DossierModel, s: DossierStep, box: { x: number; y: number; w: number; h: number }): void {
+  const { x, y, w: boxW, h: boxH } = box;
+  const fs = boxH < 40 ? 5.5 : 6.5;
+  const missing = s.missing.length > 0 ? ` (${String(s.missing.length)} doc. missing)` : '';
+  doc.font(BOLD).fontSize(fs + 0.5).fillColor(s.covered ? 'black' : GREY)
+    .text(`Step ${String(s.number)}${missing}`, x + 3, y + 2, { width: boxW - 6, lineBreak: false, ellipsis: true });
+  doc.font(FONT).fontSize(fs).text(s.kind === 'link' ? s.title : `Input ${s.lotId}`, x + 3, y + 3 + fs * 1.3, { width: boxW - 6, height: fs * 1.3, lineBreak: false, ellipsis: true });
+  doc.text(s.organisations.length > 0 ? s.organisations.map((o) => partyName(m, o)).join(', ') : 'no party recorded', x + 3, y + 3 + fs * 2.6,
+    { width: boxW - 6, height: fs * 2.6, ellipsis: true });
+  if (s.facilities[0] && boxH >= 40) {
+    doc.fillColor(GREY).text(s.facilities[0], x + 3, y + 3 + fs * 5.2, { width: boxW - 6, height: fs * 1.3, lineBreak: false, ellipsis: true });
+  }
+}
+
+/** A box's fill: blue for input lots, green for covered links, grey for uncovered ones. */
+function stepFill(s: DossierStep): string {
+  if (s.kind === 'input-lot') return '#eef4fb';
+  return s.covered ? '#eef8ee' : '#f4f4f4';
+}
+
 function steps(w: Writer, m: DossierModel): void {
   const byNumber = new Map(m.exhibits.map((x) => [x.number, x]));
   const widths = [38, 95, 62, 95, 78, 127];
   for (const s of m.steps) {
     w.need(80);
-    w.para(`Step ${s.number}. ${s.kind === 'link' ? s.title : s.title}`, { font: BOLD, size: 12 });
-    w.para(`Lot ${s.lotId}. ${s.covered ? `${s.events} event${s.events === 1 ? '' : 's'}, ${s.firstSeen ?? ''} to ${s.lastSeen ?? ''}` : 'No event recorded.'}`
-      + ` Parties: ${s.organisations.length > 0 ? s.organisations.map((o) => partyName(m, o)).join(', ') : 'none'}.`, { size: 9 });
+    w.para(`Step ${String(s.number)}. ${s.title}`, { font: BOLD, size: 12 });
+    w.para(`Lot ${s.lotId}. ${stepEvents(s)} Parties: ${s.organisations.length > 0 ? s.organisations.map((o) => partyName(m, o)).join(', ') : 'none'}.`, { size: 9 });
     if (s.facilities.length > 0) w.para(`Facilities: ${s.facilities.join('; ')}.`, { size: 9 });
     if (s.containers.length > 0) w.para(`Inside container(s): ${s.containers.join(', ')}.`, { size: 9 });
     if (s.exhibits.length > 0) {
@@ -274,13 +290,7 @@ function steps(w: Writer, m: DossierModel): void {
       w.row(['Exhibit', 'Event / document', 'Type', 'Time', 'Recorded by', 'SHA-256 / reference'], widths, { font: BOLD });
       for (const n of s.exhibits) {
         const x = byNumber.get(n);
-        if (!x) continue;
-        if (x.kind === 'event') {
-          w.row([`${x.number}`, x.eventId, x.type, x.eventTime, x.recordedBy, `tx ${x.txId}`], widths);
-        } else {
-          w.row([`${x.number}`, `  document of ${x.eventId}`, x.type, '', '', x.uri ?? ''], widths, { color: '#1a3d6d' });
-          w.row(['', '', '', `SHA-256 ${x.sha256 ?? ''}`, '', ''], [38, 95, 62, 300], { font: MONO, size: 6.5, color: '#1a3d6d' });
-        }
+        if (x) exhibitRows(w, x, widths);
       }
     }
     for (const miss of s.missing) {
@@ -288,6 +298,22 @@ function steps(w: Writer, m: DossierModel): void {
     }
     w.doc.moveDown(0.6);
   }
+}
+
+/** How many events a step has and over what time, or that it has none. */
+function stepEvents(s: DossierStep): string {
+  if (!s.covered) return 'No event recorded.';
+  return `${String(s.events)} event${s.events === 1 ? '' : 's'}, ${s.firstSeen ?? ''} to ${s.lastSeen ?? ''}`;
+}
+
+/** An exhibit's table rows: one for an event, two (reference, then hash) for a document. */
+function exhibitRows(w: Writer, x: Exhibit, widths: readonly number[]): void {
+  if (x.kind === 'event') {
+    w.row([String(x.number), x.eventId, x.type, x.eventTime, x.recordedBy, `tx ${x.txId}`], widths);
+    return;
+  }
+  w.row([String(x.number), `  document of ${x.eventId}`, x.type, '', '', x.uri ?? ''], widths, { color: '#1a3d6d' });
+  w.row(['', '', '', `SHA-256 ${x.sha256 ?? ''}`, '', ''], [38, 95, 62, 300], { font: MONO, size: 6.5, color: '#1a3d6d' });
 }
 
 function reconciliation(w: Writer, m: DossierModel): void {
@@ -298,10 +324,10 @@ function reconciliation(w: Writer, m: DossierModel): void {
   const widths = [110, 120, 70, 70, 70, 55];
   for (const t of m.reconciliation) {
     w.need(60);
-    w.para(`${t.output.lotId}: ${t.output.product}, ${t.output.quantity} ${t.output.unit} — ${t.status}`, { font: BOLD, size: 10, color: t.status === 'balanced' ? 'black' : RED });
+    w.para(`${t.output.lotId}: ${t.output.product}, ${String(t.output.quantity)} ${t.output.unit} — ${t.status}`, { font: BOLD, size: 10, color: t.status === 'balanced' ? 'black' : RED });
     w.row(['Input lot', 'Product', 'Consumed here', 'Lot quantity', 'Consumed by all', 'Remaining'], widths, { font: BOLD });
     for (const i of t.inputs) {
-      w.row([i.lotId, i.product, `${i.quantityConsumed} ${i.unit}`, `${i.lotQuantity} ${i.unit}`, `${i.totalConsumed} ${i.unit}`, `${i.remaining}`], widths, { color: i.overConsumed ? RED : 'black' });
+      w.row([i.lotId, i.product, `${String(i.quantityConsumed)} ${i.unit}`, `${String(i.lotQuantity)} ${i.unit}`, `${String(i.totalConsumed)} ${i.unit}`, String(i.remaining)], widths, { color: i.overConsumed ? RED : 'black' });
     }
     w.para(t.explanation, { size: 9 });
     w.doc.moveDown(0.4);
@@ -314,7 +340,7 @@ function anomalies(w: Writer, m: DossierModel): void {
     return;
   }
   m.anomalies.forEach((a, i) => {
-    w.para(`${i + 1}. ${a.type}`, { font: BOLD, size: 10 });
+    w.para(`${String(i + 1)}. ${a.type}`, { font: BOLD, size: 10 });
     w.para(a.detail, { indent: 12, size: 9 });
     w.para(a.explanation, { indent: 12, size: 9, color: GREY });
     if (a.eventIds.length > 0 || a.lotIds.length > 0) w.para(`Concerns: ${[...a.eventIds, ...a.lotIds].join(', ')}`, { indent: 12, size: 8 });
@@ -326,15 +352,11 @@ function screening(w: Writer, m: DossierModel): void {
   const s = m.screening;
   w.para('Lists used', { font: BOLD, size: 11 });
   if (s.lists.length === 0) w.para('No entity list has been uploaded to this gateway: parties were not screened against a list.', { color: RED });
-  for (const l of s.lists) w.para(`${l.name}: ${l.entries} entries, uploaded ${l.uploadedAt} by ${l.uploadedBy}, SHA-256 ${l.sha256}`, { size: 9 });
-  w.para(`Parties screened: ${s.screened.map((p) => `${p.name} (${p.mspId})`).join(', ') || 'none'}. Near-match threshold ${s.threshold}.`, { size: 9 });
+  for (const l of s.lists) w.para(`${l.name}: ${String(l.entries)} entries, uploaded ${l.uploadedAt} by ${l.uploadedBy}, SHA-256 ${l.sha256}`, { size: 9 });
+  w.para(`Parties screened: ${s.screened.map((p) => `${p.name} (${p.mspId})`).join(', ') || 'none'}. Near-match threshold ${String(s.threshold)}.`, { size: 9 });
   w.doc.moveDown(0.4);
-  w.para(`Exact matches (${s.exactMatches.length})`, { font: BOLD, size: 11 });
-  for (const x of s.exactMatches) w.para(`${x.partyName} (${x.mspId}) = ${x.listedName} on ${x.list} (${x.via}: ${x.matchedOn}), score ${x.score}`, { size: 9, color: RED });
-  if (s.exactMatches.length === 0) w.para('None.', { size: 9 });
-  w.para(`Near matches (${s.nearMatches.length})`, { font: BOLD, size: 11 });
-  for (const x of s.nearMatches) w.para(`${x.partyName} (${x.mspId}) ~ ${x.listedName} on ${x.list} (${x.via}: ${x.matchedOn}), score ${x.score}`, { size: 9, color: RED });
-  if (s.nearMatches.length === 0) w.para('None.', { size: 9 });
+  matchList(w, 'Exact matches', '=', s.exactMatches);
+  matchList(w, 'Near matches', '~', s.nearMatches);
   w.para(`High-risk regions (${s.highRiskSubdivisions.join(', ')})`, { font: BOLD, size: 11 });
   for (const f of s.highRiskFacilities) w.para(`${f.name} (GLN ${f.gln}) of ${f.mspId} is in ${f.subdivision}`, { size: 9, color: RED });
   if (s.highRiskFacilities.length === 0) w.para('No facility of the chain is registered in a high-risk region.', { size: 9 });
@@ -344,8 +366,15 @@ function screening(w: Writer, m: DossierModel): void {
     : `HTS ${s.htsCode} is in none of the DHS high-priority sectors.`, { size: 9 });
 }
 
+/** A list of screening matches under its heading ('None.' when empty); `sign` is = for exact, ~ for near. */
+function matchList(w: Writer, title: string, sign: string, matches: DossierModel['screening']['exactMatches']): void {
+  w.para(`${title} (${String(matches.length)})`, { font: BOLD, size: 11 });
+  for (const x of matches) w.para(`${x.partyName} (${x.mspId}) ${sign} ${x.listedName} on ${x.list} (${x.via}: ${x.matchedOn}), score ${String(x.score)}`, { size: 9, color: RED });
+  if (matches.length === 0) w.para('None.', { size: 9 });
+}
+
 function ledgerAppendix(w: Writer, m: DossierModel): void {
-  w.para(`Ledger height at generation: ${m.ledger.height ?? 'n/a'}; last block hash: ${m.ledger.blockHash ?? 'n/a'}.`, { size: 9 });
+  w.para(`Ledger height at generation: ${String(m.ledger.height ?? 'n/a')}; last block hash: ${m.ledger.blockHash ?? 'n/a'}.`, { size: 9 });
   w.para('To verify offline: download the proof bundle of the lot (GET /v1/lots/{lotId}/proof, acetrace-proof/1) and run `acetrace-verify bundle.json`; it checks each event’s write set, its transaction in the block, the block hash chain, the endorsements and the orderer signatures against the channel’s certificates.', { size: 9 });
   w.doc.moveDown(0.4);
   const widths = [95, 55, 28, 150, 40, 127];

@@ -37,7 +37,7 @@ export function exhibitRows(model: DossierModel): Array<Array<string | number | 
 
 /** exhibits.csv (RFC 4180, UTF-8, CRLF line ends). */
 export function renderCsv(model: DossierModel): Buffer {
-  return Buffer.from(stringify(exhibitRows(model).map((r) => r.map((v) => (v === null ? '' : v))), { record_delimiter: 'windows' }), 'utf8');
+  return Buffer.from(stringify(exhibitRows(model).map((r) => r.map((v) => v ?? '')), { record_delimiter: 'windows' }), 'utf8');
 }
 
 /** exhibits.xlsx: one sheet, header frozen and filterable, one row per exhibit. */

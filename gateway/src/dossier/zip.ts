@@ -66,8 +66,8 @@ export function renderZip(model: DossierModel, files: readonly DossierFile[], ab
   zip.end();
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
-    zip.outputStream.on('data', (c: Buffer) => chunks.push(c));
-    zip.outputStream.on('end', () => resolve(Buffer.concat(chunks)));
+    zip.outputStream.on('data', (c: Buffer) => { chunks.push(c); });
+    zip.outputStream.on('end', () => { resolve(Buffer.concat(chunks)); });
     zip.outputStream.on('error', reject);
   });
 }

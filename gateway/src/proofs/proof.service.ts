@@ -170,10 +170,7 @@ export class ProofService {
       const tx = candidates.find((t) => t.validationCode === VALID) ?? candidates[0];
       if (!tx) throw new LedgerInternalError(`transaction ${e.txId} of event ${e.eventId} is not in block ${String(blockNumber)}, where the ledger's index puts it`);
       const action = writesOf(block, tx.index);
-      // events are keyed by their recorder since ids were scoped per organisation; older ones without it
-      const scoped = eventKey(e.lotId, e.link, e.eventTimeUtc, e.eventId, e.recordedBy);
-      const key = action?.byKey.has(scoped) === false ? eventKey(e.lotId, e.link, e.eventTimeUtc, e.eventId) : scoped;
-      const write = action?.byKey.get(key);
+      const { key, write } = eventWriteIn(action?.byKey, e);
       if (!action || !write || write.isDelete) {
         throw new LedgerInternalError(`transaction ${e.txId} in block ${String(blockNumber)} does not write event ${e.eventId}`);
       }
@@ -219,3 +216,11 @@ export class ProofService {
 }
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex');
+
+/** The ledger key of a shown event within a transaction's writes, and the write to it (if any). */
+function eventWriteIn(byKey: Map<string, KeyWrite> | undefined, e: ShownEvent): { key: string; write: KeyWrite | undefined } {
+  // events are keyed by their recorder since ids were scoped per organisation; older ones without it
+  const scoped = eventKey(e.lotId, e.link, e.eventTimeUtc, e.eventId, e.recordedBy);
+  const key = byKey?.has(scoped) === false ? eventKey(e.lotId, e.link, e.eventTimeUtc, e.eventId) : scoped;
+  return { key, write: byKey?.get(key) };
+}

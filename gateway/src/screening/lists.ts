@@ -48,9 +48,14 @@ function parseCsv(text: string): ListedEntity[] {
   }
   return rows.map((row, i) => {
     const name = row.name ?? '';
-    if (name === '') throw new ValidationError([{ path: `body[row ${i + 2}].name`, message: 'is empty' }]);
-    return { name, aliases: splitAliases(row.aliases), country: row.country || null, address: row.address || null, sourceId: `row-${i + 2}` };
+    if (name === '') throw new ValidationError([{ path: `body[row ${String(i + 2)}].name`, message: 'is empty' }]);
+    return { name, aliases: splitAliases(row.aliases), country: presentOrNull(row.country), address: presentOrNull(row.address), sourceId: `row-${String(i + 2)}` };
   });
+}
+
+/** A CSV cell's value, or null when the column is absent or the cell empty. */
+function presentOrNull(cell: string | undefined): string | null {
+  return cell === undefined || cell === '' ? null : cell;
 }
 
 interface OpenSanctionsEntity {
@@ -69,17 +74,22 @@ function parseOpenSanctions(text: string): ListedEntity[] {
     try {
       e = JSON.parse(line) as OpenSanctionsEntity;
     } catch (err) {
-      throw new ValidationError([{ path: `body[line ${i + 1}]`, message: 'is not JSON' }], 'the list is not JSON lines', { cause: err });
+      throw new ValidationError([{ path: `body[line ${String(i + 1)}]`, message: 'is not JSON' }], 'the list is not JSON lines', { cause: err });
     }
-    const props = e.properties ?? {};
-    const names = strings(props.name);
-    const name = names[0] ?? (typeof e.caption === 'string' ? e.caption : undefined);
-    if (!name) throw new ValidationError([{ path: `body[line ${i + 1}].properties.name`, message: 'an entity needs a name or caption' }]);
-    const aliases = [...new Set([...names.slice(1), ...strings(props.alias), ...strings(props.weakAlias), ...strings(props.previousName)])].filter((a) => a !== name);
-    out.push({
-      name, aliases, country: strings(props.country)[0] ?? strings(props.jurisdiction)[0] ?? null, address: strings(props.address)[0] ?? null,
-      sourceId: typeof e.id === 'string' ? e.id : `line-${i + 1}`,
-    });
+    out.push(listedEntityOf(e, i));
   });
   return out;
+}
+
+/** The listed entity of one OpenSanctions JSON line (i: its 0-based line index). */
+function listedEntityOf(e: OpenSanctionsEntity, i: number): ListedEntity {
+  const props = e.properties ?? {};
+  const names = strings(props.name);
+  const name = names[0] ?? (typeof e.caption === 'string' ? e.caption : undefined);
+  if (!name) throw new ValidationError([{ path: `body[line ${String(i + 1)}].properties.name`, message: 'an entity needs a name or caption' }]);
+  const aliases = [...new Set([...names.slice(1), ...strings(props.alias), ...strings(props.weakAlias), ...strings(props.previousName)])].filter((a) => a !== name);
+  return {
+    name, aliases, country: strings(props.country)[0] ?? strings(props.jurisdiction)[0] ?? null, address: strings(props.address)[0] ?? null,
+    sourceId: typeof e.id === 'string' ? e.id : `line-${String(i + 1)}`,
+  };
 }

@@ -49,7 +49,7 @@ const jaroWinkler = CmpStr.create().setMetric('jaroWinkler');
 /** Jaro-Winkler similarity 0..1 of two strings. */
 function similarity(a: string, b: string): number {
   const result = jaroWinkler.test(a, b) as { match: number };
-  return Number(result.match);
+  return result.match;
 }
 
 /** Similarity 0..1 of two names after normalisation: the better of spaced and compact comparison. */

@@ -16,6 +16,12 @@ function roleFor(writes: boolean, adminPath: boolean, path: string, csvPath = fa
   return path === '/metrics' ? 'admin' : 'auditor';
 }
 
+/** What a call of the surface sends: a screening list as CSV, a write's JSON body, or nothing for a read. */
+function requestBodyFor(writes: boolean, csv: boolean, body: unknown): string | undefined {
+  if (csv) return 'name,aliases\nAcme Trading Ltd,Acme\n';
+  return writes ? JSON.stringify(body) : undefined;
+}
+
 /** The capture job id an answer's Location names, if it names one. */
 function captureJobOf(res: Response): string | undefined {
   const location = res.headers.get('location');
@@ -107,7 +113,7 @@ describe('gateway API surface', function () {
         const res = await fetch(s.gateway.url + path, {
           method: method.toUpperCase(),
           headers: { 'x-api-key': s.key(role), 'content-type': csv ? 'text/csv' : 'application/json' },
-          body: csv ? 'name,aliases\nAcme Trading Ltd,Acme\n' : writes ? JSON.stringify(bodies[template]) : undefined,
+          body: requestBodyFor(writes, csv, bodies[template]),
           signal: controller.signal,
         });
         // the capture job the capture just made is the one GET /epcis/capture/{captureID} reads

@@ -203,3 +203,20 @@ export function demoSteps(orgs: DemoOrgs, prefix = 'DEMO'): DemoStep[] {
   ]);
   return steps;
 }
+
+/**
+ * The entity list the demo uploads for screening: one near match of the producer group's legal name
+ * (a spelling slip, so the dossier reports it as near, not exact) among unrelated entities.
+ */
+export const DEMO_SCREENING_LIST = {
+  name: 'demo-entity-list',
+  nearMatch: 'Huaxia Coton & Apparel Group Co., Ltd.',
+  csv: [
+    'name,aliases,country,address',
+    '"Huaxia Coton & Apparel Group Co., Ltd.",Huaxia Coton Group,CN,"Aksu Economic Development Zone, Xinjiang"',
+    '"Kashgar Jinhe Textile Trading Co., Ltd.",Jinhe Textiles,CN,"Kashgar, Xinjiang"',
+    'Altai Polysilicon Materials Co.,,CN,"Altay, Xinjiang"',
+    'Northern Lights Metals LLC,,KZ,"Almaty"',
+    '',
+  ].join('\n'),
+} as const;

@@ -4,7 +4,7 @@
  * the previous steps wrote. Idempotent: a repeat of a lot, profile, facility, device or event is
  * answered as a repeat (200, or 201 for events already committed).
  */
-import { type DemoLots, type DemoOrgs, demoLots, demoSteps } from './journey';
+import { DEMO_SCREENING_LIST, type DemoLots, type DemoOrgs, demoLots, demoSteps } from './journey';
 
 export interface SeedOptions {
   /** Base URL of the gateway, e.g. `http://127.0.0.1:8080`. */
@@ -23,6 +23,8 @@ export interface SeedResult {
   /** Requests sent, and how many registrations were identical repeats (200). */
   requests: number;
   repeats: number;
+  /** The screening list uploaded after the steps (as the importer's compliance officer), and its version. */
+  screeningList: { name: string; sha256: string };
 }
 
 /** A refused demo request: which step, and the gateway's answer. */
@@ -72,6 +74,25 @@ export async function seedDemo(options: SeedOptions): Promise<SeedResult> {
     if (result === 'repeat') repeats += 1;
     options.log?.(`  ${result === 'repeat' ? 'repeat' : 'ok    '}  ${step.what} (${step.role} of ${step.msp})`);
   }
-  return { lots: demoLots(prefix), requests: steps.length, repeats };
+  const screeningList = await uploadScreeningList(options, orgs.importer);
+  options.log?.(`  ok      screening list ${screeningList.name} (sha256 ${screeningList.sha256.slice(0, 12)}…)`);
+  return { lots: demoLots(prefix), requests: steps.length, repeats, screeningList };
+}
+
+/**
+ * Uploads the demo's entity list as `importer`'s compliance officer (201 new, 200 replaced by the
+ * same content, so the version stays the same on a repeat).
+ * @throws DemoStepError when the gateway refuses it
+ */
+async function uploadScreeningList(options: SeedOptions, importer: string): Promise<{ name: string; sha256: string }> {
+  const res = await fetch(`${options.url}/v1/screening/lists/${DEMO_SCREENING_LIST.name}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'text/csv', 'x-api-key': options.keyOf('compliance', importer) },
+    body: DEMO_SCREENING_LIST.csv,
+  });
+  const text = await res.text();
+  if (res.status !== 201 && res.status !== 200) throw new DemoStepError('screening list', res.status, text);
+  const { list } = JSON.parse(text) as { list: { name: string; sha256: string } };
+  return { name: list.name, sha256: list.sha256 };
 }
 

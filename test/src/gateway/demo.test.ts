@@ -4,7 +4,8 @@
  * missing, custody through three organisations, cotton three transformations upstream, one
  * impossible-travel anomaly, parties and facilities by name — and a second run changes nothing.
  */
-import { GLN, demoLots } from '@acetrace/scripts/dist/demo/journey';
+import { createHash } from 'node:crypto';
+import { DEMO_SCREENING_LIST, GLN, demoLots } from '@acetrace/scripts/dist/demo/journey';
 import { seedDemo } from '@acetrace/scripts/dist/demo/seed';
 import { expect } from '../scenarios/chai.test';
 import { type Stack, startTarget } from '../scenarios/target';
@@ -29,6 +30,13 @@ interface Prov {
   parties: Array<{ mspId: string; legalName: string | null; facilities: Array<{ gln: string; name: string }> }>;
 }
 
+interface Screening {
+  lists: Array<{ name: string; sha256: string }>;
+  threshold: number;
+  exactMatches: unknown[];
+  nearMatches: Array<{ mspId: string; partyName: string; list: string; listSha256: string; listedName: string; score: number }>;
+}
+
 /** The lot ids up the first upstream branch, nearest first. */
 function upstreamChain(p: Prov): string[] {
   const depth: string[] = [];
@@ -42,6 +50,7 @@ describe('npm run demo: the seeded journey (embedded network)', function () {
   const prefix = `DEMO${Date.now().toString(36).toUpperCase()}`;
   const lots = demoLots(prefix);
   let orgs: { producer: string; carrier: string; importer: string };
+  let first: Awaited<ReturnType<typeof seedDemo>>;
 
   before(async () => {
     s = await startTarget({ target: 'embedded' });
@@ -56,9 +65,11 @@ describe('npm run demo: the seeded journey (embedded network)', function () {
   const seed = () => seedDemo({ url: s.gateway.url, keyOf: (role, msp) => s.key(role, msp), orgs, prefix });
 
   it('seeds the journey; the shirts’ provenance tells its story', async () => {
-    const first = await seed();
+    first = await seed();
     expect(first.lots).to.deep.equal(lots);
     expect(first.repeats).to.equal(0);
+    expect(first.screeningList.name).to.equal(DEMO_SCREENING_LIST.name);
+    expect(first.screeningList.sha256).to.equal(createHash('sha256').update(DEMO_SCREENING_LIST.csv).digest('hex'));
 
     const res = await s.http().get(`/v1/lots/${lots.shirts}/provenance`).set('X-API-Key', s.key('auditor', orgs.importer));
     expect(res.status, JSON.stringify(res.body).slice(0, 500)).to.equal(200);
@@ -99,10 +110,29 @@ describe('npm run demo: the seeded journey (embedded network)', function () {
     expect(farm.body).to.include({ subdivision: 'CN-XJ', type: 'farm', mspId: orgs.producer });
   });
 
+  it('the shirts’ dossier reports the uploaded list’s near match of the producer, with its score and version', async () => {
+    const listed = await s.http().get(`/v1/screening/lists/${DEMO_SCREENING_LIST.name}`).set('X-API-Key', s.key('auditor', orgs.importer));
+    expect(listed.status).to.equal(200);
+    const sha256 = (listed.body as { list: { sha256: string } }).list.sha256;
+    expect(sha256).to.equal(first.screeningList.sha256);
+
+    const res = await s.http().get(`/v1/lots/${lots.shirts}/dossier?format=json`).set('X-API-Key', s.key('auditor', orgs.importer));
+    expect(res.status, JSON.stringify(res.body).slice(0, 500)).to.equal(200);
+    const { screening } = res.body as { screening: Screening };
+    expect(screening.lists.map((l) => [l.name, l.sha256])).to.deep.include([DEMO_SCREENING_LIST.name, sha256]);
+    expect(screening.exactMatches).to.deep.equal([]);
+    expect(screening.nearMatches.map((m) => [m.mspId, m.partyName, m.listedName, m.list, m.listSha256])).to.deep.equal([
+      [orgs.producer, 'Huaxia Cotton & Apparel Group Co., Ltd.', DEMO_SCREENING_LIST.nearMatch, DEMO_SCREENING_LIST.name, sha256],
+    ]);
+    const score = screening.nearMatches[0]?.score ?? 0;
+    expect(score).to.be.at.least(screening.threshold).and.below(1);
+  });
+
   it('a second run repeats every request and changes nothing', async () => {
     const before = await s.http().get(`/v1/lots/${lots.shirts}/provenance`).set('X-API-Key', s.key('auditor'));
     const again = await seed();
     expect(again.repeats, 'every registration is an identical repeat').to.equal(21);
+    expect(again.screeningList, 'the same list, the same version').to.deep.equal(first.screeningList);
     const after = await s.http().get(`/v1/lots/${lots.shirts}/provenance`).set('X-API-Key', s.key('auditor'));
     const strip = (b: Record<string, unknown>): Record<string, unknown> => ({ ...b, queryMs: 0 });
     expect(strip(after.body as Record<string, unknown>)).to.deep.equal(strip(before.body as Record<string, unknown>));

@@ -63,8 +63,8 @@ export interface BlockTransaction {
   readonly preValidationCode?: TxValidationCode;
   /**
    * The transaction's private writes in clear, as disseminated to this channel's peers at
-   * endorsement; stored only by the member organisations' peers, and only for collections whose
-   * `pvtRwSetHash` in the committed hashed rwset matches. Absent: the private data is missing.
+   * endorsement (possibly one copy per endorser); stored only by the member organisations' peers,
+   * and only a collection whose bytes match the committed `pvtRwSetHash`. Absent: missing.
    */
   readonly privateData?: readonly NamespacePvtWrites[];
 }
@@ -615,9 +615,12 @@ export class Ledger {
 
   #storePrivateWrites(tx: BlockTransaction, namespace: string, coll: CollectionHashedRwSet, purged: ReadonlySet<string>, version: Version): void {
     const member = implicitCollectionOrg(coll.collection);
-    const pvt = tx.privateData?.find((n) => n.namespace === namespace)?.collections.find((c) => c.collection === coll.collection);
+    const endorsedHash = Buffer.from(coll.pvtRwSetHash);
     // missing or not matching the endorsed hash: the peer commits without it (fab "missing pvtdata")
-    if (member === undefined || pvt === undefined || !sha256(pvt.rwsetBytes).equals(Buffer.from(coll.pvtRwSetHash))) return;
+    const pvt = (tx.privateData ?? [])
+      .flatMap((n) => (n.namespace === namespace ? n.collections : []))
+      .find((c) => c.collection === coll.collection && sha256(c.rwsetBytes).equals(endorsedHash));
+    if (member === undefined || pvt === undefined) return;
     const p = this.#pvt;
     for (const w of pvt.writes) {
       const keyHash = sha256(w.key);

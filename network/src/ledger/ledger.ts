@@ -161,6 +161,18 @@ function privateAad(peer: string, ns: string, collection: string, key: string): 
   return `${peer}\0${ns}\0${collection}\0${key}`;
 }
 
+interface PvtRangeParams {
+  peer: string;
+  ns: string;
+  coll: string;
+  /** Exclusive continuation key; replaces `start` when set. */
+  after: Buffer | null;
+  start: Buffer;
+  /** Exclusive; NULL is unbounded. */
+  end: Buffer | null;
+  limit: number;
+}
+
 interface PvtRow {
   key: Buffer;
   value: Buffer;
@@ -194,9 +206,10 @@ function privateStatements(db: Database.Database) {
       'SELECT blockNum, txNum, value, isDelete FROM pvt_history WHERE peer = ? AND ns = ? AND coll = ? AND keyHash = ? ORDER BY blockNum DESC, txNum DESC',
     ),
     /** `after` (exclusive) replaces `start` (inclusive) when set; a NULL `end` is unbounded. */
-    range: db.prepare<[string, string, string, Buffer | null, Buffer, Buffer | null, number], PvtRow>(
-      'SELECT key, value, blockNum, txNum FROM pvt_state WHERE peer = ?1 AND ns = ?2 AND coll = ?3 ' +
-        'AND ((?4 IS NOT NULL AND key > ?4) OR (?4 IS NULL AND key >= ?5)) AND (?6 IS NULL OR key < ?6) ORDER BY key LIMIT ?7',
+    range: db.prepare<[PvtRangeParams], PvtRow>(
+      'SELECT key, value, blockNum, txNum FROM pvt_state WHERE peer = @peer AND ns = @ns AND coll = @coll ' +
+        'AND ((@after IS NOT NULL AND key > @after) OR (@after IS NULL AND key >= @start)) AND (@end IS NULL OR key < @end) ' +
+        'ORDER BY key LIMIT @limit',
     ),
   };
 }
@@ -489,7 +502,8 @@ export class Ledger {
   scanPrivateRange(peerMspId: string, ns: string, collection: string, startKey: string, endKey: string, options: ScanOptions): StateRecord[] {
     const after = options.after === undefined ? null : keyBytes(options.after);
     const end = endKey === '' ? null : keyBytes(endKey);
-    return this.#pvt.range.all(peerMspId, ns, collection, after, keyBytes(startKey), end, options.limit).map((r) => {
+    const params = { peer: peerMspId, ns, coll: collection, after, start: keyBytes(startKey), end, limit: options.limit };
+    return this.#pvt.range.all(params).map((r) => {
       const key = r.key.toString('utf8');
       return {
         key,

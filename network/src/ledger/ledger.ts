@@ -8,6 +8,7 @@ import {
   type KeyRead,
   type NamespacePvtWrites,
   type NamespaceRwSet,
+  sameVersion,
   type RangeQuery,
   type Version,
 } from './rwset';
@@ -181,47 +182,54 @@ interface PvtRow {
 }
 
 /** Prepared statements of the hashed state and the per-organisation private store. */
-function privateStatements(db: Database.Database) {
-  return {
-    getHash: db.prepare<[string, string, Buffer], { valueHash: Buffer; blockNum: number; txNum: number }>(
+class PrivateStatements {
+  readonly getHash;
+  readonly putHash;
+  readonly deleteHash;
+  readonly getValue;
+  readonly putValue;
+  readonly deleteValue;
+  readonly purgeValues;
+  readonly purgeHistory;
+  readonly putHistory;
+  readonly history;
+  /** `after` (exclusive) replaces `start` (inclusive) when set; a NULL `end` is unbounded. */
+  readonly range;
+
+  constructor(db: Database.Database) {
+    this.getHash = db.prepare<[string, string, Buffer], { valueHash: Buffer; blockNum: number; txNum: number }>(
       'SELECT valueHash, blockNum, txNum FROM hashed_state WHERE ns = ? AND coll = ? AND keyHash = ?',
-    ),
-    putHash: db.prepare<[string, string, Buffer, Buffer, number, number]>(
+    );
+    this.putHash = db.prepare<[string, string, Buffer, Buffer, number, number]>(
       'INSERT OR REPLACE INTO hashed_state (ns, coll, keyHash, valueHash, blockNum, txNum) VALUES (?, ?, ?, ?, ?, ?)',
-    ),
-    deleteHash: db.prepare<[string, string, Buffer]>('DELETE FROM hashed_state WHERE ns = ? AND coll = ? AND keyHash = ?'),
-    getValue: db.prepare<[string, string, string, Buffer], PvtRow>(
+    );
+    this.deleteHash = db.prepare<[string, string, Buffer]>('DELETE FROM hashed_state WHERE ns = ? AND coll = ? AND keyHash = ?');
+    this.getValue = db.prepare<[string, string, string, Buffer], PvtRow>(
       'SELECT key, value, blockNum, txNum FROM pvt_state WHERE peer = ? AND ns = ? AND coll = ? AND key = ?',
-    ),
-    putValue: db.prepare<[string, string, string, Buffer, Buffer, Buffer, number, number]>(
+    );
+    this.putValue = db.prepare<[string, string, string, Buffer, Buffer, Buffer, number, number]>(
       'INSERT OR REPLACE INTO pvt_state (peer, ns, coll, key, keyHash, value, blockNum, txNum) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    ),
-    deleteValue: db.prepare<[string, string, string, Buffer]>('DELETE FROM pvt_state WHERE peer = ? AND ns = ? AND coll = ? AND key = ?'),
-    purgeValues: db.prepare<[string, string, Buffer]>('DELETE FROM pvt_state WHERE ns = ? AND coll = ? AND keyHash = ?'),
-    purgeHistory: db.prepare<[string, string, Buffer]>('DELETE FROM pvt_history WHERE ns = ? AND coll = ? AND keyHash = ?'),
-    putHistory: db.prepare<[string, string, string, Buffer, number, number, Buffer, Buffer, number]>(
+    );
+    this.deleteValue = db.prepare<[string, string, string, Buffer]>('DELETE FROM pvt_state WHERE peer = ? AND ns = ? AND coll = ? AND key = ?');
+    this.purgeValues = db.prepare<[string, string, Buffer]>('DELETE FROM pvt_state WHERE ns = ? AND coll = ? AND keyHash = ?');
+    this.purgeHistory = db.prepare<[string, string, Buffer]>('DELETE FROM pvt_history WHERE ns = ? AND coll = ? AND keyHash = ?');
+    this.putHistory = db.prepare<[string, string, string, Buffer, number, number, Buffer, Buffer, number]>(
       'INSERT OR REPLACE INTO pvt_history (peer, ns, coll, keyHash, blockNum, txNum, key, value, isDelete) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    ),
-    history: db.prepare<[string, string, string, Buffer], { blockNum: number; txNum: number; value: Buffer; isDelete: number }>(
+    );
+    this.history = db.prepare<[string, string, string, Buffer], { blockNum: number; txNum: number; value: Buffer; isDelete: number }>(
       'SELECT blockNum, txNum, value, isDelete FROM pvt_history WHERE peer = ? AND ns = ? AND coll = ? AND keyHash = ? ORDER BY blockNum DESC, txNum DESC',
-    ),
-    /** `after` (exclusive) replaces `start` (inclusive) when set; a NULL `end` is unbounded. */
-    range: db.prepare<[PvtRangeParams], PvtRow>(
+    );
+    this.range = db.prepare<[PvtRangeParams], PvtRow>(
       'SELECT key, value, blockNum, txNum FROM pvt_state WHERE peer = @peer AND ns = @ns AND coll = @coll ' +
         'AND ((@after IS NOT NULL AND key > @after) OR (@after IS NULL AND key >= @start)) AND (@end IS NULL OR key < @end) ' +
         'ORDER BY key LIMIT @limit',
-    ),
-  };
+    );
+  }
 }
 
 /** Encodes a key so SQLite's BLOB comparison (memcmp) orders keys as UTF-8 bytes, like LevelDB. */
 function keyBytes(key: string): Buffer {
   return Buffer.from(key, 'utf8');
-}
-
-function sameVersion(a: Version | null, b: Version | null): boolean {
-  if (a === null || b === null) return a === b;
-  return a.blockNum === b.blockNum && a.txNum === b.txNum;
 }
 
 function encodeMetadata(entries: ReadonlyMap<string, Uint8Array>): Buffer | null {
@@ -260,7 +268,7 @@ function decodeRwSet(rwset: BlockTransaction['rwset']): readonly NamespaceRwSet[
 export class Ledger {
   readonly #db: Database.Database;
   readonly #stmts;
-  readonly #pvt;
+  readonly #pvt: PrivateStatements;
   readonly #cipher: PrivateDataCipher;
   #height: number;
 
@@ -268,7 +276,7 @@ export class Ledger {
     this.#db = db;
     this.#cipher = cipher;
     db.exec(SCHEMA);
-    this.#pvt = privateStatements(db);
+    this.#pvt = new PrivateStatements(db);
     this.#stmts = {
       getState: db.prepare<[string, Buffer], { value: Buffer; blockNum: number; txNum: number; metadata: Buffer | null }>(
         'SELECT value, blockNum, txNum, metadata FROM state WHERE ns = ? AND key = ?',
@@ -563,16 +571,7 @@ export class Ledger {
 
   #mvccCheck(namespaces: readonly NamespaceRwSet[], updated: ReadonlyMap<string, Set<string>>): TxValidationCode {
     for (const ns of namespaces) {
-      const inBlock = updated.get(ns.namespace);
-      for (const read of ns.reads) {
-        if (inBlock?.has(read.key)) return MVCC_READ_CONFLICT;
-        if (!sameVersion(read.version, this.getVersion(ns.namespace, read.key))) return MVCC_READ_CONFLICT;
-      }
-    }
-    for (const ns of namespaces) {
-      for (const coll of ns.collections ?? []) {
-        if (this.#hashedReadConflict(ns.namespace, coll, updated)) return MVCC_READ_CONFLICT;
-      }
+      if (this.#readConflict(ns, updated)) return MVCC_READ_CONFLICT;
     }
     for (const ns of namespaces) {
       for (const query of ns.rangeQueries) {
@@ -580,6 +579,16 @@ export class Ledger {
       }
     }
     return VALID;
+  }
+
+  /** A public or hashed read whose version differs from committed state or that an earlier transaction of the block wrote. */
+  #readConflict(ns: NamespaceRwSet, updated: ReadonlyMap<string, Set<string>>): boolean {
+    const inBlock = updated.get(ns.namespace);
+    for (const read of ns.reads) {
+      if (inBlock?.has(read.key)) return true;
+      if (!sameVersion(read.version, this.getVersion(ns.namespace, read.key))) return true;
+    }
+    return (ns.collections ?? []).some((coll) => this.#hashedReadConflict(ns.namespace, coll, updated));
   }
 
   /** fab validator `validateCollHashedReadSet`: a hashed read is checked like a public read. */

@@ -11,13 +11,18 @@ import { fromTxPvtReadWriteSet, fromTxReadWriteSet } from './rwset';
 
 const ORG1 = implicitCollectionName('Org1MSP');
 
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
+/** The error `promise` rejects with; a fulfilled promise fails the test. */
+function rejection(promise: Promise<unknown>): Promise<Error> {
+  return promise.then(
+    () => Promise.reject(new Error('expected a rejection')),
+    (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
+  );
+}
+
+/** The value, or a test failure when it is missing. */
+function must<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('expected a value');
+  return value;
 }
 
 /** Every file under `dir`, recursively. */
@@ -49,18 +54,17 @@ describe('private data of implicit org collections (ledger harness, fixture cont
     const publicBytes = Buffer.from(tx.rwset.serializeBinary());
     expect(publicBytes.includes(marker)).to.equal(false);
     expect(publicBytes.includes('consignee')).to.equal(false); // keys are hashed too
-    const [ns] = fromTxReadWriteSet(tx.rwset);
-    expect(ns?.writes).to.deep.equal([]);
-    const [coll] = ns?.collections ?? [];
-    expect(coll?.collection).to.equal(ORG1);
-    const [write] = coll?.hashedWrites ?? [];
-    expect(Buffer.from(write?.keyHash ?? []).equals(sha256('consignee'))).to.equal(true);
-    expect(Buffer.from(write?.valueHash ?? []).equals(sha256(marker))).to.equal(true);
-    expect(write?.isPurge).to.equal(false);
-    const [pvtNs] = fromTxPvtReadWriteSet(tx.privateData ?? new Uint8Array());
-    const [pvtColl] = pvtNs?.collections ?? [];
-    expect(Buffer.from(pvtColl?.writes[0]?.value ?? []).toString()).to.equal(marker);
-    expect(sha256(pvtColl?.rwsetBytes ?? new Uint8Array()).equals(Buffer.from(coll?.pvtRwSetHash ?? []))).to.equal(true);
+    const ns = must(fromTxReadWriteSet(tx.rwset)[0]);
+    expect(ns.writes).to.deep.equal([]);
+    const coll = must(ns.collections?.[0]);
+    expect(coll.collection).to.equal(ORG1);
+    const write = must(coll.hashedWrites[0]);
+    expect(Buffer.from(write.keyHash).equals(sha256('consignee'))).to.equal(true);
+    expect(Buffer.from(write.valueHash).equals(sha256(marker))).to.equal(true);
+    expect(write.isPurge).to.equal(false);
+    const pvtColl = must(fromTxPvtReadWriteSet(must(tx.privateData))[0]?.collections[0]);
+    expect(Buffer.from(must(pvtColl.writes[0]).value).toString()).to.equal(marker);
+    expect(sha256(pvtColl.rwsetBytes).equals(Buffer.from(coll.pvtRwSetHash))).to.equal(true);
   });
 
   it('gives every organisation the same hashed rwset (their endorsements match)', async () => {

@@ -8,6 +8,12 @@ export interface Version {
   readonly txNum: number;
 }
 
+/** Whether two versions are the same height (`null`: the key did not exist). */
+export function sameVersion(a: Version | null, b: Version | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.blockNum === b.blockNum && a.txNum === b.txNum;
+}
+
 /** A key read during simulation and the version it had (`null`: the key did not exist). */
 export interface KeyRead {
   readonly key: string;
@@ -105,6 +111,14 @@ function toReadProto(read: KeyRead): ledger.rwset.kvrwset.KVRead {
   return r;
 }
 
+function toWriteProto(w: KeyWrite): ledger.rwset.kvrwset.KVWrite {
+  const write = new kvrwset.KVWrite();
+  write.setKey(w.key);
+  write.setIsDelete(w.isDelete);
+  write.setValue(w.value);
+  return write;
+}
+
 function toKvRwSetProto(ns: NamespaceRwSet): ledger.rwset.kvrwset.KVRWSet {
   const set = new kvrwset.KVRWSet();
   set.setReadsList(ns.reads.map(toReadProto));
@@ -120,15 +134,7 @@ function toKvRwSetProto(ns: NamespaceRwSet): ledger.rwset.kvrwset.KVRWSet {
       return info;
     }),
   );
-  set.setWritesList(
-    ns.writes.map((w) => {
-      const write = new kvrwset.KVWrite();
-      write.setKey(w.key);
-      write.setIsDelete(w.isDelete);
-      write.setValue(w.value);
-      return write;
-    }),
-  );
+  set.setWritesList(ns.writes.map(toWriteProto));
   set.setMetadataWritesList(
     ns.metadataWrites.map((m) => {
       const write = new kvrwset.KVMetadataWrite();
@@ -220,15 +226,7 @@ function fromCollHashedProto(set: ledger.rwset.CollectionHashedReadWriteSet): Co
  */
 export function collectionPvtRwSetBytes(writes: readonly KeyWrite[]): Uint8Array {
   const set = new kvrwset.KVRWSet();
-  set.setWritesList(
-    writes.map((w) => {
-      const write = new kvrwset.KVWrite();
-      write.setKey(w.key);
-      write.setIsDelete(w.isDelete);
-      write.setValue(w.value);
-      return write;
-    }),
-  );
+  set.setWritesList(writes.map(toWriteProto));
   return set.serializeBinary();
 }
 

@@ -12,6 +12,7 @@ import {
   type KeyRead,
   type KeyWrite,
   type NamespaceRwSet,
+  sameVersion,
   type RangeQuery,
   type Version,
 } from './rwset';
@@ -251,18 +252,7 @@ export class TxSimulator {
         mod.setTimestamp(ts);
         return mod.serializeBinary();
       });
-      const cursor: RangeCursor = {
-        id: this.#newIteratorId(),
-        startKey: key,
-        endKey: key,
-        rawReads: [],
-        after: undefined,
-        exhausted: false,
-        remaining: Number.POSITIVE_INFINITY,
-        kind: 'buffered',
-        pending: pending,
-      };
-      this.#iterators.set(cursor.id, cursor);
+      const cursor = this.#bufferedCursor(key, key, pending);
       return new shimInternals.HistoryQueryIterator(this, this.#opts.channelId, this.#opts.txId, this.#nextBufferedBatch(cursor));
     });
   }
@@ -325,7 +315,7 @@ export class TxSimulator {
     return collections.length === 0 ? undefined : toTxPvtReadWriteSet([{ namespace: this.#opts.namespace, collections }]);
   }
 
-  #sortedCollections(): [string, CollectionBuilder][] {
+  #sortedCollections(): Array<[string, CollectionBuilder]> {
     return [...this.#collections].sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
   }
 
@@ -335,7 +325,7 @@ export class TxSimulator {
 
   /** The hashed read-write sets of the public rwset, sorted by collection then key (fab rwset builder). */
   #hashedCollections(): CollectionHashedRwSet[] {
-    const byKey = <T>(entries: Iterable<[string, T]>): [string, T][] =>
+    const byKey = <T>(entries: Iterable<[string, T]>): Array<[string, T]> =>
       [...entries].sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
     return this.#sortedCollections().map(([collection, b]) => ({
       collection,
@@ -387,7 +377,7 @@ export class TxSimulator {
     const hash = this.#ledger.getPrivateDataHash(this.#opts.namespace, collection, key);
     const version = entry?.version ?? null;
     const hashVersion = hash?.version ?? null;
-    if (version?.blockNum !== hashVersion?.blockNum || version?.txNum !== hashVersion?.txNum) {
+    if (!sameVersion(version, hashVersion)) {
       throw new Error(
         `GET_STATE failed: transaction ID: ${this.#opts.txId}: private data matching public hash version is not available. ` +
           `Public hash version = ${heightString(hashVersion)}, Private data version = ${heightString(version)}`,
@@ -420,28 +410,11 @@ export class TxSimulator {
     for (let after: string | undefined; ; ) {
       const opts = after === undefined ? { limit: QUERY_BATCH_SIZE } : { after, limit: QUERY_BATCH_SIZE };
       const batch = this.#ledger.scanPrivateRange(this.#opts.peerMspId ?? '', this.#opts.namespace, collection, startKey, endKey, opts);
-      for (const r of batch) {
-        const kv = new ledgerProtos.queryresult.KV();
-        kv.setNamespace(this.#opts.namespace);
-        kv.setKey(r.key);
-        kv.setValue(r.value);
-        records.push(kv.serializeBinary());
-      }
+      for (const r of batch) records.push(this.#kvBytes(r));
       after = batch[batch.length - 1]?.key;
       if (batch.length < QUERY_BATCH_SIZE || after === undefined) break;
     }
-    const cursor: RangeCursor = {
-      id: this.#newIteratorId(),
-      startKey,
-      endKey,
-      rawReads: [],
-      after: undefined,
-      exhausted: false,
-      remaining: Number.POSITIVE_INFINITY,
-      kind: 'buffered',
-      pending: records,
-    };
-    this.#iterators.set(cursor.id, cursor);
+    const cursor = this.#bufferedCursor(startKey, endKey, records);
     return new shimInternals.StateQueryIterator(this, this.#opts.channelId, this.#opts.txId, this.#nextBufferedBatch(cursor));
   }
 
@@ -473,11 +446,13 @@ export class TxSimulator {
     if (!this.#reads.has(key)) this.#reads.set(key, version);
   }
 
-  #newIteratorId(): string {
-    return `${this.#opts.txId}-itr${String(this.#nextIteratorId++)}`;
+  /** An open iterator over results already serialised (history, private ranges). */
+  #bufferedCursor(startKey: string, endKey: string, pending: Uint8Array[]): RangeCursor {
+    return this.#openCursor(startKey, endKey, Number.POSITIVE_INFINITY, pending);
   }
 
-  #newRangeCursor(startKey: string, endKey: string, pageLimit: number): RangeCursor {
+  /** Registers a new iterator: a ledger range (`pending` undefined) or buffered results. */
+  #openCursor(startKey: string, endKey: string, remaining: number, pending?: Uint8Array[]): RangeCursor {
     const cursor: RangeCursor = {
       id: this.#newIteratorId(),
       startKey,
@@ -485,13 +460,32 @@ export class TxSimulator {
       rawReads: [],
       after: undefined,
       exhausted: false,
-      remaining: pageLimit,
-      kind: 'range',
+      remaining,
+      ...(pending === undefined ? { kind: 'range' as const } : { kind: 'buffered' as const, pending }),
     };
-    this.#rangeQueries.push(cursor);
     this.#iterators.set(cursor.id, cursor);
     return cursor;
   }
+
+  /** A `queryresult.KV` of this namespace, serialised. */
+  #kvBytes(record: StateRecord): Uint8Array {
+    const kv = new ledgerProtos.queryresult.KV();
+    kv.setNamespace(this.#opts.namespace);
+    kv.setKey(record.key);
+    kv.setValue(record.value);
+    return kv.serializeBinary();
+  }
+
+  #newIteratorId(): string {
+    return `${this.#opts.txId}-itr${String(this.#nextIteratorId++)}`;
+  }
+
+  #newRangeCursor(startKey: string, endKey: string, pageLimit: number): RangeCursor {
+    const cursor = this.#openCursor(startKey, endKey, pageLimit);
+    this.#rangeQueries.push(cursor);
+    return cursor;
+  }
+
 
   /**
    * Reads up to `limit` records after the cursor, peeking one further so that `has_more` is
@@ -516,13 +510,7 @@ export class TxSimulator {
     const hasMore = !cursor.exhausted && cursor.remaining > 0;
     return this.#queryResponse(
       cursor.id,
-      records.map((r) => {
-        const kv = new ledgerProtos.queryresult.KV();
-        kv.setNamespace(this.#opts.namespace);
-        kv.setKey(r.key);
-        kv.setValue(r.value);
-        return kv.serializeBinary();
-      }),
+      records.map((r) => this.#kvBytes(r)),
       hasMore,
     );
   }
@@ -571,13 +559,7 @@ export class TxSimulator {
       nextKey = peek[0]?.key ?? '';
     }
     // Serve the whole page from memory: the shim reads metadata from the first response only.
-    const kvs = records.map((r) => {
-      const kv = new ledgerProtos.queryresult.KV();
-      kv.setNamespace(this.#opts.namespace);
-      kv.setKey(r.key);
-      kv.setValue(r.value);
-      return kv.serializeBinary();
-    });
+    const kvs = records.map((r) => this.#kvBytes(r));
     const history: RangeCursor = { ...cursor, kind: 'buffered', pending: kvs };
     this.#iterators.set(cursor.id, history);
     const response = this.#nextBufferedBatch(history);

@@ -17,7 +17,7 @@ import { prepareTransaction } from './endorsement';
 import { chaincodeInterest, planEndorsement } from './endorsement-plan';
 import { GatewayRpcError, toRpcError, type ErrorDetailInit } from './errors';
 import { OrdererRejection } from './orderer';
-import { decode, unpackProposal, type UnpackedProposal } from './proposal';
+import { decode, hasTransientData, unpackProposal, type UnpackedProposal } from './proposal';
 import { writeWithBackpressure } from './stream-write';
 
 interface ProposalTarget {
@@ -40,7 +40,7 @@ function unpackedTarget(unpacked: UnpackedProposal): ProposalTarget {
     channelId: unpacked.channelId,
     chaincodeName: unpacked.invocationChaincodeName,
     creatorMspId: mspId,
-    hasTransientData: unpacked.chaincodeProposalPayload.getTransientmapMap().getLength() > 0,
+    hasTransientData: hasTransientData(unpacked.chaincodeProposalPayload),
   };
 }
 
@@ -83,7 +83,7 @@ function proposalTarget(signedProposal: peer.SignedProposal | undefined): Propos
     channelId: channelHeader.getChannelId(),
     chaincodeName: spec.getChaincodeSpec()?.getChaincodeId()?.getName() ?? '',
     creatorMspId,
-    hasTransientData: payload.getTransientmapMap().getLength() > 0,
+    hasTransientData: hasTransientData(payload),
   };
 }
 

@@ -191,21 +191,18 @@ function endorsementPolicyFailure(action: peer.ChaincodeAction, endorsingOrgs: R
     return chaincodeFailure(); // the ledger marks the rwset BAD_RWSET
   }
   const chaincode = action.getChaincodeId()?.getName() ?? '';
-  let checked = false;
-  for (const ns of namespaces.filter((n) => n.namespace === chaincode)) {
-    if (ns.writes.length + ns.metadataWrites.length > 0) {
-      checked = true;
-      const failure = chaincodeFailure();
-      if (failure !== undefined) return failure;
-    }
-    for (const coll of ns.collections ?? []) {
-      if (coll.hashedWrites.length === 0) continue;
-      checked = true;
-      const failure = collectionPolicyFailure(coll.collection, chaincode, endorsingOrgs, policy);
-      if (failure !== undefined) return failure;
-    }
+  const own = namespaces.filter((n) => n.namespace === chaincode);
+  const publicWrites = own.some((ns) => ns.writes.length + ns.metadataWrites.length > 0);
+  const collections = own.flatMap((ns) => (ns.collections ?? []).filter((c) => c.hashedWrites.length > 0).map((c) => c.collection));
+  if (publicWrites || collections.length === 0) {
+    const failure = chaincodeFailure();
+    if (failure !== undefined) return failure;
   }
-  return checked ? undefined : chaincodeFailure();
+  for (const collection of collections) {
+    const failure = collectionPolicyFailure(collection, chaincode, endorsingOrgs, policy);
+    if (failure !== undefined) return failure;
+  }
+  return undefined;
 }
 
 function collectionPolicyFailure(collection: string, chaincode: string, endorsingOrgs: ReadonlySet<string>, policy: EndorsementPolicy): string | undefined {

@@ -159,7 +159,7 @@ function toBlockTransaction(check: TxCheck): BlockTransaction {
     timestampSeconds: parsed.timestamp.seconds,
     timestampNanos: parsed.timestamp.nanos,
     creatorMspId: creatorMsp(parsed.creator),
-    rwset: parsed.results,
+    rwset: parsed.namespaces ?? parsed.results,
     preValidationCode: check.code,
   };
 }

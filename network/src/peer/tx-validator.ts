@@ -44,6 +44,8 @@ export interface ParsedTransaction {
   readonly chaincodeName: string;
   readonly endorsements: readonly peer.Endorsement[];
   readonly proposalResponsePayload: Uint8Array;
+  /** `results` decoded (absent when it does not decode: the ledger then marks it BAD_RWSET). */
+  readonly namespaces?: readonly NamespaceRwSet[];
 }
 
 /** Outcome of the pre-MVCC checks for one envelope. */
@@ -162,14 +164,15 @@ function checkEndorserTransaction(
   const prpBytes = actionPayload.getAction()?.getProposalResponsePayload_asU8() ?? new Uint8Array(0);
   const endorsements = actionPayload.getAction()?.getEndorsementsList() ?? [];
   const endorsingOrgs = validEndorsingOrgs(prpBytes, endorsements, deserializer, policy);
-  const policyFailure = endorsementPolicyFailure(action, endorsingOrgs, policy);
+  const namespaces = decodeResults(action);
+  const policyFailure = endorsementPolicyFailure(namespaces, action, endorsingOrgs, policy);
   if (policyFailure !== undefined) {
     return invalid(Code.ENDORSEMENT_POLICY_FAILURE, policyFailure, txId);
   }
   return {
     code: Code.VALID,
     txId,
-    parsed: parsedTransaction(channelHeader, signatureHeader, action, endorsements, prpBytes),
+    parsed: { ...parsedTransaction(channelHeader, signatureHeader, action, endorsements, prpBytes), ...(namespaces ? { namespaces } : {}) },
   };
 }
 
@@ -179,17 +182,17 @@ function checkEndorserTransaction(
  * `Endorsement`, `OR('<org>.peer')`); a transaction that writes nothing needs the chaincode's.
  * @returns why the policy is not met, `undefined` when it is
  */
-function endorsementPolicyFailure(action: peer.ChaincodeAction, endorsingOrgs: ReadonlySet<string>, policy: EndorsementPolicy): string | undefined {
+function endorsementPolicyFailure(
+  namespaces: readonly NamespaceRwSet[] | undefined,
+  action: peer.ChaincodeAction,
+  endorsingOrgs: ReadonlySet<string>,
+  policy: EndorsementPolicy,
+): string | undefined {
   const chaincodeFailure = (): string | undefined =>
     endorsingOrgs.size >= policy.required
       ? undefined
       : `${policy.description} not satisfied: valid endorsements from [${[...endorsingOrgs].join(', ')}]`;
-  let namespaces: NamespaceRwSet[];
-  try {
-    namespaces = fromTxReadWriteSet(action.getResults_asU8());
-  } catch {
-    return chaincodeFailure(); // the ledger marks the rwset BAD_RWSET
-  }
+  if (namespaces === undefined) return chaincodeFailure(); // the ledger marks the rwset BAD_RWSET
   const chaincode = action.getChaincodeId()?.getName() ?? '';
   const own = namespaces.filter((n) => n.namespace === chaincode);
   const publicWrites = own.some((ns) => ns.writes.length + ns.metadataWrites.length > 0);
@@ -203,6 +206,15 @@ function endorsementPolicyFailure(action: peer.ChaincodeAction, endorsingOrgs: R
     if (failure !== undefined) return failure;
   }
   return undefined;
+}
+
+/** The action's read-write set, decoded once for the policy check and the ledger; undefined when it does not decode. */
+function decodeResults(action: peer.ChaincodeAction): NamespaceRwSet[] | undefined {
+  try {
+    return fromTxReadWriteSet(action.getResults_asU8());
+  } catch {
+    return undefined;
+  }
 }
 
 function collectionPolicyFailure(collection: string, chaincode: string, endorsingOrgs: ReadonlySet<string>, policy: EndorsementPolicy): string | undefined {

@@ -129,7 +129,7 @@ describe('private data of implicit org collections (ledger harness, fixture cont
     expect(h.ledger.getPrivateHistory('Org1MSP', 'acetrace', ORG1, 'd').map((e) => e.isDelete)).to.deep.equal([true, false]);
   });
 
-  it('ranges over the simulating peer\'s own private store only', async () => {
+  it('ranges over the simulating peer\'s own private store only, and refuses writes after such a query', async () => {
     await h.submitWith(alice, 'pvtPut', [ORG1, 'r1'], transient('a'));
     await h.submitWith(alice, 'pvtPut', [ORG1, 'r2'], transient('b'));
     expect(await h.evaluateWith(alice, 'pvtRange', [ORG1, 'r', 's'], {})).to.deep.equal([
@@ -137,6 +137,8 @@ describe('private data of implicit org collections (ledger harness, fixture cont
       { key: 'r2', value: 'b' },
     ]);
     expect(await h.evaluateWith(bob, 'pvtRange', [ORG1, 'r', 's'], { peer: 'Org2MSP' })).to.deep.equal([]);
+    const err = await rejection(h.submitWith(alice, 'pvtRangeThenPut', [ORG1, 'pub'], {}));
+    expect(err.message).to.match(/unsuppored transaction\. Transaction has already performed queries on pvt data\. Writes are not allowed$/);
   });
 
   it('hands the transient map to the chaincode and reports the simulating peer\'s MSP', async () => {

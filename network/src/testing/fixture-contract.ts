@@ -199,6 +199,13 @@ export class FixtureContract extends Contract {
     return JSON.stringify(out);
   }
 
+  /** A private range query followed by a write: Fabric refuses the write. */
+  @Transaction()
+  async pvtRangeThenPut(ctx: Context, collection: string, key: string): Promise<void> {
+    await this.pvtRange(ctx, collection, '', '');
+    await ctx.stub.putState(key, Buffer.from('after a private query'));
+  }
+
   /** The simulating peer's organisation and the transient keys it received. */
   @Transaction(false)
   @Returns('string')

@@ -174,6 +174,16 @@ export function toTxReadWriteSet(namespaces: readonly NamespaceRwSet[]): ledger.
   return tx;
 }
 
+/** `kvrwset.KVWriteHash`: an empty value hash marks a delete or purge. */
+function toWriteHashProto(w: HashedWrite): ledger.rwset.kvrwset.KVWriteHash {
+  const write = new kvrwset.KVWriteHash();
+  write.setKeyHash(w.keyHash);
+  write.setValueHash(w.valueHash);
+  write.setIsDelete(w.isDelete);
+  write.setIsPurge(w.isPurge);
+  return write;
+}
+
 function toCollHashedProto(coll: CollectionHashedRwSet): ledger.rwset.CollectionHashedReadWriteSet {
   const hashed = new kvrwset.HashedRWSet();
   hashed.setHashedReadsList(
@@ -185,16 +195,7 @@ function toCollHashedProto(coll: CollectionHashedRwSet): ledger.rwset.Collection
       return read;
     }),
   );
-  hashed.setHashedWritesList(
-    coll.hashedWrites.map((w) => {
-      const write = new kvrwset.KVWriteHash();
-      write.setKeyHash(w.keyHash);
-      write.setIsDelete(w.isDelete);
-      write.setValueHash(w.valueHash);
-      write.setIsPurge(w.isPurge);
-      return write;
-    }),
-  );
+  hashed.setHashedWritesList(coll.hashedWrites.map(toWriteHashProto));
   const set = new ledger.rwset.CollectionHashedReadWriteSet();
   set.setCollectionName(coll.collection);
   set.setHashedRwset(hashed.serializeBinary());
@@ -230,25 +231,24 @@ export function collectionPvtRwSetBytes(writes: readonly KeyWrite[]): Uint8Array
   return set.serializeBinary();
 }
 
+function toCollPvtProto(c: CollectionPvtWrites): ledger.rwset.CollectionPvtReadWriteSet {
+  const coll = new ledger.rwset.CollectionPvtReadWriteSet();
+  coll.setCollectionName(c.collection);
+  coll.setRwset(c.rwsetBytes);
+  return coll;
+}
+
 /** Builds the `rwset.TxPvtReadWriteSet` a peer disseminates (never part of a transaction). */
 export function toTxPvtReadWriteSet(namespaces: readonly NamespacePvtWrites[]): ledger.rwset.TxPvtReadWriteSet {
+  const nsSets = namespaces.map((ns) => {
+    const nsSet = new ledger.rwset.NsPvtReadWriteSet();
+    nsSet.setNamespace(ns.namespace);
+    nsSet.setCollectionPvtRwsetList(ns.collections.map(toCollPvtProto));
+    return nsSet;
+  });
   const tx = new ledger.rwset.TxPvtReadWriteSet();
   tx.setDataModel(ledger.rwset.TxReadWriteSet.DataModel.KV);
-  tx.setNsPvtRwsetList(
-    namespaces.map((ns) => {
-      const nsSet = new ledger.rwset.NsPvtReadWriteSet();
-      nsSet.setNamespace(ns.namespace);
-      nsSet.setCollectionPvtRwsetList(
-        ns.collections.map((c) => {
-          const coll = new ledger.rwset.CollectionPvtReadWriteSet();
-          coll.setCollectionName(c.collection);
-          coll.setRwset(c.rwsetBytes);
-          return coll;
-        }),
-      );
-      return nsSet;
-    }),
-  );
+  tx.setNsPvtRwsetList(nsSets);
   return tx;
 }
 

@@ -9,6 +9,7 @@ import { peer as peerProtos } from '@hyperledger/fabric-protos';
 import pino, { type Logger } from 'pino';
 import { ChaincodeRuntime, type ContractClass } from './chaincode-runtime/chaincode-runtime';
 import { Ledger } from './ledger/ledger';
+import { PrivateDataCipher } from './ledger/private-data';
 import { MspRegistry } from './msp/registry';
 import { addOrdererMetadata, blockHeaderHash, newBlock, setBlockMetadata, TRANSACTIONS_FILTER } from './peer/block';
 import { BroadcastFilter } from './peer/broadcast-filter';
@@ -25,6 +26,7 @@ import { BlockCutter, DEFAULT_BATCH_OPTIONS } from './peer/orderer';
 import type { ChaincodeSimulator } from './peer/ports';
 import { withQscc } from './peer/qscc';
 import { StateLock } from './peer/state-lock';
+import { TransientStore } from './peer/transient-store';
 import { startPeerServer, type RunningServer } from './peer/server';
 import { anyOrgPolicy, majorityPolicy, type EndorsementPolicy } from './peer/tx-validator';
 
@@ -160,20 +162,25 @@ function hostAlias(domainLabel: string): string {
   return `peer0.${domainLabel}.acetrace.local`;
 }
 
-/** The chaincode runtime as the endorser's simulator. */
-function runtimeSimulator(runtime: ChaincodeRuntime, ledger: Ledger): ChaincodeSimulator {
+/** The chaincode runtime as the endorser's simulator; each organisation's peer reads its own private store. */
+function runtimeSimulator(runtime: ChaincodeRuntime, ledger: Ledger, channelOrgs: readonly string[]): ChaincodeSimulator {
   return {
     definition: (name) => (name === runtime.chaincodeName ? { name, version: runtime.version } : undefined),
-    simulate: async (signedProposal) => {
-      const result = await runtime.invoke(ledger, signedProposal);
+    simulate: async (signedProposal, _txId, _chaincodeName, _args, peerMspId) => {
+      const result = await runtime.invoke(ledger, signedProposal, { peerMspId, channelOrgs });
       return {
         response: result.response,
         ...(result.event !== undefined ? { event: result.event } : {}),
         results: result.rwset.serializeBinary(),
+        ...(result.privateData !== undefined ? { privateData: result.privateData.serializeBinary() } : {}),
+        privateReads: result.privateReads,
       };
     },
   };
 }
+
+/** The private store's key file in the network folder (32 random bytes, mode 0600, made on first start). */
+export const PRIVATE_DATA_KEY_FILE = 'private-data.key';
 
 /** Writes block 0 (channel configuration) to an empty ledger. */
 function commitGenesis(ledger: Ledger, channelId: string, material: CryptoMaterial, settings: GenesisSettings): void {
@@ -314,7 +321,8 @@ export const EmbeddedNetwork = {
     const policy: EndorsementPolicy = policyRule === 'ANY' ? anyOrgPolicy(mspIds) : majorityPolicy(mspIds);
 
     const ledgerPath = join(networkDir, 'ledger.sqlite');
-    const ledger = Ledger.open(ledgerPath);
+    const cipher = await PrivateDataCipher.fromKeyFile(join(networkDir, PRIVATE_DATA_KEY_FILE));
+    const ledger = Ledger.open(ledgerPath, { cipher });
     try {
       if (ledger.height === 0) {
         commitGenesis(ledger, channelId, material, { endorsement: policyRule, batch, ordererAddress: ORDERER_ADDRESS });
@@ -329,7 +337,9 @@ export const EmbeddedNetwork = {
       });
       const notifier = new CommitNotifier();
       const stateLock = new StateLock();
+      const transientStore = new TransientStore();
       const committer = new Committer({
+        transientStore,
         channelId,
         ledger,
         deserializer,
@@ -358,7 +368,8 @@ export const EmbeddedNetwork = {
         peers: peerList,
         policy,
         deserializer,
-        simulator: withQscc(runtimeSimulator(runtime, ledger), ledgerReader, channelId),
+        simulator: withQscc(runtimeSimulator(runtime, ledger, mspIds), ledgerReader, channelId),
+        transientStore,
         ledger: ledgerReader,
         stateLock,
         orderer,

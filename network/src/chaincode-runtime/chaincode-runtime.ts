@@ -31,9 +31,21 @@ export interface InvokeResult {
   readonly response: { readonly status: number; readonly message: string; readonly payload: Uint8Array };
   /** The last event set with `ctx.stub.setEvent` (fabric keeps only the last). */
   readonly event?: { readonly eventName: string; readonly payload: Uint8Array };
-  /** For `ChaincodeAction.results`: `rwset.serializeBinary()`. */
+  /** For `ChaincodeAction.results`: `rwset.serializeBinary()` (private writes only as hashes). */
   readonly rwset: ledgerProtos.rwset.TxReadWriteSet;
+  /** The private writes in clear, for dissemination to the collections' members; never in the transaction. */
+  readonly privateData?: ledgerProtos.rwset.TxPvtReadWriteSet;
+  /** Collections the chaincode read private values from (fab `PrivateReads`, for the endorsement plan). */
+  readonly privateReads: readonly string[];
   readonly proposal: DecodedProposal;
+}
+
+/** Which peer runs the chaincode, for private data. */
+export interface PeerContext {
+  /** The simulating peer's organisation: it serves only its own private store, and `stub.getMspID()` returns it. */
+  readonly peerMspId: string;
+  /** The channel's application organisations (their implicit collections are defined). */
+  readonly channelOrgs: readonly string[];
 }
 
 /**
@@ -80,7 +92,7 @@ export class ChaincodeRuntime {
    * @returns the response (status ≥ 400 is a chaincode error), event and read-write set
    * @throws Error when the proposal does not decode or targets another chaincode
    */
-  async invoke(ledger: Ledger, signedProposal: peer.SignedProposal | Uint8Array): Promise<InvokeResult> {
+  async invoke(ledger: Ledger, signedProposal: peer.SignedProposal | Uint8Array, peerContext?: PeerContext): Promise<InvokeResult> {
     const proposal = decodeSignedProposal(signedProposal);
     if (proposal.chaincodeName !== this.chaincodeName) {
       throw new Error(`chaincode ${proposal.chaincodeName} is not defined on this runtime (${this.chaincodeName})`);
@@ -89,6 +101,7 @@ export class ChaincodeRuntime {
       namespace: this.chaincodeName,
       channelId: proposal.channelId,
       txId: proposal.txId,
+      ...(peerContext ?? {}),
     });
     const stub = new shimInternals.ChaincodeStub(
       simulator,
@@ -97,6 +110,11 @@ export class ChaincodeRuntime {
       proposal.chaincodeInput,
       proposal.signedProposal,
     );
+    const peerMspId = peerContext?.peerMspId;
+    if (peerMspId !== undefined) {
+      // one process plays every organisation's peer: the env variable fabric-shim reads cannot say which
+      Object.defineProperty(stub, 'getMspID', { value: () => peerMspId });
+    }
     let response;
     try {
       response = await this.#chaincode.Invoke(stub);
@@ -105,6 +123,7 @@ export class ChaincodeRuntime {
       throw err;
     }
     const rwset = simulator.done();
+    const privateData = simulator.privateWriteSet();
     const ev = stub.chaincodeEvent;
     return {
       txId: proposal.txId,
@@ -116,6 +135,8 @@ export class ChaincodeRuntime {
       },
       ...(ev ? { event: { eventName: ev.getEventName(), payload: Buffer.from(ev.getPayload_asU8()) } } : {}),
       rwset,
+      ...(privateData !== undefined ? { privateData } : {}),
+      privateReads: [...simulator.privateReads],
       proposal,
     };
   }

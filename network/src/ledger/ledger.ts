@@ -1,7 +1,17 @@
 import Database from 'better-sqlite3';
 import type { ledger as ledgerProtos } from '@hyperledger/fabric-protos';
 
-import { fromTxReadWriteSet, type KeyRead, type NamespaceRwSet, type RangeQuery, type Version } from './rwset';
+import { implicitCollectionOrg, PrivateDataCipher, sha256 } from './private-data';
+import {
+  fromTxReadWriteSet,
+  type CollectionHashedRwSet,
+  type KeyRead,
+  type NamespacePvtWrites,
+  type NamespaceRwSet,
+  sameVersion,
+  type RangeQuery,
+  type Version,
+} from './rwset';
 import { TxValidationCodes, type TxValidationCode } from './validation-code';
 
 /** A committed value of a key. */
@@ -52,6 +62,30 @@ export interface BlockTransaction {
   readonly rwset: ledgerProtos.rwset.TxReadWriteSet | Uint8Array | readonly NamespaceRwSet[];
   /** A code decided before MVCC validation (bad signature, endorsement policy, ...); kept when not VALID. */
   readonly preValidationCode?: TxValidationCode;
+  /**
+   * The transaction's private writes in clear, as disseminated to this channel's peers at
+   * endorsement (possibly one copy per endorser); stored only by the member organisations' peers,
+   * and only a collection whose bytes match the committed `pvtRwSetHash`. Absent: missing.
+   */
+  readonly privateData?: readonly NamespacePvtWrites[];
+}
+
+/** A private value as one organisation's peer holds it. */
+export interface PrivateEntry {
+  readonly value: Buffer;
+  readonly version: Version;
+}
+
+/** The committed hash of a private value (every peer holds it). */
+export interface PrivateHashEntry {
+  readonly valueHash: Buffer;
+  readonly version: Version;
+}
+
+/** Options of {@link Ledger.open}. */
+export interface LedgerOptions {
+  /** Encrypts private values at rest; default a random in-memory key. */
+  readonly cipher?: PrivateDataCipher;
 }
 
 /** A block to validate and commit. */
@@ -100,18 +134,102 @@ CREATE TABLE IF NOT EXISTS txindex (
 CREATE TABLE IF NOT EXISTS blocks (
   number INTEGER PRIMARY KEY, bytes BLOB NOT NULL, headerHash BLOB, codes BLOB NOT NULL);
 CREATE INDEX IF NOT EXISTS blocks_by_hash ON blocks (headerHash);
+CREATE TABLE IF NOT EXISTS hashed_state (
+  ns TEXT NOT NULL, coll TEXT NOT NULL, keyHash BLOB NOT NULL, valueHash BLOB NOT NULL,
+  blockNum INTEGER NOT NULL, txNum INTEGER NOT NULL,
+  PRIMARY KEY (ns, coll, keyHash)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS pvt_state (
+  peer TEXT NOT NULL, ns TEXT NOT NULL, coll TEXT NOT NULL, key BLOB NOT NULL, keyHash BLOB NOT NULL,
+  value BLOB NOT NULL, blockNum INTEGER NOT NULL, txNum INTEGER NOT NULL,
+  PRIMARY KEY (peer, ns, coll, key)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS pvt_state_by_hash ON pvt_state (ns, coll, keyHash);
+CREATE TABLE IF NOT EXISTS pvt_history (
+  peer TEXT NOT NULL, ns TEXT NOT NULL, coll TEXT NOT NULL, keyHash BLOB NOT NULL,
+  blockNum INTEGER NOT NULL, txNum INTEGER NOT NULL, key BLOB NOT NULL, value BLOB NOT NULL, isDelete INTEGER NOT NULL,
+  PRIMARY KEY (peer, ns, coll, keyHash, blockNum, txNum)) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS pvt_history_by_hash ON pvt_history (ns, coll, keyHash);
 `;
 
 const { VALID, DUPLICATE_TXID, MVCC_READ_CONFLICT, PHANTOM_READ_CONFLICT } = TxValidationCodes;
 
+/** The in-block update scope of a collection's hashed keys (public namespaces never start with NUL). */
+function hashedScope(ns: string, collection: string): string {
+  return `\0${ns}\0${collection}`;
+}
+
+/** What a private ciphertext is bound to: the peer, namespace, collection and key. */
+function privateAad(peer: string, ns: string, collection: string, key: string): string {
+  return `${peer}\0${ns}\0${collection}\0${key}`;
+}
+
+interface PvtRangeParams {
+  peer: string;
+  ns: string;
+  coll: string;
+  /** Exclusive continuation key; replaces `start` when set. */
+  after: Buffer | null;
+  start: Buffer;
+  /** Exclusive; NULL is unbounded. */
+  end: Buffer | null;
+  limit: number;
+}
+
+interface PvtRow {
+  key: Buffer;
+  value: Buffer;
+  blockNum: number;
+  txNum: number;
+}
+
+/** Prepared statements of the hashed state and the per-organisation private store. */
+class PrivateStatements {
+  readonly getHash;
+  readonly putHash;
+  readonly deleteHash;
+  readonly getValue;
+  readonly putValue;
+  readonly deleteValue;
+  readonly purgeValues;
+  readonly purgeHistory;
+  readonly putHistory;
+  readonly history;
+  /** `after` (exclusive) replaces `start` (inclusive) when set; a NULL `end` is unbounded. */
+  readonly range;
+
+  constructor(db: Database.Database) {
+    this.getHash = db.prepare<[string, string, Buffer], { valueHash: Buffer; blockNum: number; txNum: number }>(
+      'SELECT valueHash, blockNum, txNum FROM hashed_state WHERE ns = ? AND coll = ? AND keyHash = ?',
+    );
+    this.putHash = db.prepare<[string, string, Buffer, Buffer, number, number]>(
+      'INSERT OR REPLACE INTO hashed_state (ns, coll, keyHash, valueHash, blockNum, txNum) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.deleteHash = db.prepare<[string, string, Buffer]>('DELETE FROM hashed_state WHERE ns = ? AND coll = ? AND keyHash = ?');
+    this.getValue = db.prepare<[string, string, string, Buffer], PvtRow>(
+      'SELECT key, value, blockNum, txNum FROM pvt_state WHERE peer = ? AND ns = ? AND coll = ? AND key = ?',
+    );
+    this.putValue = db.prepare<[string, string, string, Buffer, Buffer, Buffer, number, number]>(
+      'INSERT OR REPLACE INTO pvt_state (peer, ns, coll, key, keyHash, value, blockNum, txNum) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.deleteValue = db.prepare<[string, string, string, Buffer]>('DELETE FROM pvt_state WHERE peer = ? AND ns = ? AND coll = ? AND key = ?');
+    this.purgeValues = db.prepare<[string, string, Buffer]>('DELETE FROM pvt_state WHERE ns = ? AND coll = ? AND keyHash = ?');
+    this.purgeHistory = db.prepare<[string, string, Buffer]>('DELETE FROM pvt_history WHERE ns = ? AND coll = ? AND keyHash = ?');
+    this.putHistory = db.prepare<[string, string, string, Buffer, number, number, Buffer, Buffer, number]>(
+      'INSERT OR REPLACE INTO pvt_history (peer, ns, coll, keyHash, blockNum, txNum, key, value, isDelete) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.history = db.prepare<[string, string, string, Buffer], { blockNum: number; txNum: number; value: Buffer; isDelete: number }>(
+      'SELECT blockNum, txNum, value, isDelete FROM pvt_history WHERE peer = ? AND ns = ? AND coll = ? AND keyHash = ? ORDER BY blockNum DESC, txNum DESC',
+    );
+    this.range = db.prepare<[PvtRangeParams], PvtRow>(
+      'SELECT key, value, blockNum, txNum FROM pvt_state WHERE peer = @peer AND ns = @ns AND coll = @coll ' +
+        'AND ((@after IS NOT NULL AND key > @after) OR (@after IS NULL AND key >= @start)) AND (@end IS NULL OR key < @end) ' +
+        'ORDER BY key LIMIT @limit',
+    );
+  }
+}
+
 /** Encodes a key so SQLite's BLOB comparison (memcmp) orders keys as UTF-8 bytes, like LevelDB. */
 function keyBytes(key: string): Buffer {
   return Buffer.from(key, 'utf8');
-}
-
-function sameVersion(a: Version | null, b: Version | null): boolean {
-  if (a === null || b === null) return a === b;
-  return a.blockNum === b.blockNum && a.txNum === b.txNum;
 }
 
 function encodeMetadata(entries: ReadonlyMap<string, Uint8Array>): Buffer | null {
@@ -150,11 +268,15 @@ function decodeRwSet(rwset: BlockTransaction['rwset']): readonly NamespaceRwSet[
 export class Ledger {
   readonly #db: Database.Database;
   readonly #stmts;
+  readonly #pvt: PrivateStatements;
+  readonly #cipher: PrivateDataCipher;
   #height: number;
 
-  private constructor(db: Database.Database) {
+  private constructor(db: Database.Database, cipher: PrivateDataCipher) {
     this.#db = db;
+    this.#cipher = cipher;
     db.exec(SCHEMA);
+    this.#pvt = new PrivateStatements(db);
     this.#stmts = {
       getState: db.prepare<[string, Buffer], { value: Buffer; blockNum: number; txNum: number; metadata: Buffer | null }>(
         'SELECT value, blockNum, txNum, metadata FROM state WHERE ns = ? AND key = ?',
@@ -210,7 +332,7 @@ export class Ledger {
    * @param path - a database file path, or `':memory:'`
    * @returns the ledger; on disk it runs in WAL mode with `synchronous=FULL`
    */
-  static open(path: string): Ledger {
+  static open(path: string, options: LedgerOptions = {}): Ledger {
     const db = new Database(path);
     if (path !== ':memory:' && path !== '') {
       db.pragma('journal_mode = WAL');
@@ -219,7 +341,7 @@ export class Ledger {
       // a lot's key range and each block commit walk B-tree pages that should stay hot (64 MiB).
       db.pragma('cache_size = -65536');
     }
-    return new Ledger(db);
+    return new Ledger(db, options.cipher ?? PrivateDataCipher.ephemeral());
   }
 
   /** Number of committed blocks (the next block's number). */
@@ -362,6 +484,58 @@ export class Ledger {
     return codes;
   }
 
+  /**
+   * The committed hash of a private key (fab `GetPrivateDataHash`), held by every peer.
+   * @returns `undefined` when the key does not exist (or was deleted or purged)
+   */
+  getPrivateDataHash(ns: string, collection: string, key: string): PrivateHashEntry | undefined {
+    const row = this.#pvt.getHash.get(ns, collection, sha256(key));
+    return row ? { valueHash: row.valueHash, version: { blockNum: row.blockNum, txNum: row.txNum } } : undefined;
+  }
+
+  /**
+   * A private value as `peerMspId`'s peer holds it (decrypted); only the collection's member
+   * organisations' peers hold any.
+   */
+  getPrivateData(peerMspId: string, ns: string, collection: string, key: string): PrivateEntry | undefined {
+    const row = this.#pvt.getValue.get(peerMspId, ns, collection, keyBytes(key));
+    if (!row) return undefined;
+    return {
+      value: this.#cipher.open(row.value, privateAad(peerMspId, ns, collection, key)),
+      version: { blockNum: row.blockNum, txNum: row.txNum },
+    };
+  }
+
+  /** One batch of a private range scan over `peerMspId`'s store, as {@link Ledger.scanRange}. */
+  scanPrivateRange(peerMspId: string, ns: string, collection: string, startKey: string, endKey: string, options: ScanOptions): StateRecord[] {
+    const after = options.after === undefined ? null : keyBytes(options.after);
+    const end = endKey === '' ? null : keyBytes(endKey);
+    const params = { peer: peerMspId, ns, coll: collection, after, start: keyBytes(startKey), end, limit: options.limit };
+    return this.#pvt.range.all(params).map((r) => {
+      const key = r.key.toString('utf8');
+      return {
+        key,
+        value: this.#cipher.open(r.value, privateAad(peerMspId, ns, collection, key)),
+        version: { blockNum: r.blockNum, txNum: r.txNum },
+      };
+    });
+  }
+
+  /**
+   * Every private write of a key that `peerMspId`'s private store still keeps (fab pvtdata store),
+   * newest first; a purge removes them all.
+   */
+  getPrivateHistory(peerMspId: string, ns: string, collection: string, key: string): HistoryEntry[] {
+    return this.#pvt.history.all(peerMspId, ns, collection, sha256(key)).map((r) => ({
+      txId: '',
+      blockNum: r.blockNum,
+      txNum: r.txNum,
+      value: r.isDelete !== 0 ? Buffer.alloc(0) : this.#cipher.open(r.value, privateAad(peerMspId, ns, collection, key)),
+      isDelete: r.isDelete !== 0,
+      timestamp: { seconds: 0, nanos: 0 },
+    }));
+  }
+
   /** Closes the database. */
   close(): void {
     this.#db.close();
@@ -397,11 +571,7 @@ export class Ledger {
 
   #mvccCheck(namespaces: readonly NamespaceRwSet[], updated: ReadonlyMap<string, Set<string>>): TxValidationCode {
     for (const ns of namespaces) {
-      const inBlock = updated.get(ns.namespace);
-      for (const read of ns.reads) {
-        if (inBlock?.has(read.key)) return MVCC_READ_CONFLICT;
-        if (!sameVersion(read.version, this.getVersion(ns.namespace, read.key))) return MVCC_READ_CONFLICT;
-      }
+      if (this.#readConflict(ns, updated)) return MVCC_READ_CONFLICT;
     }
     for (const ns of namespaces) {
       for (const query of ns.rangeQueries) {
@@ -409,6 +579,85 @@ export class Ledger {
       }
     }
     return VALID;
+  }
+
+  /** A public or hashed read whose version differs from committed state or that an earlier transaction of the block wrote. */
+  #readConflict(ns: NamespaceRwSet, updated: ReadonlyMap<string, Set<string>>): boolean {
+    const inBlock = updated.get(ns.namespace);
+    for (const read of ns.reads) {
+      if (inBlock?.has(read.key)) return true;
+      if (!sameVersion(read.version, this.getVersion(ns.namespace, read.key))) return true;
+    }
+    return (ns.collections ?? []).some((coll) => this.#hashedReadConflict(ns.namespace, coll, updated));
+  }
+
+  /** fab validator `validateCollHashedReadSet`: a hashed read is checked like a public read. */
+  #hashedReadConflict(ns: string, coll: CollectionHashedRwSet, updated: ReadonlyMap<string, Set<string>>): boolean {
+    const inBlock = updated.get(hashedScope(ns, coll.collection));
+    for (const read of coll.hashedReads) {
+      const keyHash = Buffer.from(read.keyHash);
+      if (inBlock?.has(keyHash.toString('hex'))) return true;
+      const row = this.#pvt.getHash.get(ns, coll.collection, keyHash);
+      if (!sameVersion(read.version, row ? { blockNum: row.blockNum, txNum: row.txNum } : null)) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Applies the hashed writes of a valid transaction (every peer) and its private writes (the
+   * member organisation's peer only, when the disseminated data matches the committed hash). A
+   * purge deletes the key's hash, its private value and the private store's history of it.
+   */
+  #applyPrivate(tx: BlockTransaction, ns: NamespaceRwSet, version: Version, updated: Map<string, Set<string>>): void {
+    const p = this.#pvt;
+    for (const coll of ns.collections ?? []) {
+      const scope = hashedScope(ns.namespace, coll.collection);
+      let inBlock = updated.get(scope);
+      if (!inBlock) {
+        inBlock = new Set();
+        updated.set(scope, inBlock);
+      }
+      const purged = new Set<string>();
+      for (const w of coll.hashedWrites) {
+        const keyHash = Buffer.from(w.keyHash);
+        inBlock.add(keyHash.toString('hex'));
+        if (w.isDelete || w.isPurge || w.valueHash.length === 0) {
+          p.deleteHash.run(ns.namespace, coll.collection, keyHash);
+        } else {
+          p.putHash.run(ns.namespace, coll.collection, keyHash, Buffer.from(w.valueHash), version.blockNum, version.txNum);
+        }
+        if (w.isPurge) {
+          p.purgeValues.run(ns.namespace, coll.collection, keyHash);
+          p.purgeHistory.run(ns.namespace, coll.collection, keyHash);
+          purged.add(keyHash.toString('hex'));
+        }
+      }
+      this.#storePrivateWrites(tx, ns.namespace, coll, purged, version);
+    }
+  }
+
+  #storePrivateWrites(tx: BlockTransaction, namespace: string, coll: CollectionHashedRwSet, purged: ReadonlySet<string>, version: Version): void {
+    const member = implicitCollectionOrg(coll.collection);
+    const endorsedHash = Buffer.from(coll.pvtRwSetHash);
+    // missing or not matching the endorsed hash: the peer commits without it (fab "missing pvtdata")
+    const pvt = (tx.privateData ?? [])
+      .flatMap((n) => (n.namespace === namespace ? n.collections : []))
+      .find((c) => c.collection === coll.collection && sha256(c.rwsetBytes).equals(endorsedHash));
+    if (member === undefined || pvt === undefined) return;
+    const p = this.#pvt;
+    for (const w of pvt.writes) {
+      const keyHash = sha256(w.key);
+      if (purged.has(keyHash.toString('hex'))) continue;
+      const key = keyBytes(w.key);
+      const isDelete = w.isDelete || w.value.length === 0;
+      const sealed = isDelete ? Buffer.alloc(0) : this.#cipher.seal(w.value, privateAad(member, namespace, coll.collection, w.key));
+      if (isDelete) {
+        p.deleteValue.run(member, namespace, coll.collection, key);
+      } else {
+        p.putValue.run(member, namespace, coll.collection, key, keyHash, sealed, version.blockNum, version.txNum);
+      }
+      p.putHistory.run(member, namespace, coll.collection, keyHash, version.blockNum, version.txNum, key, sealed, isDelete ? 1 : 0);
+    }
   }
 
   /**
@@ -432,6 +681,7 @@ export class Ledger {
   #apply(tx: BlockTransaction, namespaces: readonly NamespaceRwSet[], version: Version, updated: Map<string, Set<string>>): void {
     const s = this.#stmts;
     for (const ns of namespaces) {
+      this.#applyPrivate(tx, ns, version, updated);
       let inBlock = updated.get(ns.namespace);
       if (!inBlock) {
         inBlock = new Set();

@@ -8,6 +8,12 @@ export interface Version {
   readonly txNum: number;
 }
 
+/** Whether two versions are the same height (`null`: the key did not exist). */
+export function sameVersion(a: Version | null, b: Version | null): boolean {
+  if (a === null || b === null) return a === b;
+  return a.blockNum === b.blockNum && a.txNum === b.txNum;
+}
+
 /** A key read during simulation and the version it had (`null`: the key did not exist). */
 export interface KeyRead {
   readonly key: string;
@@ -36,6 +42,33 @@ export interface MetadataWrite {
   readonly entries: ReadonlyMap<string, Uint8Array>;
 }
 
+/** A private read as the shared ledger records it (`kvrwset.KVReadHash`). */
+export interface HashedRead {
+  /** SHA-256 of the key. */
+  readonly keyHash: Uint8Array;
+  readonly version: Version | null;
+}
+
+/** A private write as the shared ledger records it (`kvrwset.KVWriteHash`). */
+export interface HashedWrite {
+  /** SHA-256 of the key. */
+  readonly keyHash: Uint8Array;
+  readonly isDelete: boolean;
+  /** SHA-256 of the value; empty for a delete or purge. */
+  readonly valueHash: Uint8Array;
+  /** Fabric 2.5 `PurgePrivateData`: the key and its history leave the private store. */
+  readonly isPurge: boolean;
+}
+
+/** One collection's hashed read-write set (`rwset.CollectionHashedReadWriteSet`). */
+export interface CollectionHashedRwSet {
+  readonly collection: string;
+  readonly hashedReads: readonly HashedRead[];
+  readonly hashedWrites: readonly HashedWrite[];
+  /** SHA-256 of the collection's private `KVRWSet` bytes; empty when it has no private writes. */
+  readonly pvtRwSetHash: Uint8Array;
+}
+
 /** The read-write set of one transaction in one namespace (a decoded `kvrwset.KVRWSet`). */
 export interface NamespaceRwSet {
   readonly namespace: string;
@@ -43,6 +76,23 @@ export interface NamespaceRwSet {
   readonly rangeQueries: readonly RangeQuery[];
   readonly writes: readonly KeyWrite[];
   readonly metadataWrites: readonly MetadataWrite[];
+  /** Hashed private read-write sets, sorted by collection name. */
+  readonly collections?: readonly CollectionHashedRwSet[];
+}
+
+/** One collection's private writes in clear (`rwset.CollectionPvtReadWriteSet`). */
+export interface CollectionPvtWrites {
+  readonly collection: string;
+  /** Sorted by key; a delete or purge has `isDelete` and an empty value. */
+  readonly writes: readonly KeyWrite[];
+  /** The serialised `kvrwset.KVRWSet` (writes only), whose SHA-256 is the hashed set's `pvtRwSetHash`. */
+  readonly rwsetBytes: Uint8Array;
+}
+
+/** One namespace's private writes (`rwset.NsPvtReadWriteSet`). */
+export interface NamespacePvtWrites {
+  readonly namespace: string;
+  readonly collections: readonly CollectionPvtWrites[];
 }
 
 function toVersionProto(version: Version | null): ledger.rwset.kvrwset.Version | undefined {
@@ -61,6 +111,14 @@ function toReadProto(read: KeyRead): ledger.rwset.kvrwset.KVRead {
   return r;
 }
 
+function toWriteProto(w: KeyWrite): ledger.rwset.kvrwset.KVWrite {
+  const write = new kvrwset.KVWrite();
+  write.setKey(w.key);
+  write.setIsDelete(w.isDelete);
+  write.setValue(w.value);
+  return write;
+}
+
 function toKvRwSetProto(ns: NamespaceRwSet): ledger.rwset.kvrwset.KVRWSet {
   const set = new kvrwset.KVRWSet();
   set.setReadsList(ns.reads.map(toReadProto));
@@ -76,15 +134,7 @@ function toKvRwSetProto(ns: NamespaceRwSet): ledger.rwset.kvrwset.KVRWSet {
       return info;
     }),
   );
-  set.setWritesList(
-    ns.writes.map((w) => {
-      const write = new kvrwset.KVWrite();
-      write.setKey(w.key);
-      write.setIsDelete(w.isDelete);
-      write.setValue(w.value);
-      return write;
-    }),
-  );
+  set.setWritesList(ns.writes.map(toWriteProto));
   set.setMetadataWritesList(
     ns.metadataWrites.map((m) => {
       const write = new kvrwset.KVMetadataWrite();
@@ -117,10 +167,106 @@ export function toTxReadWriteSet(namespaces: readonly NamespaceRwSet[]): ledger.
       const nsSet = new ledger.rwset.NsReadWriteSet();
       nsSet.setNamespace(ns.namespace);
       nsSet.setRwset(toKvRwSetProto(ns).serializeBinary());
+      nsSet.setCollectionHashedRwsetList((ns.collections ?? []).map(toCollHashedProto));
       return nsSet;
     }),
   );
   return tx;
+}
+
+/** `kvrwset.KVWriteHash`: an empty value hash marks a delete or purge. */
+function toWriteHashProto(w: HashedWrite): ledger.rwset.kvrwset.KVWriteHash {
+  const write = new kvrwset.KVWriteHash();
+  write.setKeyHash(w.keyHash);
+  write.setValueHash(w.valueHash);
+  write.setIsDelete(w.isDelete);
+  write.setIsPurge(w.isPurge);
+  return write;
+}
+
+function toCollHashedProto(coll: CollectionHashedRwSet): ledger.rwset.CollectionHashedReadWriteSet {
+  const hashed = new kvrwset.HashedRWSet();
+  hashed.setHashedReadsList(
+    coll.hashedReads.map((r) => {
+      const read = new kvrwset.KVReadHash();
+      read.setKeyHash(r.keyHash);
+      const version = toVersionProto(r.version);
+      if (version) read.setVersion(version);
+      return read;
+    }),
+  );
+  hashed.setHashedWritesList(coll.hashedWrites.map(toWriteHashProto));
+  const set = new ledger.rwset.CollectionHashedReadWriteSet();
+  set.setCollectionName(coll.collection);
+  set.setHashedRwset(hashed.serializeBinary());
+  set.setPvtRwsetHash(coll.pvtRwSetHash);
+  return set;
+}
+
+function fromCollHashedProto(set: ledger.rwset.CollectionHashedReadWriteSet): CollectionHashedRwSet {
+  const hashed = kvrwset.HashedRWSet.deserializeBinary(set.getHashedRwset_asU8());
+  return {
+    collection: set.getCollectionName(),
+    hashedReads: hashed.getHashedReadsList().map((r) => {
+      const v = r.getVersion();
+      return { keyHash: r.getKeyHash_asU8(), version: v ? { blockNum: v.getBlockNum(), txNum: v.getTxNum() } : null };
+    }),
+    hashedWrites: hashed.getHashedWritesList().map((w) => ({
+      keyHash: w.getKeyHash_asU8(),
+      isDelete: w.getIsDelete(),
+      valueHash: w.getValueHash_asU8(),
+      isPurge: w.getIsPurge(),
+    })),
+    pvtRwSetHash: set.getPvtRwsetHash_asU8(),
+  };
+}
+
+/**
+ * The private writes of one collection as a `kvrwset.KVRWSet` (writes only, sorted by key), the
+ * bytes Fabric hashes into `pvt_rwset_hash`.
+ */
+export function collectionPvtRwSetBytes(writes: readonly KeyWrite[]): Uint8Array {
+  const set = new kvrwset.KVRWSet();
+  set.setWritesList(writes.map(toWriteProto));
+  return set.serializeBinary();
+}
+
+function toCollPvtProto(c: CollectionPvtWrites): ledger.rwset.CollectionPvtReadWriteSet {
+  const coll = new ledger.rwset.CollectionPvtReadWriteSet();
+  coll.setCollectionName(c.collection);
+  coll.setRwset(c.rwsetBytes);
+  return coll;
+}
+
+/** Builds the `rwset.TxPvtReadWriteSet` a peer disseminates (never part of a transaction). */
+export function toTxPvtReadWriteSet(namespaces: readonly NamespacePvtWrites[]): ledger.rwset.TxPvtReadWriteSet {
+  const nsSets = namespaces.map((ns) => {
+    const nsSet = new ledger.rwset.NsPvtReadWriteSet();
+    nsSet.setNamespace(ns.namespace);
+    nsSet.setCollectionPvtRwsetList(ns.collections.map(toCollPvtProto));
+    return nsSet;
+  });
+  const tx = new ledger.rwset.TxPvtReadWriteSet();
+  tx.setDataModel(ledger.rwset.TxReadWriteSet.DataModel.KV);
+  tx.setNsPvtRwsetList(nsSets);
+  return tx;
+}
+
+/** Decodes a `rwset.TxPvtReadWriteSet` (message or bytes). */
+export function fromTxPvtReadWriteSet(pvt: ledger.rwset.TxPvtReadWriteSet | Uint8Array): NamespacePvtWrites[] {
+  const tx = pvt instanceof Uint8Array ? ledger.rwset.TxPvtReadWriteSet.deserializeBinary(pvt) : pvt;
+  return tx.getNsPvtRwsetList().map((nsSet) => ({
+    namespace: nsSet.getNamespace(),
+    collections: nsSet.getCollectionPvtRwsetList().map((c) => {
+      const rwsetBytes = c.getRwset_asU8();
+      const kv = kvrwset.KVRWSet.deserializeBinary(rwsetBytes);
+      return {
+        collection: c.getCollectionName(),
+        writes: kv.getWritesList().map((w) => ({ key: w.getKey(), isDelete: w.getIsDelete(), value: w.getValue_asU8() })),
+        rwsetBytes,
+      };
+    }),
+  }));
 }
 
 function fromReadProto(read: ledger.rwset.kvrwset.KVRead): KeyRead {
@@ -157,6 +303,7 @@ export function fromTxReadWriteSet(rwset: ledger.rwset.TxReadWriteSet | Uint8Arr
         key: m.getKey(),
         entries: new Map(m.getEntriesList().map((e) => [e.getName(), e.getValue_asU8()] as const)),
       })),
+      collections: nsSet.getCollectionHashedRwsetList().map(fromCollHashedProto),
     };
   });
 }

@@ -3,7 +3,19 @@ import { Timestamp } from 'google-protobuf/google/protobuf/timestamp_pb';
 
 import { shimInternals } from '../chaincode-runtime/shim-internals';
 import type { Ledger, StateRecord } from './ledger';
-import { toTxReadWriteSet, type KeyRead, type KeyWrite, type NamespaceRwSet, type RangeQuery, type Version } from './rwset';
+import { implicitCollectionOrg, sha256 } from './private-data';
+import {
+  collectionPvtRwSetBytes,
+  toTxPvtReadWriteSet,
+  toTxReadWriteSet,
+  type CollectionHashedRwSet,
+  type KeyRead,
+  type KeyWrite,
+  type NamespaceRwSet,
+  sameVersion,
+  type RangeQuery,
+  type Version,
+} from './rwset';
 
 /** Results per QueryResponse batch, as a peer sends them (core.yaml `totalQueryLimit` aside). */
 export const QUERY_BATCH_SIZE = 100;
@@ -12,12 +24,30 @@ function refusePrivateData(collection: string): never {
   throw new Error(`private data is not supported by the embedded network (collection "${collection}")`);
 }
 
+/** fab version.Height `String()`. */
+function heightString(version: Version | null): string {
+  return version === null ? '<nil>' : `{BlockNum: ${String(version.blockNum)}, TxNum: ${String(version.txNum)}}`;
+}
+
+/** One collection's private reads and writes during a simulation (fab rwset builder). */
+interface CollectionBuilder {
+  readonly reads: Map<string, Version | null>;
+  readonly writes: Map<string, { readonly write: KeyWrite; readonly purge: boolean }>;
+}
+
 /** Options for a {@link TxSimulator}. */
 export interface TxSimulatorOptions {
   /** The chaincode namespace (the chaincode name). */
   readonly namespace: string;
   readonly channelId: string;
   readonly txId: string;
+  /**
+   * The MSP of the peer simulating: it serves only its own organisation's private store. Without
+   * it (and `channelOrgs`), private data is refused.
+   */
+  readonly peerMspId?: string;
+  /** The channel's application organisations: `_implicit_org_<each>` are the defined collections. */
+  readonly channelOrgs?: readonly string[];
 }
 
 interface RangeCursor {
@@ -60,6 +90,11 @@ export class TxSimulator {
   readonly #iterators = new Map<string, RangeCursor>();
   #nextIteratorId = 1;
   #paginatedQueryPerformed = false;
+  #pvtQueryPerformed = false;
+  #writePerformed = false;
+  readonly #collections = new Map<string, CollectionBuilder>();
+  /** Collections read with `getPrivateData`/`getPrivateDataByRange` (fab `PrivateReads`). */
+  readonly privateReads = new Set<string>();
   #done = false;
 
   constructor(ledger: Ledger, options: TxSimulatorOptions) {
@@ -75,7 +110,7 @@ export class TxSimulator {
   /** fabric-shim: `stub.getState(key)`. Returns the committed value, empty when missing. */
   handleGetState(collection: string, key: string): Promise<Buffer> {
     return this.#run(() => {
-      this.#refusePrivate(collection);
+      if (collection) return this.#getPrivateData(collection, key);
       const entry = this.#ledger.getState(this.#opts.namespace, key);
       this.#recordRead(key, entry?.version ?? null);
       return entry ? Buffer.from(entry.value) : Buffer.alloc(0);
@@ -85,9 +120,10 @@ export class TxSimulator {
   /** fabric-shim: `stub.putState(key, value)`. */
   handlePutState(collection: string, key: string, value: Uint8Array): Promise<Buffer> {
     return this.#run(() => {
-      this.#refusePrivate(collection);
       this.#checkWrite(key);
-      this.#writes.set(key, { key, isDelete: false, value: Buffer.from(value) });
+      const write = { key, isDelete: false, value: Buffer.from(value) };
+      if (collection) this.#privateWrite('PUT_STATE', collection, write, false);
+      else this.#writes.set(key, write);
       return Buffer.alloc(0);
     });
   }
@@ -95,21 +131,38 @@ export class TxSimulator {
   /** fabric-shim: `stub.deleteState(key)`. */
   handleDeleteState(collection: string, key: string): Promise<Buffer> {
     return this.#run(() => {
-      this.#refusePrivate(collection);
       this.#checkWrite(key);
-      this.#writes.set(key, { key, isDelete: true, value: new Uint8Array() });
+      const write = { key, isDelete: true, value: new Uint8Array() };
+      if (collection) this.#privateWrite('DEL_STATE', collection, write, false);
+      else this.#writes.set(key, write);
       return Buffer.alloc(0);
     });
   }
 
-  /** fabric-shim: `stub.purgePrivateData(...)`: refused. */
-  handlePurgeState(collection: string): Promise<never> {
-    return this.#run(() => refusePrivateData(collection));
+  /**
+   * fabric-shim: `stub.purgePrivateData(collection, key)` (Fabric 2.5): a hashed write marked
+   * `is_purge`; at commit the key's value and its private history leave every private store.
+   */
+  handlePurgeState(collection: string, key: string): Promise<Buffer> {
+    return this.#run(() => {
+      if (!collection) throw new Error(`PURGE_PRIVATE_DATA failed: transaction ID: ${this.#opts.txId}: only applicable for private data`);
+      this.#checkWrite(key);
+      this.#privateWrite('PURGE_PRIVATE_DATA', collection, { key, isDelete: true, value: new Uint8Array() }, true);
+      return Buffer.alloc(0);
+    });
   }
 
-  /** fabric-shim: `stub.getPrivateDataHash(...)`: refused. */
-  handleGetPrivateDataHash(collection: string): Promise<never> {
-    return this.#run(() => refusePrivateData(collection));
+  /**
+   * fabric-shim: `stub.getPrivateDataHash(collection, key)`: the committed SHA-256 of the value
+   * (empty when missing), served by every peer; recorded as a hashed read.
+   */
+  handleGetPrivateDataHash(collection: string, key: string): Promise<Buffer> {
+    return this.#run(() => {
+      this.#validateCollection('GET_PRIVATE_DATA_HASH', collection);
+      const entry = this.#ledger.getPrivateDataHash(this.#opts.namespace, collection, key);
+      this.#recordHashedRead(collection, key, entry?.version ?? null);
+      return entry ? Buffer.from(entry.valueHash) : Buffer.alloc(0);
+    });
   }
 
   /**
@@ -151,7 +204,7 @@ export class TxSimulator {
     metadata?: Uint8Array,
   ): Promise<{ iterator: object; metadata?: { bookmark: string; fetchedRecordsCount: number } }> {
     return this.#run(() => {
-      this.#refusePrivate(collection);
+      if (collection) return { iterator: this.#privateRange(collection, startKey, endKey) };
       if (metadata && metadata.length > 0) return this.#paginatedRange(startKey, endKey, metadata);
       const cursor = this.#newRangeCursor(startKey, endKey, Number.POSITIVE_INFINITY);
       const response = this.#nextRangeBatch(cursor);
@@ -199,18 +252,7 @@ export class TxSimulator {
         mod.setTimestamp(ts);
         return mod.serializeBinary();
       });
-      const cursor: RangeCursor = {
-        id: this.#newIteratorId(),
-        startKey: key,
-        endKey: key,
-        rawReads: [],
-        after: undefined,
-        exhausted: false,
-        remaining: Number.POSITIVE_INFINITY,
-        kind: 'buffered',
-        pending: pending,
-      };
-      this.#iterators.set(cursor.id, cursor);
+      const cursor = this.#bufferedCursor(key, key, pending);
       return new shimInternals.HistoryQueryIterator(this, this.#opts.channelId, this.#opts.txId, this.#nextBufferedBatch(cursor));
     });
   }
@@ -240,6 +282,7 @@ export class TxSimulator {
       rangeQueries,
       writes: [...this.#writes.values()].sort(byKey),
       metadataWrites: [...this.#metadataWrites].map(([key, entries]) => ({ key, entries })).sort(byKey),
+      collections: this.#hashedCollections(),
     };
   }
 
@@ -252,8 +295,127 @@ export class TxSimulator {
     this.#done = true;
     this.#iterators.clear();
     const ns = this.namespaceRwSet();
-    const empty = ns.reads.length + ns.rangeQueries.length + ns.writes.length + ns.metadataWrites.length === 0;
+    const empty =
+      ns.reads.length + ns.rangeQueries.length + ns.writes.length + ns.metadataWrites.length + (ns.collections?.length ?? 0) === 0;
     return toTxReadWriteSet(empty ? [] : [ns]);
+  }
+
+  /**
+   * The private write set (`rwset.TxPvtReadWriteSet`) the endorsing peer disseminates to the
+   * collections' member peers; never part of the transaction.
+   * @returns `undefined` when the simulation wrote no private data
+   */
+  privateWriteSet(): ledgerProtos.rwset.TxPvtReadWriteSet | undefined {
+    const collections = this.#sortedCollections()
+      .filter(([, b]) => b.writes.size > 0)
+      .map(([collection, b]) => {
+        const writes = this.#collectionWrites(b);
+        return { collection, writes, rwsetBytes: collectionPvtRwSetBytes(writes) };
+      });
+    return collections.length === 0 ? undefined : toTxPvtReadWriteSet([{ namespace: this.#opts.namespace, collections }]);
+  }
+
+  #sortedCollections(): Array<[string, CollectionBuilder]> {
+    return [...this.#collections].sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+  }
+
+  #collectionWrites(builder: CollectionBuilder): KeyWrite[] {
+    return [...builder.writes.values()].map((w) => w.write).sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
+  }
+
+  /** The hashed read-write sets of the public rwset, sorted by collection then key (fab rwset builder). */
+  #hashedCollections(): CollectionHashedRwSet[] {
+    const byKey = <T>(entries: Iterable<[string, T]>): Array<[string, T]> =>
+      [...entries].sort(([a], [b]) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    return this.#sortedCollections().map(([collection, b]) => ({
+      collection,
+      hashedReads: byKey(b.reads).map(([key, version]) => ({ keyHash: sha256(key), version })),
+      hashedWrites: byKey(b.writes).map(([key, { write, purge }]) => ({
+        keyHash: sha256(key),
+        isDelete: write.isDelete,
+        valueHash: write.isDelete ? new Uint8Array() : sha256(write.value),
+        isPurge: purge,
+      })),
+      pvtRwSetHash: b.writes.size > 0 ? sha256(collectionPvtRwSetBytes(this.#collectionWrites(b))) : new Uint8Array(),
+    }));
+  }
+
+  /** fab txmgr `collNameValidator`: the defined collections are the channel orgs' implicit ones. */
+  #validateCollection(type: string, collection: string): void {
+    const { peerMspId, channelOrgs } = this.#opts;
+    if (peerMspId === undefined || channelOrgs === undefined) refusePrivateData(collection);
+    const org = implicitCollectionOrg(collection);
+    if (org === undefined || !channelOrgs.includes(org)) {
+      throw new Error(
+        `${type} failed: transaction ID: ${this.#opts.txId}: collection [${collection}] not defined in the collection config for chaincode [${this.#opts.namespace}]`,
+      );
+    }
+  }
+
+  #collection(collection: string): CollectionBuilder {
+    let builder = this.#collections.get(collection);
+    if (!builder) {
+      builder = { reads: new Map(), writes: new Map() };
+      this.#collections.set(collection, builder);
+    }
+    return builder;
+  }
+
+  #recordHashedRead(collection: string, key: string, version: Version | null): void {
+    const reads = this.#collection(collection).reads;
+    if (!reads.has(key)) reads.set(key, version);
+  }
+
+  /**
+   * fab `queryExecutor.GetPrivateData`: this peer's private value, which must be the version the
+   * shared hash has; a peer outside the collection holds none, so an existing key fails there.
+   */
+  #getPrivateData(collection: string, key: string): Buffer {
+    this.#validateCollection('GET_STATE', collection);
+    const peer = this.#opts.peerMspId ?? '';
+    const entry = this.#ledger.getPrivateData(peer, this.#opts.namespace, collection, key);
+    const hash = this.#ledger.getPrivateDataHash(this.#opts.namespace, collection, key);
+    const version = entry?.version ?? null;
+    const hashVersion = hash?.version ?? null;
+    if (!sameVersion(version, hashVersion)) {
+      throw new Error(
+        `GET_STATE failed: transaction ID: ${this.#opts.txId}: private data matching public hash version is not available. ` +
+          `Public hash version = ${heightString(hashVersion)}, Private data version = ${heightString(version)}`,
+      );
+    }
+    this.privateReads.add(collection);
+    this.#recordHashedRead(collection, key, version);
+    return entry ? Buffer.from(entry.value) : Buffer.alloc(0);
+  }
+
+  #privateWrite(type: string, collection: string, write: KeyWrite, purge: boolean): void {
+    this.#validateCollection(type, collection);
+    this.#collection(collection).writes.set(write.key, { write, purge });
+  }
+
+  /**
+   * fab `GetPrivateDataRangeScanIterator`: this peer's private values in key order; no reads are
+   * recorded (no phantom protection), and only a transaction that has not written may query.
+   */
+  #privateRange(collection: string, startKey: string, endKey: string): object {
+    this.#validateCollection('GET_STATE_BY_RANGE', collection);
+    if (this.#writePerformed) {
+      throw new Error(
+        `GET_STATE_BY_RANGE failed: transaction ID: ${this.#opts.txId}: txid [${this.#opts.txId}]: unsuppored transaction. Queries on pvt data is supported only in a read-only transaction`,
+      );
+    }
+    this.#pvtQueryPerformed = true;
+    this.privateReads.add(collection);
+    const records: Uint8Array[] = [];
+    for (let after: string | undefined; ; ) {
+      const opts = after === undefined ? { limit: QUERY_BATCH_SIZE } : { after, limit: QUERY_BATCH_SIZE };
+      const batch = this.#ledger.scanPrivateRange(this.#opts.peerMspId ?? '', this.#opts.namespace, collection, startKey, endKey, opts);
+      for (const r of batch) records.push(this.#kvBytes(r));
+      after = batch[batch.length - 1]?.key;
+      if (batch.length < QUERY_BATCH_SIZE || after === undefined) break;
+    }
+    const cursor = this.#bufferedCursor(startKey, endKey, records);
+    return new shimInternals.StateQueryIterator(this, this.#opts.channelId, this.#opts.txId, this.#nextBufferedBatch(cursor));
   }
 
   #run<T>(fn: () => T, allowAfterDone = false): Promise<T> {
@@ -271,20 +433,26 @@ export class TxSimulator {
 
   #checkWrite(key: string): void {
     if (!key) throw new Error('key must not be an empty string');
+    if (this.#pvtQueryPerformed) {
+      throw new Error(`txid [${this.#opts.txId}]: unsuppored transaction. Transaction has already performed queries on pvt data. Writes are not allowed`);
+    }
     if (this.#paginatedQueryPerformed) {
       throw new Error('transaction has already performed a paginated query. Writes are not allowed');
     }
+    this.#writePerformed = true;
   }
 
   #recordRead(key: string, version: Version | null): void {
     if (!this.#reads.has(key)) this.#reads.set(key, version);
   }
 
-  #newIteratorId(): string {
-    return `${this.#opts.txId}-itr${String(this.#nextIteratorId++)}`;
+  /** An open iterator over results already serialised (history, private ranges). */
+  #bufferedCursor(startKey: string, endKey: string, pending: Uint8Array[]): RangeCursor {
+    return this.#openCursor(startKey, endKey, Number.POSITIVE_INFINITY, pending);
   }
 
-  #newRangeCursor(startKey: string, endKey: string, pageLimit: number): RangeCursor {
+  /** Registers a new iterator: a ledger range (`pending` undefined) or buffered results. */
+  #openCursor(startKey: string, endKey: string, remaining: number, pending?: Uint8Array[]): RangeCursor {
     const cursor: RangeCursor = {
       id: this.#newIteratorId(),
       startKey,
@@ -292,13 +460,32 @@ export class TxSimulator {
       rawReads: [],
       after: undefined,
       exhausted: false,
-      remaining: pageLimit,
-      kind: 'range',
+      remaining,
+      ...(pending === undefined ? { kind: 'range' as const } : { kind: 'buffered' as const, pending }),
     };
-    this.#rangeQueries.push(cursor);
     this.#iterators.set(cursor.id, cursor);
     return cursor;
   }
+
+  /** A `queryresult.KV` of this namespace, serialised. */
+  #kvBytes(record: StateRecord): Uint8Array {
+    const kv = new ledgerProtos.queryresult.KV();
+    kv.setNamespace(this.#opts.namespace);
+    kv.setKey(record.key);
+    kv.setValue(record.value);
+    return kv.serializeBinary();
+  }
+
+  #newIteratorId(): string {
+    return `${this.#opts.txId}-itr${String(this.#nextIteratorId++)}`;
+  }
+
+  #newRangeCursor(startKey: string, endKey: string, pageLimit: number): RangeCursor {
+    const cursor = this.#openCursor(startKey, endKey, pageLimit);
+    this.#rangeQueries.push(cursor);
+    return cursor;
+  }
+
 
   /**
    * Reads up to `limit` records after the cursor, peeking one further so that `has_more` is
@@ -323,13 +510,7 @@ export class TxSimulator {
     const hasMore = !cursor.exhausted && cursor.remaining > 0;
     return this.#queryResponse(
       cursor.id,
-      records.map((r) => {
-        const kv = new ledgerProtos.queryresult.KV();
-        kv.setNamespace(this.#opts.namespace);
-        kv.setKey(r.key);
-        kv.setValue(r.value);
-        return kv.serializeBinary();
-      }),
+      records.map((r) => this.#kvBytes(r)),
       hasMore,
     );
   }
@@ -378,13 +559,7 @@ export class TxSimulator {
       nextKey = peek[0]?.key ?? '';
     }
     // Serve the whole page from memory: the shim reads metadata from the first response only.
-    const kvs = records.map((r) => {
-      const kv = new ledgerProtos.queryresult.KV();
-      kv.setNamespace(this.#opts.namespace);
-      kv.setKey(r.key);
-      kv.setValue(r.value);
-      return kv.serializeBinary();
-    });
+    const kvs = records.map((r) => this.#kvBytes(r));
     const history: RangeCursor = { ...cursor, kind: 'buffered', pending: kvs };
     this.#iterators.set(cursor.id, history);
     const response = this.#nextBufferedBatch(history);

@@ -10,6 +10,7 @@ import type { BlockCutter } from './orderer';
 import type { StateLock } from './state-lock';
 import type { ChaincodeSimulator, IdentityDeserializer, PeerLedger, PeerSigner } from './ports';
 import type { EndorsementPolicy } from './tx-validator';
+import type { TransientStore } from './transient-store';
 
 /** One organisation's peer as clients and ErrorDetail see it. */
 export interface PeerNode {
@@ -27,6 +28,8 @@ export interface ChannelContext {
   readonly policy: EndorsementPolicy;
   readonly deserializer: IdentityDeserializer;
   readonly simulator: ChaincodeSimulator;
+  /** Private write sets of endorsed proposals, held in memory until their transaction commits. */
+  readonly transientStore: TransientStore;
   readonly ledger: PeerLedger;
   /** Simulations hold it shared, block commits exclusively. */
   readonly stateLock: StateLock;

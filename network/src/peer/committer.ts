@@ -10,6 +10,7 @@ import { addOrdererMetadata, blockHeaderHash, newBlock, setBlockMetadata, TRANSA
 import type { CommitNotifier } from './commit-notifier';
 import type { IdentityDeserializer, PeerLedger, PeerSigner, TxLocation } from './ports';
 import type { StateLock } from './state-lock';
+import type { TransientStore } from './transient-store';
 import { checkTransaction, type EndorsementPolicy, type TxCheck } from './tx-validator';
 
 /** Reads a committed ledger in Fabric message terms. */
@@ -62,6 +63,8 @@ export interface CommitterOptions {
   readonly stateLock?: StateLock;
   /** Signs block metadata (SIGNATURES slot) as the ordering node. */
   readonly ordererSigner?: PeerSigner;
+  /** Where endorsers left the transactions' private write sets. */
+  readonly transientStore?: TransientStore;
   readonly logger: Logger;
 }
 
@@ -91,7 +94,13 @@ export class Committer {
     }
     this.#signBlock(block);
     const checks = envelopes.map((env) => checkTransaction(env, channelId, deserializer, policy));
-    const transactions = checks.map(toBlockTransaction);
+    const transientStore = this.#options.transientStore;
+    const transactions = checks.map((check) => {
+      const tx = toBlockTransaction(check);
+      // every committed transaction leaves the transient store, valid or not (fab coordinator)
+      const privateData = check.txId === undefined ? undefined : transientStore?.take(check.txId);
+      return privateData === undefined ? tx : { ...tx, privateData };
+    });
     const codes = ledger.validateAndCommit({
       number,
       transactions,
@@ -101,6 +110,7 @@ export class Committer {
         return block.serializeBinary();
       },
     });
+    transientStore?.purgeBelow(ledger.height);
     const invalid = codes.filter((c) => c !== 0).length;
     logger.debug(
       {
@@ -149,7 +159,7 @@ function toBlockTransaction(check: TxCheck): BlockTransaction {
     timestampSeconds: parsed.timestamp.seconds,
     timestampNanos: parsed.timestamp.nanos,
     creatorMspId: creatorMsp(parsed.creator),
-    rwset: parsed.results,
+    rwset: parsed.namespaces ?? parsed.results,
     preValidationCode: check.code,
   };
 }

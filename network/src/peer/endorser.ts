@@ -16,6 +16,10 @@ export type EndorserOutcome =
       readonly response: peer.Response;
       readonly prpBytes: Uint8Array;
       readonly endorsement?: peer.Endorsement;
+      /** The simulation's serialised public rwset (the endorsement plan reads which collections it touched). */
+      readonly results: Uint8Array;
+      /** Collections the chaincode read private values from. */
+      readonly privateReads: readonly string[];
     }
   | {
       readonly ok: false;
@@ -63,6 +67,7 @@ export async function processProposal(
       up.txId,
       up.chaincodeName,
       up.input.getArgsList_asU8(),
+      node.mspId,
     );
   } catch (err) {
     channel.logger.warn({ err, txId: up.txId, peer: node.address }, 'chaincode simulation failed');
@@ -77,10 +82,15 @@ export async function processProposal(
     };
   }
   const prpBytes = proposalResponsePayloadBytes(up, sim, definition.version);
+  const outcome = { ok: true as const, unpacked: up, response, prpBytes, results: sim.results, privateReads: sim.privateReads ?? [] };
   if (!sign) {
-    return { ok: true, unpacked: up, response, prpBytes };
+    return outcome;
   }
-  return { ok: true, unpacked: up, response, prpBytes, endorsement: endorse(prpBytes, node.signer) };
+  if (sim.privateData !== undefined) {
+    // fab endorser `DistributePrivateData`: the private write set goes to the transient store, not the response
+    channel.transientStore.persist(up.txId, sim.privateData, channel.ledger.height());
+  }
+  return { ...outcome, endorsement: endorse(prpBytes, node.signer) };
 }
 
 /** fab `Endorser.preProcess`: header, signature and txid checks, then the duplicate tx id check. */

@@ -14,15 +14,18 @@ import type { ChannelContext, PeerNode } from './channel';
 import { chaincodeEventMatcher } from './chaincode-events';
 import { processProposal, type EndorserOutcome } from './endorser';
 import { prepareTransaction } from './endorsement';
+import { chaincodeInterest, planEndorsement } from './endorsement-plan';
 import { GatewayRpcError, toRpcError, type ErrorDetailInit } from './errors';
 import { OrdererRejection } from './orderer';
-import { decode, unpackProposal, type UnpackedProposal } from './proposal';
+import { decode, hasTransientData, unpackProposal, type UnpackedProposal } from './proposal';
 import { writeWithBackpressure } from './stream-write';
 
 interface ProposalTarget {
   readonly channelId: string;
   readonly chaincodeName: string;
   readonly creatorMspId: string;
+  /** The proposal carries a transient map (fab `getChannelAndChaincodeFromSignedProposal`). */
+  readonly hasTransientData: boolean;
 }
 
 /** The target of a proposal that unpacked (its creator's MSP id '' when malformed). */
@@ -33,7 +36,12 @@ function unpackedTarget(unpacked: UnpackedProposal): ProposalTarget {
   } catch {
     // the endorser reports a malformed creator
   }
-  return { channelId: unpacked.channelId, chaincodeName: unpacked.invocationChaincodeName, creatorMspId: mspId };
+  return {
+    channelId: unpacked.channelId,
+    chaincodeName: unpacked.invocationChaincodeName,
+    creatorMspId: mspId,
+    hasTransientData: hasTransientData(unpacked.chaincodeProposalPayload),
+  };
 }
 
 /** fab `getChannelAndChaincodeFromSignedProposal`, plus the creator's MSP id for peer selection. */
@@ -75,6 +83,7 @@ function proposalTarget(signedProposal: peer.SignedProposal | undefined): Propos
     channelId: channelHeader.getChannelId(),
     chaincodeName: spec.getChaincodeSpec()?.getChaincodeId()?.getName() ?? '',
     creatorMspId,
+    hasTransientData: hasTransientData(payload),
   };
 }
 
@@ -150,7 +159,10 @@ class GatewayServiceImpl {
         `no peers available to evaluate chaincode ${target.chaincodeName} in channel ${target.channelId}`,
       );
     }
-    const plan = this.#evaluationPlan(target, request.getTargetOrganizationsList());
+    // fab evaluate.go: transient data without target organisations stays in the gateway's organisation
+    const requested = request.getTargetOrganizationsList();
+    const targetOrgs = target.hasTransientData && requested.length === 0 ? [this.#localPeer(target).mspId] : requested;
+    const plan = this.#evaluationPlan(target, targetOrgs);
     const details: ErrorDetailInit[] = [];
     for (const node of plan) {
       // a query executor holds the commit lock shared too (fab txmgr `NewQueryExecutor`)
@@ -198,7 +210,7 @@ class GatewayServiceImpl {
     const prepared = await this.#channel.stateLock.shared(() =>
       requestedOrgs.length > 0
         ? this.#endorseWithOrgs(signedProposal as peer.SignedProposal, layout)
-        : this.#endorseFromFirst(signedProposal as peer.SignedProposal, layout),
+        : this.#endorseFromFirst(signedProposal as peer.SignedProposal, layout, target),
     );
     const response = new gateway.EndorseResponse();
     response.setPreparedTransaction(prepared);
@@ -210,8 +222,8 @@ class GatewayServiceImpl {
    * "failed to endorse transaction"), then further organisations until the policy is met; one
    * whose ProposalResponsePayload differs from the first does not count.
    */
-  async #endorseFromFirst(signedProposal: peer.SignedProposal, layout: readonly PeerNode[]): Promise<common.Envelope> {
-    const [first, ...others] = layout;
+  async #endorseFromFirst(signedProposal: peer.SignedProposal, layout: readonly PeerNode[], target: ProposalTarget): Promise<common.Envelope> {
+    const [first] = layout;
     if (first === undefined) {
       throw new GatewayRpcError(GrpcStatus.FAILED_PRECONDITION, 'no endorsing peers available');
     }
@@ -222,18 +234,24 @@ class GatewayServiceImpl {
         { address: first.address, mspId: first.mspId, message },
       ]);
     }
-    const plan = new EndorsementPlan(this.#channel.policy.required);
-    plan.add(first, outcome.prpBytes, outcome.endorsement);
-    for (const node of others) {
+    // the first endorser's read-write set says which policies (chaincode, collections) apply
+    const interest = chaincodeInterest(outcome.results, target.chaincodeName, outcome.privateReads);
+    const endorsers = planEndorsement(interest, this.#channel.policy, this.#channel.peers, first, target.hasTransientData);
+    if ('failure' in endorsers) {
+      throw new GatewayRpcError(GrpcStatus.FAILED_PRECONDITION, endorsers.failure);
+    }
+    const plan = new EndorsementPlan(endorsers.satisfied);
+    for (const node of endorsers.peers) {
       if (plan.satisfied) break;
-      plan.record(node, await processProposal(this.#channel, node, signedProposal, true));
+      if (node === first) plan.add(first, outcome.prpBytes, outcome.endorsement);
+      else plan.record(node, await processProposal(this.#channel, node, signedProposal, true));
     }
     return plan.prepare(outcome.unpacked);
   }
 
   /** fab `planForOrgs`: one peer of each requested organisation must endorse, with matching payloads. */
   async #endorseWithOrgs(signedProposal: peer.SignedProposal, layout: readonly PeerNode[]): Promise<common.Envelope> {
-    const plan = new EndorsementPlan(layout.length);
+    const plan = new EndorsementPlan((orgs) => layout.every((node) => orgs.has(node.mspId)));
     let unpacked: UnpackedProposal | undefined;
     for (const node of layout) {
       const outcome = await processProposal(this.#channel, node, signedProposal, true);
@@ -483,17 +501,19 @@ class GatewayServiceImpl {
  * not match", failures are kept as ErrorDetails.
  */
 class EndorsementPlan {
-  readonly #required: number;
+  readonly #policySatisfied: (orgs: ReadonlySet<string>) => boolean;
   readonly #endorsements: peer.Endorsement[] = [];
+  readonly #orgs = new Set<string>();
   readonly #details: ErrorDetailInit[] = [];
   #responsePayload: Uint8Array | undefined;
 
-  constructor(required: number) {
-    this.#required = required;
+  /** @param satisfied - whether the organisations endorsed so far meet the plan */
+  constructor(satisfied: (orgs: ReadonlySet<string>) => boolean) {
+    this.#policySatisfied = satisfied;
   }
 
   get satisfied(): boolean {
-    return this.#endorsements.length >= this.#required;
+    return this.#policySatisfied(this.#orgs);
   }
 
   /** Adds a successful endorsement; false (and an ErrorDetail) when its payload differs from the first. */
@@ -505,6 +525,7 @@ class EndorsementPlan {
       return false;
     }
     this.#endorsements.push(endorsement);
+    this.#orgs.add(node.mspId);
     return true;
   }
 

@@ -35,17 +35,23 @@ export interface SimulationResult {
   readonly event?: { readonly eventName: string; readonly payload: Uint8Array };
   /** Serialised rwset.TxReadWriteSet. */
   readonly results: Uint8Array;
+  /** Serialised rwset.TxPvtReadWriteSet: the private writes in clear, never in the transaction. */
+  readonly privateData?: Uint8Array;
+  /** Collections the chaincode read private values from (fab `PrivateReads`). */
+  readonly privateReads?: readonly string[];
 }
 
 /** Runs the chaincode against committed state (fab endorser `SimulateProposal`). */
 export interface ChaincodeSimulator {
   /** Name and version of the chaincode definition, or undefined when not defined on the channel. */
   definition(chaincodeName: string): { readonly name: string; readonly version: string } | undefined;
+  /** @param peerMspId - the simulating peer's organisation (whose private store it reads) */
   simulate(
     signedProposal: peer.SignedProposal,
     txId: string,
     chaincodeName: string,
     args: readonly Uint8Array[],
+    peerMspId: string,
   ): Promise<SimulationResult>;
 }
 

@@ -45,6 +45,11 @@ export function withoutTransient(payload: peer.ChaincodeProposalPayload): peer.C
   return cpp;
 }
 
+/** The payload carries a transient map (jspb.Map has no typings; `getLength` is its size). */
+export function hasTransientData(payload: peer.ChaincodeProposalPayload): boolean {
+  return (payload.getTransientmapMap() as unknown as { getLength(): number }).getLength() > 0;
+}
+
 /**
  * Proposals unpacked so far, by message object: the gateway routes on the proposal, then its
  * endorser (and, for evaluate, fallback endorsers) unpack the same message again.

@@ -135,9 +135,9 @@ function chainInfo(ledger: PeerLedger): QsccResponse {
 export function withQscc(simulator: ChaincodeSimulator, ledger: PeerLedger, channelId: string): ChaincodeSimulator {
   return {
     definition: (name) => (name === QSCC ? { name: QSCC, version: '' } : simulator.definition(name)),
-    simulate: (signedProposal, txId, chaincodeName, args) => {
+    simulate: (signedProposal, txId, chaincodeName, args, peerMspId) => {
       if (chaincodeName !== QSCC) {
-        return simulator.simulate(signedProposal, txId, chaincodeName, args);
+        return simulator.simulate(signedProposal, txId, chaincodeName, args, peerMspId);
       }
       return Promise.resolve({ response: invokeQscc(ledger, channelId, args), results: EMPTY_RESULTS });
     },

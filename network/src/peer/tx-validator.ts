@@ -4,6 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import { common, peer } from '@hyperledger/fabric-protos';
+import { implicitCollectionOrg } from '../ledger/private-data';
+import { fromTxReadWriteSet, type NamespaceRwSet } from '../ledger/rwset';
 import type { IdentityDeserializer } from './ports';
 import { computeTxId } from './proposal';
 
@@ -42,6 +44,8 @@ export interface ParsedTransaction {
   readonly chaincodeName: string;
   readonly endorsements: readonly peer.Endorsement[];
   readonly proposalResponsePayload: Uint8Array;
+  /** `results` decoded (absent when it does not decode: the ledger then marks it BAD_RWSET). */
+  readonly namespaces?: readonly NamespaceRwSet[];
 }
 
 /** Outcome of the pre-MVCC checks for one envelope. */
@@ -160,18 +164,67 @@ function checkEndorserTransaction(
   const prpBytes = actionPayload.getAction()?.getProposalResponsePayload_asU8() ?? new Uint8Array(0);
   const endorsements = actionPayload.getAction()?.getEndorsementsList() ?? [];
   const endorsingOrgs = validEndorsingOrgs(prpBytes, endorsements, deserializer, policy);
-  if (endorsingOrgs.size < policy.required) {
-    return invalid(
-      Code.ENDORSEMENT_POLICY_FAILURE,
-      `${policy.description} not satisfied: valid endorsements from [${[...endorsingOrgs].join(', ')}]`,
-      txId,
-    );
+  const namespaces = decodeResults(action);
+  const policyFailure = endorsementPolicyFailure(namespaces, action, endorsingOrgs, policy);
+  if (policyFailure !== undefined) {
+    return invalid(Code.ENDORSEMENT_POLICY_FAILURE, policyFailure, txId);
   }
   return {
     code: Code.VALID,
     txId,
-    parsed: parsedTransaction(channelHeader, signatureHeader, action, endorsements, prpBytes),
+    parsed: { ...parsedTransaction(channelHeader, signatureHeader, action, endorsements, prpBytes), ...(namespaces ? { namespaces } : {}) },
   };
+}
+
+/**
+ * fab statebased v20 `Evaluate`: public writes need the chaincode's policy; writes to a collection
+ * need the collection's endorsement policy (an implicit collection's: its organisation's
+ * `Endorsement`, `OR('<org>.peer')`); a transaction that writes nothing needs the chaincode's.
+ * @returns why the policy is not met, `undefined` when it is
+ */
+function endorsementPolicyFailure(
+  namespaces: readonly NamespaceRwSet[] | undefined,
+  action: peer.ChaincodeAction,
+  endorsingOrgs: ReadonlySet<string>,
+  policy: EndorsementPolicy,
+): string | undefined {
+  const chaincodeFailure = (): string | undefined =>
+    endorsingOrgs.size >= policy.required
+      ? undefined
+      : `${policy.description} not satisfied: valid endorsements from [${[...endorsingOrgs].join(', ')}]`;
+  if (namespaces === undefined) return chaincodeFailure(); // the ledger marks the rwset BAD_RWSET
+  const chaincode = action.getChaincodeId()?.getName() ?? '';
+  const own = namespaces.filter((n) => n.namespace === chaincode);
+  const publicWrites = own.some((ns) => ns.writes.length + ns.metadataWrites.length > 0);
+  const collections = own.flatMap((ns) => (ns.collections ?? []).filter((c) => c.hashedWrites.length > 0).map((c) => c.collection));
+  if (publicWrites || collections.length === 0) {
+    const failure = chaincodeFailure();
+    if (failure !== undefined) return failure;
+  }
+  for (const collection of collections) {
+    const failure = collectionPolicyFailure(collection, chaincode, endorsingOrgs, policy);
+    if (failure !== undefined) return failure;
+  }
+  return undefined;
+}
+
+/** The action's read-write set, decoded once for the policy check and the ledger; undefined when it does not decode. */
+function decodeResults(action: peer.ChaincodeAction): NamespaceRwSet[] | undefined {
+  try {
+    return fromTxReadWriteSet(action.getResults_asU8());
+  } catch {
+    return undefined;
+  }
+}
+
+function collectionPolicyFailure(collection: string, chaincode: string, endorsingOrgs: ReadonlySet<string>, policy: EndorsementPolicy): string | undefined {
+  const org = implicitCollectionOrg(collection);
+  if (org === undefined || !policy.orgs.includes(org)) {
+    return `no org found in channel with MSPID '${org ?? collection}'`;
+  }
+  return endorsingOrgs.has(org)
+    ? undefined
+    : `validation of endorsement policy for collection ${collection} chaincode ${chaincode} failed: signature set did not satisfy policy /Channel/Application/${org}/Endorsement`;
 }
 
 /** The single action of an endorser transaction, decoded; an INVALID_ENDORSER_TRANSACTION check if it is not. */

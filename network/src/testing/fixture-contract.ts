@@ -140,6 +140,79 @@ export class FixtureContract extends Contract {
     return Buffer.from(await ctx.stub.getPrivateData(collection, key)).toString('utf8');
   }
 
+  /** Writes the transient entry `value` to a private key (Fabric's private data pattern: values never in the args). */
+  @Transaction()
+  async pvtPut(ctx: Context, collection: string, key: string): Promise<void> {
+    const value = ctx.stub.getTransient().get('value');
+    if (value === undefined) throw new Error('transient field "value" is required');
+    await ctx.stub.putPrivateData(collection, key, value);
+  }
+
+  /** A private write and a public write in one transaction (the public one names the private key only). */
+  @Transaction()
+  async pvtPutWithPublic(ctx: Context, collection: string, key: string, publicKey: string): Promise<void> {
+    await this.pvtPut(ctx, collection, key);
+    await ctx.stub.putState(publicKey, Buffer.from(`private ${key}`));
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async pvtGet(ctx: Context, collection: string, key: string): Promise<string> {
+    return Buffer.from(await ctx.stub.getPrivateData(collection, key)).toString('utf8');
+  }
+
+  /** The committed SHA-256 of a private value, hex ('' when missing). */
+  @Transaction(false)
+  @Returns('string')
+  async pvtHash(ctx: Context, collection: string, key: string): Promise<string> {
+    return Buffer.from(await ctx.stub.getPrivateDataHash(collection, key)).toString('hex');
+  }
+
+  /** Read-modify-write of a private counter (a hashed read in a writing transaction). */
+  @Transaction()
+  @Returns('string')
+  async pvtIncrement(ctx: Context, collection: string, key: string): Promise<string> {
+    const current = Buffer.from(await ctx.stub.getPrivateData(collection, key)).toString('utf8');
+    const next = (current ? Number(current) : 0) + 1;
+    await ctx.stub.putPrivateData(collection, key, Buffer.from(String(next)));
+    return String(next);
+  }
+
+  @Transaction()
+  async pvtDel(ctx: Context, collection: string, key: string): Promise<void> {
+    await ctx.stub.deletePrivateData(collection, key);
+  }
+
+  /** Fabric 2.5 purge: the value and its private history go; the hashes in blocks stay. */
+  @Transaction()
+  async pvtPurge(ctx: Context, collection: string, key: string): Promise<void> {
+    await ctx.stub.purgePrivateData(collection, key);
+  }
+
+  @Transaction(false)
+  @Returns('string')
+  async pvtRange(ctx: Context, collection: string, startKey: string, endKey: string): Promise<string> {
+    const out: Array<{ key: string; value: string }> = [];
+    for await (const kv of ctx.stub.getPrivateDataByRange(collection, startKey, endKey)) {
+      out.push({ key: kv.key, value: Buffer.from(kv.value).toString('utf8') });
+    }
+    return JSON.stringify(out);
+  }
+
+  /** A private range query followed by a write: Fabric refuses the write. */
+  @Transaction()
+  async pvtRangeThenPut(ctx: Context, collection: string, key: string): Promise<void> {
+    await this.pvtRange(ctx, collection, '', '');
+    await ctx.stub.putState(key, Buffer.from('after a private query'));
+  }
+
+  /** The simulating peer's organisation and the transient keys it received. */
+  @Transaction(false)
+  @Returns('string')
+  async peerView(ctx: Context): Promise<string> {
+    return Promise.resolve(JSON.stringify({ mspId: ctx.stub.getMspID(), transientKeys: [...ctx.stub.getTransient().keys()].sort() }));
+  }
+
   @Transaction()
   async setEndorsementPolicy(ctx: Context, key: string, policy: string): Promise<void> {
     await ctx.stub.setStateValidationParameter(key, Buffer.from(policy));

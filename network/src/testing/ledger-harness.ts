@@ -2,6 +2,8 @@ import type { ledger as ledgerProtos } from '@hyperledger/fabric-protos';
 
 import { ChaincodeRuntime, type ContractClass } from '../chaincode-runtime/chaincode-runtime';
 import { Ledger } from '../ledger/ledger';
+import { PrivateDataCipher } from '../ledger/private-data';
+import { fromTxPvtReadWriteSet } from '../ledger/rwset';
 import { TxValidationCodes, validationCodeName } from '../ledger/validation-code';
 import { CertificateAuthority, type SigningIdentity } from '../msp/ca';
 import { buildSignedProposal, decodeSignedProposal } from '../msp/proposal';
@@ -17,6 +19,18 @@ export interface LedgerHarnessOptions {
   readonly startTime?: Date;
   /** SQLite path (default `':memory:'`). */
   readonly db?: string;
+  /** The channel's organisations, whose implicit collections exist (default Org1MSP, Org2MSP, Org3MSP). */
+  readonly organisations?: readonly string[];
+  /** The private store's cipher (default a random in-memory key). */
+  readonly cipher?: PrivateDataCipher;
+}
+
+/** Per-proposal options of {@link LedgerHarness.simulateWith}. */
+export interface HarnessProposalOptions {
+  /** The transient map (strings as UTF-8); reaches the chaincode, never the transaction. */
+  readonly transient?: Readonly<Record<string, string | Uint8Array>>;
+  /** The organisation whose peer runs the proposal (its private store is read); default the creator's. */
+  readonly peer?: string;
 }
 
 /** A harness identity: a real certificate and key issued by its organisation's CA. */
@@ -36,6 +50,10 @@ export interface SimulatedTx {
   readonly result: unknown;
   readonly event?: { readonly eventName: string; readonly payload: Buffer };
   readonly rwset: ledgerProtos.rwset.TxReadWriteSet;
+  /** The private writes in clear, disseminated to the collections' members at commit. */
+  readonly privateData?: ledgerProtos.rwset.TxPvtReadWriteSet;
+  /** The organisation whose peer simulated it. */
+  readonly peerMspId: string;
   readonly creatorMspId: string;
   readonly timestamp: Date;
 }
@@ -146,6 +164,7 @@ export class LedgerHarness {
   readonly clock: HarnessClock;
   readonly chaincodeName: string;
   readonly channel: string;
+  readonly organisations: readonly string[];
   /** Committed chaincode events, in commit order. */
   readonly events: HarnessEvent[] = [];
   readonly registry = new MspRegistry();
@@ -153,11 +172,12 @@ export class LedgerHarness {
   readonly #cas = new Map<string, Promise<CertificateAuthority>>();
   readonly #identityCount = new Map<string, number>();
 
-  private constructor(options: Required<LedgerHarnessOptions>) {
+  private constructor(options: Required<Omit<LedgerHarnessOptions, 'cipher'>> & { readonly cipher?: PrivateDataCipher }) {
     this.chaincodeName = options.chaincodeName;
     this.channel = options.channel;
+    this.organisations = options.organisations;
     this.clock = new HarnessClock(options.startTime);
-    this.ledger = Ledger.open(options.db);
+    this.ledger = Ledger.open(options.db, options.cipher ? { cipher: options.cipher } : {});
     this.#runtime = new ChaincodeRuntime({ contracts: options.contracts, chaincodeName: options.chaincodeName, peerMspId: 'Org1MSP' });
     if (this.ledger.height === 0) this.ledger.validateAndCommit({ number: 0, transactions: [] }); // genesis
   }
@@ -174,6 +194,8 @@ export class LedgerHarness {
         channel: options.channel ?? 'acetrace',
         startTime: options.startTime ?? new Date('2026-01-01T00:00:00Z'),
         db: options.db ?? ':memory:',
+        organisations: options.organisations ?? ['Org1MSP', 'Org2MSP', 'Org3MSP'],
+        ...(options.cipher ? { cipher: options.cipher } : {}),
       }),
     );
   }
@@ -210,20 +232,31 @@ export class LedgerHarness {
    * and runs the chaincode against committed state. Nothing is committed.
    * @param args - strings are passed as is, anything else as JSON
    */
-  async simulate(id: SigningIdentity, fn: string, ...args: unknown[]): Promise<SimulatedTx> {
+  simulate(id: SigningIdentity, fn: string, ...args: unknown[]): Promise<SimulatedTx> {
+    return this.simulateWith(id, fn, args, {});
+  }
+
+  /**
+   * {@link simulate} with a transient map and a choice of the simulating organisation's peer.
+   * @param args - strings are passed as is, anything else as JSON
+   */
+  async simulateWith(id: SigningIdentity, fn: string, args: readonly unknown[], options: HarnessProposalOptions): Promise<SimulatedTx> {
     const timestamp = this.clock.tick();
+    const transient = Object.entries(options.transient ?? {}).map(([k, v]) => [k, typeof v === 'string' ? Buffer.from(v) : v] as const);
     const built = buildSignedProposal({
       signer: id,
       channelId: this.channel,
       chaincodeName: this.chaincodeName,
       transactionName: fn,
       args: args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))),
+      ...(transient.length > 0 ? { transientMap: Object.fromEntries(transient) } : {}),
       timestamp,
     });
     await this.ca(id.mspId);
     const decoded = decodeSignedProposal(built.signedProposal);
     this.registry.verify(decoded.creator, decoded.proposalBytes, decoded.signature);
-    const out = await this.#runtime.invoke(this.ledger, built.signedProposal);
+    const peerMspId = options.peer ?? id.mspId;
+    const out = await this.#runtime.invoke(this.ledger, built.signedProposal, { peerMspId, channelOrgs: this.organisations });
     const payload = Buffer.from(out.response.payload);
     return {
       txId: out.txId,
@@ -234,6 +267,8 @@ export class LedgerHarness {
       result: parsePayload(payload),
       ...(out.event ? { event: { eventName: out.event.eventName, payload: Buffer.from(out.event.payload) } } : {}),
       rwset: out.rwset,
+      ...(out.privateData ? { privateData: out.privateData } : {}),
+      peerMspId,
       creatorMspId: id.mspId,
       timestamp,
     };
@@ -244,8 +279,13 @@ export class LedgerHarness {
    * @returns the parsed result
    * @throws HarnessEndorseError when the chaincode answers with status ≥ 400
    */
-  async evaluate(id: SigningIdentity, fn: string, ...args: unknown[]): Promise<unknown> {
-    const tx = await this.simulate(id, fn, ...args);
+  evaluate(id: SigningIdentity, fn: string, ...args: unknown[]): Promise<unknown> {
+    return this.evaluateWith(id, fn, args, {});
+  }
+
+  /** {@link evaluate} with a transient map and a choice of peer. */
+  async evaluateWith(id: SigningIdentity, fn: string, args: readonly unknown[], options: HarnessProposalOptions): Promise<unknown> {
+    const tx = await this.simulateWith(id, fn, args, options);
     if (tx.status >= 400) throw new HarnessEndorseError(tx);
     return tx.result;
   }
@@ -256,8 +296,13 @@ export class LedgerHarness {
    * @throws HarnessEndorseError when the chaincode answers with status ≥ 400
    * @throws HarnessCommitError when the transaction is committed invalid
    */
-  async submit(id: SigningIdentity, fn: string, ...args: unknown[]): Promise<unknown> {
-    const tx = await this.simulate(id, fn, ...args);
+  submit(id: SigningIdentity, fn: string, ...args: unknown[]): Promise<unknown> {
+    return this.submitWith(id, fn, args, {});
+  }
+
+  /** {@link submit} with a transient map and a choice of peer (endorsement policies are not checked here). */
+  async submitWith(id: SigningIdentity, fn: string, args: readonly unknown[], options: HarnessProposalOptions): Promise<unknown> {
+    const tx = await this.simulateWith(id, fn, args, options);
     if (tx.status >= 400) throw new HarnessEndorseError(tx);
     const [code] = this.#commit([tx]);
     if (code !== TxValidationCodes.VALID) throw new HarnessCommitError(tx.txId, code ?? -1);
@@ -296,6 +341,7 @@ export class LedgerHarness {
           timestampNanos: (ms % 1000) * 1_000_000,
           creatorMspId: tx.creatorMspId,
           rwset: tx.rwset,
+          ...(tx.privateData ? { privateData: fromTxPvtReadWriteSet(tx.privateData) } : {}),
         };
       }),
     });

@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
+import type { Keyring } from '../at-rest/keyring';
 import type { EventQueue, EventStatus, QueuedEvent, ReadingKey } from '../ports/event-queue';
 import type { EventInput } from './event-input';
 import type { EventLedger } from './ledger';
@@ -22,6 +23,8 @@ export interface EventQueueOptions
   > {
   /** SQLite file of the outbox (its directory is created). */
   dbPath: string;
+  /** Seals the payloads at rest (they may hold private fields). */
+  keyring: Keyring;
   ledger: EventLedger;
   logger: Logger;
   /** Where the queue's metrics go; a private registry when absent. */
@@ -38,8 +41,9 @@ export interface EventQueueOptions
 /**
  * Opens the outbox and builds the queue (call `start()` to begin submitting).
  * @throws {@link QueueStorageError} when the outbox file cannot be opened.
+ * @throws {@link ConfigError} when the keyring cannot open its payloads.
  * @example
- * const queue = createEventQueue({ dbPath: config.ingestion.dbPath, ledger, logger, registry });
+ * const queue = createEventQueue({ dbPath: config.ingestion.dbPath, keyring, ledger, logger, registry });
  * queue.start();
  */
 export function createEventQueue(options: Readonly<EventQueueOptions>): EventQueue {
@@ -81,7 +85,7 @@ class EventQueueImpl implements EventQueue {
     const maxDepth = o.maxDepth ?? 100_000;
     this.#retentionMs = o.retentionMs ?? DEFAULT_RETENTION_MS;
     this.#logger = o.logger.child({ component: 'event-queue' });
-    this.#outbox = Outbox.open(o.dbPath, { maxDepth, retryAfterSeconds: () => this.#retryAfterSeconds(maxDepth) });
+    this.#outbox = Outbox.open(o.dbPath, { keyring: o.keyring, maxDepth, retryAfterSeconds: () => this.#retryAfterSeconds(maxDepth) });
     const metrics = newIngestionMetrics(o.registry ?? new Registry(), () => this.depth());
     this.#submitter = new Submitter({
       outbox: this.#outbox,

@@ -4,12 +4,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import pino from 'pino';
 import { mapFabricError } from '../adapters/fabric/error-mapping';
+import { Keyring } from '../at-rest/keyring';
 import { LedgerInternalError, LedgerUnavailableError } from '../errors';
 import type { EventRecord } from '../ports/ledger';
 import type { EventInput } from './event-input';
 import type { EventLedger, RecordedEventResult } from './ledger';
 
 export const silentLogger = pino({ level: 'silent' });
+
+/** One in-memory data key for the whole run, so an outbox reopened in the same process opens its payloads. */
+export const testKeyring = Keyring.ephemeral();
 
 /** Temporary folders made by {@link tmpDb}, removed after the whole run (root hook below) or at exit. */
 const tmpDirs = new Set<string>();

@@ -50,7 +50,6 @@ export function createEventQueue(options: Readonly<EventQueueOptions>): EventQue
   return new EventQueueImpl(options);
 }
 
-const FINAL: ReadonlySet<EventStatus> = new Set(['committed', 'rejected', 'dead']);
 const DEFAULT_RETENTION_MS = 7 * 24 * 3600_000;
 /** Longest pause between two prunes of the outbox. */
 const PRUNE_EVERY_MAX_MS = 10 * 60_000;
@@ -145,14 +144,14 @@ class EventQueueImpl implements EventQueue {
   waitFor(eventIds: string[], timeoutMs: number): Promise<QueuedEvent[]> {
     const read = (): QueuedEvent[] =>
       eventIds.map((id) => this.#outbox.get(id)).filter((e): e is QueuedEvent => e !== undefined);
-    let now: QueuedEvent[];
+    let open: Set<string>;
     try {
-      now = read();
+      // statuses only: each payload is unsealed once, when the answer is read
+      open = new Set(eventIds.filter((id) => this.#outbox.isUnfinished(id)));
+      if (open.size === 0 || this.#stopped) return Promise.resolve(read());
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    const open = new Set(now.filter((e) => !FINAL.has(e.status)).map((e) => e.eventId));
-    if (open.size === 0 || this.#stopped) return Promise.resolve(now);
     return new Promise((resolve, reject) => {
       const finish = (): void => {
         clearTimeout(timer);

@@ -17,12 +17,9 @@ import { z } from 'zod';
 import { ConfigError } from '../config';
 
 const KEY_FILE_FORMAT = 'acetrace-data-keys/1';
-const MAGIC = 0xa5;
-const VERSION = 1;
-const KEY_ID_BYTES = 8;
-const NONCE_BYTES = 12;
-const TAG_BYTES = 16;
-const KEY_BYTES = 32;
+/** The sealed record's layout (file comment): first two bytes, then sizes in bytes; AES-256 keys. */
+const [MAGIC, VERSION] = [0xa5, 1];
+const [KEY_ID_BYTES, NONCE_BYTES, TAG_BYTES, KEY_BYTES] = [8, 12, 16, 32];
 const HEADER_BYTES = 2 + KEY_ID_BYTES;
 /** The configuration key naming the key file, for errors a person can act on. */
 export const KEY_FILE_SETTING = 'ACETRACE_DATA_KEY_FILE';

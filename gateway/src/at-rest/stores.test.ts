@@ -7,7 +7,7 @@ import { ConfigError, loadConfig } from '../config';
 import { captureStoreFile, openCaptureJobStore } from '../epcis';
 import type { CaptureJob } from '../epcis/capture-store';
 import { OUTBOX_SCHEMA_VERSION, Outbox } from '../ingestion/outbox';
-import { makeEvent, tmpDb } from '../ingestion/testutils.test';
+import { SCHEMA_1_EVENTS, makeEvent, tmpDb } from '../ingestion/testutils.test';
 import { QueueStorageError } from '../ports/event-queue';
 import { Keyring, SealedRecordError, addKey, loadOrCreateKeyring, sealedKeyId } from './keyring';
 import { retireDataKey, rotateDataKey } from './rotation';
@@ -68,12 +68,7 @@ describe('at-rest: the outbox and the capture store seal what they write', funct
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const old = new Database(file);
     old.pragma('journal_mode = WAL');
-    old.exec(`CREATE TABLE events (
-      seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, lot_id TEXT NOT NULL, principal TEXT NOT NULL,
-      identity TEXT NOT NULL, device_key TEXT NOT NULL, content_hash TEXT NOT NULL, payload TEXT NOT NULL,
-      status TEXT NOT NULL CHECK (status IN ('queued','submitted','committed','rejected')), tx_id TEXT, block_number INTEGER,
-      rejection_code TEXT, rejection_message TEXT, attempts INTEGER NOT NULL DEFAULT 0, queued_at TEXT NOT NULL,
-      queued_at_ms INTEGER NOT NULL, updated_at TEXT NOT NULL);
+    old.exec(`${SCHEMA_1_EVENTS};
       PRAGMA user_version = 1;`);
     const m = marker();
     const insert = old.prepare(

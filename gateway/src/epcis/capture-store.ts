@@ -10,14 +10,7 @@
 import Database from 'better-sqlite3';
 import { ConfigError } from '../config';
 import type { Keyring } from '../at-rest/keyring';
-import {
-  checkKeyringOpens,
-  countSealedUnder,
-  resealRows,
-  restrictDatabaseFiles,
-  sealPlaintextRows,
-  type SealedColumn,
-} from '../at-rest/sealed-table';
+import * as sealed from '../at-rest/sealed-table';
 import { QueueStorageError } from '../ports/event-queue';
 
 /** What became of one event of a captured document. */
@@ -93,11 +86,11 @@ CREATE TABLE IF NOT EXISTS captures (
 );`;
 
 /** The sealed jobs: each bound to its capture id, and to this store. */
-const JOBS: SealedColumn = { table: 'captures', idColumn: 'capture_id', column: 'job', aad: (id) => `acetrace-epcis-captures/job/${id}` };
+const JOBS: sealed.SealedColumn = { table: 'captures', idColumn: 'capture_id', column: 'job', aad: (id) => `acetrace-epcis-captures/job/${id}` };
 
 /** Opens the file, sealing the jobs an older version stored in clear (freed plaintext overwritten, WAL truncated). */
 function openSealedDatabase(file: string, keyring: Keyring): Database.Database {
-  restrictDatabaseFiles(file);
+  sealed.restrictDatabaseFiles(file);
   const db = new Database(file);
   try {
     db.pragma('journal_mode = WAL');
@@ -105,10 +98,10 @@ function openSealedDatabase(file: string, keyring: Keyring): Database.Database {
     db.pragma('busy_timeout = 5000');
     db.exec(SCHEMA);
     db.pragma('secure_delete = ON');
-    if (db.transaction(() => sealPlaintextRows(db, keyring, JOBS)).immediate() > 0) db.pragma('wal_checkpoint(TRUNCATE)');
+    if (db.transaction(() => sealed.sealPlaintextRows(db, keyring, JOBS)).immediate() > 0) db.pragma('wal_checkpoint(TRUNCATE)');
     db.pragma('secure_delete = OFF');
-    checkKeyringOpens(db, keyring, JOBS, file);
-    restrictDatabaseFiles(file); // the -wal/-shm files exist now
+    sealed.checkKeyringOpens(db, keyring, JOBS, file);
+    sealed.restrictDatabaseFiles(file); // the -wal/-shm files exist now
     return db;
   } catch (err) {
     db.close();
@@ -143,8 +136,8 @@ export function openCaptureJobStore(file: string, keyring: Keyring): SealedCaptu
         throw new QueueStorageError('the capture job could not be read', { cause: err });
       }
     },
-    reseal: () => resealRows(db, keyring, JOBS),
-    sealedUnder: (keyId) => countSealedUnder(db, JOBS, keyId),
+    reseal: () => sealed.resealRows(db, keyring, JOBS),
+    sealedUnder: (keyId) => sealed.countSealedUnder(db, JOBS, keyId),
     close() {
       if (db.open) db.close();
     },

@@ -7,7 +7,7 @@ import { expect } from '../chai.test';
 import { EventConflictError, type EventQueue } from '../ports/event-queue';
 import { createEventQueue, type EventQueueOptions } from './index';
 import { OUTBOX_SCHEMA_VERSION, Outbox } from './outbox';
-import { FakeLedger, makeEvent, silentLogger, tmpDb, testKeyring } from './testutils.test';
+import { FakeLedger, makeEvent, silentLogger, tmpDb, testKeyring, SCHEMA_1_EVENTS } from './testutils.test';
 
 const A = { principal: 'carrier-key', identity: 'org1-logistics' };
 
@@ -118,12 +118,7 @@ describe('ingestion/outbox lifecycle', function () {
     const file = tmpDb();
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const old = new Database(file);
-    old.exec(`CREATE TABLE events (
-      seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, lot_id TEXT NOT NULL, principal TEXT NOT NULL,
-      identity TEXT NOT NULL, device_key TEXT NOT NULL, content_hash TEXT NOT NULL, payload TEXT NOT NULL,
-      status TEXT NOT NULL CHECK (status IN ('queued','submitted','committed','rejected')), tx_id TEXT, block_number INTEGER,
-      rejection_code TEXT, rejection_message TEXT, attempts INTEGER NOT NULL DEFAULT 0, queued_at TEXT NOT NULL,
-      queued_at_ms INTEGER NOT NULL, updated_at TEXT NOT NULL);
+    old.exec(`${SCHEMA_1_EVENTS};
       CREATE INDEX events_pending ON events(seq, device_key, identity, event_id, status) WHERE status IN ('queued','submitted');
       CREATE INDEX events_device ON events(device_key, seq);
       PRAGMA user_version = 1;`);

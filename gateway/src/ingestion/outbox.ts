@@ -22,14 +22,7 @@ import { errorCodeOf, type ErrorCode } from '@acetrace/chaincode';
 import { ConfigError } from '../config';
 import type { Rejection } from '../errors';
 import type { Keyring } from '../at-rest/keyring';
-import {
-  checkKeyringOpens,
-  countSealedUnder,
-  resealRows,
-  restrictDatabaseFiles,
-  sealPlaintextRows,
-  type SealedColumn,
-} from '../at-rest/sealed-table';
+import * as sealed from '../at-rest/sealed-table';
 import type { EventInput } from './event-input';
 import { canonicalJson, sha256Hex } from './canonical';
 import {
@@ -162,7 +155,7 @@ CREATE INDEX IF NOT EXISTS readings_seen_age ON readings_seen(seen_at_ms);
 export const OUTBOX_SCHEMA_VERSION = 3;
 
 /** The sealed payloads: each bound to its event id, and to this store. */
-const PAYLOADS: SealedColumn = { table: 'events', idColumn: 'event_id', column: 'payload', aad: payloadAad };
+const PAYLOADS: sealed.SealedColumn = { table: 'events', idColumn: 'event_id', column: 'payload', aad: payloadAad };
 
 /** Associated data of an event's sealed payload. */
 function payloadAad(eventId: string): string {
@@ -202,7 +195,7 @@ export function migrate(db: Database.Database, keyring: Keyring): void {
         SELECT ${V2_COLUMNS}, json_extract(payload, '$.correctionOf') FROM events_v1;
         DROP TABLE events_v1;`);
     }
-    sealPlaintextRows(db, keyring, PAYLOADS);
+    sealed.sealPlaintextRows(db, keyring, PAYLOADS);
     db.pragma(`user_version = ${String(OUTBOX_SCHEMA_VERSION)}`);
   })();
 }
@@ -322,7 +315,7 @@ export class Outbox {
   static open(dbPath: string, options: OutboxOptions): Outbox {
     let db: Database.Database | undefined;
     try {
-      if (dbPath !== ':memory:') restrictDatabaseFiles(dbPath);
+      if (dbPath !== ':memory:') sealed.restrictDatabaseFiles(dbPath);
       db = new Database(dbPath);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
@@ -330,8 +323,8 @@ export class Outbox {
       db.exec(TABLES);
       if ((db.pragma('user_version', { simple: true }) as number) < OUTBOX_SCHEMA_VERSION) migrateSealing(db, options.keyring);
       db.exec(INDEXES);
-      checkKeyringOpens(db, options.keyring, PAYLOADS, dbPath);
-      if (dbPath !== ':memory:') restrictDatabaseFiles(dbPath); // the -wal/-shm files exist now
+      sealed.checkKeyringOpens(db, options.keyring, PAYLOADS, dbPath);
+      if (dbPath !== ':memory:') sealed.restrictDatabaseFiles(dbPath); // the -wal/-shm files exist now
       return new Outbox(db, options);
     } catch (err) {
       db?.close();
@@ -345,12 +338,12 @@ export class Outbox {
    * @returns how many payloads were re-sealed.
    */
   reseal(): number {
-    return this.#guard(() => resealRows(this.#db, this.#keyring, PAYLOADS));
+    return this.#guard(() => sealed.resealRows(this.#db, this.#keyring, PAYLOADS));
   }
 
   /** How many payloads are still sealed under `keyId` (it can be retired at 0). */
   sealedUnder(keyId: string): number {
-    return this.#guard(() => countSealedUnder(this.#db, PAYLOADS, keyId));
+    return this.#guard(() => sealed.countSealedUnder(this.#db, PAYLOADS, keyId));
   }
 
   /** Unfinished events (queued or submitted). */

@@ -15,6 +15,14 @@ export const silentLogger = pino({ level: 'silent' });
 /** One in-memory data key for the whole run, so an outbox reopened in the same process opens its payloads. */
 export const testKeyring = Keyring.ephemeral();
 
+/** The events table as schema 1 of the outbox made it (payload JSON in clear), for migration tests. */
+export const SCHEMA_1_EVENTS = `CREATE TABLE events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, lot_id TEXT NOT NULL, principal TEXT NOT NULL,
+  identity TEXT NOT NULL, device_key TEXT NOT NULL, content_hash TEXT NOT NULL, payload TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('queued','submitted','committed','rejected')), tx_id TEXT, block_number INTEGER,
+  rejection_code TEXT, rejection_message TEXT, attempts INTEGER NOT NULL DEFAULT 0, queued_at TEXT NOT NULL,
+  queued_at_ms INTEGER NOT NULL, updated_at TEXT NOT NULL)`;
+
 /** Temporary folders made by {@link tmpDb}, removed after the whole run (root hook below) or at exit. */
 const tmpDirs = new Set<string>();
 

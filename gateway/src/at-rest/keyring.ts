@@ -107,8 +107,11 @@ export class Keyring {
     header[1] = VERSION;
     header.write(this.#currentId, 2, 'hex');
     const cipher = crypto.createCipheriv('aes-256-gcm', this.#key(this.#currentId), nonce);
-    cipher.setAAD(Buffer.concat([header, Buffer.from(aad, 'utf8')]));
-    const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
+    // the associated data is header + aad, given in two parts (GCM takes it in pieces)
+    cipher.setAAD(header);
+    cipher.setAAD(Buffer.from(aad, 'utf8'));
+    const body = cipher.update(plaintext);
+    cipher.final(); // GCM: no further output, computes the tag
     return Buffer.concat([header, nonce, body, cipher.getAuthTag()]);
   }
 
@@ -131,10 +134,13 @@ export class Keyring {
     }
     const nonce = record.subarray(HEADER_BYTES, HEADER_BYTES + NONCE_BYTES);
     const decipher = crypto.createDecipheriv('aes-256-gcm', this.#key(keyId), nonce);
-    decipher.setAAD(Buffer.concat([record.subarray(0, HEADER_BYTES), Buffer.from(aad, 'utf8')]));
+    decipher.setAAD(record.subarray(0, HEADER_BYTES));
+    decipher.setAAD(Buffer.from(aad, 'utf8'));
     decipher.setAuthTag(record.subarray(record.length - TAG_BYTES));
     try {
-      return Buffer.concat([decipher.update(record.subarray(HEADER_BYTES + NONCE_BYTES, record.length - TAG_BYTES)), decipher.final()]);
+      const plaintext = decipher.update(record.subarray(HEADER_BYTES + NONCE_BYTES, record.length - TAG_BYTES));
+      decipher.final(); // throws unless the tag authenticates header, aad and ciphertext
+      return plaintext;
     } catch (err) {
       throw new SealedRecordError(
         `the record of ${aad} fails authentication under data key ${keyId}: altered, moved from another row, or the key file holds a different key under that id`,

@@ -120,11 +120,10 @@ describe('at-rest: the outbox and the capture store seal what they write', funct
     for (const id of ['T-1', 'T-2']) {
       const err = (() => {
         try {
-          outbox.get(id);
+          return outbox.get(id)?.event;
         } catch (e) {
           return e;
         }
-        return undefined;
       })();
       expect(err, id).to.be.instanceOf(QueueStorageError);
       expect((err as Error).cause, id).to.be.instanceOf(SealedRecordError);

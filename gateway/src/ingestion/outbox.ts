@@ -215,6 +215,7 @@ export class Outbox {
   #pending: number;
   readonly #stmt: {
     byId: Database.Statement<[string], Row>;
+    statusById: Database.Statement<[string], { status: EventStatus }>;
     /** raw rows: [event_id, block_number] of committed ids among a JSON array */
     blockNumbers: Database.Statement<[string], [string, number]>;
     insert: Database.Statement;
@@ -246,6 +247,7 @@ export class Outbox {
     this.#now = options.now ?? Date.now;
     this.#stmt = {
       byId: db.prepare('SELECT * FROM events WHERE event_id = ?'),
+      statusById: db.prepare('SELECT status FROM events WHERE event_id = ?'),
       blockNumbers: db
         .prepare<[string], [string, number]>(
           `WITH ids(id) AS (SELECT value FROM json_each(?))
@@ -483,7 +485,7 @@ export class Outbox {
 
   /** True when `eventId` is in this outbox and not yet committed, rejected or dead. @throws {@link QueueStorageError} */
   isUnfinished(eventId: string): boolean {
-    const status = this.#guard(() => this.#stmt.byId.get(eventId)?.status);
+    const status = this.#guard(() => this.#stmt.statusById.get(eventId)?.status);
     return status === 'queued' || status === 'submitted';
   }
 
@@ -624,14 +626,21 @@ function migrateSealing(db: Database.Database, keyring: Keyring): void {
   db.pragma('secure_delete = OFF');
 }
 
+/**
+ * A row as the port answers it. The payload is unsealed when `event` is first read (most readers – waitFor,
+ * status polls – want only the status); a record that does not open throws QueueStorageError there.
+ */
 function toQueuedEvent(row: Row, keyring: Keyring): QueuedEvent {
+  let event: EventInput | undefined;
   const out: QueuedEvent = {
     eventId: row.event_id,
     lotId: row.lot_id,
     principal: row.principal,
     identity: row.identity,
     status: row.status,
-    event: JSON.parse(keyring.openText(row.payload, payloadAad(row.event_id))) as EventInput,
+    get event(): EventInput {
+      return (event ??= openPayload(row));
+    },
     queuedAt: row.queued_at,
     updatedAt: row.updated_at,
   };
@@ -643,4 +652,12 @@ function toQueuedEvent(row: Row, keyring: Keyring): QueuedEvent {
     out.rejection = { ...(row.rejection_code !== null && { code: row.rejection_code as ErrorCode }), message: row.rejection_message };
   }
   return out;
+
+  function openPayload(r: Row): EventInput {
+    try {
+      return JSON.parse(keyring.openText(r.payload, payloadAad(r.event_id))) as EventInput;
+    } catch (err) {
+      throw new QueueStorageError(`the outbox payload of event ${r.event_id} cannot be read`, { cause: err });
+    }
+  }
 }

@@ -10,7 +10,8 @@ import { addressRateLimit } from './auth/address-limit';
 import { OPERATOR_ROLES, authMiddleware, principalOf, requireRole } from './auth/authenticate';
 import type { JwtVerifier } from './auth/jwt';
 import type { PrincipalStore } from './auth/principals';
-import type { Config } from './config';
+import { type Keyring, loadOrCreateKeyring } from './at-rest/keyring';
+import { type Config, defaultKeyFile } from './config';
 import { type CaptureJobStore, captureStoreFile, createEpcisRouter, epcisBodyParser, openCaptureJobStore } from './epcis';
 import { NotFoundError, TooManyRequestsError } from './errors';
 import { errorMiddleware, problem, sendProblem } from './http/problem';
@@ -50,7 +51,7 @@ import { ScreeningService } from './screening/screening.service';
 import { ScreeningListStore } from './screening/store';
 
 export interface AppDeps {
-  config: Pick<Config, 'http' | 'rateLimit' | 'metricsPublic' | 'ingestion'> & Partial<Pick<Config, 'readings' | 'readiness' | 'stream' | 'screening'>>;
+  config: Pick<Config, 'http' | 'rateLimit' | 'metricsPublic' | 'ingestion'> & Partial<Pick<Config, 'readings' | 'readiness' | 'stream' | 'screening' | 'atRest'>>;
   ledger: LedgerPort;
   /** The ledger's blocks (qscc): block numbers in answers, the proof routes, the dossier's ledger height. Without it none is served. */
   blocks?: LedgerBlocksPort;
@@ -72,8 +73,10 @@ export interface AppDeps {
    * Without either, the route is not served.
    */
   readings?: ReadingsService;
-  /** Capture jobs of POST /epcis/capture; opened beside the outbox when absent. */
+  /** Capture jobs of POST /epcis/capture; opened beside the outbox when absent, sealed with `keyring`. */
   captures?: CaptureJobStore;
+  /** Seals the capture jobs opened here; the key file of `config.atRest` (default beside the outbox) when absent. */
+  keyring?: Keyring;
   /** How long /readyz waits for the ledger, ms. Default 3000. */
   readyTimeoutMs?: number;
 }
@@ -96,6 +99,11 @@ function observe(metrics: Metrics, logger: Logger) {
     });
     next();
   };
+}
+
+/** The keyring of the configured key file, or of the default one beside the outbox (a hand-built config). */
+function appKeyring(config: AppDeps['config']): Keyring {
+  return loadOrCreateKeyring(config.atRest?.keyFile ?? defaultKeyFile(config.ingestion.dbPath)).keyring;
 }
 
 /** A screening list upload: its body is CSV or JSON lines, not JSON. */
@@ -310,7 +318,7 @@ export function createApp(deps: AppDeps): Express {
   v1.use(devicesRouter(new DevicesService(ledger)));
   const screening = deps.screening ?? configuredScreening(config);
   v1.use(screeningRouter(screening));
-  const captures = deps.captures ?? openCaptureJobStore(captureStoreFile(config.ingestion.dbPath));
+  const captures = deps.captures ?? openCaptureJobStore(captureStoreFile(config.ingestion.dbPath), deps.keyring ?? appKeyring(config));
   const dossierParts = dossierPartsOf(deps, captures, blocks);
   v1.use(dossierRouter(new DossierService(new ProvenanceService(ledger, blocks), ledger, screening, { blocks, parts: dossierParts })));
   v1.use(streamRouter(new StreamService(ledger), { logger, metrics, registry: sse, ...config.stream }));

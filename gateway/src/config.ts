@@ -77,6 +77,11 @@ const EnvSchema = z.object({
    * which the embedded network writes; write the same file by hand for a real Fabric network.
    */
   ACETRACE_CONNECTION_PROFILE: optionalString,
+  /**
+   * The AES-256-GCM data keys sealing what the gateway writes to disk (outbox payloads, EPCIS capture jobs);
+   * created with one key on first start (0600, folder 0700). Default `<dataDir>/gateway/data-key.json`.
+   */
+  ACETRACE_DATA_KEY_FILE: optionalString,
   /** JWKS URL for OAuth 2.0 bearer tokens (RS256/ES256...). Mutually usable with the secret. */
   ACETRACE_JWT_JWKS_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().optional()),
   /** Shared secret for HS256 bearer tokens (at least 32 characters). */
@@ -190,6 +195,8 @@ export interface Config {
   };
   dataDir: string;
   connectionProfile: string;
+  /** Data at rest: the key file of the keyring that seals the outbox and the capture store. */
+  atRest: { keyFile: string };
   /** Serve only this organisation's identities and principals; absent = every organisation of the profile. */
   orgMsp?: string;
   auth: {
@@ -240,6 +247,11 @@ export interface Config {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
+/** The default data key file: `data-key.json` beside the outbox (`<dataDir>/gateway/`). */
+export function defaultKeyFile(outboxFile: string): string {
+  return path.join(path.dirname(outboxFile), 'data-key.json');
+}
+
 /** Thrown by {@link loadConfig} when a key is invalid; `issues` names each key. */
 export class ConfigError extends Error {
   readonly issues: Array<{ key: string; message: string }>;
@@ -266,6 +278,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   const crossIssues = crossKeyIssues(e);
   if (crossIssues.length > 0) throw new ConfigError(crossIssues);
   const dataDir = path.resolve(e.ACETRACE_DATA_DIR);
+  const outboxFile = path.join(dataDir, 'gateway', 'outbox.sqlite');
   return {
     http: {
       port: e.PORT,
@@ -281,6 +294,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     dataDir,
     connectionProfile: path.resolve(e.ACETRACE_CONNECTION_PROFILE ?? path.join(dataDir, 'network', 'connection.json')),
     ...(e.ACETRACE_ORG_MSP !== undefined ? { orgMsp: e.ACETRACE_ORG_MSP } : {}),
+    atRest: { keyFile: path.resolve(e.ACETRACE_DATA_KEY_FILE ?? defaultKeyFile(outboxFile)) },
     auth: {
       principalsFile: path.join(dataDir, 'gateway', 'principals.json'),
       credentialsFile: path.join(dataDir, 'credentials.json'),
@@ -315,7 +329,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       maxDelayMs: e.ACETRACE_RETRY_MAX_DELAY_MS,
     },
     ingestion: {
-      dbPath: path.join(dataDir, 'gateway', 'outbox.sqlite'),
+      dbPath: outboxFile,
       maxDepth: e.ACETRACE_QUEUE_MAX_DEPTH,
       batchMaxEvents: e.ACETRACE_BATCH_MAX_EVENTS,
       batchMaxWaitMs: e.ACETRACE_BATCH_MAX_WAIT_MS,

@@ -17,6 +17,21 @@ export function currentContext(): RequestContext | undefined {
   return requestContext.getStore();
 }
 
+const CREDENTIAL_PATHS = ['req.headers["x-api-key"]', 'req.headers.authorization', 'apiKey'];
+
+/**
+ * Private data never reaches a log line (domain.md "Private data"): a body's `private` fields and evidence
+ * URIs, wherever a lot, an event, a batch of events or a request body is logged (redact paths cannot recurse,
+ * so each depth a log call uses is listed), and request bodies as a whole.
+ */
+const PRIVATE_DATA_PATHS = [
+  'req.body',
+  'body',
+  'private',
+  'evidence[*].uri',
+  ...['*', 'events[*]', 'lots[*]', '*.events[*]', '*.lots[*]', '*.*'].flatMap((at) => [`${at}.private`, `${at}.evidence[*].uri`]),
+];
+
 /** Creates the gateway logger (JSON to stdout, or to `destination`). */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino(
@@ -28,7 +43,7 @@ export function createLogger(level: string, destination?: pino.DestinationStream
         const ctx = requestContext.getStore();
         return ctx ? { requestId: ctx.requestId, ...(ctx.principal ? { principal: ctx.principal } : {}) } : {};
       },
-      redact: { paths: ['req.headers["x-api-key"]', 'req.headers.authorization', 'apiKey'], censor: '[redacted]' },
+      redact: { paths: [...CREDENTIAL_PATHS, ...PRIVATE_DATA_PATHS], censor: '[redacted]' },
     },
     destination,
   );

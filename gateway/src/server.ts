@@ -7,6 +7,7 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import { loadOrCreateKeyring } from './at-rest/keyring';
 import { createFabricBlocks, createFabricLedger, fabricConnections } from './adapters/fabric';
 import { createApp } from './app';
 import { createJwtVerifier } from './auth/jwt';
@@ -55,6 +56,14 @@ export async function startGateway(config: Config = loadConfig(), options: Start
   if (transport) throw new ConfigError([transport]);
   const tlsOptions = config.http.tls ? readTls(config.http.tls) : undefined;
   const logger = options.logger ?? createLogger(config.logLevel);
+  // before any connection is made: a bad key file stops the start with a ConfigError
+  const { keyring, created } = loadOrCreateKeyring(config.atRest.keyFile);
+  if (created) {
+    logger.warn(
+      { keyFile: config.atRest.keyFile, keyId: keyring.currentKeyId },
+      'data key created (mode 0600): it seals the outbox and capture jobs at rest; back it up apart from the data folder, without it they cannot be read',
+    );
+  }
   const metrics = createMetrics();
   const fullLedger =
     options.ledger ??
@@ -74,6 +83,7 @@ export async function startGateway(config: Config = loadConfig(), options: Start
   const store = scopedPrincipals(ensured.store, config.orgMsp, logger);
   const queue = createEventQueue({
     dbPath: config.ingestion.dbPath,
+    keyring,
     ledger,
     logger,
     registry: metrics.registry,
@@ -96,7 +106,7 @@ export async function startGateway(config: Config = loadConfig(), options: Start
     lookupConcurrency: config.readings.lookupConcurrency,
   });
   const sse: SseRegistry = new Set();
-  const captures = openCaptureJobStore(captureStoreFile(config.ingestion.dbPath));
+  const captures = openCaptureJobStore(captureStoreFile(config.ingestion.dbPath), keyring);
   const app = createApp({
     captures,
     config,

@@ -8,9 +8,11 @@ import './fabric-log-level';
 import { loadConfig, startGateway } from '@acetrace/gateway';
 
 async function main(): Promise<void> {
-  const gateway = await startGateway(loadConfig());
+  const config = loadConfig();
+  const gateway = await startGateway(config);
   process.stderr.write(
-    `acetrace gateway listening on ${gateway.url}; serving ${gateway.orgMsp ?? 'every organisation of the profile (set ACETRACE_ORG_MSP to serve one)'}\n`,
+    `acetrace gateway listening on ${gateway.url}; serving ${gateway.orgMsp ?? 'every organisation of the profile (set ACETRACE_ORG_MSP to serve one)'}; ` +
+      `data key ${config.atRest.keyFile}\n`,
   );
   let stopping = false;
   const stop = async (signal: string): Promise<void> => {

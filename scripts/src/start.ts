@@ -33,7 +33,9 @@ async function main(): Promise<void> {
   const caFile = await localTlsIfAsked(dataDir);
   const network = await startNetwork(dataDir);
   process.env.ACETRACE_CONNECTION_PROFILE ??= network.connectionProfilePath;
-  const gateway = await startGateway(loadConfig());
+  const config = loadConfig();
+  // the gateway creates its data key (config.atRest.keyFile, 0600) on a fresh data folder
+  const gateway = await startGateway(config);
 
   const credentials = path.join(dataDir, 'credentials.json');
   const https = gateway.url.startsWith('https:');
@@ -47,6 +49,7 @@ async function main(): Promise<void> {
       `  Fabric network  ${network.endpoint}  (embedded, TLS; profile ${network.connectionProfilePath})`,
       `  data            ${dataDir}`,
       `  API keys        ${credentials}  (one principal per role in each organisation)`,
+      `  data key        ${config.atRest.keyFile}  (seals the outbox at rest; back it up apart from the data folder)`,
       gateway.orgMsp === undefined
         ? '  organisations   all of them in this one gateway (development convenience; production runs one gateway per organisation: ACETRACE_ORG_MSP)'
         : `  organisation    ${gateway.orgMsp} only (ACETRACE_ORG_MSP)`,

@@ -4,6 +4,7 @@
  */
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
+import type { Keyring } from '../at-rest/keyring';
 import type { EventQueue, EventStatus, QueuedEvent, ReadingKey } from '../ports/event-queue';
 import type { EventInput } from './event-input';
 import type { EventLedger } from './ledger';
@@ -22,6 +23,8 @@ export interface EventQueueOptions
   > {
   /** SQLite file of the outbox (its directory is created). */
   dbPath: string;
+  /** Seals the payloads at rest (they may hold private fields). */
+  keyring: Keyring;
   ledger: EventLedger;
   logger: Logger;
   /** Where the queue's metrics go; a private registry when absent. */
@@ -38,15 +41,15 @@ export interface EventQueueOptions
 /**
  * Opens the outbox and builds the queue (call `start()` to begin submitting).
  * @throws {@link QueueStorageError} when the outbox file cannot be opened.
+ * @throws {@link ConfigError} when the keyring cannot open its payloads.
  * @example
- * const queue = createEventQueue({ dbPath: config.ingestion.dbPath, ledger, logger, registry });
+ * const queue = createEventQueue({ dbPath: config.ingestion.dbPath, keyring, ledger, logger, registry });
  * queue.start();
  */
 export function createEventQueue(options: Readonly<EventQueueOptions>): EventQueue {
   return new EventQueueImpl(options);
 }
 
-const FINAL: ReadonlySet<EventStatus> = new Set(['committed', 'rejected', 'dead']);
 const DEFAULT_RETENTION_MS = 7 * 24 * 3600_000;
 /** Longest pause between two prunes of the outbox. */
 const PRUNE_EVERY_MAX_MS = 10 * 60_000;
@@ -81,7 +84,7 @@ class EventQueueImpl implements EventQueue {
     const maxDepth = o.maxDepth ?? 100_000;
     this.#retentionMs = o.retentionMs ?? DEFAULT_RETENTION_MS;
     this.#logger = o.logger.child({ component: 'event-queue' });
-    this.#outbox = Outbox.open(o.dbPath, { maxDepth, retryAfterSeconds: () => this.#retryAfterSeconds(maxDepth) });
+    this.#outbox = Outbox.open(o.dbPath, { keyring: o.keyring, maxDepth, retryAfterSeconds: () => this.#retryAfterSeconds(maxDepth) });
     const metrics = newIngestionMetrics(o.registry ?? new Registry(), () => this.depth());
     this.#submitter = new Submitter({
       outbox: this.#outbox,
@@ -141,14 +144,14 @@ class EventQueueImpl implements EventQueue {
   waitFor(eventIds: string[], timeoutMs: number): Promise<QueuedEvent[]> {
     const read = (): QueuedEvent[] =>
       eventIds.map((id) => this.#outbox.get(id)).filter((e): e is QueuedEvent => e !== undefined);
-    let now: QueuedEvent[];
+    let open: Set<string>;
     try {
-      now = read();
+      // statuses only: each payload is unsealed once, when the answer is read
+      open = new Set(eventIds.filter((id) => this.#outbox.isUnfinished(id)));
+      if (open.size === 0 || this.#stopped) return Promise.resolve(read());
     } catch (err) {
       return Promise.reject(err instanceof Error ? err : new Error(String(err)));
     }
-    const open = new Set(now.filter((e) => !FINAL.has(e.status)).map((e) => e.eventId));
-    if (open.size === 0 || this.#stopped) return Promise.resolve(now);
     return new Promise((resolve, reject) => {
       const finish = (): void => {
         clearTimeout(timer);

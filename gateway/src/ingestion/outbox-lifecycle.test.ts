@@ -7,7 +7,7 @@ import { expect } from '../chai.test';
 import { EventConflictError, type EventQueue } from '../ports/event-queue';
 import { createEventQueue, type EventQueueOptions } from './index';
 import { OUTBOX_SCHEMA_VERSION, Outbox } from './outbox';
-import { FakeLedger, makeEvent, silentLogger, tmpDb } from './testutils.test';
+import { FakeLedger, makeEvent, silentLogger, tmpDb, testKeyring, SCHEMA_1_EVENTS } from './testutils.test';
 
 const A = { principal: 'carrier-key', identity: 'org1-logistics' };
 
@@ -15,7 +15,7 @@ describe('ingestion/outbox lifecycle', function () {
   this.timeout(20_000);
   const open: EventQueue[] = [];
   const queue = (options: Partial<EventQueueOptions> & { ledger: FakeLedger }): EventQueue => {
-    const q = createEventQueue({ dbPath: tmpDb(), logger: silentLogger, retryBaseMs: 2, retryMaxMs: 20, batchMaxWaitMs: 5, ...options });
+    const q = createEventQueue({ keyring: testKeyring, dbPath: tmpDb(), logger: silentLogger, retryBaseMs: 2, retryMaxMs: 20, batchMaxWaitMs: 5, ...options });
     open.push(q);
     return q;
   };
@@ -73,7 +73,7 @@ describe('ingestion/outbox lifecycle', function () {
   it('prunes committed rows after the retention, keeping what idempotency and block numbers need; unfinished rows stay', () => {
     let now = Date.parse('2026-11-20T00:00:00Z');
     const db = tmpDb();
-    const outbox = Outbox.open(db, { now: () => now });
+    const outbox = Outbox.open(db, { keyring: testKeyring, now: () => now });
     outbox.enqueue(A, [makeEvent('r-1'), makeEvent('r-2'), makeEvent('r-3'), makeEvent('r-4')]);
     const rows = outbox.scanPending(10, new Set());
     const seq = (id: string): number => rows.find((r) => r.eventId === id)?.seq ?? -1;
@@ -103,13 +103,13 @@ describe('ingestion/outbox lifecycle', function () {
     fs.chmodSync(path.dirname(db), 0o755);
     fs.writeFileSync(db, '');
     fs.chmodSync(db, 0o644);
-    const outbox = Outbox.open(db);
+    const outbox = Outbox.open(db, { keyring: testKeyring });
     outbox.enqueue(A, [makeEvent('m-1')]);
     expect(fs.statSync(path.dirname(db)).mode & 0o777).to.equal(0o700);
     for (const f of [db, `${db}-wal`, `${db}-shm`]) expect(fs.statSync(f).mode & 0o777, f).to.equal(0o600);
     outbox.close();
     const fresh = tmpDb();
-    Outbox.open(fresh).close();
+    Outbox.open(fresh, { keyring: testKeyring }).close();
     expect(fs.statSync(path.dirname(fresh)).mode & 0o777).to.equal(0o700);
     expect(fs.statSync(fresh).mode & 0o777).to.equal(0o600);
   });
@@ -118,12 +118,7 @@ describe('ingestion/outbox lifecycle', function () {
     const file = tmpDb();
     fs.mkdirSync(path.dirname(file), { recursive: true });
     const old = new Database(file);
-    old.exec(`CREATE TABLE events (
-      seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, lot_id TEXT NOT NULL, principal TEXT NOT NULL,
-      identity TEXT NOT NULL, device_key TEXT NOT NULL, content_hash TEXT NOT NULL, payload TEXT NOT NULL,
-      status TEXT NOT NULL CHECK (status IN ('queued','submitted','committed','rejected')), tx_id TEXT, block_number INTEGER,
-      rejection_code TEXT, rejection_message TEXT, attempts INTEGER NOT NULL DEFAULT 0, queued_at TEXT NOT NULL,
-      queued_at_ms INTEGER NOT NULL, updated_at TEXT NOT NULL);
+    old.exec(`${SCHEMA_1_EVENTS};
       CREATE INDEX events_pending ON events(seq, device_key, identity, event_id, status) WHERE status IN ('queued','submitted');
       CREATE INDEX events_device ON events(device_key, seq);
       PRAGMA user_version = 1;`);
@@ -138,7 +133,7 @@ describe('ingestion/outbox lifecycle', function () {
     insert.run('F-1', JSON.stringify(makeEvent('F-1', { correctionOf: 'C-1', reason: 'r' })), 'queued', null, null, null, null);
     old.close();
 
-    const outbox = Outbox.open(file);
+    const outbox = Outbox.open(file, { keyring: testKeyring });
     expect(outbox.get('C-1')).to.include({ status: 'committed', txId: 'tx-9', blockNumber: 9 });
     expect(outbox.get('R-1')?.rejection).to.deep.equal({ code: 'NOT_FOUND', message: 'lot LOT-9 is not registered' });
     expect(outbox.pendingCount).to.equal(2);
@@ -150,7 +145,7 @@ describe('ingestion/outbox lifecycle', function () {
     const check = new Database(file, { readonly: true });
     expect(check.pragma('user_version', { simple: true })).to.equal(OUTBOX_SCHEMA_VERSION);
     check.close();
-    const again = Outbox.open(file);
+    const again = Outbox.open(file, { keyring: testKeyring });
     expect(again.get('Q-1')?.status).to.equal('dead');
     expect(again.get('N-1')?.status).to.equal('queued');
     again.close();

@@ -4,8 +4,9 @@ import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from '../chai.test';
 import { EventConflictError, QueueFullError, QueueStorageError, rejectionText } from '../ports/event-queue';
+import { loadOrCreateKeyring } from '../at-rest/keyring';
 import { OUTBOX_SCHEMA_VERSION, Outbox } from './outbox';
-import { makeEvent, tmpDb } from './testutils.test';
+import { makeEvent, tmpDb, testKeyring } from './testutils.test';
 
 const poster = { principal: 'carrier-key-1', identity: 'org1-logistics' };
 
@@ -43,13 +44,13 @@ describe('ingestion/outbox', function () {
   this.timeout(10_000);
   it('keeps every acknowledged event across close and reopen', () => {
     const db = tmpDb();
-    const outbox = Outbox.open(db);
+    const outbox = Outbox.open(db, { keyring: testKeyring });
     const events = Array.from({ length: 50 }, (_, i) => makeEvent(`E-${String(i)}`, { deviceId: `dev-${String(i % 3)}` }));
     const answer = outbox.enqueue(poster, events);
     expect(answer.map((a) => a.status)).to.deep.equal(events.map(() => 'queued'));
     outbox.close();
 
-    const reopened = Outbox.open(db);
+    const reopened = Outbox.open(db, { keyring: testKeyring });
     expect(reopened.pendingCount).to.equal(50);
     for (const e of events) {
       const got = reopened.get(e.eventId);
@@ -66,11 +67,13 @@ describe('ingestion/outbox', function () {
     this.timeout(15_000);
     const db = tmpDb();
     const script = path.join(path.dirname(db), 'writer.js');
+    const keyFile = path.join(path.dirname(db), 'data-key.json');
     fs.mkdirSync(path.dirname(db), { recursive: true });
     fs.writeFileSync(
       script,
       `const { Outbox } = require(${JSON.stringify(path.join(__dirname, 'outbox.js'))});
-       const o = Outbox.open(${JSON.stringify(db)});
+       const { loadOrCreateKeyring } = require(${JSON.stringify(path.join(__dirname, '..', 'at-rest', 'keyring.js'))});
+       const o = Outbox.open(${JSON.stringify(db)}, { keyring: loadOrCreateKeyring(${JSON.stringify(keyFile)}).keyring });
        let n = 0;
        for (let b = 0; b < 20; b++) {
          const events = Array.from({ length: 25 }, (_, i) => ({ eventId: 'K-' + b + '-' + i, lotId: 'LOT-1', link: 7, kind: 'gps',
@@ -97,7 +100,7 @@ describe('ingestion/outbox', function () {
       });
     });
     await new Promise((r) => child.once('exit', r));
-    const reopened = Outbox.open(db);
+    const reopened = Outbox.open(db, { keyring: loadOrCreateKeyring(keyFile).keyring });
     expect(reopened.pendingCount).to.equal(acked);
     expect(reopened.get('K-19-24')?.status).to.equal('queued');
     reopened.close();
@@ -105,7 +108,7 @@ describe('ingestion/outbox', function () {
 
   it('stores nothing of a call whose insert fails part-way, and says QueueStorageError', () => {
     const db = tmpDb();
-    const outbox = Outbox.open(db);
+    const outbox = Outbox.open(db, { keyring: testKeyring });
     outbox.enqueue(poster, [makeEvent('before')]);
     const saboteur = new Database(db);
     saboteur.exec(
@@ -125,13 +128,13 @@ describe('ingestion/outbox', function () {
     for (const id of ['E-1', 'E-2', 'E-boom', 'E-3']) expect(outbox.get(id)).to.equal(undefined);
     expect(outbox.pendingCount).to.equal(1);
     outbox.close();
-    const reopened = Outbox.open(db);
+    const reopened = Outbox.open(db, { keyring: testKeyring });
     expect(reopened.pendingCount).to.equal(1);
     reopened.close();
   });
 
   it('answers a repeat with the stored status and refuses the same id with other content or identity', () => {
-    const outbox = Outbox.open(tmpDb());
+    const outbox = Outbox.open(tmpDb(), { keyring: testKeyring });
     const e = makeEvent('E-1', { deviceId: 'truck-1' });
     outbox.enqueue(poster, [e]);
     // same content, keys in another order, another principal of the same identity
@@ -161,7 +164,7 @@ describe('ingestion/outbox', function () {
   });
 
   it('refuses with QueueFullError (429, retryAfterSeconds) beyond maxDepth, storing nothing of that call', () => {
-    const outbox = Outbox.open(tmpDb(), { maxDepth: 10, retryAfterSeconds: () => 7 });
+    const outbox = Outbox.open(tmpDb(), { keyring: testKeyring, maxDepth: 10, retryAfterSeconds: () => 7 });
     outbox.enqueue(poster, Array.from({ length: 8 }, (_, i) => makeEvent(`A-${String(i)}`)));
     let caught: unknown;
     try {
@@ -185,7 +188,7 @@ describe('ingestion/outbox', function () {
   });
 
   it('answers the block numbers of many events in one statement, committed ones only', () => {
-    const outbox = Outbox.open(tmpDb());
+    const outbox = Outbox.open(tmpDb(), { keyring: testKeyring });
     outbox.enqueue(poster, Array.from({ length: 600 }, (_, i) => makeEvent(`BN-${String(i)}`)));
     const pending = outbox.scanPending(1000, new Set());
     outbox.markCommitted(pending.slice(0, 500).map((r, i) => ({ seq: r.seq, txId: `tx-${String(Math.floor(i / 100))}`, blockNumber: 10 + Math.floor(i / 100) })));
@@ -207,7 +210,7 @@ describe('ingestion/outbox', function () {
     const dir = path.dirname(tmpDb());
     fs.mkdirSync(dir, { recursive: true });
     fs.mkdirSync(path.join(dir, 'is-a-directory'));
-    expect(() => Outbox.open(path.join(dir, 'is-a-directory'))).to.throw(QueueStorageError);
+    expect(() => Outbox.open(path.join(dir, 'is-a-directory'), { keyring: testKeyring })).to.throw(QueueStorageError);
   });
 
   it('migrates a file of the first schema: a stored reason text reads back as it was, as {code, message}', () => {
@@ -219,7 +222,7 @@ describe('ingestion/outbox', function () {
     };
     writeFirstSchemaFile(file, reasons);
 
-    const outbox = Outbox.open(file);
+    const outbox = Outbox.open(file, { keyring: testKeyring });
     expect(outbox.get('R-1')?.rejection).to.deep.equal({ code: 'INVALID_ARGUMENT', message: 'events[0].location.lat: must be -90..90' });
     expect(outbox.get('R-2')?.rejection).to.deep.equal({ code: 'NOT_FOUND', message: 'lot LOT-9 is not registered' });
     expect(outbox.get('R-3')?.rejection).to.deep.equal({ message: 'a text without a code: kept whole' });
@@ -239,7 +242,7 @@ describe('ingestion/outbox', function () {
     expect(columns).to.include.members(['rejection_code', 'rejection_message']);
     expect(columns).to.not.include('reason');
     check.close();
-    const again = Outbox.open(file);
+    const again = Outbox.open(file, { keyring: testKeyring });
     expect(again.get('R-1')?.rejection).to.deep.equal({ code: 'INVALID_ARGUMENT', message: 'events[0].location.lat: must be -90..90' });
     expect(again.get('Q-1')?.rejection).to.deep.equal({ code: 'CONFLICT', message: 'other content' });
     expect(again.pendingCount).to.equal(0);
@@ -248,7 +251,7 @@ describe('ingestion/outbox', function () {
 
   it('creates a new file at the current schema version', () => {
     const file = tmpDb();
-    Outbox.open(file).close();
+    Outbox.open(file, { keyring: testKeyring }).close();
     const db = new Database(file, { readonly: true });
     expect(db.pragma('user_version', { simple: true })).to.equal(OUTBOX_SCHEMA_VERSION);
     db.close();

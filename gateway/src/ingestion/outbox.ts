@@ -13,13 +13,16 @@
  * files of earlier versions to this schema.
  *
  * The outbox folder is kept 0700 and its files 0600 (fixed at every open): they hold every posted event.
+ * Every payload is stored sealed (AES-256-GCM, `../at-rest/`), bound to its event id, because an event may
+ * carry private fields (domain.md "Private data"); payloads of earlier versions are sealed in place on open.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import '../quiet-chaincode';
 import { errorCodeOf, type ErrorCode } from '@acetrace/chaincode';
+import { ConfigError } from '../config';
 import type { Rejection } from '../errors';
+import type { Keyring } from '../at-rest/keyring';
+import * as sealed from '../at-rest/sealed-table';
 import type { EventInput } from './event-input';
 import { canonicalJson, sha256Hex } from './canonical';
 import {
@@ -61,6 +64,8 @@ export interface CommittedOutcome {
 }
 
 export interface OutboxOptions {
+  /** Seals every payload written and opens every payload read. */
+  keyring: Keyring;
   /** Most unfinished events before enqueue throws QueueFullError. Default 100000. */
   maxDepth?: number;
   /** Seconds a refused client should wait; called when the queue is full. Default 5. */
@@ -80,7 +85,8 @@ interface Row {
   identity: string;
   device_key: string;
   content_hash: string;
-  payload: string;
+  /** the sealed canonical JSON of the event */
+  payload: Buffer;
   status: EventStatus;
   correction_of: string | null;
   tx_id: string | null;
@@ -101,7 +107,7 @@ CREATE TABLE IF NOT EXISTS events (
   identity     TEXT NOT NULL,
   device_key   TEXT NOT NULL,
   content_hash TEXT NOT NULL,
-  payload      TEXT NOT NULL,
+  payload      BLOB NOT NULL, -- sealed record (at-rest/keyring.ts); TEXT in files of schema < 3
   status       TEXT NOT NULL CHECK (status IN ('queued','submitted','committed','rejected','dead')),
   correction_of TEXT,
   tx_id        TEXT,
@@ -144,9 +150,17 @@ CREATE INDEX IF NOT EXISTS readings_seen_age ON readings_seen(seen_at_ms);
 
 /**
  * `PRAGMA user_version` of the schema above. 0: a rejection as one `reason` text; 1: `{code, message}`;
- * 2: `dead` status, `correction_of`, `failures`, and the `settled` and `readings_seen` tables.
+ * 2: `dead` status, `correction_of`, `failures`, and the `settled` and `readings_seen` tables; 3: payloads sealed.
  */
-export const OUTBOX_SCHEMA_VERSION = 2;
+export const OUTBOX_SCHEMA_VERSION = 3;
+
+/** The sealed payloads: each bound to its event id, and to this store. */
+const PAYLOADS: sealed.SealedColumn = { table: 'events', idColumn: 'event_id', column: 'payload', aad: payloadAad };
+
+/** Associated data of an event's sealed payload. */
+function payloadAad(eventId: string): string {
+  return `acetrace-outbox/event/${eventId}`;
+}
 
 const V2_COLUMNS =
   'seq, event_id, lot_id, principal, identity, device_key, content_hash, payload, status, tx_id, block_number, ' +
@@ -157,9 +171,10 @@ const V2_COLUMNS =
  * text (`CODE: sentence`, as the chaincode wrote it) becomes `rejection_code` + `rejection_message`; a text
  * without a code keeps it all as the message (and no code), so every old row reads back as before.
  * 1 → 2: the table is rebuilt (SQLite cannot widen a CHECK) with the `dead` status, `correction_of` (taken
- * from each payload) and `failures`; every row keeps its seq, status and texts.
+ * from each payload) and `failures`; every row keeps its seq, status and texts. 2 → 3: every payload stored in
+ * clear is sealed in place; `secure_delete` overwrites the freed plaintext and the WAL is truncated after.
  */
-export function migrate(db: Database.Database): void {
+export function migrate(db: Database.Database, keyring: Keyring): void {
   const columns = new Set((db.pragma('table_info(events)') as Array<{ name: string }>).map((c) => c.name));
   db.transaction(() => {
     if (columns.has('reason')) {
@@ -180,24 +195,9 @@ export function migrate(db: Database.Database): void {
         SELECT ${V2_COLUMNS}, json_extract(payload, '$.correctionOf') FROM events_v1;
         DROP TABLE events_v1;`);
     }
+    sealed.sealPlaintextRows(db, keyring, PAYLOADS);
     db.pragma(`user_version = ${String(OUTBOX_SCHEMA_VERSION)}`);
   })();
-}
-
-/** Folder 0700, database files 0600: created so, and corrected when an earlier version left them wider. */
-function restrictPermissions(dbPath: string): void {
-  const dir = path.dirname(dbPath);
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  fs.chmodSync(dir, 0o700);
-  // SQLite creates the -wal and -shm files with the database file's mode: make that one 0600 first
-  fs.closeSync(fs.openSync(dbPath, 'a', 0o600));
-  for (const file of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`, `${dbPath}-journal`]) {
-    try {
-      fs.chmodSync(file, 0o600);
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-  }
 }
 
 /** Ordering key of an event: its device, else its poster. */
@@ -208,19 +208,21 @@ export function deviceKeyOf(event: EventInput, principal: string): string {
 /** The SQLite outbox. Synchronous (better-sqlite3); one instance per file and process. */
 export class Outbox {
   readonly #db: Database.Database;
+  readonly #keyring: Keyring;
   readonly #maxDepth: number;
   readonly #retryAfter: () => number;
   readonly #now: () => number;
   #pending: number;
   readonly #stmt: {
     byId: Database.Statement<[string], Row>;
+    statusById: Database.Statement<[string], { status: EventStatus }>;
     /** raw rows: [event_id, block_number] of committed ids among a JSON array */
     blockNumbers: Database.Statement<[string], [string, number]>;
     insert: Database.Statement;
     settledById: Database.Statement<[string], { identity: string; content_hash: string }>;
     /** raw rows: [seq, event_id, identity, device_key, status, correction_of] */
     pendingMeta: Database.Statement<[string], [number, string, string, string, 'queued' | 'submitted', string | null]>;
-    payload: Database.Statement<[number], { payload: string }>;
+    payload: Database.Statement<[number], { payload: Buffer }>;
     oldest: Database.Statement<[], { queued_at_ms: number }>;
     count: Database.Statement<[], { n: number }>;
     setStatus: Database.Statement<[string, string, number]>;
@@ -239,11 +241,13 @@ export class Outbox {
 
   private constructor(db: Database.Database, options: OutboxOptions) {
     this.#db = db;
+    this.#keyring = options.keyring;
     this.#maxDepth = options.maxDepth ?? 100_000;
     this.#retryAfter = options.retryAfterSeconds ?? (() => 5);
     this.#now = options.now ?? Date.now;
     this.#stmt = {
       byId: db.prepare('SELECT * FROM events WHERE event_id = ?'),
+      statusById: db.prepare('SELECT status FROM events WHERE event_id = ?'),
       blockNumbers: db
         .prepare<[string], [string, number]>(
           `WITH ids(id) AS (SELECT value FROM json_each(?))
@@ -306,26 +310,42 @@ export class Outbox {
   }
 
   /**
-   * Opens (creating if needed) the outbox file and its directory.
+   * Opens (creating if needed) the outbox file and its directory, sealing the payloads of an older version.
+   * @throws {@link ConfigError} when the keyring cannot open the file's payloads (lost or replaced key file).
    * @throws {@link QueueStorageError} when the file cannot be opened or set up.
    */
-  static open(dbPath: string, options: OutboxOptions = {}): Outbox {
+  static open(dbPath: string, options: OutboxOptions): Outbox {
     let db: Database.Database | undefined;
     try {
-      if (dbPath !== ':memory:') restrictPermissions(dbPath);
+      if (dbPath !== ':memory:') sealed.restrictDatabaseFiles(dbPath);
       db = new Database(dbPath);
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = FULL');
       db.pragma('busy_timeout = 5000');
       db.exec(TABLES);
-      if ((db.pragma('user_version', { simple: true }) as number) < OUTBOX_SCHEMA_VERSION) migrate(db);
+      if ((db.pragma('user_version', { simple: true }) as number) < OUTBOX_SCHEMA_VERSION) migrateSealing(db, options.keyring);
       db.exec(INDEXES);
-      if (dbPath !== ':memory:') restrictPermissions(dbPath); // the -wal/-shm files exist now
+      sealed.checkKeyringOpens(db, options.keyring, PAYLOADS, dbPath);
+      if (dbPath !== ':memory:') sealed.restrictDatabaseFiles(dbPath); // the -wal/-shm files exist now
       return new Outbox(db, options);
     } catch (err) {
       db?.close();
+      if (err instanceof ConfigError) throw err;
       throw new QueueStorageError(`cannot open the event outbox at ${dbPath}`, { cause: err });
     }
+  }
+
+  /**
+   * Re-seals under the keyring's current key every payload sealed under an older one (a key rotation).
+   * @returns how many payloads were re-sealed.
+   */
+  reseal(): number {
+    return this.#guard(() => sealed.resealRows(this.#db, this.#keyring, PAYLOADS));
+  }
+
+  /** How many payloads are still sealed under `keyId` (it can be retired at 0). */
+  sealedUnder(keyId: string): number {
+    return this.#guard(() => sealed.countSealedUnder(this.#db, PAYLOADS, keyId));
   }
 
   /** Unfinished events (queued or submitted). */
@@ -349,8 +369,8 @@ export class Outbox {
     const nowMs = this.#now();
     const nowIso = new Date(nowMs).toISOString();
     const prepared = events.map((event) => {
-      const payload = canonicalJson(event);
-      return { event, payload, hash: sha256Hex(payload) };
+      const json = canonicalJson(event);
+      return { event, payload: this.#keyring.seal(json, payloadAad(event.eventId)), hash: sha256Hex(json) };
     });
     let inserted = 0;
     const run = this.#db.transaction(() => {
@@ -402,8 +422,10 @@ export class Outbox {
 
   /** One event by id. @throws {@link QueueStorageError} */
   get(eventId: string): QueuedEvent | undefined {
-    const row = this.#guard(() => this.#stmt.byId.get(eventId));
-    return row ? toQueuedEvent(row) : undefined;
+    return this.#guard(() => {
+      const row = this.#stmt.byId.get(eventId);
+      return row ? toQueuedEvent(row, this.#keyring) : undefined;
+    });
   }
 
   /**
@@ -454,13 +476,16 @@ export class Outbox {
         if (choice === 'take' || choice === 'last') taken.push(meta);
         if (choice === 'last' || taken.length >= limit) break;
       }
-      return taken.map((m) => ({ ...m, event: JSON.parse(this.#stmt.payload.get(m.seq)?.payload ?? 'null') as EventInput }));
+      return taken.map((m) => {
+        const sealed = this.#stmt.payload.get(m.seq)?.payload;
+        return { ...m, event: (sealed ? JSON.parse(this.#keyring.openText(sealed, payloadAad(m.eventId))) : null) as EventInput };
+      });
     });
   }
 
   /** True when `eventId` is in this outbox and not yet committed, rejected or dead. @throws {@link QueueStorageError} */
   isUnfinished(eventId: string): boolean {
-    const status = this.#guard(() => this.#stmt.byId.get(eventId)?.status);
+    const status = this.#guard(() => this.#stmt.statusById.get(eventId)?.status);
     return status === 'queued' || status === 'submitted';
   }
 
@@ -590,14 +615,32 @@ export class Outbox {
   }
 }
 
-function toQueuedEvent(row: Row): QueuedEvent {
+/**
+ * {@link migrate} with `secure_delete` on (freed plaintext pages and cells are overwritten), then the WAL,
+ * which held the rewritten pages, checkpointed and truncated.
+ */
+function migrateSealing(db: Database.Database, keyring: Keyring): void {
+  db.pragma('secure_delete = ON');
+  migrate(db, keyring);
+  db.pragma('wal_checkpoint(TRUNCATE)');
+  db.pragma('secure_delete = OFF');
+}
+
+/**
+ * A row as the port answers it. The payload is unsealed when `event` is first read (most readers – waitFor,
+ * status polls – want only the status); a record that does not open throws QueueStorageError there.
+ */
+function toQueuedEvent(row: Row, keyring: Keyring): QueuedEvent {
+  let event: EventInput | undefined;
   const out: QueuedEvent = {
     eventId: row.event_id,
     lotId: row.lot_id,
     principal: row.principal,
     identity: row.identity,
     status: row.status,
-    event: JSON.parse(row.payload) as EventInput,
+    get event(): EventInput {
+      return (event ??= openPayload(row));
+    },
     queuedAt: row.queued_at,
     updatedAt: row.updated_at,
   };
@@ -609,4 +652,12 @@ function toQueuedEvent(row: Row): QueuedEvent {
     out.rejection = { ...(row.rejection_code !== null && { code: row.rejection_code as ErrorCode }), message: row.rejection_message };
   }
   return out;
+
+  function openPayload(r: Row): EventInput {
+    try {
+      return JSON.parse(keyring.openText(r.payload, payloadAad(r.event_id))) as EventInput;
+    } catch (err) {
+      throw new QueueStorageError(`the outbox payload of event ${r.event_id} cannot be read`, { cause: err });
+    }
+  }
 }

@@ -11,7 +11,7 @@ import type { LedgerPort } from '../ports/ledger';
 import { expect } from '../chai.test';
 import { createEventQueue, isPermanentRejection, rejectionOf, type EventLedger, type EventQueueOptions } from './index';
 import { Outbox } from './outbox';
-import { FakeLedger, chaincodeRefusal, makeEvent, silentLogger, sleep, tmpDb } from './testutils.test';
+import { FakeLedger, chaincodeRefusal, makeEvent, silentLogger, sleep, tmpDb, testKeyring } from './testutils.test';
 
 const A = { principal: 'carrier-key', identity: 'org1-logistics' };
 const B = { principal: 'broker-key', identity: 'org2-broker' };
@@ -21,6 +21,7 @@ describe('ingestion/queue (outbox + submitter)', function () {
   const open: EventQueue[] = [];
   const queue = (options: Partial<EventQueueOptions> & { ledger: FakeLedger }): EventQueue => {
     const q = createEventQueue({
+      keyring: testKeyring,
       dbPath: tmpDb(),
       logger: silentLogger,
       retryBaseMs: 2,
@@ -184,7 +185,7 @@ describe('ingestion/queue (outbox + submitter)', function () {
 
   it('resubmits events left `submitted` by a crash; the ledger idempotency makes it exactly once', async () => {
     const dbPath = tmpDb();
-    const before = Outbox.open(dbPath);
+    const before = Outbox.open(dbPath, { keyring: testKeyring });
     const events = Array.from({ length: 20 }, (_, i) => makeEvent(`c-${String(i)}`, { deviceId: 'truck-1' }));
     before.enqueue(A, events);
     const rows = before.scanPending(100, new Set());
@@ -233,7 +234,7 @@ describe('ingestion/queue (outbox + submitter)', function () {
     const dbPath = tmpDb();
     const ledger = new FakeLedger();
     ledger.hang = true;
-    const q = createEventQueue({ dbPath, ledger, logger: silentLogger, attemptTimeoutMs: 100, batchMaxWaitMs: 1 });
+    const q = createEventQueue({ keyring: testKeyring, dbPath, ledger, logger: silentLogger, attemptTimeoutMs: 100, batchMaxWaitMs: 1 });
     q.start();
     await q.enqueue(A, [makeEvent('s-1')]);
     await sleep(30);

@@ -4,7 +4,7 @@ import { createLogger, requestContext } from '../logger';
 import type { EventQueue } from '../ports/event-queue';
 import { createEventQueue } from './index';
 import type { EventInput } from './event-input';
-import { FakeLedger, makeEvent, sleep, tmpDb } from './testutils.test';
+import { FakeLedger, makeEvent, sleep, tmpDb, testKeyring } from './testutils.test';
 
 /** A FakeLedger that notes the request context each RecordEvents call runs in. */
 class ContextLedger extends FakeLedger {
@@ -34,7 +34,7 @@ describe('ingestion/submitter async context', function () {
     const logger = createLogger('debug', sink);
     const ledger = new ContextLedger();
     ledger.failNext = 1; // one transient failure: the retry's warn line is written by the submitter
-    q = createEventQueue({ dbPath: tmpDb(), ledger, logger, batchMaxWaitMs: 5, retryBaseMs: 2, retryMaxMs: 10 });
+    q = createEventQueue({ keyring: testKeyring, dbPath: tmpDb(), ledger, logger, batchMaxWaitMs: 5, retryBaseMs: 2, retryMaxMs: 10 });
     q.start();
     const queue = q;
     await requestContext.run({ requestId: 'req-that-woke-it', principal: 'carrier' }, async () => {

@@ -4,12 +4,24 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import pino from 'pino';
 import { mapFabricError } from '../adapters/fabric/error-mapping';
+import { Keyring } from '../at-rest/keyring';
 import { LedgerInternalError, LedgerUnavailableError } from '../errors';
 import type { EventRecord } from '../ports/ledger';
 import type { EventInput } from './event-input';
 import type { EventLedger, RecordedEventResult } from './ledger';
 
 export const silentLogger = pino({ level: 'silent' });
+
+/** One in-memory data key for the whole run, so an outbox reopened in the same process opens its payloads. */
+export const testKeyring = Keyring.ephemeral();
+
+/** The events table as schema 1 of the outbox made it (payload JSON in clear), for migration tests. */
+export const SCHEMA_1_EVENTS = `CREATE TABLE events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, event_id TEXT NOT NULL UNIQUE, lot_id TEXT NOT NULL, principal TEXT NOT NULL,
+  identity TEXT NOT NULL, device_key TEXT NOT NULL, content_hash TEXT NOT NULL, payload TEXT NOT NULL,
+  status TEXT NOT NULL CHECK (status IN ('queued','submitted','committed','rejected')), tx_id TEXT, block_number INTEGER,
+  rejection_code TEXT, rejection_message TEXT, attempts INTEGER NOT NULL DEFAULT 0, queued_at TEXT NOT NULL,
+  queued_at_ms INTEGER NOT NULL, updated_at TEXT NOT NULL)`;
 
 /** Temporary folders made by {@link tmpDb}, removed after the whole run (root hook below) or at exit. */
 const tmpDirs = new Set<string>();

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { expect } from '../chai.test';
 import { LedgerNotFoundError } from '../errors';
 import { createEventQueue } from '../ingestion';
-import { FakeLedger, silentLogger, tmpDb } from '../ingestion/testutils.test';
+import { FakeLedger, silentLogger, tmpDb, testKeyring } from '../ingestion/testutils.test';
 import type { LedgerIdentity, LedgerPort } from '../ports/ledger';
 import { createReadingsService } from './readings.service';
 
@@ -42,7 +42,7 @@ describe('services/readings: bounds', function () {
 
   it('a 10,000-read POST keeps at most lookupConcurrency EPC lookups in flight', async () => {
     const { ledger, stats } = slowLedger(() => false);
-    const queue = createEventQueue({ dbPath: tmpDb(), ledger: new FakeLedger(), logger: silentLogger });
+    const queue = createEventQueue({ keyring: testKeyring, dbPath: tmpDb(), ledger: new FakeLedger(), logger: silentLogger });
     try {
       const service = createReadingsService({ ledger, queue, readersFile, windowMs: 60_000, lookupConcurrency: 8 });
       const reads = Array.from({ length: 10_000 }, (_, i) => ({ readerId: 'dock-1', epc: epc(i), readTime: TIME }));
@@ -59,7 +59,7 @@ describe('services/readings: bounds', function () {
     const dbPath = tmpDb();
     const { ledger } = slowLedger(() => true);
     const reads = [epc(1), epc(2)].map((e) => ({ readerId: 'dock-1', epc: e, readTime: TIME }));
-    const first = createEventQueue({ dbPath, ledger: new FakeLedger(), logger: silentLogger });
+    const first = createEventQueue({ keyring: testKeyring, dbPath, ledger: new FakeLedger(), logger: silentLogger });
     const before = await createReadingsService({ ledger, queue: first, readersFile, windowMs: 60_000 }).record(
       { principal: 'carrier', identity: 'org2-logistics' },
       reads,
@@ -68,7 +68,7 @@ describe('services/readings: bounds', function () {
     await first.stop();
 
     // a new process: one of the same EPCs read again later in the same window, alone (another EPC set, so another id)
-    const second = createEventQueue({ dbPath, ledger: new FakeLedger(), logger: silentLogger });
+    const second = createEventQueue({ keyring: testKeyring, dbPath, ledger: new FakeLedger(), logger: silentLogger });
     try {
       const after = await createReadingsService({ ledger, queue: second, readersFile, windowMs: 60_000 }).record(
         { principal: 'carrier', identity: 'org2-logistics' },
@@ -83,7 +83,7 @@ describe('services/readings: bounds', function () {
 
   it("refuses, before the 202, a reader whose link the poster's role may not post", async () => {
     const { ledger } = slowLedger(() => true);
-    const queue = createEventQueue({ dbPath: tmpDb(), ledger: new FakeLedger(), logger: silentLogger });
+    const queue = createEventQueue({ keyring: testKeyring, dbPath: tmpDb(), ledger: new FakeLedger(), logger: silentLogger });
     try {
       const service = createReadingsService({ ledger, queue, readersFile, windowMs: 60_000 });
       const carrier = { name: 'carrier', identity: 'org2-logistics', role: 'logistics', mspId: 'Org2MSP' };

@@ -5,7 +5,7 @@ import { expect } from '../chai.test';
 import { mapFabricError } from '../adapters/fabric/error-mapping';
 import { LedgerNotFoundError, LedgerUnavailableError } from '../errors';
 import { createEventQueue } from '../ingestion';
-import { FakeLedger, silentLogger, tmpDb } from '../ingestion/testutils.test';
+import { FakeLedger, silentLogger, tmpDb, testKeyring } from '../ingestion/testutils.test';
 import type { EventQueue } from '../ports/event-queue';
 import type { LedgerIdentity, LedgerPort } from '../ports/ledger';
 import { ReadingsService, createReadingsService, readingEventId, type RawRead, type ReaderInfo } from './readings.service';
@@ -131,7 +131,7 @@ describe('services/readings: raw reads → rfid events', function () {
   const queues: EventQueue[] = [];
   afterEach(async () => Promise.all(queues.splice(0).map((q) => q.stop())));
   const newQueue = (): EventQueue => {
-    const q = createEventQueue({ dbPath: tmpDb(), ledger: new FakeLedger(), logger: silentLogger });
+    const q = createEventQueue({ keyring: testKeyring, dbPath: tmpDb(), ledger: new FakeLedger(), logger: silentLogger });
     queues.push(q);
     return q;
   };

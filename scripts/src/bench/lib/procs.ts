@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { sleep } from './stats';
 
+/** This checkout's root; {@link NetworkOptions.root} runs another built checkout's children instead (A/B runs). */
 const ROOT = resolve(__dirname, '..', '..', '..', '..');
 
 export interface Child {
@@ -98,13 +99,15 @@ export interface NetworkOptions {
   port: number;
   batchTimeoutMs: number;
   maxBatchSize: number;
+  /** The checkout whose `network/dist` and `scripts/dist` run (default: this one). */
+  root?: string;
 }
 
 /** `node network/dist/cli.js --data-dir D --port P` (TLS on, MAJORITY endorsement, as `npm start`). */
 export async function startNetwork(o: NetworkOptions): Promise<Child & { connectionProfilePath: string }> {
   const c = await child(
     'network',
-    [join(ROOT, 'network/dist/cli.js'), '--data-dir', o.dataDir, '--port', String(o.port)],
+    [join(o.root ?? ROOT, 'network/dist/cli.js'), '--data-dir', o.dataDir, '--port', String(o.port)],
     {
       ACETRACE_LOG_LEVEL: 'warn',
       ACETRACE_NETWORK_BATCH_TIMEOUT_MS: String(o.batchTimeoutMs),
@@ -119,10 +122,10 @@ export async function startNetwork(o: NetworkOptions): Promise<Child & { connect
 }
 
 /** `node scripts/dist/start-gateway.js` with its env; credentials land in `<dataDir>/credentials.json`. */
-export async function startGateway(dataDir: string, connectionProfile: string, port: number): Promise<Child & { url: string }> {
+export async function startGateway(dataDir: string, connectionProfile: string, port: number, root = ROOT): Promise<Child & { url: string }> {
   const c = await child(
     'gateway',
-    [join(ROOT, 'scripts/dist/start-gateway.js')],
+    [join(root, 'scripts/dist/start-gateway.js')],
     {
       PORT: String(port),
       HOST: '127.0.0.1',

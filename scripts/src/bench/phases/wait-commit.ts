@@ -10,21 +10,23 @@ import type { Stack } from '../lib/stack';
 import { round, summarise } from '../lib/stats';
 import type { Plan } from '../plan';
 
-const LOT = 'WAIT-LOT-1';
-const LOT_NO = 970_000;
+/** One lot per supplier organisation (custody rules: only its owner, importer or custodians write to a lot). */
+const ORGS = ['Org1MSP', 'Org2MSP', 'Org3MSP'] as const;
+const LOTS = ORGS.map((_, i) => ({ lotId: `WAIT-LOT-${String(i + 1)}`, lotNo: 970_000 + i }));
 
 /** `clients` clients each post one event per request with ?wait=commit until the plan's seconds are up. */
 export async function measureWaitCommit(stack: Stack, plan: Plan, clients: number, run = 0): Promise<WaitCommitRow> {
-  await httpOk('POST', `${stack.gatewayUrl}/v1/lots`, stack.key('supplier'), lotInput(LOT, LOT_NO, 1), [200, 201]);
-  const keys = ['Org1MSP', 'Org2MSP', 'Org3MSP'].map((m) => stack.key('supplier', m));
+  const keys = ORGS.map((m) => stack.key('supplier', m));
+  for (const [i, { lotId, lotNo }] of LOTS.entries()) await httpOk('POST', `${stack.gatewayUrl}/v1/lots`, keys[i], lotInput(lotId, lotNo, 1), [200, 201]);
   const lat: number[] = [];
   let errors = 0;
   const t0 = performance.now();
   const stopAt = t0 + plan.ingestionSeconds * 1000;
   await Promise.all(
     Array.from({ length: clients }, async (_, c) => {
+      const { lotId, lotNo } = LOTS[c % LOTS.length] as (typeof LOTS)[number];
       for (let i = 0; performance.now() < stopAt; i++) {
-        const e = event(`W${String(run)}-${String(clients)}-${String(c)}-${String(i)}`, LOT, LOT_NO, i % 5, 5, { supplierOnly: true, deviceId: `waiter-${String(c)}` });
+        const e = event(`W${String(run)}-${String(clients)}-${String(c)}-${String(i)}`, lotId, lotNo, i % 5, 5, { supplierOnly: true, deviceId: `waiter-${String(c)}` });
         const t = performance.now();
         const res = await http('POST', `${stack.gatewayUrl}/v1/events?wait=commit`, keys[c % keys.length], e);
         if (res.status === 201 || res.status === 200) lat.push(performance.now() - t);

@@ -13,8 +13,9 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { httpOk } from './lib/http';
 import { log } from './lib/log';
+import type { IngestionRow } from './lib/report';
 import { BenchStack, type Stack } from './lib/stack';
-import { summarise, type Latency } from './lib/stats';
+import { sleep, summarise, type Latency } from './lib/stats';
 import { measureConcurrency } from './phases/concurrency';
 import { measureIngestion } from './phases/ingestion';
 import { recordMeasuredLots } from './phases/measured-lots';
@@ -41,7 +42,9 @@ async function provenance(sides: readonly [Side, Side], rounds: number): Promise
   const out: string[] = [];
   for (const size of [120, 1200]) {
     const times: [number[], number[]] = [[], []];
+    const cpu: [number, number] = [0, 0];
     for (let r = -3; r < rounds; r++) {
+      if (r === 0) for (const i of [0, 1] as const) cpu[i] = -sides[i].stack.cpuMs();
       const order = r % 2 === 0 ? [0, 1] : [1, 0];
       for (const i of order) {
         const s = sides[i as 0 | 1];
@@ -50,27 +53,65 @@ async function provenance(sides: readonly [Side, Side], rounds: number): Promise
         if (r >= 0) times[i as 0 | 1].push(performance.now() - t);
       }
     }
+    for (const i of [0, 1] as const) cpu[i] = (cpu[i] + sides[i].stack.cpuMs()) / rounds;
     const [a, b] = [summarise(times[0]), summarise(times[1])];
     out.push(row(`provenance ${String(size)}-event lot, HTTP, p50 / p95 / p99 ms (${String(rounds)} each)`, lat(a), lat(b), `p50 ×${(b.p50Ms / a.p50Ms).toFixed(2)}, p99 ×${(b.p99Ms / a.p99Ms).toFixed(2)}`));
+    out.push(row(`provenance ${String(size)}-event lot, CPU ms of network + gateway per request`, cpu[0].toFixed(1), cpu[1].toFixed(1), `×${(cpu[1] / cpu[0]).toFixed(2)}`));
   }
   return out;
 }
 
-async function throughput(sides: readonly [Side, Side], plan: Plan, parts: ReadonlySet<string>): Promise<string[]> {
-  const out: string[] = [];
-  if (parts.has('ingestion')) {
-    const [a, b] = [(await measureIngestion(sides[0].stack, plan))[0], (await measureIngestion(sides[1].stack, plan))[0]];
-    if (a && b) out.push(row('8 clients × 500 events, committed events/s (txs)', `${String(a.committedPerSecond)} (${String(a.transactions)})`, `${String(b.committedPerSecond)} (${String(b.transactions)})`, `×${(b.committedPerSecond / a.committedPerSecond).toFixed(2)}`));
-  }
-  if (parts.has('single')) {
-    const [a, b] = [(await measureConcurrency(sides[0].stack, plan))[0], (await measureConcurrency(sides[1].stack, plan))[0]];
-    if (a && b) out.push(row('single-event tx/s, 128 in flight (p50 ms)', `${String(a.txPerSecond)} (${String(a.p50Ms)})`, `${String(b.txPerSecond)} (${String(b.p50Ms)})`, `×${(b.txPerSecond / a.txPerSecond).toFixed(2)}`));
-  }
-  if (parts.has('wait')) {
-    const [a, b] = [await measureWaitCommit(sides[0].stack, plan, 64), await measureWaitCommit(sides[1].stack, plan, 64)];
-    out.push(row('?wait=commit, 64 clients, p50 / p95 / p99 ms (events/s)', `${lat(a)} (${String(a.eventsPerSecond)})`, `${lat(b)} (${String(b.eventsPerSecond)})`, `p50 ×${(b.p50Ms / a.p50Ms).toFixed(2)}`));
+/** Runs `measure` on A, then B, with the CPU ms both children of each side used per unit `count` counts. */
+async function bothWithCpu<T>(sides: readonly [Side, Side], measure: (s: Stack) => Promise<T>, count: (t: T) => number): Promise<Array<{ r: T; cpuPerUnit: number }>> {
+  const out: Array<{ r: T; cpuPerUnit: number }> = [];
+  for (const s of sides) {
+    const before = s.stack.cpuMs();
+    const r = await measure(s.stack);
+    await sleep(1000); // the commit of the last block
+    out.push({ r, cpuPerUnit: (s.stack.cpuMs() - before) / Math.max(1, count(r)) });
   }
   return out;
+}
+
+function cpuRow(what: string, pair: ReadonlyArray<{ cpuPerUnit: number }>): string {
+  const [a, b] = [pair[0]?.cpuPerUnit ?? 0, pair[1]?.cpuPerUnit ?? 0];
+  return row(what, a.toFixed(2), b.toFixed(2), `×${(b / Math.max(1e-9, a)).toFixed(2)}`);
+}
+
+async function ingestionRows(sides: readonly [Side, Side], plan: Plan): Promise<string[]> {
+  const [a, b] = await bothWithCpu(sides, async (s) => (await measureIngestion(s, plan))[0], (r) => r?.events ?? 0);
+  if (!a?.r || !b?.r) return [];
+  const fig = (r: IngestionRow): string => `${String(r.committedPerSecond)} (${String(r.transactions)}, ${String(r.submitRetries)})`;
+  return [
+    row('8 clients × 500 events, committed events/s (txs, retries)', fig(a.r), fig(b.r), `×${(b.r.committedPerSecond / a.r.committedPerSecond).toFixed(2)}`),
+    cpuRow('8 clients × 500 events, CPU ms of network + gateway per event', [a, b]),
+  ];
+}
+
+async function singleRows(sides: readonly [Side, Side], plan: Plan): Promise<string[]> {
+  const [a, b] = await bothWithCpu(sides, async (s) => (await measureConcurrency(s, plan))[0], (r) => r?.committedTxs ?? 0);
+  if (!a?.r || !b?.r) return [];
+  return [
+    row('single-event tx/s, 128 in flight (p50 ms)', `${String(a.r.txPerSecond)} (${String(a.r.p50Ms)})`, `${String(b.r.txPerSecond)} (${String(b.r.p50Ms)})`, `×${(b.r.txPerSecond / a.r.txPerSecond).toFixed(2)}`),
+    cpuRow('single-event transactions, CPU ms of network + gateway per committed tx', [a, b]),
+  ];
+}
+
+async function waitRows(sides: readonly [Side, Side], plan: Plan): Promise<string[]> {
+  const [a, b] = await bothWithCpu(sides, (s) => measureWaitCommit(s, plan, 64), (r) => r.committed);
+  if (!a || !b) return [];
+  return [
+    row('?wait=commit, 64 clients, p50 / p95 / p99 ms (events/s)', `${lat(a.r)} (${String(a.r.eventsPerSecond)})`, `${lat(b.r)} (${String(b.r.eventsPerSecond)})`, `p50 ×${(b.r.p50Ms / a.r.p50Ms).toFixed(2)}`),
+    cpuRow('?wait=commit, CPU ms of network + gateway per committed event', [a, b]),
+  ];
+}
+
+async function throughput(sides: readonly [Side, Side], plan: Plan, parts: ReadonlySet<string>): Promise<string[]> {
+  return [
+    ...(parts.has('ingestion') ? await ingestionRows(sides, plan) : []),
+    ...(parts.has('single') ? await singleRows(sides, plan) : []),
+    ...(parts.has('wait') ? await waitRows(sides, plan) : []),
+  ];
 }
 
 async function main(): Promise<void> {

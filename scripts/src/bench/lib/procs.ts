@@ -16,7 +16,20 @@ export interface Child {
   readonly proc: ChildProcess;
   /** Peak resident set (VmHWM) and current resident set (VmRSS), MiB; undefined once exited. */
   memory(): { peakMiB: number; rssMiB: number } | undefined;
+  /** CPU time (user + system) the process used so far, ms (clock-tick resolution); undefined once exited. */
+  cpuMs(): number | undefined;
   stop(): Promise<void>;
+}
+
+/** utime + stime of /proc/<pid>/stat in ms (USER_HZ is 100 on Linux). */
+function cpuMsOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function freePort(): Promise<number> {
@@ -63,6 +76,7 @@ function child(name: string, args: string[], env: NodeJS.ProcessEnv, logFile: st
       const rss = statusKb(pid, 'VmRSS');
       return peak === undefined || rss === undefined ? undefined : { peakMiB: Math.round(peak / 1024), rssMiB: Math.round(rss / 1024) };
     },
+    cpuMs: () => cpuMsOf(pid),
     async stop() {
       if (!running()) return;
       const exited = new Promise<void>((r) => {

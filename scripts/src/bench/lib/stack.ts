@@ -39,6 +39,8 @@ export interface Stack {
   sampleMemory(): void;
   /** The resident set of child `name` ('network' or 'gateway') now, MiB (0 once it exited). */
   memoryOf(name: string): number;
+  /** CPU time both children used so far, ms: on a shared machine, a cost that other processes' load does not inflate. */
+  cpuMs(): number;
 }
 
 /** Owns the children and connections of one run; {@link BenchStack.close} releases them all. */
@@ -82,6 +84,7 @@ export class BenchStack {
         this.sampleMemory();
       },
       memoryOf: (name) => this.children.find((c) => c.name === name)?.memory()?.rssMiB ?? 0,
+      cpuMs: () => this.children.reduce((ms, c) => ms + (c.cpuMs() ?? 0), 0),
     };
   }
 

@@ -32,7 +32,7 @@ import { BenchStack, type Stack } from './lib/stack';
 import { recordMeasuredLots, type MeasuredLot } from './phases/measured-lots';
 import { measureConcurrency } from './phases/concurrency';
 import { measureIngestion } from './phases/ingestion';
-import { measurePaging } from './phases/paging';
+import { measurePaging, PAGED_LOT_EVENTS } from './phases/paging';
 import { measureProvenance } from './phases/provenance';
 import { report } from './phases/report';
 import { seedLedger } from './phases/seed';
@@ -81,7 +81,10 @@ async function provenanceByLedgerSize(
     events = row.ledgerEvents;
     provenance.push(...(await measureProvenance(stack, plan, measured, events)));
     const probe = measured.get(12)?.lotId;
+    const recordedBefore = pagedLot.done;
     if (probe !== undefined) paging.push(await measurePaging(stack, plan, probe, events, pagedLot));
+    // the paged lot's events are on the ledger from now on: the next seeding step counts them
+    if (!recordedBefore && pagedLot.done) events += PAGED_LOT_EVENTS;
   }
   return { seeding, provenance, paging, ledgerEvents: events };
 }

@@ -227,16 +227,19 @@ function directSection(r: Results): string[] {
   ];
 }
 
+/** A section that is left out when its rows are absent (results of runs before it existed). */
+function optionalTable<T>(rows: readonly T[] | undefined, title: string, header: readonly [string, string], render: (row: T) => string): string[] {
+  if (rows === undefined || rows.length === 0) return [];
+  return ['', `## ${title}`, '', ...header, ...rows.map(render)];
+}
+
 function waitCommitSection(r: Results): string[] {
-  if (r.waitCommit === undefined || r.waitCommit.length === 0) return [];
-  return [
-    '',
-    '## POST /v1/events?wait=commit, one event per request, all clients at once',
-    '',
-    '| clients | committed events | events/s | p50 / p95 / p99 ms | max ms | non-201 answers |',
-    '| ---: | ---: | ---: | --- | ---: | ---: |',
-    ...r.waitCommit.map((w) => `| ${String(w.clients)} | ${n(w.committed)} | ${String(w.eventsPerSecond)} | ${String(w.p50Ms)} / ${String(w.p95Ms)} / ${String(w.p99Ms)} | ${String(w.maxMs)} | ${String(w.errors)} |`),
-  ];
+  return optionalTable(
+    r.waitCommit,
+    'POST /v1/events?wait=commit, one event per request, all clients at once',
+    ['| clients | committed events | events/s | p50 / p95 / p99 ms | max ms | non-201 answers |', '| ---: | ---: | ---: | --- | ---: | ---: |'],
+    (w) => `| ${String(w.clients)} | ${n(w.committed)} | ${String(w.eventsPerSecond)} | ${String(w.p50Ms)} / ${String(w.p95Ms)} / ${String(w.p99Ms)} | ${String(w.maxMs)} | ${String(w.errors)} |`,
+  );
 }
 
 function pagingRow(p: PagingResult): string {
@@ -247,15 +250,12 @@ function pagingRow(p: PagingResult): string {
 }
 
 function pagingSection(r: Results): string[] {
-  if (r.paging === undefined || r.paging.length === 0) return [];
-  return [
-    '',
-    '## A 10,000-event lot, paged (summary view, then every link page by page; HTTP gateway, auditor)',
-    '',
-    '| ledger events | lot events | summary p50 / p99 ms | page p50 / p99 ms | events seen | all pages ms | gateway RSS MiB before → after |',
-    '| ---: | ---: | --- | --- | ---: | ---: | --- |',
-    ...r.paging.map(pagingRow),
-  ];
+  return optionalTable(
+    r.paging,
+    'A 10,000-event lot, paged (summary view, then every link page by page; HTTP gateway, auditor)',
+    ['| ledger events | lot events | summary p50 / p99 ms | page p50 / p99 ms | events seen | all pages ms | gateway RSS MiB before → after |', '| ---: | ---: | --- | --- | ---: | ---: | --- |'],
+    pagingRow,
+  );
 }
 
 function memoryAndSetupSection(r: Results): string[] {

@@ -12,6 +12,7 @@
  */
 import tds from 'epc-tds';
 import { DigitalLink } from 'digital-link.js';
+import { PureMemo } from './memo';
 
 /** GS1 company prefix length assumed for a Digital Link when nothing better is known. */
 export const DEFAULT_GCP_LENGTH = 7;
@@ -179,12 +180,18 @@ export function normaliseEpc(input: string, options: NormaliseEpcOptions = {}): 
   throw new EpcFormatError('EPC must be a urn:epc:id URN, a urn:epc:tag URI, a GS1 Digital Link URI or SGTIN-96/SSCC-96 hex');
 }
 
+const matchKeys = new PureMemo<string>(50_000);
+
 /**
  * A key that is the same for every spelling of one EPC, whatever company prefix length was used:
  * `gtin:<GTIN-14>:<serial>` for an SGTIN, `sscc:<SSCC-18>` for an SSCC, the URN itself otherwise.
  * Takes a pure-identity URN (normaliseEpc's output).
  */
 export function epcMatchKey(urn: string): string {
+  return matchKeys.get(urn, readMatchKey);
+}
+
+function readMatchKey(urn: string): string {
   const sgtin = PURE_SGTIN.exec(urn);
   if (sgtin) {
     const gtin = tds.Sgtin198.fromTagURI(`urn:epc:tag:sgtin-198:0.${sgtin[1] ?? ''}.${sgtin[2] ?? ''}.0`).getGtin();

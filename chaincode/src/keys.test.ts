@@ -1,4 +1,5 @@
 import { ChaincodeStub } from 'fabric-shim';
+import stringifyDeterministic from 'json-stringify-deterministic';
 import { expect } from './chai.test';
 import { canonicalJson, compositeKey, contentHash, eventKey, lotKey, splitKey } from './keys';
 
@@ -21,4 +22,24 @@ describe('keys', () => {
     expect(contentHash({ a: 1, b: 2 })).to.equal(contentHash({ b: 2, a: 1 }));
     expect(contentHash({ a: 1 })).to.match(/^[0-9a-f]{64}$/);
   });
+
+  it('canonicalJson writes the same bytes as json-stringify-deterministic for JSON values, Dates and undefined members', () => {
+    let seed = 7;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const keys = ['a', 'B', 'z', 'é', '10', '2', 'eventId', 'lot Id', '"q"', '\u{1F600}', '_'];
+    const scalar = (): unknown => [null, true, false, 0, -1.5, 1e21, 'x', 'ü"\\\n', '', undefined, new Date(next(1e12))][next(11)];
+    const value = (depth: number): unknown => {
+      if (depth === 0 || next(3) === 0) return scalar();
+      if (next(2) === 0) return Array.from({ length: next(5) }, () => value(depth - 1));
+      return Object.fromEntries(Array.from({ length: next(6) }, () => [keys[next(keys.length)] ?? 'k', value(depth - 1)]));
+    };
+    for (let i = 0; i < 500; i++) {
+      const v = value(5);
+      expect(canonicalJson(v), JSON.stringify(v)).to.equal(stringifyDeterministic(v));
+    }
+  });
 });
+

@@ -2,6 +2,8 @@
  * ISO 8601 instants with offsets, compared as fixed-width UTC strings so that composite keys
  * and sorting agree. Pure: no clock is read here.
  */
+import { PureMemo } from './memo';
+
 const ISO_WITH_OFFSET =
   /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|([+-])(\d{2}):(\d{2}))$/;
 
@@ -12,8 +14,14 @@ export interface ParsedInstant {
   readonly epochMs: number;
 }
 
+const parsedInstants = new PureMemo<ParsedInstant | undefined>(50_000);
+
 /** Parse `2026-11-20T08:15:00+08:00` (offset or Z required); undefined if not such a time. */
 export function parseInstant(value: string): ParsedInstant | undefined {
+  return parsedInstants.get(value, readInstant);
+}
+
+function readInstant(value: string): ParsedInstant | undefined {
   const m = ISO_WITH_OFFSET.exec(value);
   if (!m) return undefined;
   const [year, month, day, hour, minute, second] = [m[1], m[2], m[3], m[4], m[5], m[6]].map(Number) as [

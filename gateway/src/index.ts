@@ -5,7 +5,7 @@ export { rotateDataKey, retireDataKey, type RotationReport } from './at-rest/rot
 export { createApp, type AppDeps } from './app';
 export { createLogger } from './logger';
 export { createMetrics } from './metrics';
-export { createFabricLedger } from './adapters/fabric';
+export { createFabricLedger, fabricSigning } from './adapters/fabric';
 export { buildOpenApiDocument } from './openapi';
 export type { LedgerPort } from './ports/ledger';
 export * from './errors';

@@ -269,7 +269,12 @@ export class TxSimulator {
    * rwset builder does).
    */
   namespaceRwSet(): NamespaceRwSet {
-    const byKey = <T extends { key: string }>(a: T, b: T): number => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key));
+    // UTF-8 byte order; each key encoded once (not twice per comparison: a sort was 20% of done() in the #19 profile)
+    const byKey = <T extends { key: string }>(items: readonly T[]): T[] =>
+      items
+        .map((item) => ({ item, bytes: Buffer.from(item.key) }))
+        .sort((a, b) => Buffer.compare(a.bytes, b.bytes))
+        .map(({ item }) => item);
     const rangeQueries: RangeQuery[] = this.#rangeQueries.map((c) => ({
       startKey: c.startKey,
       endKey: c.endKey,
@@ -278,10 +283,10 @@ export class TxSimulator {
     }));
     return {
       namespace: this.#opts.namespace,
-      reads: [...this.#reads].map(([key, version]) => ({ key, version })).sort(byKey),
+      reads: byKey([...this.#reads].map(([key, version]) => ({ key, version }))),
       rangeQueries,
-      writes: [...this.#writes.values()].sort(byKey),
-      metadataWrites: [...this.#metadataWrites].map(([key, entries]) => ({ key, entries })).sort(byKey),
+      writes: byKey([...this.#writes.values()]),
+      metadataWrites: byKey([...this.#metadataWrites].map(([key, entries]) => ({ key, entries }))),
       collections: this.#hashedCollections(),
     };
   }

@@ -10,7 +10,9 @@
  *  3. provenance: by lot id and by EPC over HTTP and through fabric-gateway (no HTTP); and, on one
  *     raw-SQLite stack in this process, a naive full scan of the event key space against the lot's
  *     own EVT key range (the key design's ratio, same stack);
+ *     3b. paging: a 10,000-event lot's summary view and per-link pages, when the gateway has those routes;
  *  4. ingestion: POST /v1/events, single and batched: acknowledged (202) and committed events/s;
+ *     4b. wait=commit: many clients posting single events with ?wait=commit (commit latency);
  *  5. concurrency: many clients submitting distinct single-event transactions to one lot (MVCC
  *     conflicts as CommitError code 11, transactions/s); the gateway's outbox retries come from 4.;
  *  6. targets, then report; peak RSS (VmHWM) of each child process is sampled throughout.
@@ -25,15 +27,17 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { log } from './lib/log';
 import { profileChildrenInto } from './lib/procs';
-import type { ProvenanceRow, SeedRow } from './lib/report';
+import type { PagingResult, ProvenanceRow, SeedRow } from './lib/report';
 import { BenchStack, type Stack } from './lib/stack';
 import { recordMeasuredLots, type MeasuredLot } from './phases/measured-lots';
 import { measureConcurrency } from './phases/concurrency';
 import { measureIngestion } from './phases/ingestion';
+import { measurePaging, PAGED_LOT_EVENTS } from './phases/paging';
 import { measureProvenance } from './phases/provenance';
 import { report } from './phases/report';
 import { seedLedger } from './phases/seed';
-import { judgeTargets } from './phases/targets';
+import { judgeIssue19, judgeTargets } from './phases/targets';
+import { measureWaitCommit } from './phases/wait-commit';
 import { MEASURED_SIZES, planFor, type Plan } from './plan';
 
 function options(): { plan: Plan; outDir: string; keep: boolean; batchTimeoutMs: number; cpuProf: string | undefined } {
@@ -63,9 +67,11 @@ async function provenanceByLedgerSize(
   plan: Plan,
   measured: ReadonlyMap<number, MeasuredLot>,
   ledgerEvents: number,
-): Promise<{ seeding: SeedRow[]; provenance: ProvenanceRow[]; ledgerEvents: number }> {
+): Promise<{ seeding: SeedRow[]; provenance: ProvenanceRow[]; paging: PagingResult[]; ledgerEvents: number }> {
   const seeding: SeedRow[] = [];
   const provenance: ProvenanceRow[] = [];
+  const paging: PagingResult[] = [];
+  const pagedLot = { done: false };
   let events = ledgerEvents;
   let bgLots = 0;
   for (const target of plan.ledgerSizes) {
@@ -74,8 +80,13 @@ async function provenanceByLedgerSize(
     bgLots += row.lots;
     events = row.ledgerEvents;
     provenance.push(...(await measureProvenance(stack, plan, measured, events)));
+    const probe = measured.get(12)?.lotId;
+    const recordedBefore = pagedLot.done;
+    if (probe !== undefined) paging.push(await measurePaging(stack, plan, probe, events, pagedLot));
+    // the paged lot's events are on the ledger from now on: the next seeding step counts them
+    if (!recordedBefore && pagedLot.done) events += PAGED_LOT_EVENTS;
   }
-  return { seeding, provenance, ledgerEvents: events };
+  return { seeding, provenance, paging, ledgerEvents: events };
 }
 
 async function main(): Promise<void> {
@@ -92,13 +103,27 @@ async function main(): Promise<void> {
     const measured = await recordMeasuredLots(stack);
     const grown = await provenanceByLedgerSize(stack, plan, measured, MEASURED_SIZES.reduce((n, size) => n + size, 0));
     const ingestion = await measureIngestion(stack, plan);
+    const waitCommit = [];
+    for (const clients of plan.waitCommitClients) waitCommit.push(await measureWaitCommit(stack, plan, clients));
     const direct = await measureConcurrency(stack, plan);
     stack.sampleMemory();
-    const ledgerEventsAtEnd = grown.ledgerEvents + ingestion.reduce((n, r) => n + r.events, 0) + direct.reduce((n, r) => n + r.committedTxs, 0);
+    const ledgerEventsAtEnd =
+      grown.ledgerEvents + ingestion.reduce((n, r) => n + r.events, 0) + waitCommit.reduce((n, r) => n + r.committed, 0) + direct.reduce((n, r) => n + r.committedTxs, 0);
     report(
       plan,
       { batchTimeoutMs: o.batchTimeoutMs, loadAtStart, started, outDir: o.outDir },
-      { ledgerEventsAtEnd, seeding: grown.seeding, provenance: grown.provenance, ingestion, direct, memory: bench.memory, targets: judgeTargets(plan.ledgerSizes, grown.provenance, ingestion, direct) },
+      {
+        ledgerEventsAtEnd,
+        seeding: grown.seeding,
+        provenance: grown.provenance,
+        ingestion,
+        direct,
+        waitCommit,
+        paging: grown.paging,
+        memory: bench.memory,
+        targets: judgeTargets(plan.ledgerSizes, grown.provenance, ingestion, direct),
+        targets19: judgeIssue19({ ledgerSizes: plan.ledgerSizes, provenance: grown.provenance, ingestion, direct, waitCommit, paging: grown.paging, memory: bench.memory }),
+      },
     );
   } catch (err) {
     bench.logTails();

@@ -15,6 +15,8 @@ export interface Plan {
   ingestionEventCap: number;
   directSeconds: number;
   directInFlight: number[];
+  /** Clients posting single events with ?wait=commit at once (issue #19: p50 ≤ 150 ms with 64). */
+  waitCommitClients: number[];
 }
 
 const QUICK: Plan = {
@@ -31,6 +33,7 @@ const QUICK: Plan = {
   ingestionEventCap: 12_000,
   directSeconds: 5,
   directInFlight: [32, 128],
+  waitCommitClients: [64],
 };
 
 /** `--smoke`: seconds-long check that every part runs (development only, figures meaningless). */
@@ -46,6 +49,7 @@ const SMOKE: Plan = {
   ingestionEventCap: 500,
   directSeconds: 1,
   directInFlight: [8],
+  waitCommitClients: [4],
 };
 
 const FULL: Plan = {
@@ -57,6 +61,7 @@ const FULL: Plan = {
   ingestionEventCap: 60_000,
   directSeconds: 10,
   directInFlight: [32, 128],
+  waitCommitClients: [64],
 };
 
 /** The plan the command-line flags select; `sizes` ("10000,50000") replaces its ledger sizes. */

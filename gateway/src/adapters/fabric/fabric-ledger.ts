@@ -16,8 +16,6 @@ import {
   type Gateway,
   type Network,
   connect,
-  hash,
-  signers,
 } from '@hyperledger/fabric-gateway';
 import { LedgerInternalError, LedgerNotFoundError, LedgerUnavailableError, type LedgerError } from '../../errors';
 import type { Logger } from '../../logger';
@@ -51,6 +49,7 @@ import type {
 } from '../../ports/ledger';
 import { type ConnectionProfile, type IdentityProfile, loadConnectionProfile } from './connection-profile';
 import { mapFabricError } from './error-mapping';
+import { fabricSigning } from './native-signer';
 import { type OnRetry, type RetryPolicy, submitTransaction, withRetry } from './retry';
 
 export interface FabricLedgerOptions {
@@ -175,8 +174,7 @@ class FabricLedger implements LedgerPort {
     const gateway = (this.#options.connect ?? connect)({
       client,
       identity: { mspId: profile.mspId, credentials: fs.readFileSync(profile.certPath) },
-      signer: signers.newPrivateKeySigner(crypto.createPrivateKey(fs.readFileSync(profile.keyPath))),
-      hash: hash.sha256,
+      ...fabricSigning(crypto.createPrivateKey(fs.readFileSync(profile.keyPath))),
       evaluateOptions: deadline(deadlines.evaluateMs),
       endorseOptions: deadline(deadlines.endorseMs),
       submitOptions: deadline(deadlines.submitMs),

@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { sleep } from './stats';
 
+/** This checkout's root; {@link NetworkOptions.root} runs another built checkout's children instead (A/B runs). */
 const ROOT = resolve(__dirname, '..', '..', '..', '..');
 
 export interface Child {
@@ -15,7 +16,20 @@ export interface Child {
   readonly proc: ChildProcess;
   /** Peak resident set (VmHWM) and current resident set (VmRSS), MiB; undefined once exited. */
   memory(): { peakMiB: number; rssMiB: number } | undefined;
+  /** CPU time (user + system) the process used so far, ms (clock-tick resolution); undefined once exited. */
+  cpuMs(): number | undefined;
   stop(): Promise<void>;
+}
+
+/** utime + stime of /proc/<pid>/stat in ms (USER_HZ is 100 on Linux). */
+function cpuMsOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function freePort(): Promise<number> {
@@ -62,6 +76,7 @@ function child(name: string, args: string[], env: NodeJS.ProcessEnv, logFile: st
       const rss = statusKb(pid, 'VmRSS');
       return peak === undefined || rss === undefined ? undefined : { peakMiB: Math.round(peak / 1024), rssMiB: Math.round(rss / 1024) };
     },
+    cpuMs: () => cpuMsOf(pid),
     async stop() {
       if (!running()) return;
       const exited = new Promise<void>((r) => {
@@ -98,13 +113,15 @@ export interface NetworkOptions {
   port: number;
   batchTimeoutMs: number;
   maxBatchSize: number;
+  /** The checkout whose `network/dist` and `scripts/dist` run (default: this one). */
+  root?: string;
 }
 
 /** `node network/dist/cli.js --data-dir D --port P` (TLS on, MAJORITY endorsement, as `npm start`). */
 export async function startNetwork(o: NetworkOptions): Promise<Child & { connectionProfilePath: string }> {
   const c = await child(
     'network',
-    [join(ROOT, 'network/dist/cli.js'), '--data-dir', o.dataDir, '--port', String(o.port)],
+    [join(o.root ?? ROOT, 'network/dist/cli.js'), '--data-dir', o.dataDir, '--port', String(o.port)],
     {
       ACETRACE_LOG_LEVEL: 'warn',
       ACETRACE_NETWORK_BATCH_TIMEOUT_MS: String(o.batchTimeoutMs),
@@ -119,10 +136,10 @@ export async function startNetwork(o: NetworkOptions): Promise<Child & { connect
 }
 
 /** `node scripts/dist/start-gateway.js` with its env; credentials land in `<dataDir>/credentials.json`. */
-export async function startGateway(dataDir: string, connectionProfile: string, port: number): Promise<Child & { url: string }> {
+export async function startGateway(dataDir: string, connectionProfile: string, port: number, root = ROOT): Promise<Child & { url: string }> {
   const c = await child(
     'gateway',
-    [join(ROOT, 'scripts/dist/start-gateway.js')],
+    [join(root, 'scripts/dist/start-gateway.js')],
     {
       PORT: String(port),
       HOST: '127.0.0.1',

@@ -50,6 +50,27 @@ export interface DirectRow {
   otherErrors: number;
 }
 
+/** POST /v1/events?wait=commit, one event per request, `clients` at once. */
+export interface WaitCommitRow extends Latency {
+  clients: number;
+  committed: number;
+  eventsPerSecond: number;
+  errors: number;
+}
+
+/** The 10,000-event lot's summary view and per-link pages; `skipped` says why when the gateway has no such routes. */
+export interface PagingResult {
+  ledgerEvents: number;
+  lotEvents: number;
+  skipped?: string;
+  summary?: Latency;
+  page?: Latency;
+  pageSize?: number;
+  eventsSeen?: number;
+  walkMs?: number;
+  gatewayRssMiB?: { before: number; after: number };
+}
+
 export interface Target {
   target: string;
   measured: string;
@@ -70,6 +91,10 @@ export interface Results {
   direct: DirectRow[];
   memory: Record<string, { peakMiB: number; rssMiB: number }>;
   targets: Target[];
+  /** Issue #19's targets (absent in results written before it). */
+  targets19?: Target[];
+  waitCommit?: WaitCommitRow[];
+  paging?: PagingResult[];
 }
 
 const PATH_LABEL: Record<ProvenanceRow['path'], string> = {
@@ -99,8 +124,13 @@ function headerSection(r: Results): string[] {
   ];
 }
 
+function targetRows(targets: readonly Target[]): string[] {
+  return ['| target | measured | |', '| --- | --- | --- |', ...targets.map((t) => `| ${t.target} | ${t.measured} | **${t.pass ? 'PASS' : 'MISS'}** |`)];
+}
+
 function targetsSection(r: Results): string[] {
-  return ['## Targets', '', '| target | measured | |', '| --- | --- | --- |', ...r.targets.map((t) => `| ${t.target} | ${t.measured} | **${t.pass ? 'PASS' : 'MISS'}** |`)];
+  const issue19 = r.targets19 === undefined ? [] : ['## Targets of issue #19 (performance to the limit)', '', ...targetRows(r.targets19), ''];
+  return [...issue19, '## Targets of issue #7', '', ...targetRows(r.targets)];
 }
 
 /** The row of `path` on the same ledger and lot as `p`. */
@@ -197,6 +227,37 @@ function directSection(r: Results): string[] {
   ];
 }
 
+/** A section that is left out when its rows are absent (results of runs before it existed). */
+function optionalTable<T>(rows: readonly T[] | undefined, title: string, header: readonly [string, string], render: (row: T) => string): string[] {
+  if (rows === undefined || rows.length === 0) return [];
+  return ['', `## ${title}`, '', ...header, ...rows.map(render)];
+}
+
+function waitCommitSection(r: Results): string[] {
+  return optionalTable(
+    r.waitCommit,
+    'POST /v1/events?wait=commit, one event per request, all clients at once',
+    ['| clients | committed events | events/s | p50 / p95 / p99 ms | max ms | non-201 answers |', '| ---: | ---: | ---: | --- | ---: | ---: |'],
+    (w) => `| ${String(w.clients)} | ${n(w.committed)} | ${String(w.eventsPerSecond)} | ${String(w.p50Ms)} / ${String(w.p95Ms)} / ${String(w.p99Ms)} | ${String(w.maxMs)} | ${String(w.errors)} |`,
+  );
+}
+
+function pagingRow(p: PagingResult): string {
+  if (p.skipped !== undefined) return `| ${n(p.ledgerEvents)} | ${n(p.lotEvents)} | skipped: ${p.skipped} | | | | |`;
+  const lat = (l: Latency | undefined): string => (l === undefined ? '' : `${String(l.p50Ms)} / ${String(l.p99Ms)}`);
+  const rss = p.gatewayRssMiB === undefined ? '' : `${String(p.gatewayRssMiB.before)} → ${String(p.gatewayRssMiB.after)}`;
+  return `| ${n(p.ledgerEvents)} | ${n(p.lotEvents)} | ${lat(p.summary)} | ${lat(p.page)} (${String(p.pageSize)} per page) | ${n(p.eventsSeen ?? 0)} | ${String(p.walkMs)} | ${rss} |`;
+}
+
+function pagingSection(r: Results): string[] {
+  return optionalTable(
+    r.paging,
+    'A 10,000-event lot, paged (summary view, then every link page by page; HTTP gateway, auditor)',
+    ['| ledger events | lot events | summary p50 / p99 ms | page p50 / p99 ms | events seen | all pages ms | gateway RSS MiB before → after |', '| ---: | ---: | --- | --- | ---: | ---: | --- |'],
+    pagingRow,
+  );
+}
+
 function memoryAndSetupSection(r: Results): string[] {
   return [
     '',
@@ -221,7 +282,9 @@ export function markdown(r: Results): string {
     ...provenanceSection(r),
     ...keyDesignSection(r),
     ...seedingSection(r),
+    ...pagingSection(r),
     ...ingestionSection(r),
+    ...waitCommitSection(r),
     ...directSection(r),
     ...memoryAndSetupSection(r),
   ].join('\n');

@@ -37,6 +37,10 @@ export interface Stack {
   metrics(): Promise<string>;
   /** Reads each child's peak and current resident set now (also done every second). */
   sampleMemory(): void;
+  /** The resident set of child `name` ('network' or 'gateway') now, MiB (0 once it exited). */
+  memoryOf(name: string): number;
+  /** CPU time both children used so far, ms: on a shared machine, a cost that other processes' load does not inflate. */
+  cpuMs(): number;
 }
 
 /** Owns the children and connections of one run; {@link BenchStack.close} releases them all. */
@@ -52,11 +56,11 @@ export class BenchStack {
     }, 1000);
   }
 
-  /** Starts the network (orderer BatchTimeout `batchTimeoutMs`, 500 per block), then the gateway. */
-  async start(batchTimeoutMs: number): Promise<Stack> {
-    const net = await startNetwork({ dataDir: this.dataDir, port: await freePort(), batchTimeoutMs, maxBatchSize: 500 });
+  /** Starts the network (orderer BatchTimeout `batchTimeoutMs`, 500 per block), then the gateway; both from `root` when given. */
+  async start(batchTimeoutMs: number, root?: string): Promise<Stack> {
+    const net = await startNetwork({ dataDir: this.dataDir, port: await freePort(), batchTimeoutMs, maxBatchSize: 500, ...(root === undefined ? {} : { root }) });
     this.children.push(net);
-    const gw = await startGateway(this.dataDir, net.connectionProfilePath, await freePort());
+    const gw = await startGateway(this.dataDir, net.connectionProfilePath, await freePort(), root);
     this.children.push(gw);
     log(`network pid ${String(net.proc.pid)}, gateway pid ${String(gw.proc.pid)} at ${gw.url}`);
     const profile = loadProfile(net.connectionProfilePath);
@@ -79,6 +83,8 @@ export class BenchStack {
       sampleMemory: () => {
         this.sampleMemory();
       },
+      memoryOf: (name) => this.children.find((c) => c.name === name)?.memory()?.rssMiB ?? 0,
+      cpuMs: () => this.children.reduce((ms, c) => ms + (c.cpuMs() ?? 0), 0),
     };
   }
 

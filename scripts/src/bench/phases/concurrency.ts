@@ -11,8 +11,8 @@ import { SUPPLIER_IDENTITIES, type Stack } from '../lib/stack';
 import { round, summarise } from '../lib/stats';
 import type { Plan } from '../plan';
 
-const LOT = 'MVCC-LOT-1';
-const LOT_NO = 960_000;
+/** One contended lot per supplier organisation, writer w signing as SUPPLIER_IDENTITIES[w mod 3] (custody rules: only the lot's owner, importer or custodians write to it). */
+const LOTS = SUPPLIER_IDENTITIES.map((_, i) => ({ lotId: `MVCC-LOT-${String(i + 1)}`, lotNo: 960_000 + i }));
 const MVCC_READ_CONFLICT = String(peer.TxValidationCode.MVCC_READ_CONFLICT);
 
 interface Outcomes {
@@ -41,8 +41,9 @@ async function submitUntil(writers: readonly Connection[], inFlight: number, sto
   await Promise.all(
     Array.from({ length: inFlight }, async (_, w) => {
       const c = writers[w % writers.length] as Connection;
+      const { lotId, lotNo } = LOTS[w % writers.length % LOTS.length] as (typeof LOTS)[number];
       for (let i = 0; performance.now() < stopAt; i++) {
-        const e = event(`D${String(inFlight)}-${String(w)}-${String(i)}`, LOT, LOT_NO, i % 5, 5, { supplierOnly: true, deviceId: `dev-${String(w)}` });
+        const e = event(`D${String(inFlight)}-${String(w)}-${String(i)}`, lotId, lotNo, i % 5, 5, { supplierOnly: true, deviceId: `dev-${String(w)}` });
         const t = performance.now();
         try {
           await c.contract.submitTransaction('RecordEvents', JSON.stringify([e]));
@@ -57,9 +58,11 @@ async function submitUntil(writers: readonly Connection[], inFlight: number, sto
   return out;
 }
 
-/** Registers the contended lot, then runs each of the plan's in-flight levels for its seconds. */
+/** Registers each organisation's contended lot (once per stack), then runs each of the plan's in-flight levels for its seconds. */
 export async function measureConcurrency(stack: Stack, plan: Plan): Promise<DirectRow[]> {
-  await (stack.suppliers[0] as Connection).contract.submitTransaction('RegisterLot', JSON.stringify(lotInput(LOT, LOT_NO, 1)));
+  for (const [i, { lotId, lotNo }] of LOTS.entries()) {
+    await (stack.suppliers[i] as Connection).contract.submitTransaction('RegisterLot', JSON.stringify(lotInput(lotId, lotNo, 1)));
+  }
   const writers = Array.from({ length: 8 }, (_, i) => stack.connect(SUPPLIER_IDENTITIES[i % 3] as string));
   const rows: DirectRow[] = [];
   for (const inFlight of plan.directInFlight) {

@@ -1,6 +1,6 @@
 /**
  * Phase 4: ingestion through POST /v1/events, single events and batches, from several clients
- * posting distinct events to one lot: acknowledged (202) and committed events/s, read against the
+ * posting distinct events, the clients of each organisation to that organisation's one lot: acknowledged (202) and committed events/s, read against the
  * gateway's own metrics.
  */
 import { event, lotInput } from '../lib/data';
@@ -11,8 +11,9 @@ import type { Stack } from '../lib/stack';
 import { round, sleep, summarise } from '../lib/stats';
 import type { Plan } from '../plan';
 
-const LOT = 'ING-LOT-1';
-const LOT_NO = 950_000;
+/** The organisations whose suppliers post; each posts to its own lot (custody rules: only the lot's owner, importer or custodians write to it). */
+const ORGS = ['Org1MSP', 'Org2MSP', 'Org3MSP'] as const;
+const LOTS = ORGS.map((_, i) => ({ lotId: `ING-LOT-${String(i + 1)}`, lotNo: 950_000 + i }));
 
 /** The gateway counters one cell reads before and after (differences are the cell's). */
 const COUNTERS = {
@@ -38,16 +39,17 @@ interface Posted {
   ack: number[];
 }
 
-/** `clients` clients post batches of `batch` events until `stopAt` or the plan's event cap. */
+/** `clients` clients (client c a supplier of organisation c mod 3, posting to that organisation's lot) post batches of `batch` events until `stopAt` or the plan's event cap. */
 async function post(stack: Stack, plan: Plan, cell: number, clients: number, batch: number, supplierKeys: readonly string[], stopAt: number): Promise<Posted> {
   const posted: Posted = { sent: 0, errors: 0, ack: [] };
   await Promise.all(
     Array.from({ length: clients }, async (_, c) => {
       const apiKey = supplierKeys[c % supplierKeys.length] as string;
+      const { lotId, lotNo } = LOTS[c % LOTS.length] as (typeof LOTS)[number];
       for (let r = 0; performance.now() < stopAt && posted.sent + batch <= plan.ingestionEventCap; r++) {
         posted.sent += batch;
         const events = Array.from({ length: batch }, (_, i) =>
-          event(`I${String(cell)}-${String(c)}-${String(r)}`, LOT, LOT_NO, i, batch, { supplierOnly: true, deviceId: `reader-${String(cell)}-${String(c)}` }),
+          event(`I${String(cell)}-${String(c)}-${String(r)}`, lotId, lotNo, i, batch, { supplierOnly: true, deviceId: `reader-${String(cell)}-${String(c)}` }),
         );
         const t = performance.now();
         const res = await http('POST', `${stack.gatewayUrl}/v1/events`, apiKey, batch === 1 ? events[0] : { events });
@@ -101,10 +103,12 @@ async function ingestionCell(stack: Stack, plan: Plan, cell: number, clients: nu
   };
 }
 
-/** Registers the ingestion lot, then runs every cell of the plan's clients × batch grid in order. */
+/** Registers each organisation's ingestion lot, then runs every cell of the plan's clients × batch grid in order. */
 export async function measureIngestion(stack: Stack, plan: Plan): Promise<IngestionRow[]> {
-  await httpOk('POST', `${stack.gatewayUrl}/v1/lots`, stack.key('supplier'), lotInput(LOT, LOT_NO, 3), [200, 201]);
-  const supplierKeys = ['Org1MSP', 'Org2MSP', 'Org3MSP'].map((m) => stack.key('supplier', m));
+  const supplierKeys = ORGS.map((m) => stack.key('supplier', m));
+  for (const [i, { lotId, lotNo }] of LOTS.entries()) {
+    await httpOk('POST', `${stack.gatewayUrl}/v1/lots`, supplierKeys[i], lotInput(lotId, lotNo, 3), [200, 201]);
+  }
   const rows: IngestionRow[] = [];
   for (const [cell, [clients, batch]] of plan.ingestion.entries()) {
     const row = await ingestionCell(stack, plan, cell, clients, batch, supplierKeys);

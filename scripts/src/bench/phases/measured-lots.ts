@@ -20,7 +20,7 @@ function eventCount(provenanceJson: string): number {
 }
 
 /** Posts the lot's events MAX_BATCH (500) per request, each role its own links, waiting for each commit. */
-async function postEvents(stack: Stack, events: ReadonlyArray<Record<string, unknown>>): Promise<void> {
+export async function postEvents(stack: Stack, events: ReadonlyArray<Record<string, unknown>>): Promise<void> {
   for (const role of ['supplier', 'logistics', 'broker'] as const) {
     const mine = events.filter((e) => roleForLink(e.link as number) === role);
     for (let i = 0; i < mine.length; i += MAX_BATCH) {

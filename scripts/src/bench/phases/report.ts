@@ -7,7 +7,7 @@ import { machine, round } from '../lib/stats';
 import { BG_LOT_EVENTS, type Plan } from '../plan';
 
 /** What the phases measured, plus the run's bounds. */
-export type Measured = Pick<Results, 'ledgerEventsAtEnd' | 'seeding' | 'provenance' | 'ingestion' | 'direct' | 'memory' | 'targets'>;
+export type Measured = Pick<Results, 'ledgerEventsAtEnd' | 'seeding' | 'provenance' | 'ingestion' | 'direct' | 'memory' | 'targets' | 'targets19' | 'waitCommit' | 'paging'>;
 
 /** How the run was set up, in the report's words. */
 function setup(batchTimeoutMs: number): Results['setup'] {
@@ -23,7 +23,7 @@ function setup(batchTimeoutMs: number): Results['setup'] {
 /** Writes the three reports into `outDir` and prints the Markdown one on stdout. */
 export function report(plan: Plan, run: { batchTimeoutMs: number; loadAtStart: number[]; started: number; outDir: string }, measured: Measured): void {
   const results: Results = {
-    benchmark: 'acetrace issue #7: provenance, ingestion, MVCC and memory through the gateway and fabric-gateway',
+    benchmark: 'acetrace issues #7 and #19: provenance, paging, ingestion, MVCC and memory through the gateway and fabric-gateway',
     date: new Date().toISOString(),
     mode: plan.mode,
     setup: setup(run.batchTimeoutMs),
@@ -36,6 +36,9 @@ export function report(plan: Plan, run: { batchTimeoutMs: number; loadAtStart: n
     direct: measured.direct,
     memory: measured.memory,
     targets: measured.targets,
+    ...(measured.targets19 === undefined ? {} : { targets19: measured.targets19 }),
+    ...(measured.waitCommit === undefined ? {} : { waitCommit: measured.waitCommit }),
+    ...(measured.paging === undefined ? {} : { paging: measured.paging }),
   };
   writeReports(results, run.outDir);
   console.log(readFileSync(join(run.outDir, 'latest.md'), 'utf8'));

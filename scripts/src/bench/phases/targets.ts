@@ -1,5 +1,5 @@
 /** Phase 6: the issue's targets, judged against the measured rows. */
-import type { DirectRow, IngestionRow, ProvenanceRow, Target } from '../lib/report';
+import type { DirectRow, IngestionRow, PagingResult, ProvenanceRow, Target, WaitCommitRow } from '../lib/report';
 import { round } from '../lib/stats';
 
 /** The 120-event lot's row on the ledger seeded to `ledger` events (the measured lots add up to 2,000). */
@@ -47,4 +47,69 @@ function throughputTargets(ingestion: readonly IngestionRow[], direct: readonly 
 /** The five targets in the report's order: latency, flatness, batched throughput, single-event throughput, MVCC. */
 export function judgeTargets(ledgerSizes: readonly number[], provenance: readonly ProvenanceRow[], ingestion: readonly IngestionRow[], direct: readonly DirectRow[]): Target[] {
   return [...provenanceTargets(provenance, ledgerSizes), ...throughputTargets(ingestion, direct)];
+}
+
+/** The gateway-by-lot-id row of a lot size on the ledger seeded to `ledger` events. */
+function lotRowAt(provenance: readonly ProvenanceRow[], ledger: number, lotEvents: number): ProvenanceRow | undefined {
+  return provenance.find((r) => r.ledgerEvents >= ledger && r.ledgerEvents < ledger + 2000 && r.lotEvents === lotEvents && r.path === 'gateway-lot');
+}
+
+function provenance19(provenance: readonly ProvenanceRow[], ledgerSizes: readonly number[]): Target[] {
+  const largest = Math.max(...ledgerSizes);
+  const smallest = Math.min(...ledgerSizes);
+  const out: Target[] = [];
+  for (const [lot, limit] of [
+    [120, 20],
+    [1200, 100],
+  ] as const) {
+    const p99 = lotRowAt(provenance, largest, lot)?.p99Ms;
+    out.push({ target: `provenance p99 ≤ ${String(limit)} ms, ${String(lot)}-event lot, ${String(largest)}-event ledger, HTTP gateway by lot id`, measured: `${String(p99)} ms`, pass: (p99 ?? Infinity) <= limit });
+  }
+  const worst = Math.max(
+    ...[120, 1200].map((lot) => (lotRowAt(provenance, largest, lot)?.p99Ms ?? Infinity) / Math.max(0.001, lotRowAt(provenance, smallest, lot)?.p99Ms ?? 0)),
+  );
+  out.push({
+    target: `provenance flat: p99 on ${String(largest)} ÷ p99 on ${String(smallest)} events ≤ 1.5 (120- and 1,200-event lots)`,
+    measured: [120, 1200].map((lot) => `${String(lot)}: ×${ratio(lotRowAt(provenance, largest, lot)?.p99Ms, lotRowAt(provenance, smallest, lot)?.p99Ms)}`).join(', '),
+    pass: worst <= 1.5,
+  });
+  return out;
+}
+
+function paging19(paging: readonly PagingResult[]): Target {
+  const last = paging[paging.length - 1];
+  const target = '10,000-event lot answered paged (summary view + every link page), not held whole';
+  if (last === undefined || last.skipped !== undefined) return { target, measured: `not measured (${last?.skipped ?? 'no run'})`, pass: false };
+  return {
+    target,
+    measured: `summary p99 ${String(last.summary?.p99Ms)} ms, page p99 ${String(last.page?.p99Ms)} ms, ${String(last.eventsSeen)} events in ${String(last.walkMs)} ms; gateway RSS ${String(last.gatewayRssMiB?.before)} → ${String(last.gatewayRssMiB?.after)} MiB`,
+    pass: last.eventsSeen === last.lotEvents,
+  };
+}
+
+/** The measured figures issue #19's targets are judged on. */
+export interface Issue19Inputs {
+  ledgerSizes: readonly number[];
+  provenance: readonly ProvenanceRow[];
+  ingestion: readonly IngestionRow[];
+  direct: readonly DirectRow[];
+  waitCommit: readonly WaitCommitRow[];
+  paging: readonly PagingResult[];
+  memory: Readonly<Record<string, { peakMiB: number }>>;
+}
+
+/** Issue #19's targets, each PASS or MISS with its figure. */
+export function judgeIssue19(i: Issue19Inputs): Target[] {
+  const batched = i.ingestion.find((r) => r.clients === 8 && r.batch === 500)?.committedPerSecond ?? 0;
+  const single = i.direct.find((r) => r.inFlight === 128)?.txPerSecond ?? 0;
+  const wait = i.waitCommit.find((r) => r.clients === 64);
+  const peak = Math.max(0, ...Object.values(i.memory).map((m) => m.peakMiB));
+  return [
+    ...provenance19(i.provenance, i.ledgerSizes),
+    paging19(i.paging),
+    { target: '≥ 5,000 committed events/s batched through POST /v1/events (8 clients × 500 events)', measured: `${String(batched)} events/s`, pass: batched >= 5000 },
+    { target: '≥ 500 single-event transactions/s committed, 128 in flight', measured: `${String(single)} tx/s`, pass: single >= 500 },
+    { target: 'POST /v1/events?wait=commit p50 ≤ 150 ms with 64 clients', measured: wait === undefined ? 'not measured' : `${String(wait.p50Ms)} ms (p99 ${String(wait.p99Ms)} ms)`, pass: (wait?.p50Ms ?? Infinity) <= 150 },
+    { target: 'peak RSS ≤ 400 MiB per process', measured: Object.entries(i.memory).map(([k, m]) => `${k} ${String(m.peakMiB)} MiB`).join(', '), pass: peak > 0 && peak <= 400 },
+  ];
 }

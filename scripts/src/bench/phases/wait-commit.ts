@@ -1,0 +1,41 @@
+/**
+ * Phase 4b: POST /v1/events?wait=commit from many clients at once, one event per request: the
+ * latency a caller waits for its event to be committed (issue #19: p50 ≤ 150 ms with 64 clients).
+ */
+import { event, lotInput } from '../lib/data';
+import { http, httpOk } from '../lib/http';
+import { log } from '../lib/log';
+import type { WaitCommitRow } from '../lib/report';
+import type { Stack } from '../lib/stack';
+import { round, summarise } from '../lib/stats';
+import type { Plan } from '../plan';
+
+/** One lot per supplier organisation (custody rules: only its owner, importer or custodians write to a lot). */
+const ORGS = ['Org1MSP', 'Org2MSP', 'Org3MSP'] as const;
+const LOTS = ORGS.map((_, i) => ({ lotId: `WAIT-LOT-${String(i + 1)}`, lotNo: 970_000 + i }));
+
+/** `clients` clients each post one event per request with ?wait=commit until the plan's seconds are up. */
+export async function measureWaitCommit(stack: Stack, plan: Plan, clients: number, run = 0): Promise<WaitCommitRow> {
+  const keys = ORGS.map((m) => stack.key('supplier', m));
+  for (const [i, { lotId, lotNo }] of LOTS.entries()) await httpOk('POST', `${stack.gatewayUrl}/v1/lots`, keys[i], lotInput(lotId, lotNo, 1), [200, 201]);
+  const lat: number[] = [];
+  let errors = 0;
+  const t0 = performance.now();
+  const stopAt = t0 + plan.ingestionSeconds * 1000;
+  await Promise.all(
+    Array.from({ length: clients }, async (_, c) => {
+      const { lotId, lotNo } = LOTS[c % LOTS.length] as (typeof LOTS)[number];
+      for (let i = 0; performance.now() < stopAt; i++) {
+        const e = event(`W${String(run)}-${String(clients)}-${String(c)}-${String(i)}`, lotId, lotNo, i % 5, 5, { supplierOnly: true, deviceId: `waiter-${String(c)}` });
+        const t = performance.now();
+        const res = await http('POST', `${stack.gatewayUrl}/v1/events?wait=commit`, keys[c % keys.length], e);
+        if (res.status === 201 || res.status === 200) lat.push(performance.now() - t);
+        else if (++errors <= 3) log(`  POST /v1/events?wait=commit → ${String(res.status)} ${res.body.slice(0, 200)}`);
+      }
+    }),
+  );
+  const seconds = (performance.now() - t0) / 1000;
+  const l = summarise(lat);
+  log(`  wait=commit, ${String(clients)} clients: p50 ${String(l.p50Ms)} ms, ${String(round(lat.length / seconds, 1))} events/s`);
+  return { clients, committed: lat.length, eventsPerSecond: round(lat.length / seconds, 1), errors, ...l };
+}

@@ -25,8 +25,8 @@ import type { Metrics } from '../../metrics';
 import type {
   DeviceInput,
   DeviceRecord,
-  EventInput,
   EventRecord,
+  EventSubmission,
   FacilityFilter,
   FacilityInput,
   FacilityPage,
@@ -37,12 +37,14 @@ import type {
   LedgerIdentity,
   LedgerPort,
   LotFilter,
-  LotInput,
   LotPage,
+  LotSubmission,
   LotView,
   OrganisationProfileInput,
   OrganisationView,
+  PrivateDataView,
   Provenance,
+  PurgeResult,
   RecordEventsResult,
   RecordedEvent,
   Registered,
@@ -51,7 +53,8 @@ import type {
 } from '../../ports/ledger';
 import { type ConnectionProfile, type IdentityProfile, loadConnectionProfile } from './connection-profile';
 import { mapFabricError } from './error-mapping';
-import { type OnRetry, type RetryPolicy, submitTransaction, withRetry } from './retry';
+import { type OnRetry, type ProposalExtras, type RetryPolicy, submitTransaction, withRetry } from './retry';
+import { eventsProposal, lotProposal, privateEndorsers, type ProposalParts } from './transient';
 
 export interface FabricLedgerOptions {
   /** Path of the connection profile, or the parsed profile. */
@@ -111,6 +114,8 @@ const SHAPES = {
   facilityPut: (v: unknown): v is { facility: FacilityRecord; created: boolean } =>
     isObject(v) && SHAPES.facility(v.facility) && typeof v.created === 'boolean',
   facilityPage: (v: unknown): v is FacilityPage => isObject(v) && Array.isArray(v.facilities) && typeof v.bookmark === 'string',
+  privateData: (v: unknown): v is PrivateDataView => isObject(v) && typeof v.mspId === 'string' && Array.isArray(v.records),
+  purge: (v: unknown): v is PurgeResult => isObject(v) && typeof v.purgedAt === 'string' && typeof v.records === 'number',
   device: (v: unknown): v is DeviceRecord & { created: boolean } =>
     isObject(v) && typeof v.deviceId === 'string' && typeof v.mspId === 'string' && typeof v.created === 'boolean',
 };
@@ -209,7 +214,14 @@ class FabricLedger implements LedgerPort {
   }
 
   /** An evaluation (read), repeated on transient failures unless `retry` is false. */
-  async #evaluate<T>(identity: string, transaction: string, shape: (v: unknown) => v is T, args: string[], retry = true): Promise<T> {
+  async #evaluate<T>(
+    identity: string,
+    transaction: string,
+    shape: (v: unknown) => v is T,
+    args: string[],
+    retry = true,
+    endorsingOrganizations?: string[],
+  ): Promise<T> {
     const policy = retry ? this.#options.retry : { ...this.#options.retry, maxAttempts: 1 };
     return this.#timed(transaction, (onRetry) =>
       withRetry(
@@ -218,7 +230,9 @@ class FabricLedger implements LedgerPort {
           const { contract } = this.#gatewayFor(identity);
           let bytes: Uint8Array;
           try {
-            bytes = await contract.evaluateTransaction(transaction, ...args);
+            bytes = endorsingOrganizations
+              ? await contract.evaluate(transaction, { arguments: args, endorsingOrganizations })
+              : await contract.evaluateTransaction(transaction, ...args);
           } catch (err) {
             throw mapFabricError(err, transaction);
           }
@@ -239,29 +253,58 @@ class FabricLedger implements LedgerPort {
     shape: (v: unknown) => v is T,
     args: string[],
     retry = true,
+    extras: ProposalExtras = {},
   ): Promise<{ result: T; txId: string; blockNumber: number }> {
     const policy = retry ? this.#options.retry : { ...this.#options.retry, maxAttempts: 1 };
     return this.#timed(transaction, async (onRetry) => {
       const { contract } = this.#gatewayFor(identity);
-      const committed = await submitTransaction(contract, transaction, args, policy, onRetry);
+      const committed = await submitTransaction(contract, transaction, args, policy, onRetry, extras);
       return { result: parseAs(committed.result, transaction, shape), txId: committed.txId, blockNumber: committed.blockNumber };
     });
   }
 
-  async registerLot(identity: string, lot: LotInput): Promise<RegisterLotResult> {
-    const { result, txId, blockNumber } = await this.#submit(identity, 'RegisterLot', SHAPES.registered, [JSON.stringify(lot)]);
+  /** The MSP ids of the channel's organisations this gateway knows: those of the profile's peers. */
+  #channelOrganisations(): string[] {
+    return [...new Set(this.#profile.peers.map((p) => p.mspId))];
+  }
+
+  /** The proposal's transient map and, when it carries private data, the organisations that must endorse it. */
+  #extras(identity: string, parts: ProposalParts): ProposalExtras {
+    if (!parts.transientData) return {};
+    const { profile } = this.#gatewayFor(identity);
+    return { transientData: parts.transientData, endorsingOrganizations: privateEndorsers(profile.mspId, this.#channelOrganisations()) };
+  }
+
+  async registerLot(identity: string, lot: LotSubmission): Promise<RegisterLotResult> {
+    const parts = lotProposal(lot);
+    const { result, txId, blockNumber } = await this.#submit(identity, 'RegisterLot', SHAPES.registered, parts.args, true, this.#extras(identity, parts));
     return { lot: result.lot, created: result.created, txId, blockNumber };
   }
 
-  async recordEvents(identity: string, events: EventInput[]): Promise<RecordEventsResult> {
-    const { result, txId, blockNumber } = await this.#submit(identity, 'RecordEvents', SHAPES.recordedList, [JSON.stringify(events)], false);
+  async recordEvents(identity: string, events: EventSubmission[]): Promise<RecordEventsResult> {
+    const parts = eventsProposal(events);
+    const { result, txId, blockNumber } = await this.#submit(identity, 'RecordEvents', SHAPES.recordedList, parts.args, false, this.#extras(identity, parts));
     return { results: result, txId, blockNumber };
   }
 
-  async recordCorrection(identity: string, correction: EventInput): Promise<RecordEventsResult> {
+  async recordCorrection(identity: string, correction: EventSubmission): Promise<RecordEventsResult> {
     // one attempt, like RecordEvents: corrections go through the outbox, whose submitter owns the retries
-    const { result, txId, blockNumber } = await this.#submit(identity, 'RecordCorrection', SHAPES.recorded, [JSON.stringify(correction)], false);
+    const parts = eventsProposal([correction], true);
+    const { result, txId, blockNumber } = await this.#submit(identity, 'RecordCorrection', SHAPES.recorded, parts.args, false, this.#extras(identity, parts));
     return { results: [result], txId, blockNumber };
+  }
+
+  privateData(identity: string, lotId: string, mspId: string): Promise<PrivateDataView> {
+    // target_organizations: only a peer of mspId holds its implicit collection's values
+    return this.#evaluate(identity, 'GetPrivateData', SHAPES.privateData, [lotId, mspId], true, [mspId]);
+  }
+
+  async purgePrivateData(identity: string, lotId: string): Promise<PurgeResult & { blockNumber: number }> {
+    // a purge writes (hashed) to the signer's implicit collection: its organisation must endorse, as for private writes
+    const { profile } = this.#gatewayFor(identity);
+    const endorsingOrganizations = privateEndorsers(profile.mspId, this.#channelOrganisations());
+    const { result, blockNumber } = await this.#submit(identity, 'PurgePrivateData', SHAPES.purge, [lotId], true, { endorsingOrganizations });
+    return { ...result, blockNumber };
   }
 
   readLot(identity: string, lotId: string): Promise<LotView> {

@@ -7,6 +7,7 @@ import { TRANSIENT_PRIVATE_KEY } from './limits';
 import { MemoryLedger } from './memory-stub.test';
 import { implicitCollection, privateHash } from './private-data';
 import { TraceabilityContract } from './traceability-contract';
+import { rejection } from './traceability-contract.test';
 import type { PrivateDataView, Provenance, PrivateValue, RecordedEvent } from './types';
 import { validatePrivateValue } from './validation';
 
@@ -31,15 +32,6 @@ async function run(ledger: MemoryLedger, call: Call, fn: string, ...args: string
   // eslint-disable-next-line @typescript-eslint/no-confusing-void-expression -- typed void, but fabric-shim sends back what it resolves to
   const answer: unknown = await (new TraceabilityContract().aroundTransaction(ctx, fn as unknown as AroundFn, args));
   return JSON.parse(answer as string) as unknown;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
 }
 
 const LOT = {

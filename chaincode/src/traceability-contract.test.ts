@@ -15,7 +15,7 @@ async function run(ctx: TraceabilityContext, fn: string, ...args: string[]): Pro
 }
 
 /** The rejection of a promise (fails the test if it resolves). */
-async function rejection(promise: Promise<unknown>): Promise<Error> {
+export async function rejection(promise: Promise<unknown>): Promise<Error> {
   try {
     await promise;
   } catch (err) {

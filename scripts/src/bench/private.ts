@@ -11,13 +11,13 @@
  * machine load; the table gives events/s per variant and the ratio. Small by default: the machine is shared.
  * Needs the network's private data.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { event, lotInput } from './lib/data';
 import { httpOk } from './lib/http';
-import { freePort, startGateway, startNetwork, type Child } from './lib/procs';
+import { BenchStack, type Stack } from './lib/stack';
 import { machine, round } from './lib/stats';
 
 type Variant = 'plain' | 'private';
@@ -42,59 +42,60 @@ async function commitAll(url: string, apiKey: string, events: ReadonlyArray<Reco
   return performance.now() - t0;
 }
 
+/** Option defaults; every option is a string flag (`--events 400`). */
+const DEFAULTS = { events: '200', batch: '50', rounds: '2', out: 'bench/results/private.json' };
+
+/** Commits `rounds` rounds of both variants, alternating which goes first; events/s per variant. */
+async function measure(stack: Stack, count: number, batch: number, rounds: number): Promise<Record<Variant, { ms: number; events: number }>> {
+  const supplier = stack.key('supplier');
+  const totals: Record<Variant, { ms: number; events: number }> = { plain: { ms: 0, events: 0 }, private: { ms: 0, events: 0 } };
+  for (let r = 0; r < rounds; r++) {
+    // alternate which variant goes first, so neither always meets a warmer or a busier machine
+    const order: Variant[] = r % 2 === 0 ? ['plain', 'private'] : ['private', 'plain'];
+    for (const variant of order) {
+      const lotNo = 900_000 + r * 2 + (variant === 'private' ? 1 : 0);
+      const lotId = `PV-${variant}-${String(r)}`;
+      const lot = { ...lotInput(lotId, lotNo, 1), ...(variant === 'private' && { private: { unitPrice: 3.25, currency: 'USD', contractRef: `K-LOT-${String(r)}` } }) };
+      await httpOk('POST', `${stack.gatewayUrl}/v1/lots`, supplier, lot, [200, 201]);
+      const ms = await commitAll(stack.gatewayUrl, supplier, roundEvents(variant, lotId, lotNo, r, count), batch);
+      totals[variant].ms += ms;
+      totals[variant].events += count;
+      process.stderr.write(`[bench:private] round ${String(r)} ${variant}: ${String(count)} events in ${String(round(ms))} ms\n`);
+    }
+  }
+  return totals;
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      events: { type: 'string', default: '200' },
-      batch: { type: 'string', default: '50' },
-      rounds: { type: 'string', default: '2' },
-      out: { type: 'string', default: 'bench/results/private.json' },
-    },
-  });
+  const options = Object.fromEntries(Object.entries(DEFAULTS).map(([k, v]) => [k, { type: 'string' as const, default: v }]));
+  const values = parseArgs({ options }).values as Record<keyof typeof DEFAULTS, string>;
   const [count, batch, rounds] = [Number(values.events), Number(values.batch), Number(values.rounds)];
   const loadAtStart = loadavg();
   const dataDir = mkdtempSync(join(tmpdir(), 'acetrace-bench-private-'));
-  const children: Child[] = [];
+  const bench = new BenchStack(dataDir);
+  let totals: Awaited<ReturnType<typeof measure>>;
   try {
-    const net = await startNetwork({ dataDir, port: await freePort(), batchTimeoutMs: 100, maxBatchSize: 500 });
-    children.push(net);
-    const gw = await startGateway(dataDir, net.connectionProfilePath, await freePort());
-    children.push(gw);
-    const { principals } = JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8')) as { principals: Array<{ role: string; mspId: string; apiKey: string }> };
-    const supplier = principals.find((p) => p.role === 'supplier' && p.mspId === 'Org1MSP')?.apiKey;
-    if (supplier === undefined) throw new Error('no supplier of Org1MSP in credentials.json');
-    const totals: Record<Variant, { ms: number; events: number }> = { plain: { ms: 0, events: 0 }, private: { ms: 0, events: 0 } };
-    for (let r = 0; r < rounds; r++) {
-      // alternate which variant goes first, so neither always meets a warmer or a busier machine
-      const order: Variant[] = r % 2 === 0 ? ['plain', 'private'] : ['private', 'plain'];
-      for (const variant of order) {
-        const lotNo = 900_000 + r * 2 + (variant === 'private' ? 1 : 0);
-        const lotId = `PV-${variant}-${String(r)}`;
-        const lot = { ...lotInput(lotId, lotNo, 1), ...(variant === 'private' && { private: { unitPrice: 3.25, currency: 'USD', contractRef: `K-LOT-${String(r)}` } }) };
-        await httpOk('POST', `${gw.url}/v1/lots`, supplier, lot, [200, 201]);
-        const ms = await commitAll(gw.url, supplier, roundEvents(variant, lotId, lotNo, r, count), batch);
-        totals[variant].ms += ms;
-        totals[variant].events += count;
-        process.stderr.write(`[bench:private] round ${String(r)} ${variant}: ${String(count)} events in ${String(round(ms))} ms\n`);
-      }
-    }
-    const rate = (v: Variant): number => round((totals[v].events * 1000) / totals[v].ms, 1);
-    const rows = (['plain', 'private'] as const).map((v) => ({ variant: v, events: totals[v].events, ms: round(totals[v].ms), eventsPerSecond: rate(v) }));
-    const result = { when: new Date().toISOString(), machine: machine(loadAtStart), options: { events: count, batch, rounds }, rows, privateOverPlain: round(rate('private') / rate('plain'), 3) };
-    const out = resolve(values.out);
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
-    console.log('| variant | events | ms | events/s |');
-    console.log('|---|---:|---:|---:|');
-    for (const row of rows) console.log(`| ${row.variant} | ${String(row.events)} | ${String(row.ms)} | ${String(row.eventsPerSecond)} |`);
-    console.log(`private / plain throughput: ${String(result.privateOverPlain)}`);
+    totals = await measure(await bench.start(100), count, batch, rounds);
+  } catch (err) {
+    bench.logTails();
+    throw err;
   } finally {
-    for (const c of children.reverse()) await c.stop();
+    await bench.close();
     rmSync(dataDir, { recursive: true, force: true });
   }
+  const rate = (v: Variant): number => round((totals[v].events * 1000) / totals[v].ms, 1);
+  const rows = (['plain', 'private'] as const).map((v) => ({ variant: v, events: totals[v].events, ms: round(totals[v].ms), eventsPerSecond: rate(v) }));
+  const result = { when: new Date().toISOString(), machine: machine(loadAtStart), options: { events: count, batch, rounds }, rows, privateOverPlain: round(rate('private') / rate('plain'), 3) };
+  const out = resolve(values.out);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(result, null, 2)}\n`);
+  console.log('| variant | events | ms | events/s |');
+  console.log('|---|---:|---:|---:|');
+  for (const row of rows) console.log(`| ${row.variant} | ${String(row.events)} | ${String(row.ms)} | ${String(row.eventsPerSecond)} |`);
+  console.log(`private / plain throughput: ${String(result.privateOverPlain)}`);
 }
 
-main().catch((err: unknown) => {
+void main().then(undefined, (err: unknown) => {
   console.error(err);
-  process.exit(1);
+  process.exitCode = 1;
 });

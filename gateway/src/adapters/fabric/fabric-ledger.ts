@@ -67,6 +67,12 @@ export interface FabricLedgerOptions {
   connect?: (options: ConnectOptions) => Gateway;
 }
 
+/** How one evaluation runs: repeated on transient failures (default), and on which organisations' peers. */
+interface EvaluateOptions {
+  retry?: boolean;
+  endorsingOrganizations?: string[];
+}
+
 interface IdentityGateway {
   profile: IdentityProfile;
   gateway: Gateway;
@@ -213,15 +219,12 @@ class FabricLedger implements LedgerPort {
     }
   }
 
-  /** An evaluation (read), repeated on transient failures unless `retry` is false. */
-  async #evaluate<T>(
-    identity: string,
-    transaction: string,
-    shape: (v: unknown) => v is T,
-    args: string[],
-    retry = true,
-    endorsingOrganizations?: string[],
-  ): Promise<T> {
+  /**
+   * An evaluation (read), repeated on transient failures unless `options.retry` is false; `endorsingOrganizations`
+   * targets those organisations' peers (Fabric's target_organizations).
+   */
+  async #evaluate<T>(identity: string, transaction: string, shape: (v: unknown) => v is T, args: string[], options: EvaluateOptions = {}): Promise<T> {
+    const { retry = true, endorsingOrganizations } = options;
     const policy = retry ? this.#options.retry : { ...this.#options.retry, maxAttempts: 1 };
     return this.#timed(transaction, (onRetry) =>
       withRetry(
@@ -296,7 +299,7 @@ class FabricLedger implements LedgerPort {
 
   privateData(identity: string, lotId: string, mspId: string): Promise<PrivateDataView> {
     // target_organizations: only a peer of mspId holds its implicit collection's values
-    return this.#evaluate(identity, 'GetPrivateData', SHAPES.privateData, [lotId, mspId], true, [mspId]);
+    return this.#evaluate(identity, 'GetPrivateData', SHAPES.privateData, [lotId, mspId], { endorsingOrganizations: [mspId] });
   }
 
   async purgePrivateData(identity: string, lotId: string): Promise<PurgeResult & { blockNumber: number }> {
@@ -420,7 +423,7 @@ class FabricLedger implements LedgerPort {
     const name = identity ?? this.#profile.identities[0]?.name;
     if (name === undefined) throw new LedgerUnavailableError('no identity to ping with');
     try {
-      await this.#evaluate(name, 'ListLots', SHAPES.lotPage, [JSON.stringify({ pageSize: 1 })], false);
+      await this.#evaluate(name, 'ListLots', SHAPES.lotPage, [JSON.stringify({ pageSize: 1 })], { retry: false });
     } catch (err) {
       if ((err as LedgerError).status === 503 || (err as LedgerError).status === 502) throw err;
       // a chaincode answer (even a refusal) proves the ledger is reachable

@@ -34,18 +34,18 @@ sameShape<z.output<typeof PrivateValue>, domain.PrivateValue>(true);
 
 const Time = z.string().openapi({ format: 'date-time' });
 
-export const PrivateMarker = z
-  .strictObject({
-    ...PrivateRef.shape,
-    present: z.literal(true),
-    purgedAt: Time.nullable().openapi({ description: 'when the recording organisation purged it; null: not purged' }),
-  })
-  .openapi('PrivateMarker');
+/** What a provenance shows everyone: the shared record's reference, that it is present, and its purge time. */
+const markerFields = {
+  ...PrivateRef.shape,
+  present: z.literal(true),
+  purgedAt: Time.nullable().openapi({ description: 'when the recording organisation purged it; null: not purged' }),
+};
+export const PrivateMarker = z.strictObject(markerFields).openapi('PrivateMarker');
 sameShape<z.output<typeof PrivateMarker>, domain.PrivateMarker>(true);
 
 export const PrivateAnswer = z
   .strictObject({
-    ...PrivateMarker.shape,
+    ...markerFields,
     state: z.enum(['present', 'purged', 'unavailable']).optional().openapi({ description: 'entitled readers: whether the cleartext came back' }),
     value: z.union([PrivateValue, z.null()]).optional().openapi({ description: 'entitled readers: the private fields in clear' }),
     salt: z.string().nullable().optional().openapi({ description: 'entitled readers: the salt, so the hash can be checked' }),

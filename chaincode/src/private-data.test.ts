@@ -157,6 +157,16 @@ describe('private data (in-memory shim)', () => {
     expect(ledger.sharedText()).not.to.include(MARK);
   });
 
+  it('answers a purge of a lot without private data with nothing purged, writing nothing', async () => {
+    const ledger = new MemoryLedger();
+    await run(ledger, supplier, 'RegisterLot', JSON.stringify(LOT));
+    const before = ledger.state.size;
+    const out = (await run(ledger, { msp: 'Org1MSP', role: 'compliance' }, 'PurgePrivateData', 'PL1')) as { records: number; purgedAt: unknown };
+    expect(out).to.include({ records: 0, purgedAt: null });
+    expect(ledger.state.size).to.equal(before);
+    expect(ledger.events.map((e) => e.name)).to.deep.equal(['LotRegistered']);
+  });
+
   it('a repeated event writes nothing private again', async () => {
     const { ledger } = await seeded();
     const before = ledger.privateStores.get('_implicit_org_Org1MSP')?.get([...(ledger.privateStores.get('_implicit_org_Org1MSP')?.keys() ?? [])][1] ?? '');

@@ -10,7 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { TraceabilityContext } from './context';
-import { accessDenied, notFound, ValidationError } from './errors';
+import { accessDenied, ValidationError } from './errors';
 import { canonicalJson, marshal, privateEventKey, privateLotKey, unmarshal } from './keys';
 import { IMPLICIT_COLLECTION_PREFIX, TRANSIENT_PRIVATE_KEY } from './limits';
 import { provenanceDetail } from './permissions';
@@ -152,9 +152,13 @@ async function readRecord(ctx: TraceabilityContext, key: string, ref: PrivateRef
 /**
  * PurgePrivateData: the caller's organisation (compliance of the lot's owner) purges its private records of
  * the lot (the lot's own and the events it recorded on it) and records the purge publicly. Hashes and events
- * stay. Records already purged are not purged again; when nothing is left, the earlier purge is answered.
+ * stay. Records already purged are not purged again; when nothing is left, the earlier purge is answered; a
+ * lot without private data of the caller's organisation answers `records: 0`, `purgedAt: null`.
  */
-export async function purgeLotPrivate(ctx: TraceabilityContext, lot: LotRecord): Promise<{ result: { records: number; purgedAt: string; txId: string; alreadyPurged: boolean }; written: boolean }> {
+export async function purgeLotPrivate(
+  ctx: TraceabilityContext,
+  lot: LotRecord,
+): Promise<{ result: { records: number; purgedAt: string | null; txId: string; alreadyPurged: boolean }; written: boolean }> {
   const { store, caller } = ctx;
   if (caller.role !== 'compliance' || caller.mspId !== lot.ownerMsp) {
     throw accessDenied(`role ${caller.role} of ${caller.mspId} may not purge private data of lot ${lot.lotId}; needs compliance of ${lot.ownerMsp}`);
@@ -168,7 +172,8 @@ export async function purgeLotPrivate(ctx: TraceabilityContext, lot: LotRecord):
   }
   if (keys.length === 0) {
     const last = purges.filter((p) => p.collection === collection).at(-1);
-    if (!last) throw notFound(`lot ${lot.lotId} has no private data of ${caller.mspId} to purge`);
+    // nothing was ever private: a deletion request that finds nothing has nothing to do (and writes nothing)
+    if (!last) return { result: { records: 0, purgedAt: null, txId: ctx.txId, alreadyPurged: false }, written: false };
     return { result: { records: last.records, purgedAt: last.purgedAt, txId: last.txId, alreadyPurged: true }, written: false };
   }
   for (const key of keys) await ctx.stub.purgePrivateData(collection, key);

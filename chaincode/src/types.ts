@@ -186,7 +186,8 @@ export interface PrivateDataView {
 export interface PurgeResult {
   lotId: string;
   mspId: string;
-  purgedAt: string;
+  /** null: the organisation had no private data on the lot (nothing purged, nothing written). */
+  purgedAt: string | null;
   txId: string;
   records: number;
   /** True when an earlier purge already removed everything (nothing written now). */

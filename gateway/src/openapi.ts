@@ -315,7 +315,7 @@ export function buildOpenApiDocument(serverUrl?: string): ReturnType<OpenApiGene
     request: { params: LotIdParams },
     responses: {
       200: json(PurgeResponse, 'purged now, or already purged by an earlier request (`alreadyPurged`)'),
-      404: problemResponse('unknown lot, or no private data of the caller’s organisation on it'),
+      404: problemResponse('unknown lot'),
       ...common,
     },
   });

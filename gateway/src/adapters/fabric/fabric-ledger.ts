@@ -121,7 +121,7 @@ const SHAPES = {
     isObject(v) && SHAPES.facility(v.facility) && typeof v.created === 'boolean',
   facilityPage: (v: unknown): v is FacilityPage => isObject(v) && Array.isArray(v.facilities) && typeof v.bookmark === 'string',
   privateData: (v: unknown): v is PrivateDataView => isObject(v) && typeof v.mspId === 'string' && Array.isArray(v.records),
-  purge: (v: unknown): v is PurgeResult => isObject(v) && typeof v.purgedAt === 'string' && typeof v.records === 'number',
+  purge: (v: unknown): v is PurgeResult => isObject(v) && (typeof v.purgedAt === 'string' || v.purgedAt === null) && typeof v.records === 'number',
   device: (v: unknown): v is DeviceRecord & { created: boolean } =>
     isObject(v) && typeof v.deviceId === 'string' && typeof v.mspId === 'string' && typeof v.created === 'boolean',
 };

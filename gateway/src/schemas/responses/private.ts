@@ -58,7 +58,7 @@ export const PurgeResponse = z
   .strictObject({
     lotId: z.string(),
     mspId: z.string().openapi({ description: 'the organisation whose private data was purged' }),
-    purgedAt: Time,
+    purgedAt: Time.nullable().openapi({ description: 'null: the organisation had no private data on the lot (nothing purged)' }),
     txId: z.string(),
     records: z.number().int().openapi({ description: 'private records purged' }),
     alreadyPurged: z.boolean().openapi({ description: 'true: an earlier purge removed everything; nothing was written now' }),

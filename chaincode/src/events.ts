@@ -7,6 +7,8 @@ export const CHAINCODE_EVENTS = {
   OrganisationRegistered: 'OrganisationRegistered',
   OrganisationProfileRegistered: 'OrganisationProfileRegistered',
   FacilityRegistered: 'FacilityRegistered',
+  /** An organisation purged its private data of a lot (no private content in the payload, as in every event). */
+  PrivateDataPurged: 'PrivateDataPurged',
 } as const;
 
 export type ChaincodeEventName = (typeof CHAINCODE_EVENTS)[keyof typeof CHAINCODE_EVENTS];

@@ -25,6 +25,8 @@ export {
   validateDeviceInput, validateFacilityInput, validateOrganisationProfileInput, facilityFilterFromJson,
 } from './validation';
 export type { EventValidationOptions, ValidLotFilter } from './validation';
+export { validatePrivateValue, validatePrivateEnvelope } from './validation';
+export { privateHash, implicitCollection } from './private-data';
 export * from './limits';
 export { parseInstant } from './time';
 export {

@@ -53,6 +53,12 @@ export const KEY_TYPES = {
   packed: 'PKD',
   /** USE[inputLotId, consumerLotId] → ConsumptionRecord, written by the consumer's registration. */
   consumption: 'USE',
+  /** PRG[lotId, mspId, purgedAtUtc] → PurgeRecord, one per purge of an organisation's private data of a lot. */
+  purge: 'PRG',
+  /** PVL[lotId] → { value, salt, hash } in the owner's implicit collection (private data, never world state). */
+  privateLot: 'PVL',
+  /** PVE[lotId, eventId, recordedBy] → { value, salt, hash } in the recorder's implicit collection. */
+  privateEvent: 'PVE',
 } as const;
 
 /** CON key's event attribute for the pack a registration with parentLotId makes (no event id contains `@`). */
@@ -101,6 +107,10 @@ export const custodyKey = (lotId: string, fromUtc: string, recordedBy: string, e
 export const containmentKey = (childLotId: string, atUtc: string, recordedBy: string, eventId: string): string =>
   compositeKey(KEY_TYPES.containment, [childLotId, atUtc, recordedBy, eventId]);
 export const packedKey = (lotId: string): string => compositeKey(KEY_TYPES.packed, [lotId]);
+export const purgeKey = (lotId: string, mspId: string, purgedAtUtc: string): string => compositeKey(KEY_TYPES.purge, [lotId, mspId, purgedAtUtc]);
+export const privateLotKey = (lotId: string): string => compositeKey(KEY_TYPES.privateLot, [lotId]);
+export const privateEventKey = (lotId: string, eventId: string, recordedBy: string): string =>
+  compositeKey(KEY_TYPES.privateEvent, [lotId, eventId, recordedBy]);
 export const consumptionKey = (inputLotId: string, consumerLotId: string): string => compositeKey(KEY_TYPES.consumption, [inputLotId, consumerLotId]);
 
 /** What EID holds: where the event is and what it hashed to (`recordedBy` absent on older pointers). */

@@ -54,3 +54,22 @@ export const MAX_NAME_LENGTH = 256;
 export const MAX_ADDRESS_LENGTH = 1024;
 /** ISO 3166-2 subdivision codes: country, hyphen, 1-3 letters or digits (`CN-XJ`, `US-CA`). */
 export const SUBDIVISION_PATTERN = /^[A-Z]{2}-[A-Z0-9]{1,3}$/;
+
+// ---- private data (domain.md "Private data") ----------------------------------------------
+
+/** The transient-map key under which the private part of a transaction travels (never the arguments). */
+export const TRANSIENT_PRIVATE_KEY = 'acetrace.private';
+/** Prefix of Fabric's implicit per-organisation private data collections (`_implicit_org_<MSP>`). */
+export const IMPLICIT_COLLECTION_PREFIX = '_implicit_org_';
+/** Bytes of the random salt hashed with each private record (so a hash reveals nothing guessable). */
+export const PRIVATE_SALT_BYTES = 32;
+/** A private record's salt: 32 bytes as 64 lower-case hex digits. */
+export const PRIVATE_SALT_PATTERN = /^[0-9a-f]{64}$/;
+/** Longest contract reference. */
+export const MAX_CONTRACT_REF_LENGTH = 256;
+/** Largest unit price or invoice value (any currency): beyond it a number loses cents in a double. */
+export const MAX_MONEY_AMOUNT = 1e13;
+/** Currencies: ISO 4217 alphabetic codes (`USD`, `CNY`). */
+export const CURRENCY_PATTERN = /^[A-Z]{3}$/;
+/** The fields a lot's or an event's `private` object may carry (api.md), consignee's as `consignee.*`. */
+export const PRIVATE_FIELDS = ['consignee', 'unitPrice', 'currency', 'invoiceValue', 'contractRef'] as const;

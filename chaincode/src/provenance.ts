@@ -14,6 +14,7 @@ import { LINKS, LINK_COUNT, linkByNumber } from './links';
 import { facilityRef, partiesOf } from './parties';
 import { overConsumption, upstreamLotIds } from './upstream';
 import type {
+  PrivateMarker, PrivateRef,
   Completeness, ConsumptionRecord, ContainmentRecord, CustodyRecord, EventRecord, FacilityRecord, LotRecord,
   OrganisationProfile, Provenance, ProvenanceEvent, ProvenanceLink, UpstreamNode,
 } from './types';
@@ -88,13 +89,19 @@ export function provenanceEvents(input: Pick<ProvenanceInput, 'lot' | 'ancestors
   chosen.push(...containerEvents(input.eventsByLot, stays));
   const correctedBy = latestCorrections(chosen);
   return chosen
-    .map(({ record, via }) => ({
+    .map(({ record: { private: ref, ...record }, via }) => ({
       ...record,
+      ...(ref ? { private: asMarker(ref) } : {}),
       correctedBy: correctedBy.get(`${record.lotId}\u0000${record.recordedBy}\u0000${record.eventId}`)?.eventId ?? null,
       viaLotId: via,
       facility: null,
     }))
     .sort((a, b) => a.link - b.link || compareByTime(a, b));
+}
+
+/** A stored private reference as a provenance shows it (reads.ts sets the purge time before assembly). */
+function asMarker(ref: PrivateRef | PrivateMarker): PrivateMarker {
+  return 'present' in ref ? ref : { present: true, hash: ref.hash, collection: ref.collection, purgedAt: null };
 }
 
 /** An event chosen for a provenance, with the container it was read through (null: the lot's own). */

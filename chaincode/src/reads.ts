@@ -8,12 +8,13 @@ import { EpcFormatError, normaliseEpc } from './epc';
 import { notFound, ValidationError, type ChaincodeError } from './errors';
 import { ID_PATTERN, MAX_UPSTREAM_DEPTH, MAX_UPSTREAM_LOTS } from './limits';
 import { checkReadEvent, provenanceDetail } from './permissions';
+import { privateMarker, purgesByLot } from './private-data';
 import { assembleProvenance, completenessOf, lotLinks, provenanceEvents } from './provenance';
 import { CustodyView } from './scope';
 import type { Store } from './store';
 import type {
   Caller, ConsumptionRecord, ContainmentRecord, CustodyRecord, EventRecord, FacilityRecord, LotRecord, LotView,
-  OrganisationProfile, Provenance, Role,
+  OrganisationProfile, Provenance, PurgeRecord, Role,
 } from './types';
 import { upstreamTree, type UpstreamData } from './upstream';
 
@@ -175,12 +176,24 @@ export async function provenanceOf(store: Store, caller: Caller, lot: LotRecord)
     const f = await store.getFacility(gln);
     if (f) facilities.set(gln, f);
   }
-  return assembleProvenance({
+  const purges = await purgesByLot(store, [lot.lotId, ...family.eventsByLot.keys(), ...up.eventsByLot.keys()]);
+  markPrivate(family.eventsByLot, purges);
+  markPrivate(up.eventsByLot as Map<string, EventRecord[]>, purges);
+  const answer = assembleProvenance({
     lot, ancestors: family.ancestors, eventsByLot: family.eventsByLot, familyEpcs, detail,
     containmentOf: family.containmentOf, custodyOf: family.custodyOf,
     detailOfLot: (id) => details.get(id) ?? 'summary',
     upstream: { ...tree, lots: up.ordered }, consumptionOf: up.consumptionOf, facilities, profiles,
   });
+  if (lot.private) answer.lot.private = privateMarker(lot.private, lot.registeredAt, purges.get(lot.lotId) ?? []);
+  return answer;
+}
+
+/** Replaces each event's stored private reference by the marker a provenance shows (with its purge time). */
+function markPrivate(eventsByLot: Map<string, EventRecord[]>, purges: ReadonlyMap<string, readonly PurgeRecord[]>): void {
+  for (const [lotId, events] of eventsByLot) {
+    eventsByLot.set(lotId, events.map((e) => (e.private ? { ...e, private: privateMarker(e.private, e.recordedAt, purges.get(lotId) ?? []) } : e)));
+  }
 }
 
 /**

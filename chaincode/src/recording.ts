@@ -16,11 +16,12 @@ import { checkCorrection, checkPost } from './permissions';
 import { organisationRoles } from './reads';
 import { CustodyView } from './scope';
 import type { Store } from './store';
+import { eventEnvelopes, lotEnvelope, putEventPrivate, putLotPrivate, transientPrivate } from './private-data';
 import { parseInstant } from './time';
 import {
   LOT_SCHEMA_VERSION,
   type ContainmentRecord, type CustodyRecord, type DeviceRecord, type EventRecord, type LotRecord, type NormalisedEvent,
-  type LotInputItem, type NormalisedLot, type RecordedEvent,
+  type LotInputItem, type NormalisedLot, type PrivateEnvelope, type RecordedEvent,
 } from './types';
 import { validateEventBatch, validateEventInput } from './validation';
 
@@ -46,7 +47,9 @@ function utcOf(instant: string): string {
 export async function registerLot(ctx: TraceabilityContext, input: NormalisedLot): Promise<{ lot: LotRecord; created: boolean }> {
   const { caller, store } = ctx;
   const hash = contentHash(input);
+  const envelope = lotEnvelope(transientPrivate(ctx));
   const existing = await store.getLot(input.lotId);
+  // A repeat answers the stored lot and writes nothing, private part included (its hash is already on the lot).
   if (existing) return { lot: sameLotOrConflict(caller, input, existing, hash), created: false };
   const view = new CustodyView(store);
   const pack = input.parentLotId ? await packIntoParent(ctx, view, input, input.parentLotId) : undefined;
@@ -55,6 +58,7 @@ export async function registerLot(ctx: TraceabilityContext, input: NormalisedLot
   const lot: LotRecord = {
     ...input, ownerMsp: caller.mspId, registeredAt: ctx.txTime, txId: ctx.txId, contentHash: hash, schemaVersion: LOT_SCHEMA_VERSION,
   };
+  if (envelope) lot.private = await putLotPrivate(ctx, lot.lotId, envelope);
   await store.putLot(lot);
   if (pack) await store.putContainment(pack);
   for (const item of input.inputs ?? []) {
@@ -118,6 +122,7 @@ export async function recordEvents(ctx: TraceabilityContext, raw: unknown): Prom
   const { caller, store } = ctx;
   const lots = await preloadLots(store, Array.isArray(raw) ? raw : []);
   const events = validateEventBatch(raw, (lotId) => lots.get(lotId)?.epcs ?? []);
+  const envelopes = eventEnvelopes(transientPrivate(ctx), events);
   const orgRoles = await organisationRoles(store, caller);
   const devices = new Map<string, DeviceRecord | undefined>();
   events.forEach((e, i) => {
@@ -133,7 +138,8 @@ export async function recordEvents(ctx: TraceabilityContext, raw: unknown): Prom
   const inBatch = new Map<string, RecordedEvent>();
   for (const [i, e] of events.entries()) {
     const path = `events[${String(i)}]`;
-    const result = (await findRepeat(ctx, e, inBatch, path)) ?? (await recordNew(ctx, view, inScope, e, lots.get(e.lotId) as LotRecord, path));
+    const result =
+      (await findRepeat(ctx, e, inBatch, path)) ?? (await recordNew(ctx, view, inScope, e, lots.get(e.lotId) as LotRecord, path, envelopes.get(e.eventId)));
     results.push(result);
     inBatch.set(e.eventId, result);
   }
@@ -148,13 +154,14 @@ async function recordNew(
   e: NormalisedEvent,
   lot: LotRecord,
   path: string,
+  envelope: PrivateEnvelope | undefined,
 ): Promise<RecordedEvent> {
   const { caller } = ctx;
   if (!inScope.has(lot.lotId)) inScope.set(lot.lotId, await view.inWriteScope(lot, caller.mspId));
   if (!inScope.get(lot.lotId)) throw accessDenied(`${path}: ${caller.mspId} may not post on lot ${lot.lotId}; ${WRITE_SCOPE_RULE}`);
   if (e.kind === 'handover' && e.handoverTo) await recordHandover(ctx, view, e, lot, path);
   if (e.kind === 'aggregation') await recordAggregation(ctx, view, e, lot, path);
-  return writeEvent(ctx, e);
+  return writeEvent(ctx, e, envelope);
 }
 
 /** A handover naming handoverTo: custody rule checked, one CUS key written. */
@@ -220,7 +227,8 @@ export async function recordCorrection(ctx: TraceabilityContext, raw: unknown): 
   if (denied) throw denied;
   if (input.lotId !== original.lotId) throw new ValidationError([{ path: 'lotId', message: `must be ${original.lotId}, the lot of event ${original.eventId}` }]);
   await checkDevice(ctx, new Map(), input, 'deviceId');
-  const result = (await findRepeat(ctx, input, new Map(), '')) ?? (await writeEvent(ctx, input));
+  const envelope = eventEnvelopes(transientPrivate(ctx), [input]).get(input.eventId);
+  const result = (await findRepeat(ctx, input, new Map(), '')) ?? (await writeEvent(ctx, input, envelope));
   return { result, original };
 }
 
@@ -293,8 +301,11 @@ async function findRepeat(
   return { eventId: e.eventId, status: 'duplicate', event: first };
 }
 
-/** Writes a new event: its own keys plus the blind coverage marker. */
-async function writeEvent(ctx: TraceabilityContext, e: NormalisedEvent): Promise<RecordedEvent> {
+/**
+ * Writes a new event: its own keys plus the blind coverage marker, and its private part (if sent) into the
+ * caller's implicit collection, the record keeping only its hash. The content hash covers the public input only.
+ */
+async function writeEvent(ctx: TraceabilityContext, e: NormalisedEvent, envelope?: PrivateEnvelope): Promise<RecordedEvent> {
   const { caller, store } = ctx;
   const record: EventRecord = {
     ...e,
@@ -304,6 +315,7 @@ async function writeEvent(ctx: TraceabilityContext, e: NormalisedEvent): Promise
     txId: ctx.txId,
     contentHash: contentHash(e),
   };
+  if (envelope) record.private = await putEventPrivate(ctx, e, envelope);
   await store.putEvent(record);
   return { eventId: e.eventId, status: 'recorded', event: record };
 }

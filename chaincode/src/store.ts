@@ -6,14 +6,14 @@ import type { ChaincodeStub, Iterators } from 'fabric-shim-api';
 import {
   childKey, consumptionKey, containmentKey, coverageKey, custodyKey, deviceKey, epcKey, eventIdKey, eventKey,
   facilityByCountryKey, facilityByMspKey, facilityKey, htsKey, KEY_TYPES, legacyEventIdKey, lotKey, marshal, packedKey,
-  organisationKey, originKey, ownerKey, profileKey, REGISTRATION_PACK, splitKey, unmarshal, type EventPointer,
+  organisationKey, originKey, ownerKey, profileKey, purgeKey, REGISTRATION_PACK, splitKey, unmarshal, type EventPointer,
 } from './keys';
 import { epcMatchKey } from './epc';
 import { LINKS } from './links';
 import { timestampToIso } from './time';
 import type {
   ConsumptionRecord, ContainmentRecord, CustodyRecord, DeviceRecord, EventRecord, FacilityRecord, HistoryEntry, LotRecord,
-  OrganisationProfile, OrganisationRecord,
+  OrganisationProfile, OrganisationRecord, PurgeRecord,
 } from './types';
 
 /** Most descendant lots visited for the family EPC set. */
@@ -150,6 +150,16 @@ export class Store {
   /** Who consumed how much of a lot: one range over USE[inputLotId]. */
   async consumptionOf(inputLotId: string): Promise<ConsumptionRecord[]> {
     return (await this.scan(KEY_TYPES.consumption, [inputLotId])).map((kv) => kv.value as ConsumptionRecord);
+  }
+
+  /** Writes a purge of an organisation's private data of a lot (one key per purge, never rewritten). */
+  putPurge(record: PurgeRecord): Promise<void> {
+    return this.put(purgeKey(record.lotId, record.mspId, record.purgedAtUtc), record);
+  }
+
+  /** The purges of a lot's private data, every organisation: one range over PRG[lotId]. */
+  async purgesOf(lotId: string): Promise<PurgeRecord[]> {
+    return (await this.scan(KEY_TYPES.purge, [lotId])).map((kv) => kv.value as PurgeRecord);
   }
 
   getProfile(mspId: string): Promise<OrganisationProfile | undefined> {

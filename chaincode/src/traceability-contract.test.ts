@@ -15,7 +15,7 @@ async function run(ctx: TraceabilityContext, fn: string, ...args: string[]): Pro
 }
 
 /** The rejection of a promise (fails the test if it resolves). */
-async function rejection(promise: Promise<unknown>): Promise<Error> {
+export async function rejection(promise: Promise<unknown>): Promise<Error> {
   try {
     await promise;
   } catch (err) {
@@ -109,9 +109,11 @@ describe('TraceabilityContract hooks', () => {
       GetLotByEpc: 'EVALUATE(epc: string)',
       GetLotHistory: 'EVALUATE(lotId: string)',
       ListLots: 'EVALUATE(filterJson: string)',
+      PurgePrivateData: 'SUBMIT(lotId: string)',
       PutOrganisationProfile: 'SUBMIT(profileJson: string)',
       RegisterFacility: 'SUBMIT(facilityJson: string)',
       GetEventOf: 'EVALUATE(recordedBy: string, eventId: string)',
+      GetPrivateData: 'EVALUATE(lotId: string, mspId: string)',
       GetOrganisation: 'EVALUATE(mspId: string)',
       ListOrganisations: 'EVALUATE()',
       GetFacility: 'EVALUATE(gln: string)',

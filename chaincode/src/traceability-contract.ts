@@ -15,12 +15,13 @@ import { listFacilities, listLots } from './listing';
 import { organisationView } from './parties';
 import { checkAdmin, checkCorrection, checkReadHistory, checkRegisterLot } from './permissions';
 import { lotView, organisationRoles, provenanceOf, readEvent, requireEpcOwner, requireId, requireLot } from './reads';
+import { purgeLotPrivate, readPrivateData } from './private-data';
 import { recordCorrection, recordEvents, registerLot } from './recording';
 import { listOrganisations, putOrganisationProfile, registerDevice, registerFacility, registerOrganisationRoles } from './registry';
 import { MSP_PATTERN } from './limits';
 import {
-  facilityFilterFromJson, isGln, lotFilterFromJson, parseJsonArgument, validateDeviceInput, validateFacilityInput, validateLotInput,
-  validateOrganisationInput, validateOrganisationProfileInput,
+  facilityFilterFromJson, isGln, lotFilterFromJson, parseJsonArgument, refusePrivateInArguments, validateDeviceInput, validateFacilityInput,
+  validateLotInput, validateOrganisationInput, validateOrganisationProfileInput,
 } from './validation';
 
 /** What fabric-shim passes `aroundTransaction` as the function: its name (the typings say Function). */
@@ -67,7 +68,9 @@ export class TraceabilityContract extends Contract {
   async RegisterLot(ctx: TraceabilityContext, lotJson: string): Promise<string> {
     const denied = checkRegisterLot(ctx.caller, await organisationRoles(ctx.store, ctx.caller));
     if (denied) throw denied;
-    const answer = await registerLot(ctx, validateLotInput(parseJsonArgument(lotJson, 'lot')));
+    const raw = parseJsonArgument(lotJson, 'lot');
+    refusePrivateInArguments(raw, '');
+    const answer = await registerLot(ctx, validateLotInput(raw));
     if (answer.created) ctx.emit(CHAINCODE_EVENTS.LotRegistered, [answer.lot.lotId], [], { parentLotId: answer.lot.parentLotId });
     return json(answer);
   }
@@ -75,7 +78,9 @@ export class TraceabilityContract extends Contract {
   @Transaction()
   @Returns('string')
   async RecordEvents(ctx: TraceabilityContext, eventsJson: string): Promise<string> {
-    const results = await recordEvents(ctx, parseJsonArgument(eventsJson, 'events'));
+    const raw = parseJsonArgument(eventsJson, 'events');
+    refusePrivateInArguments(raw, 'events');
+    const results = await recordEvents(ctx, raw);
     const written = results.filter((r) => r.status === 'recorded').map((r) => r.event);
     if (written.length > 0) {
       ctx.emit(CHAINCODE_EVENTS.EventsRecorded, unique(written.map((e) => e.lotId)), written.map((e) => e.eventId), {
@@ -90,12 +95,27 @@ export class TraceabilityContract extends Contract {
   @Returns('string')
   async RecordCorrection(ctx: TraceabilityContext, correctionJson: string): Promise<string> {
     if (ctx.caller.role !== 'compliance') throw checkCorrection(ctx.caller, '', '') as ChaincodeError;
-    const { result, original } = await recordCorrection(ctx, parseJsonArgument(correctionJson, 'correction'));
+    const raw = parseJsonArgument(correctionJson, 'correction');
+    refusePrivateInArguments(raw, '');
+    const { result, original } = await recordCorrection(ctx, raw);
     if (result.status === 'recorded') {
       const { lotId, eventId, link } = result.event;
       ctx.emit(CHAINCODE_EVENTS.CorrectionRecorded, [lotId], [eventId], { correctionOf: original.eventId, link });
     }
     return json(result);
+  }
+
+  /**
+   * Compliance of the lot's owner: purges its organisation's private data of the lot (the lot's own and the
+   * events it recorded on it) from its implicit collection and records when, publicly. Hashes and events stay.
+   */
+  @Transaction()
+  @Returns('string')
+  async PurgePrivateData(ctx: TraceabilityContext, lotId: string): Promise<string> {
+    const lot = await requireLot(ctx.store, lotId);
+    const { result, written } = await purgeLotPrivate(ctx, lot);
+    if (written) ctx.emit(CHAINCODE_EVENTS.PrivateDataPurged, [lot.lotId], [], { records: result.records, purgedAt: result.purgedAt });
+    return json({ lotId: lot.lotId, mspId: ctx.caller.mspId, ...result });
   }
 
   /**
@@ -198,6 +218,17 @@ export class TraceabilityContract extends Contract {
   async GetLotByEpc(ctx: TraceabilityContext, epc: string): Promise<string> {
     const owner = await requireEpcOwner(ctx.store, epc);
     return json(await lotView(ctx.store, await requireLot(ctx.store, owner.lotId)));
+  }
+
+  /**
+   * An organisation's private data of a lot in clear (auditor, broker/compliance of the owner or importer, or
+   * that organisation itself). Evaluate it on `mspId`'s peer: only a member of its implicit collection holds the values.
+   */
+  @Transaction(false)
+  @Returns('string')
+  async GetPrivateData(ctx: TraceabilityContext, lotId: string, mspId: string): Promise<string> {
+    requireMsp(mspId, 'mspId');
+    return json(await readPrivateData(ctx, await requireLot(ctx.store, lotId), mspId));
   }
 
   @Transaction(false)

@@ -105,6 +105,93 @@ export interface LotRecord extends NormalisedLot {
   contentHash: string;
   /** LOT_SCHEMA_VERSION for lots registered under custody rules; absent on older lots. */
   schemaVersion?: number;
+  /** The salted hash of the lot's private data and where it is kept; absent when it has none. */
+  private?: PrivateRef;
+}
+
+// ---- private data (domain.md "Private data") ----------------------------------------------
+
+/** A lot's or an event's private fields (api.md `private`), all optional; never on the shared ledger in clear. */
+export interface PrivateFields {
+  consignee?: { name?: string; address?: string };
+  unitPrice?: number;
+  currency?: string;
+  invoiceValue?: number;
+  contractRef?: string;
+}
+
+/** An event's private value: its private fields plus its evidence URIs by evidence index (null: none). */
+export interface PrivateValue extends PrivateFields {
+  evidenceUris?: Array<string | null>;
+}
+
+/** One record's private part as it travels in the transient map: the value and its random salt (hex). */
+export interface PrivateEnvelope {
+  value: PrivateValue;
+  salt: string;
+}
+
+/** The transient map's `acetrace.private` entry: the lot's envelope (RegisterLot) or envelopes by event id. */
+export interface TransientPrivate {
+  lot?: PrivateEnvelope;
+  events?: Record<string, PrivateEnvelope>;
+}
+
+/** What the shared record keeps of private data: SHA-256(salt ‖ canonical JSON of the value) and the collection. */
+export interface PrivateRef {
+  hash: string;
+  collection: string;
+}
+
+/** How a provenance shows private data: that it exists, its hash, where, and when it was purged (null: not purged). */
+export interface PrivateMarker extends PrivateRef {
+  present: true;
+  purgedAt: string | null;
+}
+
+/** A purge of an organisation's private data of a lot (PRG key), written by PurgePrivateData. */
+export interface PurgeRecord {
+  lotId: string;
+  mspId: string;
+  collection: string;
+  purgedAt: string;
+  purgedAtUtc: string;
+  txId: string;
+  /** How many private records this purge removed. */
+  records: number;
+}
+
+/** One private record as GetPrivateData answers it: cleartext for entitled readers, or why not. */
+export interface PrivateRecordView {
+  /** `lot` for the lot's own private data, else the event's id. */
+  scope: 'lot' | 'event';
+  eventId: string | null;
+  hash: string;
+  collection: string;
+  state: 'present' | 'purged' | 'unavailable';
+  value: PrivateValue | null;
+  salt: string | null;
+  purgedAt: string | null;
+}
+
+/** GetPrivateData's answer: one organisation's private records of a lot, read on that organisation's peer. */
+export interface PrivateDataView {
+  lotId: string;
+  mspId: string;
+  collection: string;
+  records: PrivateRecordView[];
+}
+
+/** PurgePrivateData's answer. */
+export interface PurgeResult {
+  lotId: string;
+  mspId: string;
+  /** null: the organisation had no private data on the lot (nothing purged, nothing written). */
+  purgedAt: string | null;
+  txId: string;
+  records: number;
+  /** True when an earlier purge already removed everything (nothing written now). */
+  alreadyPurged: boolean;
 }
 
 export interface Location {
@@ -180,6 +267,8 @@ export interface EventRecord extends NormalisedEvent {
   recordedAt: string;
   txId: string;
   contentHash: string;
+  /** The salted hash of the event's private data (fields and evidence URIs) and where it is kept; absent when none. */
+  private?: PrivateRef | PrivateMarker;
 }
 
 export interface RecordedEvent {
@@ -208,6 +297,8 @@ export interface ProvenanceEvent extends EventRecord {
   viaLotId: string | null;
   /** The registered facility named by `location.gln`, null if none is registered. */
   facility: FacilityRef | null;
+  /** That private data exists (hash, collection, purge time); never its content. */
+  private?: PrivateMarker;
 }
 
 export interface ProvenanceLink {
@@ -308,6 +399,8 @@ export interface Provenance {
     importerMsp: string | null;
     packedAt: string | null;
     parentChain: string[];
+    /** That the lot has private data (hash, collection, purge time); never its content. */
+    private?: PrivateMarker;
   };
   completeness: Completeness;
   links: ProvenanceLink[];

@@ -11,13 +11,15 @@ import {
   AGGREGATION_ACTIONS, EVENT_KINDS, EVIDENCE_TYPES, FACILITY_TYPES, ROLES, SUPPLY_CHAIN_ROLES,
   type AggregationAction, type DeviceInput, type EventKind, type Evidence, type EvidenceType, type FacilityFilter,
   type FacilityInput, type FacilityType, type Location, type LotInputItem, type NormalisedEvent, type NormalisedLot,
-  type LotFilter, type OrganisationInput, type OrganisationProfileInput, type Role, type SupplyChainRole,
+  type LotFilter, type OrganisationInput, type OrganisationProfileInput, type PrivateEnvelope, type PrivateValue, type Role,
+  type SupplyChainRole, type TransientPrivate,
 } from './types';
 import {
   DEFAULT_PAGE_SIZE, ID_PATTERN, MAX_ACCURACY_M, MAX_ADDRESS_LENGTH, MAX_AGGREGATION_CHILDREN, MAX_BATCH,
   MAX_BOOKMARK_LENGTH, MAX_EPCS_PER_EVENT, MAX_EPCS_PER_LOT, MAX_EVIDENCE, MAX_INPUTS_PER_LOT, MAX_NAME_LENGTH,
   MAX_PAGE_SIZE, MAX_PRODUCT_LENGTH, MAX_REASON_LENGTH, MAX_URI_LENGTH, MSP_PATTERN, SHA256_PATTERN,
-  SUBDIVISION_PATTERN, UNIT_PATTERN,
+  SUBDIVISION_PATTERN, UNIT_PATTERN, CURRENCY_PATTERN, MAX_CONTRACT_REF_LENGTH, MAX_MONEY_AMOUNT, PRIVATE_FIELDS,
+  PRIVATE_SALT_PATTERN, TRANSIENT_PRIVATE_KEY,
 } from './limits';
 
 // ISO 3166-1 alpha-2, officially assigned codes.
@@ -769,4 +771,142 @@ export function facilityFilterFromJson(filterJson: string): FacilityFilter & { p
   readPaging(r, raw, out);
   throwIfProblems(r);
   return out;
+}
+
+// ---- private data (domain.md "Private data") ----------------------------------------------
+
+/** Why private fields in the arguments are refused: arguments are written into the block for every organisation. */
+const PRIVATE_IN_ARGUMENTS = `goes in the transient map (${TRANSIENT_PRIVATE_KEY}), never in the transaction arguments, which every organisation reads in the block`;
+
+/**
+ * A lot's or an event's `private` object (api.md), normalised: absent fields left out, so the hash of
+ * `{ unitPrice: 1 }` does not depend on how a client spelled what it did not send. `evidenceCount` given:
+ * an event's value, which may also carry `evidenceUris` (one per evidence item, null for none).
+ * @throws ValidationError naming each bad field under `path`
+ */
+export function validatePrivateValue(raw: unknown, path: string, evidenceCount?: number): PrivateValue {
+  const r = new Reader(path);
+  const value = readPrivateValue(r, raw, evidenceCount);
+  throwIfProblems(r);
+  return value as PrivateValue;
+}
+
+function readPrivateValue(r: Reader, raw: unknown, evidenceCount: number | undefined): PrivateValue | undefined {
+  if (!isObject(raw)) {
+    r.fail('', 'must be an object');
+    return undefined;
+  }
+  const allowed: readonly string[] = evidenceCount === undefined ? PRIVATE_FIELDS : [...PRIVATE_FIELDS, 'evidenceUris'];
+  for (const key of Object.keys(raw)) if (!allowed.includes(key)) r.fail(key, `is not a private field; use ${allowed.join(', ')}`);
+  return presentOnly({
+    consignee: readConsignee(r, raw.consignee),
+    unitPrice: readMoney(r, raw, 'unitPrice'),
+    currency: readCurrency(r, raw.currency),
+    invoiceValue: readMoney(r, raw, 'invoiceValue'),
+    contractRef: r.text(raw, 'contractRef', MAX_CONTRACT_REF_LENGTH, false) ?? undefined,
+    evidenceUris: readEvidenceUris(r, raw.evidenceUris, evidenceCount ?? 0),
+  });
+}
+
+/** The object without its undefined fields (so absent and null hash alike). */
+function presentOnly<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** `consignee: { name?, address? }`; undefined when absent or empty. */
+function readConsignee(r: Reader, raw: unknown): PrivateValue['consignee'] {
+  if (isAbsent(raw)) return undefined;
+  if (!isObject(raw)) {
+    r.fail('consignee', 'must be an object { name, address }');
+    return undefined;
+  }
+  for (const key of Object.keys(raw)) if (key !== 'name' && key !== 'address') r.fail(`consignee.${key}`, 'is not a consignee field; use name, address');
+  const consignee = presentOnly({
+    name: r.text(raw, 'name', MAX_NAME_LENGTH, false) ?? undefined,
+    address: r.text(raw, 'address', MAX_ADDRESS_LENGTH, false) ?? undefined,
+  });
+  return r.hasProblemAt('consignee') || Object.keys(consignee).length === 0 ? undefined : consignee;
+}
+
+/** An ISO 4217 currency code; undefined when absent or bad (then with a problem). */
+function readCurrency(r: Reader, v: unknown): string | undefined {
+  if (isAbsent(v)) return undefined;
+  if (typeof v === 'string' && CURRENCY_PATTERN.test(v)) return v;
+  r.fail('currency', 'must be an ISO 4217 code of three capital letters (e.g. USD)');
+  return undefined;
+}
+
+/** A money amount: a finite number, 0 ≤ x ≤ MAX_MONEY_AMOUNT; undefined when absent or bad (then with a problem). */
+function readMoney(r: Reader, raw: Record<string, unknown>, field: string): number | undefined {
+  const v = raw[field];
+  if (isAbsent(v)) return undefined;
+  if (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= MAX_MONEY_AMOUNT) return v;
+  r.fail(field, `must be a number >= 0 and at most ${String(MAX_MONEY_AMOUNT)}`);
+  return undefined;
+}
+
+/** An event's evidence URIs, one per evidence item (null: that item has none); undefined when absent or all null. */
+function readEvidenceUris(r: Reader, raw: unknown, evidenceCount: number): Array<string | null> | undefined {
+  if (isAbsent(raw)) return undefined;
+  if (!Array.isArray(raw) || raw.length > evidenceCount) {
+    r.fail('evidenceUris', `must be an array of at most ${String(evidenceCount)} URIs or nulls, one per evidence item`);
+    return undefined;
+  }
+  const uris = raw.map((u: unknown, i) => {
+    if (isAbsent(u)) return null;
+    if (isEvidenceUri(u)) return u;
+    r.fail(`evidenceUris[${String(i)}]`, `must be a string of 1-${String(MAX_URI_LENGTH)} characters`);
+    return null;
+  });
+  return uris.some((u) => u !== null) ? uris : undefined;
+}
+
+/**
+ * One record's transient envelope `{ value, salt }`: the value validated as above, the salt 64 lower-case
+ * hex digits. A value with no field at all is refused (a record without private data sends none).
+ * @throws ValidationError under `path`
+ */
+export function validatePrivateEnvelope(raw: unknown, path: string, evidenceCount?: number): PrivateEnvelope {
+  if (!isObject(raw)) throw new ValidationError([{ path, message: 'must be an object { value, salt }' }]);
+  const problems: FieldProblem[] = [];
+  const salt = typeof raw.salt === 'string' && PRIVATE_SALT_PATTERN.test(raw.salt) ? raw.salt : undefined;
+  if (salt === undefined) problems.push({ path: `${path}.salt`, message: 'must be 32 random bytes as 64 lower-case hex digits' });
+  let value: PrivateValue | undefined;
+  try {
+    value = validatePrivateValue(raw.value, `${path}.value`, evidenceCount);
+    if (Object.keys(value).length === 0) problems.push({ path: `${path}.value`, message: 'carries no private field; send no envelope instead' });
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    problems.push(...err.problems);
+  }
+  if (problems.length > 0) throw new ValidationError(problems);
+  return { value: value as PrivateValue, salt: salt as string };
+}
+
+/**
+ * The transient entry's shape (`{ lot?, events? }`), before each envelope is checked against its record.
+ * @throws ValidationError (path `private`)
+ */
+export function parseTransientPrivate(bytes: Uint8Array | undefined): TransientPrivate {
+  if (!bytes || bytes.length === 0) return {};
+  const raw = parseJsonArgument(Buffer.from(bytes).toString('utf8'), 'private');
+  if (!isObject(raw)) throw new ValidationError([{ path: 'private', message: 'must be an object { lot?, events? }' }]);
+  const problems: FieldProblem[] = [];
+  for (const key of Object.keys(raw)) if (key !== 'lot' && key !== 'events') problems.push({ path: `private.${key}`, message: 'is not lot or events' });
+  if (!isAbsent(raw.events) && !isObject(raw.events)) problems.push({ path: 'private.events', message: 'must be an object keyed by event id' });
+  if (problems.length > 0) throw new ValidationError(problems);
+  return raw;
+}
+
+/**
+ * Refuses `private` in a transaction argument (a lot, an event, or a batch of them): the chaincode takes
+ * private data only from the transient map.
+ * @throws ValidationError
+ */
+export function refusePrivateInArguments(raw: unknown, path: string): void {
+  const items = Array.isArray(raw) ? raw.map((item: unknown, i) => ({ item, p: `${path}[${String(i)}]` })) : [{ item: raw, p: path }];
+  const problems = items
+    .filter(({ item }) => isObject(item) && item.private !== undefined)
+    .map(({ p }) => ({ path: p ? `${p}.private` : 'private', message: PRIVATE_IN_ARGUMENTS }));
+  if (problems.length > 0) throw new ValidationError(problems);
 }

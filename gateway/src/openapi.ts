@@ -50,6 +50,7 @@ import {
   StreamQuery,
 } from './schemas';
 import { ProofBundle, ProofQuery, ProofReport } from './schemas/proof';
+import { PurgeResponse } from './schemas/responses/private';
 
 type Responses = Record<string, { description: string; content?: Record<string, { schema: z.ZodType }> }>;
 
@@ -305,6 +306,18 @@ export function buildOpenApiDocument(serverUrl?: string): ReturnType<OpenApiGene
     security,
     request: { params: LotIdParams },
     responses: { 200: json(HistoryResponse, 'newest first'), 404: problemResponse('unknown lot'), ...common },
+  });
+  registry.registerPath({
+    method: 'delete',
+    path: '/v1/lots/{lotId}/private',
+    summary: "purge the lot's private data (compliance of the owner: a consumer's deletion request); hashes and events stay",
+    security,
+    request: { params: LotIdParams },
+    responses: {
+      200: json(PurgeResponse, 'purged now, or already purged by an earlier request (`alreadyPurged`)'),
+      404: problemResponse('unknown lot'),
+      ...common,
+    },
   });
   registry.registerPath({
     method: 'get',

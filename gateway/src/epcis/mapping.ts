@@ -156,9 +156,27 @@ function locationToEpcis(location: ExportableEvent['location'], prefixes: readon
   return gln !== undefined ? { readPoint: { id: gln } } : {};
 }
 
+/**
+ * An event's private data as exported: its salted hash and collection (and purge time) for everyone; the
+ * private fields and salt only when the provenance carried them (entitled readers). Evidence URIs travel
+ * on `acetrace:evidence` as before. Outside the event hash, like every acetrace annotation.
+ */
+function privateAnnotation(p: NonNullable<ExportableEvent['private']>): Record<string, unknown> {
+  const shown = p as Partial<Record<'hash' | 'collection' | 'purgedAt' | 'value' | 'salt', unknown>>;
+  const value = shown.value as Record<string, unknown> | null | undefined;
+  const fields = value ? Object.fromEntries(Object.entries(value).filter(([k]) => k !== 'evidenceUris')) : undefined;
+  return {
+    hash: shown.hash,
+    collection: shown.collection,
+    ...(typeof shown.purgedAt === 'string' && { purgedAt: shown.purgedAt }),
+    ...(fields && Object.keys(fields).length > 0 && { value: fields, salt: shown.salt }),
+  };
+}
+
 /** The repository's annotations of a recorded event (outside the hash). */
 function annotations(ev: ExportableEvent): Record<string, unknown> {
   return {
+    ...(ev.private && { [A('private')]: privateAnnotation(ev.private) }),
     [A('eventId')]: ev.eventId,
     [A('lotId')]: ev.lotId,
     [A('link')]: LINKS[ev.link - 1]?.name ?? String(ev.link),

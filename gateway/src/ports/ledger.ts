@@ -25,6 +25,11 @@ import type {
   Provenance,
   ProvenanceEvent,
   ProvenanceLink,
+  PrivateDataView,
+  PrivateFields,
+  PrivateMarker,
+  PrivateRecordView,
+  PurgeResult,
   RecordedEvent,
 } from '@acetrace/chaincode';
 
@@ -49,8 +54,31 @@ export type {
   Provenance,
   ProvenanceEvent,
   ProvenanceLink,
+  PrivateDataView,
+  PrivateFields,
+  PrivateMarker,
+  PrivateRecordView,
+  PrivateValue,
+  PurgeResult,
   RecordedEvent,
 } from '@acetrace/chaincode';
+
+/**
+ * A lot as the gateway submits it: the chaincode's input plus its private fields (api.md `private`), which the
+ * adapter sends in the transient map, never in the arguments.
+ */
+export type LotSubmission = LotInput & { private?: PrivateFields | null };
+
+/** An event as the gateway queues and submits it: private fields and evidence URIs go in the transient map. */
+export type EventSubmission = EventInput & { private?: PrivateFields | null };
+
+/** How an answer shows a record's private data: the chaincode's marker, plus the cleartext for entitled readers. */
+export interface PrivateAnswer extends PrivateMarker {
+  /** `present`: value and salt below; `purged`; `unavailable`: the recording organisation's peer did not give it. */
+  state?: PrivateRecordView['state'];
+  value?: PrivateRecordView['value'];
+  salt?: string | null;
+}
 
 /** Outcome of an admin registration: the record, whether this call created it, and its transaction. */
 export interface Registered<T> {
@@ -77,8 +105,9 @@ export interface RecordEventsResult {
 }
 
 /** A provenance event as the gateway answers it: plus the block that recorded it, when the outbox knows it. */
-export interface ProvenanceEventAnswer extends ProvenanceEvent {
+export interface ProvenanceEventAnswer extends Omit<ProvenanceEvent, 'private'> {
   blockNumber?: number;
+  private?: PrivateAnswer;
 }
 
 /** A provenance link whose events carry block numbers. */
@@ -87,7 +116,8 @@ export interface ProvenanceLinkAnswer extends Omit<ProvenanceLink, 'events'> {
 }
 
 /** The gateway's provenance answer: the chaincode's, with block numbers and the time the query took. */
-export interface ProvenanceAnswer extends Omit<Provenance, 'links'> {
+export interface ProvenanceAnswer extends Omit<Provenance, 'links' | 'lot'> {
+  lot: Omit<Provenance['lot'], 'private'> & { private?: PrivateAnswer };
   links: ProvenanceLinkAnswer[];
   /** Milliseconds the answer took (ledger query and outbox lookup). */
   queryMs: number;
@@ -123,10 +153,17 @@ export interface LedgerPort {
   /** The identities available to act as. */
   identities(): LedgerIdentity[];
   /** RegisterLot; retried by the adapter's rule (a lost commit status still answers `created: true`). */
-  registerLot(identity: string, lot: LotInput): Promise<RegisterLotResult>;
+  registerLot(identity: string, lot: LotSubmission): Promise<RegisterLotResult>;
   /** One RecordEvents transaction, one attempt: the caller (the outbox) owns retries. */
-  recordEvents(identity: string, events: EventInput[]): Promise<RecordEventsResult>;
-  recordCorrection(identity: string, correction: EventInput): Promise<RecordEventsResult>;
+  recordEvents(identity: string, events: EventSubmission[]): Promise<RecordEventsResult>;
+  recordCorrection(identity: string, correction: EventSubmission): Promise<RecordEventsResult>;
+  /**
+   * GetPrivateData: `mspId`'s private records of a lot, evaluated on `mspId`'s peer (only a member of its
+   * implicit collection holds the values); the chaincode checks the caller may read them.
+   */
+  privateData(identity: string, lotId: string, mspId: string): Promise<PrivateDataView>;
+  /** PurgePrivateData: the signer's organisation (compliance of the owner) purges its private data of the lot. */
+  purgePrivateData(identity: string, lotId: string): Promise<PurgeResult & { blockNumber: number }>;
   readLot(identity: string, lotId: string): Promise<LotView>;
   getEvent(identity: string, eventId: string): Promise<EventRecord>;
   provenance(identity: string, lotId: string): Promise<Provenance>;

@@ -4,6 +4,7 @@ import {
   SHA256_PATTERN, isGln, AGGREGATION_ACTIONS, MAX_AGGREGATION_CHILDREN,
 } from '@acetrace/chaincode';
 import { z } from 'zod';
+import { PrivateInput } from './private';
 import { Id, IsoTime, LedgerEpc, LinkRef, MspId, Text } from './common';
 
 export const Location = z
@@ -23,7 +24,7 @@ export const Location = z
 export const Evidence = z
   .strictObject({
     sha256: z.string().regex(SHA256_PATTERN, 'must be 64 hex characters (SHA-256)').transform((s) => s.toLowerCase()),
-    uri: z.string().min(1).max(MAX_URI_LENGTH).nullish(),
+    uri: z.string().min(1).max(MAX_URI_LENGTH).nullish().openapi({ description: 'private: kept with the event’s private data, never on the shared ledger' }),
     type: z
       .enum(EVIDENCE_TYPES)
       .nullish()
@@ -59,6 +60,7 @@ export const EventInput = z
       .max(MAX_AGGREGATION_CHILDREN)
       .nullish()
       .openapi({ description: '`aggregation`: the lots packed into or taken out of the container' }),
+    private: PrivateInput.nullish(),
   })
   .superRefine((e, ctx) => {
     for (const [path, message] of [...kindFieldIssues(e), ...kindContentIssues(e), ...correctionIssues(e)]) {

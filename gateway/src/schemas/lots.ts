@@ -3,6 +3,7 @@ import {
   MAX_BOOKMARK_LENGTH, MAX_EPCS_PER_LOT, MAX_INPUTS_PER_LOT, MAX_PAGE_SIZE, MAX_PRODUCT_LENGTH, UNIT_PATTERN, normaliseCountry, normaliseHtsCode,
 } from '@acetrace/chaincode';
 import { z } from 'zod';
+import { PrivateInput } from './private';
 import { Id, IsoTime, LedgerEpc, LinkQuery, MspId, Text } from './common';
 
 /** A 10-digit HTS code, `NNNN.NN.NNNN` or `NNNNNNNNNN`; passed on as given (the chaincode normalises). */
@@ -47,6 +48,7 @@ export const LotInput = z
       .max(MAX_INPUTS_PER_LOT)
       .nullish()
       .openapi({ description: 'what the lot was made from (cotton bales into yarn, yarn into fabric ...); the registrant holds custody of each' }),
+    private: PrivateInput.nullish(),
   })
   .superRefine((l, ctx) => {
     (l.inputs ?? []).forEach((item, i) => {

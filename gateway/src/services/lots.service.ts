@@ -1,7 +1,7 @@
 /** Use cases on lots: register, read, list, history. Sees only the ledger port. */
 import type { Principal } from '../auth/principals';
 import { AccessDeniedError } from '../errors';
-import type { HistoryEntry, LedgerPort, LotFilter, LotPage, LotView, RegisterLotResult } from '../ports/ledger';
+import type { HistoryEntry, LedgerPort, LotFilter, LotPage, LotView, PurgeResult, RegisterLotResult } from '../ports/ledger';
 import type { ListLotsQuery, LotInput } from '../schemas';
 
 /** Roles that may register lots (the chaincode checks again). */
@@ -48,6 +48,14 @@ export class LotsService {
       return Number.isFinite(at) && at >= from && at <= to;
     });
     return { lots, bookmark: page.bookmark };
+  }
+
+  /** Purges the caller's organisation's private data of a lot: compliance only (the chaincode checks it owns the lot). */
+  async purgePrivate(principal: Principal, lotId: string): Promise<PurgeResult & { blockNumber: number }> {
+    if (principal.role !== 'compliance') {
+      throw new AccessDeniedError(`role ${principal.role} may not purge private data; needs compliance of the lot's owner`);
+    }
+    return this.#ledger.purgePrivateData(principal.identity, lotId);
   }
 
   async history(principal: Principal, lotId: string): Promise<{ lotId: string; history: HistoryEntry[] }> {

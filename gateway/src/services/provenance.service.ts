@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import type { Principal } from '../auth/principals';
 import type { LedgerPort, Provenance, ProvenanceAnswer, ProvenanceEventAnswer } from '../ports/ledger';
 import type { BlockNumberIndex } from '../ports/ledger-blocks';
+import { revealPrivate } from './private-data';
 
 export class ProvenanceService {
   readonly #ledger: LedgerPort;
@@ -31,6 +32,7 @@ export class ProvenanceService {
     const started = performance.now();
     const prov: Omit<ProvenanceAnswer, 'queryMs'> = await query();
     if (this.#blocks) await addBlockNumbers(prov, principal.identity, this.#blocks);
+    await revealPrivate(this.#ledger, principal.identity, prov);
     return { ...prov, queryMs: Math.round((performance.now() - started) * 100) / 100 };
   }
 }

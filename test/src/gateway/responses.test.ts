@@ -15,7 +15,7 @@ import { freshEpc, freshGln, lotInput, uid } from '../scenarios/helpers';
 import { type SseEvent, readSse } from '../scenarios/sse';
 import { type Stack, seedLotWithEvent, startTarget } from '../scenarios/target';
 
-type Method = 'get' | 'post' | 'put';
+type Method = 'get' | 'post' | 'put' | 'delete';
 
 interface MediaType {
   schema: unknown;
@@ -243,6 +243,15 @@ describe('every response matches the schema the OpenAPI document names for it', 
     const summary = await hit('get', '/v1/lots/{lotId}/provenance', 200, { key: viewer, params: { lotId } });
     expect((summary.body as { detail: string }).detail).to.equal('summary');
     await hit('get', '/v1/lots/{lotId}/provenance', 404, { key: auditor, params: { lotId: uid('NO-SUCH-LOT') } });
+
+    // private data: a lot with private fields, purged by its owner's compliance
+    const withPrivate = uid('LOT-PV');
+    await hit('post', '/v1/lots', 201, { key: supplier, body: lotInput(withPrivate, { private: { contractRef: 'K-1', unitPrice: 2 } }) });
+    const purged = await hit('delete', '/v1/lots/{lotId}/private', 200, { key: s.key('compliance'), params: { lotId: withPrivate } });
+    expect(purged.body).to.include({ records: 1, alreadyPurged: false });
+    await hit('delete', '/v1/lots/{lotId}/private', 403, { key: supplier, params: { lotId: withPrivate } });
+    await hit('delete', '/v1/lots/{lotId}/private', 404, { key: s.key('compliance'), params: { lotId: uid('NO-SUCH-LOT') } });
+    await hit('delete', '/v1/lots/{lotId}/private', 400, { key: s.key('compliance'), params: { lotId: 'not an id' } });
     await hit('get', '/v1/lots/{lotId}/provenance', 400, { key: auditor, params: { lotId: 'not an id' } });
 
     await hit('get', '/v1/epcs/{epc}/provenance', 200, { key: auditor, params: { epc } });
@@ -439,6 +448,7 @@ describe('every response matches the schema the OpenAPI document names for it', 
     ['get', '/v1/lots/{lotId}', { params: { lotId } }],
     ['get', '/v1/lots/{lotId}/history', { params: { lotId } }],
     ['get', '/v1/lots/{lotId}/provenance', { params: { lotId } }],
+    ['delete', '/v1/lots/{lotId}/private', { params: { lotId } }],
     ['get', '/v1/epcs/{epc}/provenance', { params: { epc } }],
     ['post', '/v1/events', { body: { eventId: uid('EVT-X'), lotId, link: 2, kind: 'document', eventTime: '2026-10-02T08:00:00Z' } }],
     ['get', '/v1/events/{eventId}', { params: { eventId } }],
@@ -559,6 +569,7 @@ describe('every response matches the schema the OpenAPI document names for it', 
     await hit('get', '/v1/lots/{lotId}', 503, { key: auditor, params: { lotId } });
     await hit('get', '/v1/lots/{lotId}/history', 503, { key: auditor, params: { lotId } });
     await hit('get', '/v1/lots/{lotId}/provenance', 503, { key: auditor, params: { lotId } });
+    await hit('delete', '/v1/lots/{lotId}/private', 503, { key: s.key('compliance'), params: { lotId } });
     await hit('get', '/v1/epcs/{epc}/provenance', 503, { key: auditor, params: { epc } });
     await hit('get', '/v1/events/{eventId}', 503, { key: auditor, params: { eventId: uid('NO-SUCH-EVENT') } });
     // a correction is queued like any event while the ledger is down (its original cannot be looked up: the chaincode judges it at commit)

@@ -23,8 +23,8 @@ import type { Metrics } from '../../metrics';
 import type {
   DeviceInput,
   DeviceRecord,
-  EventInput,
   EventRecord,
+  EventSubmission,
   FacilityFilter,
   FacilityInput,
   FacilityPage,
@@ -35,12 +35,14 @@ import type {
   LedgerIdentity,
   LedgerPort,
   LotFilter,
-  LotInput,
   LotPage,
+  LotSubmission,
   LotView,
   OrganisationProfileInput,
   OrganisationView,
+  PrivateDataView,
   Provenance,
+  PurgeResult,
   RecordEventsResult,
   RecordedEvent,
   Registered,
@@ -50,7 +52,8 @@ import type {
 import { type ConnectionProfile, type IdentityProfile, loadConnectionProfile } from './connection-profile';
 import { mapFabricError } from './error-mapping';
 import { fabricSigning } from './native-signer';
-import { type OnRetry, type RetryPolicy, submitTransaction, withRetry } from './retry';
+import { type OnRetry, type ProposalExtras, type RetryPolicy, submitTransaction, withRetry } from './retry';
+import { eventsProposal, lotProposal, privateEndorsers, type ProposalParts } from './transient';
 
 export interface FabricLedgerOptions {
   /** Path of the connection profile, or the parsed profile. */
@@ -61,6 +64,12 @@ export interface FabricLedgerOptions {
   metrics?: Metrics;
   /** fabric-gateway's `connect`; unit tests pass a stub of the client boundary. */
   connect?: (options: ConnectOptions) => Gateway;
+}
+
+/** How one evaluation runs: repeated on transient failures (default), and on which organisations' peers. */
+interface EvaluateOptions {
+  retry?: boolean;
+  endorsingOrganizations?: string[];
 }
 
 interface IdentityGateway {
@@ -110,6 +119,8 @@ const SHAPES = {
   facilityPut: (v: unknown): v is { facility: FacilityRecord; created: boolean } =>
     isObject(v) && SHAPES.facility(v.facility) && typeof v.created === 'boolean',
   facilityPage: (v: unknown): v is FacilityPage => isObject(v) && Array.isArray(v.facilities) && typeof v.bookmark === 'string',
+  privateData: (v: unknown): v is PrivateDataView => isObject(v) && typeof v.mspId === 'string' && Array.isArray(v.records),
+  purge: (v: unknown): v is PurgeResult => isObject(v) && (typeof v.purgedAt === 'string' || v.purgedAt === null) && typeof v.records === 'number',
   device: (v: unknown): v is DeviceRecord & { created: boolean } =>
     isObject(v) && typeof v.deviceId === 'string' && typeof v.mspId === 'string' && typeof v.created === 'boolean',
 };
@@ -206,8 +217,12 @@ class FabricLedger implements LedgerPort {
     }
   }
 
-  /** An evaluation (read), repeated on transient failures unless `retry` is false. */
-  async #evaluate<T>(identity: string, transaction: string, shape: (v: unknown) => v is T, args: string[], retry = true): Promise<T> {
+  /**
+   * An evaluation (read), repeated on transient failures unless `options.retry` is false; `endorsingOrganizations`
+   * targets those organisations' peers (Fabric's target_organizations).
+   */
+  async #evaluate<T>(identity: string, transaction: string, shape: (v: unknown) => v is T, args: string[], options: EvaluateOptions = {}): Promise<T> {
+    const { retry = true, endorsingOrganizations } = options;
     const policy = retry ? this.#options.retry : { ...this.#options.retry, maxAttempts: 1 };
     return this.#timed(transaction, (onRetry) =>
       withRetry(
@@ -216,7 +231,9 @@ class FabricLedger implements LedgerPort {
           const { contract } = this.#gatewayFor(identity);
           let bytes: Uint8Array;
           try {
-            bytes = await contract.evaluateTransaction(transaction, ...args);
+            bytes = endorsingOrganizations
+              ? await contract.evaluate(transaction, { arguments: args, endorsingOrganizations })
+              : await contract.evaluateTransaction(transaction, ...args);
           } catch (err) {
             throw mapFabricError(err, transaction);
           }
@@ -237,29 +254,58 @@ class FabricLedger implements LedgerPort {
     shape: (v: unknown) => v is T,
     args: string[],
     retry = true,
+    extras: ProposalExtras = {},
   ): Promise<{ result: T; txId: string; blockNumber: number }> {
     const policy = retry ? this.#options.retry : { ...this.#options.retry, maxAttempts: 1 };
     return this.#timed(transaction, async (onRetry) => {
       const { contract } = this.#gatewayFor(identity);
-      const committed = await submitTransaction(contract, transaction, args, policy, onRetry);
+      const committed = await submitTransaction(contract, transaction, args, policy, onRetry, extras);
       return { result: parseAs(committed.result, transaction, shape), txId: committed.txId, blockNumber: committed.blockNumber };
     });
   }
 
-  async registerLot(identity: string, lot: LotInput): Promise<RegisterLotResult> {
-    const { result, txId, blockNumber } = await this.#submit(identity, 'RegisterLot', SHAPES.registered, [JSON.stringify(lot)]);
+  /** The MSP ids of the channel's organisations this gateway knows: those of the profile's peers. */
+  #channelOrganisations(): string[] {
+    return [...new Set(this.#profile.peers.map((p) => p.mspId))];
+  }
+
+  /** The proposal's transient map and, when it carries private data, the organisations that must endorse it. */
+  #extras(identity: string, parts: ProposalParts): ProposalExtras {
+    if (!parts.transientData) return {};
+    const { profile } = this.#gatewayFor(identity);
+    return { transientData: parts.transientData, endorsingOrganizations: privateEndorsers(profile.mspId, this.#channelOrganisations()) };
+  }
+
+  async registerLot(identity: string, lot: LotSubmission): Promise<RegisterLotResult> {
+    const parts = lotProposal(lot);
+    const { result, txId, blockNumber } = await this.#submit(identity, 'RegisterLot', SHAPES.registered, parts.args, true, this.#extras(identity, parts));
     return { lot: result.lot, created: result.created, txId, blockNumber };
   }
 
-  async recordEvents(identity: string, events: EventInput[]): Promise<RecordEventsResult> {
-    const { result, txId, blockNumber } = await this.#submit(identity, 'RecordEvents', SHAPES.recordedList, [JSON.stringify(events)], false);
+  async recordEvents(identity: string, events: EventSubmission[]): Promise<RecordEventsResult> {
+    const parts = eventsProposal(events);
+    const { result, txId, blockNumber } = await this.#submit(identity, 'RecordEvents', SHAPES.recordedList, parts.args, false, this.#extras(identity, parts));
     return { results: result, txId, blockNumber };
   }
 
-  async recordCorrection(identity: string, correction: EventInput): Promise<RecordEventsResult> {
+  async recordCorrection(identity: string, correction: EventSubmission): Promise<RecordEventsResult> {
     // one attempt, like RecordEvents: corrections go through the outbox, whose submitter owns the retries
-    const { result, txId, blockNumber } = await this.#submit(identity, 'RecordCorrection', SHAPES.recorded, [JSON.stringify(correction)], false);
+    const parts = eventsProposal([correction], true);
+    const { result, txId, blockNumber } = await this.#submit(identity, 'RecordCorrection', SHAPES.recorded, parts.args, false, this.#extras(identity, parts));
     return { results: [result], txId, blockNumber };
+  }
+
+  privateData(identity: string, lotId: string, mspId: string): Promise<PrivateDataView> {
+    // target_organizations: only a peer of mspId holds its implicit collection's values
+    return this.#evaluate(identity, 'GetPrivateData', SHAPES.privateData, [lotId, mspId], { endorsingOrganizations: [mspId] });
+  }
+
+  async purgePrivateData(identity: string, lotId: string): Promise<PurgeResult & { blockNumber: number }> {
+    // a purge writes (hashed) to the signer's implicit collection: its organisation must endorse, as for private writes
+    const { profile } = this.#gatewayFor(identity);
+    const endorsingOrganizations = privateEndorsers(profile.mspId, this.#channelOrganisations());
+    const { result, blockNumber } = await this.#submit(identity, 'PurgePrivateData', SHAPES.purge, [lotId], true, { endorsingOrganizations });
+    return { ...result, blockNumber };
   }
 
   readLot(identity: string, lotId: string): Promise<LotView> {
@@ -375,7 +421,7 @@ class FabricLedger implements LedgerPort {
     const name = identity ?? this.#profile.identities[0]?.name;
     if (name === undefined) throw new LedgerUnavailableError('no identity to ping with');
     try {
-      await this.#evaluate(name, 'ListLots', SHAPES.lotPage, [JSON.stringify({ pageSize: 1 })], false);
+      await this.#evaluate(name, 'ListLots', SHAPES.lotPage, [JSON.stringify({ pageSize: 1 })], { retry: false });
     } catch (err) {
       if ((err as LedgerError).status === 503 || (err as LedgerError).status === 502) throw err;
       // a chaincode answer (even a refusal) proves the ledger is reachable

@@ -67,8 +67,14 @@ export interface CommitStatusLike {
 }
 
 /** The part of fabric-gateway's `Contract` (proposal → transaction → submitted) the submit rule drives. */
+/** What a proposal carries besides its arguments: private data (transient map) and the organisations to endorse it. */
+export interface ProposalExtras {
+  transientData?: Record<string, Uint8Array>;
+  endorsingOrganizations?: string[];
+}
+
 export interface SubmitContract {
-  newProposal(transaction: string, options: { arguments: string[] }): {
+  newProposal(transaction: string, options: { arguments: string[] } & ProposalExtras): {
     getTransactionId(): string;
     endorse(): Promise<{
       submit(): Promise<{ getResult(): Uint8Array; getStatus(): Promise<CommitStatusLike> }>;
@@ -94,6 +100,7 @@ export async function submitTransaction(
   args: string[],
   policy: RetryPolicy,
   onRetry?: OnRetry,
+  extras: ProposalExtras = {},
 ): Promise<Committed> {
   type Proposal = ReturnType<SubmitContract['newProposal']>;
   type Endorsed = Awaited<ReturnType<Proposal['endorse']>>;
@@ -104,7 +111,8 @@ export async function submitTransaction(
   return withRetry(
     policy,
     async () => {
-      proposal ??= contract.newProposal(transaction, { arguments: args });
+      // one proposal (one salt per private record, one transaction id) until a commit conflict needs a new one
+      proposal ??= contract.newProposal(transaction, { arguments: args, ...extras });
       const txId = proposal.getTransactionId();
       try {
         endorsed ??= await proposal.endorse();

@@ -29,5 +29,11 @@ export function lotsRouter(lots: LotsService): Router {
     res.json(await lots.history(principalOf(res), lotId));
   });
 
+  // a consumer's deletion request: the owner's compliance purges its private data of the lot; hashes stay
+  r.delete('/v1/lots/:lotId/private', async (req, res) => {
+    const { lotId } = parse(LotIdParams, req.params, 'params');
+    res.json(await lots.purgePrivate(principalOf(res), lotId));
+  });
+
   return r;
 }

@@ -7,6 +7,8 @@ import { z } from 'zod';
 import '../../quiet-chaincode';
 import type * as domain from '@acetrace/chaincode';
 import { AGGREGATION_ACTIONS, EVENT_KINDS, EVIDENCE_TYPES, ROLES } from '@acetrace/chaincode';
+import type { EventSubmission } from '../../ports/ledger';
+import { PrivateMarker, PrivateRef, PrivateValue } from './private';
 import { sameShape } from './same-shape';
 
 extendZodWithOpenApi(z);
@@ -53,9 +55,13 @@ export const QueuedEventInput = z
     action: z.enum(AGGREGATION_ACTIONS).nullable().optional(),
     parentLotId: z.string().nullable().optional(),
     childLotIds: z.array(z.string()).nullable().optional(),
+    private: z
+      .union([PrivateValue.omit({ evidenceUris: true }), z.null()])
+      .optional()
+      .openapi({ description: 'as posted (shown to the poster and auditors only); on the ledger it is private data' }),
   })
   .openapi('QueuedEventInput');
-sameShape<z.output<typeof QueuedEventInput>, domain.EventInput>(true);
+sameShape<z.output<typeof QueuedEventInput>, EventSubmission>(true);
 
 /** An event on the ledger (chaincode EventRecord). */
 export const EventRecord = z
@@ -82,6 +88,10 @@ export const EventRecord = z
     recordedAt: Time,
     txId: z.string(),
     contentHash: z.string(),
+    private: z
+      .union([PrivateMarker, PrivateRef])
+      .optional()
+      .openapi({ description: 'salted hash of the event’s private data (fields and evidence URIs) and its collection; absent when none' }),
   })
   .openapi('EventRecord');
 sameShape<z.output<typeof EventRecord>, domain.EventRecord>(true);

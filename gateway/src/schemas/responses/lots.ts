@@ -7,6 +7,7 @@ import { z } from 'zod';
 import '../../quiet-chaincode';
 import type * as domain from '@acetrace/chaincode';
 import { LINK_COUNT } from '@acetrace/chaincode';
+import { PrivateRef } from './private';
 import { sameShape } from './same-shape';
 
 extendZodWithOpenApi(z);
@@ -41,6 +42,7 @@ export const LotRecord = z
       .int()
       .optional()
       .openapi({ description: 'LOT_SCHEMA_VERSION for lots registered under custody rules; absent on older lots' }),
+    private: PrivateRef.optional().openapi({ description: 'salted hash of the lot’s private data and its collection; absent when none' }),
   })
   .openapi('LotRecord');
 sameShape<z.output<typeof LotRecord>, domain.LotRecord>(true);

@@ -10,6 +10,8 @@ import { ANOMALY_TYPES, EVENT_KINDS, EVIDENCE_TYPES } from '@acetrace/chaincode'
 import { EventRecord } from './events';
 import { Completeness } from './lots';
 import { FacilityRef, Party } from './parties';
+import type { ProvenanceAnswer, ProvenanceEventAnswer } from '../../ports/ledger';
+import { PrivateAnswer } from './private';
 import { sameShape } from './same-shape';
 
 extendZodWithOpenApi(z);
@@ -22,9 +24,10 @@ export const ProvenanceEvent = z
     viaLotId: z.string().nullable().openapi({ description: "the ancestor lot the event was recorded on, null for the lot's own events" }),
     facility: FacilityRef.nullable().openapi({ description: 'the registered facility `location.gln` names, null if none' }),
     blockNumber: z.number().int().optional().openapi({ description: 'block of its transaction, when this gateway saw it committed' }),
+    private: PrivateAnswer.optional().openapi({ description: 'that private data exists (hash, purge time); the cleartext for entitled readers' }),
   })
   .openapi('ProvenanceEvent');
-sameShape<z.output<typeof ProvenanceEvent>, domain.ProvenanceEvent & { blockNumber?: number }>(true);
+sameShape<z.output<typeof ProvenanceEvent>, ProvenanceEventAnswer>(true);
 
 export const ProvenanceLink = z
   .strictObject({
@@ -39,7 +42,7 @@ export const ProvenanceLink = z
     lastSeen: z.string().nullable(),
   })
   .openapi('ProvenanceLink');
-sameShape<z.output<typeof ProvenanceLink>, Omit<domain.ProvenanceLink, 'events'> & { events: Array<domain.ProvenanceEvent & { blockNumber?: number }> }>(true);
+sameShape<z.output<typeof ProvenanceLink>, Omit<domain.ProvenanceLink, 'events'> & { events: ProvenanceEventAnswer[] }>(true);
 
 export const Anomaly = z
   .strictObject({
@@ -197,6 +200,7 @@ export const Provenance = z
       importerMsp: z.string().nullable(),
       packedAt: z.string().nullable(),
       parentChain: z.array(z.string()).openapi({ description: 'ancestor lot ids, parent first' }),
+      private: PrivateAnswer.optional().openapi({ description: 'that the lot has private data (hash, purge time); the cleartext for entitled readers' }),
     }),
     completeness: Completeness,
     links: z.array(ProvenanceLink),
@@ -215,7 +219,8 @@ export const Provenance = z
   .openapi('Provenance');
 sameShape<
   z.output<typeof Provenance>,
-  Omit<domain.Provenance, 'links' | 'upstream'> & {
+  Omit<domain.Provenance, 'links' | 'upstream' | 'lot'> & {
+    lot: ProvenanceAnswer['lot'];
     links: Array<z.output<typeof ProvenanceLink>>;
     upstream: UpstreamNodeAnswer[];
     queryMs: number;

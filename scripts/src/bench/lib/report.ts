@@ -70,6 +70,8 @@ export interface Results {
   direct: DirectRow[];
   memory: Record<string, { peakMiB: number; rssMiB: number }>;
   targets: Target[];
+  /** Load average (1/5/15 min) when each phase ended: the machine is shared, read each figure against it. */
+  loadByPhase?: Array<{ phase: string; loadAverage: number[] }>;
 }
 
 const PATH_LABEL: Record<ProvenanceRow['path'], string> = {
@@ -197,6 +199,18 @@ function directSection(r: Results): string[] {
   ];
 }
 
+function loadSection(r: Results): string[] {
+  if (!r.loadByPhase?.length) return [];
+  return [
+    '',
+    '## Load average when each phase ended (1/5/15 min)',
+    '',
+    '| phase | load average |',
+    '| --- | --- |',
+    ...r.loadByPhase.map((l) => `| ${l.phase} | ${l.loadAverage.join(' / ')} |`),
+  ];
+}
+
 function memoryAndSetupSection(r: Results): string[] {
   return [
     '',
@@ -223,6 +237,7 @@ export function markdown(r: Results): string {
     ...seedingSection(r),
     ...ingestionSection(r),
     ...directSection(r),
+    ...loadSection(r),
     ...memoryAndSetupSection(r),
   ].join('\n');
 }

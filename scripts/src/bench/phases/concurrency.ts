@@ -7,7 +7,7 @@ import { event, lotInput } from '../lib/data';
 import { commitCode, type Connection } from '../lib/fabric';
 import { log } from '../lib/log';
 import type { DirectRow } from '../lib/report';
-import { SUPPLIER_IDENTITIES, type Stack } from '../lib/stack';
+import type { Stack } from '../lib/stack';
 import { round, summarise } from '../lib/stats';
 import type { Plan } from '../plan';
 
@@ -60,7 +60,7 @@ async function submitUntil(writers: readonly Connection[], inFlight: number, sto
 /** Registers the contended lot, then runs each of the plan's in-flight levels for its seconds. */
 export async function measureConcurrency(stack: Stack, plan: Plan): Promise<DirectRow[]> {
   await (stack.suppliers[0] as Connection).contract.submitTransaction('RegisterLot', JSON.stringify(lotInput(LOT, LOT_NO, 1)));
-  const writers = Array.from({ length: 8 }, (_, i) => stack.connect(SUPPLIER_IDENTITIES[i % 3] as string));
+  const writers = Array.from({ length: 8 }, (_, i) => stack.connect(stack.supplierIdentities[i % stack.supplierIdentities.length] as string));
   const rows: DirectRow[] = [];
   for (const inFlight of plan.directInFlight) {
     const t0 = performance.now();

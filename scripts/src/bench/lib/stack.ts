@@ -31,10 +31,6 @@ export interface Stack {
   readonly gatewayUrl: string;
   /** One fabric-gateway connection per supplier organisation of the profile (Org1, Org2[, Org3]). */
   readonly suppliers: readonly Connection[];
-  /** The supplier identities of the profile (`org1-supplier`, ...), one per organisation. */
-  readonly supplierIdentities: readonly string[];
-  /** The MSP ids of those suppliers, in the same order. */
-  readonly supplierMsps: readonly string[];
   readonly auditor: Connection;
   /** The API key of `role` in `mspId`. */
   key(role: string, mspId?: string): string;
@@ -88,8 +84,6 @@ export class BenchStack {
       ledgerPath,
       gatewayUrl: gw.url,
       suppliers,
-      supplierIdentities: supplierIds.map((i) => i.name),
-      supplierMsps: supplierIds.map((i) => i.mspId),
       auditor,
       key: (role, mspId = 'Org1MSP') => {
         const p = principals.find((x) => x.role === role && x.mspId === mspId);

@@ -60,7 +60,9 @@ async function submitUntil(writers: readonly Connection[], inFlight: number, sto
 /** Registers the contended lot, then runs each of the plan's in-flight levels for its seconds. */
 export async function measureConcurrency(stack: Stack, plan: Plan): Promise<DirectRow[]> {
   await (stack.suppliers[0] as Connection).contract.submitTransaction('RegisterLot', JSON.stringify(lotInput(LOT, LOT_NO, 1)));
-  const writers = Array.from({ length: 8 }, (_, i) => stack.connect(stack.supplierIdentities[i % stack.supplierIdentities.length] as string));
+  // Eight connections of the lot owner's supplier: the write scope refuses other organisations.
+  const owner = stack.suppliers[0] as Connection;
+  const writers = Array.from({ length: 8 }, () => stack.connect(owner.name));
   const rows: DirectRow[] = [];
   for (const inFlight of plan.directInFlight) {
     const t0 = performance.now();

@@ -129,7 +129,7 @@ async function main(): Promise<void> {
       ['B (this checkout)', undefined],
     ] as const) {
       const bench = new BenchStack(mkdtempSync(join(tmpdir(), 'acetrace-ab-')));
-      const side: Side = { name, bench, stack: await bench.start(100, root), lots: new Map() };
+      const side: Side = { name, bench, stack: await bench.start(100, { root }), lots: new Map() };
       sides.push(side);
       if (parts.has('provenance')) for (const [size, m] of await recordMeasuredLots(side.stack)) side.lots.set(size, m.lotId);
       log(`${name} ready`);

@@ -17,11 +17,15 @@
  *     conflicts as CommitError code 11, transactions/s); the gateway's outbox retries come from 4.;
  *  6. targets, then report; peak RSS (VmHWM) of each child process is sampled throughout.
  * Writes bench/results/latest.json, latest.md and provenance.svg.
+ * With `--network fabric --profile <connection.json>` the same phases run against a real Fabric
+ * network (network/README-fabric.md): only the gateway is started, in front of it; the raw-SQLite
+ * rows are left out (the peers' state is not SQLite). Use a fresh network: the lot ids are fixed.
  *
  *   node scripts/dist/bench/index.js [--quick] [--out-dir bench/results] [--keep] [--sizes 10000,50000]
+ *     [--network embedded|fabric] [--profile PATH (with --network fabric)]
  *     [--batch-timeout-ms 100] [--cpu-prof DIR (network.cpuprofile, gateway.cpuprofile)] [--smoke (seconds-long self-check, write it elsewhere with --out-dir)]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -40,7 +44,29 @@ import { judgeIssue19, judgeTargets } from './phases/targets';
 import { measureWaitCommit } from './phases/wait-commit';
 import { MEASURED_SIZES, planFor, type Plan } from './plan';
 
-function options(): { plan: Plan; outDir: string; keep: boolean; batchTimeoutMs: number; cpuProf: string | undefined } {
+interface Options {
+  plan: Plan;
+  outDir: string;
+  keep: boolean;
+  batchTimeoutMs: number;
+  cpuProf: string | undefined;
+  /** A real Fabric network's connection profile; undefined: the embedded network. */
+  fabricProfile: string | undefined;
+}
+
+/** The connection profile `--network fabric --profile P` names, or undefined for `--network embedded`. */
+function fabricProfileOf(network: string, profile: string | undefined): string | undefined {
+  if (network === 'embedded') {
+    if (profile !== undefined) throw new Error('--profile needs --network fabric');
+    return undefined;
+  }
+  if (network !== 'fabric') throw new Error(`--network must be embedded or fabric, got ${network}`);
+  if (profile === undefined) throw new Error('--network fabric needs --profile <connection.json> (network/README-fabric.md)');
+  if (!existsSync(profile)) throw new Error(`no connection profile at ${profile}`);
+  return resolve(profile);
+}
+
+function options(): Options {
   const { values } = parseArgs({
     options: {
       quick: { type: 'boolean', default: false },
@@ -50,6 +76,8 @@ function options(): { plan: Plan; outDir: string; keep: boolean; batchTimeoutMs:
       'batch-timeout-ms': { type: 'string', default: '100' },
       sizes: { type: 'string' },
       'cpu-prof': { type: 'string' },
+      network: { type: 'string', default: 'embedded' },
+      profile: { type: 'string' },
     },
   });
   return {
@@ -58,6 +86,7 @@ function options(): { plan: Plan; outDir: string; keep: boolean; batchTimeoutMs:
     keep: values.keep,
     batchTimeoutMs: Number(values['batch-timeout-ms']),
     cpuProf: values['cpu-prof'] === undefined ? undefined : resolve(values['cpu-prof']),
+    fabricProfile: fabricProfileOf(values.network, values.profile),
   };
 }
 
@@ -67,6 +96,7 @@ async function provenanceByLedgerSize(
   plan: Plan,
   measured: ReadonlyMap<number, MeasuredLot>,
   ledgerEvents: number,
+  phaseEnded: (phase: string) => void,
 ): Promise<{ seeding: SeedRow[]; provenance: ProvenanceRow[]; paging: PagingResult[]; ledgerEvents: number }> {
   const seeding: SeedRow[] = [];
   const provenance: ProvenanceRow[] = [];
@@ -79,7 +109,9 @@ async function provenanceByLedgerSize(
     seeding.push(row);
     bgLots += row.lots;
     events = row.ledgerEvents;
+    phaseEnded(`seeding to ${String(target)} events`);
     provenance.push(...(await measureProvenance(stack, plan, measured, events)));
+    phaseEnded(`provenance at ${String(events)} events`);
     const probe = measured.get(12)?.lotId;
     const recordedBefore = pagedLot.done;
     if (probe !== undefined) paging.push(await measurePaging(stack, plan, probe, events, pagedLot));
@@ -96,22 +128,32 @@ async function main(): Promise<void> {
   const loadAtStart = loadavg();
   const started = performance.now();
   const dataDir = mkdtempSync(join(tmpdir(), 'acetrace-bench-'));
-  log(`mode ${plan.mode}, data ${dataDir}, load ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}`);
+  log(`mode ${plan.mode}, data ${dataDir}, network ${o.fabricProfile ?? 'embedded'}, load ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}`);
+  const loadByPhase: Array<{ phase: string; loadAverage: number[] }> = [];
+  const phaseEnded = (phase: string): void => {
+    const loadAverage = loadavg().map((l) => Math.round(l * 100) / 100);
+    loadByPhase.push({ phase, loadAverage });
+    log(`${phase}: done, load ${loadAverage.join(' ')}`);
+  };
   const bench = new BenchStack(dataDir);
   try {
-    const stack = await bench.start(o.batchTimeoutMs);
+    const stack = await bench.start(o.batchTimeoutMs, o.fabricProfile === undefined ? {} : { fabricProfile: o.fabricProfile });
     const measured = await recordMeasuredLots(stack);
-    const grown = await provenanceByLedgerSize(stack, plan, measured, MEASURED_SIZES.reduce((n, size) => n + size, 0));
+    phaseEnded('measured lots');
+    const grown = await provenanceByLedgerSize(stack, plan, measured, MEASURED_SIZES.reduce((n, size) => n + size, 0), phaseEnded);
     const ingestion = await measureIngestion(stack, plan);
+    phaseEnded('ingestion');
     const waitCommit = [];
     for (const clients of plan.waitCommitClients) waitCommit.push(await measureWaitCommit(stack, plan, clients));
+    phaseEnded('wait=commit');
     const direct = await measureConcurrency(stack, plan);
+    phaseEnded('single-event transactions');
     stack.sampleMemory();
     const ledgerEventsAtEnd =
       grown.ledgerEvents + ingestion.reduce((n, r) => n + r.events, 0) + waitCommit.reduce((n, r) => n + r.committed, 0) + direct.reduce((n, r) => n + r.committedTxs, 0);
     report(
       plan,
-      { batchTimeoutMs: o.batchTimeoutMs, loadAtStart, started, outDir: o.outDir },
+      { batchTimeoutMs: o.batchTimeoutMs, fabricProfile: o.fabricProfile, loadAtStart, started, outDir: o.outDir },
       {
         ledgerEventsAtEnd,
         seeding: grown.seeding,
@@ -123,6 +165,7 @@ async function main(): Promise<void> {
         memory: bench.memory,
         targets: judgeTargets(plan.ledgerSizes, grown.provenance, ingestion, direct),
         targets19: judgeIssue19({ ledgerSizes: plan.ledgerSizes, provenance: grown.provenance, ingestion, direct, waitCommit, paging: grown.paging, memory: bench.memory }),
+        loadByPhase,
       },
     );
   } catch (err) {

@@ -95,6 +95,8 @@ export interface Results {
   targets19?: Target[];
   waitCommit?: WaitCommitRow[];
   paging?: PagingResult[];
+  /** Load average (1/5/15 min) when each phase ended: the machine is shared, read each figure against it. */
+  loadByPhase?: Array<{ phase: string; loadAverage: number[] }>;
 }
 
 const PATH_LABEL: Record<ProvenanceRow['path'], string> = {
@@ -258,6 +260,18 @@ function pagingSection(r: Results): string[] {
   );
 }
 
+function loadSection(r: Results): string[] {
+  if (!r.loadByPhase?.length) return [];
+  return [
+    '',
+    '## Load average when each phase ended (1/5/15 min)',
+    '',
+    '| phase | load average |',
+    '| --- | --- |',
+    ...r.loadByPhase.map((l) => `| ${l.phase} | ${l.loadAverage.join(' / ')} |`),
+  ];
+}
+
 function memoryAndSetupSection(r: Results): string[] {
   return [
     '',
@@ -286,6 +300,7 @@ export function markdown(r: Results): string {
     ...ingestionSection(r),
     ...waitCommitSection(r),
     ...directSection(r),
+    ...loadSection(r),
     ...memoryAndSetupSection(r),
   ].join('\n');
 }

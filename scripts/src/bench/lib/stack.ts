@@ -1,7 +1,8 @@
 /**
  * The system under test: the embedded network and the gateway as child processes on one data
- * folder, the credentials the gateway wrote, fabric-gateway connections, and the children's
- * peak memory sampled every second.
+ * folder (or, with a connection profile, the gateway alone in front of a real Fabric network),
+ * the credentials the gateway wrote, fabric-gateway connections, and the children's peak memory
+ * sampled every second.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,9 +25,11 @@ const SUPPLIERS = ['org1-supplier', 'org2-supplier', 'org3-supplier'];
 /** A started network + gateway; every phase of the benchmark runs against one. */
 export interface Stack {
   readonly dataDir: string;
+  /** The embedded network's SQLite ledger; undefined on a real Fabric network (no raw scans there). */
+  readonly ledgerPath: string | undefined;
   /** The gateway's base URL, `http://127.0.0.1:<port>`. */
   readonly gatewayUrl: string;
-  /** One fabric-gateway connection per supplier organisation (Org1, Org2, Org3). */
+  /** One fabric-gateway connection per supplier organisation of the profile (Org1, Org2[, Org3]). */
   readonly suppliers: readonly Connection[];
   readonly auditor: Connection;
   /** The API key of `role` in `mspId`. */
@@ -56,20 +59,35 @@ export class BenchStack {
     }, 1000);
   }
 
-  /** Starts the network (orderer BatchTimeout `batchTimeoutMs`, 500 per block), then the gateway; both from `root` when given. */
-  async start(batchTimeoutMs: number, root?: string): Promise<Stack> {
-    const net = await startNetwork({ dataDir: this.dataDir, port: await freePort(), batchTimeoutMs, maxBatchSize: 500, ...(root === undefined ? {} : { root }) });
-    this.children.push(net);
-    const gw = await startGateway(this.dataDir, net.connectionProfilePath, await freePort(), root);
+  /**
+   * Starts the network (orderer BatchTimeout `batchTimeoutMs`, 500 per block), then the gateway, both
+   * from `where.root` when given (A/B runs); with `where.fabricProfile` (a real network's
+   * connection.json) only the gateway, in front of it.
+   */
+  async start(batchTimeoutMs: number, where: { root?: string; fabricProfile?: string } = {}): Promise<Stack> {
+    const { root, fabricProfile } = where;
+    let profilePath = fabricProfile;
+    let ledgerPath: string | undefined;
+    if (profilePath === undefined) {
+      const net = await startNetwork({ dataDir: this.dataDir, port: await freePort(), batchTimeoutMs, maxBatchSize: 500, ...(root === undefined ? {} : { root }) });
+      this.children.push(net);
+      log(`network pid ${String(net.proc.pid)}`);
+      profilePath = net.connectionProfilePath;
+      ledgerPath = join(this.dataDir, 'network', 'ledger.sqlite');
+    }
+    const gw = await startGateway(this.dataDir, profilePath, await freePort(), root);
     this.children.push(gw);
-    log(`network pid ${String(net.proc.pid)}, gateway pid ${String(gw.proc.pid)} at ${gw.url}`);
-    const profile = loadProfile(net.connectionProfilePath);
+    log(`gateway pid ${String(gw.proc.pid)} at ${gw.url} on ${profilePath}`);
+    const profile = loadProfile(profilePath);
     const principals = (JSON.parse(readFileSync(join(this.dataDir, 'credentials.json'), 'utf8')) as { principals: Principal[] }).principals;
     const connect = (name: string): Connection => this.connect(profile, name);
-    const suppliers = SUPPLIERS.map(connect);
+    const supplierIds = profile.identities.filter((i) => SUPPLIERS.includes(i.name));
+    if (supplierIds.length === 0) throw new Error(`${profilePath} holds none of the identities ${SUPPLIERS.join(', ')}`);
+    const suppliers = supplierIds.map((i) => connect(i.name));
     const auditor = connect('org1-auditor');
     return {
       dataDir: this.dataDir,
+      ledgerPath,
       gatewayUrl: gw.url,
       suppliers,
       auditor,
@@ -120,5 +138,5 @@ export class BenchStack {
   }
 }
 
-/** The supplier identities in the connection profile, by organisation. */
+/** The supplier identities a connection profile may hold, by organisation. */
 export const SUPPLIER_IDENTITIES: readonly string[] = SUPPLIERS;

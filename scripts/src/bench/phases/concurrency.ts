@@ -36,12 +36,12 @@ function countFailure(out: Outcomes, err: unknown): void {
 }
 
 /** `inFlight` writers, spread over `writers`, each submitting one event per transaction until `stopAt`. */
-async function submitUntil(writers: readonly Connection[], inFlight: number, stopAt: number): Promise<Outcomes> {
+async function submitUntil(writers: readonly Connection[], orgs: number, inFlight: number, stopAt: number): Promise<Outcomes> {
   const out: Outcomes = { ok: 0, other: 0, lat: [], codes: new Map() };
   await Promise.all(
     Array.from({ length: inFlight }, async (_, w) => {
       const c = writers[w % writers.length] as Connection;
-      const { lotId, lotNo } = LOTS[w % writers.length % LOTS.length] as (typeof LOTS)[number];
+      const { lotId, lotNo } = LOTS[(w % writers.length) % orgs] as (typeof LOTS)[number];
       for (let i = 0; performance.now() < stopAt; i++) {
         const e = event(`D${String(inFlight)}-${String(w)}-${String(i)}`, lotId, lotNo, i % 5, 5, { supplierOnly: true, deviceId: `dev-${String(w)}` });
         const t = performance.now();
@@ -60,14 +60,15 @@ async function submitUntil(writers: readonly Connection[], inFlight: number, sto
 
 /** Registers each organisation's contended lot (once per stack), then runs each of the plan's in-flight levels for its seconds. */
 export async function measureConcurrency(stack: Stack, plan: Plan): Promise<DirectRow[]> {
-  for (const [i, { lotId, lotNo }] of LOTS.entries()) {
+  const orgs = stack.suppliers.length; // a real network may have fewer organisations than three
+  for (const [i, { lotId, lotNo }] of LOTS.slice(0, orgs).entries()) {
     await (stack.suppliers[i] as Connection).contract.submitTransaction('RegisterLot', JSON.stringify(lotInput(lotId, lotNo, 1)));
   }
-  const writers = Array.from({ length: 8 }, (_, i) => stack.connect(SUPPLIER_IDENTITIES[i % 3] as string));
+  const writers = Array.from({ length: 8 }, (_, i) => stack.connect(SUPPLIER_IDENTITIES[i % orgs] as string));
   const rows: DirectRow[] = [];
   for (const inFlight of plan.directInFlight) {
     const t0 = performance.now();
-    const { ok, other, lat, codes } = await submitUntil(writers, inFlight, t0 + plan.directSeconds * 1000);
+    const { ok, other, lat, codes } = await submitUntil(writers, orgs, inFlight, t0 + plan.directSeconds * 1000);
     const seconds = (performance.now() - t0) / 1000;
     const l = summarise(lat);
     const mvccConflicts = codes.get(MVCC_READ_CONFLICT) ?? 0;

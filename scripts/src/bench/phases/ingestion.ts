@@ -45,7 +45,7 @@ async function post(stack: Stack, plan: Plan, cell: number, clients: number, bat
   await Promise.all(
     Array.from({ length: clients }, async (_, c) => {
       const apiKey = supplierKeys[c % supplierKeys.length] as string;
-      const { lotId, lotNo } = LOTS[c % LOTS.length] as (typeof LOTS)[number];
+      const { lotId, lotNo } = LOTS[c % supplierKeys.length] as (typeof LOTS)[number];
       for (let r = 0; performance.now() < stopAt && posted.sent + batch <= plan.ingestionEventCap; r++) {
         posted.sent += batch;
         const events = Array.from({ length: batch }, (_, i) =>
@@ -105,8 +105,9 @@ async function ingestionCell(stack: Stack, plan: Plan, cell: number, clients: nu
 
 /** Registers each organisation's ingestion lot, then runs every cell of the plan's clients × batch grid in order. */
 export async function measureIngestion(stack: Stack, plan: Plan): Promise<IngestionRow[]> {
-  const supplierKeys = ORGS.map((m) => stack.key('supplier', m));
-  for (const [i, { lotId, lotNo }] of LOTS.entries()) {
+  // a real network may have fewer organisations than the embedded one's three
+  const supplierKeys = ORGS.slice(0, stack.suppliers.length).map((m) => stack.key('supplier', m));
+  for (const [i, { lotId, lotNo }] of LOTS.slice(0, supplierKeys.length).entries()) {
     await httpOk('POST', `${stack.gatewayUrl}/v1/lots`, supplierKeys[i], lotInput(lotId, lotNo, 3), [200, 201]);
   }
   const rows: IngestionRow[] = [];

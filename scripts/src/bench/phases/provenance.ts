@@ -3,7 +3,6 @@
  * through fabric-gateway, by lot id and by EPC — and, on one raw-SQLite stack in this process, a
  * naive full scan of the event key space against the lot's own EVT key range.
  */
-import { join } from 'node:path';
 import { Ledger } from '@acetrace/network';
 import { httpOk } from '../lib/http';
 import { log } from '../lib/log';
@@ -85,20 +84,21 @@ async function timeRawScans(ledger: Ledger, plan: Plan, m: MeasuredLot, size: nu
 /** One row per measured lot and path on a ledger of `ledgerEvents` events, in the report's order. */
 export async function measureProvenance(stack: Stack, plan: Plan, measured: ReadonlyMap<number, MeasuredLot>, ledgerEvents: number): Promise<ProvenanceRow[]> {
   const rows: ProvenanceRow[] = [];
-  const ledger = Ledger.open(join(stack.dataDir, 'network', 'ledger.sqlite'));
+  // A real Fabric network's state is in the peers' LevelDB: no raw-SQLite rows there.
+  const ledger = stack.ledgerPath === undefined ? undefined : Ledger.open(stack.ledgerPath);
   try {
     for (const size of MEASURED_SIZES) {
       const m = measured.get(size);
       if (!m) continue;
       const count = size >= 1200 ? plan.samples.large : plan.samples.small;
-      const timed = [...(await timeRealPaths(stack, plan, m, count)), ...(await timeRawScans(ledger, plan, m, size, count))];
+      const timed = [...(await timeRealPaths(stack, plan, m, count)), ...(ledger ? await timeRawScans(ledger, plan, m, size, count) : [])];
       const lotRows = timed.map(([path, lat]): ProvenanceRow => ({ ledgerEvents, lotEvents: size, path, ...summarise(lat) }));
       rows.push(...lotRows);
       const gl = lotRows.find((p) => p.path === 'gateway-lot');
       log(`  provenance ${String(size)}-event lot: gateway p50 ${String(gl?.p50Ms)} p99 ${String(gl?.p99Ms)} ms`);
     }
   } finally {
-    ledger.close();
+    ledger?.close();
   }
   return rows;
 }

@@ -16,15 +16,15 @@ const LOTS = ORGS.map((_, i) => ({ lotId: `WAIT-LOT-${String(i + 1)}`, lotNo: 97
 
 /** `clients` clients each post one event per request with ?wait=commit until the plan's seconds are up. */
 export async function measureWaitCommit(stack: Stack, plan: Plan, clients: number, run = 0): Promise<WaitCommitRow> {
-  const keys = ORGS.map((m) => stack.key('supplier', m));
-  for (const [i, { lotId, lotNo }] of LOTS.entries()) await httpOk('POST', `${stack.gatewayUrl}/v1/lots`, keys[i], lotInput(lotId, lotNo, 1), [200, 201]);
+  const keys = ORGS.slice(0, stack.suppliers.length).map((m) => stack.key('supplier', m));
+  for (const [i, { lotId, lotNo }] of LOTS.slice(0, keys.length).entries()) await httpOk('POST', `${stack.gatewayUrl}/v1/lots`, keys[i], lotInput(lotId, lotNo, 1), [200, 201]);
   const lat: number[] = [];
   let errors = 0;
   const t0 = performance.now();
   const stopAt = t0 + plan.ingestionSeconds * 1000;
   await Promise.all(
     Array.from({ length: clients }, async (_, c) => {
-      const { lotId, lotNo } = LOTS[c % LOTS.length] as (typeof LOTS)[number];
+      const { lotId, lotNo } = LOTS[c % keys.length] as (typeof LOTS)[number];
       for (let i = 0; performance.now() < stopAt; i++) {
         const e = event(`W${String(run)}-${String(clients)}-${String(c)}-${String(i)}`, lotId, lotNo, i % 5, 5, { supplierOnly: true, deviceId: `waiter-${String(c)}` });
         const t = performance.now();

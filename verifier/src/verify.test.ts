@@ -9,43 +9,11 @@ import { BundleFormatError, type ProofBundle } from './bundle';
 import { blockDataHash, blockHeaderBytes, blockHeaderHash } from './fabric';
 import { CHECKS, formatReport, type CheckName, type Report } from './report';
 import { makeFixture, makeNetwork, must, signLowS, toHighS, type Fixture, type Network } from './testing/fixture';
+import { blockBytes, changeByte, clone, endorsedAction, failedChecks, setBlockBytes, tamperBlock } from './testing/tamper';
 import { verifyBundle } from './verify';
 
-const clone = (b: ProofBundle): ProofBundle => JSON.parse(JSON.stringify(b)) as ProofBundle;
-const failed = (r: Report): Set<string> => new Set(r.failures.map((f) => f.check));
 const failedFor = (r: Report, eventId: string): CheckName[] =>
   must(r.events.find((e) => e.eventId === eventId), `the report of event ${eventId}`).checks.filter((c) => !c.ok).map((c) => c.check);
-
-function blockBytes(bundle: ProofBundle, number: string): Buffer {
-  return Buffer.from(must(bundle.blocks.find((b) => b.number === number), `block ${number} of the bundle`).block, 'base64');
-}
-
-function setBlockBytes(bundle: ProofBundle, number: string, bytes: Uint8Array): void {
-  must(bundle.blocks.find((b) => b.number === number), `block ${number} of the bundle`).block = Buffer.from(bytes).toString('base64');
-}
-
-/** Another byte in place of bytes[i]: a different base64 letter for letters (PEM stays PEM), else one bit flipped. */
-function changeByte(bytes: Buffer, i: number): void {
-  const c = must(bytes[i], 'bytes[i]');
-  const isLetter = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39);
-  bytes[i] = isLetter ? (c === 0x41 ? 0x42 : 0x41) : c ^ 0x01;
-}
-
-/** Changes one byte of block `number`, `offset` bytes into the first occurrence of `needle`. */
-function tamperBlock(bundle: ProofBundle, number: string, needle: Uint8Array, offset: number): void {
-  const bytes = blockBytes(bundle, number);
-  const at = bytes.indexOf(Buffer.from(needle));
-  expect(at, 'needle found in block').to.be.at.least(0);
-  changeByte(bytes, at + offset);
-  setBlockBytes(bundle, number, bytes);
-}
-
-function decodeEndorsedAction(envelope: Uint8Array): peer.ChaincodeEndorsedAction {
-  const payload = common.Payload.deserializeBinary(common.Envelope.deserializeBinary(envelope).getPayload_asU8());
-  const tx = peer.Transaction.deserializeBinary(payload.getData_asU8());
-  const action = must(tx.getActionsList()[0], 'the transaction\'s action');
-  return must(peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8()).getAction(), 'the endorsed action');
-}
 
 describe('verifier: Fabric block hashes', () => {
   it('encodes the header as Go encoding/asn1 does (INTEGER minimal two\'s complement, OCTET STRINGs)', () => {
@@ -146,7 +114,7 @@ describe('verifier: verifyBundle', function () {
       const h = must(bundle.headers[2], 'bundle.headers[2]'); // block 4, known only by its header
       h.dataHash = (h.dataHash.startsWith('a') ? 'b' : 'a') + h.dataHash.slice(1);
       const report = verifyBundle(bundle);
-      expect([...failed(report)]).to.deep.equal(['header-chain']);
+      expect([...failedChecks(report)]).to.deep.equal(['header-chain']);
       for (const e of ['E1', 'E2', 'E3']) expect(failedFor(report, e)).to.deep.equal(['header-chain']);
       expect(must(report.failures[0], 'report.failures[0]').detail).to.match(/header 5's previous hash/);
     });
@@ -166,14 +134,14 @@ describe('verifier: verifyBundle', function () {
       const signature = must(metadata.getSignaturesList()[0], 'the orderer signature of block 5').getSignature_asU8();
       tamperBlock(bundle, '5', signature, signature.length - 1);
       const report = verifyBundle(bundle);
-      expect([...failed(report)]).to.deep.equal(['orderer-signature']);
+      expect([...failedChecks(report)]).to.deep.equal(['orderer-signature']);
       expect(failedFor(report, 'E1')).to.deep.equal(['orderer-signature']);
       expect(must(report.failures[0], 'report.failures[0]').detail).to.match(/does not verify/);
     });
 
     it('a byte of an endorsement signature: endorsements', () => {
       const bundle = clone(fixture.bundle);
-      const signature = must(decodeEndorsedAction(must(fixture.envelopes.E1, 'the envelope of E1')).getEndorsementsList()[1], 'the second endorsement of E1').getSignature_asU8();
+      const signature = must(endorsedAction(must(fixture.envelopes.E1, 'the envelope of E1')).getEndorsementsList()[1], 'the second endorsement of E1').getSignature_asU8();
       tamperBlock(bundle, '2', signature, signature.length - 1);
       const report = verifyBundle(bundle);
       expect(failedFor(report, 'E1')).to.include('endorsements');
@@ -184,7 +152,7 @@ describe('verifier: verifyBundle', function () {
       const bundle = clone(fixture.bundle);
       bundle.trustAnchors.endorsementPolicy.organisations[1] = 'Org2MSQ';
       const report = verifyBundle(bundle);
-      expect([...failed(report)]).to.deep.equal(['endorsements']);
+      expect([...failedChecks(report)]).to.deep.equal(['endorsements']);
       for (const e of ['E1', 'E2', 'E3']) expect(failedFor(report, e)).to.deep.equal(['endorsements']);
     });
 
@@ -202,7 +170,7 @@ describe('verifier: verifyBundle', function () {
       expect(changed.filter((b, i) => b !== original[i]).length, 'bytes changed').to.equal(1);
       setBlockBytes(bundle, '3', changed);
       const report = verifyBundle(bundle);
-      expect([...failed(report)]).to.deep.equal(['validation-code']);
+      expect([...failedChecks(report)]).to.deep.equal(['validation-code']);
       expect(failedFor(report, 'E2')).to.deep.equal(['validation-code']);
       expect(failedFor(report, 'E3')).to.deep.equal([]);
       expect(must(report.failures[0], 'report.failures[0]').detail).to.match(/MVCC_READ_CONFLICT \(11\)/);
@@ -222,20 +190,20 @@ describe('verifier: verifyBundle', function () {
     it('a transaction created by another organisation than the recorder: creator', async () => {
       const f = await makeFixture({ creator: (n) => must(n.clients.Org2MSP, 'n.clients.Org2MSP') }, network);
       const report = verifyBundle(f.bundle);
-      expect([...failed(report)]).to.deep.equal(['creator']);
+      expect([...failedChecks(report)]).to.deep.equal(['creator']);
       expect(must(report.failures[0], 'report.failures[0]').detail).to.match(/created by Org2MSP, not by Org1MSP/);
     });
 
     it('a creator claiming Org1MSP with a certificate from a CA outside the channel: creator', async () => {
       const f = await makeFixture({ creator: (n) => n.outsider }, network);
       const report = verifyBundle(f.bundle);
-      expect([...failed(report)]).to.deep.equal(['creator']);
+      expect([...failedChecks(report)]).to.deep.equal(['creator']);
       expect(must(report.failures[0], 'report.failures[0]').detail).to.match(/not signed by a CA of Org1MSP/);
     });
 
     it('too few endorsing organisations for MAJORITY: endorsements; the same under ANY verifies', async () => {
       const f = await makeFixture({ endorsers: (n) => [must(n.peers.Org1MSP, 'n.peers.Org1MSP')] }, network);
-      expect([...failed(verifyBundle(f.bundle))]).to.deep.equal(['endorsements']);
+      expect([...failedChecks(verifyBundle(f.bundle))]).to.deep.equal(['endorsements']);
       const any = clone(f.bundle);
       any.trustAnchors.endorsementPolicy.rule = 'ANY';
       expect(verifyBundle(any).ok).to.equal(true);
@@ -243,34 +211,34 @@ describe('verifier: verifyBundle', function () {
 
     it('two endorsements from one organisation count once: endorsements', async () => {
       const f = await makeFixture({ endorsers: (n) => [must(n.peers.Org1MSP, 'n.peers.Org1MSP'), must(n.clients.Org1MSP, 'n.clients.Org1MSP')] }, network);
-      expect([...failed(verifyBundle(f.bundle))]).to.deep.equal(['endorsements']);
+      expect([...failedChecks(verifyBundle(f.bundle))]).to.deep.equal(['endorsements']);
     });
 
     it('a high-S endorsement signature, valid ECDSA that Fabric refuses: endorsements', async () => {
       const f = await makeFixture({ signEndorsement: (e, data) => toHighS(signLowS(e.key, data)) }, network);
       const report = verifyBundle(f.bundle);
-      expect([...failed(report)]).to.deep.equal(['endorsements']);
+      expect([...failedChecks(report)]).to.deep.equal(['endorsements']);
       expect(must(report.failures[0], 'report.failures[0]').detail).to.match(/high S/);
     });
 
     it('a CA certificate as endorser: endorsements', async () => {
       const f = await makeFixture({ endorsers: (n) => [n.org1CaIdentity, must(n.peers.Org2MSP, 'n.peers.Org2MSP')] }, network);
       const report = verifyBundle(f.bundle);
-      expect([...failed(report)]).to.deep.equal(['endorsements']);
+      expect([...failedChecks(report)]).to.deep.equal(['endorsements']);
       expect(must(report.failures[0], 'report.failures[0]').detail).to.match(/CA certificate/);
     });
 
     it('transactions the peer marked invalid: validation-code', async () => {
       const f = await makeFixture({ code: peer.TxValidationCode.ENDORSEMENT_POLICY_FAILURE }, network);
       const report = verifyBundle(f.bundle);
-      expect([...failed(report)]).to.deep.equal(['validation-code']);
+      expect([...failedChecks(report)]).to.deep.equal(['validation-code']);
       expect(report.failures.map((x) => x.eventId)).to.deep.equal(['E1', 'E2', 'E3']);
     });
 
     it('blocks signed by a peer instead of the ordering service: orderer-signature', async () => {
       const f = await makeFixture({ blockSigner: (n) => must(n.peers.Org1MSP, 'n.peers.Org1MSP') }, network);
       const report = verifyBundle(f.bundle);
-      expect([...failed(report)]).to.deep.equal(['orderer-signature']);
+      expect([...failedChecks(report)]).to.deep.equal(['orderer-signature']);
       expect(must(report.failures[0], 'report.failures[0]').detail).to.match(/Org1MSP is not an orderer organisation/);
     });
 
@@ -278,7 +246,7 @@ describe('verifier: verifyBundle', function () {
       const bundle = clone(fixture.bundle);
       (must(bundle.events[2], 'bundle.events[2]').event as { location: { lat: number } }).location.lat = 11;
       const report = verifyBundle(bundle);
-      expect([...failed(report)]).to.deep.equal(['write-set']);
+      expect([...failedChecks(report)]).to.deep.equal(['write-set']);
       expect(report.failures[0]).to.include({ eventId: 'E3' });
       expect(must(report.failures[0], 'report.failures[0]').detail).to.match(/event shown differs/);
     });
@@ -311,8 +279,8 @@ describe('verifier: verifyBundle', function () {
       const bundle = clone(fixture.bundle);
       bundle.blocks = bundle.blocks.filter((b) => b.number !== '5');
       const report = verifyBundle(bundle);
-      expect(failed(report)).to.include('orderer-signature');
-      expect(failed(report)).to.include('header-chain');
+      expect(failedChecks(report)).to.include('orderer-signature');
+      expect(failedChecks(report)).to.include('header-chain');
     });
   });
 });

@@ -1,7 +1,6 @@
 import ExcelJS from 'exceljs';
 import * as crypto from 'node:crypto';
 import { PDFParse } from 'pdf-parse';
-import yauzl from 'yauzl';
 import type { Principal } from '../auth/principals';
 import { expect } from '../chai.test';
 import { ScreeningService } from '../screening/screening.service';
@@ -11,6 +10,7 @@ import { renderPdf } from './pdf';
 import { renderCsv, renderXlsx } from './sheets';
 import { syntheticProvenance } from './synthetic';
 import { renderZip, type DossierManifest } from './zip';
+import { unzip } from './zip-entries.test';
 
 const compliance: Principal = { name: 'org2-compliance', role: 'compliance', identity: 'org2-compliance', mspId: 'Org2MSP' };
 const LIST = 'name,aliases,country,address\n"Xinjiang Huafu Textile Co., Ltd.",Huafu Fashion,CN,Aksu\n';
@@ -33,34 +33,6 @@ async function pdfText(pdf: Buffer): Promise<string> {
   } finally {
     await parser.destroy();
   }
-}
-
-function unzip(zip: Buffer): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(zip, { lazyEntries: true }, (err, file) => {
-      if (err) {
-        reject(err);
-        return;
-      }
-      const out = new Map<string, Buffer>();
-      file.on('entry', (entry: yauzl.Entry) => {
-        file.openReadStream(entry, (e, stream) => {
-          if (e) {
-            reject(e);
-            return;
-          }
-          const chunks: Buffer[] = [];
-          stream.on('data', (c: Buffer) => { chunks.push(c); });
-          stream.on('end', () => {
-            out.set(entry.fileName, Buffer.concat(chunks));
-            file.readEntry();
-          });
-        });
-      });
-      file.on('end', () => { resolve(out); });
-      file.readEntry();
-    });
-  });
 }
 
 describe('dossier model', () => {

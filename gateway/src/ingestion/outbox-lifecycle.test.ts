@@ -4,24 +4,15 @@ import * as path from 'node:path';
 import Database from 'better-sqlite3';
 import { Registry } from 'prom-client';
 import { expect } from '../chai.test';
-import { EventConflictError, type EventQueue } from '../ports/event-queue';
-import { createEventQueue, type EventQueueOptions } from './index';
+import { EventConflictError } from '../ports/event-queue';
 import { OUTBOX_SCHEMA_VERSION, Outbox } from './outbox';
-import { FakeLedger, makeEvent, silentLogger, tmpDb, testKeyring, SCHEMA_1_EVENTS } from './testutils.test';
+import { FakeLedger, makeEvent, testQueues, tmpDb, testKeyring, SCHEMA_1_EVENTS } from './testutils.test';
 
 const A = { principal: 'carrier-key', identity: 'org1-logistics' };
 
 describe('ingestion/outbox lifecycle', function () {
   this.timeout(20_000);
-  const open: EventQueue[] = [];
-  const queue = (options: Partial<EventQueueOptions> & { ledger: FakeLedger }): EventQueue => {
-    const q = createEventQueue({ keyring: testKeyring, dbPath: tmpDb(), logger: silentLogger, retryBaseMs: 2, retryMaxMs: 20, batchMaxWaitMs: 5, ...options });
-    open.push(q);
-    return q;
-  };
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((q) => q.stop()));
-  });
+  const queue = testQueues();
 
   it('gives a poison event up as `dead` after maxFailures (its batch split first); batch-mates commit; counted', async () => {
     const ledger = new FakeLedger();

@@ -6,35 +6,19 @@ import {
   LedgerInvalidArgumentError,
   LedgerUnavailableError,
 } from '../errors';
-import { rejectionText, type EventQueue } from '../ports/event-queue';
+import { rejectionText } from '../ports/event-queue';
 import type { LedgerPort } from '../ports/ledger';
 import { expect } from '../chai.test';
-import { createEventQueue, isPermanentRejection, rejectionOf, type EventLedger, type EventQueueOptions } from './index';
+import { createEventQueue, isPermanentRejection, rejectionOf, type EventLedger } from './index';
 import { Outbox } from './outbox';
-import { FakeLedger, chaincodeRefusal, makeEvent, silentLogger, sleep, tmpDb, testKeyring } from './testutils.test';
+import { FakeLedger, chaincodeRefusal, makeEvent, silentLogger, sleep, testQueues, tmpDb, testKeyring } from './testutils.test';
 
 const A = { principal: 'carrier-key', identity: 'org1-logistics' };
 const B = { principal: 'broker-key', identity: 'org2-broker' };
 
 describe('ingestion/queue (outbox + submitter)', function () {
   this.timeout(20_000);
-  const open: EventQueue[] = [];
-  const queue = (options: Partial<EventQueueOptions> & { ledger: FakeLedger }): EventQueue => {
-    const q = createEventQueue({
-      keyring: testKeyring,
-      dbPath: tmpDb(),
-      logger: silentLogger,
-      retryBaseMs: 2,
-      retryMaxMs: 20,
-      batchMaxWaitMs: 5,
-      ...options,
-    });
-    open.push(q);
-    return q;
-  };
-  afterEach(async () => {
-    await Promise.all(open.splice(0).map((q) => q.stop()));
-  });
+  const queue = testQueues();
 
   it('packs events into transactions of one identity each, at most batchMaxEvents long', async () => {
     const ledger = new FakeLedger();

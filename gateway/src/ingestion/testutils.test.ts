@@ -8,6 +8,8 @@ import { Keyring } from '../at-rest/keyring';
 import { LedgerInternalError, LedgerUnavailableError } from '../errors';
 import type { EventRecord } from '../ports/ledger';
 import type { EventInput } from './event-input';
+import type { EventQueue } from '../ports/event-queue';
+import { createEventQueue, type EventQueueOptions } from './index';
 import type { EventLedger, RecordedEventResult } from './ledger';
 
 export const silentLogger = pino({ level: 'silent' });
@@ -192,4 +194,20 @@ export class FakeLedger implements EventLedger {
     this.corrections.push(correction.eventId);
     return this.recordEvents(identity, [correction]);
   }
+}
+
+/**
+ * Registers an afterEach (call inside `describe`) that stops every queue the returned factory made:
+ * queues over a temp outbox with fast retries and short batch waits, `options` on top.
+ */
+export function testQueues(): (options: Partial<EventQueueOptions> & { ledger: FakeLedger }) => EventQueue {
+  const open: EventQueue[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((q) => q.stop()));
+  });
+  return (options) => {
+    const q = createEventQueue({ keyring: testKeyring, dbPath: tmpDb(), logger: silentLogger, retryBaseMs: 2, retryMaxMs: 20, batchMaxWaitMs: 5, ...options });
+    open.push(q);
+    return q;
+  };
 }

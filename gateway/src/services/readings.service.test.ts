@@ -62,10 +62,16 @@ describe('services/readings: EPC → lot lookup', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('finds the lot with GetLotByEpc as the least-privileged identity, never assembling provenance', async () => {
-    const { ledger, calls } = fakeLedger({ withLotByEpc: true });
+  /** A service over a fake ledger (with or without GetLotByEpc) and its answer to reads of the known EPC and `unknown`. */
+  async function firstReads(withLotByEpc: boolean, unknown: string) {
+    const { ledger, calls } = fakeLedger({ withLotByEpc });
     const service = createReadingsService({ ledger, queue: stubQueue, readersFile, windowMs: 60_000 });
-    const res = await service.record({ principal: 'p', identity: 'org1-logistics' }, readsOf([EPC, 'urn:epc:id:sgtin:0614141.812345.8']));
+    const res = await service.record({ principal: 'p', identity: 'org1-logistics' }, readsOf([EPC, unknown]));
+    return { calls, service, res };
+  }
+
+  it('finds the lot with GetLotByEpc as the least-privileged identity, never assembling provenance', async () => {
+    const { calls, res } = await firstReads(true, 'urn:epc:id:sgtin:0614141.812345.8');
     expect(res.accepted.map((a) => a.lotId)).to.deep.equal(['LOT-7']);
     expect(res.unknownEpcs).to.deep.equal(['urn:epc:id:sgtin:0614141.812345.8']);
     expect(calls.map((c) => c.fn)).to.deep.equal(['GetLotByEpc', 'GetLotByEpc']);
@@ -73,9 +79,7 @@ describe('services/readings: EPC → lot lookup', () => {
   });
 
   it('falls back to GetProvenanceByEpc, and stays there, against a chaincode without GetLotByEpc', async () => {
-    const { ledger, calls } = fakeLedger({ withLotByEpc: false });
-    const service = createReadingsService({ ledger, queue: stubQueue, readersFile, windowMs: 60_000 });
-    const res = await service.record({ principal: 'p', identity: 'org1-logistics' }, readsOf([EPC, 'urn:epc:id:sgtin:0614141.812345.9']));
+    const { calls, service, res } = await firstReads(false, 'urn:epc:id:sgtin:0614141.812345.9');
     expect(res.accepted.map((a) => a.lotId)).to.deep.equal(['LOT-7']);
     expect(res.unknownEpcs).to.deep.equal(['urn:epc:id:sgtin:0614141.812345.9']);
     const asked = calls.filter((c) => c.fn === 'GetLotByEpc').length;

@@ -8,14 +8,9 @@ import { expect } from './chai.test';
 import { fixtureContracts } from './fixture-contract';
 import { HarnessCommitError, HarnessEndorseError, LedgerHarness, type HarnessIdentity } from './ledger-harness';
 
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error('expected a rejection');
-}
+/** The rejection of a promise (fails the test if it resolves). */
+const rejection = (promise: Promise<unknown>): Promise<Error> =>
+  promise.then(() => { throw new Error('expected a rejection'); }, (err: unknown) => err as Error);
 
 describe('LedgerHarness with the fixture contract', () => {
   let h: LedgerHarness;

@@ -16,8 +16,6 @@ import '@acetrace/gateway/dist/quiet-chaincode';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { parseArgs } from 'node:util';
 import { buildDossierModel, facilitiesIn } from '@acetrace/gateway/dist/dossier/model';
 import { renderPdf } from '@acetrace/gateway/dist/dossier/pdf';
 import { renderCsv, renderXlsx } from '@acetrace/gateway/dist/dossier/sheets';
@@ -25,7 +23,8 @@ import { syntheticProvenance } from '@acetrace/gateway/dist/dossier/synthetic';
 import { renderZip } from '@acetrace/gateway/dist/dossier/zip';
 import { ScreeningService } from '@acetrace/gateway/dist/screening/screening.service';
 import { ScreeningListStore } from '@acetrace/gateway/dist/screening/store';
-import { machine, round } from './lib/stats';
+import { cliOptions } from './lib/cli';
+import { machine, round, timed } from './lib/stats';
 
 interface Row {
   rootEvents: number;
@@ -43,22 +42,8 @@ interface Row {
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
-async function timed<T>(f: () => Promise<T> | T): Promise<{ value: T; ms: number }> {
-  const t = performance.now();
-  const value = await f();
-  return { value, ms: performance.now() - t };
-}
-
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      sizes: { type: 'string', default: '12,120,1200' },
-      depth: { type: 'string', default: '3' },
-      fanout: { type: 'string', default: '2' },
-      samples: { type: 'string', default: '3' },
-      out: { type: 'string', default: 'bench/results/dossier.json' },
-    },
-  });
+  const values = cliOptions({ sizes: '12,120,1200', depth: '3', fanout: '2', samples: '3', out: 'bench/results/dossier.json' });
   const load = loadavg();
   const screening = new ScreeningService(new ScreeningListStore(':memory:'));
   const csv = ['name,aliases,country,address', ...Array.from({ length: 1000 }, (_, i) => `Listed Entity ${String(i)} Co. Ltd,Alias ${String(i)},CN,`)].join('\n');

@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { EmbeddedNetwork } from '@acetrace/network';
 import pino from 'pino';
 import { connectAs, type Connection } from './lib/fabric';
+import { lotInput } from './lib/data';
 import { percentile, round } from './lib/stats';
 
 interface Row {
@@ -25,17 +26,9 @@ interface Row {
   readonly blocks?: number;
 }
 
+/** A lot with no EPCs, as RegisterLot's argument (the benchmark's lot builder; its content does not matter here). */
 function lot(lotId: string): string {
-  return JSON.stringify({
-    lotId,
-    product: 'Frozen shrimp',
-    htsCode: '0306.17.0040',
-    originCountry: 'VN',
-    quantity: 100,
-    unit: 'kg',
-    epcs: [],
-    parentLotId: null,
-  });
+  return JSON.stringify(lotInput(lotId, 0, 0));
 }
 
 /** Runs `op` from `concurrency` workers (each with its own gateway connection) for `seconds`. */

@@ -38,7 +38,7 @@ const QUICK: Plan = {
 
 /** `--smoke`: seconds-long check that every part runs (development only, figures meaningless). */
 const SMOKE: Plan = {
-  mode: 'quick',
+  ...QUICK,
   ledgerSizes: [2_000, 3_000],
   samples: { small: 5, large: 3, naive: 2, maxSeconds: 2 },
   ingestion: [

@@ -15,22 +15,15 @@
  *  - verifyBundle on the bundle in this process (what `acetrace-verify` costs the auditor).
  * Prints a table and writes JSON to `--out` (default bench/results/proofs.json).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { dirname, resolve } from 'node:path';
 import { type ProofBundle, verifyBundle } from '@acetrace/verify';
-import { event, lotInput, roleForLink } from './lib/data';
+import { startChildStack } from './lib/child-stack';
+import { cliOptions } from './lib/cli';
+import { event, lotInput } from './lib/data';
 import { httpOk } from './lib/http';
-import { freePort, startGateway, startNetwork, type Child } from './lib/procs';
-import { machine, round, summarise } from './lib/stats';
-
-interface Principal {
-  name: string;
-  role: string;
-  mspId: string;
-  apiKey: string;
-}
+import { machine, round, summarise, timed } from './lib/stats';
 
 export interface ProofRow {
   lotEvents: number;
@@ -50,48 +43,16 @@ function log(msg: string): void {
   process.stderr.write(`[bench:proofs] ${msg}\n`);
 }
 
-async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const t0 = performance.now();
-  const value = await fn();
-  return { ms: round(performance.now() - t0), value };
-}
-
-/** Posts each role's share of `part` (by link) as that role, waiting for the commit. */
-async function postByRole(url: string, key: (role: string) => string, part: ReadonlyArray<Record<string, unknown>>): Promise<void> {
-  for (const role of ['supplier', 'logistics', 'broker'] as const) {
-    const mine = part.filter((e) => roleForLink(e.link as number) === role);
-    if (mine.length > 0) await httpOk('POST', `${url}/v1/events?wait=commit`, key(role), { events: mine }, [201]);
-  }
-}
-
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      sizes: { type: 'string', default: '12,120,1200' },
-      chunk: { type: 'string', default: '100' },
-      interleave: { type: 'string', default: '1' },
-      samples: { type: 'string', default: '5' },
-      out: { type: 'string', default: 'bench/results/proofs.json' },
-    },
-  });
+  const values = cliOptions({ sizes: '12,120,1200', chunk: '100', interleave: '1', samples: '5', out: 'bench/results/proofs.json' });
   const sizes = values.sizes.split(',').map(Number);
   const chunk = Number(values.chunk);
   const interleave = Number(values.interleave);
   const samples = Number(values.samples);
   const loadAtStart = loadavg();
-  const dataDir = mkdtempSync(join(tmpdir(), 'acetrace-bench-proofs-'));
-  const children: Child[] = [];
+  const gw = await startChildStack('proofs');
+  const { key } = gw;
   try {
-    const net = await startNetwork({ dataDir, port: await freePort(), batchTimeoutMs: 100, maxBatchSize: 500 });
-    children.push(net);
-    const gw = await startGateway(dataDir, net.connectionProfilePath, await freePort());
-    children.push(gw);
-    const principals = (JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8')) as { principals: Principal[] }).principals;
-    const key = (role: string): string => {
-      const p = principals.find((x) => x.role === role && x.mspId === 'Org1MSP');
-      if (!p) throw new Error(`no ${role} principal of Org1MSP`);
-      return p.apiKey;
-    };
     let bgLots = 0;
     /** Another lot's 500 supplier events in one transaction: traffic between the measured lot's chunks. */
     const background = async (): Promise<void> => {
@@ -109,17 +70,17 @@ async function main(): Promise<void> {
       await httpOk('POST', `${gw.url}/v1/lots`, key('supplier'), lotInput(lotId, lotNo, 3), [200, 201]);
       const events = Array.from({ length: size }, (_, i) => event(`P${String(size)}`, lotId, lotNo, i, size));
       for (let i = 0; i < events.length; i += chunk) {
-        await postByRole(gw.url, key, events.slice(i, i + chunk));
+        await gw.postByRole(events.slice(i, i + chunk));
         for (let b = 0; b < interleave; b++) await background();
       }
       log(`lot ${lotId}: ${String(size)} events committed`);
       const audit = key('auditor');
       const provFirst = await timed(() => httpOk('GET', `${gw.url}/v1/lots/${lotId}/provenance`, audit, undefined, [200]));
       const provWarm: number[] = [];
-      for (let i = 0; i < samples; i++) provWarm.push((await timed(() => httpOk('GET', `${gw.url}/v1/lots/${lotId}/provenance`, audit, undefined, [200]))).ms);
+      for (let i = 0; i < samples; i++) provWarm.push(round((await timed(() => httpOk('GET', `${gw.url}/v1/lots/${lotId}/provenance`, audit, undefined, [200]))).ms));
       const proofFirst = await timed(() => httpOk('GET', `${gw.url}/v1/lots/${lotId}/proof`, audit, undefined, [200]));
       const proofWarm: number[] = [];
-      for (let i = 0; i < samples; i++) proofWarm.push((await timed(() => httpOk('GET', `${gw.url}/v1/lots/${lotId}/proof`, audit, undefined, [200]))).ms);
+      for (let i = 0; i < samples; i++) proofWarm.push(round((await timed(() => httpOk('GET', `${gw.url}/v1/lots/${lotId}/proof`, audit, undefined, [200]))).ms));
       const bundle = JSON.parse(proofFirst.value.body) as ProofBundle;
       const t0 = performance.now();
       const report = verifyBundle(bundle);
@@ -130,9 +91,9 @@ async function main(): Promise<void> {
         blocks: bundle.blocks.length,
         headers: bundle.headers.length,
         bundleBytes: Buffer.byteLength(proofFirst.value.body),
-        provenanceFirstMs: provFirst.ms,
+        provenanceFirstMs: round(provFirst.ms),
         provenanceWarmP50Ms: summarise(provWarm).p50Ms,
-        proofFirstMs: proofFirst.ms,
+        proofFirstMs: round(proofFirst.ms),
         proofWarmP50Ms: summarise(proofWarm).p50Ms,
         verifyMs,
         verified: report.ok,
@@ -153,8 +114,7 @@ async function main(): Promise<void> {
     }
     log(`wrote ${out}`);
   } finally {
-    for (const c of children.reverse()) await c.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await gw.stop();
   }
 }
 

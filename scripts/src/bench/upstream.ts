@@ -15,21 +15,15 @@
  *   node scripts/dist/bench/upstream.js [--depth 3] [--fanout 2] [--events 120] [--samples 30]
  *     [--clients 4] [--batch 50] [--seconds 5] [--out-dir DIR] [--keep]
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { loadavg, tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { event, lotInput, roleForLink } from './lib/data';
+import { startChildStack } from './lib/child-stack';
+import { cliOptions } from './lib/cli';
+import { event, lotInput } from './lib/data';
 import { connectAs, loadProfile, type Connection } from './lib/fabric';
 import { httpOk } from './lib/http';
-import { freePort, startGateway, startNetwork, type Child } from './lib/procs';
 import { machine, round, sample, summarise, type Latency } from './lib/stats';
-
-interface Principal {
-  role: string;
-  mspId: string;
-  apiKey: string;
-}
 
 interface Options {
   depth: number;
@@ -65,27 +59,15 @@ const log = (line: string): void => {
 };
 
 function options(): Options & { outDir: string | undefined; keep: boolean } {
-  const { values } = parseArgs({
-    options: {
-      depth: { type: 'string', default: '3' },
-      fanout: { type: 'string', default: '2' },
-      events: { type: 'string', default: '120' },
-      samples: { type: 'string', default: '30' },
-      clients: { type: 'string', default: '4' },
-      batch: { type: 'string', default: '50' },
-      seconds: { type: 'string', default: '5' },
-      'out-dir': { type: 'string' },
-      keep: { type: 'boolean', default: false },
-    },
-  });
-  const n = (name: keyof typeof values): number => {
+  const values = cliOptions({ depth: '3', fanout: '2', events: '120', samples: '30', clients: '4', batch: '50', seconds: '5', 'out-dir': '' }, ['keep']);
+  const n = (name: 'depth' | 'fanout' | 'events' | 'samples' | 'clients' | 'batch' | 'seconds'): number => {
     const v = Number(values[name]);
     if (!Number.isInteger(v) || v < 0) throw new Error(`--${name} must be a whole number`);
     return v;
   };
   return {
     depth: n('depth'), fanout: n('fanout'), events: n('events'), samples: n('samples'), clients: n('clients'), batch: n('batch'),
-    seconds: n('seconds'), outDir: values['out-dir'], keep: values.keep,
+    seconds: n('seconds'), outDir: values['out-dir'] || undefined, keep: values.keep,
   };
 }
 
@@ -106,24 +88,14 @@ function treeLots(depth: number, fanout: number): Array<{ lotId: string; lotNo: 
 async function main(): Promise<void> {
   const o = options();
   const loadAtStart = loadavg();
-  const dataDir = mkdtempSync(join(tmpdir(), 'acetrace-bench-upstream-'));
-  const children: Child[] = [];
+  const gw = await startChildStack('upstream');
+  const { key } = gw;
   const conns: Connection[] = [];
   try {
-    const net = await startNetwork({ dataDir, port: await freePort(), batchTimeoutMs: 100, maxBatchSize: 500 });
-    children.push(net);
-    const gw = await startGateway(dataDir, net.connectionProfilePath, await freePort());
-    children.push(gw);
-    const principals = (JSON.parse(readFileSync(join(dataDir, 'credentials.json'), 'utf8')) as { principals: Principal[] }).principals;
-    const key = (role: string, mspId: string): string => {
-      const p = principals.find((x) => x.role === role && x.mspId === mspId);
-      if (!p) throw new Error(`no ${role} principal of ${mspId}`);
-      return p.apiKey;
-    };
     const post = async (role: string, mspId: string, events: Array<Record<string, unknown>>): Promise<void> => {
       await httpOk('POST', `${gw.url}/v1/events?wait=commit`, key(role, mspId), { events }, [201]);
     };
-    const profile = loadProfile(net.connectionProfilePath);
+    const profile = loadProfile(gw.connectionProfilePath);
     const auditor = connectAs(profile, 'org1-auditor');
     conns.push(auditor);
 
@@ -134,10 +106,7 @@ async function main(): Promise<void> {
       const body = { ...lotInput(lotId, lotNo, 3), ...(inputs.length > 0 && { inputs: inputs.map((id) => ({ lotId: id, quantity: 100, unit: 'EA' })) }) };
       await httpOk('POST', `${gw.url}/v1/lots`, key('supplier', 'Org1MSP'), body, [200, 201]);
       const events = Array.from({ length: o.events }, (_, i) => event(`${lotId}-E`, lotId, lotNo, i, o.events));
-      for (const role of ['supplier', 'logistics', 'broker'] as const) {
-        const mine = events.filter((e) => roleForLink(e.link as number) === role);
-        for (let i = 0; i < mine.length; i += 500) await post(role, 'Org1MSP', mine.slice(i, i + 500));
-      }
+      await gw.postByRole(events, 500);
     };
     for (const l of lots) await seedLot(l.lotId, l.lotNo, l.inputs);
     const root = lots[lots.length - 1]?.lotId ?? '';
@@ -211,9 +180,8 @@ async function main(): Promise<void> {
     }
   } finally {
     for (const c of conns) c.close();
-    for (const c of children.reverse()) await c.stop();
-    if (!o.keep) rmSync(dataDir, { recursive: true, force: true });
-    else log(`kept ${dataDir}`);
+    await gw.stop(o.keep);
+    if (o.keep) log(`kept ${gw.dataDir}`);
   }
 }
 

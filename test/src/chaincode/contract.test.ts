@@ -3,41 +3,16 @@
  * MVCC commit. Covers permissions, validation, idempotency, corrections, parent/child lots,
  * anomalies, listing, EPC lookup, read levels, history and chaincode events.
  */
+// The rule itself is pinned to domain.md's table by chaincode/src/permissions.test.ts; here the deployed contract must enforce it.
+import { rolesForLink } from '@acetrace/chaincode';
 import { linkByNumber } from '@acetrace/chaincode/domain';
 import type { SimulatedTx } from '@acetrace/network';
 import { expect } from './chai.test';
-import { eventInput, lotInput, newWorld, rejects, ROLES, SHA, type Provenance, type RecordedEvent, type Role, type World } from './helpers';
-
-const LINK_RIGHTS: Record<Role, number[]> = {
-  viewer: [],
-  supplier: [1, 2, 3, 4, 5],
-  logistics: [6, 7, 8, 9, 10, 12],
-  broker: [8, 11],
-  auditor: [],
-  compliance: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12],
-  admin: [],
-};
+import { eventInput, lotInput, rejects, ROLES, SHA, worldSuite, type Provenance, type RecordedEvent } from './helpers';
 
 describe('chaincode contract (ledger harness)', function () {
   this.timeout(60_000);
-  let w: World;
-  before(async () => {
-    w = await newWorld();
-  });
-  after(async () => {
-    await w.h.close();
-  });
-
-  const submit = async (mspId: string, role: Role, fn: string, ...args: unknown[]): Promise<unknown> =>
-    w.h.submit(await w.id(mspId, role), fn, ...args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))));
-  const evaluate = async (mspId: string, role: Role, fn: string, ...args: unknown[]): Promise<unknown> =>
-    w.h.evaluate(await w.id(mspId, role), fn, ...args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))));
-  const register = (lotId: string, over: Record<string, unknown> = {}, mspId = 'Org1MSP', role: Role = 'supplier') =>
-    submit(mspId, role, 'RegisterLot', lotInput(lotId, over)) as Promise<{ lot: Record<string, unknown>; created: boolean }>;
-  const record = (events: unknown[], mspId = 'Org1MSP', role: Role = 'supplier') =>
-    submit(mspId, role, 'RecordEvents', events) as Promise<RecordedEvent[]>;
-  const provenance = (lotId: string, mspId = 'Org3MSP', role: Role = 'auditor') =>
-    evaluate(mspId, role, 'GetProvenance', lotId) as Promise<Provenance>;
+  const { world, submit, evaluate, register, record, provenance } = worldSuite({ recordAs: 'supplier', provenanceMsp: 'Org3MSP' });
 
   describe('permissions: every role × link', () => {
     before(async () => {
@@ -45,7 +20,7 @@ describe('chaincode contract (ledger harness)', function () {
     });
     for (const role of ROLES) {
       for (let link = 1; link <= 12; link++) {
-        const allowed = LINK_RIGHTS[role].includes(link);
+        const allowed = rolesForLink(link).includes(role);
         it(`${role} ${allowed ? 'may' : 'may not'} post link ${String(link)}`, async () => {
           const e = eventInput(`PERM-${role}`, link);
           const call = record([e], 'Org1MSP', role);
@@ -54,7 +29,7 @@ describe('chaincode contract (ledger harness)', function () {
             expect(out).to.include({ eventId: e.eventId, status: 'recorded' });
             expect(out?.event).to.include({ recordedBy: 'Org1MSP', recordedByRole: role, link });
           } else {
-            const needed = [...['supplier', 'logistics', 'broker'].filter((r) => LINK_RIGHTS[r as Role].includes(link)), 'compliance'];
+            const needed = rolesForLink(link);
             const list = needed.length === 2 ? needed.join(' or ') : `${needed.slice(0, -1).join(', ')} or ${String(needed[needed.length - 1])}`;
             await rejects(call, 'ACCESS_DENIED', new RegExp(`^ACCESS_DENIED: role ${role} of Org1MSP may not post link ${String(link)} \\(${linkByNumber(link).name}\\); needs ${list}$`));
           }
@@ -84,8 +59,8 @@ describe('chaincode contract (ledger harness)', function () {
     });
 
     it('refuses an identity without a role attribute value it knows', async () => {
-      const pilot = await w.h.identity({ mspId: 'Org1MSP', role: 'pilot' });
-      await rejects(w.h.evaluate(pilot, 'ReadLot', 'PERM-viewer'), 'ACCESS_DENIED', /unknown role pilot/);
+      const pilot = await world().h.identity({ mspId: 'Org1MSP', role: 'pilot' });
+      await rejects(world().h.evaluate(pilot, 'ReadLot', 'PERM-viewer'), 'ACCESS_DENIED', /unknown role pilot/);
     });
   });
 
@@ -118,11 +93,11 @@ describe('chaincode contract (ledger harness)', function () {
 
     it('answers an identical repeat with created:false and no write, different content with CONFLICT', async () => {
       const first = await register('REG-IDEM', { epcs: ['urn:epc:id:sgtin:0614141.812345.77'] });
-      const before = w.h.events.length;
+      const before = world().h.events.length;
       const again = await register('REG-IDEM', { epcs: ['urn:epc:tag:sgtin-96:1.0614141.812345.77'] });
       expect(again.created).to.equal(false);
       expect(again.lot.txId).to.equal(first.lot.txId);
-      expect(w.h.events.length).to.equal(before);
+      expect(world().h.events.length).to.equal(before);
       await rejects(register('REG-IDEM', { quantity: 5 }), 'CONFLICT', /REG-IDEM is already registered by Org1MSP .* with different content/);
       await rejects(register('REG-IDEM', { epcs: ['urn:epc:id:sgtin:0614141.812345.77'] }, 'Org2MSP'), 'CONFLICT', /another owner/);
     });
@@ -203,11 +178,11 @@ describe('chaincode contract (ledger harness)', function () {
     it('answers a repeated event id with the first record and writes nothing', async () => {
       const e = eventInput('IDEM-1', 1, { kind: 'document' });
       const [first] = await record([e]);
-      const count = w.h.events.length;
+      const count = world().h.events.length;
       const [again] = await record([{ ...e, eventTime: '2026-02-01T00:00:00Z' === e.eventTime ? e.eventTime : e.eventTime }]);
       expect(again?.status).to.equal('duplicate');
       expect(again?.event).to.deep.equal(first?.event);
-      expect(w.h.events.length, 'no chaincode event for a no-op').to.equal(count);
+      expect(world().h.events.length, 'no chaincode event for a no-op').to.equal(count);
     });
     it('treats another spelling of the same content as the same event', async () => {
       const e = eventInput('IDEM-1', 1, { kind: 'document', epcs: ['3074257BF7194E4000001A85'] });
@@ -228,7 +203,7 @@ describe('chaincode contract (ledger harness)', function () {
       expect(out[1]?.event).to.deep.equal(out[0]?.event);
       const p = await provenance('IDEM-1');
       expect(p.links[2]?.events.filter((x) => x.eventId === e.eventId)).to.have.length(1);
-      const last = w.h.events[w.h.events.length - 1];
+      const last = world().h.events[world().h.events.length - 1];
       expect(JSON.parse(last?.payload.toString() ?? '{}')).to.include({ type: 'EventsRecorded' }).and.to.have.deep.property('eventIds', [e.eventId]);
       await rejects(record([eventInput('IDEM-1', 3, { eventId: 'SAME', kind: 'document' }), eventInput('IDEM-1', 4, { eventId: 'SAME', kind: 'document' })]), 'CONFLICT', /appears twice in this batch/);
     });
@@ -262,7 +237,7 @@ describe('chaincode contract (ledger harness)', function () {
       const out = (await submit('Org1MSP', 'compliance', 'RecordCorrection', correction())) as RecordedEvent;
       expect(out).to.include({ eventId: 'CORR-FIX', status: 'recorded' });
       expect(out.event).to.include({ correctionOf: 'CORR-ORIG', reason: 'wrong production batch', recordedByRole: 'compliance' });
-      const last = w.h.events[w.h.events.length - 1];
+      const last = world().h.events[world().h.events.length - 1];
       expect(last?.eventName).to.equal('CorrectionRecorded');
       expect(JSON.parse(last?.payload.toString() ?? '{}')).to.include({ correctionOf: 'CORR-ORIG', recordedBy: 'Org1MSP' });
       const p = await provenance('CORR-1');
@@ -445,10 +420,10 @@ describe('chaincode contract (ledger harness)', function () {
       });
     }
     it('answers NOT_FOUND for an EPC of no lot and INVALID_ARGUMENT for garbage, writing nothing', async () => {
-      const before = w.h.events.length;
+      const before = world().h.events.length;
       await rejects(evaluate('Org1MSP', 'viewer', 'GetLotByEpc', 'urn:epc:id:sgtin:0614141.812345.2'), 'NOT_FOUND', /urn:epc:id:sgtin:0614141\.812345\.2 belongs to no registered lot/);
       await rejects(evaluate('Org1MSP', 'viewer', 'GetLotByEpc', 'hello'), 'INVALID_ARGUMENT', /^INVALID_ARGUMENT: epc: /);
-      expect(w.h.events.length).to.equal(before);
+      expect(world().h.events.length).to.equal(before);
     });
   });
 
@@ -517,20 +492,20 @@ describe('chaincode contract (ledger harness)', function () {
 
   describe('chaincode events', () => {
     it('emits exactly one event per writing transaction, named by constant, never for no-ops', async () => {
-      const tx1 = await w.h.simulate(await w.id('Org1MSP', 'supplier'), 'RegisterLot', JSON.stringify(lotInput('EVT-1')));
+      const tx1 = await world().h.simulate(await world().id('Org1MSP', 'supplier'), 'RegisterLot', JSON.stringify(lotInput('EVT-1')));
       expect(tx1.event?.eventName).to.equal('LotRegistered');
-      expect(await w.h.commit([tx1])).to.deep.equal(['VALID']);
+      expect(await world().h.commit([tx1])).to.deep.equal(['VALID']);
       const e = eventInput('EVT-1', 2, { kind: 'document' });
-      const tx2 = await w.h.simulate(await w.id('Org1MSP', 'supplier'), 'RecordEvents', JSON.stringify([e, eventInput('EVT-1', 3, { kind: 'document' })]));
-      await w.h.commit([tx2]);
+      const tx2 = await world().h.simulate(await world().id('Org1MSP', 'supplier'), 'RecordEvents', JSON.stringify([e, eventInput('EVT-1', 3, { kind: 'document' })]));
+      await world().h.commit([tx2]);
       const payload = JSON.parse(tx2.event?.payload.toString() ?? '{}') as Record<string, unknown>;
       expect(payload).to.deep.include({ type: 'EventsRecorded', lotIds: ['EVT-1'], recordedBy: 'Org1MSP', txId: tx2.txId });
       expect(payload.eventIds).to.have.length(2);
-      const noop: SimulatedTx = await w.h.simulate(await w.id('Org1MSP', 'supplier'), 'RecordEvents', JSON.stringify([e]));
+      const noop: SimulatedTx = await world().h.simulate(await world().id('Org1MSP', 'supplier'), 'RecordEvents', JSON.stringify([e]));
       expect(noop.event).to.equal(undefined);
-      const read = await w.h.simulate(await w.id('Org3MSP', 'auditor'), 'GetProvenance', 'EVT-1');
+      const read = await world().h.simulate(await world().id('Org3MSP', 'auditor'), 'GetProvenance', 'EVT-1');
       expect(read.event).to.equal(undefined);
-      for (const tx of [tx1, tx2]) expect(w.h.events.filter((x) => x.txId === tx.txId)).to.have.length(1);
+      for (const tx of [tx1, tx2]) expect(world().h.events.filter((x) => x.txId === tx.txId)).to.have.length(1);
     });
   });
 });

@@ -4,7 +4,7 @@
  * Every attack of issue 13 is here, each refused.
  */
 import { expect } from './chai.test';
-import { eventInput, lotInput, newWorld, rejects, SHA, type Provenance, type RecordedEvent, type Role, type World } from './helpers';
+import { eventInput, rejects, SHA, worldSuite, type Provenance, type Role } from './helpers';
 
 interface Custody { mspId: string; from: string | null; until: string | null; eventId: string | null; gln: string | null }
 interface Containment { lotId: string; parentLotId: string; from: string | null; until: string | null; packEventId: string | null; unpackEventId: string | null; detail: string }
@@ -30,25 +30,10 @@ function gln(n: number): string {
 
 describe('chaincode custody, containment, transformation, parties (ledger harness)', function () {
   this.timeout(120_000);
-  let w: World;
   // Event times (Feb-May 2026) lie before the harness clock, so "now" (the transaction time) is after them.
-  before(async () => {
-    w = await newWorld(new Date('2026-06-01T00:00:00Z'));
+  const { world, submit, evaluate, register, record, provenance } = worldSuite<FullProvenance>({
+    startTime: new Date('2026-06-01T00:00:00Z'), recordAs: 'compliance', provenanceMsp: 'Org9MSP',
   });
-  after(async () => {
-    await w.h.close();
-  });
-
-  const submit = async (mspId: string, role: Role, fn: string, ...args: unknown[]): Promise<unknown> =>
-    w.h.submit(await w.id(mspId, role), fn, ...args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))));
-  const evaluate = async (mspId: string, role: Role, fn: string, ...args: unknown[]): Promise<unknown> =>
-    w.h.evaluate(await w.id(mspId, role), fn, ...args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))));
-  const register = (lotId: string, over: Record<string, unknown> = {}, mspId = 'Org1MSP', role: Role = 'supplier') =>
-    submit(mspId, role, 'RegisterLot', lotInput(lotId, over)) as Promise<{ lot: Record<string, unknown>; created: boolean }>;
-  const record = (events: unknown[], mspId = 'Org1MSP', role: Role = 'compliance') =>
-    submit(mspId, role, 'RecordEvents', events) as Promise<RecordedEvent[]>;
-  const provenance = (lotId: string, mspId = 'Org9MSP', role: Role = 'auditor') =>
-    evaluate(mspId, role, 'GetProvenance', lotId) as Promise<FullProvenance>;
   const handover = (lotId: string, eventId: string, to: string, eventTime: string, over: Record<string, unknown> = {}) =>
     eventInput(lotId, 6, { eventId, kind: 'handover', handoverTo: to, eventTime, ...over });
   /** An ordinary event (a handover naming no one passes no custody; any posting role may post it on its links). */
@@ -127,14 +112,14 @@ describe('chaincode custody, containment, transformation, parties (ledger harnes
     it('commits distinct ordinary events of custodians in one block; a handover may conflict with them', async () => {
       await register('CU-CC');
       await record([handover('CU-CC', 'cc-h1', 'Org2MSP', '2026-02-01T00:00:00Z')]);
-      const a = await w.h.simulate(await w.id('Org2MSP', 'logistics'), 'RecordEvents', JSON.stringify([eventInput('CU-CC', 7, { eventId: 'cc-x' })]));
-      const b = await w.h.simulate(await w.id('Org2MSP', 'compliance'), 'RecordEvents', JSON.stringify([eventInput('CU-CC', 7, { eventId: 'cc-y' })]));
-      const c = await w.h.simulate(await w.id('Org1MSP', 'supplier'), 'RecordEvents', JSON.stringify([eventInput('CU-CC', 2, { eventId: 'cc-z' })]));
-      expect(await w.h.commit([a, b, c])).to.deep.equal(['VALID', 'VALID', 'VALID']);
-      const h = await w.h.simulate(await w.id('Org2MSP', 'logistics'), 'RecordEvents', JSON.stringify([handover('CU-CC', 'cc-h2', 'Org3MSP', '2026-02-05T00:00:00Z')]));
-      const d = await w.h.simulate(await w.id('Org2MSP', 'logistics'), 'RecordEvents', JSON.stringify([eventInput('CU-CC', 7, { eventId: 'cc-w' })]));
-      const e = await w.h.simulate(await w.id('Org1MSP', 'supplier'), 'RecordEvents', JSON.stringify([eventInput('CU-CC', 2, { eventId: 'cc-v' })]));
-      const codes = await w.h.commit([h, d, e]);
+      const a = await world().h.simulate(await world().id('Org2MSP', 'logistics'), 'RecordEvents', JSON.stringify([eventInput('CU-CC', 7, { eventId: 'cc-x' })]));
+      const b = await world().h.simulate(await world().id('Org2MSP', 'compliance'), 'RecordEvents', JSON.stringify([eventInput('CU-CC', 7, { eventId: 'cc-y' })]));
+      const c = await world().h.simulate(await world().id('Org1MSP', 'supplier'), 'RecordEvents', JSON.stringify([eventInput('CU-CC', 2, { eventId: 'cc-z' })]));
+      expect(await world().h.commit([a, b, c])).to.deep.equal(['VALID', 'VALID', 'VALID']);
+      const h = await world().h.simulate(await world().id('Org2MSP', 'logistics'), 'RecordEvents', JSON.stringify([handover('CU-CC', 'cc-h2', 'Org3MSP', '2026-02-05T00:00:00Z')]));
+      const d = await world().h.simulate(await world().id('Org2MSP', 'logistics'), 'RecordEvents', JSON.stringify([eventInput('CU-CC', 7, { eventId: 'cc-w' })]));
+      const e = await world().h.simulate(await world().id('Org1MSP', 'supplier'), 'RecordEvents', JSON.stringify([eventInput('CU-CC', 2, { eventId: 'cc-v' })]));
+      const codes = await world().h.commit([h, d, e]);
       expect(codes[0]).to.equal('VALID');
       expect(codes[1]).to.equal('PHANTOM_READ_CONFLICT'); // read the custody range the handover changed: the outbox retries
       expect(codes[2]).to.equal('VALID'); // the owner's event reads no custody record
@@ -296,10 +281,10 @@ describe('chaincode custody, containment, transformation, parties (ledger harnes
       const out = (await submit('Org1MSP', 'admin', 'PutOrganisationProfile', profile)) as { organisation: Record<string, unknown>; created: boolean };
       expect(out.created).to.equal(true);
       expect(out.organisation).to.include({ mspId: 'Org1MSP', legalName: profile.legalName, country: 'US' });
-      const events = w.h.events.length;
+      const events = world().h.events.length;
       const again = (await submit('Org1MSP', 'admin', 'PutOrganisationProfile', profile)) as { created: boolean };
       expect(again.created).to.equal(false);
-      expect(w.h.events.length).to.equal(events);
+      expect(world().h.events.length).to.equal(events);
       await rejects(submit('Org2MSP', 'admin', 'PutOrganisationProfile', profile), 'ACCESS_DENIED',
         /^ACCESS_DENIED: admin of Org2MSP may not register a profile for Org1MSP; an admin registers only its own organisation’s/);
       await rejects(submit('Org1MSP', 'compliance', 'PutOrganisationProfile', profile), 'ACCESS_DENIED', /needs admin/);
@@ -315,9 +300,9 @@ describe('chaincode custody, containment, transformation, parties (ledger harnes
       await rejects(submit('Org2MSP', 'admin', 'RegisterDevice', { deviceId: 'pt-dev-1', mspId: 'Org1MSP' }), 'ACCESS_DENIED', /may not register devices for Org1MSP/);
       const first = (await submit('Org1MSP', 'admin', 'RegisterDevice', { deviceId: 'pt-dev-1', link: 6 })) as { created: boolean; mspId: string };
       expect(first).to.include({ created: true, mspId: 'Org1MSP' });
-      const count = w.h.events.length;
+      const count = world().h.events.length;
       expect(await submit('Org1MSP', 'admin', 'RegisterDevice', { deviceId: 'pt-dev-1', link: 6 })).to.include({ created: false });
-      expect(w.h.events.length).to.equal(count);
+      expect(world().h.events.length).to.equal(count);
       await rejects(submit('Org2MSP', 'admin', 'RegisterDevice', { deviceId: 'pt-dev-1', link: 6 }), 'CONFLICT',
         /^CONFLICT: device pt-dev-1 is registered to Org1MSP, not Org2MSP; a facility GLN or device id belongs to the first organisation/);
       expect(await evaluate('Org2MSP', 'viewer', 'GetDevice', 'pt-dev-1')).to.include({ mspId: 'Org1MSP' });
@@ -388,9 +373,9 @@ describe('chaincode custody, containment, transformation, parties (ledger harnes
     });
 
     it('commits the same id from two organisations in one block', async () => {
-      const a = await w.h.simulate(await w.id('Org1MSP', 'supplier'), 'RecordEvents', JSON.stringify([doc('ID-1', 'race-id', '2026-02-01T00:00:00Z')]));
-      const b = await w.h.simulate(await w.id('Org2MSP', 'supplier'), 'RecordEvents', JSON.stringify([doc('ID-2', 'race-id', '2026-02-01T00:00:00Z')]));
-      expect(await w.h.commit([a, b])).to.deep.equal(['VALID', 'VALID']);
+      const a = await world().h.simulate(await world().id('Org1MSP', 'supplier'), 'RecordEvents', JSON.stringify([doc('ID-1', 'race-id', '2026-02-01T00:00:00Z')]));
+      const b = await world().h.simulate(await world().id('Org2MSP', 'supplier'), 'RecordEvents', JSON.stringify([doc('ID-2', 'race-id', '2026-02-01T00:00:00Z')]));
+      expect(await world().h.commit([a, b])).to.deep.equal(['VALID', 'VALID']);
     });
   });
 });

@@ -34,6 +34,46 @@ export async function newWorld(startTime = new Date('2026-01-01T00:00:00Z')): Pr
   };
 }
 
+/** Contract calls as a principal of the suite's world; non-string arguments go as JSON. */
+export interface ContractCalls<P> {
+  /** The suite's world (throws before its before() hook ran). */
+  world: () => World;
+  submit: (mspId: string, role: Role, fn: string, ...args: unknown[]) => Promise<unknown>;
+  evaluate: (mspId: string, role: Role, fn: string, ...args: unknown[]) => Promise<unknown>;
+  register: (lotId: string, over?: Record<string, unknown>, mspId?: string, role?: Role) => Promise<{ lot: Record<string, unknown>; created: boolean }>;
+  /** RecordEvents, by default as `recordAs` of Org1MSP. */
+  record: (events: unknown[], mspId?: string, role?: Role) => Promise<RecordedEvent[]>;
+  /** GetProvenance, by default as the auditor of `provenanceMsp`. */
+  provenance: (lotId: string, mspId?: string, role?: Role) => Promise<P>;
+}
+
+/** Registers a suite's hooks (call inside `describe`): a fresh world before, closed after; returns the calls into it. */
+export function worldSuite<P = Provenance>(options: { startTime?: Date; recordAs: Role; provenanceMsp: string }): ContractCalls<P> {
+  let w: World | undefined;
+  before(async () => {
+    w = await newWorld(options.startTime);
+  });
+  after(async () => {
+    await w?.h.close();
+  });
+  const world = (): World => {
+    if (!w) throw new Error('no world: the suite\'s before() hook did not run');
+    return w;
+  };
+  const wire = (args: unknown[]): string[] => args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a)));
+  const submit = async (mspId: string, role: Role, fn: string, ...args: unknown[]): Promise<unknown> =>
+    world().h.submit(await world().id(mspId, role), fn, ...wire(args));
+  const evaluate = async (mspId: string, role: Role, fn: string, ...args: unknown[]): Promise<unknown> =>
+    world().h.evaluate(await world().id(mspId, role), fn, ...wire(args));
+  return {
+    world, submit, evaluate,
+    register: (lotId, over = {}, mspId = 'Org1MSP', role = 'supplier') =>
+      submit(mspId, role, 'RegisterLot', lotInput(lotId, over)) as Promise<{ lot: Record<string, unknown>; created: boolean }>,
+    record: (events, mspId = 'Org1MSP', role = options.recordAs) => submit(mspId, role, 'RecordEvents', events) as Promise<RecordedEvent[]>,
+    provenance: (lotId, mspId = options.provenanceMsp, role = 'auditor') => evaluate(mspId, role, 'GetProvenance', lotId) as Promise<P>,
+  };
+}
+
 export function lotInput(lotId: string, over: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     lotId, product: 'Smart plug, 16A', htsCode: '8536.50.9065', originCountry: 'CN', quantity: 1200, unit: 'EA',

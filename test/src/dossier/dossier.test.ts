@@ -7,10 +7,10 @@
 import ExcelJS from 'exceljs';
 import * as crypto from 'node:crypto';
 import { PDFParse } from 'pdf-parse';
-import yauzl from 'yauzl';
 import { expect } from '../scenarios/chai.test';
 import { SHA, freshEpc, freshGln, lotInput, uid } from '../scenarios/helpers';
 import { type Stack, postEvents, startTarget } from '../scenarios/target';
+import { unzip } from '@acetrace/gateway/dist/dossier/zip-entries.test';
 
 interface Model {
   generatedAt: string;
@@ -27,38 +27,6 @@ interface Model {
 }
 
 const at = (day: number, hour = 8): string => `2026-09-${String(day).padStart(2, '0')}T${String(hour).padStart(2, '0')}:00:00+00:00`;
-
-function unzip(zip: Buffer): Promise<Map<string, Buffer>> {
-  return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(zip, { lazyEntries: true }, (err, file) => {
-      if (err) {
-        reject(err);
-        return;
-      }
-      const out = new Map<string, Buffer>();
-      file.on('entry', (entry: yauzl.Entry) => {
-        file.openReadStream(entry, (e, stream) => {
-          if (e) {
-            reject(e);
-            return;
-          }
-          const chunks: Buffer[] = [];
-          stream.on('data', (c: Buffer) => {
-            chunks.push(c);
-          });
-          stream.on('end', () => {
-            out.set(entry.fileName, Buffer.concat(chunks));
-            file.readEntry();
-          });
-        });
-      });
-      file.on('end', () => {
-        resolve(out);
-      });
-      file.readEntry();
-    });
-  });
-}
 
 const binary = (res: { on(e: string, f: (c?: Buffer) => void): void; setEncoding?: unknown }, done: (err: Error | null, body: Buffer) => void): void => {
   const chunks: Buffer[] = [];

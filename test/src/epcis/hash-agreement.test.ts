@@ -5,25 +5,13 @@
  * epcis2.js departs from the reference on some inputs (it is the reference's examples that decide):
  * the test prints them and checks acetrace's value there against the published hash.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { eventToHashedId } from 'epcis2.js';
 import { eventHashId } from '@acetrace/gateway/dist/epcis/event-hash';
+import { hashExamples } from '@acetrace/gateway/dist/epcis/hash-examples.test';
 import { EPCIS_CONTEXT, type ExportableEvent, assignEventIds, eventToEpcis, lotRegistrationToEpcis } from '@acetrace/gateway/dist/epcis/mapping';
 import { expect } from '../scenarios/chai.test';
 
-interface Example {
-  file: string;
-  index: number;
-  context: unknown;
-  ignoreFields: string[];
-  event: Record<string, unknown>;
-  hash: string;
-}
-
-const examples = (
-  JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../../gateway/src/epcis/testdata/cbv-hash-examples.json'), 'utf8')) as { examples: Example[] }
-).examples;
+const { examples } = hashExamples;
 
 /** epcis2.js's hash, or its error. */
 function sdkHash(event: object, context: unknown): string {

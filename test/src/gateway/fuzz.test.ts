@@ -7,24 +7,19 @@
 import fc from 'fast-check';
 import { expect } from '../scenarios/chai.test';
 import { freshEpc, lotInput, uid } from '../scenarios/helpers';
-import { type Stack, startTarget } from '../scenarios/target';
+import { targetSuite } from '../scenarios/target';
 
 const RUNS = Number(process.env.ACETRACE_FUZZ_RUNS ?? 100);
 
 describe('gateway fuzzing (fast-check)', function () {
   this.timeout(300_000);
-  let s: Stack;
+  const s = targetSuite({ target: 'embedded' });
   let lotId: string;
   /** POST /v1/events answers of 201/202 during the fuzz (each such event must commit). */
   let acceptedByFuzz = 0;
   before(async () => {
-    s = await startTarget({ target: 'embedded' });
     lotId = uid('LOT-F');
     expect((await s.http().post('/v1/lots').set('X-API-Key', s.key('supplier')).send(lotInput(lotId))).status).to.equal(201);
-  });
-  after(async () => {
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when before() failed
-    await s?.stop();
   });
 
   async function check(res: Response, what: string): Promise<void> {

@@ -21,7 +21,7 @@ import {
 import { connectAs } from '../network/helpers';
 import { expect } from '../scenarios/chai.test';
 import { freshEpc, lotInput, uid } from '../scenarios/helpers';
-import { type Stack, postEvents, startTarget } from '../scenarios/target';
+import { type Stack, postEvents, targetSuite } from '../scenarios/target';
 
 const TIME = '2026-11-20T08:15:00+08:00';
 
@@ -77,16 +77,11 @@ async function metric(url: string, key: string, name: string): Promise<number> {
 
 describe('gateway: a 202 is an honest promise', function () {
   this.timeout(180_000);
-  let s: Stack;
+  const s = targetSuite({ target: 'embedded' });
   let lotId: string;
   before(async () => {
-    s = await startTarget({ target: 'embedded' });
     lotId = uid('LOT-H');
     expect((await s.http().post('/v1/lots').set('X-API-Key', s.key('supplier')).send(lotInput(lotId))).status).to.equal(201);
-  });
-  after(async () => {
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when before() failed
-    await s?.stop();
   });
 
   const gps = (over: Record<string, unknown> = {}): Record<string, unknown> => ({

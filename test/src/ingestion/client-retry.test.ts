@@ -5,7 +5,7 @@
  * must agree (same ids, statuses that only move forward, one transaction per event).
  */
 import { expect } from './chai.test';
-import { SuiteStack, call, clientGpsEvent, committedOnce, ledgerOutcome, registerLots, waitForLedger } from './harness';
+import { faultSuite, call, clientGpsEvent, committedOnce, ledgerOutcome, waitForLedger } from './harness';
 
 const CLIENTS = 20;
 const ROUNDS = 12;
@@ -49,15 +49,10 @@ function answersBehindTheLast(list: Item[][]): number {
 
 describe('ingestion fault: client retries after a timeout, and double posts', function () {
   this.timeout(600_000);
-  const stack = new SuiteStack();
-  before(() => stack.start());
-  after(() => stack.stop());
+  const stack = faultSuite();
 
   it('records each event once; repeated answers agree', async () => {
-    const gw = stack.gateway;
-    const { supplier, carrier, auditor, operator } = stack.keys();
-    const run = `retry-${Date.now().toString(36)}`;
-    const lots = await registerLots(gw.url, supplier, run, CLIENTS);
+    const { gw, carrier, auditor, operator, run, lots } = await stack.newRun('retry', CLIENTS);
 
     const acknowledged = new Set<string>();
     const answers = new Map<string, Item[][]>(); // body key → every answer's items

@@ -5,22 +5,17 @@
  * Requests in flight at the kill get no answer; clients post them again after the restart.
  */
 import { expect } from './chai.test';
-import { SuiteStack, committedOnce, ledgerOutcome, queueDepth, registerLots, sleep, startGpsLoad, waitForLedger } from './harness';
+import { faultSuite, committedOnce, ledgerOutcome, queueDepth, sleep, startGpsLoad, waitForLedger } from './harness';
 
 const CLIENTS = 20;
 const EVENTS_PER_REQUEST = 4;
 
 describe('ingestion fault: gateway SIGKILL under load', function () {
   this.timeout(600_000);
-  const stack = new SuiteStack();
-  before(() => stack.start());
-  after(() => stack.stop());
+  const stack = faultSuite();
 
   it('commits every event acknowledged before the kill exactly once after the restart', async () => {
-    const gw = stack.gateway;
-    const { supplier, carrier, auditor, operator } = stack.keys();
-    const run = `kill-${Date.now().toString(36)}`;
-    const lots = await registerLots(gw.url, supplier, run, CLIENTS);
+    const { gw, carrier, auditor, operator, run, lots } = await stack.newRun('kill', CLIENTS);
     const load = startGpsLoad(gw.url, carrier, run, lots, EVENTS_PER_REQUEST, 100);
     const { tally } = load;
 

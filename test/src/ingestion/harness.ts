@@ -241,6 +241,22 @@ export class SuiteStack {
       operator: gw.key('compliance', 'Org1MSP'),
     };
   }
+
+  /** A fault run's start: the gateway, the keys, a run id `<name>-<time>` and `lotCount` lots registered for it. */
+  async newRun(name: string, lotCount: number): Promise<RoleKeys & { gw: GatewayChild; run: string; lots: string[] }> {
+    const gw = this.gateway;
+    const keys = this.keys();
+    const run = `${name}-${Date.now().toString(36)}`;
+    return { gw, ...keys, run, lots: await registerLots(gw.url, keys.supplier, run, lotCount) };
+  }
+}
+
+/** Registers a fault suite's hooks (call inside `describe`): its SuiteStack started before the tests, stopped after. */
+export function faultSuite(): SuiteStack {
+  const stack = new SuiteStack();
+  before(() => stack.start());
+  after(() => stack.stop());
+  return stack;
 }
 
 export interface HttpAnswer {

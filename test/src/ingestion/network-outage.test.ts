@@ -5,7 +5,7 @@
  * the network is down and 200 after.
  */
 import { expect } from './chai.test';
-import { SuiteStack, call, committedOnce, ledgerOutcome, registerLots, sleep, startGpsLoad, waitForLedger } from './harness';
+import { faultSuite, call, committedOnce, ledgerOutcome, sleep, startGpsLoad, waitForLedger } from './harness';
 
 const CLIENTS = 20;
 const EVENTS_PER_REQUEST = 4;
@@ -13,16 +13,11 @@ const OUTAGE_MS = 10_000;
 
 describe('ingestion fault: network down for 10 s under load', function () {
   this.timeout(600_000);
-  const stack = new SuiteStack();
-  before(() => stack.start());
-  after(() => stack.stop());
+  const stack = faultSuite();
 
   it('commits every acknowledged event exactly once; /readyz 503 while down, 200 after', async () => {
-    const gw = stack.gateway;
+    const { gw, carrier, auditor, operator, run, lots } = await stack.newRun('net', CLIENTS);
     const net = stack.network;
-    const { supplier, carrier, auditor, operator } = stack.keys();
-    const run = `net-${Date.now().toString(36)}`;
-    const lots = await registerLots(gw.url, supplier, run, CLIENTS);
     expect((await call(gw.url, 'GET', '/readyz', carrier)).status).to.equal(200);
 
     const load = startGpsLoad(gw.url, carrier, run, lots, EVENTS_PER_REQUEST, 150);

@@ -17,6 +17,16 @@ async function takeN<T>(events: CloseableAsyncIterable<T>, n: number): Promise<T
   return out;
 }
 
+/** The first `height` blocks of the channel, through the Deliver service. */
+async function blocksFromStart(nw: SuiteNetwork, height: number): Promise<common.Block[]> {
+  const events = await nw.supplier.gateway.getNetwork('acetrace').getBlockEvents({ startBlock: 0n });
+  try {
+    return await takeN(events, height);
+  } finally {
+    events.close();
+  }
+}
+
 function der(tag: number, body: Buffer): Buffer {
   const len = body.length < 0x80 ? Buffer.from([body.length]) : Buffer.from([0x81, body.length]);
   return Buffer.concat([Buffer.from([tag]), len, body]);
@@ -74,13 +84,7 @@ describe('embedded network: blocks via Deliver', function () {
 
   it('chains block headers by hash and hashes the data like Fabric', async () => {
     const height = nw.net.height();
-    const events = await nw.supplier.gateway.getNetwork('acetrace').getBlockEvents({ startBlock: 0n });
-    let blocks;
-    try {
-      blocks = await takeN(events, height);
-    } finally {
-      events.close();
-    }
+    const blocks = await blocksFromStart(nw, height);
     expect(blocks).to.have.length(height);
     blocks.forEach((block, n) => {
       expect(block.getHeader()?.getNumber()).to.equal(n);
@@ -106,13 +110,7 @@ describe('embedded network: blocks via Deliver', function () {
 
   it('carries the orderer signature in every ordered block, verifiable with the OrdererMSP root from block 0', async () => {
     const height = nw.net.height();
-    const events = await nw.supplier.gateway.getNetwork('acetrace').getBlockEvents({ startBlock: 0n });
-    let blocks;
-    try {
-      blocks = await takeN(events, height);
-    } finally {
-      events.close();
-    }
+    const blocks = await blocksFromStart(nw, height);
     const root = ordererRootCert(blocks[0]);
     for (const block of blocks.slice(1)) expectOrdererSigned(block, root);
   });

@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { common, msp, peer } from '@hyperledger/fabric-protos';
 import { type ProofBundle, type Report, verifyBundle } from '@acetrace/verify';
+import { blockBytes, changeByte, clone, endorsedAction, envelopeOf, envelopePayload, failedChecks, setBlockBytes, tamperBlock } from '@acetrace/verify/dist/testing/tamper';
 import { expect } from '../scenarios/chai.test';
 import { lotInput } from '../scenarios/helpers';
 import { type Stack, postEvents, startTarget } from '../scenarios/target';
@@ -17,44 +18,6 @@ import { type Stack, postEvents, startTarget } from '../scenarios/target';
 const CLI = path.resolve(__dirname, '..', '..', '..', 'verifier', 'bin', 'acetrace-verify.js');
 interface Problem { code: string; detail: string; errors?: unknown }
 const problemOf = (res: { body: unknown }): Problem => res.body as Problem;
-const clone = (b: ProofBundle): ProofBundle => JSON.parse(JSON.stringify(b)) as ProofBundle;
-const failedChecks = (r: Report): Set<string> => new Set(r.failures.map((f) => f.check));
-
-function blockBytes(bundle: ProofBundle, number: string): Buffer {
-  const b = bundle.blocks.find((x) => x.number === number);
-  if (!b) throw new Error(`block ${number} not in the bundle`);
-  return Buffer.from(b.block, 'base64');
-}
-
-function setBlockBytes(bundle: ProofBundle, number: string, bytes: Uint8Array): void {
-  const b = bundle.blocks.find((x) => x.number === number);
-  if (!b) throw new Error(`block ${number} not in the bundle`);
-  b.block = Buffer.from(bytes).toString('base64');
-}
-
-/** Another byte in place of bytes[i]: another base64 letter for letters (PEM stays PEM), else one bit flipped. */
-function changeByte(bytes: Buffer, i: number): void {
-  const c = bytes[i] as number;
-  const isLetter = (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39);
-  bytes[i] = isLetter ? (c === 0x41 ? 0x42 : 0x41) : c ^ 0x01;
-}
-
-/** Changes one byte of block `number`, `offset` bytes into the first occurrence of `needle`. */
-function tamperBlock(bundle: ProofBundle, number: string, needle: Uint8Array, offset: number): void {
-  const bytes = blockBytes(bundle, number);
-  const at = bytes.indexOf(Buffer.from(needle));
-  expect(at, 'needle found in block').to.be.at.least(0);
-  changeByte(bytes, at + offset);
-  setBlockBytes(bundle, number, bytes);
-}
-
-function envelopeOf(bundle: ProofBundle, eventIndex: number): Uint8Array {
-  const ev = bundle.events[eventIndex];
-  if (!ev) throw new Error('no such event');
-  const data = common.Block.deserializeBinary(blockBytes(bundle, ev.blockNumber)).getData()?.getDataList_asU8() ?? [];
-  return data[ev.txIndex] as Uint8Array;
-}
-
 function runCli(bundle: unknown): { status: number | null; stdout: string; stderr: string } {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'acetrace-proof-')), 'bundle.json');
   fs.writeFileSync(file, JSON.stringify(bundle));
@@ -192,10 +155,7 @@ describe('proof bundles (acetrace-proof/1) from the embedded network', function 
 
     it('a byte of an endorsement signature: endorsements', () => {
       const bundle = clone(lotBundle);
-      const envelope = envelopeOf(bundle, 0);
-      const payload = common.Payload.deserializeBinary(common.Envelope.deserializeBinary(envelope).getPayload_asU8());
-      const action = peer.Transaction.deserializeBinary(payload.getData_asU8()).getActionsList()[0] as peer.TransactionAction;
-      const endorsements = peer.ChaincodeActionPayload.deserializeBinary(action.getPayload_asU8()).getAction()?.getEndorsementsList() ?? [];
+      const endorsements = endorsedAction(envelopeOf(bundle, 0)).getEndorsementsList();
       expect(endorsements.length, 'endorsing organisations').to.be.at.least(2);
       const signature = (endorsements[0] as peer.Endorsement).getSignature_asU8();
       tamperBlock(bundle, (bundle.events[0] as ProofBundle['events'][number]).blockNumber, signature, signature.length - 1);
@@ -229,8 +189,7 @@ describe('proof bundles (acetrace-proof/1) from the embedded network', function 
 
     it('a byte of the creator certificate: creator', () => {
       const bundle = clone(lotBundle);
-      const envelope = envelopeOf(bundle, 0);
-      const payload = common.Payload.deserializeBinary(common.Envelope.deserializeBinary(envelope).getPayload_asU8());
+      const payload = envelopePayload(envelopeOf(bundle, 0));
       const signatureHeader = common.SignatureHeader.deserializeBinary(payload.getHeader()?.getSignatureHeader_asU8() ?? new Uint8Array(0));
       const pem = msp.SerializedIdentity.deserializeBinary(signatureHeader.getCreator_asU8()).getIdBytes_asU8();
       tamperBlock(bundle, (bundle.events[0] as ProofBundle['events'][number]).blockNumber, pem, pem.length - 60);

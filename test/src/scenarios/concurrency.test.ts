@@ -5,7 +5,7 @@
 import { expect } from './chai.test';
 import { lotInput, uid } from './helpers';
 import { type SseEvent, readSse } from './sse';
-import { type Stack, postEvents, startTarget, targetKind } from './target';
+import { type Stack, postEvents, targetKind, targetSuite } from './target';
 
 /**
  * Polls the events (50 at a time, as the auditor) until each is committed or the deadline passes;
@@ -55,14 +55,7 @@ function recordings(events: SseEvent[], wanted: Set<string>): Map<string, number
 
 describe(`scenario: concurrency (${targetKind()} network)`, function () {
   this.timeout(300_000);
-  let s: Stack;
-  before(async () => {
-    s = await startTarget();
-  });
-  after(async () => {
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when before() failed
-    await s?.stop();
-  });
+  const s = targetSuite();
 
   it('50 clients × 20 events on one lot: 1,000 committed exactly once, no conflicts', async () => {
     const lotId = uid('LOT-C');

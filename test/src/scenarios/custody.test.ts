@@ -8,7 +8,7 @@
  */
 import { expect } from './chai.test';
 import { SHA, freshEpc, lotInput, uid } from './helpers';
-import { type Stack, postEvents, startTarget, targetKind } from './target';
+import { postEvents, targetKind, targetSuite } from './target';
 
 interface ProvEvent {
   eventId: string;
@@ -40,14 +40,7 @@ const at = (day: number, hour = 8): string => `2026-10-${String(day).padStart(2,
 
 describe(`scenario: custody, containment and upstream trace (real HTTP → gateway → ${targetKind()} network)`, function () {
   this.timeout(180_000);
-  let s: Stack;
-  before(async () => {
-    s = await startTarget();
-  });
-  after(async () => {
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when before() failed
-    await s?.stop();
-  });
+  const s = targetSuite();
 
   async function register(role: string, msp: string, lotId: string, over: Record<string, unknown> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
     const res = await s.http().post('/v1/lots').set('X-API-Key', s.key(role, msp)).send(lotInput(lotId, over));

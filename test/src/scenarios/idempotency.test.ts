@@ -4,18 +4,11 @@
  */
 import { expect } from './chai.test';
 import { lotInput, uid } from './helpers';
-import { type Stack, postEvents, startTarget, targetKind } from './target';
+import { postEvents, targetKind, targetSuite } from './target';
 
 describe(`scenario: idempotent lots and events (${targetKind()} network)`, function () {
   this.timeout(120_000);
-  let s: Stack;
-  before(async () => {
-    s = await startTarget();
-  });
-  after(async () => {
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when before() failed
-    await s?.stop();
-  });
+  const s = targetSuite();
 
   it('lots: 201 new, 200 identical repeat, 409 different content', async () => {
     const lotId = uid('LOT-I');

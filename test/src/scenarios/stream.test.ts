@@ -5,37 +5,24 @@
 import { expect } from './chai.test';
 import { lotInput, uid } from './helpers';
 import { readSse } from './sse';
-import { type Stack, startTarget, targetKind } from './target';
+import { postEvents, targetKind, targetSuite } from './target';
 
 describe(`scenario: live stream, SSE resume (${targetKind()} network)`, function () {
   this.timeout(180_000);
-  let s: Stack;
+  const s = targetSuite();
   let lotId: string;
   before(async () => {
-    s = await startTarget();
     lotId = uid('LOT-S');
     expect((await s.http().post('/v1/lots').set('X-API-Key', s.key('supplier')).send(lotInput(lotId))).status).to.equal(201);
-    const ev = await s
-      .http()
-      .post('/v1/events?wait=commit')
-      .set('X-API-Key', s.key('supplier'))
-      .send({ eventId: uid('EVT-S'), lotId, link: 1, kind: 'document', eventTime: '2026-10-01T08:00:00Z' });
+    const ev = await postEvents(s, s.key('supplier'), { eventId: uid('EVT-S'), lotId, link: 1, kind: 'document', eventTime: '2026-10-01T08:00:00Z' });
     expect(ev.status).to.equal(201);
-  });
-  after(async () => {
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when before() failed
-    await s?.stop();
   });
 
   it('SSE: ids are <block>:<txId>; Last-Event-ID resumes exactly after, without gaps or repeats', async () => {
     const key = s.key('auditor');
     // make a few more transactions
     for (let i = 0; i < 3; i++) {
-      const r = await s
-        .http()
-        .post('/v1/events?wait=commit')
-        .set('X-API-Key', s.key('supplier'))
-        .send({ eventId: uid('EVT-SSE'), lotId, link: 3, kind: 'document', eventTime: '2026-10-03T08:00:00Z' });
+      const r = await postEvents(s, s.key('supplier'), { eventId: uid('EVT-SSE'), lotId, link: 3, kind: 'document', eventTime: '2026-10-03T08:00:00Z' });
       expect(r.status).to.equal(201);
     }
     const all = await readSse(`${s.gateway.url}/v1/stream?fromBlock=0`, { 'x-api-key': key }, (evs) => evs.length >= 5);

@@ -166,6 +166,27 @@ export async function startTarget(options: TargetOptions = {}): Promise<Stack> {
   };
 }
 
+/**
+ * Registers a suite's hooks (call inside `describe`): a stack started before its tests and
+ * stopped after. The returned Stack forwards to the started one (it throws if used before).
+ */
+export function targetSuite(options: TargetOptions = {}): Stack {
+  let started: Stack | undefined;
+  before(async () => {
+    started = await startTarget(options);
+  });
+  after(async () => {
+    await started?.stop(); // unset when before() failed
+  });
+  return new Proxy({} as Stack, {
+    get(_target, prop) {
+      if (!started) throw new Error('no stack: the suite\'s before() hook did not run');
+      const value: unknown = Reflect.get(started, prop);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(started) : value;
+    },
+  });
+}
+
 /** `POST /v1/events` as `key`, with `?wait=commit` unless `wait` is false: the answer's status and body. */
 export async function postEvents(s: Stack, key: string, body: unknown, wait = true): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await s

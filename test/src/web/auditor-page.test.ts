@@ -7,69 +7,26 @@
  * ACETRACE_DOCS_SCREENSHOT=1 the lot view is also saved as docs/auditor-page.png.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import pino from 'pino';
 import type { Page } from 'playwright-core';
-import { EmbeddedNetwork, type RunningNetwork } from '@acetrace/network';
-import { loadConfig, startGateway } from '@acetrace/gateway';
 import { expect } from './chai.test';
-import { ARTIFACTS, chromiumOrSkip, closePage, launch, launched, openPage, REPO_ROOT, screenshot, type Browser, type watch } from './browser';
+import { ARTIFACTS, REPO_ROOT, screenshot, type watch } from './browser';
 import { contrastFailures, expectSeededLot, fitsWidth, search, signIn, text } from './page-checks';
-import { api, postEvents, principal, readCredentials, seed, type CredentialEntry, type SeededLot } from './seed';
-
-type Gateway = Awaited<ReturnType<typeof startGateway>>;
+import { pageSuite, startSeededStack } from './page-stack';
+import { api, postEvents, type CredentialEntry, type SeededLot } from './seed';
 
 describe('auditor page end to end: gateway + embedded network + Chromium (#8)', function () {
   this.timeout(180000);
-  let dataDir: string;
-  let network: RunningNetwork | undefined;
-  let gateway: Gateway | undefined;
+  const ui = pageSuite('e2e', () => startSeededStack('acetrace-web-'));
   let pageUrl: string;
   let apiUrl: string;
   let creds: CredentialEntry[];
   let auditorKey: string;
   let seeded: SeededLot;
-  let browser: Browser | undefined;
   let page: Page;
   let seen: ReturnType<typeof watch>;
-
-  before(async function () {
-    const exe = chromiumOrSkip(this);
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'acetrace-web-'));
-    network = await EmbeddedNetwork.start({ dataDir, port: 0, logger: pino({ level: 'silent' }) });
-    gateway = await startGateway(
-      loadConfig({
-        ...process.env,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        ACETRACE_DATA_DIR: dataDir,
-        ACETRACE_CONNECTION_PROFILE: network.connectionProfilePath,
-        ACETRACE_LOG_LEVEL: 'silent',
-        ACETRACE_BATCH_MAX_WAIT_MS: '10',
-      }),
-    );
-    apiUrl = gateway.url.replace(/\/$/, '');
-    pageUrl = `${apiUrl}/`; // the gateway serves gateway/web/dist at `/`
-    creds = readCredentials(dataDir);
-    auditorKey = principal(creds, 'auditor').apiKey;
-    seeded = await seed(apiUrl, creds);
-    browser = await launch(exe);
-  });
-
-  after(async () => {
-    await browser?.close();
-    await gateway?.stop();
-    await network?.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
-  });
-
-  beforeEach(async () => {
-    ({ page, seen } = await openPage(launched(browser)));
-  });
-
-  afterEach(async function () {
-    await closePage(this, page, 'e2e');
+  beforeEach(() => {
+    ({ page, seen, stack: { pageUrl, apiUrl, creds, auditorKey, seeded } } = ui.current());
   });
 
   it('serves the page from the gateway at / with no external resource', async () => {

@@ -5,13 +5,12 @@
  * the upstream tree fabric → yarn → cotton (each input opening its own provenance), the parties with
  * their facilities, and facility names on events.
  */
-import { GLN, demoLots } from '@acetrace/scripts/dist/demo/journey';
-import { seedDemo } from '@acetrace/scripts/dist/demo/seed';
-import type { Locator, Page } from 'playwright-core';
-import { type Stack, startTarget } from '../scenarios/target';
-import { type Browser, chromiumOrSkip, closePage, launch, openPage, screenshot, type watch } from './browser';
+import { GLN } from '@acetrace/scripts/dist/demo/journey';
+import type { Locator } from 'playwright-core';
+import { screenshot } from './browser';
 import { expect } from './chai.test';
 import { search, signIn, text } from './page-checks';
+import { pageSuite, startDemoStack } from './page-stack';
 
 /** The attribute `name` of every element `locator` matches, in document order. */
 async function attrs(locator: Locator, name: string): Promise<Array<string | null>> {
@@ -22,35 +21,10 @@ async function attrs(locator: Locator, name: string): Promise<Array<string | nul
 
 describe('auditor page: custody, containment, upstream tree, parties (gateway + embedded network + Chromium)', function () {
   this.timeout(240_000);
-  let s: Stack;
-  let browser: Browser | undefined;
-  let page: Page;
-  let seen: ReturnType<typeof watch>;
-  const lots = demoLots(`WEB${Date.now().toString(36).toUpperCase()}`);
-  const prefix = lots.shirts.split('-SHIRTS-')[0] ?? '';
-  let orgs: { producer: string; carrier: string; importer: string };
-
-  before(async function () {
-    const exe = chromiumOrSkip(this);
-    s = await startTarget({ target: 'embedded' });
-    const [producer, carrier, importer] = s.orgs.all as [string, string, string];
-    orgs = { producer, carrier, importer };
-    await seedDemo({ url: s.gateway.url, keyOf: (role, msp) => s.key(role, msp), orgs, prefix });
-    browser = await launch(exe);
-  });
-  after(async () => {
-    await browser?.close();
-    await s.stop();
-  });
-  beforeEach(async () => {
-    if (!browser) throw new Error('no browser');
-    ({ page, seen } = await openPage(browser));
-  });
-  afterEach(async function () {
-    await closePage(this, page, 'trace');
-  });
+  const ui = pageSuite('trace', () => startDemoStack('WEB'));
 
   it('shows who held the shirts, what they were packed in, what they were made from and who took part', async () => {
+    const { page, seen, stack: { s, lots, orgs } } = ui.current();
     await signIn(page, `${s.gateway.url}/`, s.key('auditor', orgs.importer));
     await search(page, lots.shirts);
     expect(await text(page, '#lot-id')).to.equal(lots.shirts);
@@ -82,6 +56,7 @@ describe('auditor page: custody, containment, upstream tree, parties (gateway + 
   });
 
   it('an input lot opens its own provenance: the cotton, from the farm in Xinjiang', async () => {
+    const { page, seen, stack: { s, lots, orgs } } = ui.current();
     await signIn(page, `${s.gateway.url}/`, s.key('auditor', orgs.importer));
     await search(page, lots.shirts);
     await page.click(`#upstream-tree li.input-lot[data-lot="${lots.cotton}"] > .input-head a.open-lot`);
@@ -98,6 +73,7 @@ describe('auditor page: custody, containment, upstream tree, parties (gateway + 
   });
 
   it('a viewer sees the trace sections without what it may not see', async () => {
+    const { page, seen, stack: { s, lots, orgs } } = ui.current();
     await signIn(page, `${s.gateway.url}/`, s.key('viewer', orgs.carrier));
     await search(page, lots.shirts);
     expect(await text(page, '#custody')).to.contain('Not shown to this key');

@@ -6,46 +6,17 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { demoLots } from '@acetrace/scripts/dist/demo/journey';
-import { seedDemo } from '@acetrace/scripts/dist/demo/seed';
-import type { Page } from 'playwright-core';
-import { type Stack, startTarget } from '../scenarios/target';
-import { ARTIFACTS, type Browser, chromiumOrSkip, closePage, launch, openPage, type watch } from './browser';
+import { ARTIFACTS } from './browser';
 import { expect } from './chai.test';
 import { search, signIn, text } from './page-checks';
+import { pageSuite, startDemoStack } from './page-stack';
 
 describe('auditor page: evidence per link and the CBP dossier download (gateway + embedded network + Chromium)', function () {
   this.timeout(240_000);
-  let s: Stack;
-  let browser: Browser | undefined;
-  let page: Page;
-  let seen: ReturnType<typeof watch>;
-  const lots = demoLots(`DOS${Date.now().toString(36).toUpperCase()}`);
-  const prefix = lots.shirts.split('-SHIRTS-')[0] ?? '';
-  let orgs: { producer: string; carrier: string; importer: string };
-
-  before(async function () {
-    const exe = chromiumOrSkip(this);
-    s = await startTarget({ target: 'embedded' });
-    const [producer, carrier, importer] = s.orgs.all as [string, string, string];
-    orgs = { producer, carrier, importer };
-    await seedDemo({ url: s.gateway.url, keyOf: (role, msp) => s.key(role, msp), orgs, prefix });
-    browser = await launch(exe);
-  });
-  after(async () => {
-    await browser?.close();
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- unset when before() failed
-    await s?.stop();
-  });
-  beforeEach(async () => {
-    if (!browser) throw new Error('no browser');
-    ({ page, seen } = await openPage(browser));
-  });
-  afterEach(async function () {
-    await closePage(this, page, 'dossier');
-  });
+  const ui = pageSuite('dossier', () => startDemoStack('DOS'));
 
   it('lists the missing export declaration with its expected organisation and downloads the dossier as a PDF', async () => {
+    const { page, seen, stack: { s, lots, orgs } } = ui.current();
     await signIn(page, `${s.gateway.url}/`, s.key('auditor', orgs.importer));
     await search(page, lots.shirts);
     expect(await text(page, '#lot-id')).to.equal(lots.shirts);

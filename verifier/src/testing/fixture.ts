@@ -1,22 +1,23 @@
 /**
- * Test-only generator of proof bundles, independent of network/: its own CAs (@peculiar/x509,
- * P-256), real fabric-protos envelopes with write sets and endorsements, blocks with
- * TRANSACTIONS_FILTER and orderer-signed SIGNATURES metadata, and a header chain.
+ * Test-only generator of proof bundles: its own CAs (@peculiar/x509, P-256), and the embedded
+ * network's own builders (a dev dependency: the verifier's code does not use network/) for
+ * proposals, endorsements, transaction envelopes and blocks with TRANSACTIONS_FILTER and
+ * orderer-signed SIGNATURES metadata, so the bundles are what a peer commits; then a header chain.
  */
 // @peculiar/x509 (tsyringe) needs the Reflect metadata polyfill loaded first.
 import 'reflect-metadata';
-import { createHash, KeyObject, randomBytes, sign, webcrypto } from 'node:crypto';
-import { common, ledger, msp, peer } from '@hyperledger/fabric-protos';
+import { createHash, KeyObject, randomBytes, webcrypto } from 'node:crypto';
+import { buildSignedProposal, computeTxId, serializeIdentity, sign, toHighS } from '@acetrace/network';
+import { addOrdererMetadata, blockHeaderHash, newBlock, setBlockMetadata, TRANSACTIONS_FILTER } from '@acetrace/network/dist/peer/block';
+import { endorse, prepareTransaction, proposalResponsePayloadBytes } from '@acetrace/network/dist/peer/endorsement';
+import { unpackProposal } from '@acetrace/network/dist/peer/proposal';
+import { common, ledger, peer } from '@hyperledger/fabric-protos';
 import * as x509 from '@peculiar/x509';
-import * as asn1js from 'asn1js';
-import { Timestamp } from 'google-protobuf/google/protobuf/timestamp_pb';
 import { BUNDLE_FORMAT, type BundleEvent, type OrganisationAnchors, type PolicyRule, type ProofBundle } from '../bundle';
-import { blockDataHash, blockHeaderBytes, blockHeaderHash } from '../fabric';
 
 x509.cryptoProvider.set(webcrypto);
 
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
-const P256_ORDER = 0xffffffff00000000ffffffffffffffffbce6faada7179e84f3b9cac2fc632551n;
 const DAY = 86_400_000;
 export const CHANNEL = 'acetrace-channel';
 export const CHAINCODE = 'acetrace';
@@ -37,59 +38,32 @@ interface CertificateAuthority {
 
 let serial = 1;
 
+/** A P-256 certificate for `keys`, valid from yesterday for a year: issued by `issuer`, or self-signed. */
+async function certificate(name: string, keys: webcrypto.CryptoKeyPair, extensions: x509.Extension[], issuer?: CertificateAuthority): Promise<x509.X509Certificate> {
+  const now = Date.now();
+  const validity = { serialNumber: (serial++).toString(16).padStart(2, '0'), notBefore: new Date(now - DAY), notAfter: new Date(now + 365 * DAY), signingAlgorithm: ALG, extensions };
+  return issuer
+    ? x509.X509CertificateGenerator.create({ ...validity, subject: name, issuer: issuer.cert.subject, publicKey: keys.publicKey, signingKey: issuer.keys.privateKey })
+    : x509.X509CertificateGenerator.createSelfSigned({ ...validity, name, keys });
+}
+
 async function newCa(name: string, issuer?: CertificateAuthority): Promise<CertificateAuthority> {
   const keys = await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']);
-  const now = Date.now();
-  const extensions = [
+  const cert = await certificate(name, keys, [
     new x509.BasicConstraintsExtension(true, undefined, true),
     new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
-  ];
-  const cert = issuer
-    ? await x509.X509CertificateGenerator.create({
-        serialNumber: (serial++).toString(16).padStart(2, '0'),
-        subject: name,
-        issuer: issuer.cert.subject,
-        notBefore: new Date(now - DAY),
-        notAfter: new Date(now + 365 * DAY),
-        signingAlgorithm: ALG,
-        publicKey: keys.publicKey,
-        signingKey: issuer.keys.privateKey,
-        extensions,
-      })
-    : await x509.X509CertificateGenerator.createSelfSigned({
-        serialNumber: (serial++).toString(16).padStart(2, '0'),
-        name,
-        notBefore: new Date(now - DAY),
-        notAfter: new Date(now + 365 * DAY),
-        signingAlgorithm: ALG,
-        keys,
-        extensions,
-      });
+  ], issuer);
   return { cert, keys };
 }
 
 async function newSigner(mspId: string, name: string, issuer: CertificateAuthority, options: { ca?: boolean } = {}): Promise<Signer> {
   const keys = await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify']);
-  const now = Date.now();
-  const cert = await x509.X509CertificateGenerator.create({
-    serialNumber: (serial++).toString(16).padStart(2, '0'),
-    subject: name,
-    issuer: issuer.cert.subject,
-    notBefore: new Date(now - DAY),
-    notAfter: new Date(now + 365 * DAY),
-    signingAlgorithm: ALG,
-    publicKey: keys.publicKey,
-    signingKey: issuer.keys.privateKey,
-    extensions: [
-      new x509.BasicConstraintsExtension(options.ca ?? false, undefined, true),
-      new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-    ],
-  });
+  const cert = await certificate(name, keys, [
+    new x509.BasicConstraintsExtension(options.ca ?? false, undefined, true),
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+  ], issuer);
   const certPem = cert.toString('pem');
-  const identity = new msp.SerializedIdentity();
-  identity.setMspid(mspId);
-  identity.setIdBytes(Buffer.from(certPem, 'utf8'));
-  return { mspId, certPem, key: KeyObject.from(keys.privateKey), identity: identity.serializeBinary() };
+  return { mspId, certPem, key: KeyObject.from(keys.privateKey), identity: serializeIdentity(mspId, certPem) };
 }
 
 /** `value`, or a thrown error naming `what` is missing (the fixture or a test relied on it being there). */
@@ -98,27 +72,10 @@ export function must<T>(value: T | null | undefined, what: string): T {
   return value;
 }
 
-/** The r and s integers of a DER ECDSA signature. */
-function derRS(der: Uint8Array): { r: asn1js.Integer; s: asn1js.Integer } {
-  const seq = asn1js.fromBER(der).result;
-  const [r, s] = seq instanceof asn1js.Sequence ? seq.valueBlock.value : [];
-  if (!(r instanceof asn1js.Integer) || !(s instanceof asn1js.Integer)) throw new Error('fixture: not a DER ECDSA signature');
-  return { r, s };
-}
-
 /** ECDSA P-256 over SHA-256 with S forced low, as Fabric signers do. */
-export function signLowS(key: KeyObject, data: Uint8Array): Buffer {
-  const { r, s } = derRS(sign('sha256', data, { key, dsaEncoding: 'der' }));
-  let sValue = s.toBigInt();
-  if (sValue > P256_ORDER >> 1n) sValue = P256_ORDER - sValue;
-  return Buffer.from(new asn1js.Sequence({ value: [r, asn1js.Integer.fromBigInt(sValue)] }).toBER(false));
-}
-
+export const signLowS = sign;
 /** The same signature with S replaced by n - S (valid ECDSA, refused by Fabric). */
-export function toHighS(signature: Uint8Array): Buffer {
-  const { r, s } = derRS(signature);
-  return Buffer.from(new asn1js.Sequence({ value: [r, asn1js.Integer.fromBigInt(P256_ORDER - s.toBigInt())] }).toBER(false));
-}
+export { toHighS };
 
 /** The network's identities: an orderer organisation and two application organisations (Org1 with an intermediate CA). */
 export interface Network {
@@ -175,49 +132,18 @@ export interface TxSpec {
   nonce?: Uint8Array;
 }
 
-/** Fabric's txId: hex SHA-256 of nonce ‖ serialised creator. */
-export function computeTxId(nonce: Uint8Array, creator: Signer): string {
-  return createHash('sha256').update(nonce).update(creator.identity).digest('hex');
-}
-
 export interface BuiltTx {
   txId: string;
   envelope: Uint8Array;
 }
 
-/** A signed endorser transaction envelope as a Fabric gateway assembles it. */
+/** A signed endorser transaction envelope as a Fabric gateway assembles it, writing `spec.writes` (RecordEvents). */
 export function buildTransaction(spec: TxSpec, channel = CHANNEL, chaincode = CHAINCODE): BuiltTx {
-  const nonce = spec.nonce ?? randomBytes(24);
-  const txId = computeTxId(nonce, spec.creator);
-  const chaincodeId = new peer.ChaincodeID();
-  chaincodeId.setName(chaincode);
-  const extension = new peer.ChaincodeHeaderExtension();
-  extension.setChaincodeId(chaincodeId);
-  const channelHeader = new common.ChannelHeader();
-  channelHeader.setType(common.HeaderType.ENDORSER_TRANSACTION);
-  channelHeader.setChannelId(channel);
-  channelHeader.setTxId(txId);
-  channelHeader.setEpoch(0);
-  channelHeader.setTimestamp(Timestamp.fromDate(new Date()));
-  channelHeader.setExtension$(extension.serializeBinary());
-  const channelHeaderBytes = channelHeader.serializeBinary();
-  const signatureHeader = new common.SignatureHeader();
-  signatureHeader.setCreator(spec.creator.identity);
-  signatureHeader.setNonce(nonce);
-  const signatureHeaderBytes = signatureHeader.serializeBinary();
-
-  const input = new peer.ChaincodeInput();
-  input.setArgsList([Buffer.from('RecordEvents'), Buffer.from('[]')]);
-  const spec2 = new peer.ChaincodeSpec();
-  spec2.setType(peer.ChaincodeSpec.Type.NODE);
-  spec2.setChaincodeId(chaincodeId);
-  spec2.setInput(input);
-  const invocation = new peer.ChaincodeInvocationSpec();
-  invocation.setChaincodeSpec(spec2);
-  const proposalPayload = new peer.ChaincodeProposalPayload();
-  proposalPayload.setInput(invocation.serializeBinary());
-  const proposalPayloadBytes = proposalPayload.serializeBinary();
-
+  const { txId, signedProposal } = buildSignedProposal({
+    signer: { mspId: spec.creator.mspId, certPem: spec.creator.certPem, keyPem: spec.creator.key.export({ type: 'pkcs8', format: 'pem' }).toString() },
+    channelId: channel, chaincodeName: chaincode, transactionName: 'RecordEvents', args: ['[]'], ...(spec.nonce ? { nonce: spec.nonce } : {}),
+  });
+  const up = unpackProposal(signedProposal);
   const kv = new ledger.rwset.kvrwset.KVRWSet();
   kv.setWritesList(spec.writes.map((w) => {
     const write = new ledger.rwset.kvrwset.KVWrite();
@@ -231,89 +157,23 @@ export function buildTransaction(spec: TxSpec, channel = CHANNEL, chaincode = CH
   const rwset = new ledger.rwset.TxReadWriteSet();
   rwset.setDataModel(ledger.rwset.TxReadWriteSet.DataModel.KV);
   rwset.setNsRwsetList([ns]);
-  const response = new peer.Response();
-  response.setStatus(200);
-  response.setPayload(Buffer.from('[]'));
-  const versioned = new peer.ChaincodeID();
-  versioned.setName(chaincode);
-  versioned.setVersion('1.0');
-  const action = new peer.ChaincodeAction();
-  action.setResults(rwset.serializeBinary());
-  action.setResponse(response);
-  action.setChaincodeId(versioned);
-  const prp = new peer.ProposalResponsePayload();
-  prp.setProposalHash(createHash('sha256').update(channelHeaderBytes).update(signatureHeaderBytes).update(proposalPayloadBytes).digest());
-  prp.setExtension$(action.serializeBinary());
-  const prpBytes = prp.serializeBinary();
-
-  const endorsements = spec.endorsers.map((e) => {
-    const endorsement = new peer.Endorsement();
-    endorsement.setEndorser(e.identity);
-    const data = Buffer.concat([prpBytes, e.identity]);
-    endorsement.setSignature(spec.signEndorsement ? spec.signEndorsement(e, data) : signLowS(e.key, data));
-    return endorsement;
-  });
-  const endorsed = new peer.ChaincodeEndorsedAction();
-  endorsed.setProposalResponsePayload(prpBytes);
-  endorsed.setEndorsementsList(endorsements);
-  const actionPayload = new peer.ChaincodeActionPayload();
-  actionPayload.setChaincodeProposalPayload(proposalPayloadBytes);
-  actionPayload.setAction(endorsed);
-  const txAction = new peer.TransactionAction();
-  txAction.setHeader(signatureHeaderBytes);
-  txAction.setPayload(actionPayload.serializeBinary());
-  const tx = new peer.Transaction();
-  tx.setActionsList([txAction]);
-  const header = new common.Header();
-  header.setChannelHeader(channelHeaderBytes);
-  header.setSignatureHeader(signatureHeaderBytes);
-  const payload = new common.Payload();
-  payload.setHeader(header);
-  payload.setData(tx.serializeBinary());
-  const payloadBytes = payload.serializeBinary();
-  const envelope = new common.Envelope();
-  envelope.setPayload(payloadBytes);
-  envelope.setSignature(signLowS(spec.creator.key, payloadBytes));
+  const sim = { response: { status: 200, message: '', payload: Buffer.from('[]') }, results: rwset.serializeBinary() };
+  const prpBytes = proposalResponsePayloadBytes(up, sim, '1.0');
+  const endorsements = spec.endorsers.map((e) => endorse(prpBytes, {
+    mspId: e.mspId,
+    serializedIdentity: e.identity,
+    sign: (data) => (spec.signEndorsement ? spec.signEndorsement(e, data) : signLowS(e.key, data)),
+  }));
+  const envelope = prepareTransaction(up, prpBytes, endorsements);
+  envelope.setSignature(signLowS(spec.creator.key, envelope.getPayload_asU8()));
   return { txId, envelope: envelope.serializeBinary() };
 }
 
 /** A block as the orderer cuts it and a peer commits it: data hash, TRANSACTIONS_FILTER, orderer signature. */
 export function buildBlock(number: number, previousHash: Uint8Array, envelopes: Uint8Array[], codes: number[], orderer: Signer): common.Block {
-  const header = new common.BlockHeader();
-  header.setNumber(number);
-  header.setPreviousHash(previousHash);
-  header.setDataHash(blockDataHash(envelopes));
-  const data = new common.BlockData();
-  data.setDataList(envelopes);
-
-  const lastConfig = new common.LastConfig();
-  lastConfig.setIndex(0);
-  const consenter = new common.Metadata();
-  const value = new common.OrdererBlockMetadata();
-  value.setLastConfig(lastConfig);
-  value.setConsenterMetadata(consenter.serializeBinary());
-  const valueBytes = value.serializeBinary();
-  const signatureHeader = new common.SignatureHeader();
-  signatureHeader.setCreator(orderer.identity);
-  signatureHeader.setNonce(randomBytes(24));
-  const signatureHeaderBytes = signatureHeader.serializeBinary();
-  const signature = new common.MetadataSignature();
-  signature.setSignatureHeader(signatureHeaderBytes);
-  signature.setSignature(signLowS(orderer.key, Buffer.concat([
-    valueBytes,
-    signatureHeaderBytes,
-    blockHeaderBytes({ number: BigInt(number), previousHash, dataHash: header.getDataHash_asU8() }),
-  ])));
-  const signatures = new common.Metadata();
-  signatures.setValue(valueBytes);
-  signatures.setSignaturesList([signature]);
-
-  const metadata = new common.BlockMetadata();
-  metadata.setMetadataList([signatures.serializeBinary(), new Uint8Array(0), Uint8Array.from(codes), new Uint8Array(0), new Uint8Array(0)]);
-  const block = new common.Block();
-  block.setHeader(header);
-  block.setData(data);
-  block.setMetadata(metadata);
+  const block = newBlock(number, previousHash, envelopes);
+  setBlockMetadata(block, TRANSACTIONS_FILTER, Uint8Array.from(codes));
+  addOrdererMetadata(block, 0, { serializedIdentity: orderer.identity, sign: (message) => signLowS(orderer.key, message) });
   return block;
 }
 
@@ -369,7 +229,7 @@ export async function makeFixture(options: FixtureOptions = {}, network?: Networ
       recordedAt: '2025-03-01T10:00:05Z',
       recordedBy: 'Org1MSP',
       recordedByRole: 'supplier',
-      txId: computeTxId(nonce, creator),
+      txId: computeTxId(nonce, creator.identity),
       type: 'harvest',
     };
     const value = Buffer.from(JSON.stringify(record), 'utf8');
@@ -402,12 +262,7 @@ export async function makeFixture(options: FixtureOptions = {}, network?: Networ
   ];
   contents.forEach((c, number) => {
     const block = buildBlock(number, previous, c.envelopes.map((t) => t.envelope), c.codes, options.blockSigner?.(n) ?? n.orderer);
-    const header = must(block.getHeader(), `the header of block ${String(number)}`);
-    previous = blockHeaderHash({
-      number: BigInt(number),
-      previousHash: header.getPreviousHash_asU8(),
-      dataHash: header.getDataHash_asU8(),
-    });
+    previous = blockHeaderHash(must(block.getHeader(), `the header of block ${String(number)}`));
     blocks.push(block);
   });
   const where: Record<string, { block: number; index: number }> = {

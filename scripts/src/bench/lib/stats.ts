@@ -49,6 +49,13 @@ export async function sample(op: () => Promise<void>, count: number, maxSeconds:
   return out;
 }
 
+/** The value of `fn` and how long it took, in ms (unrounded). */
+export async function timed<T>(fn: () => Promise<T> | T): Promise<{ value: T; ms: number }> {
+  const t0 = performance.now();
+  const value = await fn();
+  return { value, ms: performance.now() - t0 };
+}
+
 export interface Machine {
   cpus: number;
   cpuModel: string;

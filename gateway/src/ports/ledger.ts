@@ -5,28 +5,7 @@
  * Values are the chaincode's exported domain types; failures are the typed `LedgerError`s of
  * ../errors.ts (a refusal by the chaincode is a `LedgerRejectionError`).
  */
-import type {
-  DeviceInput,
-  DeviceRecord,
-  EventInput,
-  EventRecord,
-  FacilityFilter,
-  FacilityInput,
-  FacilityPage,
-  FacilityRecord,
-  HistoryEntry,
-  LotFilter,
-  LotInput,
-  LotPage,
-  LotRecord,
-  LotView,
-  OrganisationProfileInput,
-  OrganisationView,
-  Provenance,
-  ProvenanceEvent,
-  ProvenanceLink,
-  RecordedEvent,
-} from '@acetrace/chaincode';
+import type * as domain from '@acetrace/chaincode';
 
 // The domain values the ledger verbs take and return: the chaincode's own types.
 export type {
@@ -63,7 +42,7 @@ export interface Registered<T> {
 
 /** Outcome of RegisterLot: `created` false for an identical repeat; the transaction that committed it. */
 export interface RegisterLotResult {
-  lot: LotRecord;
+  lot: domain.LotRecord;
   created: boolean;
   txId: string;
   blockNumber?: number;
@@ -71,23 +50,23 @@ export interface RegisterLotResult {
 
 /** Outcome of one RecordEvents/RecordCorrection transaction, results in input order. */
 export interface RecordEventsResult {
-  results: RecordedEvent[];
+  results: domain.RecordedEvent[];
   txId: string;
   blockNumber: number;
 }
 
 /** A provenance event as the gateway answers it: plus the block that recorded it, when the outbox knows it. */
-export interface ProvenanceEventAnswer extends ProvenanceEvent {
+export interface ProvenanceEventAnswer extends domain.ProvenanceEvent {
   blockNumber?: number;
 }
 
 /** A provenance link whose events carry block numbers. */
-export interface ProvenanceLinkAnswer extends Omit<ProvenanceLink, 'events'> {
+export interface ProvenanceLinkAnswer extends Omit<domain.ProvenanceLink, 'events'> {
   events: ProvenanceEventAnswer[];
 }
 
 /** The gateway's provenance answer: the chaincode's, with block numbers and the time the query took. */
-export interface ProvenanceAnswer extends Omit<Provenance, 'links'> {
+export interface ProvenanceAnswer extends Omit<domain.Provenance, 'links'> {
   links: ProvenanceLinkAnswer[];
   /** Milliseconds the answer took (ledger query and outbox lookup). */
   queryMs: number;
@@ -123,28 +102,28 @@ export interface LedgerPort {
   /** The identities available to act as. */
   identities(): LedgerIdentity[];
   /** RegisterLot; retried by the adapter's rule (a lost commit status still answers `created: true`). */
-  registerLot(identity: string, lot: LotInput): Promise<RegisterLotResult>;
+  registerLot(identity: string, lot: domain.LotInput): Promise<RegisterLotResult>;
   /** One RecordEvents transaction, one attempt: the caller (the outbox) owns retries. */
-  recordEvents(identity: string, events: EventInput[]): Promise<RecordEventsResult>;
-  recordCorrection(identity: string, correction: EventInput): Promise<RecordEventsResult>;
-  readLot(identity: string, lotId: string): Promise<LotView>;
-  getEvent(identity: string, eventId: string): Promise<EventRecord>;
-  provenance(identity: string, lotId: string): Promise<Provenance>;
-  provenanceByEpc(identity: string, epc: string): Promise<Provenance>;
+  recordEvents(identity: string, events: domain.EventInput[]): Promise<RecordEventsResult>;
+  recordCorrection(identity: string, correction: domain.EventInput): Promise<RecordEventsResult>;
+  readLot(identity: string, lotId: string): Promise<domain.LotView>;
+  getEvent(identity: string, eventId: string): Promise<domain.EventRecord>;
+  provenance(identity: string, lotId: string): Promise<domain.Provenance>;
+  provenanceByEpc(identity: string, epc: string): Promise<domain.Provenance>;
   /** The lot view (as readLot) of the lot an EPC in any spelling belongs to: GetLotByEpc, no provenance assembled. */
-  lotByEpc(identity: string, epc: string): Promise<LotView>;
-  lotHistory(identity: string, lotId: string): Promise<HistoryEntry[]>;
-  listLots(identity: string, filter: LotFilter): Promise<LotPage>;
+  lotByEpc(identity: string, epc: string): Promise<domain.LotView>;
+  lotHistory(identity: string, lotId: string): Promise<domain.HistoryEntry[]>;
+  listLots(identity: string, filter: domain.LotFilter): Promise<domain.LotPage>;
   /** PutOrganisationProfile: the signer's own organisation only (the chaincode refuses another). */
-  putOrganisationProfile(identity: string, profile: OrganisationProfileInput): Promise<Registered<OrganisationView>>;
-  getOrganisation(identity: string, mspId: string): Promise<OrganisationView>;
-  listOrganisations(identity: string): Promise<OrganisationView[]>;
+  putOrganisationProfile(identity: string, profile: domain.OrganisationProfileInput): Promise<Registered<domain.OrganisationView>>;
+  getOrganisation(identity: string, mspId: string): Promise<domain.OrganisationView>;
+  listOrganisations(identity: string): Promise<domain.OrganisationView[]>;
   /** RegisterFacility: operated by the signer's organisation; a GLN of another organisation is a conflict. */
-  registerFacility(identity: string, facility: FacilityInput): Promise<Registered<FacilityRecord>>;
-  getFacility(identity: string, gln: string): Promise<FacilityRecord>;
-  listFacilities(identity: string, filter: FacilityFilter): Promise<FacilityPage>;
+  registerFacility(identity: string, facility: domain.FacilityInput): Promise<Registered<domain.FacilityRecord>>;
+  getFacility(identity: string, gln: string): Promise<domain.FacilityRecord>;
+  listFacilities(identity: string, filter: domain.FacilityFilter): Promise<domain.FacilityPage>;
   /** RegisterDevice: a device of the signer's organisation; a device id of another organisation is a conflict. */
-  registerDevice(identity: string, device: DeviceInput): Promise<Registered<DeviceRecord>>;
+  registerDevice(identity: string, device: domain.DeviceInput): Promise<Registered<domain.DeviceRecord>>;
   /** Committed chaincode events after `from` (or from the next commit). */
   streamEvents(identity: string, from?: StreamPosition): Promise<LedgerEventStream>;
   /** Resolves when a peer answers; throws LedgerUnavailableError otherwise. */

@@ -48,16 +48,19 @@ export class ValidationError extends AppError {
   }
 }
 
+/** An AppError whose `code` and `status` its class fixes (see {@link fixedAppError}). */
+export abstract class FixedAppError extends AppError {
+  declare readonly code: string;
+  declare readonly status: number;
+}
+
 /** A class of AppError with one fixed `code` and HTTP `status`, for errors that carry nothing more. */
-export function fixedAppError<Code extends string, Status extends number>(
-  code: Code,
-  status: Status,
-): abstract new (message: string, options?: AppErrorOptions) => AppError & { readonly code: Code; readonly status: Status } {
-  abstract class FixedAppError extends AppError {
+export function fixedAppError(code: string, status: number): abstract new (message: string, options?: AppErrorOptions) => FixedAppError {
+  abstract class Fixed extends FixedAppError {
     readonly code = code;
     readonly status = status;
   }
-  return FixedAppError;
+  return Fixed;
 }
 
 /** 401: no or unknown credentials. */

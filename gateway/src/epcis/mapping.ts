@@ -24,6 +24,9 @@ import {
   LINKS,
   normaliseEpc,
   type EventRecord,
+  type LotInput,
+  type LotInputItem,
+  type LotRecord,
   type EvidenceType,
   type LinkInfo,
 } from '@acetrace/chaincode';
@@ -94,23 +97,10 @@ export type ExportableEvent = Omit<EventRecord, 'kind'> &
     blockNumber?: number;
   };
 
-/** A lot as an export reads it. */
-export interface ExportableLot {
-  lotId: string;
-  product: string;
-  htsCode: string;
-  originCountry: string;
-  quantity: number;
-  unit: string;
-  epcs: string[];
-  parentLotId?: string | null;
-  importerMsp?: string | null;
-  packedAt?: string | null;
-  ownerMsp?: string;
-  registeredAt?: string;
-  txId?: string;
-  inputs?: Array<{ lotId: string; quantity: number; unit: string }> | null;
-}
+/** A lot as an export reads it: a LotRecord's facts, its registration details when known. */
+export type ExportableLot = Pick<LotRecord, 'lotId' | 'product' | 'htsCode' | 'originCountry' | 'quantity' | 'unit' | 'epcs'> &
+  Partial<Pick<LotRecord, 'parentLotId' | 'importerMsp' | 'packedAt' | 'ownerMsp' | 'registeredAt' | 'txId'>> &
+  Pick<LotInput, 'inputs'>;
 
 /** What an export needs besides the record: other lots' EPCs (aggregation, transformation). */
 export interface ExportContext {
@@ -387,20 +377,8 @@ export interface CapturedEventInput extends CustodyEventFields {
   reason?: string | null;
 }
 
-/** A lot registration read from an `ADD` ObjectEvent or a TransformationEvent. */
-export interface CapturedLotInput {
-  lotId: string;
-  product: string;
-  htsCode: string;
-  originCountry: string;
-  quantity: number;
-  unit: string;
-  epcs: string[];
-  parentLotId: string | null;
-  importerMsp?: string | null;
-  packedAt?: string | null;
-  inputs?: Array<{ lotId: string; quantity: number; unit: string }>;
-}
+/** A lot registration read from an `ADD` ObjectEvent or a TransformationEvent: a LotInput whose inputs, when given, are a list. */
+export type CapturedLotInput = Omit<LotInput, 'inputs'> & { inputs?: LotInputItem[] };
 
 /** What one captured EPCIS event becomes. */
 export type Captured =

@@ -27,6 +27,12 @@ import {
 /** What fabric-shim passes `aroundTransaction` as the function: its name (the typings say Function). */
 type TransactionFunction = Parameters<Contract['aroundTransaction']>[1];
 
+/** Throws ACCESS_DENIED unless the caller is an admin (`what` names the act in the message). */
+function requireAdmin(ctx: TraceabilityContext, what: string): void {
+  const denied = checkAdmin(ctx.caller, what);
+  if (denied) throw denied;
+}
+
 @Info({ title: 'acetrace', description: 'Cross-border supply-chain traceability: lots, events on 12 links, provenance' })
 export class TraceabilityContract extends Contract {
   constructor() {
@@ -125,8 +131,7 @@ export class TraceabilityContract extends Contract {
   @Transaction()
   @Returns('string')
   async RegisterDevice(ctx: TraceabilityContext, deviceJson: string): Promise<string> {
-    const denied = checkAdmin(ctx.caller, 'register devices');
-    if (denied) throw denied;
+    requireAdmin(ctx, 'register devices');
     const { device, created, written } = await registerDevice(ctx, validateDeviceInput(parseJsonArgument(deviceJson, 'device')));
     if (written) ctx.emit(CHAINCODE_EVENTS.DeviceRegistered, [], [], { deviceId: device.deviceId, mspId: device.mspId });
     return json({ ...device, created });
@@ -136,8 +141,7 @@ export class TraceabilityContract extends Contract {
   @Transaction()
   @Returns('string')
   async RegisterOrganisation(ctx: TraceabilityContext, organisationJson: string): Promise<string> {
-    const denied = checkAdmin(ctx.caller, 'register organisations');
-    if (denied) throw denied;
+    requireAdmin(ctx, 'register organisations');
     const record = await registerOrganisationRoles(ctx, validateOrganisationInput(parseJsonArgument(organisationJson, 'organisation')));
     ctx.emit(CHAINCODE_EVENTS.OrganisationRegistered, [], [], { mspId: record.mspId, roles: record.roles });
     return json(record);
@@ -150,8 +154,7 @@ export class TraceabilityContract extends Contract {
   @Transaction()
   @Returns('string')
   async PutOrganisationProfile(ctx: TraceabilityContext, profileJson: string): Promise<string> {
-    const denied = checkAdmin(ctx.caller, 'register organisation profiles');
-    if (denied) throw denied;
+    requireAdmin(ctx, 'register organisation profiles');
     const answer = await putOrganisationProfile(ctx, validateOrganisationProfileInput(parseJsonArgument(profileJson, 'organisation')));
     if (answer.written) ctx.emit(CHAINCODE_EVENTS.OrganisationProfileRegistered, [], [], { mspId: answer.organisation.mspId });
     return json({ organisation: answer.organisation, created: answer.created });
@@ -164,8 +167,7 @@ export class TraceabilityContract extends Contract {
   @Transaction()
   @Returns('string')
   async RegisterFacility(ctx: TraceabilityContext, facilityJson: string): Promise<string> {
-    const denied = checkAdmin(ctx.caller, 'register facilities');
-    if (denied) throw denied;
+    requireAdmin(ctx, 'register facilities');
     const answer = await registerFacility(ctx, validateFacilityInput(parseJsonArgument(facilityJson, 'facility')));
     if (answer.written) ctx.emit(CHAINCODE_EVENTS.FacilityRegistered, [], [], { gln: answer.facility.gln, mspId: answer.facility.mspId });
     return json({ facility: answer.facility, created: answer.created });

@@ -19,7 +19,8 @@ export interface FieldError {
   message: string;
 }
 
-interface AppErrorOptions {
+/** What every AppError may carry besides its message. */
+export interface AppErrorOptions {
   cause?: unknown;
   metadata?: Record<string, unknown>;
 }
@@ -47,39 +48,46 @@ export class ValidationError extends AppError {
   }
 }
 
-/** 401: no or unknown credentials. */
-export class UnauthenticatedError extends AppError {
-  readonly code = 'UNAUTHENTICATED';
-  readonly status = 401;
+/** An AppError whose `code` and `status` its class fixes (see {@link fixedAppError}). */
+export abstract class FixedAppError extends AppError {
+  declare readonly code: string;
+  declare readonly status: number;
 }
+
+/** A class of AppError with one fixed `code` and HTTP `status`, for errors that carry nothing more. */
+export function fixedAppError(code: string, status: number): abstract new (message: string, options?: AppErrorOptions) => FixedAppError {
+  abstract class Fixed extends FixedAppError {
+    readonly code = code;
+    readonly status = status;
+  }
+  return Fixed;
+}
+
+/** 401: no or unknown credentials. */
+export class UnauthenticatedError extends fixedAppError('UNAUTHENTICATED', 401) {}
 
 /** 403: the caller may not do this (gateway or chaincode). */
-export class AccessDeniedError extends AppError {
-  readonly code = 'ACCESS_DENIED';
-  readonly status = 403;
-}
+export class AccessDeniedError extends fixedAppError('ACCESS_DENIED', 403) {}
 
 /** 404: unknown id. */
-export class NotFoundError extends AppError {
-  readonly code = 'NOT_FOUND';
-  readonly status = 404;
-}
+export class NotFoundError extends fixedAppError('NOT_FOUND', 404) {}
 
 /** 409: the same id exists with different content. */
-export class ConflictError extends AppError {
-  readonly code = 'CONFLICT';
-  readonly status = 409;
-}
+export class ConflictError extends fixedAppError('CONFLICT', 409) {}
 
-/** 429: too many requests (rate limit or full queue). */
-export class TooManyRequestsError extends AppError {
-  readonly code = 'RATE_LIMITED';
-  readonly status = 429;
+/** An error the caller may repeat after `retryAfterSeconds` (answered with Retry-After). */
+export abstract class RetryLaterError extends AppError {
   readonly retryAfterSeconds: number;
   constructor(message: string, retryAfterSeconds: number, options?: AppErrorOptions) {
     super(message, options);
     this.retryAfterSeconds = retryAfterSeconds;
   }
+}
+
+/** 429: too many requests (rate limit or full queue). */
+export class TooManyRequestsError extends RetryLaterError {
+  readonly code = 'RATE_LIMITED';
+  readonly status = 429;
 }
 
 /**
@@ -141,9 +149,16 @@ export interface Rejection {
   message: string;
 }
 
+/** The HTTP status of each chaincode refusal code. */
+const REJECTION_STATUS: Record<ErrorCode, number> = { INVALID_ARGUMENT: 400, ACCESS_DENIED: 403, NOT_FOUND: 404, CONFLICT: 409 };
+
 /** Base of the four refusals whose code is one of the chaincode's `ERROR_CODES` (never transient). */
 export abstract class LedgerRejectionError extends LedgerError {
   abstract override readonly code: ErrorCode;
+  /** The HTTP status of the chaincode's code. */
+  get status(): number {
+    return REJECTION_STATUS[this.code];
+  }
   /** The refusal as `{code, message}` (message: the chaincode's sentence, without the code). */
   get rejection(): Rejection {
     return { code: this.code, message: this.message };
@@ -153,7 +168,6 @@ export abstract class LedgerRejectionError extends LedgerError {
 /** Chaincode `INVALID_ARGUMENT` → 400. `errors` parsed from `path: message`. */
 export class LedgerInvalidArgumentError extends LedgerRejectionError {
   readonly code = 'INVALID_ARGUMENT';
-  readonly status = 400;
   readonly errors: FieldError[];
   constructor(message: string, errors: FieldError[], info?: LedgerErrorInfo) {
     super(message, info);
@@ -167,13 +181,11 @@ export class LedgerUnknownTransactionError extends LedgerInvalidArgumentError {}
 /** Chaincode `ACCESS_DENIED`, or the channel's ACL refusing the identity → 403. */
 export class LedgerAccessDeniedError extends LedgerRejectionError {
   readonly code = 'ACCESS_DENIED';
-  readonly status = 403;
 }
 
 /** Chaincode `NOT_FOUND` → 404. */
 export class LedgerNotFoundError extends LedgerRejectionError {
   readonly code = 'NOT_FOUND';
-  readonly status = 404;
 }
 
 /**
@@ -187,7 +199,6 @@ export function withoutTransactionIds(sentence: string): string {
 /** Chaincode `CONFLICT` → 409. Its sentence carries no transaction ids ({@link withoutTransactionIds}). */
 export class LedgerConflictError extends LedgerRejectionError {
   readonly code = 'CONFLICT';
-  readonly status = 409;
   constructor(message: string, info: LedgerErrorInfo = {}) {
     super(withoutTransactionIds(message), {
       ...info,

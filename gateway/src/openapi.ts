@@ -1,7 +1,7 @@
 /**
  * The OpenAPI 3.1 document, generated from the same zod schemas the routes validate with.
  */
-import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import { registerEpcisPaths } from './epcis/openapi';
 import {
@@ -52,9 +52,9 @@ import {
 import { ProofBundle, ProofQuery, ProofReport } from './schemas/proof';
 import { PurgeResponse } from './schemas/responses/private';
 
-type Responses = Record<string, { description: string; content?: Record<string, { schema: z.ZodType }> }>;
+type Responses = Record<string, ResponseConfig>;
 
-const problemResponse = (description: string): Responses[string] => ({
+const problemResponse = (description: string): ResponseConfig => ({
   description,
   content: { 'application/problem+json': { schema: Problem } },
 });
@@ -75,36 +75,35 @@ const withBody: Responses = {
   415: problemResponse('not application/json'),
 };
 
-const json = (schema: z.ZodType, description: string): Responses[string] => ({
+const json = (schema: z.ZodType, description: string): ResponseConfig => ({
   description,
   content: { 'application/json': { schema } },
 });
+
+/** A required JSON request body of `schema`. */
+const jsonBody = (schema: z.ZodType): { body: { required: true; content: Record<string, { schema: z.ZodType }> } } => ({
+  body: { required: true, content: { 'application/json': { schema } } },
+});
+
+/** An authenticated /v1 route: its own answers only (`registerV1` adds the security and the common answers). */
+type V1Route = Omit<RouteConfig, 'security'>;
+
+/** A GET route that answers `ok`, or a 404 for the reason `notFound` names. */
+function read(path: string, summary: string, request: RouteConfig['request'], ok: ResponseConfig, notFound?: string): V1Route {
+  const responses: Responses = notFound === undefined ? { 200: ok } : { 200: ok, 404: problemResponse(notFound) };
+  return { method: 'get', path, summary, ...(request ? { request } : {}), responses };
+}
+
+/** Registers authenticated /v1 routes, each with `security` and the common answers (a route's own answer wins). */
+function registerV1(registry: OpenAPIRegistry, security: Array<Record<string, string[]>>, routes: V1Route[]): void {
+  for (const route of routes) registry.registerPath({ ...route, security, responses: { ...common, ...route.responses } });
+}
 
 /** The OpenAPI document's `paths` (the part the route-by-route response test reads). */
 type Paths = Record<string, Record<string, { responses: Record<string, { content?: Record<string, Record<string, unknown>> }> }>>;
 
 /** The CBP dossier and the screening lists (dossier.md). */
-function registerDossierPaths(registry: OpenAPIRegistry, security: Array<Record<string, string[]>>): void {
-  registry.registerPath({
-    method: 'get',
-    path: '/v1/lots/{lotId}/dossier',
-    summary: 'the CBP review dossier of a lot: PDF, ZIP or JSON (auditor; broker or compliance of the owning or importing organisation)',
-    security,
-    request: { params: LotIdParams, query: DossierQuery },
-    responses: {
-      200: {
-        description: 'the dossier: `application/pdf`, `application/zip` (dossier.pdf, provenance.json, exhibits.csv, exhibits.xlsx, manifest.json) or `application/json` (its data)',
-        content: {
-          'application/pdf': { schema: z.string().openapi({ format: 'binary' }) },
-          'application/zip': { schema: z.string().openapi({ format: 'binary' }) },
-          'application/json': { schema: z.record(z.string(), z.unknown()) },
-        },
-      },
-      404: problemResponse('no such lot'),
-      ...common,
-      403: problemResponse('the caller sees only the summary of this lot, or its role makes no dossier'),
-    },
-  });
+function dossierRoutes(): V1Route[] {
   const listBody = {
     body: {
       required: true,
@@ -113,117 +112,191 @@ function registerDossierPaths(registry: OpenAPIRegistry, security: Array<Record<
         'application/x-ndjson': { schema: z.string().openapi({ description: 'OpenSanctions entities, one JSON object per line' }) },
       },
     },
-  };
-  registry.registerPath({
-    method: 'put',
-    path: '/v1/screening/lists/{name}',
-    summary: 'upload (or replace) an entity list for screening (compliance, admin)',
-    security,
-    request: { params: ScreeningListParams, ...listBody },
-    responses: {
-      201: json(z.object({ list: ScreeningListVersion }), 'stored: `{ list }` with its SHA-256 and upload time'),
-      200: json(z.object({ list: ScreeningListVersion }), 'replaced an earlier list of that name'),
-      413: problemResponse('body too large'),
-      415: problemResponse('not text/csv or application/x-ndjson'),
-      ...common,
+  } as const;
+  return [
+    {
+      method: 'get',
+      path: '/v1/lots/{lotId}/dossier',
+      summary: 'the CBP review dossier of a lot: PDF, ZIP or JSON (auditor; broker or compliance of the owning or importing organisation)',
+      request: { params: LotIdParams, query: DossierQuery },
+      responses: {
+        200: {
+          description: 'the dossier: `application/pdf`, `application/zip` (dossier.pdf, provenance.json, exhibits.csv, exhibits.xlsx, manifest.json) or `application/json` (its data)',
+          content: {
+            'application/pdf': { schema: z.string().openapi({ format: 'binary' }) },
+            'application/zip': { schema: z.string().openapi({ format: 'binary' }) },
+            'application/json': { schema: z.record(z.string(), z.unknown()) },
+          },
+        },
+        404: problemResponse('no such lot'),
+        403: problemResponse('the caller sees only the summary of this lot, or its role makes no dossier'),
+      },
     },
-  });
-  registry.registerPath({
-    method: 'get',
-    path: '/v1/screening/lists',
-    summary: 'the stored entity lists, with SHA-256 and upload time (auditor, broker, compliance, admin)',
-    security,
-    responses: { 200: json(ScreeningListsResponse, 'by name'), ...common },
-  });
-  registry.registerPath({
-    method: 'get',
-    path: '/v1/screening/lists/{name}',
-    summary: 'one stored entity list and its entities',
-    security,
-    request: { params: ScreeningListParams },
-    responses: { 200: json(ScreeningListResponse, 'the list'), 404: problemResponse('no such list'), ...common },
-  });
+    {
+      method: 'put',
+      path: '/v1/screening/lists/{name}',
+      summary: 'upload (or replace) an entity list for screening (compliance, admin)',
+      request: { params: ScreeningListParams, ...listBody },
+      responses: {
+        201: json(z.object({ list: ScreeningListVersion }), 'stored: `{ list }` with its SHA-256 and upload time'),
+        200: json(z.object({ list: ScreeningListVersion }), 'replaced an earlier list of that name'),
+        413: problemResponse('body too large'),
+        415: problemResponse('not text/csv or application/x-ndjson'),
+      },
+    },
+    read('/v1/screening/lists', 'the stored entity lists, with SHA-256 and upload time (auditor, broker, compliance, admin)', undefined, json(ScreeningListsResponse, 'by name')),
+    read('/v1/screening/lists/{name}', 'one stored entity list and its entities', { params: ScreeningListParams }, json(ScreeningListResponse, 'the list'), 'no such list'),
+  ];
 }
 
 /** The routes of organisation profiles, facilities and devices (api.md "Parties and facilities"). */
-function registerPartyPaths(registry: OpenAPIRegistry, security: Array<Record<string, string[]>>): void {
-  const body = (schema: z.ZodType): { body: { required: true; content: Record<string, { schema: z.ZodType }> } } => ({ body: { required: true, content: { 'application/json': { schema } } } });
-  registry.registerPath({
-    method: 'put',
-    path: '/v1/organisations/{mspId}',
-    summary: 'its own organisation profile: legal name, country, address, supply-chain roles (admin of that MSP)',
-    security,
-    request: { params: MspIdParams, ...body(OrganisationProfileBody) },
-    responses: {
-      201: json(PutOrganisationResponse, 'first profile of this organisation'),
-      200: json(PutOrganisationResponse, 'profile changed, or an identical repeat'),
-      ...withBody,
-      ...common,
-      403: problemResponse('not an admin, or an admin of another organisation (the rule is named)'),
+function partyRoutes(): V1Route[] {
+  return [
+    {
+      method: 'put',
+      path: '/v1/organisations/{mspId}',
+      summary: 'its own organisation profile: legal name, country, address, supply-chain roles (admin of that MSP)',
+      request: { params: MspIdParams, ...jsonBody(OrganisationProfileBody) },
+      responses: {
+        201: json(PutOrganisationResponse, 'first profile of this organisation'),
+        200: json(PutOrganisationResponse, 'profile changed, or an identical repeat'),
+        ...withBody,
+        403: problemResponse('not an admin, or an admin of another organisation (the rule is named)'),
+      },
     },
-  });
-  registry.registerPath({
-    method: 'get',
-    path: '/v1/organisations',
-    summary: 'every organisation with a profile or registered roles (viewer+)',
-    security,
-    request: { query: ListOrganisationsQuery },
-    responses: { 200: json(ListOrganisationsResponse, 'by MSP id'), ...common },
-  });
-  registry.registerPath({
-    method: 'get',
-    path: '/v1/organisations/{mspId}',
-    summary: 'an organisation’s profile (viewer+)',
-    security,
-    request: { params: MspIdParams },
-    responses: { 200: json(OrganisationView, 'the organisation'), 404: problemResponse('no profile or roles registered'), ...common },
-  });
-  registry.registerPath({
-    method: 'post',
-    path: '/v1/facilities',
-    summary: 'register a facility of its own organisation (admin)',
-    description: 'A GLN belongs to the first organisation that registers it; its operator may update it, nobody else may take it.',
-    security,
-    request: body(FacilityBody),
-    responses: {
-      201: json(RegisterFacilityResponse, 'registered'),
-      200: json(RegisterFacilityResponse, 'identical repeat, or an update by its operator'),
-      409: problemResponse('the GLN is registered to another organisation'),
-      ...withBody,
-      ...common,
+    read('/v1/organisations', 'every organisation with a profile or registered roles (viewer+)', { query: ListOrganisationsQuery }, json(ListOrganisationsResponse, 'by MSP id')),
+    read('/v1/organisations/{mspId}', 'an organisation’s profile (viewer+)', { params: MspIdParams }, json(OrganisationView, 'the organisation'), 'no profile or roles registered'),
+    {
+      method: 'post',
+      path: '/v1/facilities',
+      summary: 'register a facility of its own organisation (admin)',
+      description: 'A GLN belongs to the first organisation that registers it; its operator may update it, nobody else may take it.',
+      request: jsonBody(FacilityBody),
+      responses: {
+        201: json(RegisterFacilityResponse, 'registered'),
+        200: json(RegisterFacilityResponse, 'identical repeat, or an update by its operator'),
+        409: problemResponse('the GLN is registered to another organisation'),
+        ...withBody,
+      },
     },
-  });
-  registry.registerPath({
-    method: 'get',
-    path: '/v1/facilities',
-    summary: 'facilities, filtered by operating organisation and country (viewer+)',
-    security,
-    request: { query: ListFacilitiesQuery },
-    responses: { 200: json(ListFacilitiesResponse, 'a page of facilities; bookmark "" = last page'), ...common },
-  });
-  registry.registerPath({
-    method: 'get',
-    path: '/v1/facilities/{gln}',
-    summary: 'a facility by GLN (viewer+)',
-    security,
-    request: { params: GlnParams },
-    responses: { 200: json(FacilityRecord, 'the facility'), 404: problemResponse('no facility with this GLN'), ...common },
-  });
-  registry.registerPath({
-    method: 'post',
-    path: '/v1/devices',
-    summary: 'register a device of its own organisation (admin)',
-    security,
-    request: body(DeviceBody),
-    responses: {
-      201: json(DeviceResponse, 'registered'),
-      200: json(DeviceResponse, 'identical repeat, or an update by its organisation'),
-      409: problemResponse('the device id is registered to another organisation'),
-      ...withBody,
-      ...common,
-      403: problemResponse('not an admin, or naming another organisation (the rule is named)'),
+    read('/v1/facilities', 'facilities, filtered by operating organisation and country (viewer+)', { query: ListFacilitiesQuery }, json(ListFacilitiesResponse, 'a page of facilities; bookmark "" = last page')),
+    read('/v1/facilities/{gln}', 'a facility by GLN (viewer+)', { params: GlnParams }, json(FacilityRecord, 'the facility'), 'no facility with this GLN'),
+    {
+      method: 'post',
+      path: '/v1/devices',
+      summary: 'register a device of its own organisation (admin)',
+      request: jsonBody(DeviceBody),
+      responses: {
+        201: json(DeviceResponse, 'registered'),
+        200: json(DeviceResponse, 'identical repeat, or an update by its organisation'),
+        409: problemResponse('the device id is registered to another organisation'),
+        ...withBody,
+        403: problemResponse('not an admin, or naming another organisation (the rule is named)'),
+      },
     },
-  });
+  ];
+}
+
+/** The routes of lots, events, readings and proofs (api.md). */
+function lotAndEventRoutes(): V1Route[] {
+  const proofs = ([
+    ['/v1/lots/{lotId}/proof', LotIdParams, 'every event of a lot'],
+    ['/v1/events/{eventId}/proof', EventIdParams, 'one event'],
+  ] as const).map(([path, params, subject]): V1Route => ({
+    method: 'get',
+    path,
+    summary: `proof bundle (acetrace-proof/1) of ${subject}, for offline verification (same readers as its provenance / event read)`,
+    description: 'Blocks, headers, orderer signature, write-set values and channel trust anchors from the ledger (qscc); check with `npx acetrace-verify`.',
+    request: { params, query: ProofQuery },
+    responses: {
+      200: { description: 'the bundle, or with `verify=true` the verifier report', content: { 'application/json': { schema: z.union([ProofBundle, ProofReport]) } } },
+      404: problemResponse('unknown lot or event, or a lot without events'),
+      422: problemResponse('the events span more blocks than one bundle may carry (`PROOF_TOO_LARGE`)'),
+    },
+  }));
+  return [
+    {
+      method: 'post',
+      path: '/v1/lots',
+      summary: 'register a lot (supplier, broker)',
+      request: jsonBody(LotInput),
+      responses: {
+        201: json(RegisterLotResponse, 'registered'),
+        200: json(RegisterLotResponse, 'identical repeat'),
+        404: problemResponse('unknown parent lot'),
+        409: problemResponse('same lot id, different content'),
+        ...withBody,
+      },
+    },
+    read('/v1/lots', 'list and filter lots (viewer+)', { query: ListLotsQuery }, json(ListLotsResponse, 'a page of lots; bookmark "" = last page')),
+    read('/v1/lots/{lotId}', 'lot record and link coverage (viewer+)', { params: LotIdParams }, json(LotView, 'the lot'), 'unknown lot'),
+    read('/v1/lots/{lotId}/history', 'ledger history of the lot (auditor)', { params: LotIdParams }, json(HistoryResponse, 'newest first'), 'unknown lot'),
+    {
+      method: 'delete',
+      path: '/v1/lots/{lotId}/private',
+      summary: "purge the lot's private data (compliance of the owner: a consumer's deletion request); hashes and events stay",
+      request: { params: LotIdParams },
+      responses: {
+        200: json(PurgeResponse, 'purged now, or already purged by an earlier request (`alreadyPurged`)'),
+        404: problemResponse('unknown lot'),
+      },
+    },
+    read('/v1/lots/{lotId}/provenance', 'provenance of a lot (broker for own lots, auditor)', { params: LotIdParams }, json(Provenance, 'provenance'), 'unknown lot'),
+    read('/v1/epcs/{epc}/provenance', 'provenance found by an EPC in any accepted spelling', { params: EpcParams }, json(Provenance, 'provenance'), 'no lot holds this EPC'),
+    {
+      method: 'post',
+      path: '/v1/events',
+      summary: 'post one event or { events: [...] } (supplier, logistics, broker)',
+      description: '202 once durably queued; `?wait=commit` answers 201 after the ledger commit (202 if still pending at the timeout).',
+      request: { query: PostEventsQuery, ...jsonBody(PostEventsBody) },
+      responses: {
+        202: json(PostEventsResponse, 'durably queued'),
+        201: json(PostEventsResponse, 'committed (wait=commit)'),
+        404: problemResponse('wait=commit and the chaincode refused every event as NOT_FOUND (`accepted` lists each)'),
+        409: problemResponse('an event id was posted with different content'),
+        ...withBody,
+      },
+    },
+    {
+      method: 'post',
+      path: '/v1/readings',
+      summary: 'post raw RFID reads (logistics, supplier, broker, compliance)',
+      description:
+        'Up to 10,000 reads of registered readers (readers.json). Repeats of an EPC at a reader within the window are suppressed; ' +
+        'the rest become rfid events (one per reader, window and lot; ids derived from them, so repeating a request is safe), ' +
+        'durably queued like POST /v1/events. Unknown readers and EPCs, readers of another identity and unreadable EPCs are reported.',
+      request: jsonBody(PostReadingsBody),
+      responses: {
+        202: json(PostReadingsResponse, 'the events are durably queued'),
+        ...withBody,
+        503: problemResponse('ledger unreachable, outbox unavailable, or the reader table unusable (`READER_TABLE_INVALID`: the detail names the file and the problem)'),
+      },
+    },
+    read('/v1/events/{eventId}', 'an event and its status (poster, auditor)', { params: EventIdParams }, json(GetEventResponse, 'the event'), 'unknown event'),
+    ...proofs,
+    {
+      method: 'get',
+      path: '/v1/stream',
+      summary: 'server-sent events of committed ledger events (auditor, operator)',
+      description:
+        'Each SSE id is `<blockNumber>:<txId>`; send it back as Last-Event-ID to resume without gaps or repeats. ' +
+        'At most ACETRACE_SSE_MAX_PER_PRINCIPAL open streams per principal and ACETRACE_SSE_MAX_TOTAL in all (429 beyond); ' +
+        'a reader that takes nothing for ACETRACE_SSE_STALL_TIMEOUT_MS is disconnected.',
+      request: {
+        query: StreamQuery,
+        headers: z.object({ 'last-event-id': z.string().optional() }),
+      },
+      responses: {
+        200: {
+          description:
+            'server-sent events: `id: <blockNumber>:<txId>`, `event: <chaincode event name>`, `data: <StreamEvent JSON>`; ' +
+            '`event: error` with StreamError data when the ledger stream ends. `x-sse-events` names the data schema of each event name.',
+          content: { 'text/event-stream': { schema: z.string() } },
+        },
+        429: problemResponse('rate limited, or the open-stream cap (per principal or in total) reached; see Retry-After'),
+      },
+    },
+  ];
 }
 
 /** Builds the OpenAPI 3.1 document. */
@@ -268,163 +341,7 @@ export function buildOpenApiDocument(serverUrl?: string): ReturnType<OpenApiGene
     summary: 'this document',
     responses: { 200: json(OpenApiDocument, 'OpenAPI 3.1 document') },
   });
-  registry.registerPath({
-    method: 'post',
-    path: '/v1/lots',
-    summary: 'register a lot (supplier, broker)',
-    security,
-    request: { body: { required: true, content: { 'application/json': { schema: LotInput } } } },
-    responses: {
-      201: json(RegisterLotResponse, 'registered'),
-      200: json(RegisterLotResponse, 'identical repeat'),
-      404: problemResponse('unknown parent lot'),
-      409: problemResponse('same lot id, different content'),
-      ...withBody,
-      ...common,
-    },
-  });
-  registry.registerPath({
-    method: 'get',
-    path: '/v1/lots',
-    summary: 'list and filter lots (viewer+)',
-    security,
-    request: { query: ListLotsQuery },
-    responses: { 200: json(ListLotsResponse, 'a page of lots; bookmark "" = last page'), ...common },
-  });
-  registry.registerPath({
-    method: 'get',
-    path: '/v1/lots/{lotId}',
-    summary: 'lot record and link coverage (viewer+)',
-    security,
-    request: { params: LotIdParams },
-    responses: { 200: json(LotView, 'the lot'), 404: problemResponse('unknown lot'), ...common },
-  });
-  registry.registerPath({
-    method: 'get',
-    path: '/v1/lots/{lotId}/history',
-    summary: 'ledger history of the lot (auditor)',
-    security,
-    request: { params: LotIdParams },
-    responses: { 200: json(HistoryResponse, 'newest first'), 404: problemResponse('unknown lot'), ...common },
-  });
-  registry.registerPath({
-    method: 'delete',
-    path: '/v1/lots/{lotId}/private',
-    summary: "purge the lot's private data (compliance of the owner: a consumer's deletion request); hashes and events stay",
-    security,
-    request: { params: LotIdParams },
-    responses: {
-      200: json(PurgeResponse, 'purged now, or already purged by an earlier request (`alreadyPurged`)'),
-      404: problemResponse('unknown lot'),
-      ...common,
-    },
-  });
-  registry.registerPath({
-    method: 'get',
-    path: '/v1/lots/{lotId}/provenance',
-    summary: 'provenance of a lot (broker for own lots, auditor)',
-    security,
-    request: { params: LotIdParams },
-    responses: { 200: json(Provenance, 'provenance'), 404: problemResponse('unknown lot'), ...common },
-  });
-  registry.registerPath({
-    method: 'get',
-    path: '/v1/epcs/{epc}/provenance',
-    summary: 'provenance found by an EPC in any accepted spelling',
-    security,
-    request: { params: EpcParams },
-    responses: { 200: json(Provenance, 'provenance'), 404: problemResponse('no lot holds this EPC'), ...common },
-  });
-  registry.registerPath({
-    method: 'post',
-    path: '/v1/events',
-    summary: 'post one event or { events: [...] } (supplier, logistics, broker)',
-    description: '202 once durably queued; `?wait=commit` answers 201 after the ledger commit (202 if still pending at the timeout).',
-    security,
-    request: {
-      query: PostEventsQuery,
-      body: { required: true, content: { 'application/json': { schema: PostEventsBody } } },
-    },
-    responses: {
-      202: json(PostEventsResponse, 'durably queued'),
-      201: json(PostEventsResponse, 'committed (wait=commit)'),
-      404: problemResponse('wait=commit and the chaincode refused every event as NOT_FOUND (`accepted` lists each)'),
-      409: problemResponse('an event id was posted with different content'),
-      ...withBody,
-      ...common,
-    },
-  });
-  registry.registerPath({
-    method: 'post',
-    path: '/v1/readings',
-    summary: 'post raw RFID reads (logistics, supplier, broker, compliance)',
-    description:
-      'Up to 10,000 reads of registered readers (readers.json). Repeats of an EPC at a reader within the window are suppressed; ' +
-      'the rest become rfid events (one per reader, window and lot; ids derived from them, so repeating a request is safe), ' +
-      'durably queued like POST /v1/events. Unknown readers and EPCs, readers of another identity and unreadable EPCs are reported.',
-    security,
-    request: { body: { required: true, content: { 'application/json': { schema: PostReadingsBody } } } },
-    responses: {
-      202: json(PostReadingsResponse, 'the events are durably queued'),
-      ...withBody,
-      ...common,
-      503: problemResponse('ledger unreachable, outbox unavailable, or the reader table unusable (`READER_TABLE_INVALID`: the detail names the file and the problem)'),
-    },
-  });
-  registry.registerPath({
-    method: 'get',
-    path: '/v1/events/{eventId}',
-    summary: 'an event and its status (poster, auditor)',
-    security,
-    request: { params: EventIdParams },
-    responses: { 200: json(GetEventResponse, 'the event'), 404: problemResponse('unknown event'), ...common },
-  });
-  for (const [path, params, subject] of [
-    ['/v1/lots/{lotId}/proof', LotIdParams, 'every event of a lot'],
-    ['/v1/events/{eventId}/proof', EventIdParams, 'one event'],
-  ] as const) {
-    registry.registerPath({
-      method: 'get',
-      path,
-      summary: `proof bundle (acetrace-proof/1) of ${subject}, for offline verification (same readers as its provenance / event read)`,
-      description: 'Blocks, headers, orderer signature, write-set values and channel trust anchors from the ledger (qscc); check with `npx acetrace-verify`.',
-      security,
-      request: { params, query: ProofQuery },
-      responses: {
-        200: { description: 'the bundle, or with `verify=true` the verifier report', content: { 'application/json': { schema: z.union([ProofBundle, ProofReport]) } } },
-        404: problemResponse('unknown lot or event, or a lot without events'),
-        422: problemResponse('the events span more blocks than one bundle may carry (`PROOF_TOO_LARGE`)'),
-        ...common,
-      },
-    });
-  }
-  registry.registerPath({
-    method: 'get',
-    path: '/v1/stream',
-    summary: 'server-sent events of committed ledger events (auditor, operator)',
-    description:
-      'Each SSE id is `<blockNumber>:<txId>`; send it back as Last-Event-ID to resume without gaps or repeats. ' +
-      'At most ACETRACE_SSE_MAX_PER_PRINCIPAL open streams per principal and ACETRACE_SSE_MAX_TOTAL in all (429 beyond); ' +
-      'a reader that takes nothing for ACETRACE_SSE_STALL_TIMEOUT_MS is disconnected.',
-    security,
-    request: {
-      query: StreamQuery,
-      headers: z.object({ 'last-event-id': z.string().optional() }),
-    },
-    responses: {
-      200: {
-        description:
-          'server-sent events: `id: <blockNumber>:<txId>`, `event: <chaincode event name>`, `data: <StreamEvent JSON>`; ' +
-          '`event: error` with StreamError data when the ledger stream ends. `x-sse-events` names the data schema of each event name.',
-        content: { 'text/event-stream': { schema: z.string() } },
-      },
-      ...common,
-      429: problemResponse('rate limited, or the open-stream cap (per principal or in total) reached; see Retry-After'),
-    },
-  });
-
-  registerPartyPaths(registry, security);
-  registerDossierPaths(registry, security);
+  registerV1(registry, security, [...lotAndEventRoutes(), ...partyRoutes(), ...dossierRoutes()]);
   registerEpcisPaths(registry, security);
 
   registry.register('StreamEvent', StreamEvent);

@@ -8,26 +8,21 @@ import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import type { DossierModel, Exhibit } from './model';
 
+type Cell = string | number | null;
+type Column = [string, (x: Exhibit, m: DossierModel) => Cell];
+
+/** The exhibit's fields whose values are cells. */
+type CellField = { [K in keyof Exhibit]-?: Exhibit[K] extends Cell ? K : never }[keyof Exhibit];
+
+/** A column of the exhibit's field of that name. */
+const field = (name: CellField): Column => [name, (x) => x[name]];
+
 /** Sheet columns: header and the exhibit's value. */
-const COLUMNS: ReadonlyArray<[string, (x: Exhibit, m: DossierModel) => string | number | null]> = [
+const COLUMNS: readonly Column[] = [
   ['exhibit', (x) => x.number],
-  ['step', (x) => x.step],
-  ['kind', (x) => x.kind],
-  ['lotId', (x) => x.lotId],
-  ['link', (x) => x.link],
-  ['linkName', (x) => x.linkName],
-  ['eventId', (x) => x.eventId],
-  ['eventKind', (x) => x.eventKind],
-  ['type', (x) => x.type],
-  ['eventTime', (x) => x.eventTime],
-  ['recordedBy', (x) => x.recordedBy],
+  ...(['step', 'kind', 'lotId', 'link', 'linkName', 'eventId', 'eventKind', 'type', 'eventTime', 'recordedBy'] as const).map(field),
   ['recordedByName', (x, m) => m.parties.find((p) => p.mspId === x.recordedBy)?.legalName ?? null],
-  ['recordedAt', (x) => x.recordedAt],
-  ['facility', (x) => x.facility],
-  ['sha256', (x) => x.sha256],
-  ['uri', (x) => x.uri],
-  ['txId', (x) => x.txId],
-  ['blockNumber', (x) => x.blockNumber],
+  ...(['recordedAt', 'facility', 'sha256', 'uri', 'txId', 'blockNumber'] as const).map(field),
 ];
 
 /** The exhibits as rows of values, header first. */

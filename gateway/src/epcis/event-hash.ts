@@ -28,6 +28,13 @@ const STANDARD_PREFIXES: Record<string, string> = {
   epcis: 'https://ref.gs1.org/epcis/',
 };
 
+/** The namespace a context term defines: a string, or an object's `@id`. */
+function namespaceOf(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  const id = v !== null && typeof v === 'object' ? (v as { '@id'?: unknown })['@id'] : undefined;
+  return typeof id === 'string' ? id : undefined;
+}
+
 /** Prefix → namespace from a document's `@context` (objects only: remote contexts are the standard's). */
 export function contextPrefixes(context: unknown): Record<string, string> {
   const out: Record<string, string> = { ...STANDARD_PREFIXES };
@@ -35,10 +42,8 @@ export function contextPrefixes(context: unknown): Record<string, string> {
   for (const entry of entries) {
     if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) continue;
     for (const [k, v] of Object.entries(entry as Record<string, unknown>)) {
-      if (typeof v === 'string') out[k] = v;
-      else if (v !== null && typeof v === 'object' && typeof (v as { '@id'?: unknown })['@id'] === 'string') {
-        out[k] = (v as { '@id': string })['@id'];
-      }
+      const namespace = namespaceOf(v);
+      if (namespace !== undefined) out[k] = namespace;
     }
   }
   return out;
@@ -188,6 +193,48 @@ export function isAcetraceKey(key: string): boolean {
   return key.startsWith(`${ACETRACE_PREFIX}:`) || key.startsWith(ACETRACE_NS);
 }
 
+/** One sensorMetadata or sensorReport: its `fields` in order, then its extensions. */
+function sensorPart(o: Obj, fields: readonly string[], known: ReadonlySet<string>, prefixes: Record<string, string>, skip: (key: string) => boolean): string {
+  let s = '';
+  for (const f of fields) {
+    const v = o[f];
+    if (v === undefined || v === null) continue;
+    if (TIME_FIELDS.has(f)) s += `${f}=${canonicalTime(num(v))}`;
+    else if (ID_FIELDS.has(f)) s += `${f}=${ident(v, prefixes)}`;
+    else if (f === 'type' || f === 'exception') s += `${f}=${gs1Term(v, prefixes)}`;
+    else if (f === 'component') s += `${f}=${cbvTerm(v, 'Comp', prefixes)}`;
+    else s += `${f}=${typeof v === 'string' ? v.trim() : num(v)}`;
+  }
+  return s + extensions(o, known, prefixes, skip);
+}
+
+/** certificationInfo given as a list: one sorted part each. */
+function certificationParts(cert: unknown[]): string[] {
+  return sortStrings(cert.map((c) => `certificationInfo=${String(c).trim()}`));
+}
+
+/** persistentDisposition: its sorted `set` then its sorted `unset` terms. */
+function persistentDispositionPart(pd: Obj, prefixes: Record<string, string>): string {
+  const terms = (name: 'set' | 'unset'): string[] => {
+    const list = pd[name];
+    return Array.isArray(list) ? sortStrings(list.map((d) => `${name}=${cbvTerm(d, 'Disp', prefixes)}`)) : [];
+  };
+  return `persistentDisposition${terms('set').join('')}${terms('unset').join('')}`;
+}
+
+/** sensorElementList: each element's metadata, sorted reports and extensions, the elements sorted. */
+function sensorElementListPart(sensors: unknown[], prefixes: Record<string, string>, skip: (key: string) => boolean): string {
+  const elements = sensors.filter(isObj).map((el) => {
+    let s = 'sensorElement';
+    if (isObj(el.sensorMetadata)) s += `sensorMetadata${sensorPart(el.sensorMetadata, METADATA_FIELDS, new Set(METADATA_FIELDS), prefixes, skip)}`;
+    if (Array.isArray(el.sensorReport)) {
+      s += sortStrings(el.sensorReport.filter(isObj).map((r) => `sensorReport${sensorPart(r, REPORT_FIELDS, new Set(REPORT_FIELDS), prefixes, skip)}`)).join('');
+    }
+    return s + extensions(el, new Set(['sensorMetadata', 'sensorReport']), prefixes, skip);
+  });
+  return `sensorElementList${sortStrings(elements).join('')}`;
+}
+
 /** The CBV 2.0 pre-hash string of one event. */
 export function preHashString(event: Obj, options: PreHashOptions = {}): string {
   const prefixes = contextPrefixes(options.context);
@@ -199,6 +246,14 @@ export function preHashString(event: Obj, options: PreHashOptions = {}): string 
   const out: string[] = [];
   const field = (k: string, v: unknown): void => {
     if (v !== undefined && v !== null && v !== '') out.push(`${k}=${typeof v === 'string' ? v.trim() : num(v)}`);
+  };
+  /** A field whose value is a term or identifier, when given. */
+  const termField = (k: string, v: unknown, term: (v: unknown) => string): void => {
+    if (v !== undefined) field(k, term(v));
+  };
+  const certification = (cert: unknown): void => {
+    if (Array.isArray(cert)) out.push(...certificationParts(cert));
+    else if (cert !== undefined) field('certificationInfo', cert);
   };
   const epcList = (name: string): void => {
     const list = event[name];
@@ -231,27 +286,12 @@ export function preHashString(event: Obj, options: PreHashOptions = {}): string 
     });
     out.push(name + sortStrings(items).join(''));
   };
-  const sensorPart = (o: Obj, fields: readonly string[], known: ReadonlySet<string>): string => {
-    let s = '';
-    for (const f of fields) {
-      const v = o[f];
-      if (v === undefined || v === null) continue;
-      if (TIME_FIELDS.has(f)) s += `${f}=${canonicalTime(num(v))}`;
-      else if (ID_FIELDS.has(f)) s += `${f}=${ident(v, prefixes)}`;
-      else if (f === 'type' || f === 'exception') s += `${f}=${gs1Term(v, prefixes)}`;
-      else if (f === 'component') s += `${f}=${cbvTerm(v, 'Comp', prefixes)}`;
-      else s += `${f}=${typeof v === 'string' ? v.trim() : num(v)}`;
-    }
-    return s + extensions(o, known, prefixes, skip);
-  };
 
   field('eventType', event.type);
   if (typeof event.eventTime === 'string') field('eventTime', canonicalTime(event.eventTime));
   field('eventTimeZoneOffset', event.eventTimeZoneOffset);
-  const cert = event.certificationInfo;
-  if (Array.isArray(cert)) out.push(...sortStrings(cert.map((c) => `certificationInfo=${String(c).trim()}`)));
-  else if (cert !== undefined) field('certificationInfo', cert);
-  if (event.parentID !== undefined) field('parentID', ident(event.parentID, prefixes));
+  certification(event.certificationInfo);
+  termField('parentID', event.parentID, (v) => ident(v, prefixes));
   epcList('epcList');
   epcList('inputEPCList');
   epcList('childEPCs');
@@ -261,32 +301,17 @@ export function preHashString(event: Obj, options: PreHashOptions = {}): string 
   epcList('outputEPCList');
   quantities('outputQuantityList');
   field('action', event.action);
-  if (event.transformationID !== undefined) field('transformationID', ident(event.transformationID, prefixes));
-  if (event.bizStep !== undefined) field('bizStep', cbvTerm(event.bizStep, 'BizStep', prefixes));
-  if (event.disposition !== undefined) field('disposition', cbvTerm(event.disposition, 'Disp', prefixes));
-  const pd = event.persistentDisposition;
-  if (isObj(pd)) {
-    const set = Array.isArray(pd.set) ? sortStrings(pd.set.map((d) => `set=${cbvTerm(d, 'Disp', prefixes)}`)) : [];
-    const unset = Array.isArray(pd.unset) ? sortStrings(pd.unset.map((d) => `unset=${cbvTerm(d, 'Disp', prefixes)}`)) : [];
-    out.push(`persistentDisposition${set.join('')}${unset.join('')}`);
-  }
+  termField('transformationID', event.transformationID, (v) => ident(v, prefixes));
+  termField('bizStep', event.bizStep, (v) => cbvTerm(v, 'BizStep', prefixes));
+  termField('disposition', event.disposition, (v) => cbvTerm(v, 'Disp', prefixes));
+  if (isObj(event.persistentDisposition)) out.push(persistentDispositionPart(event.persistentDisposition, prefixes));
   location('readPoint');
   location('bizLocation');
   typedList('bizTransactionList', 'bizTransaction', 'BTT');
   typedList('destinationList', 'destination', 'SDT');
   typedList('sourceList', 'source', 'SDT');
   const sensors = event.sensorElementList;
-  if (Array.isArray(sensors) && sensors.length > 0) {
-    const elements = sensors.filter(isObj).map((el) => {
-      let s = 'sensorElement';
-      if (isObj(el.sensorMetadata)) s += `sensorMetadata${sensorPart(el.sensorMetadata, METADATA_FIELDS, new Set(METADATA_FIELDS))}`;
-      if (Array.isArray(el.sensorReport)) {
-        s += sortStrings(el.sensorReport.filter(isObj).map((r) => `sensorReport${sensorPart(r, REPORT_FIELDS, new Set(REPORT_FIELDS))}`)).join('');
-      }
-      return s + extensions(el, new Set(['sensorMetadata', 'sensorReport']), prefixes, skip);
-    });
-    out.push(`sensorElementList${sortStrings(elements).join('')}`);
-  }
+  if (Array.isArray(sensors) && sensors.length > 0) out.push(sensorElementListPart(sensors, prefixes, skip));
   if (isObj(event.ilmd)) out.push(`ilmd${extensions(event.ilmd, new Set(), prefixes, () => false)}`);
   out.push(extensions(event, EVENT_FIELDS, prefixes, skip));
   return out.join('');

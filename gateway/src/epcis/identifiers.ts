@@ -108,75 +108,96 @@ function gtin14(company: string, item: string): string {
   return withCheck(item.slice(0, 1) + company + item.slice(1));
 }
 
+/** The dot-separated parts of an EPC URN after its scheme, percent-decoded. */
+interface UrnParts {
+  count: number;
+  /** The i-th part. */
+  p(i: number): string;
+  /** The parts from the i-th on, joined by dots (a serial may hold dots). */
+  from(i: number): string;
+}
+
+type UrnToLink = (u: UrnParts) => string | undefined;
+
+/** Class EPC URNs (`urn:epc:class:`) by scheme. */
+const CLASS_LINKS = new Map<string, UrnToLink>([
+  ['lgtin', (u) => (u.count >= 3 ? dl(['01', gtin14(u.p(0), u.p(1))], ['10', u.from(2)]) : undefined)],
+]);
+
+/** EPC pattern URNs (`urn:epc:idpat:`): a pattern with `*` in the last place names the class (the key without its serial). */
+const PATTERN_LINKS = new Map<string, UrnToLink>([
+  ['sgtin', (u) => dl(['01', gtin14(u.p(0), u.p(1))])],
+  ['grai', (u) => dl(['8003', withCheck(`0${u.p(0)}${u.p(1)}`)])],
+  ['gdti', (u) => dl(['253', withCheck(u.p(0) + u.p(1))])],
+  ['sgcn', (u) => dl(['255', withCheck(u.p(0) + u.p(1))])],
+  ['cpi', (u) => dl(['8010', u.p(0) + u.p(1)])],
+  ['itip', (u) => dl(['8006', gtin14(u.p(0), u.p(1)) + u.p(2) + u.p(3)])],
+]);
+
+/** The SGLN's Digital Link: the GLN, and its extension unless `0` or none. */
+function sglnLink(u: UrnParts): string {
+  const gln = withCheck(u.p(0) + u.p(1));
+  const ext = u.from(2);
+  return ext === '0' || ext === '' ? dl(['414', gln]) : dl(['414', gln], ['254', ext]);
+}
+
+/** Pure-identity EPC URNs (`urn:epc:id:`) by scheme. */
+const ID_LINKS = new Map<string, UrnToLink>([
+  ['sgtin', (u) => dl(['01', gtin14(u.p(0), u.p(1))], ['21', u.from(2)])],
+  ['sscc', (u) => dl(['00', withCheck(u.p(1).slice(0, 1) + u.p(0) + u.p(1).slice(1))])],
+  ['sgln', sglnLink],
+  ['grai', (u) => `${DL_ROOT}/8003/${withCheck(`0${u.p(0)}${u.p(1)}`)}${dlEncode(u.from(2))}`],
+  ['giai', (u) => dl(['8004', u.p(0) + u.from(1)])],
+  ['gsrn', (u) => dl(['8018', withCheck(u.p(0) + u.p(1))])],
+  ['gsrnp', (u) => dl(['8017', withCheck(u.p(0) + u.p(1))])],
+  ['gdti', (u) => `${DL_ROOT}/253/${withCheck(u.p(0) + u.p(1))}${dlEncode(u.from(2))}`],
+  ['sgcn', (u) => `${DL_ROOT}/255/${withCheck(u.p(0) + u.p(1))}${dlEncode(u.from(2))}`],
+  ['cpi', (u) => dl(['8010', u.p(0) + u.p(1)], ['8011', u.from(2)])],
+  ['ginc', (u) => dl(['401', u.p(0) + u.from(1)])],
+  ['gsin', (u) => dl(['402', withCheck(u.p(0) + u.p(1))])],
+  ['itip', (u) => dl(['8006', gtin14(u.p(0), u.p(1)) + u.p(2) + u.p(3)], ['21', u.from(4)])],
+  ['upui', (u) => dl(['01', gtin14(u.p(0), u.p(1))], ['235', u.from(2)])],
+  ['pgln', (u) => dl(['417', withCheck(u.p(0) + u.p(1))])],
+]);
+
+const URN_LINKS = new Map<string, ReadonlyMap<string, UrnToLink>>([
+  ['id', ID_LINKS],
+  ['class', CLASS_LINKS],
+  ['idpat', PATTERN_LINKS],
+]);
+
 /** Pure-identity, class or pattern EPC URN → canonical Digital Link, or undefined when it has none (e.g. `gid`). */
 function epcUrnToDigitalLink(urn: string): string | undefined {
   const m = /^urn:epc:(id|class|idpat):([a-z]+):(.*)$/i.exec(urn);
   if (!m) return undefined;
-  const [, kindRaw = '', schemeRaw = '', rest = ''] = m;
-  const kind = kindRaw.toLowerCase();
-  const scheme = schemeRaw.toLowerCase();
+  const [, kind = '', scheme = '', rest = ''] = m;
   const parts = rest.split('.');
-  const p = (i: number): string => safeDecode(parts[i] ?? '');
-  if (kind === 'class') {
-    if (scheme === 'lgtin' && parts.length >= 3) return dl(['01', gtin14(p(0), p(1))], ['10', parts.slice(2).map(safeDecode).join('.')]);
+  const u: UrnParts = {
+    count: parts.length,
+    p: (i) => safeDecode(parts[i] ?? ''),
+    from: (i) => parts.slice(i).map(safeDecode).join('.'),
+  };
+  return URN_LINKS.get(kind.toLowerCase())?.get(scheme.toLowerCase())?.(u);
+}
+
+/** An application identifier from its short name (`gtin` → `01`) or as given. */
+const aiOf = (s: string): string => SHORT_NAMES[s.toLowerCase()] ?? s;
+
+/** An http(s) URL, or undefined. */
+function httpUrl(uri: string): URL | undefined {
+  try {
+    const url = new URL(uri);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url : undefined;
+  } catch {
     return undefined;
   }
-  if (kind === 'idpat') {
-    // a pattern with `*` in the last place names the class (the key without its serial)
-    switch (scheme) {
-      case 'sgtin':
-        return dl(['01', gtin14(p(0), p(1))]);
-      case 'grai':
-        return dl(['8003', withCheck(`0${p(0)}${p(1)}`)]);
-      case 'gdti':
-        return dl(['253', withCheck(p(0) + p(1))]);
-      case 'sgcn':
-        return dl(['255', withCheck(p(0) + p(1))]);
-      case 'cpi':
-        return dl(['8010', p(0) + p(1)]);
-      case 'itip':
-        return dl(['8006', gtin14(p(0), p(1)) + p(2) + p(3)]);
-      default:
-        return undefined;
-    }
-  }
-  switch (scheme) {
-    case 'sgtin':
-      return dl(['01', gtin14(p(0), p(1))], ['21', parts.slice(2).map(safeDecode).join('.')]);
-    case 'sscc':
-      return dl(['00', withCheck(p(1).slice(0, 1) + p(0) + p(1).slice(1))]);
-    case 'sgln': {
-      const gln = withCheck(p(0) + p(1));
-      const ext = parts.slice(2).map(safeDecode).join('.');
-      return ext === '0' || ext === '' ? dl(['414', gln]) : dl(['414', gln], ['254', ext]);
-    }
-    case 'grai':
-      return `${DL_ROOT}/8003/${withCheck(`0${p(0)}${p(1)}`)}${dlEncode(parts.slice(2).map(safeDecode).join('.'))}`;
-    case 'giai':
-      return dl(['8004', p(0) + parts.slice(1).map(safeDecode).join('.')]);
-    case 'gsrn':
-      return dl(['8018', withCheck(p(0) + p(1))]);
-    case 'gsrnp':
-      return dl(['8017', withCheck(p(0) + p(1))]);
-    case 'gdti':
-      return `${DL_ROOT}/253/${withCheck(p(0) + p(1))}${dlEncode(parts.slice(2).map(safeDecode).join('.'))}`;
-    case 'sgcn':
-      return `${DL_ROOT}/255/${withCheck(p(0) + p(1))}${dlEncode(parts.slice(2).map(safeDecode).join('.'))}`;
-    case 'cpi':
-      return dl(['8010', p(0) + p(1)], ['8011', parts.slice(2).map(safeDecode).join('.')]);
-    case 'ginc':
-      return dl(['401', p(0) + parts.slice(1).map(safeDecode).join('.')]);
-    case 'gsin':
-      return dl(['402', withCheck(p(0) + p(1))]);
-    case 'itip':
-      return dl(['8006', gtin14(p(0), p(1)) + p(2) + p(3)], ['21', parts.slice(4).map(safeDecode).join('.')]);
-    case 'upui':
-      return dl(['01', gtin14(p(0), p(1))], ['235', parts.slice(2).map(safeDecode).join('.')]);
-    case 'pgln':
-      return dl(['417', withCheck(p(0) + p(1))]);
-    default:
-      return undefined;
-  }
+}
+
+/** The qualifier AI → value pairs of a Digital Link path from segment `start` on. */
+function qualifiersOf(segments: string[], start: number): Map<string, string> {
+  const qualifiers = new Map<string, string>();
+  for (let i = start; i + 1 < segments.length; i += 2) qualifiers.set(aiOf(segments[i] ?? ''), safeDecode(segments[i + 1] ?? ''));
+  return qualifiers;
 }
 
 /**
@@ -185,24 +206,18 @@ function epcUrnToDigitalLink(urn: string): string | undefined {
  * Undefined when the URI names no GS1 primary key.
  */
 function digitalLinkToCanonical(uri: string): string | undefined {
-  let url: URL;
-  try {
-    url = new URL(uri);
-  } catch {
-    return undefined;
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
+  const url = httpUrl(uri);
+  if (url === undefined) return undefined;
   const segments = url.pathname.split('/').filter((s) => s !== '');
-  const ai = (s: string): string => SHORT_NAMES[s.toLowerCase()] ?? s;
-  const start = segments.findIndex((s, i) => QUALIFIERS[ai(s)] !== undefined && i + 1 < segments.length);
+  const start = segments.findIndex((s, i) => QUALIFIERS[aiOf(s)] !== undefined && i + 1 < segments.length);
   if (start < 0) return undefined;
-  const primary = ai(segments[start] ?? '');
-  let key = safeDecode(segments[start + 1] ?? '');
-  if (primary === '01' || primary === '8006') key = key.padStart(primary === '01' ? 14 : key.length, '0');
-  const qualifiers = new Map<string, string>();
-  for (let i = start + 2; i + 1 < segments.length; i += 2) qualifiers.set(ai(segments[i] ?? ''), safeDecode(segments[i + 1] ?? ''));
+  const primary = aiOf(segments[start] ?? '');
+  const key = safeDecode(segments[start + 1] ?? '');
+  // a GTIN is compared as GTIN-14
+  const canonicalKey = primary === '01' ? key.padStart(14, '0') : key;
+  const qualifiers = qualifiersOf(segments, start + 2);
   const finest = (QUALIFIERS[primary] ?? []).find((q) => qualifiers.has(q));
-  return finest === undefined ? dl([primary, key]) : dl([primary, key], [finest, qualifiers.get(finest) ?? '']);
+  return finest === undefined ? dl([primary, canonicalKey]) : dl([primary, canonicalKey], [finest, qualifiers.get(finest) ?? '']);
 }
 
 /**

@@ -24,6 +24,9 @@ import {
   LINKS,
   normaliseEpc,
   type EventRecord,
+  type LotInput,
+  type LotInputItem,
+  type LotRecord,
   type EvidenceType,
   type LinkInfo,
 } from '@acetrace/chaincode';
@@ -94,23 +97,10 @@ export type ExportableEvent = Omit<EventRecord, 'kind'> &
     blockNumber?: number;
   };
 
-/** A lot as an export reads it. */
-export interface ExportableLot {
-  lotId: string;
-  product: string;
-  htsCode: string;
-  originCountry: string;
-  quantity: number;
-  unit: string;
-  epcs: string[];
-  parentLotId?: string | null;
-  importerMsp?: string | null;
-  packedAt?: string | null;
-  ownerMsp?: string;
-  registeredAt?: string;
-  txId?: string;
-  inputs?: Array<{ lotId: string; quantity: number; unit: string }> | null;
-}
+/** A lot as an export reads it: a LotRecord's facts, its registration details when known. */
+export type ExportableLot = Pick<LotRecord, 'lotId' | 'product' | 'htsCode' | 'originCountry' | 'quantity' | 'unit' | 'epcs'> &
+  Partial<Pick<LotRecord, 'parentLotId' | 'importerMsp' | 'packedAt' | 'ownerMsp' | 'registeredAt' | 'txId'>> &
+  Pick<LotInput, 'inputs'>;
 
 /** What an export needs besides the record: other lots' EPCs (aggregation, transformation). */
 export interface ExportContext {
@@ -199,9 +189,9 @@ function annotations(ev: ExportableEvent): Record<string, unknown> {
  */
 export function eventToEpcis(ev: ExportableEvent, ctx: ExportContext = {}): EpcisEvent {
   const link = LINKS[ev.link - 1];
-  const epcs = ev.epcs ?? [];
+  const epcs = ev.epcs;
   const prefixes = companyPrefixes([...epcs, ...(ctx.epcsOfLot?.(ev.lotId) ?? [])]);
-  const { list: bizTransactionList, uris } = evidenceToEpcis(ev.evidence ?? []);
+  const { list: bizTransactionList, uris } = evidenceToEpcis(ev.evidence);
   const common = {
     eventTime: ev.eventTime,
     eventTimeZoneOffset: offsetOf(ev.eventTime),
@@ -212,30 +202,9 @@ export function eventToEpcis(ev: ExportableEvent, ctx: ExportContext = {}): Epci
     ...locationToEpcis(ev.location, prefixes),
     ...(bizTransactionList.length > 0 && { bizTransactionList }),
   };
-  if (ev.kind === 'aggregation') {
-    const parentLotId = ev.parentLotId ?? ev.lotId;
-    const childLotIds = ev.childLotIds ?? [];
-    const parentEpcs = ctx.epcsOfLot?.(parentLotId) ?? [];
-    const parentID = parentEpcs.find((e) => e.startsWith('urn:epc:id:sscc:')) ?? parentEpcs[0];
-    const childEPCs = [...new Set(childLotIds.flatMap((id) => [...(ctx.epcsOfLot?.(id) ?? [])]))];
-    return {
-      type: 'AggregationEvent',
-      ...common,
-      ...(parentID !== undefined && { parentID }),
-      ...(childEPCs.length > 0 ? { childEPCs } : { childQuantityList: childLotIds.map((id) => ({ epcClass: LOT_NS + id })) }),
-      action: ev.action === 'unpack' ? 'DELETE' : 'ADD',
-      ...tail,
-      ...annotations(ev),
-      [A('parentLotId')]: parentLotId,
-      [A('childLotIds')]: childLotIds,
-      ...(uris.length > 0 && { [A('evidence')]: uris }),
-    };
-  }
-  const destinationList: unknown[] = [];
-  if (ev.kind === 'handover' && ev.handoverTo != null) destinationList.push({ type: 'possessing_party', destination: MSP_NS + ev.handoverTo });
-  if (ev.kind === 'handover' && ev.handoverToGln != null && isValidGln(ev.handoverToGln)) {
-    destinationList.push({ type: 'location', destination: glnToSgln(ev.handoverToGln, prefixes) });
-  }
+  const evidence = uris.length > 0 ? { [A('evidence')]: uris } : {};
+  if (ev.kind === 'aggregation') return aggregationToEpcis(ev, ctx, common, tail, evidence);
+  const destinationList = destinationsOf(ev, prefixes);
   return {
     type: 'ObjectEvent',
     ...common,
@@ -244,8 +213,46 @@ export function eventToEpcis(ev: ExportableEvent, ctx: ExportContext = {}): Epci
     ...tail,
     ...(destinationList.length > 0 && { destinationList }),
     ...annotations(ev),
-    ...(uris.length > 0 && { [A('evidence')]: uris }),
+    ...evidence,
   };
+}
+
+/** An aggregation → its AggregationEvent: the container's SSCC (or first EPC) as parentID, the children's EPCs or lot URIs. */
+function aggregationToEpcis(
+  ev: ExportableEvent,
+  ctx: ExportContext,
+  common: Record<string, unknown>,
+  tail: Record<string, unknown>,
+  evidence: Record<string, unknown>,
+): EpcisEvent {
+  const parentLotId = ev.parentLotId ?? ev.lotId;
+  const childLotIds = ev.childLotIds ?? [];
+  const parentEpcs = ctx.epcsOfLot?.(parentLotId) ?? [];
+  const parentID = parentEpcs.find((e) => e.startsWith('urn:epc:id:sscc:')) ?? parentEpcs[0];
+  const childEPCs = [...new Set(childLotIds.flatMap((id) => [...(ctx.epcsOfLot?.(id) ?? [])]))];
+  return {
+    type: 'AggregationEvent',
+    ...common,
+    ...(parentID !== undefined && { parentID }),
+    ...(childEPCs.length > 0 ? { childEPCs } : { childQuantityList: childLotIds.map((id) => ({ epcClass: LOT_NS + id })) }),
+    action: ev.action === 'unpack' ? 'DELETE' : 'ADD',
+    ...tail,
+    ...annotations(ev),
+    [A('parentLotId')]: parentLotId,
+    [A('childLotIds')]: childLotIds,
+    ...evidence,
+  };
+}
+
+/** A handover's destinations: the receiving organisation (possessing_party) and facility (location). */
+function destinationsOf(ev: ExportableEvent, prefixes: readonly string[]): unknown[] {
+  const destinationList: unknown[] = [];
+  if (ev.kind !== 'handover') return destinationList;
+  if (ev.handoverTo != null) destinationList.push({ type: 'possessing_party', destination: MSP_NS + ev.handoverTo });
+  if (ev.handoverToGln != null && isValidGln(ev.handoverToGln)) {
+    destinationList.push({ type: 'location', destination: glnToSgln(ev.handoverToGln, prefixes) });
+  }
+  return destinationList;
 }
 
 /** A UN/CEFACT unit code EPCIS accepts as `uom` (a count, `EA`, has none). */
@@ -388,20 +395,8 @@ export interface CapturedEventInput extends CustodyEventFields {
   reason?: string | null;
 }
 
-/** A lot registration read from an `ADD` ObjectEvent or a TransformationEvent. */
-export interface CapturedLotInput {
-  lotId: string;
-  product: string;
-  htsCode: string;
-  originCountry: string;
-  quantity: number;
-  unit: string;
-  epcs: string[];
-  parentLotId: string | null;
-  importerMsp?: string | null;
-  packedAt?: string | null;
-  inputs?: Array<{ lotId: string; quantity: number; unit: string }>;
-}
+/** A lot registration read from an `ADD` ObjectEvent or a TransformationEvent: a LotInput whose inputs, when given, are a list. */
+export type CapturedLotInput = Omit<LotInput, 'inputs'> & { inputs?: LotInputItem[] };
 
 /** What one captured EPCIS event becomes. */
 export type Captured =
@@ -457,10 +452,16 @@ function bareTerm(value: unknown, kind: 'BizStep' | 'BTT' | 'SDT', prefixes: Rec
   const urnKind = { BizStep: 'bizstep', BTT: 'btt', SDT: 'sdt' }[kind];
   const urn = new RegExp(`^urn:epcglobal:cbv:${urnKind}:([A-Za-z0-9_]+)$`, 'i').exec(v);
   if (urn) return urn[1];
-  const m = /^([A-Za-z][\w.-]*):(.*)$/.exec(v);
-  const expanded = m && !(m[2] ?? '').startsWith('//') && prefixes[m[1] ?? ''] !== undefined ? (prefixes[m[1] ?? ''] ?? '') + (m[2] ?? '') : v;
-  const web = new RegExp(`^https://ref\\.gs1\\.org/cbv/${kind}-([A-Za-z0-9_]+)$`).exec(expanded);
+  const web = new RegExp(`^https://ref\\.gs1\\.org/cbv/${kind}-([A-Za-z0-9_]+)$`).exec(expandedCurie(v, prefixes));
   return web?.[1];
+}
+
+/** A CURIE whose prefix the document binds → its full IRI; anything else (a URL, an unbound prefix) as it is. */
+function expandedCurie(v: string, prefixes: Record<string, string>): string {
+  const m = /^([A-Za-z][\w.-]*):(.*)$/.exec(v);
+  const rest = m?.[2] ?? '';
+  const ns = m === null ? undefined : prefixes[m[1] ?? ''];
+  return ns !== undefined && !rest.startsWith('//') ? ns + rest : v;
 }
 
 /** The instant of `eventTime`, written in `offset` (acetrace keeps one time with its offset). */
@@ -571,12 +572,23 @@ async function lotOf(f: Fields, epcs: Array<{ epc: string; path: string }>, look
     if (typeof own.value !== 'string' || !/^[A-Za-z0-9._:-]{1,128}$/.test(own.value)) return refuse(`${path}.${own.key}`, 'must be a lot id');
     return own.value;
   }
+  const found = await lotsOfEpcs(epcs, lookup);
+  if (found.size === 1) return [...found.keys()][0] as string;
+  return refuseLots(found, epcs, path);
+}
+
+/** The lots holding the EPCs, each with the path of the first EPC naming it. */
+async function lotsOfEpcs(epcs: Array<{ epc: string; path: string }>, lookup: LotOfEpc): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   for (const { epc, path: p } of epcs) {
     const lot = await lookup(epc);
     if (lot !== undefined && !found.has(lot)) found.set(lot, p);
   }
-  if (found.size === 1) return [...found.keys()][0] as string;
+  return found;
+}
+
+/** Refuses an event whose EPCs name two lots, or none. */
+function refuseLots(found: Map<string, string>, epcs: Array<{ epc: string; path: string }>, path: string): never {
   if (found.size > 1) {
     const [a, b] = [...found.entries()];
     return refuse(b?.[1] ?? path, `names EPCs of lots ${String(a?.[0])} and ${String(b?.[0])}: capture one event per lot, or name the lot with ${A('lotId')}`);
@@ -588,14 +600,22 @@ async function lotOf(f: Fields, epcs: Array<{ epc: string; path: string }>, look
 function linkOf(event: Record<string, unknown>, f: Fields, prefixes: Record<string, string>, path: string): number {
   const named = f.get('link');
   const bizStep = event.bizStep === undefined ? undefined : bareTerm(event.bizStep, 'BizStep', prefixes) ?? (typeof event.bizStep === 'string' ? event.bizStep : undefined);
-  if (named !== undefined) {
-    const link = LINKS.find((l) => l.name === named.value || l.number === named.value || String(l.number) === named.value);
-    if (link === undefined) return refuse(`${path}.${named.key}`, 'must name one of the 12 links (number or name)');
-    if (bizStep !== undefined && bizStep !== linkBizStep(link) && bizStep !== link.bizStep) {
-      return refuse(`${path}.bizStep`, `${bizStep} is not the bizStep of link ${link.name} (${linkBizStep(link)})`);
-    }
-    return link.number;
+  if (named !== undefined) return namedLink(named, bizStep, path);
+  return linkOfBizStep(bizStep, path);
+}
+
+/** The link `acetrace:link` names (number or name), which the bizStep, when given, must agree with. */
+function namedLink(named: { key: string; value: unknown }, bizStep: string | undefined, path: string): number {
+  const link = LINKS.find((l) => l.name === named.value || l.number === named.value || String(l.number) === named.value);
+  if (link === undefined) return refuse(`${path}.${named.key}`, 'must name one of the 12 links (number or name)');
+  if (bizStep !== undefined && bizStep !== linkBizStep(link) && bizStep !== link.bizStep) {
+    return refuse(`${path}.bizStep`, `${bizStep} is not the bizStep of link ${link.name} (${linkBizStep(link)})`);
   }
+  return link.number;
+}
+
+/** The one link a bizStep serves. */
+function linkOfBizStep(bizStep: string | undefined, path: string): number {
   if (bizStep === undefined) return refuse(`${path}.bizStep`, `required: acetrace files every event under one of its 12 links by bizStep (or ${A('link')})`);
   const candidates = LINKS.filter((l) => linkBizStep(l) === bizStep || l.bizStep === bizStep);
   if (candidates.length === 1) return (candidates[0] as LinkInfo).number;
@@ -613,15 +633,7 @@ function evidenceOf(event: Record<string, unknown>, f: Fields, prefixes: Record<
   const list = event.bizTransactionList;
   if (list === undefined) return undefined;
   if (!Array.isArray(list)) return refuse(`${path}.bizTransactionList`, 'must be an array');
-  const uris = new Map<string, string>();
-  const extra = f.get('evidence');
-  if (extra !== undefined && Array.isArray(extra.value)) {
-    for (const e of extra.value) {
-      const sha = isObj(e) ? f.get('sha256', e)?.value : undefined;
-      const uri = isObj(e) ? f.get('uri', e)?.value : undefined;
-      if (typeof sha === 'string' && typeof uri === 'string') uris.set(sha.toLowerCase(), uri);
-    }
-  }
+  const uris = documentUris(f);
   return list.map((bt, i) => {
     const p = `${path}.bizTransactionList[${String(i)}]`;
     if (!isObj(bt)) return refuse(p, 'must be an object');
@@ -629,24 +641,38 @@ function evidenceOf(event: Record<string, unknown>, f: Fields, prefixes: Record<
     const m = /^ni:\/\/\/sha-256;([0-9a-fA-F]{64})$/.exec(value);
     if (!m) return refuse(`${p}.bizTransaction`, 'acetrace records a business document by its SHA-256: ni:///sha-256;<64 hex>');
     const sha256 = (m[1] ?? '').toLowerCase();
-    let type: EvidenceType;
-    if (bt.type === undefined) type = 'other';
-    else {
-      const term = bareTerm(bt.type, 'BTT', prefixes);
-      const raw = typeof bt.type === 'string' ? bt.type.trim() : '';
-      const own = raw.startsWith(EVIDENCE_TYPE_NS) ? raw.slice(EVIDENCE_TYPE_NS.length) : undefined;
-      const mapped = own ?? (term !== undefined ? BTT_TO_EVIDENCE.get(term) : undefined);
-      if (mapped === undefined || !(EVIDENCE_TYPES as readonly string[]).includes(mapped) || mapped === 'other') {
-        return refuse(
-          `${p}.type`,
-          `${raw}: acetrace's evidence types with a CBV type are ${[...BTT_TO_EVIDENCE.keys()].join(', ')}; others are ${EVIDENCE_TYPE_NS}<type>, and other has no type`,
-        );
-      }
-      type = mapped as EvidenceType;
-    }
+    const type = bt.type === undefined ? 'other' : evidenceTypeOf(bt.type, prefixes, p);
     const uri = uris.get(sha256);
     return { sha256, type, ...(uri !== undefined && { uri }) };
   });
+}
+
+/** `acetrace:evidence`: document URI by SHA-256 (lower case). */
+function documentUris(f: Fields): Map<string, string> {
+  const uris = new Map<string, string>();
+  const extra = f.get('evidence');
+  if (extra === undefined || !Array.isArray(extra.value)) return uris;
+  for (const e of extra.value) {
+    const sha = isObj(e) ? f.get('sha256', e)?.value : undefined;
+    const uri = isObj(e) ? f.get('uri', e)?.value : undefined;
+    if (typeof sha === 'string' && typeof uri === 'string') uris.set(sha.toLowerCase(), uri);
+  }
+  return uris;
+}
+
+/** A bizTransaction type → acetrace's evidence type: a CBV type it maps, or one in acetrace's evidence-type namespace. */
+function evidenceTypeOf(btType: unknown, prefixes: Record<string, string>, p: string): EvidenceType {
+  const term = bareTerm(btType, 'BTT', prefixes);
+  const raw = typeof btType === 'string' ? btType.trim() : '';
+  const own = raw.startsWith(EVIDENCE_TYPE_NS) ? raw.slice(EVIDENCE_TYPE_NS.length) : undefined;
+  const mapped = own ?? (term !== undefined ? BTT_TO_EVIDENCE.get(term) : undefined);
+  if (mapped === undefined || !(EVIDENCE_TYPES as readonly string[]).includes(mapped) || mapped === 'other') {
+    return refuse(
+      `${p}.type`,
+      `${raw}: acetrace's evidence types with a CBV type are ${[...BTT_TO_EVIDENCE.keys()].join(', ')}; others are ${EVIDENCE_TYPE_NS}<type>, and other has no type`,
+    );
+  }
+  return mapped as EvidenceType;
 }
 
 /** readPoint / bizLocation → location. */
@@ -655,20 +681,22 @@ function locationOf(event: Record<string, unknown>, path: string): CapturedEvent
   const bl = event.bizLocation;
   if (rp === undefined && bl === undefined) return undefined;
   if (rp === undefined) return refuse(`${path}.bizLocation`, 'acetrace records the location as the readPoint; a bizLocation only names the facility of a geo read point');
-  if (!isObj(rp)) return refuse(`${path}.readPoint`, 'must be an object');
-  for (const k of Object.keys(rp)) if (k !== 'id') refuse(`${path}.readPoint.${k}`, 'acetrace records only the readPoint id');
-  const geo = geoOf(rp.id, `${path}.readPoint.id`);
+  const rpId = onlyId(rp, `${path}.readPoint`);
+  const geo = geoOf(rpId, `${path}.readPoint.id`);
   if (geo !== undefined) {
-    let gln: string | undefined;
-    if (bl !== undefined) {
-      if (!isObj(bl)) return refuse(`${path}.bizLocation`, 'must be an object');
-      for (const k of Object.keys(bl)) if (k !== 'id') refuse(`${path}.bizLocation.${k}`, 'acetrace records only the bizLocation id');
-      gln = glnOf(bl.id, `${path}.bizLocation.id`);
-    }
+    const gln = bl === undefined ? undefined : glnOf(onlyId(bl, `${path}.bizLocation`), `${path}.bizLocation.id`);
     return { lat: geo.lat, lon: geo.lon, ...(geo.accuracyM !== null && { accuracyM: geo.accuracyM }), ...(gln !== undefined && { gln }) };
   }
   if (bl !== undefined) return refuse(`${path}.bizLocation`, 'acetrace keeps one GLN per event: with an SGLN read point, leave bizLocation out');
-  return { gln: glnOf(rp.id, `${path}.readPoint.id`) };
+  return { gln: glnOf(rpId, `${path}.readPoint.id`) };
+}
+
+/** The `id` of a readPoint or bizLocation, which may hold nothing else. */
+function onlyId(place: unknown, path: string): unknown {
+  if (!isObj(place)) return refuse(path, 'must be an object');
+  const name = path.slice(path.lastIndexOf('.') + 1);
+  for (const k of Object.keys(place)) if (k !== 'id') refuse(`${path}.${k}`, `acetrace records only the ${name} id`);
+  return place.id;
 }
 
 /** destinationList → handover target (`possessing_party` MSP URI, `location` GLN). */
@@ -718,6 +746,22 @@ function stringField(o: Record<string, unknown>, f: Fields, name: string, path: 
   return v.value;
 }
 
+/** `acetrace:inputs` of an ilmd: the lots a transformation consumed; undefined when not given. */
+function lotInputsOf(ilmd: Record<string, unknown>, f: Fields, p: string): CapturedLotInput['inputs'] {
+  const inputsField = f.get('inputs', ilmd);
+  if (inputsField === undefined) return undefined;
+  if (!Array.isArray(inputsField.value)) return refuse(`${p}.${inputsField.key}`, `must be an array of { ${A('lotId')}, ${A('quantity')}, ${A('unit')} }`);
+  return inputsField.value.map((i, n) => {
+    const lotId = isObj(i) ? f.get('lotId', i)?.value : undefined;
+    const q = isObj(i) ? f.get('quantity', i)?.value : undefined;
+    const unit = isObj(i) ? f.get('unit', i)?.value : undefined;
+    if (typeof lotId !== 'string' || typeof q !== 'number' || typeof unit !== 'string') {
+      return refuse(`${p}.${inputsField.key}[${String(n)}]`, `must be { ${A('lotId')}, ${A('quantity')}, ${A('unit')} }`);
+    }
+    return { lotId, quantity: q, unit };
+  });
+}
+
 /** ilmd → the lot a registration records. */
 function lotFromIlmd(event: Record<string, unknown>, f: Fields, epcs: string[], path: string): CapturedLotInput {
   const ilmd = event.ilmd;
@@ -730,20 +774,7 @@ function lotFromIlmd(event: Record<string, unknown>, f: Fields, epcs: string[], 
     const v = f.get(name, ilmd);
     return v !== undefined && typeof v.value === 'string' ? v.value : null;
   };
-  const inputsField = f.get('inputs', ilmd);
-  let inputs: CapturedLotInput['inputs'];
-  if (inputsField !== undefined) {
-    if (!Array.isArray(inputsField.value)) return refuse(`${p}.${inputsField.key}`, `must be an array of { ${A('lotId')}, ${A('quantity')}, ${A('unit')} }`);
-    inputs = inputsField.value.map((i, n) => {
-      const lotId = isObj(i) ? f.get('lotId', i)?.value : undefined;
-      const q = isObj(i) ? f.get('quantity', i)?.value : undefined;
-      const unit = isObj(i) ? f.get('unit', i)?.value : undefined;
-      if (typeof lotId !== 'string' || typeof q !== 'number' || typeof unit !== 'string') {
-        return refuse(`${p}.${inputsField.key}[${String(n)}]`, `must be { ${A('lotId')}, ${A('quantity')}, ${A('unit')} }`);
-      }
-      return { lotId, quantity: q, unit };
-    });
-  }
+  const inputs = lotInputsOf(ilmd, f, p);
   return {
     lotId: stringField(ilmd, f, 'lotId', p),
     product: stringField(ilmd, f, 'product', p),
@@ -778,6 +809,17 @@ function lotsOfQuantityList(event: Record<string, unknown>, key: string, path: s
   });
 }
 
+/** What every step of one event's capture reads: its path, the document's prefixes, the options and ignored keys. */
+interface CaptureStep {
+  path: string;
+  prefixes: Record<string, string>;
+  options: CaptureOptions;
+  ignore: ReadonlySet<string>;
+}
+
+/** The fields every event input has: id, link, time, device, location, evidence. */
+type BaseInput = Pick<CapturedEventInput, 'eventId' | 'link' | 'eventTime' | 'deviceId' | 'location' | 'evidence'>;
+
 /**
  * One captured EPCIS event → what acetrace records for it, or why not (lossless or refused).
  * @param path - JSON path of the event in the document (`epcisBody.eventList[3]`).
@@ -788,106 +830,157 @@ export async function captureEvent(raw: unknown, path: string, options: CaptureO
   let hashId: string | undefined;
   try {
     if (!isObj(raw)) return refuse(path, 'must be an EPCIS event object');
-    const event = raw;
-    const f = new Fields(event, prefixes);
-    hashId = eventHashId(event, { context: [context, { [ACETRACE_PREFIX]: ACETRACE_NS }].flat(), ignore: (k) => f.isAcetrace(k), ignoreFields: options.ignoreFields ?? [] });
-    const ignore = new Set(options.ignoreFields ?? []);
-    const type = event.type;
-    if (typeof event.eventTime !== 'string') return refuse(`${path}.eventTime`, 'required');
-    if (typeof event.eventTimeZoneOffset !== 'string') return refuse(`${path}.eventTimeZoneOffset`, 'required');
-    const eventTime = eventTimeIn(event.eventTime, event.eventTimeZoneOffset, path);
-
-    if (type === 'ObjectEvent' && event.action === 'ADD') {
-      refuseUnknown(event, OBJECT_FIELDS, f, ignore, path);
-      if (Array.isArray(event.quantityList) && event.quantityList.length > 0) refuse(`${path}.quantityList`, UNSUPPORTED.quantityList ?? '');
-      const epcs = epcArray(event, 'epcList', path).map((e) => e.epc);
-      return { op: 'registration', hashId, lot: lotFromIlmd(event, f, epcs, path) };
-    }
-    if (type === 'TransformationEvent') {
-      refuseUnknown(event, TRANSFORMATION_FIELDS, f, ignore, path);
-      const epcs = epcArray(event, 'outputEPCList', path).map((e) => e.epc);
-      const lot = lotFromIlmd(event, f, epcs, path);
-      if (lot.inputs === undefined || lot.inputs.length === 0) {
-        return refuse(`${path}.ilmd`, `a transformation registers a lot made from others: ${A('inputs')} lists them`);
-      }
-      return { op: 'registration', hashId, lot };
-    }
-    const id = captureId(event, f, hashId, path);
-    const link = linkOf(event, f, prefixes, path);
-    const evidence = evidenceOf(event, f, prefixes, path);
-    const location = locationOf(event, path);
-    const deviceField = f.get('deviceId');
-    const deviceId = deviceField !== undefined && typeof deviceField.value === 'string' ? deviceField.value : undefined;
-    const base = {
-      eventId: id,
-      link,
-      eventTime,
-      ...(deviceId !== undefined && { deviceId }),
-      ...(location !== undefined && { location }),
-      ...(evidence !== undefined && evidence.length > 0 && { evidence }),
-    };
-    let input: CapturedEventInput;
-    if (type === 'ObjectEvent') {
-      refuseUnknown(event, OBJECT_FIELDS, f, ignore, path);
-      if (event.action !== 'OBSERVE') return refuse(`${path}.action`, `${String(event.action)}: acetrace records OBSERVE events (and ADD lot registrations)`);
-      if (event.ilmd !== undefined) return refuse(`${path}.ilmd`, 'only a lot registration (action ADD) carries ilmd');
-      if (Array.isArray(event.quantityList) && event.quantityList.length > 0) refuse(`${path}.quantityList`, UNSUPPORTED.quantityList ?? '');
-      const epcs = epcArray(event, 'epcList', path);
-      const handover = handoverOf(event, prefixes, path);
-      const kindField = f.get('kind');
-      const kind =
-        typeof kindField?.value === 'string'
-          ? kindField.value
-          : handover !== undefined
-            ? 'handover'
-            : location?.lat != null
-              ? 'gps'
-              : epcs.length > 0
-                ? 'rfid'
-                : 'document';
-      if (handover !== undefined && kind !== 'handover') refuse(`${path}.destinationList`, 'only a handover event names a destination');
-      const lotId = await lotOf(f, epcs, options.lotOfEpc, path);
-      input = { ...base, lotId, kind, epcs: epcs.map((e) => e.epc), ...(handover ?? {}) };
-    } else if (type === 'AggregationEvent') {
-      refuseUnknown(event, AGGREGATION_FIELDS, f, ignore, path);
-      const action = event.action === 'ADD' ? 'pack' : event.action === 'DELETE' ? 'unpack' : refuse(`${path}.action`, 'acetrace records packing (ADD) and unpacking (DELETE)');
-      const parentField = f.get('parentLotId');
-      let parentLotId: string;
-      if (parentField !== undefined && typeof parentField.value === 'string') parentLotId = parentField.value;
-      else if (typeof event.parentID === 'string') {
-        const epc = normaliseEpcAt(event.parentID, `${path}.parentID`);
-        parentLotId = (await options.lotOfEpc(epc)) ?? refuse(`${path}.parentID`, 'no registered lot holds this EPC: register the container lot first');
-      } else return refuse(`${path}.parentID`, `required: the container (or ${A('parentLotId')})`);
-      const childField = f.get('childLotIds');
-      let childLotIds: string[];
-      if (childField !== undefined && Array.isArray(childField.value) && childField.value.every((c) => typeof c === 'string')) {
-        childLotIds = childField.value;
-      } else {
-        const fromQuantities = lotsOfQuantityList(event, 'childQuantityList', path);
-        const children = new Set<string>(fromQuantities);
-        for (const { epc, path: p } of epcArray(event, 'childEPCs', path)) {
-          children.add((await options.lotOfEpc(epc)) ?? refuse(p, 'no registered lot holds this EPC: register the child lot first'));
-        }
-        childLotIds = [...children];
-      }
-      if (childLotIds.length === 0) return refuse(`${path}.childEPCs`, 'an aggregation packs or unpacks at least one lot');
-      input = { ...base, lotId: parentLotId, kind: 'aggregation', action, parentLotId, childLotIds };
-    } else {
-      return refuse(`${path}.type`, `${String(type)}: acetrace records ObjectEvent, AggregationEvent and TransformationEvent (lot registrations)`);
-    }
-    const correctionField = f.get('correctionOf');
-    const reasonField = f.get('reason');
-    const correctionOf = typeof correctionField?.value === 'string' ? correctionField.value : options.correctionOf?.eventId;
-    if (correctionOf !== undefined) {
-      const reason = typeof reasonField?.value === 'string' ? reasonField.value : options.correctionOf?.reason;
-      if (reason === undefined) return refuse(`${path}.${A('reason')}`, 'a correction carries a reason');
-      return { op: 'correction', hashId, input: { ...input, correctionOf, reason } };
-    }
-    return { op: 'event', hashId, input };
+    const f = new Fields(raw, prefixes);
+    const ignoreFields = options.ignoreFields ?? [];
+    hashId = eventHashId(raw, { context: [context, { [ACETRACE_PREFIX]: ACETRACE_NS }].flat(), ignore: (k) => f.isAcetrace(k), ignoreFields });
+    return await captureObject(raw, f, hashId, { path, prefixes, options, ignore: new Set(ignoreFields) });
   } catch (err) {
     if (err instanceof Refused) return { op: 'refused', ...(hashId !== undefined && { hashId }), refusal: { path: err.path, reason: err.reason } };
     throw err;
   }
+}
+
+/** An EPCIS event object → a lot registration, an event or a correction (refusals are thrown). */
+async function captureObject(event: Record<string, unknown>, f: Fields, hashId: string, step: CaptureStep): Promise<Captured> {
+  const { path } = step;
+  if (typeof event.eventTime !== 'string') return refuse(`${path}.eventTime`, 'required');
+  if (typeof event.eventTimeZoneOffset !== 'string') return refuse(`${path}.eventTimeZoneOffset`, 'required');
+  const eventTime = eventTimeIn(event.eventTime, event.eventTimeZoneOffset, path);
+  const lot = registrationOf(event, f, step);
+  if (lot !== undefined) return { op: 'registration', hashId, lot };
+  const base = baseInputOf(event, f, hashId, eventTime, step);
+  const input = await eventInputOf(event, f, base, step);
+  return withCorrection(input, f, hashId, step);
+}
+
+/** The lot an `ADD` ObjectEvent or a TransformationEvent registers; undefined for any other event. */
+function registrationOf(event: Record<string, unknown>, f: Fields, { path, ignore }: CaptureStep): CapturedLotInput | undefined {
+  if (event.type === 'ObjectEvent' && event.action === 'ADD') {
+    refuseUnknown(event, OBJECT_FIELDS, f, ignore, path);
+    refuseQuantityList(event, path);
+    const epcs = epcArray(event, 'epcList', path).map((e) => e.epc);
+    return lotFromIlmd(event, f, epcs, path);
+  }
+  if (event.type !== 'TransformationEvent') return undefined;
+  refuseUnknown(event, TRANSFORMATION_FIELDS, f, ignore, path);
+  const epcs = epcArray(event, 'outputEPCList', path).map((e) => e.epc);
+  const lot = lotFromIlmd(event, f, epcs, path);
+  if (lot.inputs === undefined || lot.inputs.length === 0) {
+    return refuse(`${path}.ilmd`, `a transformation registers a lot made from others: ${A('inputs')} lists them`);
+  }
+  return lot;
+}
+
+/** quantityList: acetrace records identified objects. */
+function refuseQuantityList(event: Record<string, unknown>, path: string): void {
+  if (Array.isArray(event.quantityList) && event.quantityList.length > 0) refuse(`${path}.quantityList`, UNSUPPORTED.quantityList ?? '');
+}
+
+/** The id, link, evidence, location and device of an event (read in that order: the first refusal is reported). */
+function baseInputOf(event: Record<string, unknown>, f: Fields, hashId: string, eventTime: string, { path, prefixes }: CaptureStep): BaseInput {
+  const id = captureId(event, f, hashId, path);
+  const link = linkOf(event, f, prefixes, path);
+  const evidence = evidenceOf(event, f, prefixes, path);
+  const location = locationOf(event, path);
+  const deviceField = f.get('deviceId');
+  const deviceId = deviceField !== undefined && typeof deviceField.value === 'string' ? deviceField.value : undefined;
+  return {
+    eventId: id,
+    link,
+    eventTime,
+    ...(deviceId !== undefined && { deviceId }),
+    ...(location !== undefined && { location }),
+    ...(evidence !== undefined && evidence.length > 0 && { evidence }),
+  };
+}
+
+/** The event input of an ObjectEvent or AggregationEvent; any other type is refused. */
+async function eventInputOf(event: Record<string, unknown>, f: Fields, base: BaseInput, step: CaptureStep): Promise<CapturedEventInput> {
+  if (event.type === 'ObjectEvent') return objectEventInput(event, f, base, step);
+  if (event.type === 'AggregationEvent') return aggregationInput(event, f, base, step);
+  return refuse(`${step.path}.type`, `${String(event.type)}: acetrace records ObjectEvent, AggregationEvent and TransformationEvent (lot registrations)`);
+}
+
+/** The kind of an observed event: `acetrace:kind`, else handover, gps, rfid or document by what it names. */
+function observedKind(kindField: { value: unknown } | undefined, handover: CustodyEventFields | undefined, location: BaseInput['location'], epcCount: number): string {
+  if (typeof kindField?.value === 'string') return kindField.value;
+  if (handover !== undefined) return 'handover';
+  if (location?.lat != null) return 'gps';
+  return epcCount > 0 ? 'rfid' : 'document';
+}
+
+/** An OBSERVE ObjectEvent → an event of the lot its EPCs (or `acetrace:lotId`) name. */
+async function objectEventInput(event: Record<string, unknown>, f: Fields, base: BaseInput, step: CaptureStep): Promise<CapturedEventInput> {
+  const { path, prefixes } = step;
+  refuseUnknown(event, OBJECT_FIELDS, f, step.ignore, path);
+  if (event.action !== 'OBSERVE') return refuse(`${path}.action`, `${String(event.action)}: acetrace records OBSERVE events (and ADD lot registrations)`);
+  if (event.ilmd !== undefined) return refuse(`${path}.ilmd`, 'only a lot registration (action ADD) carries ilmd');
+  refuseQuantityList(event, path);
+  const epcs = epcArray(event, 'epcList', path);
+  const handover = handoverOf(event, prefixes, path);
+  const kind = observedKind(f.get('kind'), handover, base.location, epcs.length);
+  if (handover !== undefined && kind !== 'handover') refuse(`${path}.destinationList`, 'only a handover event names a destination');
+  const lotId = await lotOf(f, epcs, step.options.lotOfEpc, path);
+  return { ...base, lotId, kind, epcs: epcs.map((e) => e.epc), ...(handover ?? {}) };
+}
+
+/** The container of an aggregation: `acetrace:parentLotId`, else the lot of its parentID. */
+async function parentLotOf(event: Record<string, unknown>, f: Fields, { path, options }: CaptureStep): Promise<string> {
+  const parentField = f.get('parentLotId');
+  if (parentField !== undefined && typeof parentField.value === 'string') return parentField.value;
+  if (typeof event.parentID !== 'string') return refuse(`${path}.parentID`, `required: the container (or ${A('parentLotId')})`);
+  const epc = normaliseEpcAt(event.parentID, `${path}.parentID`);
+  return (await options.lotOfEpc(epc)) ?? refuse(`${path}.parentID`, 'no registered lot holds this EPC: register the container lot first');
+}
+
+/** The lots an aggregation packs or unpacks: `acetrace:childLotIds`, else those of its child quantities and EPCs. */
+async function childLotsOf(event: Record<string, unknown>, f: Fields, { path, options }: CaptureStep): Promise<string[]> {
+  const childField = f.get('childLotIds');
+  if (childField !== undefined && Array.isArray(childField.value) && childField.value.every((c) => typeof c === 'string')) {
+    return childField.value;
+  }
+  const children = new Set<string>(lotsOfQuantityList(event, 'childQuantityList', path));
+  for (const { epc, path: p } of epcArray(event, 'childEPCs', path)) {
+    children.add((await options.lotOfEpc(epc)) ?? refuse(p, 'no registered lot holds this EPC: register the child lot first'));
+  }
+  return [...children];
+}
+
+/** An AggregationEvent → a pack (ADD) or unpack (DELETE) of lots into a container lot. */
+async function aggregationInput(event: Record<string, unknown>, f: Fields, base: BaseInput, step: CaptureStep): Promise<CapturedEventInput> {
+  const { path } = step;
+  refuseUnknown(event, AGGREGATION_FIELDS, f, step.ignore, path);
+  const action = event.action === 'ADD' ? 'pack' : event.action === 'DELETE' ? 'unpack' : refuse(`${path}.action`, 'acetrace records packing (ADD) and unpacking (DELETE)');
+  const parentLotId = await parentLotOf(event, f, step);
+  const childLotIds = await childLotsOf(event, f, step);
+  if (childLotIds.length === 0) return refuse(`${path}.childEPCs`, 'an aggregation packs or unpacks at least one lot');
+  return { ...base, lotId: parentLotId, kind: 'aggregation', action, parentLotId, childLotIds };
+}
+
+/** The event, or a correction when it (or the document's errorDeclaration) names the event it corrects. */
+function withCorrection(input: CapturedEventInput, f: Fields, hashId: string, { path, options }: CaptureStep): Captured {
+  const correctionField = f.get('correctionOf');
+  const reasonField = f.get('reason');
+  const correctionOf = typeof correctionField?.value === 'string' ? correctionField.value : options.correctionOf?.eventId;
+  if (correctionOf === undefined) return { op: 'event', hashId, input };
+  const reason = typeof reasonField?.value === 'string' ? reasonField.value : options.correctionOf?.reason;
+  if (reason === undefined) return refuse(`${path}.${A('reason')}`, 'a correction carries a reason');
+  return { op: 'correction', hashId, input: { ...input, correctionOf, reason } };
+}
+
+/** The acetrace id of an event that declares an error: `acetrace:eventId`, else from its eventID, else from its hash. */
+function declaringEventId(e: Record<string, unknown>, f: Fields, context: unknown): string | undefined {
+  const own = f.get('eventId');
+  if (typeof own?.value === 'string') return own.value;
+  if (typeof e.eventID === 'string') return acetraceEventId(e.eventID);
+  return acetraceEventId(eventHashId(e, { context: [context, { [ACETRACE_PREFIX]: ACETRACE_NS }].flat(), ignore: (k) => f.isAcetrace(k) }));
+}
+
+/** The reason of an errorDeclaration: `acetrace:reason`, else its CBV reason, else a generic one. */
+function declarationReason(decl: Record<string, unknown>, f: Fields): string {
+  const reasonText = f.get('reason', decl);
+  if (typeof reasonText?.value === 'string') return reasonText.value;
+  return typeof decl.reason === 'string' ? `EPCIS error declaration: ${decl.reason}` : 'EPCIS error declaration';
 }
 
 /**
@@ -903,17 +996,9 @@ export function declaredCorrections(events: readonly unknown[], context: unknown
     const ids = Array.isArray(decl.correctiveEventIDs) ? decl.correctiveEventIDs.filter((x): x is string => typeof x === 'string') : [];
     const prefixes = { [ACETRACE_PREFIX]: ACETRACE_NS, ...contextPrefixes(context) };
     const f = new Fields(e, prefixes);
-    const own = f.get('eventId');
-    const target =
-      typeof own?.value === 'string'
-        ? own.value
-        : typeof e.eventID === 'string'
-          ? acetraceEventId(e.eventID)
-          : acetraceEventId(eventHashId(e, { context: [context, { [ACETRACE_PREFIX]: ACETRACE_NS }].flat(), ignore: (k) => f.isAcetrace(k) }));
+    const target = declaringEventId(e, f, context);
     if (target === undefined) continue;
-    const reasonText = f.get('reason', decl);
-    const reason =
-      typeof reasonText?.value === 'string' ? reasonText.value : typeof decl.reason === 'string' ? `EPCIS error declaration: ${decl.reason}` : 'EPCIS error declaration';
+    const reason = declarationReason(decl, f);
     for (const id of ids) out.set(id, { eventId: target, reason });
   }
   return out;

@@ -62,13 +62,19 @@ export function encodeToken(t: PageToken): string {
   return Buffer.from(JSON.stringify(t), 'utf8').toString('base64url');
 }
 
+/** True when `t` is a page token: optional string `b`, non-negative integers `i` and `o`. */
+function isPageToken(t: unknown): t is PageToken {
+  if (t === null || typeof t !== 'object') return false;
+  const { b, i, o } = t as Record<string, unknown>;
+  const count = (n: unknown): boolean => Number.isInteger(n) && (n as number) >= 0;
+  return (b === undefined || typeof b === 'string') && count(i) && count(o);
+}
+
 function decodeToken(s: string): PageToken | undefined {
   try {
     const t = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown;
-    if (t === null || typeof t !== 'object') return undefined;
-    const { b, i, o } = t as Record<string, unknown>;
-    if ((b !== undefined && typeof b !== 'string') || !Number.isInteger(i) || !Number.isInteger(o) || (i as number) < 0 || (o as number) < 0) return undefined;
-    return { ...(b !== undefined && { b: b }), i: i as number, o: o as number };
+    if (!isPageToken(t)) return undefined;
+    return { ...(t.b !== undefined && { b: t.b }), i: t.i, o: t.o };
   } catch {
     return undefined;
   }
@@ -88,89 +94,141 @@ function list(v: string): string[] {
     .filter((x) => x !== '');
 }
 
+/** Reads the parameters of one query string, recording each problem in `errors`. */
+class QueryReader {
+  readonly errors: FieldError[] = [];
+  readonly #query: Record<string, unknown>;
+  constructor(query: Record<string, unknown>) {
+    this.#query = query;
+  }
+  bad(name: string, message: string): void {
+    this.errors.push({ path: `query.${name}`, message });
+  }
+  has(name: string): boolean {
+    return this.#query[name] !== undefined;
+  }
+  /** Refuses every parameter acetrace does not answer. */
+  refuseUnsupported(): void {
+    for (const name of Object.keys(this.#query)) {
+      if (!(QUERY_PARAMETERS as readonly string[]).includes(name)) {
+        this.bad(name, `not supported by acetrace (supported: ${QUERY_PARAMETERS.join(', ')})`);
+      }
+    }
+  }
+  str(name: string): string | undefined {
+    const v = this.#query[name];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'string') {
+      this.bad(name, 'give the parameter once');
+      return undefined;
+    }
+    return v;
+  }
+  /** The list items of a parameter ([] when absent). */
+  items(name: string): string[] {
+    return list(this.str(name) ?? '');
+  }
+  time(name: string): number | undefined {
+    const v = this.str(name);
+    if (v === undefined) return undefined;
+    const ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(v) ? Date.parse(v) : NaN;
+    if (!Number.isFinite(ms)) this.bad(name, 'must be a date-time with an offset');
+    return ms;
+  }
+  set(name: string, map: (s: string) => string = (s) => s): Set<string> | undefined {
+    const v = this.str(name);
+    if (v === undefined) return undefined;
+    const items = list(v);
+    if (items.length === 0) this.bad(name, 'must name at least one value');
+    return new Set(items.map(map));
+  }
+  epcs(name: string): Set<string> | undefined {
+    const v = this.str(name);
+    if (v === undefined) return undefined;
+    const items = list(v);
+    if (items.length === 0) this.bad(name, 'must name at least one EPC');
+    if (items.some((e) => e.toLowerCase().startsWith('urn:epc:idpat:'))) this.bad(name, 'EPC patterns (urn:epc:idpat:...) are not supported: name each EPC');
+    return new Set(items.map(canonicalIdentifier));
+  }
+}
+
+function eventTypesOf(r: QueryReader): Set<string> | undefined {
+  const types = r.set('eventType');
+  for (const t of types ?? []) if (!(EVENT_TYPES as readonly string[]).includes(t)) r.bad('eventType', `${t} is not an EPCIS 2.0 event type`);
+  return types;
+}
+
+function perPageOf(r: QueryReader): number {
+  const pp = r.str('perPage');
+  if (pp === undefined) return DEFAULT_PER_PAGE;
+  const perPage = /^\d{1,4}$/.test(pp) ? Number(pp) : NaN;
+  if (!(perPage >= 1 && perPage <= MAX_PER_PAGE)) r.bad('perPage', `must be an integer 1-${String(MAX_PER_PAGE)}`);
+  return perPage;
+}
+
+function existsErrorDeclarationOf(r: QueryReader): boolean {
+  const exists = r.str('EXISTS_errorDeclaration');
+  if (exists !== undefined && exists !== 'true' && exists !== 'false' && exists !== '') r.bad('EXISTS_errorDeclaration', 'must be true or false');
+  return exists === 'true';
+}
+
+function tokenOf(r: QueryReader): PageToken | undefined {
+  const tokenText = r.str('nextPageToken');
+  const token = tokenText === undefined ? undefined : decodeToken(tokenText);
+  if (tokenText !== undefined && token === undefined) r.bad('nextPageToken', 'not a page token this gateway issued');
+  return token;
+}
+
+/** The event-time and record-time bounds given. */
+function timeFilters(r: QueryReader): Pick<EventQuery, 'geEventTime' | 'ltEventTime' | 'geRecordTime' | 'ltRecordTime'> {
+  return {
+    ...(r.has('GE_eventTime') && { geEventTime: r.time('GE_eventTime') }),
+    ...(r.has('LT_eventTime') && { ltEventTime: r.time('LT_eventTime') }),
+    ...(r.has('GE_recordTime') && { geRecordTime: r.time('GE_recordTime') }),
+    ...(r.has('LT_recordTime') && { ltRecordTime: r.time('LT_recordTime') }),
+  };
+}
+
+/** The bizStep, readPoint and bizLocation filters given. */
+function stepAndPlaceFilters(r: QueryReader): Pick<EventQuery, 'bizSteps' | 'readPoints' | 'bizLocations'> {
+  return {
+    ...(r.has('EQ_bizStep') && { bizSteps: r.set('EQ_bizStep', bareBizStep) }),
+    ...(r.has('EQ_readPoint') && { readPoints: r.set('EQ_readPoint', canonicalIdentifier) }),
+    ...(r.has('EQ_bizLocation') && { bizLocations: r.set('EQ_bizLocation', canonicalIdentifier) }),
+  };
+}
+
 /**
  * Parses the query string.
  * @throws ValidationError naming each bad or unsupported parameter (`query.EQ_disposition`).
  */
 export function parseEventQuery(query: Record<string, unknown>): EventQuery {
-  const errors: FieldError[] = [];
-  const bad = (name: string, message: string): void => {
-    errors.push({ path: `query.${name}`, message });
-  };
-  const str = (name: string): string | undefined => {
-    const v = query[name];
-    if (v === undefined) return undefined;
-    if (typeof v !== 'string') {
-      bad(name, 'give the parameter once');
-      return undefined;
-    }
-    return v;
-  };
-  for (const name of Object.keys(query)) {
-    if (!(QUERY_PARAMETERS as readonly string[]).includes(name)) {
-      bad(name, `not supported by acetrace (supported: ${QUERY_PARAMETERS.join(', ')})`);
-    }
-  }
-  const time = (name: string): number | undefined => {
-    const v = str(name);
-    if (v === undefined) return undefined;
-    const ms = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(v) ? Date.parse(v) : NaN;
-    if (!Number.isFinite(ms)) bad(name, 'must be a date-time with an offset');
-    return ms;
-  };
-  const set = (name: string, map: (s: string) => string = (s) => s): Set<string> | undefined => {
-    const v = str(name);
-    if (v === undefined) return undefined;
-    const items = list(v);
-    if (items.length === 0) bad(name, 'must name at least one value');
-    return new Set(items.map(map));
-  };
-  const epcs = (name: string): Set<string> | undefined => {
-    const v = str(name);
-    if (v === undefined) return undefined;
-    const items = list(v);
-    if (items.length === 0) bad(name, 'must name at least one EPC');
-    if (items.some((e) => e.toLowerCase().startsWith('urn:epc:idpat:'))) bad(name, 'EPC patterns (urn:epc:idpat:...) are not supported: name each EPC');
-    return new Set(items.map(canonicalIdentifier));
-  };
-
-  const types = set('eventType');
-  for (const t of types ?? []) if (!(EVENT_TYPES as readonly string[]).includes(t)) bad('eventType', `${t} is not an EPCIS 2.0 event type`);
-  let perPage = DEFAULT_PER_PAGE;
-  const pp = str('perPage');
-  if (pp !== undefined) {
-    perPage = /^\d{1,4}$/.test(pp) ? Number(pp) : NaN;
-    if (!(perPage >= 1 && perPage <= MAX_PER_PAGE)) bad('perPage', `must be an integer 1-${String(MAX_PER_PAGE)}`);
-  }
-  const exists = str('EXISTS_errorDeclaration');
-  if (exists !== undefined && exists !== 'true' && exists !== 'false' && exists !== '') bad('EXISTS_errorDeclaration', 'must be true or false');
-  const tokenText = str('nextPageToken');
-  const token = tokenText === undefined ? undefined : decodeToken(tokenText);
-  if (tokenText !== undefined && token === undefined) bad('nextPageToken', 'not a page token this gateway issued');
-
-  const matchEpc = epcs('MATCH_epc');
-  const matchAnyEpc = epcs('MATCH_anyEPC');
-  const matchParentId = epcs('MATCH_parentID');
-  const eventIdsGiven = list(str('EQ_eventID') ?? '');
+  const r = new QueryReader(query);
+  r.refuseUnsupported();
+  // the order of the reads is the order of the errors (the first names the 400)
+  const types = eventTypesOf(r);
+  const perPage = perPageOf(r);
+  const existsErrorDeclaration = existsErrorDeclarationOf(r);
+  const token = tokenOf(r);
+  const matchEpc = r.epcs('MATCH_epc');
+  const matchAnyEpc = r.epcs('MATCH_anyEPC');
+  const matchParentId = r.epcs('MATCH_parentID');
+  const eventIdsGiven = r.items('EQ_eventID');
   const q: EventQuery = {
     ...(types !== undefined && { eventTypes: types }),
-    ...(query.GE_eventTime !== undefined && { geEventTime: time('GE_eventTime') }),
-    ...(query.LT_eventTime !== undefined && { ltEventTime: time('LT_eventTime') }),
-    ...(query.GE_recordTime !== undefined && { geRecordTime: time('GE_recordTime') }),
-    ...(query.LT_recordTime !== undefined && { ltRecordTime: time('LT_recordTime') }),
-    ...(query.EQ_bizStep !== undefined && { bizSteps: set('EQ_bizStep', bareBizStep) }),
-    ...(query.EQ_readPoint !== undefined && { readPoints: set('EQ_readPoint', canonicalIdentifier) }),
-    ...(query.EQ_bizLocation !== undefined && { bizLocations: set('EQ_bizLocation', canonicalIdentifier) }),
+    ...timeFilters(r),
+    ...stepAndPlaceFilters(r),
     ...(matchEpc !== undefined && { matchEpc }),
     ...(matchAnyEpc !== undefined && { matchAnyEpc }),
     ...(matchParentId !== undefined && { matchParentId }),
-    ...(query.EQ_eventID !== undefined && { eventIds: new Set(eventIdsGiven) }),
-    existsErrorDeclaration: exists === 'true',
+    ...(r.has('EQ_eventID') && { eventIds: new Set(eventIdsGiven) }),
+    existsErrorDeclaration,
     perPage,
     ...(token !== undefined && { token }),
-    epcsGiven: [...new Set([...list(str('MATCH_epc') ?? ''), ...list(str('MATCH_anyEPC') ?? ''), ...list(str('MATCH_parentID') ?? '')])],
+    epcsGiven: [...new Set([...r.items('MATCH_epc'), ...r.items('MATCH_anyEPC'), ...r.items('MATCH_parentID')])],
     eventIdsGiven,
   };
+  const errors = r.errors;
   if (errors.length > 0) throw new ValidationError(errors, `${String(errors[0]?.path)}: ${String(errors[0]?.message)}`);
   return q;
 }
@@ -187,28 +245,38 @@ const idOf = (loc: unknown): string | undefined =>
   loc !== null && typeof loc === 'object' && typeof (loc as { id?: unknown }).id === 'string' ? (loc as { id: string }).id : undefined;
 const anyIn = (values: string[], wanted: Set<string>): boolean => values.some((v) => wanted.has(canonicalIdentifier(v)));
 
+const timeOf = (v: unknown): number => (typeof v === 'string' ? Date.parse(v) : NaN);
+/** True when `t` is within the bounds given (an unreadable time is within none). */
+const within = (t: number, ge: number | undefined, lt: number | undefined): boolean => (ge === undefined || t >= ge) && (lt === undefined || t < lt);
+/** True when no places are wanted, or the place's id is one of them. */
+const placeIn = (place: unknown, wanted: Set<string> | undefined): boolean => {
+  if (wanted === undefined) return true;
+  const id = idOf(place);
+  return id !== undefined && wanted.has(canonicalIdentifier(id));
+};
+
+/** The MATCH_epc, MATCH_anyEPC and MATCH_parentID tests. */
+function matchesEpcs(e: EpcisEvent, q: EventQuery): boolean {
+  const parent = typeof e.parentID === 'string' ? [e.parentID] : [];
+  const own = [...strings(e.epcList), ...strings(e.childEPCs)];
+  if (q.matchEpc !== undefined && !anyIn(own, q.matchEpc)) return false;
+  if (q.matchAnyEpc !== undefined && !anyIn([...own, ...strings(e.inputEPCList), ...strings(e.outputEPCList), ...parent], q.matchAnyEpc)) return false;
+  return q.matchParentId === undefined || anyIn(parent, q.matchParentId);
+}
+
+/** Each test an exported event must pass (a filter not given passes). */
+const QUERY_TESTS: Array<(e: EpcisEvent, q: EventQuery) => boolean> = [
+  (e, q) => q.eventTypes === undefined || q.eventTypes.has(e.type),
+  (e, q) => within(timeOf(e.eventTime), q.geEventTime, q.ltEventTime),
+  (e, q) => within(timeOf(e.recordTime), q.geRecordTime, q.ltRecordTime),
+  (e, q) => q.bizSteps === undefined || (typeof e.bizStep === 'string' && q.bizSteps.has(bareBizStep(e.bizStep))),
+  (e, q) => placeIn(e.readPoint, q.readPoints) && placeIn(e.bizLocation, q.bizLocations),
+  matchesEpcs,
+  (e, q) => q.eventIds === undefined || q.eventIds.has(String(e.eventID)) || q.eventIds.has(String(e['acetrace:eventId'])),
+  (e, q) => !q.existsErrorDeclaration || e.errorDeclaration !== undefined,
+];
+
 /** True when the exported event `e` answers the query. */
 export function matchesQuery(e: EpcisEvent, q: EventQuery): boolean {
-  if (q.eventTypes !== undefined && !q.eventTypes.has(e.type)) return false;
-  const eventTime = typeof e.eventTime === 'string' ? Date.parse(e.eventTime) : NaN;
-  if (q.geEventTime !== undefined && !(eventTime >= q.geEventTime)) return false;
-  if (q.ltEventTime !== undefined && !(eventTime < q.ltEventTime)) return false;
-  const recordTime = typeof e.recordTime === 'string' ? Date.parse(e.recordTime) : NaN;
-  if (q.geRecordTime !== undefined && !(recordTime >= q.geRecordTime)) return false;
-  if (q.ltRecordTime !== undefined && !(recordTime < q.ltRecordTime)) return false;
-  if (q.bizSteps !== undefined && !(typeof e.bizStep === 'string' && q.bizSteps.has(bareBizStep(e.bizStep)))) return false;
-  const rp = idOf(e.readPoint);
-  if (q.readPoints !== undefined && !(rp !== undefined && q.readPoints.has(canonicalIdentifier(rp)))) return false;
-  const bl = idOf(e.bizLocation);
-  if (q.bizLocations !== undefined && !(bl !== undefined && q.bizLocations.has(canonicalIdentifier(bl)))) return false;
-  const parent = typeof e.parentID === 'string' ? [e.parentID] : [];
-  if (q.matchEpc !== undefined && !anyIn([...strings(e.epcList), ...strings(e.childEPCs)], q.matchEpc)) return false;
-  if (q.matchAnyEpc !== undefined) {
-    const all = [...strings(e.epcList), ...strings(e.childEPCs), ...strings(e.inputEPCList), ...strings(e.outputEPCList), ...parent];
-    if (!anyIn(all, q.matchAnyEpc)) return false;
-  }
-  if (q.matchParentId !== undefined && !anyIn(parent, q.matchParentId)) return false;
-  if (q.eventIds !== undefined && !(q.eventIds.has(String(e.eventID)) || q.eventIds.has(String(e['acetrace:eventId'])))) return false;
-  if (q.existsErrorDeclaration && e.errorDeclaration === undefined) return false;
-  return true;
+  return QUERY_TESTS.every((test) => test(e, q));
 }

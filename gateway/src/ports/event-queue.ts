@@ -6,7 +6,7 @@
  * Implemented by `ingestion/` (SQLite outbox + background submitter).
  */
 import type { ErrorCode, EventInput } from '@acetrace/chaincode';
-import { AppError, ConflictError } from '../errors';
+import { type AppErrorOptions, ConflictError, fixedAppError, RetryLaterError } from '../errors';
 
 export type { EventInput } from '@acetrace/chaincode';
 
@@ -98,26 +98,18 @@ export interface EventQueue {
 }
 
 /** 429: the queue holds `maxDepth` unfinished events; repeat after `retryAfterSeconds`. */
-export class QueueFullError extends AppError {
+export class QueueFullError extends RetryLaterError {
   readonly code = 'QUEUE_FULL';
   readonly status = 429;
-  readonly retryAfterSeconds: number;
-  constructor(message: string, retryAfterSeconds: number, options?: { cause?: unknown; metadata?: Record<string, unknown> }) {
-    super(message, options);
-    this.retryAfterSeconds = retryAfterSeconds;
-  }
 }
 
 /** 503: the outbox could not store (or read) events; nothing of the call was stored. */
-export class QueueStorageError extends AppError {
-  readonly code = 'QUEUE_UNAVAILABLE';
-  readonly status = 503;
-}
+export class QueueStorageError extends fixedAppError('QUEUE_UNAVAILABLE', 503) {}
 
 /** 409: the event id is already queued with different content (or by another identity). */
 export class EventConflictError extends ConflictError {
   readonly eventId: string;
-  constructor(eventId: string, message?: string, options?: { cause?: unknown; metadata?: Record<string, unknown> }) {
+  constructor(eventId: string, message?: string, options?: AppErrorOptions) {
     super(message ?? `event ${eventId} was already posted with different content`, {
       ...options,
       metadata: { ...options?.metadata, eventId },

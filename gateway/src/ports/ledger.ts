@@ -5,33 +5,7 @@
  * Values are the chaincode's exported domain types; failures are the typed `LedgerError`s of
  * ../errors.ts (a refusal by the chaincode is a `LedgerRejectionError`).
  */
-import type {
-  DeviceInput,
-  DeviceRecord,
-  EventInput,
-  EventRecord,
-  FacilityFilter,
-  FacilityInput,
-  FacilityPage,
-  FacilityRecord,
-  HistoryEntry,
-  LotFilter,
-  LotInput,
-  LotPage,
-  LotRecord,
-  LotView,
-  OrganisationProfileInput,
-  OrganisationView,
-  Provenance,
-  ProvenanceEvent,
-  ProvenanceLink,
-  PrivateDataView,
-  PrivateFields,
-  PrivateMarker,
-  PrivateRecordView,
-  PurgeResult,
-  RecordedEvent,
-} from '@acetrace/chaincode';
+import type * as domain from '@acetrace/chaincode';
 
 // The domain values the ledger verbs take and return: the chaincode's own types.
 export type {
@@ -67,16 +41,16 @@ export type {
  * A lot as the gateway submits it: the chaincode's input plus its private fields (api.md `private`), which the
  * adapter sends in the transient map, never in the arguments.
  */
-export type LotSubmission = LotInput & { private?: PrivateFields | null };
+export type LotSubmission = domain.LotInput & { private?: domain.PrivateFields | null };
 
 /** An event as the gateway queues and submits it: private fields and evidence URIs go in the transient map. */
-export type EventSubmission = EventInput & { private?: PrivateFields | null };
+export type EventSubmission = domain.EventInput & { private?: domain.PrivateFields | null };
 
 /** How an answer shows a record's private data: the chaincode's marker, plus the cleartext for entitled readers. */
-export interface PrivateAnswer extends PrivateMarker {
+export interface PrivateAnswer extends domain.PrivateMarker {
   /** `present`: value and salt below; `purged`; `unavailable`: the recording organisation's peer did not give it. */
-  state?: PrivateRecordView['state'];
-  value?: PrivateRecordView['value'];
+  state?: domain.PrivateRecordView['state'];
+  value?: domain.PrivateRecordView['value'];
   salt?: string | null;
 }
 
@@ -91,7 +65,7 @@ export interface Registered<T> {
 
 /** Outcome of RegisterLot: `created` false for an identical repeat; the transaction that committed it. */
 export interface RegisterLotResult {
-  lot: LotRecord;
+  lot: domain.LotRecord;
   created: boolean;
   txId: string;
   blockNumber?: number;
@@ -99,25 +73,25 @@ export interface RegisterLotResult {
 
 /** Outcome of one RecordEvents/RecordCorrection transaction, results in input order. */
 export interface RecordEventsResult {
-  results: RecordedEvent[];
+  results: domain.RecordedEvent[];
   txId: string;
   blockNumber: number;
 }
 
 /** A provenance event as the gateway answers it: plus the block that recorded it, when the outbox knows it. */
-export interface ProvenanceEventAnswer extends Omit<ProvenanceEvent, 'private'> {
+export interface ProvenanceEventAnswer extends Omit<domain.ProvenanceEvent, 'private'> {
   blockNumber?: number;
   private?: PrivateAnswer;
 }
 
 /** A provenance link whose events carry block numbers. */
-export interface ProvenanceLinkAnswer extends Omit<ProvenanceLink, 'events'> {
+export interface ProvenanceLinkAnswer extends Omit<domain.ProvenanceLink, 'events'> {
   events: ProvenanceEventAnswer[];
 }
 
 /** The gateway's provenance answer: the chaincode's, with block numbers and the time the query took. */
-export interface ProvenanceAnswer extends Omit<Provenance, 'links' | 'lot'> {
-  lot: Omit<Provenance['lot'], 'private'> & { private?: PrivateAnswer };
+export interface ProvenanceAnswer extends Omit<domain.Provenance, 'links' | 'lot'> {
+  lot: Omit<domain.Provenance['lot'], 'private'> & { private?: PrivateAnswer };
   links: ProvenanceLinkAnswer[];
   /** Milliseconds the answer took (ledger query and outbox lookup). */
   queryMs: number;
@@ -161,27 +135,27 @@ export interface LedgerPort {
    * GetPrivateData: `mspId`'s private records of a lot, evaluated on `mspId`'s peer (only a member of its
    * implicit collection holds the values); the chaincode checks the caller may read them.
    */
-  privateData(identity: string, lotId: string, mspId: string): Promise<PrivateDataView>;
+  privateData(identity: string, lotId: string, mspId: string): Promise<domain.PrivateDataView>;
   /** PurgePrivateData: the signer's organisation (compliance of the owner) purges its private data of the lot. */
-  purgePrivateData(identity: string, lotId: string): Promise<PurgeResult & { blockNumber: number }>;
-  readLot(identity: string, lotId: string): Promise<LotView>;
-  getEvent(identity: string, eventId: string): Promise<EventRecord>;
-  provenance(identity: string, lotId: string): Promise<Provenance>;
-  provenanceByEpc(identity: string, epc: string): Promise<Provenance>;
+  purgePrivateData(identity: string, lotId: string): Promise<domain.PurgeResult & { blockNumber: number }>;
+  readLot(identity: string, lotId: string): Promise<domain.LotView>;
+  getEvent(identity: string, eventId: string): Promise<domain.EventRecord>;
+  provenance(identity: string, lotId: string): Promise<domain.Provenance>;
+  provenanceByEpc(identity: string, epc: string): Promise<domain.Provenance>;
   /** The lot view (as readLot) of the lot an EPC in any spelling belongs to: GetLotByEpc, no provenance assembled. */
-  lotByEpc(identity: string, epc: string): Promise<LotView>;
-  lotHistory(identity: string, lotId: string): Promise<HistoryEntry[]>;
-  listLots(identity: string, filter: LotFilter): Promise<LotPage>;
+  lotByEpc(identity: string, epc: string): Promise<domain.LotView>;
+  lotHistory(identity: string, lotId: string): Promise<domain.HistoryEntry[]>;
+  listLots(identity: string, filter: domain.LotFilter): Promise<domain.LotPage>;
   /** PutOrganisationProfile: the signer's own organisation only (the chaincode refuses another). */
-  putOrganisationProfile(identity: string, profile: OrganisationProfileInput): Promise<Registered<OrganisationView>>;
-  getOrganisation(identity: string, mspId: string): Promise<OrganisationView>;
-  listOrganisations(identity: string): Promise<OrganisationView[]>;
+  putOrganisationProfile(identity: string, profile: domain.OrganisationProfileInput): Promise<Registered<domain.OrganisationView>>;
+  getOrganisation(identity: string, mspId: string): Promise<domain.OrganisationView>;
+  listOrganisations(identity: string): Promise<domain.OrganisationView[]>;
   /** RegisterFacility: operated by the signer's organisation; a GLN of another organisation is a conflict. */
-  registerFacility(identity: string, facility: FacilityInput): Promise<Registered<FacilityRecord>>;
-  getFacility(identity: string, gln: string): Promise<FacilityRecord>;
-  listFacilities(identity: string, filter: FacilityFilter): Promise<FacilityPage>;
+  registerFacility(identity: string, facility: domain.FacilityInput): Promise<Registered<domain.FacilityRecord>>;
+  getFacility(identity: string, gln: string): Promise<domain.FacilityRecord>;
+  listFacilities(identity: string, filter: domain.FacilityFilter): Promise<domain.FacilityPage>;
   /** RegisterDevice: a device of the signer's organisation; a device id of another organisation is a conflict. */
-  registerDevice(identity: string, device: DeviceInput): Promise<Registered<DeviceRecord>>;
+  registerDevice(identity: string, device: domain.DeviceInput): Promise<Registered<domain.DeviceRecord>>;
   /** Committed chaincode events after `from` (or from the next commit). */
   streamEvents(identity: string, from?: StreamPosition): Promise<LedgerEventStream>;
   /** Resolves when a peer answers; throws LedgerUnavailableError otherwise. */

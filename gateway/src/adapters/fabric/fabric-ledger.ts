@@ -20,31 +20,15 @@ import {
 import { LedgerInternalError, LedgerNotFoundError, LedgerUnavailableError, type LedgerError } from '../../errors';
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
+import type * as domain from '../../ports/ledger';
 import type {
-  DeviceInput,
-  DeviceRecord,
-  EventRecord,
-  EventSubmission,
-  FacilityFilter,
-  FacilityInput,
-  FacilityPage,
-  FacilityRecord,
-  HistoryEntry,
   LedgerEvent,
   LedgerEventStream,
   LedgerIdentity,
   LedgerPort,
-  LotFilter,
-  LotPage,
+  EventSubmission,
   LotSubmission,
-  LotView,
-  OrganisationProfileInput,
-  OrganisationView,
-  PrivateDataView,
-  Provenance,
-  PurgeResult,
   RecordEventsResult,
-  RecordedEvent,
   Registered,
   RegisterLotResult,
   StreamPosition,
@@ -101,27 +85,27 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
  * mismatched chaincode version.
  */
 const SHAPES = {
-  lotView: (v: unknown): v is LotView => isObject(v) && isObject(v.lot) && typeof v.lot.lotId === 'string',
+  lotView: (v: unknown): v is domain.LotView => isObject(v) && isObject(v.lot) && typeof v.lot.lotId === 'string',
   registered: (v: unknown): v is { lot: RegisterLotResult['lot']; created: boolean } =>
     isObject(v) && isObject(v.lot) && typeof v.lot.lotId === 'string' && typeof v.created === 'boolean',
-  eventRecord: (v: unknown): v is EventRecord => isObject(v) && typeof v.eventId === 'string' && typeof v.txId === 'string',
-  recorded: (v: unknown): v is RecordedEvent => isObject(v) && typeof v.eventId === 'string' && isObject(v.event),
-  recordedList: (v: unknown): v is RecordedEvent[] => Array.isArray(v) && v.every((r) => SHAPES.recorded(r)),
-  provenance: (v: unknown): v is Provenance => isObject(v) && isObject(v.lot) && Array.isArray(v.links),
-  history: (v: unknown): v is HistoryEntry[] => Array.isArray(v) && v.every((h) => isObject(h) && typeof h.txId === 'string'),
-  lotPage: (v: unknown): v is LotPage => isObject(v) && Array.isArray(v.lots) && typeof v.bookmark === 'string',
-  organisation: (v: unknown): v is OrganisationView => isObject(v) && typeof v.mspId === 'string' && Array.isArray(v.roles),
-  organisationPut: (v: unknown): v is { organisation: OrganisationView; created: boolean } =>
+  eventRecord: (v: unknown): v is domain.EventRecord => isObject(v) && typeof v.eventId === 'string' && typeof v.txId === 'string',
+  recorded: (v: unknown): v is domain.RecordedEvent => isObject(v) && typeof v.eventId === 'string' && isObject(v.event),
+  recordedList: (v: unknown): v is domain.RecordedEvent[] => Array.isArray(v) && v.every((r) => SHAPES.recorded(r)),
+  provenance: (v: unknown): v is domain.Provenance => isObject(v) && isObject(v.lot) && Array.isArray(v.links),
+  history: (v: unknown): v is domain.HistoryEntry[] => Array.isArray(v) && v.every((h) => isObject(h) && typeof h.txId === 'string'),
+  lotPage: (v: unknown): v is domain.LotPage => isObject(v) && Array.isArray(v.lots) && typeof v.bookmark === 'string',
+  organisation: (v: unknown): v is domain.OrganisationView => isObject(v) && typeof v.mspId === 'string' && Array.isArray(v.roles),
+  organisationPut: (v: unknown): v is { organisation: domain.OrganisationView; created: boolean } =>
     isObject(v) && SHAPES.organisation(v.organisation) && typeof v.created === 'boolean',
-  organisationList: (v: unknown): v is { organisations: OrganisationView[] } =>
+  organisationList: (v: unknown): v is { organisations: domain.OrganisationView[] } =>
     isObject(v) && Array.isArray(v.organisations) && v.organisations.every((o) => SHAPES.organisation(o)),
-  facility: (v: unknown): v is FacilityRecord => isObject(v) && typeof v.gln === 'string' && typeof v.mspId === 'string',
-  facilityPut: (v: unknown): v is { facility: FacilityRecord; created: boolean } =>
+  facility: (v: unknown): v is domain.FacilityRecord => isObject(v) && typeof v.gln === 'string' && typeof v.mspId === 'string',
+  facilityPut: (v: unknown): v is { facility: domain.FacilityRecord; created: boolean } =>
     isObject(v) && SHAPES.facility(v.facility) && typeof v.created === 'boolean',
-  facilityPage: (v: unknown): v is FacilityPage => isObject(v) && Array.isArray(v.facilities) && typeof v.bookmark === 'string',
-  privateData: (v: unknown): v is PrivateDataView => isObject(v) && typeof v.mspId === 'string' && Array.isArray(v.records),
-  purge: (v: unknown): v is PurgeResult => isObject(v) && (typeof v.purgedAt === 'string' || v.purgedAt === null) && typeof v.records === 'number',
-  device: (v: unknown): v is DeviceRecord & { created: boolean } =>
+  facilityPage: (v: unknown): v is domain.FacilityPage => isObject(v) && Array.isArray(v.facilities) && typeof v.bookmark === 'string',
+  privateData: (v: unknown): v is domain.PrivateDataView => isObject(v) && typeof v.mspId === 'string' && Array.isArray(v.records),
+  purge: (v: unknown): v is domain.PurgeResult => isObject(v) && (typeof v.purgedAt === 'string' || v.purgedAt === null) && typeof v.records === 'number',
+  device: (v: unknown): v is domain.DeviceRecord & { created: boolean } =>
     isObject(v) && typeof v.deviceId === 'string' && typeof v.mspId === 'string' && typeof v.created === 'boolean',
 };
 
@@ -295,12 +279,12 @@ class FabricLedger implements LedgerPort {
     return { results: [result], txId, blockNumber };
   }
 
-  privateData(identity: string, lotId: string, mspId: string): Promise<PrivateDataView> {
+  privateData(identity: string, lotId: string, mspId: string): Promise<domain.PrivateDataView> {
     // target_organizations: only a peer of mspId holds its implicit collection's values
     return this.#evaluate(identity, 'GetPrivateData', SHAPES.privateData, [lotId, mspId], { endorsingOrganizations: [mspId] });
   }
 
-  async purgePrivateData(identity: string, lotId: string): Promise<PurgeResult & { blockNumber: number }> {
+  async purgePrivateData(identity: string, lotId: string): Promise<domain.PurgeResult & { blockNumber: number }> {
     // a purge writes (hashed) to the signer's implicit collection: its organisation must endorse, as for private writes
     const { profile } = this.#gatewayFor(identity);
     const endorsingOrganizations = privateEndorsers(profile.mspId, this.#channelOrganisations());
@@ -308,61 +292,61 @@ class FabricLedger implements LedgerPort {
     return { ...result, blockNumber };
   }
 
-  readLot(identity: string, lotId: string): Promise<LotView> {
+  readLot(identity: string, lotId: string): Promise<domain.LotView> {
     return this.#evaluate(identity, 'ReadLot', SHAPES.lotView, [lotId]);
   }
 
-  getEvent(identity: string, eventId: string): Promise<EventRecord> {
+  getEvent(identity: string, eventId: string): Promise<domain.EventRecord> {
     return this.#evaluate(identity, 'GetEvent', SHAPES.eventRecord, [eventId]);
   }
 
-  provenance(identity: string, lotId: string): Promise<Provenance> {
+  provenance(identity: string, lotId: string): Promise<domain.Provenance> {
     return this.#evaluate(identity, 'GetProvenance', SHAPES.provenance, [lotId]);
   }
 
-  provenanceByEpc(identity: string, epc: string): Promise<Provenance> {
+  provenanceByEpc(identity: string, epc: string): Promise<domain.Provenance> {
     return this.#evaluate(identity, 'GetProvenanceByEpc', SHAPES.provenance, [epc]);
   }
 
-  lotByEpc(identity: string, epc: string): Promise<LotView> {
+  lotByEpc(identity: string, epc: string): Promise<domain.LotView> {
     return this.#evaluate(identity, 'GetLotByEpc', SHAPES.lotView, [epc]);
   }
 
-  lotHistory(identity: string, lotId: string): Promise<HistoryEntry[]> {
+  lotHistory(identity: string, lotId: string): Promise<domain.HistoryEntry[]> {
     return this.#evaluate(identity, 'GetLotHistory', SHAPES.history, [lotId]);
   }
 
-  listLots(identity: string, filter: LotFilter): Promise<LotPage> {
+  listLots(identity: string, filter: domain.LotFilter): Promise<domain.LotPage> {
     return this.#evaluate(identity, 'ListLots', SHAPES.lotPage, [JSON.stringify(filter)]);
   }
 
-  async putOrganisationProfile(identity: string, profile: OrganisationProfileInput): Promise<Registered<OrganisationView>> {
+  async putOrganisationProfile(identity: string, profile: domain.OrganisationProfileInput): Promise<Registered<domain.OrganisationView>> {
     const { result, txId, blockNumber } = await this.#submit(identity, 'PutOrganisationProfile', SHAPES.organisationPut, [JSON.stringify(profile)]);
     return { record: result.organisation, created: result.created, txId, blockNumber };
   }
 
-  getOrganisation(identity: string, mspId: string): Promise<OrganisationView> {
+  getOrganisation(identity: string, mspId: string): Promise<domain.OrganisationView> {
     return this.#evaluate(identity, 'GetOrganisation', SHAPES.organisation, [mspId]);
   }
 
-  async listOrganisations(identity: string): Promise<OrganisationView[]> {
+  async listOrganisations(identity: string): Promise<domain.OrganisationView[]> {
     return (await this.#evaluate(identity, 'ListOrganisations', SHAPES.organisationList, [])).organisations;
   }
 
-  async registerFacility(identity: string, facility: FacilityInput): Promise<Registered<FacilityRecord>> {
+  async registerFacility(identity: string, facility: domain.FacilityInput): Promise<Registered<domain.FacilityRecord>> {
     const { result, txId, blockNumber } = await this.#submit(identity, 'RegisterFacility', SHAPES.facilityPut, [JSON.stringify(facility)]);
     return { record: result.facility, created: result.created, txId, blockNumber };
   }
 
-  getFacility(identity: string, gln: string): Promise<FacilityRecord> {
+  getFacility(identity: string, gln: string): Promise<domain.FacilityRecord> {
     return this.#evaluate(identity, 'GetFacility', SHAPES.facility, [gln]);
   }
 
-  listFacilities(identity: string, filter: FacilityFilter): Promise<FacilityPage> {
+  listFacilities(identity: string, filter: domain.FacilityFilter): Promise<domain.FacilityPage> {
     return this.#evaluate(identity, 'ListFacilities', SHAPES.facilityPage, [JSON.stringify(filter)]);
   }
 
-  async registerDevice(identity: string, device: DeviceInput): Promise<Registered<DeviceRecord>> {
+  async registerDevice(identity: string, device: domain.DeviceInput): Promise<Registered<domain.DeviceRecord>> {
     const { result, txId, blockNumber } = await this.#submit(identity, 'RegisterDevice', SHAPES.device, [JSON.stringify(device)]);
     const { created, ...record } = result;
     return { record, created, txId, blockNumber };

@@ -54,3 +54,11 @@ export const MAX_NAME_LENGTH = 256;
 export const MAX_ADDRESS_LENGTH = 1024;
 /** ISO 3166-2 subdivision codes: country, hyphen, 1-3 letters or digits (`CN-XJ`, `US-CA`). */
 export const SUBDIVISION_PATTERN = /^[A-Z]{2}-[A-Z0-9]{1,3}$/;
+/** GetLinkEvents page size when none is asked for. */
+export const DEFAULT_LINK_EVENTS_PAGE_SIZE = 50;
+/** Largest GetLinkEvents page. */
+export const MAX_LINK_EVENTS_PAGE_SIZE = 500;
+/** Anomalies a provenance summary lists per type (the group still counts them all). */
+export const MAX_SUMMARY_ANOMALIES_PER_TYPE = 50;
+/** Most map points a provenance summary draws per link (first, last and anomaly points are always kept). */
+export const MAX_TRACK_POINTS_PER_LINK = 200;

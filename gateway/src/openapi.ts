@@ -50,6 +50,7 @@ import {
   StreamQuery,
 } from './schemas';
 import { ProofBundle, ProofQuery, ProofReport } from './schemas/proof';
+import { LinkEventsPage, LinkEventsParams, LinkEventsQuery, ProvenanceSummary, ProvenanceViewQuery } from './schemas';
 
 type Responses = Record<string, { description: string; content?: Record<string, { schema: z.ZodType }> }>;
 
@@ -310,9 +311,18 @@ export function buildOpenApiDocument(serverUrl?: string): ReturnType<OpenApiGene
     method: 'get',
     path: '/v1/lots/{lotId}/provenance',
     summary: 'provenance of a lot (broker for own lots, auditor)',
+    description: '`?view=summary` answers a ProvenanceSummary: each link summarised (counts, organisations, first/last seen, documents, a thinned map track) and no events; anomalies grouped by type, the first of each listed.',
     security,
-    request: { params: LotIdParams },
-    responses: { 200: json(Provenance, 'provenance'), 404: problemResponse('unknown lot'), ...common },
+    request: { params: LotIdParams, query: ProvenanceViewQuery },
+    responses: { 200: json(z.union([Provenance, ProvenanceSummary]), 'provenance (Provenance), or with ?view=summary its summary (ProvenanceSummary)'), 404: problemResponse('unknown lot'), ...common },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/v1/lots/{lotId}/links/{link}/events',
+    summary: 'one link’s provenance events in time order, page by page (same readers and detail as the provenance)',
+    security,
+    request: { params: LinkEventsParams, query: LinkEventsQuery },
+    responses: { 200: json(LinkEventsPage, 'a page of events; bookmark "" = last page'), 404: problemResponse('unknown lot'), ...common },
   });
   registry.registerPath({
     method: 'get',

@@ -15,6 +15,8 @@ import type {
   FacilityPage,
   FacilityRecord,
   HistoryEntry,
+  LinkEventsPage,
+  LinkEventsQuery,
   LotFilter,
   LotInput,
   LotPage,
@@ -25,6 +27,7 @@ import type {
   Provenance,
   ProvenanceEvent,
   ProvenanceLink,
+  ProvenanceSummary,
   RecordedEvent,
 } from '@acetrace/chaincode';
 
@@ -39,6 +42,8 @@ export type {
   FacilityPage,
   FacilityRecord,
   HistoryEntry,
+  LinkEventsPage,
+  LinkEventsQuery,
   LotFilter,
   LotInput,
   LotPage,
@@ -49,6 +54,7 @@ export type {
   Provenance,
   ProvenanceEvent,
   ProvenanceLink,
+  ProvenanceSummary,
   RecordedEvent,
 } from '@acetrace/chaincode';
 
@@ -131,6 +137,10 @@ export interface LedgerPort {
   getEvent(identity: string, eventId: string): Promise<EventRecord>;
   provenance(identity: string, lotId: string): Promise<Provenance>;
   provenanceByEpc(identity: string, epc: string): Promise<Provenance>;
+  /** GetProvenanceSummary: the provenance without events, each link summarised (issue 20). */
+  provenanceSummary(identity: string, lotId: string): Promise<ProvenanceSummary>;
+  /** GetLinkEvents: one page of one link's provenance events. */
+  linkEvents(identity: string, lotId: string, query: LinkEventsQuery): Promise<LinkEventsPage>;
   /** The lot view (as readLot) of the lot an EPC in any spelling belongs to: GetLotByEpc, no provenance assembled. */
   lotByEpc(identity: string, epc: string): Promise<LotView>;
   lotHistory(identity: string, lotId: string): Promise<HistoryEntry[]>;

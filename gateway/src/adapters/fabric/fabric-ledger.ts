@@ -36,6 +36,8 @@ import type {
   LedgerEventStream,
   LedgerIdentity,
   LedgerPort,
+  LinkEventsPage,
+  LinkEventsQuery,
   LotFilter,
   LotInput,
   LotPage,
@@ -43,6 +45,7 @@ import type {
   OrganisationProfileInput,
   OrganisationView,
   Provenance,
+  ProvenanceSummary,
   RecordEventsResult,
   RecordedEvent,
   Registered,
@@ -100,6 +103,8 @@ const SHAPES = {
   recorded: (v: unknown): v is RecordedEvent => isObject(v) && typeof v.eventId === 'string' && isObject(v.event),
   recordedList: (v: unknown): v is RecordedEvent[] => Array.isArray(v) && v.every((r) => SHAPES.recorded(r)),
   provenance: (v: unknown): v is Provenance => isObject(v) && isObject(v.lot) && Array.isArray(v.links),
+  provenanceSummary: (v: unknown): v is ProvenanceSummary => SHAPES.provenance(v) && (v as { view?: unknown }).view === 'summary',
+  linkEvents: (v: unknown): v is LinkEventsPage => isObject(v) && Array.isArray(v.events) && typeof v.bookmark === 'string',
   history: (v: unknown): v is HistoryEntry[] => Array.isArray(v) && v.every((h) => isObject(h) && typeof h.txId === 'string'),
   lotPage: (v: unknown): v is LotPage => isObject(v) && Array.isArray(v.lots) && typeof v.bookmark === 'string',
   organisation: (v: unknown): v is OrganisationView => isObject(v) && typeof v.mspId === 'string' && Array.isArray(v.roles),
@@ -278,6 +283,14 @@ class FabricLedger implements LedgerPort {
 
   provenanceByEpc(identity: string, epc: string): Promise<Provenance> {
     return this.#evaluate(identity, 'GetProvenanceByEpc', SHAPES.provenance, [epc]);
+  }
+
+  provenanceSummary(identity: string, lotId: string): Promise<ProvenanceSummary> {
+    return this.#evaluate(identity, 'GetProvenanceSummary', SHAPES.provenanceSummary, [lotId]);
+  }
+
+  linkEvents(identity: string, lotId: string, query: LinkEventsQuery): Promise<LinkEventsPage> {
+    return this.#evaluate(identity, 'GetLinkEvents', SHAPES.linkEvents, [lotId, JSON.stringify(query)]);
   }
 
   lotByEpc(identity: string, epc: string): Promise<LotView> {

@@ -10,7 +10,7 @@ import {
   DEFAULT_LINK_EVENTS_PAGE_SIZE, MAX_BOOKMARK_LENGTH, MAX_LINK_EVENTS_PAGE_SIZE, MAX_SUMMARY_ANOMALIES_PER_TYPE, MAX_TRACK_POINTS_PER_LINK,
 } from './limits';
 import type {
-  Anomaly, AnomalyGroup, EventKind, LinkEventsPage, LinkEventsQuery, LinkSummary, Provenance, ProvenanceEvent, ProvenanceLink,
+  Anomaly, AnomalyEventPlace, AnomalyGroup, EventKind, LinkEventsPage, LinkEventsQuery, LinkSummary, Provenance, ProvenanceEvent, ProvenanceLink,
   ProvenanceSummary, SummaryLink, TrackPoint,
 } from './types';
 
@@ -25,6 +25,7 @@ export function summariseProvenance(p: Provenance): ProvenanceSummary {
     links: links.map((l) => summariseLink(l, p, flagged)),
     anomalies,
     anomalyGroups: groups,
+    anomalyEvents: placesOf(links, new Set(anomalies.flatMap((a) => a.eventIds))),
     // per-event delays would make the summary as long as the lot; the totals stay
     timeliness: p.timeliness ? { ...p.timeliness, delays: [] } : null,
     upstream: p.upstream.map(function strip(u): typeof u {
@@ -47,6 +48,22 @@ function summariseLink(l: ProvenanceLink, p: Provenance, flagged: ReadonlySet<st
     track: thinTrack(trackOf(l.events), flagged, MAX_TRACK_POINTS_PER_LINK),
   };
   return { ...l, events: [], eventsOmitted: true, summary };
+}
+
+/** The link and time-order index (as GetLinkEvents pages them) of each named event. */
+function placesOf(links: readonly ProvenanceLink[], ids: ReadonlySet<string>): AnomalyEventPlace[] {
+  const out: AnomalyEventPlace[] = [];
+  for (const l of links) {
+    sortedEvents(l.events).forEach((e, index) => {
+      if (ids.has(e.eventId)) out.push({ eventId: e.eventId, link: l.link, index });
+    });
+  }
+  return out;
+}
+
+/** A link's events in page order: event time, then id, recorder, lot. */
+function sortedEvents(events: readonly ProvenanceEvent[]): ProvenanceEvent[] {
+  return [...events].sort((a, b) => compareKeys(sortKey(a), sortKey(b)));
 }
 
 /** Anomalies by type (first-seen order of types), each type's list cut at the cap. */
@@ -74,7 +91,7 @@ function trackOf(events: readonly ProvenanceEvent[]): TrackPoint[] {
     const lat = e.location?.lat;
     const lon = e.location?.lon;
     if ((e.kind !== 'gps' && e.kind !== 'rfid') || e.correctedBy !== null || typeof lat !== 'number' || typeof lon !== 'number') continue;
-    out.push({ eventId: e.eventId, kind: e.kind, eventTime: e.eventTime, lat, lon });
+    out.push({ eventId: e.eventId, recordedBy: e.recordedBy, kind: e.kind, eventTime: e.eventTime, lat, lon });
   }
   return out;
 }
@@ -186,7 +203,7 @@ function decodeCursor(bookmark: string, lotId: string, link: number): PageCursor
 export function linkEventsPage(p: Provenance, q: Required<LinkEventsQuery>): LinkEventsPage {
   const lotId = p.lot.lotId;
   const after = decodeCursor(q.bookmark, lotId, q.link);
-  const all = [...(p.links.find((l) => l.link === q.link)?.events ?? [])].sort((a, b) => compareKeys(sortKey(a), sortKey(b)));
+  const all = sortedEvents(p.links.find((l) => l.link === q.link)?.events ?? []);
   const start = after === null ? 0 : all.findIndex((e) => compareKeys(sortKey(e), after) > 0);
   const events = start < 0 ? [] : all.slice(start, start + q.pageSize);
   const last = events[events.length - 1];

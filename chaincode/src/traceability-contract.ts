@@ -189,6 +189,14 @@ export class TraceabilityContract extends Contract {
     return json(summariseProvenance(await provenanceOf(ctx.store, ctx.caller, await requireLot(ctx.store, lotId))));
   }
 
+  /** GetProvenanceSummary of the lot holding an EPC (any spelling). */
+  @Transaction(false)
+  @Returns('string')
+  async GetProvenanceSummaryByEpc(ctx: TraceabilityContext, epc: string): Promise<string> {
+    const owner = await requireEpcOwner(ctx.store, epc);
+    return json(summariseProvenance(await provenanceOf(ctx.store, ctx.caller, await requireLot(ctx.store, owner.lotId))));
+  }
+
   /** One page of one link's provenance events (`{ link, pageSize?, bookmark? }`), as GetProvenance shows them. */
   @Transaction(false)
   @Returns('string')

@@ -562,6 +562,7 @@ export interface LinkSummary {
 /** A map point of a link's track. */
 export interface TrackPoint {
   eventId: string;
+  recordedBy: string;
   kind: EventKind;
   eventTime: string;
   lat: number;
@@ -587,6 +588,15 @@ export interface ProvenanceSummary extends Omit<Provenance, 'links'> {
   view: 'summary';
   links: SummaryLink[];
   anomalyGroups: AnomalyGroup[];
+  /** Where each event the listed anomalies name sits: its link and its place in the link's time order (from 0). */
+  anomalyEvents: AnomalyEventPlace[];
+}
+
+/** An anomaly's event in the timeline, so a reader can page straight to it. */
+export interface AnomalyEventPlace {
+  eventId: string;
+  link: number;
+  index: number;
 }
 
 /** GetLinkEvents arguments. */

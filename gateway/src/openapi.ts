@@ -328,9 +328,10 @@ export function buildOpenApiDocument(serverUrl?: string): ReturnType<OpenApiGene
     method: 'get',
     path: '/v1/epcs/{epc}/provenance',
     summary: 'provenance found by an EPC in any accepted spelling',
+    description: '`?view=summary` answers the ProvenanceSummary of that lot.',
     security,
-    request: { params: EpcParams },
-    responses: { 200: json(Provenance, 'provenance'), 404: problemResponse('no lot holds this EPC'), ...common },
+    request: { params: EpcParams, query: ProvenanceViewQuery },
+    responses: { 200: json(z.union([Provenance, ProvenanceSummary]), 'provenance, or with ?view=summary its summary'), 404: problemResponse('no lot holds this EPC'), ...common },
   });
   registry.registerPath({
     method: 'post',

@@ -139,6 +139,8 @@ export interface LedgerPort {
   provenanceByEpc(identity: string, epc: string): Promise<Provenance>;
   /** GetProvenanceSummary: the provenance without events, each link summarised (issue 20). */
   provenanceSummary(identity: string, lotId: string): Promise<ProvenanceSummary>;
+  /** GetProvenanceSummaryByEpc: the summary of the lot holding an EPC. */
+  provenanceSummaryByEpc(identity: string, epc: string): Promise<ProvenanceSummary>;
   /** GetLinkEvents: one page of one link's provenance events. */
   linkEvents(identity: string, lotId: string, query: LinkEventsQuery): Promise<LinkEventsPage>;
   /** The lot view (as readLot) of the lot an EPC in any spelling belongs to: GetLotByEpc, no provenance assembled. */

@@ -24,10 +24,13 @@ export class ProvenanceViewsService {
   }
 
   /** The lot's provenance summary, as the caller may read it. */
-  async summary(principal: Principal, lotId: string): Promise<ProvenanceSummary & { queryMs: number }> {
-    const started = performance.now();
-    const answer = await this.#ledger.provenanceSummary(principal.identity, lotId);
-    return { ...answer, queryMs: elapsed(started) };
+  summary(principal: Principal, lotId: string): Promise<ProvenanceSummary & { queryMs: number }> {
+    return timed(() => this.#ledger.provenanceSummary(principal.identity, lotId));
+  }
+
+  /** The summary of the lot holding an EPC (any accepted spelling). */
+  summaryByEpc(principal: Principal, epc: string): Promise<ProvenanceSummary & { queryMs: number }> {
+    return timed(() => this.#ledger.provenanceSummaryByEpc(principal.identity, epc));
   }
 
   /** One page of a link's events (time order), as the caller may read them. */
@@ -37,6 +40,12 @@ export class ProvenanceViewsService {
     if (this.#blocks) await addBlockNumbers({ links: [{ events: page.events }] } as Parameters<typeof addBlockNumbers>[0], principal.identity, this.#blocks);
     return { ...page, queryMs: elapsed(started) };
   }
+}
+
+async function timed<T extends object>(query: () => Promise<T>): Promise<T & { queryMs: number }> {
+  const started = performance.now();
+  const answer = await query();
+  return { ...answer, queryMs: elapsed(started) };
 }
 
 function elapsed(started: number): number {

@@ -28,6 +28,8 @@ interface Summary {
   anomalies: Array<{ type: string; eventIds: string[] }>;
   anomalyGroups: Array<{ type: string; count: number; listed: number }>;
   timeliness: { delays: unknown[] } | null;
+  anomalyEvents: Array<{ eventId: string; link: number; index: number }>;
+  lot: { lotId: string };
   queryMs: number;
 }
 interface Page { lotId: string; link: number; total: number; events: Event[]; bookmark: string; queryMs: number }
@@ -101,6 +103,19 @@ describe('provenance views for large lots (#20): summary and link event pages ov
     for (const id of lot.spoofedFixIds) expect(ids).to.include(id);
   });
 
+  it('finds the same summary by an EPC, and places each anomaly event at its link and page position', async () => {
+    const sum = (await get(`/v1/epcs/${encodeURIComponent(lot.epc)}/provenance?view=summary`)).body as Summary;
+    expect(sum.view).to.equal('summary');
+    expect(sum.lot.lotId).to.equal(lot.lotId);
+    const named = new Set(sum.anomalies.flatMap((a) => a.eventIds));
+    expect(new Set(sum.anomalyEvents.map((p) => p.eventId))).to.deep.equal(named);
+    for (const place of sum.anomalyEvents.filter((p) => lot.spoofedFixIds.includes(p.eventId))) {
+      expect(place.link).to.equal(10);
+      const page = (await get(`/v1/lots/${lot.lotId}/links/10/events?pageSize=500`)).body as Page;
+      if (place.index < 500) expect(page.events[place.index]?.eventId).to.equal(place.eventId);
+    }
+  });
+
   it('pages a link’s events in time order: every event once, the same ones the full answer lists', async () => {
     const seen: string[] = [];
     let bookmark = '';
@@ -151,7 +166,7 @@ describe('provenance views for large lots (#20): summary and link event pages ov
     const wrong = await get(`/v1/lots/${lot.lotId}/links/10/events?bookmark=${encodeURIComponent(seven.bookmark)}`);
     expect(wrong.status).to.equal(400);
     expect((wrong.body as { detail: string }).detail).to.match(/bookmark/);
-    for (const path of ['/v1/lots/NO-SUCH-LOT/provenance?view=summary', '/v1/lots/NO-SUCH-LOT/links/1/events']) {
+    for (const path of ['/v1/lots/NO-SUCH-LOT/provenance?view=summary', '/v1/lots/NO-SUCH-LOT/links/1/events', '/v1/epcs/urn:epc:id:sgtin:0614141.777777.1/provenance?view=summary']) {
       expect((await get(path)).status, path).to.equal(404);
     }
   });

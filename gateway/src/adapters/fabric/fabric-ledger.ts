@@ -289,6 +289,10 @@ class FabricLedger implements LedgerPort {
     return this.#evaluate(identity, 'GetProvenanceSummary', SHAPES.provenanceSummary, [lotId]);
   }
 
+  provenanceSummaryByEpc(identity: string, epc: string): Promise<ProvenanceSummary> {
+    return this.#evaluate(identity, 'GetProvenanceSummaryByEpc', SHAPES.provenanceSummary, [epc]);
+  }
+
   linkEvents(identity: string, lotId: string, query: LinkEventsQuery): Promise<LinkEventsPage> {
     return this.#evaluate(identity, 'GetLinkEvents', SHAPES.linkEvents, [lotId, JSON.stringify(query)]);
   }

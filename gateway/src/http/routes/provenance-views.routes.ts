@@ -2,22 +2,34 @@
  * Routes of the provenance views for large lots: `?view=summary` on the provenance path (any other
  * request there goes on to the full answer's route) and one link's events page by page.
  */
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import { principalOf } from '../../auth/authenticate';
-import { LinkEventsParams, LinkEventsQuery, LotIdParams, ProvenanceViewQuery } from '../../schemas';
+import { EpcParams, LinkEventsParams, LinkEventsQuery, LotIdParams, ProvenanceViewQuery } from '../../schemas';
 import type { ProvenanceViewsService } from '../../services/provenance-views.service';
 import { parse } from '../validate';
+
+/** `?view=summary`; without `view` the full answer's route serves the request as before. @throws on a bad query */
+function wantsSummary(query: Request['query']): boolean {
+  return 'view' in query && parse(ProvenanceViewQuery, query, 'query').view === 'summary';
+}
 
 export function provenanceViewsRouter(views: ProvenanceViewsService): Router {
   const r = Router();
   r.get('/v1/lots/:lotId/provenance', async (req, res, next) => {
-    // without `view` the full answer's route serves the request as before
-    if (!('view' in req.query) || parse(ProvenanceViewQuery, req.query, 'query').view !== 'summary') {
+    if (!wantsSummary(req.query)) {
       next();
       return;
     }
     const { lotId } = parse(LotIdParams, req.params, 'params');
     res.json(await views.summary(principalOf(res), lotId));
+  });
+  r.get('/v1/epcs/:epc/provenance', async (req, res, next) => {
+    if (!wantsSummary(req.query)) {
+      next();
+      return;
+    }
+    const { epc } = parse(EpcParams, req.params, 'params');
+    res.json(await views.summaryByEpc(principalOf(res), epc));
   });
   r.get('/v1/lots/:lotId/links/:link/events', async (req, res) => {
     const { lotId, link } = parse(LinkEventsParams, req.params, 'params');

@@ -15,6 +15,7 @@ extendZodWithOpenApi(z);
 export const TrackPoint = z
   .strictObject({
     eventId: z.string(),
+    recordedBy: z.string(),
     kind: z.enum(EVENT_KINDS),
     eventTime: z.string(),
     lat: z.number(),
@@ -58,12 +59,22 @@ export const AnomalyGroup = z
   .openapi('AnomalyGroup');
 sameShape<z.output<typeof AnomalyGroup>, domain.AnomalyGroup>(true);
 
+export const AnomalyEventPlace = z
+  .strictObject({
+    eventId: z.string(),
+    link: z.number().int().min(1).max(12),
+    index: z.number().int().openapi({ description: 'place in the link’s time order (from 0), as its event pages count' }),
+  })
+  .openapi('AnomalyEventPlace');
+sameShape<z.output<typeof AnomalyEventPlace>, domain.AnomalyEventPlace>(true);
+
 export const ProvenanceSummary = z
   .strictObject({
     ...Provenance.shape,
     view: z.literal('summary'),
     links: z.array(SummaryLink),
     anomalyGroups: z.array(AnomalyGroup).openapi({ description: 'anomalies by type with counts; `anomalies` lists the first of each type' }),
+    anomalyEvents: z.array(AnomalyEventPlace).openapi({ description: 'the link and place of each event the listed anomalies name' }),
   })
   .openapi('ProvenanceSummary');
 sameShape<

@@ -89,7 +89,9 @@ function linkEvent(ctx: PlanContext, link: number, i: number, n: number): SeedEv
 
 /** The lot's events: each link's, a handover to the carrier (when it is another organisation), spoofed fixes and foreign reads. */
 export function planLot(lotId: string, total: number, handoverTo: string | null, start = Math.floor((Date.now() - 60 * 86_400_000) / HOUR) * HOUR) {
-  const epcs = Array.from({ length: 20 }, (_, i) => `urn:epc:id:sgtin:0614141.112345.${String(900000 + i)}`);
+  // an item reference of its own per lot: a lot's EPCs belong to no other lot
+  const item = 100000 + (parseInt(sha(lotId).slice(0, 8), 16) % 900000);
+  const epcs = Array.from({ length: 20 }, (_, i) => `urn:epc:id:sgtin:0614141.${String(item)}.${String(900000 + i)}`);
   const ctx: PlanContext = { lotId, epcs, start, handoverTo };
   const counts = linkCounts(total);
   const events: SeedEvent[] = [];
@@ -138,6 +140,10 @@ export async function seedLargeLot(profilePath: string, lotId: string, total: nu
       for (let i = 0; i < mine.length; i += MAX_BATCH) await conn(role).contract.submitTransaction('RecordEvents', JSON.stringify(mine.slice(i, i + MAX_BATCH)));
     }
     return { lotId, events: p.events.length, perLink: p.perLink, spoofedFixIds: p.spoofedFixIds, foreignReadIds: p.foreignReadIds, epc: p.epc, deviceId: 'vessel-9811-ais' };
+  } catch (err) {
+    // an endorsement failure carries the chaincode's message in its details
+    const details = (err as { details?: Array<{ message?: string }> }).details ?? [];
+    throw new Error(`seeding ${lotId}: ${(err as Error).message} ${details.map((d) => d.message ?? '').join('; ')}`, { cause: err });
   } finally {
     for (const c of conns.values()) c.close();
   }

@@ -126,7 +126,8 @@ describe('auditor page at the scale of real lots (#20): 1,200 and 10,000 events 
       const ref = page.locator(`#anomalies a.event-ref[data-event-id="${spoof}"]`).first();
       const t0 = Date.now();
       await ref.click();
-      await page.waitForFunction(`document.activeElement && document.activeElement.dataset.eventId === ${JSON.stringify(spoof)}`, undefined, { timeout: 120_000 });
+      // the event card itself (the anomaly's link names the same event id) has the focus
+      await page.waitForFunction(`document.activeElement?.matches('li.event') && document.activeElement.dataset.eventId === ${JSON.stringify(spoof)}`, undefined, { timeout: 120_000 });
       console.log(`      [#20] ${n.toLocaleString('en')} events: anomaly ${spoof} revealed in ${String(Date.now() - t0)} ms`);
       expect(await page.locator(`li.event.anomalous[data-event-id="${spoof}"]`).count()).to.equal(1);
       expect(await page.getAttribute('#toggle-10', 'aria-expanded')).to.equal('true');

@@ -7,24 +7,17 @@
  * ACETRACE_DOCS_SCREENSHOT=1 the lot view is also saved as docs/auditor-page.png.
  */
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import pino from 'pino';
 import type { Page } from 'playwright-core';
-import { EmbeddedNetwork, type RunningNetwork } from '@acetrace/network';
-import { loadConfig, startGateway } from '@acetrace/gateway';
 import { expect } from './chai.test';
 import { ARTIFACTS, chromiumOrSkip, closePage, launch, launched, openPage, REPO_ROOT, screenshot, type Browser, type watch } from './browser';
 import { contrastFailures, expectSeededLot, fitsWidth, search, signIn, text } from './page-checks';
-import { api, postEvents, principal, readCredentials, seed, type CredentialEntry, type SeededLot } from './seed';
-
-type Gateway = Awaited<ReturnType<typeof startGateway>>;
+import { api, postEvents, principal, seed, type CredentialEntry, type SeededLot } from './seed';
+import { startWebStack, type WebStack } from './web-stack';
 
 describe('auditor page end to end: gateway + embedded network + Chromium (#8)', function () {
   this.timeout(180000);
-  let dataDir: string;
-  let network: RunningNetwork | undefined;
-  let gateway: Gateway | undefined;
+  let stack: WebStack | undefined;
   let pageUrl: string;
   let apiUrl: string;
   let creds: CredentialEntry[];
@@ -36,22 +29,10 @@ describe('auditor page end to end: gateway + embedded network + Chromium (#8)', 
 
   before(async function () {
     const exe = chromiumOrSkip(this);
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'acetrace-web-'));
-    network = await EmbeddedNetwork.start({ dataDir, port: 0, logger: pino({ level: 'silent' }) });
-    gateway = await startGateway(
-      loadConfig({
-        ...process.env,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        ACETRACE_DATA_DIR: dataDir,
-        ACETRACE_CONNECTION_PROFILE: network.connectionProfilePath,
-        ACETRACE_LOG_LEVEL: 'silent',
-        ACETRACE_BATCH_MAX_WAIT_MS: '10',
-      }),
-    );
-    apiUrl = gateway.url.replace(/\/$/, '');
-    pageUrl = `${apiUrl}/`; // the gateway serves gateway/web/dist at `/`
-    creds = readCredentials(dataDir);
+    stack = await startWebStack('web');
+    apiUrl = stack.apiUrl;
+    pageUrl = stack.pageUrl; // the gateway serves gateway/web/dist at `/`
+    creds = stack.creds;
     auditorKey = principal(creds, 'auditor').apiKey;
     seeded = await seed(apiUrl, creds);
     browser = await launch(exe);
@@ -59,9 +40,7 @@ describe('auditor page end to end: gateway + embedded network + Chromium (#8)', 
 
   after(async () => {
     await browser?.close();
-    await gateway?.stop();
-    await network?.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await stack?.stop();
   });
 
   beforeEach(async () => {

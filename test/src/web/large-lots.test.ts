@@ -7,20 +7,15 @@
  * loaded events, the print report listing every event, no console error, no request off the machine,
  * contrast and width. With ACETRACE_DOCS_SCREENSHOT=1 saves docs/large-lot-1200.png and -10000.png.
  */
-import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import pino from 'pino';
 import type { Page } from 'playwright-core';
-import { EmbeddedNetwork, type RunningNetwork } from '@acetrace/network';
-import { loadConfig, startGateway } from '@acetrace/gateway';
 import { seedLargeLot, type LargeLot } from '@acetrace/scripts/dist/large-lots';
 import { expect } from './chai.test';
 import { chromiumOrSkip, closePage, launch, launched, openPage, REPO_ROOT, screenshot, type Browser, type watch } from './browser';
 import { contrastFailures, fitsWidth, signIn } from './page-checks';
-import { principal, readCredentials } from './seed';
-
-type Gateway = Awaited<ReturnType<typeof startGateway>>;
+import { principal } from './seed';
+import { startWebStack, type WebStack } from './web-stack';
 
 const load = (): string => os.loadavg().map((n) => n.toFixed(2)).join(' ');
 
@@ -55,9 +50,7 @@ async function focusedEvent(page: Page, eventId: string): Promise<void> {
 
 describe('auditor page at the scale of real lots (#20): 1,200 and 10,000 events in Chromium', function () {
   this.timeout(900_000);
-  let dataDir: string;
-  let network: RunningNetwork | undefined;
-  let gateway: Gateway | undefined;
+  let stack: WebStack | undefined;
   let pageUrl: string;
   let auditorKey: string;
   let browser: Browser | undefined;
@@ -67,24 +60,14 @@ describe('auditor page at the scale of real lots (#20): 1,200 and 10,000 events 
 
   before(async function () {
     const exe = chromiumOrSkip(this);
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'acetrace-web-large-'));
-    network = await EmbeddedNetwork.start({ dataDir, port: 0, logger: pino({ level: 'silent' }) });
-    gateway = await startGateway(
-      loadConfig({
-        ...process.env,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        ACETRACE_DATA_DIR: dataDir,
-        ACETRACE_CONNECTION_PROFILE: network.connectionProfilePath,
-        ACETRACE_LOG_LEVEL: 'silent',
-      }),
-    );
-    pageUrl = gateway.url.replace(/\/$/, '') + '/';
-    auditorKey = principal(readCredentials(dataDir), 'auditor').apiKey;
+    // a 10,000-event provenance takes the chaincode several seconds on a loaded 2-core machine: past the 5 s default
+    stack = await startWebStack('web-large', { ACETRACE_DEADLINE_EVALUATE_MS: '60000' });
+    pageUrl = stack.pageUrl;
+    auditorKey = principal(stack.creds, 'auditor').apiKey;
     const tag = Date.now().toString(36).toUpperCase();
     for (const n of [1200, 10000]) {
       const t0 = Date.now();
-      lots.set(n, await seedLargeLot(network.connectionProfilePath, `LOT-SCALE-${String(n)}-${tag}`, n));
+      lots.set(n, await seedLargeLot(stack.network.connectionProfilePath, `LOT-SCALE-${String(n)}-${tag}`, n));
       console.log(`      [#20] seeded ${String(n)} events in ${String(Date.now() - t0)} ms`);
     }
     browser = await launch(exe);
@@ -92,9 +75,7 @@ describe('auditor page at the scale of real lots (#20): 1,200 and 10,000 events 
 
   after(async () => {
     await browser?.close();
-    await gateway?.stop();
-    await network?.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await stack?.stop();
   });
 
   beforeEach(async () => {

@@ -6,25 +6,18 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import pino from 'pino';
 import type { Page } from 'playwright-core';
-import { EmbeddedNetwork, type RunningNetwork } from '@acetrace/network';
-import { loadConfig, startGateway } from '@acetrace/gateway';
 import { type ProofBundle, verifyBundle } from '@acetrace/verify';
 import { expect } from './chai.test';
 import { chromiumOrSkip, closePage, launch, launched, openPage, REPO_ROOT, type Browser } from './browser';
 import { search, signIn, text } from './page-checks';
-import { principal, readCredentials, seed, type CredentialEntry, type SeededLot } from './seed';
-
-type Gateway = Awaited<ReturnType<typeof startGateway>>;
+import { principal, seed, type CredentialEntry, type SeededLot } from './seed';
+import { startWebStack, type WebStack } from './web-stack';
 
 describe('auditor page: Download proof and verified marks (gateway + embedded network + Chromium)', function () {
   this.timeout(180000);
-  let dataDir: string;
-  let network: RunningNetwork | undefined;
-  let gateway: Gateway | undefined;
+  let stack: WebStack | undefined;
   let pageUrl: string;
   let creds: CredentialEntry[];
   let seeded: SeededLot;
@@ -33,30 +26,16 @@ describe('auditor page: Download proof and verified marks (gateway + embedded ne
 
   before(async function () {
     const exe = chromiumOrSkip(this);
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'acetrace-web-proof-'));
-    network = await EmbeddedNetwork.start({ dataDir, port: 0, logger: pino({ level: 'silent' }) });
-    gateway = await startGateway(
-      loadConfig({
-        ...process.env,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        ACETRACE_DATA_DIR: dataDir,
-        ACETRACE_CONNECTION_PROFILE: network.connectionProfilePath,
-        ACETRACE_LOG_LEVEL: 'silent',
-        ACETRACE_BATCH_MAX_WAIT_MS: '10',
-      }),
-    );
-    pageUrl = `${gateway.url.replace(/\/$/, '')}/`;
-    creds = readCredentials(dataDir);
-    seeded = await seed(gateway.url.replace(/\/$/, ''), creds);
+    stack = await startWebStack('web-proof');
+    pageUrl = stack.pageUrl;
+    creds = stack.creds;
+    seeded = await seed(stack.apiUrl, creds);
     browser = await launch(exe);
   });
 
   after(async () => {
     await browser?.close();
-    await gateway?.stop();
-    await network?.stop();
-    if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+    await stack?.stop();
   });
 
   beforeEach(async () => {

@@ -34,6 +34,7 @@ export {
   checkRegisterLot, provenanceDetail, postingMatrix,
 } from './permissions';
 export { assembleProvenance, completenessOf } from './provenance';
+export { summariseProvenance, thinTrack } from './summary';
 export {
   CBP_UFLPA_2023, DEFAULT_EVIDENCE_POLICY, EVIDENCE_POLICIES, requiredEvidence, evidenceOf, expectedSuppliers, timelinessOf, percentile,
 } from './evidence-policy';

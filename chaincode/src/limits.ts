@@ -73,3 +73,14 @@ export const MAX_MONEY_AMOUNT = 1e13;
 export const CURRENCY_PATTERN = /^[A-Z]{3}$/;
 /** The fields a lot's or an event's `private` object may carry (api.md), consignee's as `consignee.*`. */
 export const PRIVATE_FIELDS = ['consignee', 'unitPrice', 'currency', 'invoiceValue', 'contractRef'] as const;
+
+// ---- provenance summary and link pages (issue 20) ----------------------------------------
+
+/** GetLinkEvents page size when none is asked for. */
+export const DEFAULT_LINK_EVENTS_PAGE_SIZE = 50;
+/** Largest GetLinkEvents page. */
+export const MAX_LINK_EVENTS_PAGE_SIZE = 500;
+/** Anomalies a provenance summary lists per type (the group still counts them all). */
+export const MAX_SUMMARY_ANOMALIES_PER_TYPE = 50;
+/** Most map points a provenance summary draws per link (first, last and anomaly points are always kept). */
+export const MAX_TRACK_POINTS_PER_LINK = 200;

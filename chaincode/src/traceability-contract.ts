@@ -19,6 +19,7 @@ import { purgeLotPrivate, readPrivateData } from './private-data';
 import { recordCorrection, recordEvents, registerLot } from './recording';
 import { listOrganisations, putOrganisationProfile, registerDevice, registerFacility, registerOrganisationRoles } from './registry';
 import { MSP_PATTERN } from './limits';
+import { linkEventsPage, linkEventsQueryFromJson, summariseProvenance } from './summary';
 import {
   facilityFilterFromJson, isGln, lotFilterFromJson, parseJsonArgument, refusePrivateInArguments, validateDeviceInput, validateFacilityInput,
   validateLotInput, validateOrganisationInput, validateOrganisationProfileInput,
@@ -201,6 +202,30 @@ export class TraceabilityContract extends Contract {
   @Returns('string')
   async GetProvenance(ctx: TraceabilityContext, lotId: string): Promise<string> {
     return json(await provenanceOf(ctx.store, ctx.caller, await requireLot(ctx.store, lotId)));
+  }
+
+  /** GetProvenance without events: each link summarised, anomalies grouped and bounded (issue 20). */
+  @Transaction(false)
+  @Returns('string')
+  async GetProvenanceSummary(ctx: TraceabilityContext, lotId: string): Promise<string> {
+    return json(summariseProvenance(await provenanceOf(ctx.store, ctx.caller, await requireLot(ctx.store, lotId))));
+  }
+
+  /** GetProvenanceSummary of the lot holding an EPC (any spelling). */
+  @Transaction(false)
+  @Returns('string')
+  async GetProvenanceSummaryByEpc(ctx: TraceabilityContext, epc: string): Promise<string> {
+    const owner = await requireEpcOwner(ctx.store, epc);
+    return json(summariseProvenance(await provenanceOf(ctx.store, ctx.caller, await requireLot(ctx.store, owner.lotId))));
+  }
+
+  /** One page of one link's provenance events (`{ link, pageSize?, bookmark? }`), as GetProvenance shows them. */
+  @Transaction(false)
+  @Returns('string')
+  async GetLinkEvents(ctx: TraceabilityContext, lotId: string, queryJson: string): Promise<string> {
+    const lot = await requireLot(ctx.store, lotId);
+    const query = linkEventsQueryFromJson(queryJson);
+    return json(linkEventsPage(await provenanceOf(ctx.store, ctx.caller, lot), query));
   }
 
   @Transaction(false)

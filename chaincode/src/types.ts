@@ -637,3 +637,74 @@ export interface Caller {
   mspId: string;
   role: Role;
 }
+
+/** What a provenance summary says of one link instead of listing its events. */
+export interface LinkSummary {
+  eventCount: number;
+  /** Events per kind (rfid, gps, document, handover, aggregation). */
+  kinds: Partial<Record<EventKind, number>>;
+  organisations: string[];
+  firstSeen: string | null;
+  lastSeen: string | null;
+  /** The link's documents against the evidence policy (full detail only, else null). */
+  evidence: { required: EvidenceType[]; present: EvidenceType[]; missing: EvidenceType[] } | null;
+  /** Located GPS fixes and RFID reads, thinned for drawing (first, last and anomaly points kept), oldest first. */
+  track: TrackPoint[];
+}
+
+/** A map point of a link's track. */
+export interface TrackPoint {
+  eventId: string;
+  recordedBy: string;
+  kind: EventKind;
+  eventTime: string;
+  lat: number;
+  lon: number;
+}
+
+/** A link of a provenance summary: no events (`eventsOmitted`), a summary instead. */
+export interface SummaryLink extends ProvenanceLink {
+  eventsOmitted: true;
+  summary: LinkSummary;
+}
+
+/** Anomalies of one type: how many, and whether the summary's list holds them all. */
+export interface AnomalyGroup {
+  type: AnomalyType;
+  count: number;
+  /** How many of them `anomalies` lists (at most MAX_SUMMARY_ANOMALIES_PER_TYPE). */
+  listed: number;
+}
+
+/** GetProvenanceSummary: the provenance's shape without events, anomalies grouped and bounded. */
+export interface ProvenanceSummary extends Omit<Provenance, 'links'> {
+  view: 'summary';
+  links: SummaryLink[];
+  anomalyGroups: AnomalyGroup[];
+  /** Where each event the listed anomalies name sits: its link and its place in the link's time order (from 0). */
+  anomalyEvents: AnomalyEventPlace[];
+}
+
+/** An anomaly's event in the timeline, so a reader can page straight to it. */
+export interface AnomalyEventPlace {
+  eventId: string;
+  link: number;
+  index: number;
+}
+
+/** GetLinkEvents arguments. */
+export interface LinkEventsQuery {
+  link: number;
+  pageSize?: number;
+  bookmark?: string;
+}
+
+/** One page of a link's events in time order; bookmark '' on the last page. */
+export interface LinkEventsPage {
+  lotId: string;
+  link: number;
+  /** Events of the link the caller sees, all pages together. */
+  total: number;
+  events: ProvenanceEvent[];
+  bookmark: string;
+}

@@ -51,6 +51,7 @@ import {
 } from './schemas';
 import { ProofBundle, ProofQuery, ProofReport } from './schemas/proof';
 import { PurgeResponse } from './schemas/responses/private';
+import { LinkEventsPage, LinkEventsParams, LinkEventsQuery, ProvenanceSummary, ProvenanceViewQuery } from './schemas';
 
 type Responses = Record<string, ResponseConfig>;
 
@@ -241,8 +242,34 @@ function lotAndEventRoutes(): V1Route[] {
         404: problemResponse('unknown lot'),
       },
     },
-    read('/v1/lots/{lotId}/provenance', 'provenance of a lot (broker for own lots, auditor)', { params: LotIdParams }, json(Provenance, 'provenance'), 'unknown lot'),
-    read('/v1/epcs/{epc}/provenance', 'provenance found by an EPC in any accepted spelling', { params: EpcParams }, json(Provenance, 'provenance'), 'no lot holds this EPC'),
+    {
+      ...read(
+        '/v1/lots/{lotId}/provenance',
+        'provenance of a lot (broker for own lots, auditor)',
+        { params: LotIdParams, query: ProvenanceViewQuery },
+        json(z.union([Provenance, ProvenanceSummary]), 'provenance (Provenance), or with ?view=summary its summary (ProvenanceSummary)'),
+        'unknown lot',
+      ),
+      description:
+        '`?view=summary` answers a ProvenanceSummary: each link summarised (counts, organisations, first/last seen, documents, a thinned map track) and no events; anomalies grouped by type, the first of each listed.',
+    },
+    read(
+      '/v1/lots/{lotId}/links/{link}/events',
+      'one link’s provenance events in time order, page by page (same readers and detail as the provenance)',
+      { params: LinkEventsParams, query: LinkEventsQuery },
+      json(LinkEventsPage, 'a page of events; bookmark "" = last page'),
+      'unknown lot',
+    ),
+    {
+      ...read(
+        '/v1/epcs/{epc}/provenance',
+        'provenance found by an EPC in any accepted spelling',
+        { params: EpcParams, query: ProvenanceViewQuery },
+        json(z.union([Provenance, ProvenanceSummary]), 'provenance, or with ?view=summary its summary'),
+        'no lot holds this EPC',
+      ),
+      description: '`?view=summary` answers the ProvenanceSummary of that lot.',
+    },
     {
       method: 'post',
       path: '/v1/events',

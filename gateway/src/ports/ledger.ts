@@ -18,6 +18,8 @@ export type {
   FacilityPage,
   FacilityRecord,
   HistoryEntry,
+  LinkEventsPage,
+  LinkEventsQuery,
   LotFilter,
   LotInput,
   LotPage,
@@ -33,6 +35,7 @@ export type {
   PrivateMarker,
   PrivateRecordView,
   PrivateValue,
+  ProvenanceSummary,
   PurgeResult,
   RecordedEvent,
 } from '@acetrace/chaincode';
@@ -142,6 +145,12 @@ export interface LedgerPort {
   getEvent(identity: string, eventId: string): Promise<domain.EventRecord>;
   provenance(identity: string, lotId: string): Promise<domain.Provenance>;
   provenanceByEpc(identity: string, epc: string): Promise<domain.Provenance>;
+  /** GetProvenanceSummary: the provenance without events, each link summarised (issue 20). */
+  provenanceSummary(identity: string, lotId: string): Promise<domain.ProvenanceSummary>;
+  /** GetProvenanceSummaryByEpc: the summary of the lot holding an EPC. */
+  provenanceSummaryByEpc(identity: string, epc: string): Promise<domain.ProvenanceSummary>;
+  /** GetLinkEvents: one page of one link's provenance events. */
+  linkEvents(identity: string, lotId: string, query: domain.LinkEventsQuery): Promise<domain.LinkEventsPage>;
   /** The lot view (as readLot) of the lot an EPC in any spelling belongs to: GetLotByEpc, no provenance assembled. */
   lotByEpc(identity: string, epc: string): Promise<domain.LotView>;
   lotHistory(identity: string, lotId: string): Promise<domain.HistoryEntry[]>;

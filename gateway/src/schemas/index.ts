@@ -6,3 +6,4 @@ export * from './readings';
 export * from './responses';
 export * from './parties';
 export * from './dossier';
+export * from './provenance-views';

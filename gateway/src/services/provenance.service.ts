@@ -38,7 +38,7 @@ export class ProvenanceService {
 }
 
 /** Fills `blockNumber` of each event from the ledger's index of its transaction; one batched lookup for the whole answer. */
-async function addBlockNumbers(prov: Omit<ProvenanceAnswer, 'queryMs'>, identity: string, index: BlockNumberIndex): Promise<void> {
+export async function addBlockNumbers(prov: Pick<ProvenanceAnswer, 'links'>, identity: string, index: BlockNumberIndex): Promise<void> {
   // the answer is this call's own copy (parsed from the ledger's bytes): fill it in place
   const open: ProvenanceEventAnswer[] = [];
   for (const link of prov.links) {

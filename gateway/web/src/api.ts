@@ -1,6 +1,6 @@
 // The HTTP API client: the API key (sessionStorage, sent as X-API-Key), the lot/EPC lookup and
 // RFC 9457 problem+json errors turned into ApiError.
-import type { Provenance } from './types';
+import type { LinkEventsPage, Provenance, ProvenanceSummary } from './types';
 
 const KEY_STORAGE = 'acetrace.apiKey';
 
@@ -123,5 +123,16 @@ export class ApiClient {
 
   provenance(query: string, signal?: AbortSignal): Promise<Provenance> {
     return this.get<Provenance>(provenancePath(query), signal);
+  }
+
+  /** The summary view (no events); an older gateway may answer the full provenance instead. */
+  summary(query: string, signal?: AbortSignal): Promise<ProvenanceSummary | Provenance> {
+    return this.get<ProvenanceSummary | Provenance>(`${provenancePath(query)}?view=summary`, signal);
+  }
+
+  /** One page of a link's events in time order. */
+  linkEvents(lotId: string, link: number, pageSize: number, bookmark: string): Promise<LinkEventsPage> {
+    const q = new URLSearchParams({ pageSize: String(pageSize), ...(bookmark ? { bookmark } : {}) });
+    return this.get<LinkEventsPage>(`/v1/lots/${encodeURIComponent(lotId)}/links/${String(link)}/events?${q.toString()}`);
   }
 }

@@ -3,12 +3,13 @@ import './styles.css';
 import { ApiClient, ApiError, storeKey, storedKey } from './api';
 import { byId, fileStamp, saveBlob } from './dom';
 import { errorMessage, renderError, renderProvenance } from './render';
+import { renderScaled, ScaledTimeline } from './lot-scale';
 import { downloadDossier } from './evidence';
 import { downloadProof, markEvents, verifyLot } from './proof';
 import { lotIdsOf, openStream, type StreamState } from './sse';
-import { allEventIds } from './timeline';
+import { allEventIds, renderAnomalies, renderTimeline } from './timeline';
 import { queryOfHash } from './trace';
-import type { Provenance } from './types';
+import { isSummary, type Provenance, type ProvenanceSummary } from './types';
 
 const el = {
   signIn: byId('sign-in'),
@@ -35,7 +36,10 @@ const el = {
 };
 
 let client: ApiClient | null = null;
-let current: { query: string; data: Provenance } | null = null;
+let current: { query: string; data: Provenance | ProvenanceSummary; scaled: ScaledTimeline | null } | null = null;
+
+/** Lots with more events than this open as the summary view (links collapsed, events paged); smaller ones show every event. */
+const SMALL_LOT_EVENTS = 100;
 let stopStream: (() => void) | null = null;
 let seq = 0;
 let refreshTimer: ReturnType<typeof setTimeout> | undefined;
@@ -139,7 +143,7 @@ function signOut(message?: string): void {
 }
 
 /** "c of r links covered". */
-function coverageText(p: Provenance): string {
+function coverageText(p: Provenance | ProvenanceSummary): string {
   return `${String(p.completeness.covered)} of ${String(p.completeness.required)} links covered`;
 }
 
@@ -175,23 +179,67 @@ async function search(query: string): Promise<void> {
   el.status.textContent = `Looking up ${q}…`;
   setBusy(el.searchForm, true);
   try {
-    const data = await client.provenance(q);
+    const data = await openAnswer(client, q);
     if (mine !== seq) return;
-    current = { query: q, data };
-    await renderProvenance(data, q, { result: el.result, actions: el.actions }, new Set());
+    await show(client, q, data);
     el.result.dataset.lot = data.lot.lotId;
     el.result.dataset.state = 'ready';
-    void showVerification();
     history.replaceState(null, '', `#q=${encodeURIComponent(q)}`);
+    const anomalies = anomalyCount(data);
     el.status.textContent =
       `Showing ${data.lot.lotId}: ${coverageText(data)}, ` +
-      `${String(data.anomalies.length)} anomal${data.anomalies.length === 1 ? 'y' : 'ies'}.`;
+      `${String(anomalies)} anomal${anomalies === 1 ? 'y' : 'ies'}` +
+      (isSummary(data) ? `; ${eventCount(data).toLocaleString('en')} events, links collapsed (expand one to load its events).` : '.');
     document.getElementById('lot-heading')?.focus();
   } catch (err) {
     if (mine === seq) showSearchFailure(err, q);
   } finally {
     if (mine === seq) setBusy(el.searchForm, false);
   }
+}
+
+/** The summary; for a small lot (or an older gateway's full answer) the full provenance. */
+async function openAnswer(c: ApiClient, q: string): Promise<Provenance | ProvenanceSummary> {
+  const first = await c.summary(q);
+  if (!isSummary(first) || eventCount(first) > SMALL_LOT_EVENTS) return first;
+  return c.provenance(q);
+}
+
+function eventCount(s: ProvenanceSummary): number {
+  return s.links.reduce((n, l) => n + l.summary.eventCount, 0);
+}
+
+function anomalyCount(p: Provenance | ProvenanceSummary): number {
+  return isSummary(p) ? p.anomalyGroups.reduce((n, g) => n + g.count, 0) : p.anomalies.length;
+}
+
+/** Draws an answer: the summary view with paged links, or every event; sets `current`. */
+async function show(c: ApiClient, q: string, data: Provenance | ProvenanceSummary, expanded: readonly number[] = []): Promise<void> {
+  if (!isSummary(data)) {
+    current = { query: q, data, scaled: null };
+    await renderProvenance(data, q, { result: el.result, actions: el.actions }, new Set());
+    void showVerification();
+    return;
+  }
+  const scaled = new ScaledTimeline(c, data, () => {
+    if (lastReport) markEvents(el.result, lastReport);
+  });
+  current = { query: q, data, scaled };
+  lastReport = null;
+  await renderScaled(data, q, { result: el.result, actions: el.actions }, scaled);
+  await Promise.all(expanded.map((n) => scaled.expand(n)));
+  el.proofStatus.hidden = false;
+  el.proofStatus.dataset.state = 'unavailable';
+  el.proofStatus.textContent = `Proofs are not verified on opening a lot of more than ${String(SMALL_LOT_EVENTS)} events: use "Download proof" and run \`npx acetrace-verify <file>\`.`;
+}
+
+/** The verifier's report on the open lot, to mark events of pages loaded later. */
+let lastReport: Awaited<ReturnType<typeof verifyLot>> | null = null;
+
+/** The whole provenance of the open lot (for export and print of a summary view). */
+async function fullAnswer(): Promise<Provenance | null> {
+  if (!client || !current) return null;
+  return isSummary(current.data) ? client.provenance(current.data.lot.lotId) : current.data;
 }
 
 /** Renders the answer again where it stands: the scroll position and the focused element are kept. */
@@ -211,18 +259,35 @@ async function refresh(): Promise<void> {
   const before = current;
   const mine = ++seq;
   try {
-    const data = await client.provenance(before.query);
-    if (mine !== seq || current !== before) return;
-    const old = allEventIds(before.data);
-    const fresh = new Set([...allEventIds(data)].filter((id) => !old.has(id)));
-    current = { query: before.query, data };
-    await rerenderInPlace(data, before.query, fresh);
-    el.result.dataset.updates = String(Number(el.result.dataset.updates ?? '0') + 1);
-    el.status.textContent = liveStatus(fresh, data);
+    if (before.scaled) await refreshScaled(client, before.query, before.scaled, mine);
+    else await refreshFull(client, before, mine);
   } catch (err) {
     // Other failures leave the last good answer on screen; the next event retries.
     if (mine === seq && err instanceof ApiError && err.status === 401) signOut('Your API key is no longer accepted. Sign in again.');
   }
+}
+
+/** A live refresh of a lot shown in full: new events marked, scroll position and focus kept. */
+async function refreshFull(c: ApiClient, before: NonNullable<typeof current>, mine: number): Promise<void> {
+  const data = await c.provenance(before.query);
+  if (mine !== seq || current !== before || isSummary(before.data)) return;
+  const old = allEventIds(before.data);
+  const fresh = new Set([...allEventIds(data)].filter((id) => !old.has(id)));
+  current = { query: before.query, data, scaled: null };
+  await rerenderInPlace(data, before.query, fresh);
+  el.result.dataset.updates = String(Number(el.result.dataset.updates ?? '0') + 1);
+  el.status.textContent = liveStatus(fresh, data);
+}
+
+/** A live refresh of a summary view: drawn again where it stands, the open links loaded again. */
+async function refreshScaled(c: ApiClient, query: string, scaled: ScaledTimeline, mine: number): Promise<void> {
+  const data = await c.summary(query);
+  if (mine !== seq) return;
+  const scrollY = window.scrollY;
+  await show(c, query, data, scaled.expandedLinks());
+  window.scrollTo({ top: scrollY });
+  el.result.dataset.updates = String(Number(el.result.dataset.updates ?? '0') + 1);
+  el.status.textContent = `Updated live. ${coverageText(data)}.`;
 }
 
 /** The status line after a live refresh: which events are new, and the coverage. */
@@ -246,10 +311,29 @@ async function downloadEpcis(): Promise<void> {
   saveBlob(new Blob([JSON.stringify(doc, null, 2) + '\n'], { type: 'application/ld+json' }), `epcis-${lotId}-${fileStamp()}.jsonld`);
 }
 
-function download(): void {
-  if (!current) return;
-  const blob = new Blob([JSON.stringify(current.data, null, 2) + '\n'], { type: 'application/json' });
-  saveBlob(blob, `provenance-${current.data.lot.lotId}-${fileStamp()}.json`);
+async function download(): Promise<void> {
+  const data = await fullAnswer();
+  if (!data) return;
+  const blob = new Blob([JSON.stringify(data, null, 2) + '\n'], { type: 'application/json' });
+  saveBlob(blob, `provenance-${data.lot.lotId}-${fileStamp()}.json`);
+}
+
+/** Prints the report; a summary view first loads the full provenance so the report lists every event. */
+async function printReport(): Promise<void> {
+  printMeta();
+  const printFull = document.getElementById('print-full');
+  if (current?.scaled && printFull) {
+    el.status.textContent = 'Loading every event for the report…';
+    try {
+      const full = await fullAnswer();
+      if (full) printFull.replaceChildren(renderAnomalies(full), renderTimeline(full));
+      el.status.textContent = 'The report lists every event.';
+    } catch (err) {
+      el.status.textContent = `The full report could not be loaded: ${errorMessage(err).detail || errorMessage(err).title}`;
+      return;
+    }
+  }
+  window.print();
 }
 
 const PROOF_NOTE =
@@ -272,6 +356,7 @@ async function showVerification(): Promise<void> {
   try {
     const report = await verifyLot(client, shown.data.lot.lotId);
     if (current !== shown) return;
+    lastReport = report;
     const counts = markEvents(el.result, report);
     el.proofStatus.dataset.state = report.ok ? 'verified' : 'failed';
     el.proofStatus.textContent = verificationText(report.ok, counts) + PROOF_NOTE;
@@ -318,7 +403,11 @@ el.searchForm.addEventListener('submit', (e) => {
   e.preventDefault();
   void search(el.query.value);
 });
-el.exportJson.addEventListener('click', download);
+el.exportJson.addEventListener('click', () => {
+  download().catch((err: unknown) => {
+    el.status.textContent = `The JSON could not be built: ${errorMessage(err).detail || errorMessage(err).title}`;
+  });
+});
 el.downloadProof.addEventListener('click', () => void saveProof());
 el.exportEpcis.addEventListener('click', () => void downloadEpcis());
 el.downloadDossier.addEventListener('click', () => {
@@ -333,10 +422,7 @@ el.downloadDossier.addEventListener('click', () => {
     },
   );
 });
-el.print.addEventListener('click', () => {
-  printMeta();
-  window.print();
-});
+el.print.addEventListener('click', () => void printReport());
 window.addEventListener('beforeprint', printMeta);
 // An input lot's link (`#q=<lotId>`) opens that lot's provenance; event anchors (`#ev-…`) only scroll.
 window.addEventListener('hashchange', () => {

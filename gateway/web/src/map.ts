@@ -67,7 +67,7 @@ function placeText(q: RoutePoint): string {
 }
 
 /** The map's text equivalent: how many points, from where and when to where and when. */
-function describeRoute(p: Provenance, pts: readonly RoutePoint[], first: RoutePoint, anyFlagged: boolean): string {
+function describeRoute(p: Pick<Provenance, 'lot'>, pts: readonly RoutePoint[], first: RoutePoint, anyFlagged: boolean): string {
   const last = pts[pts.length - 1] ?? first;
   return (
     `Route of ${String(pts.length)} located event${pts.length === 1 ? '' : 's'} of lot ${p.lot.lotId} in time order, ` +
@@ -131,8 +131,8 @@ function fittedProjection(pts: readonly RoutePoint[]): GeoProjection {
     );
 }
 
-export async function renderMap(p: Provenance, container: HTMLElement): Promise<void> {
-  const pts = routePoints(p);
+/** Draws the route of the answer's located events (or the given points: a summary's thinned tracks). */
+export async function renderMap(p: Pick<Provenance, 'lot' | 'anomalies'>, container: HTMLElement, pts: RoutePoint[] = routePoints(p as Provenance)): Promise<void> {
   const titleId = 'route-map-title';
   const descId = 'route-map-desc';
   container.replaceChildren();

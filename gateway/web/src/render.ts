@@ -2,7 +2,7 @@
 import { ApiError } from './api';
 import { renderEvidence } from './evidence';
 import { h } from './dom';
-import { renderMap } from './map';
+import { renderMap, type RoutePoint } from './map';
 import { renderAnomalies, renderCompleteness, renderTimeline } from './timeline';
 import { renderTrace } from './trace';
 import type { Provenance } from './types';
@@ -17,7 +17,7 @@ function parentChain(chain: readonly string[]): Node | string {
 }
 
 /** The lot's fields; empty text shows as a dash, optional ones only when set. */
-function lotFields(p: Provenance, query: string): HTMLElement {
+function lotFields(p: Pick<Provenance, 'lot' | 'detail'>, query: string): HTMLElement {
   const lot = p.lot;
   const dash = (v: string): string => (v === '' ? '—' : v);
   return h(
@@ -36,7 +36,8 @@ function lotFields(p: Provenance, query: string): HTMLElement {
   );
 }
 
-function summary(p: Provenance, query: string): HTMLElement {
+/** The lot's heading, fields and when it was answered. */
+export function lotSummary(p: Pick<Provenance, 'lot' | 'detail' | 'queryMs'>, query: string): HTMLElement {
   const lot = p.lot;
   return h(
     'section',
@@ -53,18 +54,8 @@ function summary(p: Provenance, query: string): HTMLElement {
   );
 }
 
-export interface RenderTargets {
-  result: HTMLElement;
-  actions: HTMLElement;
-}
-
-/** Replaces the result area with the answer. Resolves once the map is drawn. */
-export async function renderProvenance(
-  p: Provenance,
-  query: string,
-  targets: RenderTargets,
-  fresh: Set<string>,
-): Promise<void> {
+/** The route card and the box the map is drawn into. */
+export function mapCard(): { mapBox: HTMLElement; mapSection: HTMLElement } {
   const mapBox = h('div', { class: 'map-box', id: 'map-box' }, h('p', { class: 'none' }, 'Drawing the route…'));
   const mapSection = h(
     'section',
@@ -84,15 +75,36 @@ export async function renderProvenance(
       ' involved in an anomaly. Hover a point for its event; the timeline lists them all. Outlines: Natural Earth 1:110m.',
     ),
   );
+  return { mapBox, mapSection };
+}
+
+export interface RenderTargets {
+  result: HTMLElement;
+  actions: HTMLElement;
+}
+
+/** Replaces the result area with the answer. Resolves once the map is drawn. */
+export async function renderProvenance(
+  p: Provenance,
+  query: string,
+  targets: RenderTargets,
+  fresh: Set<string>,
+): Promise<void> {
+  const { mapBox, mapSection } = mapCard();
   const side = h('div', { class: 'side' }, renderCompleteness(p), renderEvidence(p), renderAnomalies(p), mapSection);
   targets.result.replaceChildren(
-    summary(p, query),
+    lotSummary(p, query),
     renderTrace(p),
     h('div', { class: 'result-grid' }, side, renderTimeline(p, fresh)),
   );
   targets.actions.hidden = false;
+  await drawMap(p, mapBox);
+}
+
+/** Draws the route into its box (a summary passes its thinned points); a failure is said in the box. */
+export async function drawMap(p: Pick<Provenance, 'lot' | 'anomalies'>, mapBox: HTMLElement, pts?: RoutePoint[]): Promise<void> {
   try {
-    await renderMap(p, mapBox);
+    await renderMap(p, mapBox, pts);
   } catch (err) {
     mapBox.replaceChildren(h('p', { class: 'none' }, `The map could not be drawn: ${err instanceof Error ? err.message : String(err)}`));
   }

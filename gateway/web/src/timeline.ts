@@ -26,6 +26,11 @@ export function anomalyLabel(type: string): string {
   return ANOMALY_LABEL[type] ?? type;
 }
 
+/** What an anomaly type means, in a sentence. */
+export function anomalyExplanation(type: string): string {
+  return ANOMALY_EXPLANATION[type] ?? '';
+}
+
 /** eventId → the anomaly types that involve it. */
 export function anomaliesByEvent(anomalies: Anomaly[]): Map<string, string[]> {
   const map = new Map<string, string[]>();
@@ -39,12 +44,12 @@ export function anomaliesByEvent(anomalies: Anomaly[]): Map<string, string[]> {
   return map;
 }
 
-function linkName(n: number, given?: string): string {
+export function linkName(n: number, given?: string): string {
   if (given !== undefined && given !== '') return given;
   return LINK_NAMES[n - 1] ?? `link ${String(n)}`;
 }
 
-function human(name: string): string {
+export function human(name: string): string {
   const s = name.replace(/-/g, ' ');
   return s.charAt(0).toUpperCase() + s.slice(1).replace(/\bus\b/g, 'US');
 }
@@ -187,7 +192,8 @@ function relationFields(e: ProvenanceEvent): HTMLElement[] {
   return [...ref('Corrects', e.correctionOf, true), ...ref('Corrected by', e.correctedBy, true), ...ref('Via parent', e.viaLotId, false)];
 }
 
-function renderEvent(e: ProvenanceEvent, flagged: string[] | undefined, fresh: boolean): HTMLElement {
+/** One event card of the timeline (`flagged`: the anomaly types naming it). */
+export function renderEvent(e: ProvenanceEvent, flagged: string[] | undefined, fresh: boolean): HTMLElement {
   const cls = ['event', `kind-${e.kind}`];
   if (flagged) cls.push('anomalous');
   if (fresh) cls.push('fresh');
@@ -234,7 +240,7 @@ function linkMeta(link: ProvenanceLink | undefined, events: readonly ProvenanceE
 }
 
 /** Number, name, phase and, when `covered` (an event count), the count; else "Missing". */
-function linkHead(n: number, name: string, phase: string | undefined, covered: number | undefined): HTMLElement {
+export function linkHead(n: number, name: string, phase: string | undefined, covered: number | undefined): HTMLElement {
   return h(
     'div',
     { class: 'link-head' },

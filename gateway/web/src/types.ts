@@ -8,14 +8,20 @@ import type {
   FacilityRef,
   Party,
   UpstreamNode,
+  AnomalyEventPlace,
+  AnomalyGroup,
+  LinkSummary,
+  TrackPoint,
   Provenance as LedgerProvenance,
+  ProvenanceSummary as LedgerProvenanceSummary,
+  LinkEventsPage as LedgerLinkEventsPage,
   ProvenanceEvent as LedgerProvenanceEvent,
   ProvenanceLink as LedgerProvenanceLink,
 } from '@acetrace/chaincode';
 // The constants-only subpath: no fabric-contract-api or EPC libraries in the page's bundle.
 import { LINKS } from '@acetrace/chaincode/domain';
 
-export type { Anomaly, ContainmentEntry, CustodyEntry, FacilityRef, Party, UpstreamNode };
+export type { Anomaly, AnomalyEventPlace, AnomalyGroup, ContainmentEntry, CustodyEntry, FacilityRef, LinkSummary, Party, TrackPoint, UpstreamNode };
 
 export interface ProvenanceEvent extends LedgerProvenanceEvent {
   blockNumber?: number | string | null;
@@ -28,6 +34,21 @@ export interface ProvenanceLink extends Omit<LedgerProvenanceLink, 'events'> {
 export interface Provenance extends Omit<LedgerProvenance, 'links'> {
   links: ProvenanceLink[];
   queryMs?: number;
+}
+
+/** GET .../provenance?view=summary: each link summarised, no events (issue 20). */
+export interface ProvenanceSummary extends LedgerProvenanceSummary {
+  queryMs?: number;
+}
+
+/** GET .../links/{link}/events: one page of a link's events. */
+export interface LinkEventsPage extends Omit<LedgerLinkEventsPage, 'events'> {
+  events: ProvenanceEvent[];
+}
+
+/** True for a summary answer (an older gateway answers the full provenance to `?view=summary`). */
+export function isSummary(p: Provenance | ProvenanceSummary): p is ProvenanceSummary {
+  return (p as { view?: unknown }).view === 'summary';
 }
 
 /** The 12 links of domain.md, used when an answer omits a name. */

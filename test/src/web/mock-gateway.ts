@@ -9,6 +9,7 @@ import * as http from 'node:http';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { ID_PATTERN } from '@acetrace/chaincode/domain';
+import { summariseProvenance, type Provenance } from '@acetrace/chaincode';
 import { posterRole, type SeedEvent, type SeededLot } from './seed';
 
 const LINK_NAMES = [
@@ -117,14 +118,18 @@ export async function startMockGateway(webDist: string, lot: SeededLot & { lot: 
     req.on('close', () => streams.delete(res));
   };
 
-  const answerProvenance = (res: http.ServerResponse, kind: string, id: string, role: MockRole): void => {
+  const answerProvenance = (res: http.ServerResponse, kind: string, id: string, role: MockRole, view: string | null): void => {
     if (kind === 'lots' && !ID_PATTERN.test(id)) {
       problem(res, 400, 'Bad Request', 'lotId: 1-128 characters of A-Za-z0-9._:-', { errors: [{ path: 'lotId', message: 'invalid characters' }] });
       return;
     }
     const known = kind === 'lots' ? id === lot.lotId : [lot.epcUrn, lot.epcDigitalLink].includes(id);
     if (!known) problem(res, 404, 'Not Found', `NOT_FOUND: ${kind === 'lots' ? 'lot' : 'EPC'} ${id} is not on the ledger`);
-    else json(res, 200, provenance(role === 'auditor' ? 'full' : 'summary'));
+    else {
+      const answer = provenance(role === 'auditor' ? 'full' : 'summary');
+      // ?view=summary as the gateway answers it (the chaincode's own summary of the same answer)
+      json(res, 200, view === 'summary' ? summariseProvenance(answer as Provenance) : answer);
+    }
   };
 
   const answerApi = (req: http.IncomingMessage, res: http.ServerResponse, url: URL, role: MockRole): void => {
@@ -138,7 +143,7 @@ export async function startMockGateway(webDist: string, lot: SeededLot & { lot: 
       return;
     }
     const m = /^\/v1\/(lots|epcs)\/([^/]+)\/provenance$/.exec(url.pathname);
-    if (m) answerProvenance(res, m[1] ?? '', decodeURIComponent(m[2] ?? ''), role);
+    if (m) answerProvenance(res, m[1] ?? '', decodeURIComponent(m[2] ?? ''), role, url.searchParams.get('view'));
     else problem(res, 404, 'Not Found', `no route ${url.pathname}`);
   };
 

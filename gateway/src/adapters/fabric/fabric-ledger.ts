@@ -95,6 +95,8 @@ const SHAPES = {
   history: (v: unknown): v is domain.HistoryEntry[] => Array.isArray(v) && v.every((h) => isObject(h) && typeof h.txId === 'string'),
   lotPage: (v: unknown): v is domain.LotPage => isObject(v) && Array.isArray(v.lots) && typeof v.bookmark === 'string',
   organisation: (v: unknown): v is domain.OrganisationView => isObject(v) && typeof v.mspId === 'string' && Array.isArray(v.roles),
+  provenanceSummary: (v: unknown): v is domain.ProvenanceSummary => SHAPES.provenance(v) && (v as { view?: unknown }).view === 'summary',
+  linkEvents: (v: unknown): v is domain.LinkEventsPage => isObject(v) && Array.isArray(v.events) && typeof v.bookmark === 'string',
   organisationPut: (v: unknown): v is { organisation: domain.OrganisationView; created: boolean } =>
     isObject(v) && SHAPES.organisation(v.organisation) && typeof v.created === 'boolean',
   organisationList: (v: unknown): v is { organisations: domain.OrganisationView[] } =>
@@ -306,6 +308,18 @@ class FabricLedger implements LedgerPort {
 
   provenanceByEpc(identity: string, epc: string): Promise<domain.Provenance> {
     return this.#evaluate(identity, 'GetProvenanceByEpc', SHAPES.provenance, [epc]);
+  }
+
+  provenanceSummary(identity: string, lotId: string): Promise<domain.ProvenanceSummary> {
+    return this.#evaluate(identity, 'GetProvenanceSummary', SHAPES.provenanceSummary, [lotId]);
+  }
+
+  provenanceSummaryByEpc(identity: string, epc: string): Promise<domain.ProvenanceSummary> {
+    return this.#evaluate(identity, 'GetProvenanceSummaryByEpc', SHAPES.provenanceSummary, [epc]);
+  }
+
+  linkEvents(identity: string, lotId: string, query: domain.LinkEventsQuery): Promise<domain.LinkEventsPage> {
+    return this.#evaluate(identity, 'GetLinkEvents', SHAPES.linkEvents, [lotId, JSON.stringify(query)]);
   }
 
   lotByEpc(identity: string, epc: string): Promise<domain.LotView> {

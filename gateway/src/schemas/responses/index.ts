@@ -8,3 +8,4 @@ export * from './readings';
 export * from './stream';
 export * from './parties';
 export { sameShape, type SameShape } from './same-shape';
+export * from './provenance-views';

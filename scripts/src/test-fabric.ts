@@ -1,6 +1,7 @@
 /**
- * `npm run test:fabric`: the shared scenario suite (test/dist/scenarios) against a real
- * Hyperledger Fabric network, or one `skipped: ...` line and exit 0 when none is configured.
+ * `npm run test:fabric`: the shared scenario suite (test/dist/scenarios) and the private-data suite
+ * (test/dist/private) against a real Hyperledger Fabric network, or one `skipped: ...` line and exit 0
+ * when none is configured.
  *
  * The network is the one whose connection profile ACETRACE_FABRIC_CONNECTION_PROFILE names (see
  * network/README-fabric.md); the suite receives it as ACETRACE_TARGET_CONNECTION_PROFILE.
@@ -10,7 +11,8 @@ import path from 'node:path';
 import { fabricTarget, FabricTargetError, type FabricTarget } from './fabric-target';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
-const scenarioSpec = 'test/dist/scenarios/**/*.test.js';
+/** The suites that run against whichever network `startTarget()` is given (test/src/scenarios/target.ts). */
+const specs = ['test/dist/scenarios/**/*.test.js', 'test/dist/private/**/*.test.js'];
 
 function main(): void {
   let target: FabricTarget;
@@ -26,11 +28,11 @@ function main(): void {
     return;
   }
 
-  console.error(`test:fabric: running ${scenarioSpec} against ${target.connectionProfile}`);
+  console.error(`test:fabric: running ${specs.join(' ')} against ${target.connectionProfile}`);
   const mocha = require.resolve('mocha/bin/mocha.js');
   const child = spawn(
     process.execPath,
-    [mocha, '--no-config', '--no-package', '--require', 'test/mocha-setup.cjs', '--timeout', '120000', '--exit', scenarioSpec],
+    [mocha, '--no-config', '--no-package', '--require', 'test/mocha-setup.cjs', '--timeout', '120000', '--exit', ...specs],
     {
       cwd: repoRoot,
       stdio: 'inherit',

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { connect, hash, signers, type Contract, type Gateway, type Signer } from '@hyperledger/fabric-gateway';
-import { EmbeddedNetwork, type EmbeddedNetworkOptions, type RunningNetwork } from '@acetrace/network';
+import { EmbeddedNetwork, type ConnectionIdentity, type EmbeddedNetworkOptions, type RunningNetwork } from '@acetrace/network';
 import pino from 'pino';
 
 export const CHANNEL = 'acetrace';
@@ -42,27 +42,37 @@ export interface Client {
   close(): void;
 }
 
+/** What a connection needs: the network's connection profile (an embedded network's, or a real one's `connection.json`). */
+export interface Reachable {
+  readonly connection: {
+    readonly peers: ReadonlyArray<{ mspId: string; endpoint: string; hostAlias?: string; tlsCaCertPath?: string }>;
+    readonly identities: readonly ConnectionIdentity[];
+  };
+}
+
 /** A gRPC client for the network (TLS with its CA and the peer's host alias, when TLS is on). */
-export function grpcClientFor(net: RunningNetwork, mspId = 'Org1MSP'): grpc.Client {
+export function grpcClientFor(net: Reachable, mspId = 'Org1MSP'): grpc.Client {
   const peer = net.connection.peers.find((p) => p.mspId === mspId) ?? net.connection.peers[0];
   if (peer === undefined) throw new Error('no peer in connection.json');
   if (peer.tlsCaCertPath === undefined) {
     return new grpc.Client(peer.endpoint, grpc.credentials.createInsecure());
   }
-  return new grpc.Client(peer.endpoint, grpc.credentials.createSsl(readFileSync(peer.tlsCaCertPath)), {
-    'grpc.ssl_target_name_override': peer.hostAlias,
-  });
+  return new grpc.Client(
+    peer.endpoint,
+    grpc.credentials.createSsl(readFileSync(peer.tlsCaCertPath)),
+    peer.hostAlias === undefined ? {} : { 'grpc.ssl_target_name_override': peer.hostAlias },
+  );
 }
 
 /** Connects as a connection.json identity, e.g. `org1-supplier`. */
-export function connectAs(net: RunningNetwork, name: string): Client {
+export function connectAs(net: Reachable, name: string): Client {
   const id = net.connection.identities.find((i) => i.name === name);
   if (id === undefined) throw new Error(`no identity ${name}`);
   return connectWith(net, id.mspId, readFileSync(id.certPath), signers.newPrivateKeySigner(createPrivateKey(readFileSync(id.keyPath))));
 }
 
 /** Connects with explicit credentials and signer (for foreign or broken identities). */
-export function connectWith(net: RunningNetwork, mspId: string, certPem: Uint8Array, signer: Signer): Client {
+export function connectWith(net: Reachable, mspId: string, certPem: Uint8Array, signer: Signer): Client {
   const grpcClient = grpcClientFor(net, mspId);
   const gateway = connect({
     client: grpcClient,

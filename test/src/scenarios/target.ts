@@ -19,6 +19,8 @@ import * as path from 'node:path';
 import { ROLES } from '@acetrace/chaincode/domain';
 import type { RunningNetwork } from '@acetrace/network';
 import { loadConfig, startGateway, type GatewayHandle } from '@acetrace/gateway';
+import { loadConnectionProfile } from '@acetrace/gateway/dist/adapters/fabric/connection-profile';
+import type { Reachable } from '../network/helpers';
 import pino from 'pino';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent';
@@ -55,6 +57,8 @@ export interface Stack {
   dir: string;
   /** The embedded network, only for `kind: 'embedded'`. */
   network: RunningNetwork | undefined;
+  /** The target's connection profile (peers, identities), to reach it with fabric-gateway directly. */
+  connection: Reachable['connection'];
   gateway: GatewayHandle;
   credentials: Credential[];
   orgs: TargetOrgs;
@@ -106,6 +110,13 @@ async function startNetwork(profile: string | undefined, dir: string): Promise<R
   return undefined;
 }
 
+/** The embedded network's own profile, or the configured file read as the gateway reads it. */
+function targetConnection(profile: string | undefined, network: RunningNetwork | undefined): Reachable['connection'] {
+  const connection = profile === undefined ? network?.connection : loadConnectionProfile(profile);
+  if (connection === undefined) throw new Error('the target has no connection profile');
+  return connection;
+}
+
 /** Stops what was started (the gateway first) and removes the data folder. */
 async function tearDown(dir: string, gateway: GatewayHandle | undefined, network: RunningNetwork | undefined): Promise<void> {
   await gateway?.stop();
@@ -144,11 +155,13 @@ export async function startTarget(options: TargetOptions = {}): Promise<Stack> {
     await tearDown(dir, gateway, network);
     throw new Error(`the target's profile lacks identities the scenarios use: ${missing.join(', ')}`);
   }
+  const connection = targetConnection(profile, network);
   const gw = gateway;
   return {
     kind: profile === undefined ? 'embedded' : 'fabric',
     dir,
     network,
+    connection,
     gateway: gw,
     credentials,
     orgs,

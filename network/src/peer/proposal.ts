@@ -67,6 +67,12 @@ export function unpackProposal(signedProposal: peer.SignedProposal): UnpackedPro
   return unpacked;
 }
 
+/** A sub-message fab requires; `message` is its error when unset. */
+function present<T>(value: T | undefined, message: string): T {
+  if (value === undefined) throw new Error(message);
+  return value;
+}
+
 function unpack(signedProposal: peer.SignedProposal): UnpackedProposal {
   const proposal = decode('Proposal', signedProposal.getProposalBytes_asU8(), (b) => peer.Proposal.deserializeBinary(b));
   const header = decode('Header', proposal.getHeader_asU8(), (b) => common.Header.deserializeBinary(b));
@@ -79,10 +85,7 @@ function unpack(signedProposal: peer.SignedProposal): UnpackedProposal {
   const extension = decode('ChaincodeHeaderExtension', channelHeader.getExtension_asU8(), (b) =>
     peer.ChaincodeHeaderExtension.deserializeBinary(b),
   );
-  const chaincodeId = extension.getChaincodeId();
-  if (chaincodeId === undefined) {
-    throw new Error('ChaincodeHeaderExtension.ChaincodeId is nil');
-  }
+  const chaincodeId = present(extension.getChaincodeId(), 'ChaincodeHeaderExtension.ChaincodeId is nil');
   if (chaincodeId.getName() === '') {
     throw new Error('ChaincodeHeaderExtension.ChaincodeId.Name is empty');
   }
@@ -92,14 +95,8 @@ function unpack(signedProposal: peer.SignedProposal): UnpackedProposal {
   const invocationSpec = decode('ChaincodeInvocationSpec', chaincodeProposalPayload.getInput_asU8(), (b) =>
     peer.ChaincodeInvocationSpec.deserializeBinary(b),
   );
-  const spec = invocationSpec.getChaincodeSpec();
-  if (spec === undefined) {
-    throw new Error('chaincode invocation spec did not contain chaincode spec');
-  }
-  const input = spec.getInput();
-  if (input === undefined) {
-    throw new Error('chaincode input did not contain any input');
-  }
+  const spec = present(invocationSpec.getChaincodeSpec(), 'chaincode invocation spec did not contain chaincode spec');
+  const input = present(spec.getInput(), 'chaincode input did not contain any input');
   const proposalHash = createHash('sha256')
     .update(channelHeaderBytes)
     .update(signatureHeaderBytes)

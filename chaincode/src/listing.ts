@@ -7,7 +7,7 @@ import { ValidationError } from './errors';
 import { KEY_TYPES, linkAttr } from './keys';
 import { lotView } from './reads';
 import type { Store } from './store';
-import type { FacilityFilter, FacilityPage, FacilityRecord, LotFilter, LotPage, LotRecord, LotView } from './types';
+import type { FacilityFilter, FacilityPage, FacilityRecord, LotFilter, LotPage, LotRecord } from './types';
 
 /** A validated ListLots filter: a page size is always set. */
 export type ListFilter = LotFilter & { readonly pageSize: number };
@@ -71,22 +71,38 @@ async function matches(store: Store, filter: LotFilter, lotId: string, lot: LotR
  * fetched until `pageSize` lots match or the index ends; the bookmark is '' on the last page.
  */
 export async function listLots(store: Store, filter: ListFilter): Promise<LotPage> {
-  const index = indexFor(filter);
-  let fabricBookmark = decodeBookmark(filter.bookmark, index);
+  const { items: lots, bookmark } = await walkIndex(store, indexFor(filter), filter, async (lotId) => {
+    const lot = await store.getLot(lotId);
+    return lot && (await matches(store, filter, lotId, lot)) ? lotView(store, lot) : undefined;
+  });
+  return { lots, bookmark };
+}
+
+/**
+ * Walks a list index from the caller's bookmark, keeping what `pick` returns for each key, until
+ * `pageSize` items are kept or the index ends (the bookmark is then '').
+ */
+async function walkIndex<T>(
+  store: Store,
+  index: ListIndex,
+  page: { readonly bookmark?: string; readonly pageSize: number },
+  pick: (key: string) => Promise<T | undefined>,
+): Promise<{ items: T[]; bookmark: string }> {
+  let fabricBookmark = decodeBookmark(page.bookmark, index);
   const attributes = index.a === '' ? [] : [index.a];
-  const lots: LotView[] = [];
+  const items: T[] = [];
   let more = true;
-  while (lots.length < filter.pageSize && more) {
-    const want = filter.pageSize - lots.length;
-    const page = await store.lotIdPage(index.t, attributes, want, fabricBookmark);
-    for (const lotId of page.lotIds) {
-      const lot = await store.getLot(lotId);
-      if (lot && (await matches(store, filter, lotId, lot))) lots.push(await lotView(store, lot));
+  while (items.length < page.pageSize && more) {
+    const want = page.pageSize - items.length;
+    const fetched = await store.lotIdPage(index.t, attributes, want, fabricBookmark);
+    for (const key of fetched.lotIds) {
+      const item = await pick(key);
+      if (item !== undefined) items.push(item);
     }
-    fabricBookmark = page.bookmark;
-    more = page.bookmark !== '' && page.fetched >= want;
+    fabricBookmark = fetched.bookmark;
+    more = fetched.bookmark !== '' && fetched.fetched >= want;
   }
-  return { lots, bookmark: more ? encodeBookmark(index, fabricBookmark) : '' };
+  return { items, bookmark: more ? encodeBookmark(index, fabricBookmark) : '' };
 }
 
 /** The index ListFacilities walks: FACM[mspId] when an organisation is given, else FACC[country], else every FAC. */
@@ -106,20 +122,9 @@ function matchesFacilityFilter(f: FacilityRecord, filter: FacilityFilter): boole
  * every FAC; the other filter is checked per facility. Same bookmark rules as ListLots.
  */
 export async function listFacilities(store: Store, filter: FacilityFilter & { readonly pageSize: number }): Promise<FacilityPage> {
-  const index = facilityIndex(filter);
-  let fabricBookmark = decodeBookmark(filter.bookmark, index);
-  const attributes = index.a === '' ? [] : [index.a];
-  const facilities: FacilityRecord[] = [];
-  let more = true;
-  while (facilities.length < filter.pageSize && more) {
-    const want = filter.pageSize - facilities.length;
-    const page = await store.lotIdPage(index.t, attributes, want, fabricBookmark);
-    for (const gln of page.lotIds) {
-      const f = await store.getFacility(gln);
-      if (f && matchesFacilityFilter(f, filter)) facilities.push(f);
-    }
-    fabricBookmark = page.bookmark;
-    more = page.bookmark !== '' && page.fetched >= want;
-  }
-  return { facilities, bookmark: more ? encodeBookmark(index, fabricBookmark) : '' };
+  const { items: facilities, bookmark } = await walkIndex(store, facilityIndex(filter), filter, async (gln) => {
+    const f = await store.getFacility(gln);
+    return f && matchesFacilityFilter(f, filter) ? f : undefined;
+  });
+  return { facilities, bookmark };
 }

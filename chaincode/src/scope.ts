@@ -13,6 +13,16 @@ import { MAX_CONTAINERS } from './limits';
 import type { Store } from './store';
 import type { ContainmentRecord, CustodyRecord, LotRecord } from './types';
 
+/** The cached list for a lot, read from the store on first use (the same array is kept and extended). */
+async function cachedRead<T>(cache: Map<string, T[]>, lotId: string, read: (lotId: string) => Promise<T[]>): Promise<T[]> {
+  let found = cache.get(lotId);
+  if (!found) {
+    found = await read(lotId);
+    cache.set(lotId, found);
+  }
+  return found;
+}
+
 export class CustodyView {
   readonly #lots = new Map<string, LotRecord | undefined>();
   readonly #handovers = new Map<string, CustodyRecord[]>();
@@ -30,22 +40,12 @@ export class CustodyView {
 
   /** The lot's handovers: committed plus those recorded earlier in this transaction. */
   async handovers(lotId: string): Promise<CustodyRecord[]> {
-    let found = this.#handovers.get(lotId);
-    if (!found) {
-      found = await this.store.custodyOf(lotId);
-      this.#handovers.set(lotId, found);
-    }
-    return found;
+    return cachedRead(this.#handovers, lotId, (id) => this.store.custodyOf(id));
   }
 
   /** The lot's packs and unpacks: committed plus those recorded earlier in this transaction. */
   async containment(lotId: string): Promise<ContainmentRecord[]> {
-    let found = this.#containment.get(lotId);
-    if (!found) {
-      found = await this.store.containmentOf(lotId);
-      this.#containment.set(lotId, found);
-    }
-    return found;
+    return cachedRead(this.#containment, lotId, (id) => this.store.containmentOf(id));
   }
 
   /** Remembers a handover this transaction writes. */

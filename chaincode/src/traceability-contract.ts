@@ -296,9 +296,7 @@ export class TraceabilityContract extends Contract {
   @Returns('string')
   async GetFacility(ctx: TraceabilityContext, gln: string): Promise<string> {
     if (typeof gln !== 'string' || !isGln(gln)) throw new ValidationError([{ path: 'gln', message: 'must be a 13-digit GLN with a valid check digit' }]);
-    const facility = await ctx.store.getFacility(gln);
-    if (!facility) throw notFound(`facility ${gln} is not registered`);
-    return json(facility);
+    return json(registered(await ctx.store.getFacility(gln), `facility ${gln} is not registered`));
   }
 
   /** Facilities, filtered by `mspId` and/or `country`, paginated like ListLots (any role). */
@@ -313,13 +311,17 @@ export class TraceabilityContract extends Contract {
   @Returns('string')
   async GetDevice(ctx: TraceabilityContext, deviceId: string): Promise<string> {
     requireId(deviceId, 'deviceId');
-    const device = await ctx.store.getDevice(deviceId);
-    if (!device) throw notFound(`device ${deviceId} is not registered`);
-    return json(device);
+    return json(registered(await ctx.store.getDevice(deviceId), `device ${deviceId} is not registered`));
   }
 }
 
 // ---- helpers (module-private: not transactions) ----------------------------------------
+
+/** A record read by key. @throws NOT_FOUND with `message` when there is none. */
+function registered<T>(value: T | undefined, message: string): T {
+  if (!value) throw notFound(message);
+  return value;
+}
 
 /**
  * A transaction's answer. Answers are assembled by this code in a fixed property order, so plain

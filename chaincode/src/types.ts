@@ -50,15 +50,8 @@ export const ANOMALY_TYPES = [
 ] as const;
 export type AnomalyType = (typeof ANOMALY_TYPES)[number];
 
-export interface LotInput {
-  lotId: string;
-  product: string;
-  htsCode: string;
-  originCountry: string;
-  quantity: number;
-  unit: string;
-  epcs: string[];
-  parentLotId: string | null;
+/** A lot as submitted: the normalised fields before validation, the optional ones omittable. */
+export interface LotInput extends Pick<NormalisedLot, 'lotId' | 'product' | 'htsCode' | 'originCountry' | 'quantity' | 'unit' | 'epcs' | 'parentLotId'> {
   importerMsp?: string | null;
   packedAt?: string | null;
   /** What the lot was made from (transformation). */
@@ -387,17 +380,9 @@ export interface Party {
 }
 
 export interface Provenance {
-  lot: {
-    lotId: string;
-    product: string;
-    htsCode: string;
-    originCountry: string;
-    quantity: number;
-    unit: string;
-    epcs: string[];
+  /** The lot's registered fields (no parent or inputs: `parentChain` names the ancestry). */
+  lot: Pick<NormalisedLot, 'lotId' | 'product' | 'htsCode' | 'originCountry' | 'quantity' | 'unit' | 'epcs' | 'importerMsp' | 'packedAt'> & {
     ownerMsp: string;
-    importerMsp: string | null;
-    packedAt: string | null;
     parentChain: string[];
     /** That the lot has private data (hash, collection, purge time); never its content. */
     private?: PrivateMarker;

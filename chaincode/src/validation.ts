@@ -75,20 +75,19 @@ class Reader {
   id(obj: Record<string, unknown>, field: string, required: true): string | undefined;
   id(obj: Record<string, unknown>, field: string, required: false): string | null | undefined;
   id(obj: Record<string, unknown>, field: string, required: boolean): string | null | undefined {
-    const v = obj[field];
-    if (isAbsent(v)) return this.absent(field, required);
-    if (typeof v !== 'string' || !ID_PATTERN.test(v)) {
-      this.fail(field, 'must be 1-128 characters of A-Za-z0-9._:-');
-      return undefined;
-    }
-    return v;
+    return this.matching(obj, field, required, ID_PATTERN, 'must be 1-128 characters of A-Za-z0-9._:-');
   }
 
   msp(obj: Record<string, unknown>, field: string, required: boolean): string | null | undefined {
+    return this.matching(obj, field, required, MSP_PATTERN, 'must be an MSP id (1-128 of A-Za-z0-9._-)');
+  }
+
+  /** A string field matching `pattern`; `message` is the problem otherwise. */
+  private matching(obj: Record<string, unknown>, field: string, required: boolean, pattern: RegExp, message: string): string | null | undefined {
     const v = obj[field];
     if (isAbsent(v)) return this.absent(field, required);
-    if (typeof v !== 'string' || !MSP_PATTERN.test(v)) {
-      this.fail(field, 'must be an MSP id (1-128 of A-Za-z0-9._-)');
+    if (typeof v !== 'string' || !pattern.test(v)) {
+      this.fail(field, message);
       return undefined;
     }
     return v;
@@ -120,16 +119,8 @@ class Reader {
   }
 
   epcs(obj: Record<string, unknown>, field: string, max: number, knownEpcs: readonly string[]): string[] | undefined {
-    const v = obj[field];
-    if (isAbsent(v)) return [];
-    if (!Array.isArray(v)) {
-      this.fail(field, 'must be an array of EPC strings');
-      return undefined;
-    }
-    if (v.length > max) {
-      this.fail(field, `must hold at most ${String(max)} EPCs`);
-      return undefined;
-    }
+    const v = this.boundedArray(obj[field], field, 'must be an array of EPC strings', max, 'EPCs');
+    if (!v) return v;
     const out: string[] = [];
     const seen = new Set<string>();
     v.forEach((item: unknown, i) => {
@@ -168,22 +159,28 @@ class Reader {
   }
 
   evidence(obj: Record<string, unknown>, field: string): Evidence[] | undefined {
-    const v = obj[field];
-    if (isAbsent(v)) return [];
-    if (!Array.isArray(v)) {
-      this.fail(field, 'must be an array');
-      return undefined;
-    }
-    if (v.length > MAX_EVIDENCE) {
-      this.fail(field, `must hold at most ${String(MAX_EVIDENCE)} items`);
-      return undefined;
-    }
+    const v = this.boundedArray(obj[field], field, 'must be an array', MAX_EVIDENCE, 'items');
+    if (!v) return v;
     const out: Evidence[] = [];
     v.forEach((item: unknown, i) => {
       const evidence = this.evidenceItem(`${field}[${String(i)}]`, item);
       if (evidence) out.push(evidence);
     });
     return out;
+  }
+
+  /** An optional array field of at most `max` items: [] when absent, a problem (and undefined) when not an array or too long. */
+  private boundedArray(v: unknown, field: string, notArray: string, max: number, noun: string): unknown[] | undefined {
+    if (isAbsent(v)) return [];
+    if (!Array.isArray(v)) {
+      this.fail(field, notArray);
+      return undefined;
+    }
+    if (v.length > max) {
+      this.fail(field, `must hold at most ${String(max)} ${noun}`);
+      return undefined;
+    }
+    return v as unknown[];
   }
 
   /** null for an absent optional field; a problem (and undefined) for an absent required one. */

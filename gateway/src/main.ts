@@ -8,24 +8,19 @@ async function main(): Promise<void> {
     `acetrace gateway on ${gateway.url} for ${gateway.orgMsp ?? 'every organisation of the profile'}; API keys in ${gateway.credentialsFile ?? '(none created)'}\n`,
   );
   let stopping = false;
-  const stop = (signal: string): void => {
-    if (stopping) return;
+  const stop = async (signal: NodeJS.Signals): Promise<void> => {
+    if (stopping) return; // a second signal while draining changes nothing
     stopping = true;
     process.stderr.write(`${signal}: draining and stopping\n`);
-    gateway.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        process.stderr.write(`stop failed: ${String(err)}\n`);
-        process.exit(1);
-      },
-    );
+    try {
+      await gateway.stop();
+    } catch (err) {
+      process.stderr.write(`stop failed: ${String(err)}\n`);
+      process.exit(1);
+    }
+    process.exit(0);
   };
-  process.on('SIGINT', () => {
-    stop('SIGINT');
-  });
-  process.on('SIGTERM', () => {
-    stop('SIGTERM');
-  });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, (s) => void stop(s));
 }
 
 main().catch((err: unknown) => {

@@ -213,10 +213,8 @@ start_process orderer orderer \
   ORDERER_GENERAL_LISTENPORT="$ORDERER_PORT" \
   ORDERER_GENERAL_LOCALMSPID=OrdererMSP \
   ORDERER_GENERAL_LOCALMSPDIR="${O}/msp" \
-  ORDERER_GENERAL_TLS_ENABLED=true \
-  ORDERER_GENERAL_TLS_CERTIFICATE="${O}/tls/server.crt" \
-  ORDERER_GENERAL_TLS_PRIVATEKEY="${O}/tls/server.key" \
-  ORDERER_GENERAL_TLS_ROOTCAS="[${O}/tls/ca.crt]" \
+  ORDERER_GENERAL_TLS_ENABLED=true ORDERER_GENERAL_TLS_ROOTCAS="[${O}/tls/ca.crt]" \
+  ORDERER_GENERAL_TLS_CERTIFICATE="${O}/tls/server.crt" ORDERER_GENERAL_TLS_PRIVATEKEY="${O}/tls/server.key" \
   ORDERER_GENERAL_BOOTSTRAPMETHOD=none \
   ORDERER_CHANNELPARTICIPATION_ENABLED=true \
   ORDERER_FILELEDGER_LOCATION="${NANO_DIR}/orderer/ledger" \
@@ -224,12 +222,9 @@ start_process orderer orderer \
   ORDERER_CONSENSUS_SNAPDIR="${NANO_DIR}/orderer/etcdraft/snapshot" \
   ORDERER_OPERATIONS_LISTENADDRESS="127.0.0.1:${ORDERER_OPS_PORT}" \
   ORDERER_ADMIN_LISTENADDRESS="127.0.0.1:${ORDERER_ADMIN_PORT}" \
-  ORDERER_ADMIN_TLS_ENABLED=true \
-  ORDERER_ADMIN_TLS_CERTIFICATE="${O}/tls/server.crt" \
-  ORDERER_ADMIN_TLS_PRIVATEKEY="${O}/tls/server.key" \
-  ORDERER_ADMIN_TLS_ROOTCAS="[${O}/tls/ca.crt]" \
-  ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED=true \
-  ORDERER_ADMIN_TLS_CLIENTROOTCAS="[${O}/tls/ca.crt]" \
+  ORDERER_ADMIN_TLS_ENABLED=true ORDERER_ADMIN_TLS_ROOTCAS="[${O}/tls/ca.crt]" \
+  ORDERER_ADMIN_TLS_CERTIFICATE="${O}/tls/server.crt" ORDERER_ADMIN_TLS_PRIVATEKEY="${O}/tls/server.key" \
+  ORDERER_ADMIN_TLS_CLIENTAUTHREQUIRED=true ORDERER_ADMIN_TLS_CLIENTROOTCAS="[${O}/tls/ca.crt]" \
   -- orderer
 wait_until_listening orderer "$ORDERER_PORT" "$ORDERER_ADMIN_PORT"
 
@@ -243,22 +238,14 @@ for org in org1 org2; do
   P="${CRYPTO_DIR}/${org}/peer0"
   port="$(org_peer_port "$org")"
   start_process "peer0-${org}" peer \
-    FABRIC_CFG_PATH="$FABRIC_CFG_DIR" \
-    CORE_PEER_ID="peer0.${org}.example.com" \
-    CORE_PEER_ADDRESS="localhost:${port}" \
-    CORE_PEER_LISTENADDRESS="127.0.0.1:${port}" \
-    CORE_PEER_CHAINCODEADDRESS="127.0.0.1:$((port + 1))" \
-    CORE_PEER_CHAINCODELISTENADDRESS="127.0.0.1:$((port + 1))" \
-    CORE_PEER_GOSSIP_BOOTSTRAP="localhost:${port}" \
-    CORE_PEER_GOSSIP_EXTERNALENDPOINT="localhost:${port}" \
-    CORE_PEER_LOCALMSPID="$(org_msp "$org")" \
-    CORE_PEER_MSPCONFIGPATH="${P}/msp" \
-    CORE_PEER_TLS_ENABLED=true \
-    CORE_PEER_TLS_CERT_FILE="${P}/tls/server.crt" \
-    CORE_PEER_TLS_KEY_FILE="${P}/tls/server.key" \
-    CORE_PEER_TLS_ROOTCERT_FILE="${P}/tls/ca.crt" \
-    CORE_PEER_FILESYSTEMPATH="${NANO_DIR}/peers/${org}" \
-    CORE_LEDGER_SNAPSHOTS_ROOTDIR="${NANO_DIR}/peers/${org}/snapshots" \
+    FABRIC_CFG_PATH="$FABRIC_CFG_DIR" CORE_PEER_ID="peer0.${org}.example.com" \
+    CORE_PEER_LOCALMSPID="$(org_msp "$org")" CORE_PEER_MSPCONFIGPATH="${P}/msp" \
+    CORE_PEER_ADDRESS="localhost:${port}" CORE_PEER_LISTENADDRESS="127.0.0.1:${port}" \
+    CORE_PEER_CHAINCODEADDRESS="127.0.0.1:$((port + 1))" CORE_PEER_CHAINCODELISTENADDRESS="127.0.0.1:$((port + 1))" \
+    CORE_PEER_GOSSIP_BOOTSTRAP="localhost:${port}" CORE_PEER_GOSSIP_EXTERNALENDPOINT="localhost:${port}" \
+    CORE_PEER_TLS_ENABLED=true CORE_PEER_TLS_ROOTCERT_FILE="${P}/tls/ca.crt" \
+    CORE_PEER_TLS_CERT_FILE="${P}/tls/server.crt" CORE_PEER_TLS_KEY_FILE="${P}/tls/server.key" \
+    CORE_PEER_FILESYSTEMPATH="${NANO_DIR}/peers/${org}" CORE_LEDGER_SNAPSHOTS_ROOTDIR="${NANO_DIR}/peers/${org}/snapshots" \
     CORE_OPERATIONS_LISTENADDRESS="127.0.0.1:$(org_peer_ops_port "$org")" \
     CORE_CHAINCODE_EXTERNALBUILDERS="$builders" \
     -- peer node start

@@ -103,12 +103,17 @@ function toVersionProto(version: Version | null): ledger.rwset.kvrwset.Version |
   return v;
 }
 
+/** Sets a read's version unless the key was absent (null version), as Fabric leaves it unset. */
+function withVersion<R extends { setVersion(v: ledger.rwset.kvrwset.Version): void }>(read: R, version: Version | null): R {
+  const v = toVersionProto(version);
+  if (v) read.setVersion(v);
+  return read;
+}
+
 function toReadProto(read: KeyRead): ledger.rwset.kvrwset.KVRead {
   const r = new kvrwset.KVRead();
   r.setKey(read.key);
-  const version = toVersionProto(read.version);
-  if (version) r.setVersion(version);
-  return r;
+  return withVersion(r, read.version);
 }
 
 function toWriteProto(w: KeyWrite): ledger.rwset.kvrwset.KVWrite {
@@ -190,9 +195,7 @@ function toCollHashedProto(coll: CollectionHashedRwSet): ledger.rwset.Collection
     coll.hashedReads.map((r) => {
       const read = new kvrwset.KVReadHash();
       read.setKeyHash(r.keyHash);
-      const version = toVersionProto(r.version);
-      if (version) read.setVersion(version);
-      return read;
+      return withVersion(read, r.version);
     }),
   );
   hashed.setHashedWritesList(coll.hashedWrites.map(toWriteHashProto));

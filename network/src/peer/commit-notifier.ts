@@ -95,3 +95,41 @@ export class CommitNotifier {
     return n;
   }
 }
+
+/** What a block stream waits on between blocks. */
+export interface BlockWaiter {
+  /** Waits for the next block, cancel or shutdown, unless `ready()` already holds once armed (so no wake is lost). */
+  wait(ready: () => boolean): Promise<void>;
+  /** Drops the subscriptions. */
+  close(): void;
+}
+
+/**
+ * Wakes a streaming call (deliver, chaincode events) when a block commits, the call is cancelled or
+ * the peer shuts down.
+ */
+export function blockWaiter(
+  notifier: CommitNotifier,
+  call: { on(event: 'cancelled', listener: () => void): unknown; off(event: 'cancelled', listener: () => void): unknown },
+  shutdown: AbortSignal,
+): BlockWaiter {
+  let wake: (() => void) | undefined;
+  const unsubscribe = notifier.onBlock(() => wake?.());
+  const onEnd = (): void => wake?.();
+  call.on('cancelled', onEnd);
+  shutdown.addEventListener('abort', onEnd);
+  return {
+    async wait(ready) {
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        if (ready()) resolve();
+      });
+      wake = undefined;
+    },
+    close() {
+      unsubscribe();
+      call.off('cancelled', onEnd);
+      shutdown.removeEventListener('abort', onEnd);
+    },
+  };
+}

@@ -3,19 +3,18 @@
  * already refuses a forged envelope at Submit, but a block may come from elsewhere, so the
  * committer still marks one BAD_CREATOR_SIGNATURE and keeps it in the block.
  */
-import { createPrivateKey, randomBytes } from 'node:crypto';
+import { createPrivateKey } from 'node:crypto';
 import { expect } from 'chai';
-import { common } from '@hyperledger/fabric-protos';
-import { Timestamp } from 'google-protobuf/google/protobuf/timestamp_pb';
+import { common, peer } from '@hyperledger/fabric-protos';
 import pino from 'pino';
 import { Ledger } from '../ledger/ledger';
 import { CertificateAuthority } from '../msp/ca';
-import { MspRegistry, serializeIdentity } from '../msp/registry';
+import { buildSignedProposal } from '../msp/proposal';
+import { MspRegistry } from '../msp/registry';
 import { sign } from '../msp/ecdsa';
 import { CommitNotifier } from './commit-notifier';
 import { Committer } from './committer';
 import { channelDeserializer } from './msp-adapter';
-import { computeTxId } from './proposal';
 import { majorityPolicy } from './tx-validator';
 
 describe('Committer', () => {
@@ -44,20 +43,9 @@ describe('Committer', () => {
   async function envelope(signedBy: 'creator' | 'someone else'): Promise<{ bytes: Uint8Array; txId: string }> {
     const creatorId = await ca.issue({ enrollmentId: 'alice', ou: 'client' });
     const other = await ca.issue({ enrollmentId: 'mallory', ou: 'client' });
-    const creator = serializeIdentity('Org1MSP', creatorId.certPem);
-    const nonce = randomBytes(24);
-    const txId = computeTxId(nonce, creator);
-    const channelHeader = new common.ChannelHeader();
-    channelHeader.setType(common.HeaderType.ENDORSER_TRANSACTION);
-    channelHeader.setChannelId('ch');
-    channelHeader.setTxId(txId);
-    channelHeader.setTimestamp(new Timestamp());
-    const signatureHeader = new common.SignatureHeader();
-    signatureHeader.setCreator(creator);
-    signatureHeader.setNonce(nonce);
-    const header = new common.Header();
-    header.setChannelHeader(channelHeader.serializeBinary());
-    header.setSignatureHeader(signatureHeader.serializeBinary());
+    // the header a real client proposal carries, built by the production proposal builder
+    const { txId, signedProposal } = buildSignedProposal({ signer: creatorId, channelId: 'ch', chaincodeName: 'cc', transactionName: 'noop' });
+    const header = common.Header.deserializeBinary(peer.Proposal.deserializeBinary(signedProposal.getProposalBytes_asU8()).getHeader_asU8());
     const payload = new common.Payload();
     payload.setHeader(header);
     const env = new common.Envelope();

@@ -10,6 +10,7 @@ import { chaincodeEventsOfBlock } from './chaincode-events';
 import type { ChannelContext } from './channel';
 import { blockEnvelopes, transactionsFilter } from './block';
 import { writeWithBackpressure } from './stream-write';
+import { blockWaiter } from './commit-notifier';
 
 type Kind = 'block' | 'filtered' | 'private';
 type Call = ServerDuplexStream<common.Envelope, peer.DeliverResponse>;
@@ -104,11 +105,7 @@ async function deliver(channel: ChannelContext, kind: Kind, call: Call, envelope
     return;
   }
   const { ledger, notifier, shutdown } = channel;
-  let wake: (() => void) | undefined;
-  const unsubscribe = notifier.onBlock(() => wake?.());
-  const onEnd = (): void => wake?.();
-  call.on('cancelled', onEnd);
-  shutdown.addEventListener('abort', onEnd);
+  const waiter = blockWaiter(notifier, call, shutdown);
   try {
     for (let next = seek.start; next <= seek.stop; ) {
       if (call.cancelled) {
@@ -123,13 +120,7 @@ async function deliver(channel: ChannelContext, kind: Kind, call: Call, envelope
           finish(call, common.Status.NOT_FOUND);
           return;
         }
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-          if (next < ledger.height() || call.cancelled || shutdown.aborted) {
-            resolve();
-          }
-        });
-        wake = undefined;
+        await waiter.wait(() => next < ledger.height() || call.cancelled || shutdown.aborted);
         continue;
       }
       const block = ledger.getBlock(next);
@@ -152,9 +143,7 @@ async function deliver(channel: ChannelContext, kind: Kind, call: Call, envelope
     }
     finish(call, common.Status.SUCCESS);
   } finally {
-    unsubscribe();
-    call.off('cancelled', onEnd);
-    shutdown.removeEventListener('abort', onEnd);
+    waiter.close();
   }
 }
 

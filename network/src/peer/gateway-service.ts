@@ -12,6 +12,7 @@ import {
 import { common, gateway, msp, orderer, peer } from '@hyperledger/fabric-protos';
 import type { ChannelContext, PeerNode } from './channel';
 import { chaincodeEventMatcher } from './chaincode-events';
+import { blockWaiter } from './commit-notifier';
 import { processProposal, type EndorserOutcome } from './endorser';
 import { prepareTransaction } from './endorsement';
 import { chaincodeInterest, planEndorsement } from './endorsement-plan';
@@ -298,15 +299,9 @@ class GatewayServiceImpl {
     signal: AbortSignal,
   ): Promise<gateway.CommitStatusResponse> {
     const requestBytes = signedRequest.getRequest_asU8();
-    if (requestBytes.length === 0) {
-      throw new GatewayRpcError(GrpcStatus.INVALID_ARGUMENT, 'a commit status request is required');
-    }
-    let request: gateway.CommitStatusRequest;
-    try {
-      request = gateway.CommitStatusRequest.deserializeBinary(requestBytes);
-    } catch (err) {
-      throw new GatewayRpcError(GrpcStatus.INVALID_ARGUMENT, `invalid status request: ${String(err)}`);
-    }
+    const request = decodeSignedRequest(requestBytes, 'a commit status request', 'status request', (b) =>
+      gateway.CommitStatusRequest.deserializeBinary(b),
+    );
     if (request.getIdentity_asU8().length === 0) {
       throw new GatewayRpcError(GrpcStatus.INVALID_ARGUMENT, 'no identity provided');
     }
@@ -335,39 +330,23 @@ class GatewayServiceImpl {
   ): Promise<void> {
     const signedRequest = call.request;
     const requestBytes = signedRequest.getRequest_asU8();
-    if (requestBytes.length === 0) {
-      throw new GatewayRpcError(GrpcStatus.INVALID_ARGUMENT, 'a chaincode events request is required');
-    }
-    let request: gateway.ChaincodeEventsRequest;
-    try {
-      request = gateway.ChaincodeEventsRequest.deserializeBinary(requestBytes);
-    } catch (err) {
-      throw new GatewayRpcError(GrpcStatus.INVALID_ARGUMENT, `invalid chaincode events request: ${String(err)}`);
-    }
+    const request = decodeSignedRequest(requestBytes, 'a chaincode events request', 'chaincode events request', (b) =>
+      gateway.ChaincodeEventsRequest.deserializeBinary(b),
+    );
     this.#checkReaders(request.getChannelId(), request.getIdentity_asU8(), requestBytes, signedRequest.getSignature_asU8());
     let next = this.#eventsStartBlock(request);
     const matches = chaincodeEventMatcher(request.getChaincodeId(), request.getAfterTransactionId());
     const { ledger, eventsCache, notifier } = this.#channel;
 
-    let wake: (() => void) | undefined;
-    const unsubscribe = notifier.onBlock(() => wake?.());
-    const onCancel = (): void => wake?.();
-    call.on('cancelled', onCancel);
     const { shutdown } = this.#channel;
-    shutdown.addEventListener('abort', onCancel);
+    const waiter = blockWaiter(notifier, call, shutdown);
     try {
       while (!call.cancelled) {
         if (shutdown.aborted) {
           throw new GatewayRpcError(GrpcStatus.UNAVAILABLE, 'peer is shutting down');
         }
         if (next >= ledger.height()) {
-          await new Promise<void>((resolve) => {
-            wake = resolve;
-            if (next < ledger.height() || call.cancelled || shutdown.aborted) {
-              resolve();
-            }
-          });
-          wake = undefined;
+          await waiter.wait(() => next < ledger.height() || call.cancelled || shutdown.aborted);
           continue;
         }
         const blockNumber = next;
@@ -386,9 +365,7 @@ class GatewayServiceImpl {
         await writeWithBackpressure(call, response);
       }
     } finally {
-      unsubscribe();
-      call.off('cancelled', onCancel);
-      shutdown.removeEventListener('abort', onCancel);
+      waiter.close();
     }
   }
 
@@ -552,5 +529,20 @@ class EndorsementPlan {
       throw this.failure();
     }
     return prepareTransaction(unpacked, this.#responsePayload, this.#endorsements);
+  }
+}
+
+/**
+ * The request inside a signed commit-status or chaincode-events request, as fab gateway words its
+ * errors: `<required> is required` when empty, `invalid <name>: …` when unreadable.
+ */
+function decodeSignedRequest<T>(requestBytes: Uint8Array, required: string, name: string, deserialize: (bytes: Uint8Array) => T): T {
+  if (requestBytes.length === 0) {
+    throw new GatewayRpcError(GrpcStatus.INVALID_ARGUMENT, `${required} is required`);
+  }
+  try {
+    return deserialize(requestBytes);
+  } catch (err) {
+    throw new GatewayRpcError(GrpcStatus.INVALID_ARGUMENT, `invalid ${name}: ${String(err)}`);
   }
 }

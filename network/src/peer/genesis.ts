@@ -117,11 +117,22 @@ function configPolicy(type: number, value: Uint8Array): common.ConfigPolicy {
   return configPolicy;
 }
 
+/** Sets a group's policies; every group here is modified under its own Admins policy. */
 function setPolicies(group: common.ConfigGroup, policies: Record<string, common.ConfigPolicy>): void {
   const map = group.getPoliciesMap() as ProtoMap<common.ConfigPolicy>;
   for (const [name, policy] of Object.entries(policies)) {
     map.set(name, policy);
   }
+  group.setModPolicy('Admins');
+}
+
+/** Readers and Writers: any sub-group's; Admins: a majority of the sub-groups' (configtx.yaml defaults). */
+function implicitMetaDefaults(): Record<string, common.ConfigPolicy> {
+  return {
+    Readers: implicitMetaPolicy('ANY', 'Readers'),
+    Writers: implicitMetaPolicy('ANY', 'Writers'),
+    Admins: implicitMetaPolicy('MAJORITY', 'Admins'),
+  };
 }
 
 /** An application organisation (fab sampleconfig configtx.yaml `Organizations`). */
@@ -135,7 +146,6 @@ function applicationOrgGroup(org: GenesisOrg): common.ConfigGroup {
     Admins: signaturePolicy([{ mspId: id, role: 'ADMIN' }]),
     Endorsement: signaturePolicy([{ mspId: id, role: 'PEER' }]),
   });
-  group.setModPolicy('Admins');
   return group;
 }
 
@@ -152,7 +162,6 @@ function ordererOrgGroup(org: GenesisOrg, ordererAddress: string): common.Config
     Writers: signaturePolicy([{ mspId: org.mspId, role: 'MEMBER' }]),
     Admins: signaturePolicy([{ mspId: org.mspId, role: 'ADMIN' }]),
   });
-  group.setModPolicy('Admins');
   return group;
 }
 
@@ -170,13 +179,10 @@ function applicationGroup(orgs: readonly GenesisOrg[], settings: GenesisSettings
   }
   (group.getValuesMap() as ProtoMap<common.ConfigValue>).set('Capabilities', capabilities('V2_5'));
   setPolicies(group, {
-    Readers: implicitMetaPolicy('ANY', 'Readers'),
-    Writers: implicitMetaPolicy('ANY', 'Writers'),
-    Admins: implicitMetaPolicy('MAJORITY', 'Admins'),
+    ...implicitMetaDefaults(),
     Endorsement: implicitMetaPolicy(settings.endorsement, 'Endorsement'),
     LifecycleEndorsement: implicitMetaPolicy(settings.endorsement, 'Endorsement'),
   });
-  group.setModPolicy('Admins');
   return group;
 }
 
@@ -198,13 +204,10 @@ function ordererGroup(org: GenesisOrg, settings: GenesisSettings): common.Config
   values.set('BatchTimeout', configValue(batchTimeout.serializeBinary()));
   values.set('Capabilities', capabilities('V2_0'));
   setPolicies(group, {
-    Readers: implicitMetaPolicy('ANY', 'Readers'),
-    Writers: implicitMetaPolicy('ANY', 'Writers'),
-    Admins: implicitMetaPolicy('MAJORITY', 'Admins'),
+    ...implicitMetaDefaults(),
     // who may sign blocks: the orderer organisation's members
     BlockValidation: implicitMetaPolicy('ANY', 'Writers'),
   });
-  group.setModPolicy('Admins');
   return group;
 }
 
@@ -222,12 +225,7 @@ function channelGroup(applicationOrgs: readonly GenesisOrg[], ordererOrg: Genesi
   dataHashing.setWidth(4294967295);
   values.set('BlockDataHashingStructure', configValue(dataHashing.serializeBinary()));
   values.set('Capabilities', capabilities('V2_0'));
-  setPolicies(group, {
-    Readers: implicitMetaPolicy('ANY', 'Readers'),
-    Writers: implicitMetaPolicy('ANY', 'Writers'),
-    Admins: implicitMetaPolicy('MAJORITY', 'Admins'),
-  });
-  group.setModPolicy('Admins');
+  setPolicies(group, implicitMetaDefaults());
   return group;
 }
 

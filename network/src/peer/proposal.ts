@@ -67,6 +67,18 @@ export function unpackProposal(signedProposal: peer.SignedProposal): UnpackedPro
   return unpacked;
 }
 
+/** A sub-message fab requires; `message` is its error when unset. */
+function present<T>(value: T | undefined, message: string): T {
+  if (value === undefined) throw new Error(message);
+  return value;
+}
+
+/** Bytes fab requires to be non-empty; `message` is its error otherwise. */
+function nonEmpty(bytes: Uint8Array, message: string): Uint8Array {
+  if (bytes.length === 0) throw new Error(message);
+  return bytes;
+}
+
 function unpack(signedProposal: peer.SignedProposal): UnpackedProposal {
   const proposal = decode('Proposal', signedProposal.getProposalBytes_asU8(), (b) => peer.Proposal.deserializeBinary(b));
   const header = decode('Header', proposal.getHeader_asU8(), (b) => common.Header.deserializeBinary(b));
@@ -79,10 +91,7 @@ function unpack(signedProposal: peer.SignedProposal): UnpackedProposal {
   const extension = decode('ChaincodeHeaderExtension', channelHeader.getExtension_asU8(), (b) =>
     peer.ChaincodeHeaderExtension.deserializeBinary(b),
   );
-  const chaincodeId = extension.getChaincodeId();
-  if (chaincodeId === undefined) {
-    throw new Error('ChaincodeHeaderExtension.ChaincodeId is nil');
-  }
+  const chaincodeId = present(extension.getChaincodeId(), 'ChaincodeHeaderExtension.ChaincodeId is nil');
   if (chaincodeId.getName() === '') {
     throw new Error('ChaincodeHeaderExtension.ChaincodeId.Name is empty');
   }
@@ -92,14 +101,8 @@ function unpack(signedProposal: peer.SignedProposal): UnpackedProposal {
   const invocationSpec = decode('ChaincodeInvocationSpec', chaincodeProposalPayload.getInput_asU8(), (b) =>
     peer.ChaincodeInvocationSpec.deserializeBinary(b),
   );
-  const spec = invocationSpec.getChaincodeSpec();
-  if (spec === undefined) {
-    throw new Error('chaincode invocation spec did not contain chaincode spec');
-  }
-  const input = spec.getInput();
-  if (input === undefined) {
-    throw new Error('chaincode input did not contain any input');
-  }
+  const spec = present(invocationSpec.getChaincodeSpec(), 'chaincode invocation spec did not contain chaincode spec');
+  const input = present(spec.getInput(), 'chaincode input did not contain any input');
   const proposalHash = createHash('sha256')
     .update(channelHeaderBytes)
     .update(signatureHeaderBytes)
@@ -139,14 +142,8 @@ function checkProposalHeader(up: UnpackedProposal): Uint8Array {
   if (up.channelHeader.getEpoch() !== 0) {
     throw new Error('epoch is non-zero');
   }
-  const nonce = up.signatureHeader.getNonce_asU8();
-  const creator = up.signatureHeader.getCreator_asU8();
-  if (nonce.length === 0) {
-    throw new Error('nonce is empty');
-  }
-  if (creator.length === 0) {
-    throw new Error('creator is empty');
-  }
+  const nonce = nonEmpty(up.signatureHeader.getNonce_asU8(), 'nonce is empty');
+  const creator = nonEmpty(up.signatureHeader.getCreator_asU8(), 'creator is empty');
   const expected = computeTxId(nonce, creator);
   if (up.txId !== expected) {
     throw new Error(`incorrectly computed txid '${up.txId}' -- expected '${expected}'`);
@@ -156,14 +153,8 @@ function checkProposalHeader(up: UnpackedProposal): Uint8Array {
 
 /** The signature part of `Validate`: the creator's certificate is valid and signed the proposal. */
 function checkProposalSignature(up: UnpackedProposal, creator: Uint8Array, deserializer: IdentityDeserializer): void {
-  const proposalBytes = up.signedProposal.getProposalBytes_asU8();
-  const signature = up.signedProposal.getSignature_asU8();
-  if (proposalBytes.length === 0) {
-    throw new Error('empty proposal bytes');
-  }
-  if (signature.length === 0) {
-    throw new Error('empty signature bytes');
-  }
+  const proposalBytes = nonEmpty(up.signedProposal.getProposalBytes_asU8(), 'empty proposal bytes');
+  const signature = nonEmpty(up.signedProposal.getSignature_asU8(), 'empty signature bytes');
   let identity;
   try {
     identity = deserializer.deserializeIdentity(creator);

@@ -146,17 +146,8 @@ export class SuiteNetwork {
 
 /** A LotInput the chaincode accepts. */
 export function lotInput(lotId: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    lotId,
-    product: 'Frozen shrimp',
-    htsCode: '0306.17.0040',
-    originCountry: 'VN',
-    quantity: 100,
-    unit: 'kg',
-    epcs: [],
-    parentLotId: null,
-    ...extra,
-  };
+  const product = { product: 'Frozen shrimp', htsCode: '0306.17.0040', originCountry: 'VN' };
+  return { lotId, ...product, quantity: 100, unit: 'kg', epcs: [], parentLotId: null, ...extra };
 }
 
 /** A link-1 document event a supplier may post. */

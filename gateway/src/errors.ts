@@ -235,6 +235,12 @@ export class LedgerUnavailableError extends LedgerError {
   readonly status = 503;
 }
 
+/**
+ * Fabric's gateway would not send a proposal's transient (private) data to peers outside the
+ * collection: the caller must name the endorsing organisations it trusts with it.
+ */
+export class TransientDataProtectionError extends LedgerUnavailableError {}
+
 /** The transaction committed with a non-VALID code (`grpcCode` = validation code) → 503 if transient else 502. */
 export class LedgerCommitError extends LedgerError {
   readonly code = 'COMMIT_FAILED';

@@ -84,7 +84,7 @@ describe('gateway API surface', function () {
 
   it('every route of the document answers (not 404, not 5xx)', async () => {
     const doc = (await s.http().get('/openapi.json')).body as { paths: Record<string, Record<string, unknown>> };
-    const params: Record<string, string> = { lotId, eventId, epc: encodeURIComponent(epc), mspId: s.orgs.supplier, gln, name: 'surface-list' };
+    const params: Record<string, string> = { lotId, eventId, epc: encodeURIComponent(epc), mspId: s.orgs.supplier, gln, name: 'surface-list', link: '1' };
     const bodies: Record<string, unknown> = {
       '/v1/lots': lotInput(uid('LOT-S2')),
       '/v1/events': { eventId: uid('EVT-S2'), lotId, link: 2, kind: 'document', eventTime: '2026-10-02T08:00:00Z' },

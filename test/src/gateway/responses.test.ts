@@ -53,6 +53,7 @@ const UNREACHABLE: Record<string, string> = {
   'GET /v1/lots/{lotId} 403': 'every role may read a lot view',
   'GET /v1/lots/{lotId}/provenance 403': 'a role that may not see the full provenance gets the summary',
   'GET /v1/epcs/{epc}/provenance 403': 'a role that may not see the full provenance gets the summary',
+  'GET /v1/lots/{lotId}/links/{link}/events 403': 'a role that may not see the full provenance gets no events, as in its summary',
   'GET /v1/stream 503': 'the stream is opened lazily: with the ledger down it answers 200 and an `error` event',
   'POST /v1/events 503': 'only the outbox failing to write its disk (QueueStorageError); with the ledger down events, corrections too, are queued (202)',
   'GET /v1/organisations 403': 'every role may list organisations',
@@ -243,6 +244,12 @@ describe('every response matches the schema the OpenAPI document names for it', 
     const summary = await hit('get', '/v1/lots/{lotId}/provenance', 200, { key: viewer, params: { lotId } });
     expect((summary.body as { detail: string }).detail).to.equal('summary');
     await hit('get', '/v1/lots/{lotId}/provenance', 404, { key: auditor, params: { lotId: uid('NO-SUCH-LOT') } });
+    const summaryView = await hit('get', '/v1/lots/{lotId}/provenance', 200, { key: auditor, params: { lotId }, query: '?view=summary' });
+    expect((summaryView.body as { view: string }).view).to.equal('summary');
+    const linkPage = await hit('get', '/v1/lots/{lotId}/links/{link}/events', 200, { key: auditor, params: { lotId, link: '1' }, query: '?pageSize=1' });
+    expect((linkPage.body as { link: number; events: unknown[] }).link).to.equal(1);
+    await hit('get', '/v1/lots/{lotId}/links/{link}/events', 404, { key: auditor, params: { lotId: uid('NO-SUCH-LOT'), link: '1' } });
+    await hit('get', '/v1/lots/{lotId}/links/{link}/events', 400, { key: auditor, params: { lotId, link: '13' } });
 
     // private data: a lot with private fields, purged by its owner's compliance
     const withPrivate = uid('LOT-PV');
@@ -448,6 +455,7 @@ describe('every response matches the schema the OpenAPI document names for it', 
     ['get', '/v1/lots/{lotId}', { params: { lotId } }],
     ['get', '/v1/lots/{lotId}/history', { params: { lotId } }],
     ['get', '/v1/lots/{lotId}/provenance', { params: { lotId } }],
+    ['get', '/v1/lots/{lotId}/links/{link}/events', { params: { lotId, link: '1' } }],
     ['delete', '/v1/lots/{lotId}/private', { params: { lotId } }],
     ['get', '/v1/epcs/{epc}/provenance', { params: { epc } }],
     ['post', '/v1/events', { body: { eventId: uid('EVT-X'), lotId, link: 2, kind: 'document', eventTime: '2026-10-02T08:00:00Z' } }],
@@ -569,6 +577,7 @@ describe('every response matches the schema the OpenAPI document names for it', 
     await hit('get', '/v1/lots/{lotId}', 503, { key: auditor, params: { lotId } });
     await hit('get', '/v1/lots/{lotId}/history', 503, { key: auditor, params: { lotId } });
     await hit('get', '/v1/lots/{lotId}/provenance', 503, { key: auditor, params: { lotId } });
+    await hit('get', '/v1/lots/{lotId}/links/{link}/events', 503, { key: auditor, params: { lotId, link: '1' } });
     await hit('delete', '/v1/lots/{lotId}/private', 503, { key: s.key('compliance'), params: { lotId } });
     await hit('get', '/v1/epcs/{epc}/provenance', 503, { key: auditor, params: { epc } });
     await hit('get', '/v1/events/{eventId}', 503, { key: auditor, params: { eventId: uid('NO-SUCH-EVENT') } });

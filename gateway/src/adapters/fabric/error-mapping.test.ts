@@ -15,6 +15,7 @@ import {
   LedgerNotFoundError,
   LedgerUnavailableError,
   LedgerUnknownTransactionError,
+  TransientDataProtectionError,
 } from '../../errors';
 import { toProblem } from '../../http/problem';
 import { mapFabricError, parseFieldErrors } from './error-mapping';
@@ -148,6 +149,29 @@ describe('mapFabricError', () => {
       transient: true,
     },
     {
+      name: 'EndorseError FAILED_PRECONDITION protecting transient data (the caller must name its endorsers)',
+      make: () => {
+        const cause = serviceError(
+          grpc.status.FAILED_PRECONDITION,
+          'requires endorsement from organisation(s) that are not in the distribution policy of the private data collection(s): [_implicit_org_Org1MSP]; retry specifying trusted endorsing organizations to protect transient data',
+        );
+        return new EndorseError({ code: grpc.status.FAILED_PRECONDITION, cause, transactionId: 'tx9', details: [], message: cause.message });
+      },
+      cls: TransientDataProtectionError,
+      status: 503,
+      transient: false,
+    },
+    {
+      name: 'EndorseError FAILED_PRECONDITION for another reason is no such refusal',
+      make: () => {
+        const cause = serviceError(grpc.status.FAILED_PRECONDITION, 'no peers available to evaluate chaincode acetrace in channel trace');
+        return new EndorseError({ code: grpc.status.FAILED_PRECONDITION, cause, transactionId: 'tx10', details: [], message: cause.message });
+      },
+      cls: LedgerUnavailableError,
+      status: 503,
+      transient: false,
+    },
+    {
       name: 'CommitError ENDORSEMENT_POLICY_FAILURE',
       make: () => new CommitError({ code: 10, transactionId: 'tx8' }),
       cls: LedgerCommitError,
@@ -161,6 +185,8 @@ describe('mapFabricError', () => {
       const original = c.make();
       const mapped = mapFabricError(original, 'SomeTx');
       expect(mapped).to.be.instanceOf(c.cls);
+      // a subclass would pass instanceOf above: only the transient-data refusal may be one
+      expect(mapped instanceof TransientDataProtectionError).to.equal(c.cls === TransientDataProtectionError);
       expect(mapped.status).to.equal(c.status);
       expect(mapped.transient).to.equal(c.transient);
       expect(mapped.cause).to.equal(original);

@@ -23,6 +23,7 @@ import {
   type LedgerErrorInfo,
   LedgerInternalError,
   LedgerUnavailableError,
+  TransientDataProtectionError,
   LedgerUnknownTransactionError,
   type NodeErrorDetail,
   ledgerRejectionError,
@@ -169,6 +170,10 @@ function grpcStatusError(code: number, message: string, transaction: string, det
     return new LedgerUnavailableError(`ledger unavailable during ${transaction}: ${message}`, { ...info, transient: true });
   }
   if (code === GRPC_FAILED_PRECONDITION) {
+    // the peer's gateway (internal/pkg/gateway/endorse.go) protecting transient data: name the endorsers
+    if ([message, ...details.map((d) => d.message)].some((m) => /to protect transient data/i.test(m))) {
+      return new TransientDataProtectionError(`ledger will not spread ${transaction}'s private data unasked: ${message}`, info);
+    }
     return new LedgerUnavailableError(`ledger cannot run ${transaction}: ${message}`, info);
   }
   return new LedgerInternalError(`ledger error during ${transaction}: ${message}`, info);

@@ -17,7 +17,7 @@ import {
   type Network,
   connect,
 } from '@hyperledger/fabric-gateway';
-import { LedgerInternalError, LedgerNotFoundError, LedgerUnavailableError, type LedgerError } from '../../errors';
+import { LedgerInternalError, LedgerNotFoundError, LedgerUnavailableError, TransientDataProtectionError, type LedgerError } from '../../errors';
 import type { Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
 import type * as domain from '../../ports/ledger';
@@ -128,6 +128,8 @@ class FabricLedger implements LedgerPort {
   readonly #gateways = new Map<string, IdentityGateway>();
   readonly #options: FabricLedgerOptions;
   readonly #streams = new Set<LedgerEventStream>();
+  /** Set once the peer's gateway asked for named endorsers of private data (see #submitPrivate). */
+  #nameEndorsers = false;
 
   constructor(options: FabricLedgerOptions) {
     this.#options = options;
@@ -255,29 +257,52 @@ class FabricLedger implements LedgerPort {
     return [...new Set(this.#profile.peers.map((p) => p.mspId))];
   }
 
-  /** The proposal's transient map and, when it carries private data, the organisations that must endorse it. */
-  #extras(identity: string, parts: ProposalParts): ProposalExtras {
-    if (!parts.transientData) return {};
-    const { profile } = this.#gatewayFor(identity);
-    return { transientData: parts.transientData, endorsingOrganizations: privateEndorsers(profile.mspId, this.#channelOrganisations()) };
+  /**
+   * A submit whose proposal may carry private data. It goes first without named endorsers, so the
+   * peer's gateway keeps the transient data in the recorder's organisation whenever the endorsement
+   * policy allows (Fabric's default plan); only when the gateway refuses to spread it unasked
+   * (a MAJORITY policy needs other organisations) does it name the recorder plus a majority, once
+   * for all later private writes of this gateway.
+   */
+  async #submitPrivate<T>(
+    identity: string,
+    transaction: string,
+    shape: (v: unknown) => v is T,
+    parts: ProposalParts,
+    retry: boolean,
+  ): Promise<{ result: T; txId: string; blockNumber: number }> {
+    if (!parts.transientData) return this.#submit(identity, transaction, shape, parts.args, retry);
+    const named = (): ProposalExtras => {
+      const { profile } = this.#gatewayFor(identity);
+      return { transientData: parts.transientData, endorsingOrganizations: privateEndorsers(profile.mspId, this.#channelOrganisations()) };
+    };
+    if (this.#nameEndorsers) return this.#submit(identity, transaction, shape, parts.args, retry, named());
+    try {
+      return await this.#submit(identity, transaction, shape, parts.args, retry, { transientData: parts.transientData });
+    } catch (err) {
+      if (!(err instanceof TransientDataProtectionError)) throw err;
+      // refused at endorsement: nothing was ordered, so a new proposal is safe
+      this.#nameEndorsers = true;
+      return this.#submit(identity, transaction, shape, parts.args, retry, named());
+    }
   }
 
   async registerLot(identity: string, lot: LotSubmission): Promise<RegisterLotResult> {
     const parts = lotProposal(lot);
-    const { result, txId, blockNumber } = await this.#submit(identity, 'RegisterLot', SHAPES.registered, parts.args, true, this.#extras(identity, parts));
+    const { result, txId, blockNumber } = await this.#submitPrivate(identity, 'RegisterLot', SHAPES.registered, parts, true);
     return { lot: result.lot, created: result.created, txId, blockNumber };
   }
 
   async recordEvents(identity: string, events: EventSubmission[]): Promise<RecordEventsResult> {
     const parts = eventsProposal(events);
-    const { result, txId, blockNumber } = await this.#submit(identity, 'RecordEvents', SHAPES.recordedList, parts.args, false, this.#extras(identity, parts));
+    const { result, txId, blockNumber } = await this.#submitPrivate(identity, 'RecordEvents', SHAPES.recordedList, parts, false);
     return { results: result, txId, blockNumber };
   }
 
   async recordCorrection(identity: string, correction: EventSubmission): Promise<RecordEventsResult> {
     // one attempt, like RecordEvents: corrections go through the outbox, whose submitter owns the retries
     const parts = eventsProposal([correction], true);
-    const { result, txId, blockNumber } = await this.#submit(identity, 'RecordCorrection', SHAPES.recorded, parts.args, false, this.#extras(identity, parts));
+    const { result, txId, blockNumber } = await this.#submitPrivate(identity, 'RecordCorrection', SHAPES.recorded, parts, false);
     return { results: [result], txId, blockNumber };
   }
 

@@ -25,7 +25,7 @@ type Variant = 'plain' | 'private';
 /** One variant's events of a round: evidence URIs only in the private one, with private fields. */
 function roundEvents(variant: Variant, lotId: string, lotNo: number, roundNo: number, count: number): Array<Record<string, unknown>> {
   return Array.from({ length: count }, (_, i) => {
-    const e = event(`PV${variant[0] ?? ''}${String(roundNo)}`, lotId, lotNo, i, count, { supplierOnly: true });
+    const e = event(`PV${variant === 'plain' ? 'N' : 'P'}${String(roundNo)}`, lotId, lotNo, i, count, { supplierOnly: true });
     const evidence = (e.evidence as Array<Record<string, unknown>>).map(({ uri, ...kept }) => (variant === 'private' ? { ...kept, uri } : kept));
     if (variant === 'plain') return { ...e, evidence };
     const priv = { consignee: { name: `Consignee ${String(i)}`, address: `${String(i)} Harbour Rd` }, unitPrice: 3.25, currency: 'USD', invoiceValue: 325 * (i + 1), contractRef: `K-${String(i)}` };

@@ -100,7 +100,9 @@ export const EpcisPageQuery = EpcisEventsQuery.pick({ eventType: true, GE_eventT
 const EpcisEventAnswer = z.looseObject({ type: z.string(), eventTime: z.string(), eventTimeZoneOffset: z.string(), eventID: z.string() });
 
 /** The members an EPCIS 2.0 document of `type` opens with (EPCISDocument, EPCISQueryDocument). */
-function documentHead<T extends string>(type: T) {
+function documentHead<T extends string>(
+  type: T,
+): { '@context': z.ZodArray<z.ZodUnknown>; type: z.ZodLiteral<T>; schemaVersion: z.ZodLiteral<'2.0'>; creationDate: z.ZodString } {
   return { '@context': z.array(z.unknown()), type: z.literal(type), schemaVersion: z.literal('2.0'), creationDate: z.string() };
 }
 

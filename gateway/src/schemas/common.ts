@@ -14,7 +14,10 @@ import { z } from 'zod';
 extendZodWithOpenApi(z);
 
 /** The paging members of a query string: a page size of 1 to `maxPageSize` and the previous page's bookmark. */
-export function pageQuery(maxPageSize: number) {
+export function pageQuery(maxPageSize: number): {
+  pageSize: z.ZodOptional<z.ZodPipe<z.ZodString, z.ZodTransform<number, string>>>;
+  bookmark: z.ZodOptional<z.ZodString>;
+} {
   const pageSizeMessage = `must be an integer 1-${String(maxPageSize)}`;
   return {
     pageSize: z

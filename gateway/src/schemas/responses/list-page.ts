@@ -4,7 +4,7 @@ import { z } from 'zod';
 
 extendZodWithOpenApi(z);
 
-type ListPageShape<K extends string, T extends z.ZodType> = { [P in K]: z.ZodArray<T> } & { bookmark: z.ZodString };
+type ListPageShape<K extends string, T extends z.ZodType> = Record<K, z.ZodArray<T>> & { bookmark: z.ZodString };
 
 /** A page of `item`s under `key`, with the bookmark of the next page ("" on the last). */
 export function listPage<K extends string, T extends z.ZodType>(key: K, item: T): z.ZodObject<ListPageShape<K, T>, z.core.$strict> {

@@ -5,7 +5,6 @@
  * and sse-backpressure.test.ts.
  */
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createApp } from './app';
 import { PrincipalStore, hashApiKey } from './auth/principals';
 import { expect } from './chai.test';
@@ -13,6 +12,7 @@ import { loadConfig } from './config';
 import type { SseRegistry } from './http/routes/stream.routes';
 import type { ReadingsService } from './services/readings.service';
 import { createLogger } from './logger';
+import { listenOn } from './server';
 import { type Metrics, createMetrics } from './metrics';
 import type { EventQueue } from './ports/event-queue';
 import type { LedgerEvent, LedgerEventStream, LedgerPort } from './ports/ledger';
@@ -91,8 +91,7 @@ async function serve(ledger: StubLedger, env: Record<string, string>): Promise<S
     readings: {} as ReadingsService,
   });
   const server = http.createServer(app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port } = await listenOn(server, 0, '127.0.0.1');
   return {
     url: `http://127.0.0.1:${String(port)}`,
     metrics,

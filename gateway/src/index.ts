@@ -1,5 +1,5 @@
 /** Public surface of @acetrace/gateway. */
-export { startGateway, type GatewayHandle, type StartOptions } from './server';
+export { listenOn, startGateway, type GatewayHandle, type StartOptions } from './server';
 export { loadConfig, ConfigError, type Config } from './config';
 export { rotateDataKey, retireDataKey, type RotationReport } from './at-rest/rotation';
 export { createApp, type AppDeps } from './app';

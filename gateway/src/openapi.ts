@@ -95,6 +95,12 @@ function read(path: string, summary: string, request: RouteConfig['request'], ok
   return { method: 'get', path, summary, ...(request ? { request } : {}), responses };
 }
 
+/** A provenance GET (by lot id or by EPC) answering the Provenance, or with `?view=summary` the ProvenanceSummary. */
+function provenanceRead(path: string, summary: string, params: NonNullable<RouteConfig['request']>['params'], answered: string, notFound: string, description: string): V1Route {
+  const ok = json(z.union([Provenance, ProvenanceSummary]), answered);
+  return { ...read(path, summary, { params, query: ProvenanceViewQuery }, ok, notFound), description };
+}
+
 /** Registers authenticated /v1 routes, each with `security` and the common answers (a route's own answer wins). */
 function registerV1(registry: OpenAPIRegistry, security: Array<Record<string, string[]>>, routes: V1Route[]): void {
   for (const route of routes) registry.registerPath({ ...route, security, responses: { ...common, ...route.responses } });
@@ -242,17 +248,14 @@ function lotAndEventRoutes(): V1Route[] {
         404: problemResponse('unknown lot'),
       },
     },
-    {
-      ...read(
-        '/v1/lots/{lotId}/provenance',
-        'provenance of a lot (broker for own lots, auditor)',
-        { params: LotIdParams, query: ProvenanceViewQuery },
-        json(z.union([Provenance, ProvenanceSummary]), 'provenance (Provenance), or with ?view=summary its summary (ProvenanceSummary)'),
-        'unknown lot',
-      ),
-      description:
-        '`?view=summary` answers a ProvenanceSummary: each link summarised (counts, organisations, first/last seen, documents, a thinned map track) and no events; anomalies grouped by type, the first of each listed.',
-    },
+    provenanceRead(
+      '/v1/lots/{lotId}/provenance',
+      'provenance of a lot (broker for own lots, auditor)',
+      LotIdParams,
+      'provenance (Provenance), or with ?view=summary its summary (ProvenanceSummary)',
+      'unknown lot',
+      '`?view=summary` answers a ProvenanceSummary: each link summarised (counts, organisations, first/last seen, documents, a thinned map track) and no events; anomalies grouped by type, the first of each listed.',
+    ),
     read(
       '/v1/lots/{lotId}/links/{link}/events',
       'one link’s provenance events in time order, page by page (same readers and detail as the provenance)',
@@ -260,16 +263,14 @@ function lotAndEventRoutes(): V1Route[] {
       json(LinkEventsPage, 'a page of events; bookmark "" = last page'),
       'unknown lot',
     ),
-    {
-      ...read(
-        '/v1/epcs/{epc}/provenance',
-        'provenance found by an EPC in any accepted spelling',
-        { params: EpcParams, query: ProvenanceViewQuery },
-        json(z.union([Provenance, ProvenanceSummary]), 'provenance, or with ?view=summary its summary'),
-        'no lot holds this EPC',
-      ),
-      description: '`?view=summary` answers the ProvenanceSummary of that lot.',
-    },
+    provenanceRead(
+      '/v1/epcs/{epc}/provenance',
+      'provenance found by an EPC in any accepted spelling',
+      EpcParams,
+      'provenance, or with ?view=summary its summary',
+      'no lot holds this EPC',
+      '`?view=summary` answers the ProvenanceSummary of that lot.',
+    ),
     {
       method: 'post',
       path: '/v1/events',

@@ -5,6 +5,7 @@
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
+import type * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { loadOrCreateKeyring } from './at-rest/keyring';
@@ -125,14 +126,7 @@ export async function startGateway(config: Config = loadConfig(), options: Start
   // TLS 1.3 minimum (api.md "Conventions"); plain HTTP only where transportIssue allowed it
   const server = tlsOptions ? https.createServer({ ...tlsOptions, minVersion: 'TLSv1.3' }, app) : http.createServer(app);
   server.keepAliveTimeout = 5_000;
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.http.port, config.http.host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const address = server.address() as AddressInfo;
+  const address = await listenOn(server, config.http.port, config.http.host);
   const url = listeningUrl(config.http.host, address.port, tlsOptions !== undefined);
   logger.info({ url, tls: tlsOptions !== undefined, orgMsp: config.orgMsp, connectionProfile: config.connectionProfile, credentialsFile }, 'gateway listening');
 
@@ -198,4 +192,16 @@ function readTls(files: { certFile: string; keyFile: string }): { cert: Buffer; 
     }
   };
   return { cert: read('ACETRACE_TLS_CERT_FILE', files.certFile), key: read('ACETRACE_TLS_KEY_FILE', files.keyFile) };
+}
+
+/** Starts `server` listening on `host:port` (0: a free port); rejects on a listen error such as EADDRINUSE. */
+export async function listenOn(server: net.Server, port: number, host: string): Promise<AddressInfo> {
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return server.address() as AddressInfo;
 }

@@ -17,7 +17,8 @@ function req(headers: Record<string, string>): Request {
   return { get: (name: string) => lower[name.toLowerCase()] } as unknown as Request;
 }
 
-async function hs256(claims: Record<string, unknown>, secret = SECRET, expiresIn = '5m'): Promise<string> {
+/** An HS256 token of `claims` for idp.test, issued now, expiring at `expiresIn` (a span such as '5m', or epoch seconds). */
+async function hs256(claims: Record<string, unknown>, secret = SECRET, expiresIn: string | number = '5m'): Promise<string> {
   const jose = await import('jose');
   return new jose.SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256' })
@@ -131,13 +132,7 @@ describe('auth', () => {
   });
 
   it('tolerates clock skew only up to the configured tolerance', async () => {
-    const jose = await import('jose');
-    const token = await new jose.SignJWT({ sub: 'auditor' })
-      .setProtectedHeader({ alg: 'HS256' })
-      .setIssuer('https://idp.test')
-      .setAudience('acetrace')
-      .setExpirationTime(Math.floor(Date.now() / 1000) - 20)
-      .sign(new TextEncoder().encode(SECRET));
+    const token = await hs256({ sub: 'auditor' }, SECRET, Math.floor(Date.now() / 1000) - 20);
     expect((await authenticate(req({ Authorization: `Bearer ${token}` }), store, verify)).name, '20 s late, 30 s tolerance').to.equal('auditor');
     const strict = createJwtVerifier({ secret: SECRET, issuer: 'https://idp.test', audience: 'acetrace', principalClaim: 'sub', clockToleranceS: 5 });
     try {

@@ -1,17 +1,6 @@
 import { expect } from '../chai.test';
 import { eventHashId } from './event-hash';
-import {
-  type Captured,
-  type ExportableEvent,
-  EPCIS_CONTEXT,
-  LOT_NS,
-  MSP_NS,
-  assignEventIds,
-  captureEvent,
-  declaredCorrections,
-  eventToEpcis,
-  lotRegistrationToEpcis,
-} from './mapping';
+import { type Captured, type ExportableEvent, EPCIS_CONTEXT, LOT_NS, MSP_NS, assignEventIds, captureEvent, declaredCorrections, eventToEpcis, lotRegistrationToEpcis } from './mapping';
 
 const LOT = 'LOT-2026-0001';
 const EPC = 'urn:epc:id:sgtin:0614141.112345.400';

@@ -99,22 +99,23 @@ export const EpcisPageQuery = EpcisEventsQuery.pick({ eventType: true, GE_eventT
 
 const EpcisEventAnswer = z.looseObject({ type: z.string(), eventTime: z.string(), eventTimeZoneOffset: z.string(), eventID: z.string() });
 
+/** The members an EPCIS 2.0 document of `type` opens with (EPCISDocument, EPCISQueryDocument). */
+function documentHead<T extends string>(
+  type: T,
+): { '@context': z.ZodArray<z.ZodUnknown>; type: z.ZodLiteral<T>; schemaVersion: z.ZodLiteral<'2.0'>; creationDate: z.ZodString } {
+  return { '@context': z.array(z.unknown()), type: z.literal(type), schemaVersion: z.literal('2.0'), creationDate: z.string() };
+}
+
 export const EpcisDocumentAnswer = z
   .looseObject({
-    '@context': z.array(z.unknown()),
-    type: z.literal('EPCISDocument'),
-    schemaVersion: z.literal('2.0'),
-    creationDate: z.string(),
+    ...documentHead('EPCISDocument'),
     epcisBody: z.strictObject({ eventList: z.array(EpcisEventAnswer) }),
   })
   .openapi('EpcisDocument', { description: 'an EPCIS 2.0 EPCISDocument (valid against GS1 EPCIS-JSON-Schema.json)' });
 
 export const EpcisQueryDocumentAnswer = z
   .looseObject({
-    '@context': z.array(z.unknown()),
-    type: z.literal('EPCISQueryDocument'),
-    schemaVersion: z.literal('2.0'),
-    creationDate: z.string(),
+    ...documentHead('EPCISQueryDocument'),
     epcisBody: z.strictObject({
       queryResults: z.strictObject({ queryName: z.string(), resultsBody: z.strictObject({ eventList: z.array(EpcisEventAnswer) }) }),
     }),

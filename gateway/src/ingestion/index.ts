@@ -5,6 +5,7 @@
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
 import type { Keyring } from '../at-rest/keyring';
+import { definedMembers } from '../defined-members';
 import type { EventQueue, EventStatus, QueuedEvent, ReadingKey } from '../ports/event-queue';
 import type { EventInput } from './event-input';
 import type { EventLedger } from './ledger';
@@ -57,15 +58,7 @@ const RATE_WINDOW_MS = 10_000;
 
 /** The submitter's tuning options that `o` sets (the others keep the submitter's defaults). */
 function submitterTuning(o: Readonly<EventQueueOptions>): Partial<SubmitterOptions> {
-  return {
-    ...(o.batchMaxEvents !== undefined && { batchMaxEvents: o.batchMaxEvents }),
-    ...(o.batchMaxWaitMs !== undefined && { batchMaxWaitMs: o.batchMaxWaitMs }),
-    ...(o.concurrency !== undefined && { concurrency: o.concurrency }),
-    ...(o.attemptTimeoutMs !== undefined && { attemptTimeoutMs: o.attemptTimeoutMs }),
-    ...(o.retryBaseMs !== undefined && { retryBaseMs: o.retryBaseMs }),
-    ...(o.retryMaxMs !== undefined && { retryMaxMs: o.retryMaxMs }),
-    ...(o.maxFailures !== undefined && { maxFailures: o.maxFailures }),
-  };
+  return definedMembers(o, ['batchMaxEvents', 'batchMaxWaitMs', 'concurrency', 'attemptTimeoutMs', 'retryBaseMs', 'retryMaxMs', 'maxFailures']);
 }
 
 class EventQueueImpl implements EventQueue {

@@ -6,9 +6,7 @@ import { Registry } from 'prom-client';
 import { expect } from '../chai.test';
 import { EventConflictError } from '../ports/event-queue';
 import { OUTBOX_SCHEMA_VERSION, Outbox } from './outbox';
-import { FakeLedger, makeEvent, testQueues, tmpDb, testKeyring, SCHEMA_1_EVENTS } from './testutils.test';
-
-const A = { principal: 'carrier-key', identity: 'org1-logistics' };
+import { CARRIER_POSTER as A, FakeLedger, makeEvent, testQueues, tmpDb, testKeyring, SCHEMA_1_EVENTS } from './testutils.test';
 
 describe('ingestion/outbox lifecycle', function () {
   this.timeout(20_000);

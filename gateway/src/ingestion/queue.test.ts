@@ -11,10 +11,7 @@ import type { LedgerPort } from '../ports/ledger';
 import { expect } from '../chai.test';
 import { createEventQueue, isPermanentRejection, rejectionOf, type EventLedger } from './index';
 import { Outbox } from './outbox';
-import { FakeLedger, chaincodeRefusal, makeEvent, silentLogger, sleep, testQueues, tmpDb, testKeyring } from './testutils.test';
-
-const A = { principal: 'carrier-key', identity: 'org1-logistics' };
-const B = { principal: 'broker-key', identity: 'org2-broker' };
+import { BROKER_POSTER as B, CARRIER_POSTER as A, FakeLedger, chaincodeRefusal, makeEvent, silentLogger, sleep, testQueues, tmpDb, testKeyring } from './testutils.test';
 
 describe('ingestion/queue (outbox + submitter)', function () {
   this.timeout(20_000);

@@ -60,6 +60,10 @@ export function makeEvent(eventId: string, extra: Partial<EventInput> = {}): Eve
   };
 }
 
+/** The two posters (API key and the Fabric identity it submits as) the queue tests enqueue for. */
+export const CARRIER_POSTER = { principal: 'carrier-key', identity: 'org1-logistics' };
+export const BROKER_POSTER = { principal: 'broker-key', identity: 'org2-broker' };
+
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 interface Stored {

@@ -8,22 +8,18 @@
  */
 import '../quiet-chaincode';
 import {
-  MAX_ADDRESS_LENGTH, MAX_AGGREGATION_CHILDREN, MAX_INPUTS_PER_LOT, MAX_NAME_LENGTH, ValidationError, validateDeviceInput, validateEventBatch,
-  validateEventInput, validateFacilityInput, validateLotInput, validateOrganisationProfileInput,
+  MAX_ADDRESS_LENGTH, MAX_AGGREGATION_CHILDREN, MAX_INPUTS_PER_LOT, MAX_NAME_LENGTH, validateDeviceInput, validateFacilityInput,
+  validateOrganisationProfileInput,
 } from '@acetrace/chaincode';
 import fc from 'fast-check';
 import { expect } from '../chai.test';
+import { type BoundaryCase, bodyVerdict, chaincodeAccepts } from './chaincode-verdict.test';
 import { EventInput, PostEventsBody } from './events';
 import { LotInput } from './lots';
 import { DeviceBody, FacilityBody, OrganisationProfileBody } from './parties';
 
 type Kind = 'lot' | 'event' | 'batch' | 'profile' | 'facility' | 'device';
-interface Case {
-  readonly kind: Kind;
-  readonly name: string;
-  readonly ok: boolean;
-  readonly input: unknown;
-}
+type Case = BoundaryCase<Kind>;
 
 const LOT = {
   lotId: 'LOT-YARN-1', product: 'Cotton yarn, 30s', htsCode: '5205.12.1000', originCountry: 'CN', quantity: 5000, unit: 'KGM',
@@ -154,33 +150,16 @@ const CORPUS: readonly Case[] = [
   { kind: 'batch', name: 'a pack with a bad child', ok: false, input: { events: [HANDOVER, w(PACK, { childLotIds: ['PALLET-1'] })] } },
 ];
 
-function chaincodeAccepts(check: () => unknown): boolean {
-  try {
-    check();
-    return true;
-  } catch (err) {
-    if (err instanceof ValidationError) return false;
-    throw err;
-  }
-}
+/** The chaincode's validators of the party bodies (a profile is validated as Org1MSP's). */
+const PARTY_VALIDATORS = {
+  profile: (value: unknown) => validateOrganisationProfileInput({ ...(value as object), mspId: 'Org1MSP' }),
+  facility: validateFacilityInput,
+  device: validateDeviceInput,
+};
 
 function chaincodeVerdict(kind: Kind, value: unknown): boolean {
-  switch (kind) {
-    case 'lot':
-      return chaincodeAccepts(() => validateLotInput(value));
-    case 'event': {
-      const correction = (value as { correctionOf?: unknown }).correctionOf != null;
-      return chaincodeAccepts(() => validateEventInput(value, { correction }));
-    }
-    case 'batch':
-      return chaincodeAccepts(() => validateEventBatch((value as { events: unknown }).events));
-    case 'profile':
-      return chaincodeAccepts(() => validateOrganisationProfileInput({ ...(value as object), mspId: 'Org1MSP' }));
-    case 'facility':
-      return chaincodeAccepts(() => validateFacilityInput(value));
-    case 'device':
-      return chaincodeAccepts(() => validateDeviceInput(value));
-  }
+  if (kind === 'lot' || kind === 'event' || kind === 'batch') return bodyVerdict(kind, value);
+  return chaincodeAccepts(() => PARTY_VALIDATORS[kind](value));
 }
 
 const SCHEMAS = { lot: LotInput, event: EventInput, batch: PostEventsBody, profile: OrganisationProfileBody, facility: FacilityBody, device: DeviceBody };

@@ -13,24 +13,17 @@
  */
 import '../quiet-chaincode';
 import {
-  ValidationError as ChaincodeValidationError, linkFromName, validateEventBatch, validateEventInput, validateLotFilter,
-  validateLotInput,
+  linkFromName, validateLotFilter,
 } from '@acetrace/chaincode';
 import fc from 'fast-check';
 import type { z } from 'zod';
 import { expect } from '../chai.test';
+import { type BoundaryCase, bodyVerdict, chaincodeAccepts } from './chaincode-verdict.test';
 import { EventInput, PostEventsBody } from './events';
 import { ListLotsQuery, LotInput } from './lots';
 
 type Kind = 'lot' | 'event' | 'batch' | 'filter';
-interface Case {
-  readonly kind: Kind;
-  readonly name: string;
-  /** The chaincode's verdict this input should get (true: accepted). */
-  readonly ok: boolean;
-  /** The JSON body, or for `filter` the query string's fields. */
-  readonly input: unknown;
-}
+type Case = BoundaryCase<Kind>;
 
 const sgtin = (serial: number): string => `urn:epc:id:sgtin:0614141.112345.${String(serial)}`;
 const epcs = (n: number): string[] => Array.from({ length: n }, (_, i) => sgtin(i + 1));
@@ -183,17 +176,6 @@ const CORPUS: readonly Case[] = [
   ...vary('filter', {}, FILTER_TRIES),
 ];
 
-/** true if the chaincode accepts; a ValidationError is a refusal, anything else a defect. */
-function chaincodeAccepts(check: () => unknown): boolean {
-  try {
-    check();
-    return true;
-  } catch (err) {
-    if (err instanceof ChaincodeValidationError) return false;
-    throw err;
-  }
-}
-
 /**
  * The JSON filter the chaincode receives for a query: digits become numbers, a link name its
  * number (the chaincode's own linkFromName), anything else is passed on as it came.
@@ -210,18 +192,8 @@ function toChaincodeFilter(query: Record<string, string>): Record<string, unknow
 }
 
 function chaincodeVerdict(kind: Kind, input: unknown): boolean {
-  switch (kind) {
-    case 'lot':
-      return chaincodeAccepts(() => validateLotInput(input));
-    case 'event': {
-      const correction = typeof input === 'object' && input !== null && (input as { correctionOf?: unknown }).correctionOf != null;
-      return chaincodeAccepts(() => validateEventInput(input, { correction }));
-    }
-    case 'batch':
-      return chaincodeAccepts(() => validateEventBatch((input as { events: unknown }).events));
-    case 'filter':
-      return chaincodeAccepts(() => validateLotFilter(toChaincodeFilter(input as Record<string, string>)));
-  }
+  if (kind === 'filter') return chaincodeAccepts(() => validateLotFilter(toChaincodeFilter(input as Record<string, string>)));
+  return bodyVerdict(kind, input);
 }
 
 const SCHEMAS: Record<Kind, z.ZodType> = { lot: LotInput, event: EventInput, batch: PostEventsBody, filter: ListLotsQuery };

@@ -6,12 +6,33 @@
 // Before the package index: it loads the contract (fabric-contract-api), whose loggers are loud.
 import '../quiet-chaincode';
 import {
-  EpcFormatError, ID_PATTERN, LINK_COUNT, LINKS, MSP_PATTERN, linkFromName, normaliseEpc, parseInstant,
+  EpcFormatError, ID_PATTERN, LINK_COUNT, LINKS, MAX_BOOKMARK_LENGTH, MAX_PAGE_SIZE, MSP_PATTERN, linkFromName, normaliseEpc, parseInstant,
 } from '@acetrace/chaincode';
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 
 extendZodWithOpenApi(z);
+
+/** The paging members of a query string: a page size of 1 to `maxPageSize` and the previous page's bookmark. */
+export function pageQuery(maxPageSize: number): {
+  pageSize: z.ZodOptional<z.ZodPipe<z.ZodString, z.ZodTransform<number, string>>>;
+  bookmark: z.ZodOptional<z.ZodString>;
+} {
+  const pageSizeMessage = `must be an integer 1-${String(maxPageSize)}`;
+  return {
+    pageSize: z
+      .string()
+      .regex(/^\d+$/, pageSizeMessage)
+      .transform(Number)
+      .refine((n) => n >= 1 && n <= maxPageSize, pageSizeMessage)
+      .optional()
+      .openapi({ type: 'string', example: '50' }),
+    bookmark: z.string().max(MAX_BOOKMARK_LENGTH).optional(),
+  };
+}
+
+/** The paging members of a list query (GET /v1/lots, /v1/facilities). */
+export const PageQuery = pageQuery(MAX_PAGE_SIZE);
 
 /** Ids: 1-128 characters of `A-Za-z0-9._:-`. */
 export const Id = z

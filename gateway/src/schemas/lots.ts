@@ -1,10 +1,10 @@
 /** Lot request schemas (POST/GET /v1/lots); the answers are in responses/lots.ts. */
 import {
-  MAX_BOOKMARK_LENGTH, MAX_EPCS_PER_LOT, MAX_INPUTS_PER_LOT, MAX_PAGE_SIZE, MAX_PRODUCT_LENGTH, UNIT_PATTERN, normaliseCountry, normaliseHtsCode,
+  MAX_EPCS_PER_LOT, MAX_INPUTS_PER_LOT, MAX_PRODUCT_LENGTH, UNIT_PATTERN, normaliseCountry, normaliseHtsCode,
 } from '@acetrace/chaincode';
 import { z } from 'zod';
 import { PrivateInput } from './private';
-import { Id, IsoTime, LedgerEpc, LinkQuery, MspId, Text } from './common';
+import { Id, IsoTime, LedgerEpc, LinkQuery, MspId, PageQuery, Text } from './common';
 
 /** A 10-digit HTS code, `NNNN.NN.NNNN` or `NNNNNNNNNN`; passed on as given (the chaincode normalises). */
 export const HtsCode = z
@@ -75,14 +75,7 @@ export const ListLotsQuery = z
     link: LinkQuery.optional(),
     from: IsoTime.optional().openapi({ description: 'registered at or after' }),
     to: IsoTime.optional().openapi({ description: 'registered at or before' }),
-    pageSize: z
-      .string()
-      .regex(/^\d+$/, `must be an integer 1-${String(MAX_PAGE_SIZE)}`)
-      .transform(Number)
-      .refine((n) => n >= 1 && n <= MAX_PAGE_SIZE, `must be an integer 1-${String(MAX_PAGE_SIZE)}`)
-      .optional()
-      .openapi({ type: 'string', example: '50' }),
-    bookmark: z.string().max(MAX_BOOKMARK_LENGTH).optional(),
+    ...PageQuery,
   })
   .openapi('ListLotsQuery');
 export type ListLotsQuery = z.infer<typeof ListLotsQuery>;

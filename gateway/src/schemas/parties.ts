@@ -5,10 +5,11 @@
  */
 import '../quiet-chaincode';
 import {
-  FACILITY_TYPES, ID_PATTERN, MAX_ADDRESS_LENGTH, MAX_BOOKMARK_LENGTH, MAX_NAME_LENGTH, MAX_PAGE_SIZE, MSP_PATTERN,
+  FACILITY_TYPES, ID_PATTERN, MAX_ADDRESS_LENGTH, MAX_NAME_LENGTH, MSP_PATTERN,
   SUBDIVISION_PATTERN, SUPPLY_CHAIN_ROLES, isGln, normaliseCountry,
 } from '@acetrace/chaincode';
 import { z } from 'zod';
+import { PageQuery } from './common';
 import { Location } from './events';
 
 /** A non-blank string of at most `max` characters. */
@@ -81,14 +82,7 @@ export const ListFacilitiesQuery = z
   .strictObject({
     mspId: Msp.optional(),
     country: Country.optional(),
-    pageSize: z
-      .string()
-      .regex(/^\d{1,4}$/, `must be an integer 1-${String(MAX_PAGE_SIZE)}`)
-      .transform(Number)
-      .refine((n) => n >= 1 && n <= MAX_PAGE_SIZE, `must be an integer 1-${String(MAX_PAGE_SIZE)}`)
-      .optional()
-      .openapi({ type: 'string', example: '50' }),
-    bookmark: z.string().max(MAX_BOOKMARK_LENGTH).optional(),
+    ...PageQuery,
   })
   .openapi('ListFacilitiesQuery');
 export type ListFacilitiesQuery = z.infer<typeof ListFacilitiesQuery>;

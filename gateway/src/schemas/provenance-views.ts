@@ -2,8 +2,8 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import '../quiet-chaincode';
-import { MAX_BOOKMARK_LENGTH, MAX_LINK_EVENTS_PAGE_SIZE } from '@acetrace/chaincode';
-import { Id, LinkQuery } from './common';
+import { MAX_LINK_EVENTS_PAGE_SIZE } from '@acetrace/chaincode';
+import { Id, LinkQuery, pageQuery } from './common';
 
 extendZodWithOpenApi(z);
 
@@ -16,18 +16,12 @@ export const ProvenanceViewQuery = z
 
 export const LinkEventsParams = z.object({ lotId: Id, link: LinkQuery });
 
-const pageSizeMessage = `must be an integer 1-${String(MAX_LINK_EVENTS_PAGE_SIZE)}`;
+const linkEventsPage = pageQuery(MAX_LINK_EVENTS_PAGE_SIZE);
 
 export const LinkEventsQuery = z
   .strictObject({
-    pageSize: z
-      .string()
-      .regex(/^\d+$/, pageSizeMessage)
-      .transform(Number)
-      .refine((n) => n >= 1 && n <= MAX_LINK_EVENTS_PAGE_SIZE, pageSizeMessage)
-      .optional()
-      .openapi({ type: 'string', example: '50' }),
-    bookmark: z.string().max(MAX_BOOKMARK_LENGTH).optional().openapi({ description: 'the `bookmark` of the previous page' }),
+    pageSize: linkEventsPage.pageSize,
+    bookmark: linkEventsPage.bookmark.openapi({ description: 'the `bookmark` of the previous page' }),
   })
   .openapi('LinkEventsQuery');
 export type LinkEventsQuery = z.infer<typeof LinkEventsQuery>;

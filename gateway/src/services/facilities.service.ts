@@ -1,15 +1,13 @@
 /** Use cases on facilities: register one of its own organisation (admin), read and list them (any role). */
 import type { Principal } from '../auth/principals';
 import { requireRole } from '../auth/authenticate';
-import type { FacilityPage, FacilityRecord, LedgerPort, Registered } from '../ports/ledger';
+import { definedMembers } from '../defined-members';
+import type { FacilityPage, FacilityRecord, Registered } from '../ports/ledger';
 import type { FacilityBody, ListFacilitiesQuery } from '../schemas';
+import { LedgerService } from './ledger-service';
 import { ADMIN_ROLES } from './organisations.service';
 
-export class FacilitiesService {
-  readonly #ledger: LedgerPort;
-  constructor(ledger: LedgerPort) {
-    this.#ledger = ledger;
-  }
+export class FacilitiesService extends LedgerService {
 
   /**
    * Registers a facility operated by the caller's organisation: `created` tells a new GLN (201) from a repeat or
@@ -18,7 +16,7 @@ export class FacilitiesService {
    */
   register(principal: Principal, body: FacilityBody): Promise<Registered<FacilityRecord>> {
     requireRole(principal, ADMIN_ROLES, 'register facilities');
-    return this.#ledger.registerFacility(principal.identity, {
+    return this.ledger.registerFacility(principal.identity, {
       gln: body.gln,
       name: body.name,
       address: body.address ?? null,
@@ -31,15 +29,10 @@ export class FacilitiesService {
   }
 
   read(principal: Principal, gln: string): Promise<FacilityRecord> {
-    return this.#ledger.getFacility(principal.identity, gln);
+    return this.ledger.getFacility(principal.identity, gln);
   }
 
   list(principal: Principal, q: ListFacilitiesQuery): Promise<FacilityPage> {
-    return this.#ledger.listFacilities(principal.identity, {
-      ...(q.mspId !== undefined && { mspId: q.mspId }),
-      ...(q.country !== undefined && { country: q.country }),
-      ...(q.pageSize !== undefined && { pageSize: q.pageSize }),
-      ...(q.bookmark !== undefined && { bookmark: q.bookmark }),
-    });
+    return this.ledger.listFacilities(principal.identity, definedMembers(q, ['mspId', 'country', 'pageSize', 'bookmark']));
   }
 }

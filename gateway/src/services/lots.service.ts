@@ -1,5 +1,6 @@
 /** Use cases on lots: register, read, list, history. Sees only the ledger port. */
 import type { Principal } from '../auth/principals';
+import { definedMembers } from '../defined-members';
 import { AccessDeniedError } from '../errors';
 import type { HistoryEntry, LedgerPort, LotFilter, LotPage, LotView, PurgeResult, RegisterLotResult } from '../ports/ledger';
 import type { ListLotsQuery, LotInput } from '../schemas';
@@ -9,14 +10,7 @@ export const LOT_WRITER_ROLES: ReadonlySet<string> = new Set(['supplier', 'broke
 
 /** The ledger's filter of a list query (the fields it names; `from`/`to` are applied here). */
 function lotFilter(q: ListLotsQuery): LotFilter {
-  return {
-    ...(q.ownerMsp !== undefined && { ownerMsp: q.ownerMsp }),
-    ...(q.htsCode !== undefined && { htsCode: q.htsCode }),
-    ...(q.originCountry !== undefined && { originCountry: q.originCountry }),
-    ...(q.link !== undefined && { link: q.link }),
-    ...(q.pageSize !== undefined && { pageSize: q.pageSize }),
-    ...(q.bookmark !== undefined && { bookmark: q.bookmark }),
-  };
+  return definedMembers(q, ['ownerMsp', 'htsCode', 'originCountry', 'link', 'pageSize', 'bookmark']);
 }
 
 export class LotsService {

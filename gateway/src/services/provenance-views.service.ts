@@ -4,8 +4,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Principal } from '../auth/principals';
-import type { LedgerPort, LinkEventsPage, ProvenanceEventAnswer, ProvenanceSummary } from '../ports/ledger';
-import type { BlockNumberIndex } from '../ports/ledger-blocks';
+import type { LinkEventsPage, ProvenanceEventAnswer, ProvenanceSummary } from '../ports/ledger';
+import { LedgerBlocksService } from './ledger-service';
 import { addBlockNumbers } from './provenance.service';
 
 /** A link's event page as the gateway answers it. */
@@ -14,30 +14,23 @@ export interface LinkEventsPageAnswer extends Omit<LinkEventsPage, 'events'> {
   queryMs: number;
 }
 
-export class ProvenanceViewsService {
-  readonly #ledger: LedgerPort;
-  readonly #blocks: BlockNumberIndex | undefined;
-  /** @param blocks - the ledger's index of transactions to blocks; without it events carry no block numbers. */
-  constructor(ledger: LedgerPort, blocks?: BlockNumberIndex) {
-    this.#ledger = ledger;
-    this.#blocks = blocks;
-  }
+export class ProvenanceViewsService extends LedgerBlocksService {
 
   /** The lot's provenance summary, as the caller may read it. */
   summary(principal: Principal, lotId: string): Promise<ProvenanceSummary & { queryMs: number }> {
-    return timed(() => this.#ledger.provenanceSummary(principal.identity, lotId));
+    return timed(() => this.ledger.provenanceSummary(principal.identity, lotId));
   }
 
   /** The summary of the lot holding an EPC (any accepted spelling). */
   summaryByEpc(principal: Principal, epc: string): Promise<ProvenanceSummary & { queryMs: number }> {
-    return timed(() => this.#ledger.provenanceSummaryByEpc(principal.identity, epc));
+    return timed(() => this.ledger.provenanceSummaryByEpc(principal.identity, epc));
   }
 
   /** One page of a link's events (time order), as the caller may read them. */
   async linkEvents(principal: Principal, lotId: string, query: { link: number; pageSize?: number; bookmark?: string }): Promise<LinkEventsPageAnswer> {
     const started = performance.now();
-    const page = await this.#ledger.linkEvents(principal.identity, lotId, query);
-    if (this.#blocks) await addBlockNumbers({ links: [{ events: page.events }] } as Parameters<typeof addBlockNumbers>[0], principal.identity, this.#blocks);
+    const page = await this.ledger.linkEvents(principal.identity, lotId, query);
+    if (this.blocks) await addBlockNumbers({ links: [{ events: page.events }] } as Parameters<typeof addBlockNumbers>[0], principal.identity, this.blocks);
     return { ...page, queryMs: elapsed(started) };
   }
 }

@@ -5,34 +5,28 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { Principal } from '../auth/principals';
-import type { LedgerPort, Provenance, ProvenanceAnswer, ProvenanceEventAnswer } from '../ports/ledger';
+import type { Provenance, ProvenanceAnswer, ProvenanceEventAnswer } from '../ports/ledger';
 import type { BlockNumberIndex } from '../ports/ledger-blocks';
+import { LedgerBlocksService } from './ledger-service';
 import { revealPrivate } from './private-data';
 
-export class ProvenanceService {
-  readonly #ledger: LedgerPort;
-  readonly #blocks: BlockNumberIndex | undefined;
-  /** @param blocks - the ledger's index of transactions to blocks; without it answers carry no block numbers. */
-  constructor(ledger: LedgerPort, blocks?: BlockNumberIndex) {
-    this.#ledger = ledger;
-    this.#blocks = blocks;
-  }
+export class ProvenanceService extends LedgerBlocksService {
 
   /** The provenance of a lot, as the caller may read it. */
   byLot(principal: Principal, lotId: string): Promise<ProvenanceAnswer> {
-    return this.#answer(principal, () => this.#ledger.provenance(principal.identity, lotId));
+    return this.#answer(principal, () => this.ledger.provenance(principal.identity, lotId));
   }
 
   /** The provenance of the lot holding an EPC (any accepted spelling). */
   byEpc(principal: Principal, epc: string): Promise<ProvenanceAnswer> {
-    return this.#answer(principal, () => this.#ledger.provenanceByEpc(principal.identity, epc));
+    return this.#answer(principal, () => this.ledger.provenanceByEpc(principal.identity, epc));
   }
 
   async #answer(principal: Principal, query: () => Promise<Provenance>): Promise<ProvenanceAnswer> {
     const started = performance.now();
     const prov: Omit<ProvenanceAnswer, 'queryMs'> = await query();
-    if (this.#blocks) await addBlockNumbers(prov, principal.identity, this.#blocks);
-    await revealPrivate(this.#ledger, principal.identity, prov);
+    if (this.blocks) await addBlockNumbers(prov, principal.identity, this.blocks);
+    await revealPrivate(this.ledger, principal.identity, prov);
     return { ...prov, queryMs: Math.round((performance.now() - started) * 100) / 100 };
   }
 }

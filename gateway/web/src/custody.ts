@@ -1,6 +1,6 @@
 // Chain of custody (who held the lot, from when to when, by which handover) and containment
 // (the intervals the lot spent inside cartons, pallets and containers).
-import { domId, formatTime, h } from './dom';
+import { card, domId, formatTime, h } from './dom';
 import { facilityByGln, facilityText, partyLabel } from './parties';
 import type { ContainmentEntry, CustodyEntry, Provenance } from './types';
 
@@ -29,14 +29,11 @@ function renderCustodian(p: Provenance, c: CustodyEntry, i: number): HTMLElement
 }
 
 function renderCustody(p: Provenance): HTMLElement {
-  return h(
-    'section',
-    { class: 'custody card', 'aria-labelledby': 'custody-heading', id: 'custody' },
-    h('h3', { id: 'custody-heading' }, 'Chain of custody'),
+  const chain =
     p.custody.length === 0
       ? h('p', { class: 'none' }, 'Not shown to this key.')
-      : h('ol', { class: 'custody-chain' }, p.custody.map((c, i) => renderCustodian(p, c, i))),
-  );
+      : h('ol', { class: 'custody-chain' }, p.custody.map((c, i) => renderCustodian(p, c, i)));
+  return card('custody', 'Chain of custody', chain);
 }
 
 function renderInterval(c: ContainmentEntry): HTMLElement {
@@ -56,10 +53,9 @@ function renderInterval(c: ContainmentEntry): HTMLElement {
 }
 
 function renderContainment(p: Provenance): HTMLElement {
-  return h(
-    'section',
-    { class: 'containment card', 'aria-labelledby': 'containment-heading', id: 'containment' },
-    h('h3', { id: 'containment-heading' }, 'Containment'),
+  return card(
+    'containment',
+    'Containment',
     p.containment.length === 0
       ? h('p', { class: 'none' }, 'Never packed into a carton, pallet or container.')
       : [

@@ -15,6 +15,11 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return el;
 }
 
+/** A card section of the lot page, `#<id>` labelled by its `<h3 id="<id>-heading">` title. */
+export function card(id: string, title: string, ...children: Child[]): HTMLElement {
+  return h('section', { class: `${id} card`, 'aria-labelledby': `${id}-heading`, id }, h('h3', { id: `${id}-heading` }, title), ...children);
+}
+
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 export function s<K extends keyof SVGElementTagNameMap>(

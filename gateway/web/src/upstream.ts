@@ -1,6 +1,6 @@
 // The upstream tree: the lots this lot was made from, to any depth. Each input lot links to its
 // own provenance (`#q=<lotId>`, which the page follows).
-import { h } from './dom';
+import { card, h } from './dom';
 import type { Provenance, UpstreamNode } from './types';
 
 function renderNode(p: Provenance, node: UpstreamNode): HTMLElement {
@@ -37,10 +37,9 @@ export function upstreamDepth(nodes: readonly UpstreamNode[]): number {
 /** The "Made from" section. */
 export function renderUpstream(p: Provenance): HTMLElement {
   const depth = upstreamDepth(p.upstream);
-  return h(
-    'section',
-    { class: 'upstream card', 'aria-labelledby': 'upstream-heading', id: 'upstream' },
-    h('h3', { id: 'upstream-heading' }, 'Made from'),
+  return card(
+    'upstream',
+    'Made from',
     p.upstream.length === 0
       ? h('p', { class: 'none' }, 'No input lots registered: this lot was not made from other lots on the ledger.')
       : [

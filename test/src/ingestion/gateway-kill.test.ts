@@ -5,18 +5,15 @@
  * Requests in flight at the kill get no answer; clients post them again after the restart.
  */
 import { expect } from './chai.test';
-import { faultSuite, committedOnce, ledgerOutcome, queueDepth, sleep, startGpsLoad, waitForLedger } from './harness';
-
-const CLIENTS = 20;
-const EVENTS_PER_REQUEST = 4;
+import { FAULT_LOAD, faultSuite, committedOnce, ledgerOutcome, queueDepth, sleep, startGpsLoad, waitForLedger } from './harness';
 
 describe('ingestion fault: gateway SIGKILL under load', function () {
   this.timeout(600_000);
   const stack = faultSuite();
 
   it('commits every event acknowledged before the kill exactly once after the restart', async () => {
-    const { gw, carrier, auditor, operator, run, lots } = await stack.newRun('kill', CLIENTS);
-    const load = startGpsLoad(gw.url, carrier, run, lots, EVENTS_PER_REQUEST, 100);
+    const { gw, carrier, auditor, operator, run, lots } = await stack.newRun('kill', FAULT_LOAD.clients);
+    const load = startGpsLoad(gw.url, carrier, run, lots, FAULT_LOAD.eventsPerRequest, 100);
     const { tally } = load;
 
     await sleep(5_000);

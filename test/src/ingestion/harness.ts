@@ -442,6 +442,9 @@ function countStatus(tally: LoadTally, kind: number | string): void {
 }
 
 /** A running load: its tally, and `stop()`, which ends the clients and waits for them. */
+/** The load both fault tests (gateway SIGKILL, network outage) drive: 20 clients, one lot each, 4 events a request. */
+export const FAULT_LOAD = { clients: 20, eventsPerRequest: 4 } as const;
+
 export interface GpsLoad {
   tally: LoadTally;
   stop(): Promise<void>;

@@ -5,10 +5,8 @@
  * the network is down and 200 after.
  */
 import { expect } from './chai.test';
-import { faultSuite, call, committedOnce, ledgerOutcome, sleep, startGpsLoad, waitForLedger } from './harness';
+import { FAULT_LOAD, faultSuite, call, committedOnce, ledgerOutcome, sleep, startGpsLoad, waitForLedger } from './harness';
 
-const CLIENTS = 20;
-const EVENTS_PER_REQUEST = 4;
 const OUTAGE_MS = 10_000;
 
 describe('ingestion fault: network down for 10 s under load', function () {
@@ -16,11 +14,11 @@ describe('ingestion fault: network down for 10 s under load', function () {
   const stack = faultSuite();
 
   it('commits every acknowledged event exactly once; /readyz 503 while down, 200 after', async () => {
-    const { gw, carrier, auditor, operator, run, lots } = await stack.newRun('net', CLIENTS);
+    const { gw, carrier, auditor, operator, run, lots } = await stack.newRun('net', FAULT_LOAD.clients);
     const net = stack.network;
     expect((await call(gw.url, 'GET', '/readyz', carrier)).status).to.equal(200);
 
-    const load = startGpsLoad(gw.url, carrier, run, lots, EVENTS_PER_REQUEST, 150);
+    const load = startGpsLoad(gw.url, carrier, run, lots, FAULT_LOAD.eventsPerRequest, 150);
     const { tally } = load;
 
     await sleep(4_000);

@@ -10,7 +10,7 @@ import type { Locator } from 'playwright-core';
 import { screenshot } from './browser';
 import { expect } from './chai.test';
 import { search, signIn, text } from './page-checks';
-import { pageSuite, startDemoStack } from './page-stack';
+import { openDemoShirts, pageSuite, startDemoStack } from './page-stack';
 
 /** The attribute `name` of every element `locator` matches, in document order. */
 async function attrs(locator: Locator, name: string): Promise<Array<string | null>> {
@@ -24,10 +24,9 @@ describe('auditor page: custody, containment, upstream tree, parties (gateway + 
   const ui = pageSuite('trace', () => startDemoStack('WEB'));
 
   it('shows who held the shirts, what they were packed in, what they were made from and who took part', async () => {
-    const { page, seen, stack: { s, lots, orgs } } = ui.current();
-    await signIn(page, `${s.gateway.url}/`, s.key('auditor', orgs.importer));
-    await search(page, lots.shirts);
-    expect(await text(page, '#lot-id')).to.equal(lots.shirts);
+    const { page, seen, stack } = ui.current();
+    const { lots, orgs } = stack;
+    await openDemoShirts(page, stack);
 
     expect(await attrs(page.locator('#custody li.custodian'), 'data-msp')).to.deep.equal([orgs.producer, orgs.carrier, orgs.importer]);
     expect(await text(page, '#custody li.custodian:nth-child(1) .custodian-name')).to.equal(`Huaxia Cotton & Apparel Group Co., Ltd. (${orgs.producer})`);

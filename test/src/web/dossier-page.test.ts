@@ -8,18 +8,17 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ARTIFACTS } from './browser';
 import { expect } from './chai.test';
-import { search, signIn, text } from './page-checks';
-import { pageSuite, startDemoStack } from './page-stack';
+import { text } from './page-checks';
+import { openDemoShirts, pageSuite, startDemoStack } from './page-stack';
 
 describe('auditor page: evidence per link and the CBP dossier download (gateway + embedded network + Chromium)', function () {
   this.timeout(240_000);
   const ui = pageSuite('dossier', () => startDemoStack('DOS'));
 
   it('lists the missing export declaration with its expected organisation and downloads the dossier as a PDF', async () => {
-    const { page, seen, stack: { s, lots, orgs } } = ui.current();
-    await signIn(page, `${s.gateway.url}/`, s.key('auditor', orgs.importer));
-    await search(page, lots.shirts);
-    expect(await text(page, '#lot-id')).to.equal(lots.shirts);
+    const { page, seen, stack } = ui.current();
+    const { orgs } = stack;
+    await openDemoShirts(page, stack);
 
     expect(await page.getAttribute('#evidence tr[data-link="8"]', 'class')).to.equal('incomplete');
     const missing = await text(page, '#evidence tr[data-link="8"] li.missing-doc');

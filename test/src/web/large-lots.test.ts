@@ -15,7 +15,7 @@ import { expect } from './chai.test';
 import { chromiumOrSkip, closePage, launch, launched, openPage, REPO_ROOT, screenshot, type Browser, type watch } from './browser';
 import { contrastFailures, fitsWidth, signIn } from './page-checks';
 import { principal } from './seed';
-import { startWebStack, type WebStack } from './web-stack';
+import { startWebStack, type WebStack } from './page-stack';
 
 const load = (): string => os.loadavg().map((n) => n.toFixed(2)).join(' ');
 
@@ -61,7 +61,7 @@ describe('auditor page at the scale of real lots (#20): 1,200 and 10,000 events 
   before(async function () {
     const exe = chromiumOrSkip(this);
     // a 10,000-event provenance takes the chaincode several seconds on a loaded 2-core machine: past the 5 s default
-    stack = await startWebStack('web-large', { ACETRACE_DEADLINE_EVALUATE_MS: '60000' });
+    stack = await startWebStack('acetrace-web-large-', { ACETRACE_DEADLINE_EVALUATE_MS: '60000' });
     pageUrl = stack.pageUrl;
     auditorKey = principal(stack.creds, 'auditor').apiKey;
     const tag = Date.now().toString(36).toUpperCase();

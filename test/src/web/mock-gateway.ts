@@ -7,9 +7,9 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { ID_PATTERN } from '@acetrace/chaincode/domain';
 import { summariseProvenance, type Provenance } from '@acetrace/chaincode';
+import { listenOn } from '@acetrace/gateway';
 import { posterRole, type SeedEvent, type SeededLot } from './seed';
 
 const LINK_NAMES = [
@@ -160,8 +160,7 @@ export async function startMockGateway(webDist: string, lot: SeededLot & { lot: 
     if (!role) problem(res, 401, 'Unauthorized', 'unknown API key');
     else answerApi(req, res, url, role);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  const { port } = await listenOn(server, 0, '127.0.0.1');
   return {
     url: `http://127.0.0.1:${String(port)}`,
     streamConnections,

@@ -13,6 +13,8 @@ import { type DemoLots, demoLots } from '@acetrace/scripts/dist/demo/journey';
 import { seedDemo } from '@acetrace/scripts/dist/demo/seed';
 import { type Stack, startTarget } from '../scenarios/target';
 import { type Browser, chromiumOrSkip, closePage, launch, launched, openPage, type watch } from './browser';
+import { expect } from './chai.test';
+import { search, signIn, text } from './page-checks';
 import { principal, readCredentials, seed, type CredentialEntry, type SeededLot } from './seed';
 
 /** What a test of a page suite reads: the suite's stack and the current test's page. */
@@ -74,19 +76,31 @@ export async function startDemoStack(tag: string): Promise<DemoStack> {
   return { s, lots, orgs, stop: () => s.stop() };
 }
 
-/** A real gateway over its own EmbeddedNetwork with the 12-link lot of ./seed posted through HTTP. */
-export interface SeededStack {
+/** Signs in as the importer's auditor on the demo stack's page and opens the shirts lot. */
+export async function openDemoShirts(page: Page, { s, lots, orgs }: DemoStack): Promise<void> {
+  await signIn(page, `${s.gateway.url}/`, s.key('auditor', orgs.importer));
+  await search(page, lots.shirts);
+  expect(await text(page, '#lot-id')).to.equal(lots.shirts);
+}
+
+/** A real gateway over its own EmbeddedNetwork, serving the page, in a fresh temp directory. */
+export interface WebStack {
+  dataDir: string;
+  network: RunningNetwork;
+  gateway: Awaited<ReturnType<typeof startGateway>>;
+  /** The gateway's base URL without a trailing slash, and the page's (`/`, where it serves gateway/web/dist). */
   apiUrl: string;
-  /** Where the gateway serves gateway/web/dist. */
   pageUrl: string;
   creds: CredentialEntry[];
-  auditorKey: string;
-  seeded: SeededLot;
+  /** Stops the gateway and the network and removes the data directory. */
   stop(): Promise<void>;
 }
 
-/** Starts a network and gateway in a fresh temp directory named `<dirPrefix>…` and seeds the lot. */
-export async function startSeededStack(dirPrefix: string): Promise<SeededStack> {
+/**
+ * Starts the network and the gateway (settings `env` added) on loopback in a fresh temp directory
+ * named `<dirPrefix>…`; on a failed start stops what did start and removes the directory.
+ */
+export async function startWebStack(dirPrefix: string, env: Record<string, string> = {}): Promise<WebStack> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), dirPrefix));
   let network: RunningNetwork | undefined;
   let gateway: Awaited<ReturnType<typeof startGateway>> | undefined;
@@ -106,14 +120,31 @@ export async function startSeededStack(dirPrefix: string): Promise<SeededStack> 
         ACETRACE_CONNECTION_PROFILE: network.connectionProfilePath,
         ACETRACE_LOG_LEVEL: 'silent',
         ACETRACE_BATCH_MAX_WAIT_MS: '10',
+        ...env,
       }),
     );
-    const apiUrl = gateway.url.replace(/\/$/, '');
-    const creds = readCredentials(dataDir);
-    const seeded = await seed(apiUrl, creds);
-    return { apiUrl, pageUrl: `${apiUrl}/`, creds, auditorKey: principal(creds, 'auditor').apiKey, seeded, stop };
   } catch (err) {
     await stop();
+    throw err;
+  }
+  const apiUrl = gateway.url.replace(/\/$/, '');
+  return { dataDir, network, gateway, apiUrl, pageUrl: `${apiUrl}/`, creds: readCredentials(dataDir), stop };
+}
+
+/** A web stack with the 12-link lot of ./seed posted through HTTP. */
+export interface SeededStack extends WebStack {
+  auditorKey: string;
+  seeded: SeededLot;
+}
+
+/** Starts a web stack in a fresh temp directory named `<dirPrefix>…` and seeds the lot. */
+export async function startSeededStack(dirPrefix: string): Promise<SeededStack> {
+  const stack = await startWebStack(dirPrefix);
+  try {
+    const seeded = await seed(stack.apiUrl, stack.creds);
+    return { ...stack, auditorKey: principal(stack.creds, 'auditor').apiKey, seeded };
+  } catch (err) {
+    await stack.stop();
     throw err;
   }
 }

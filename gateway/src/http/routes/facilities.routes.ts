@@ -4,6 +4,7 @@ import { principalOf } from '../../auth/authenticate';
 import { FacilityBody, GlnParams, ListFacilitiesQuery } from '../../schemas';
 import type { FacilitiesService } from '../../services/facilities.service';
 import { parse } from '../validate';
+import { jsonRoute } from './json-route';
 
 export function facilitiesRouter(facilities: FacilitiesService): Router {
   const r = Router();
@@ -14,15 +15,8 @@ export function facilitiesRouter(facilities: FacilitiesService): Router {
     res.status(out.created ? 201 : 200).json({ facility: out.record, created: out.created });
   });
 
-  r.get('/v1/facilities', async (req, res) => {
-    const q = parse(ListFacilitiesQuery, req.query, 'query');
-    res.json(await facilities.list(principalOf(res), q));
-  });
-
-  r.get('/v1/facilities/:gln', async (req, res) => {
-    const { gln } = parse(GlnParams, req.params, 'params');
-    res.json(await facilities.read(principalOf(res), gln));
-  });
+  r.get('/v1/facilities', jsonRoute(ListFacilitiesQuery, 'query', (who, q) => facilities.list(who, q)));
+  r.get('/v1/facilities/:gln', jsonRoute(GlnParams, 'params', (who, { gln }) => facilities.read(who, gln)));
 
   return r;
 }

@@ -4,6 +4,7 @@ import { principalOf } from '../../auth/authenticate';
 import { ListLotsQuery, LotIdParams, LotInput } from '../../schemas';
 import type { LotsService } from '../../services/lots.service';
 import { parse } from '../validate';
+import { jsonRoute } from './json-route';
 
 export function lotsRouter(lots: LotsService): Router {
   const r = Router();
@@ -14,26 +15,11 @@ export function lotsRouter(lots: LotsService): Router {
     res.status(out.created ? 201 : 200).json({ lot: out.lot, created: out.created, txId: out.txId, blockNumber: out.blockNumber });
   });
 
-  r.get('/v1/lots', async (req, res) => {
-    const q = parse(ListLotsQuery, req.query, 'query');
-    res.json(await lots.list(principalOf(res), q));
-  });
-
-  r.get('/v1/lots/:lotId', async (req, res) => {
-    const { lotId } = parse(LotIdParams, req.params, 'params');
-    res.json(await lots.read(principalOf(res), lotId));
-  });
-
-  r.get('/v1/lots/:lotId/history', async (req, res) => {
-    const { lotId } = parse(LotIdParams, req.params, 'params');
-    res.json(await lots.history(principalOf(res), lotId));
-  });
-
+  r.get('/v1/lots', jsonRoute(ListLotsQuery, 'query', (who, q) => lots.list(who, q)));
+  r.get('/v1/lots/:lotId', jsonRoute(LotIdParams, 'params', (who, { lotId }) => lots.read(who, lotId)));
+  r.get('/v1/lots/:lotId/history', jsonRoute(LotIdParams, 'params', (who, { lotId }) => lots.history(who, lotId)));
   // a consumer's deletion request: the owner's compliance purges its private data of the lot; hashes stay
-  r.delete('/v1/lots/:lotId/private', async (req, res) => {
-    const { lotId } = parse(LotIdParams, req.params, 'params');
-    res.json(await lots.purgePrivate(principalOf(res), lotId));
-  });
+  r.delete('/v1/lots/:lotId/private', jsonRoute(LotIdParams, 'params', (who, { lotId }) => lots.purgePrivate(who, lotId)));
 
   return r;
 }

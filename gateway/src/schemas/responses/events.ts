@@ -36,13 +36,18 @@ export const RecordedEvidence = z
   .openapi('RecordedEvidence');
 sameShape<z.output<typeof RecordedEvidence>, domain.Evidence>(true);
 
+/** What names an event, queued or recorded: its id, its lot, its link and its kind. */
+const EventKey = {
+  eventId: z.string(),
+  lotId: z.string(),
+  link: z.number().int().min(1).max(12),
+  kind: z.enum(EVENT_KINDS),
+};
+
 /** An event as the outbox holds it: the validated input, absent fields left out. */
 export const QueuedEventInput = z
   .strictObject({
-    eventId: z.string(),
-    lotId: z.string(),
-    link: z.number().int().min(1).max(12),
-    kind: z.enum(EVENT_KINDS),
+    ...EventKey,
     eventTime: Time,
     deviceId: z.string().nullable().optional(),
     location: RecordedLocation.nullable().optional(),
@@ -66,10 +71,7 @@ sameShape<z.output<typeof QueuedEventInput>, EventSubmission>(true);
 /** An event on the ledger (chaincode EventRecord). */
 export const EventRecord = z
   .strictObject({
-    eventId: z.string(),
-    lotId: z.string(),
-    link: z.number().int().min(1).max(12),
-    kind: z.enum(EVENT_KINDS),
+    ...EventKey,
     eventTime: Time.openapi({ description: 'as given, with its offset' }),
     eventTimeUtc: z.string().openapi({ description: 'UTC, fixed width, sortable: `2026-11-20T00:15:00.000000000Z`' }),
     deviceId: z.string().nullable(),
@@ -96,12 +98,16 @@ export const EventRecord = z
   .openapi('EventRecord');
 sameShape<z.output<typeof EventRecord>, domain.EventRecord>(true);
 
+/** How a posted event stands: its id, its `status`, and its transaction and block once known. */
+function eventOutcome<S extends z.ZodType>(
+  status: S,
+): { eventId: z.ZodString; status: S; txId: z.ZodOptional<z.ZodString>; blockNumber: z.ZodOptional<z.ZodNumber> } {
+  return { eventId: z.string(), status, txId: z.string().optional(), blockNumber: z.number().int().optional() };
+}
+
 export const AcceptedEvent = z
   .strictObject({
-    eventId: z.string(),
-    status: EventStatus,
-    txId: z.string().optional(),
-    blockNumber: z.number().int().optional(),
+    ...eventOutcome(EventStatus),
     reason: z
       .string()
       .optional()
@@ -115,10 +121,7 @@ export const PostEventsResponse = z.strictObject({ accepted: z.array(AcceptedEve
 /** GET /v1/events/{id} of an event this gateway queued (poster or auditor): the outbox's record. */
 export const QueuedEventStatus = z
   .strictObject({
-    eventId: z.string(),
-    status: QueueStatus,
-    txId: z.string().optional(),
-    blockNumber: z.number().int().optional(),
+    ...eventOutcome(QueueStatus),
     reason: z.string().optional(),
     lotId: z.string(),
     event: QueuedEventInput,
@@ -130,10 +133,7 @@ export const QueuedEventStatus = z
 /** GET /v1/events/{id} of an event committed through another gateway (or a correction): the ledger's record. */
 export const LedgerEventStatus = z
   .strictObject({
-    eventId: z.string(),
-    status: z.literal('committed'),
-    txId: z.string().optional(),
-    blockNumber: z.number().int().optional(),
+    ...eventOutcome(z.literal('committed')),
     lotId: z.string(),
     event: EventRecord,
   })

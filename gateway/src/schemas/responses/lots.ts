@@ -7,6 +7,7 @@ import { z } from 'zod';
 import '../../quiet-chaincode';
 import type * as domain from '@acetrace/chaincode';
 import { LINK_COUNT } from '@acetrace/chaincode';
+import { listPage } from './list-page';
 import { PrivateRef } from './private';
 import { sameShape } from './same-shape';
 
@@ -75,12 +76,7 @@ export const RegisterLotResponse = z
   })
   .openapi('RegisterLotResponse');
 
-export const ListLotsResponse = z
-  .strictObject({
-    lots: z.array(LotView),
-    bookmark: z.string().openapi({ description: 'pass back for the next page; "" on the last page' }),
-  })
-  .openapi('ListLotsResponse');
+export const ListLotsResponse = listPage('lots', LotView).openapi('ListLotsResponse');
 sameShape<z.output<typeof ListLotsResponse>, domain.LotPage>(true);
 
 export const HistoryEntry = z

@@ -9,6 +9,7 @@ import '../../quiet-chaincode';
 import type * as domain from '@acetrace/chaincode';
 import { FACILITY_TYPES, ROLES, SUPPLY_CHAIN_ROLES } from '@acetrace/chaincode';
 import { RecordedLocation } from './events';
+import { listPage } from './list-page';
 import { sameShape } from './same-shape';
 
 extendZodWithOpenApi(z);
@@ -72,12 +73,7 @@ export const RegisterFacilityResponse = z
   })
   .openapi('RegisterFacilityResponse');
 
-export const ListFacilitiesResponse = z
-  .strictObject({
-    facilities: z.array(FacilityRecord),
-    bookmark: z.string().openapi({ description: 'pass back for the next page; "" on the last page' }),
-  })
-  .openapi('ListFacilitiesResponse');
+export const ListFacilitiesResponse = listPage('facilities', FacilityRecord).openapi('ListFacilitiesResponse');
 sameShape<z.output<typeof ListFacilitiesResponse>, domain.FacilityPage>(true);
 
 /** A registered facility as a provenance names it (an event's location, a party's facilities). */

@@ -6,7 +6,7 @@ import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import '../../quiet-chaincode';
 import type * as domain from '@acetrace/chaincode';
-import { ANOMALY_TYPES, EVENT_KINDS, EVIDENCE_TYPES } from '@acetrace/chaincode';
+import { ANOMALY_TYPES, EVIDENCE_TYPES } from '@acetrace/chaincode';
 import { EventRecord } from './events';
 import { Completeness } from './lots';
 import { FacilityRef, Party } from './parties';
@@ -116,10 +116,7 @@ sameShape<z.output<typeof EvidenceCompleteness>, domain.EvidenceCompleteness>(tr
 
 export const RecordingDelay = z
   .strictObject({
-    eventId: z.string(),
-    recordedBy: z.string(),
-    link: z.number().int().min(1).max(12),
-    kind: z.enum(EVENT_KINDS),
+    ...EventRecord.pick({ eventId: true, recordedBy: true, link: true, kind: true }).shape,
     delaySeconds: z.number().openapi({ description: 'transaction timestamp minus event time' }),
     windowSeconds: z.number(),
     withinWindow: z.boolean(),
@@ -127,11 +124,16 @@ export const RecordingDelay = z
   .openapi('RecordingDelay');
 sameShape<z.output<typeof RecordingDelay>, domain.RecordingDelay>(true);
 
+/** How many live events there were, and how many of them were recorded within their window. */
+const WindowCounts = {
+  events: z.number().int(),
+  withinWindow: z.number().int().openapi({ description: 'events recorded within their window' }),
+};
+
 export const OrganisationTimeliness = z
   .strictObject({
     mspId: z.string(),
-    events: z.number().int(),
-    withinWindow: z.number().int(),
+    ...WindowCounts,
     share: z.number(),
     p50DelaySeconds: z.number(),
     p95DelaySeconds: z.number(),
@@ -142,8 +144,7 @@ sameShape<z.output<typeof OrganisationTimeliness>, domain.OrganisationTimeliness
 export const Timeliness = z
   .strictObject({
     policy: z.string(),
-    events: z.number().int(),
-    withinWindow: z.number().int(),
+    ...WindowCounts,
     complianceRate: z.number().nullable().openapi({ description: 'share of live events recorded within their window' }),
     byOrganisation: z.array(OrganisationTimeliness),
     entryLeadHours: z.number().nullable().openapi({ description: 'hours the entry data (links 8, 11) were on the ledger before arrival' }),

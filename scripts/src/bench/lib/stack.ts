@@ -34,6 +34,8 @@ export interface Stack {
   readonly auditor: Connection;
   /** The API key of `role` in `mspId`. */
   key(role: string, mspId?: string): string;
+  /** The supplier API key of each organisation in `suppliers`, in that order. */
+  supplierKeys(): string[];
   /** A new fabric-gateway connection as identity `name` of the connection profile, closed with the stack. */
   connect(name: string): Connection;
   /** The gateway's Prometheus text. */
@@ -85,17 +87,19 @@ export class BenchStack {
     if (supplierIds.length === 0) throw new Error(`${profilePath} holds none of the identities ${SUPPLIERS.join(', ')}`);
     const suppliers = supplierIds.map((i) => connect(i.name));
     const auditor = connect('org1-auditor');
+    const key = (role: string, mspId = 'Org1MSP'): string => {
+      const p = principals.find((x) => x.role === role && x.mspId === mspId);
+      if (!p) throw new Error(`no ${role} principal of ${mspId}`);
+      return p.apiKey;
+    };
     return {
       dataDir: this.dataDir,
       ledgerPath,
       gatewayUrl: gw.url,
       suppliers,
       auditor,
-      key: (role, mspId = 'Org1MSP') => {
-        const p = principals.find((x) => x.role === role && x.mspId === mspId);
-        if (!p) throw new Error(`no ${role} principal of ${mspId}`);
-        return p.apiKey;
-      },
+      key,
+      supplierKeys: () => supplierIds.map((i) => key('supplier', i.mspId)),
       connect,
       metrics: async () => (await httpOk('GET', `${gw.url}/metrics`, undefined, undefined, [200])).body,
       sampleMemory: () => {

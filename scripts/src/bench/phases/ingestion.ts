@@ -106,7 +106,7 @@ async function ingestionCell(stack: Stack, plan: Plan, cell: number, clients: nu
 /** Registers each organisation's ingestion lot, then runs every cell of the plan's clients × batch grid in order. */
 export async function measureIngestion(stack: Stack, plan: Plan): Promise<IngestionRow[]> {
   // a real network may have fewer organisations than the embedded one's three
-  const supplierKeys = ORGS.slice(0, stack.suppliers.length).map((m) => stack.key('supplier', m));
+  const supplierKeys = stack.supplierKeys();
   for (const [i, { lotId, lotNo }] of LOTS.slice(0, supplierKeys.length).entries()) {
     await httpOk('POST', `${stack.gatewayUrl}/v1/lots`, supplierKeys[i], lotInput(lotId, lotNo, 3), [200, 201]);
   }

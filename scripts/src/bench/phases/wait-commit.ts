@@ -16,7 +16,7 @@ const LOTS = ORGS.map((_, i) => ({ lotId: `WAIT-LOT-${String(i + 1)}`, lotNo: 97
 
 /** `clients` clients each post one event per request with ?wait=commit until the plan's seconds are up. */
 export async function measureWaitCommit(stack: Stack, plan: Plan, clients: number, run = 0): Promise<WaitCommitRow> {
-  const keys = ORGS.slice(0, stack.suppliers.length).map((m) => stack.key('supplier', m));
+  const keys = stack.supplierKeys();
   for (const [i, { lotId, lotNo }] of LOTS.slice(0, keys.length).entries()) await httpOk('POST', `${stack.gatewayUrl}/v1/lots`, keys[i], lotInput(lotId, lotNo, 1), [200, 201]);
   const lat: number[] = [];
   let errors = 0;

@@ -135,6 +135,8 @@ const EnvSchema = z.object({
   ACETRACE_RETRY_MAX_DELAY_MS: intFromEnv(2_000, 0),
   /** Longest a `POST /v1/events?wait=commit` waits before answering 202 with current states, ms. Default 30000. */
   ACETRACE_WAIT_COMMIT_TIMEOUT_MS: intFromEnv(30_000, 0),
+  /** MiB of provenance and private-data answers kept until the next block commits; 0 keeps none. */
+  ACETRACE_EVALUATION_CACHE_MIB: intFromEnv(64, 0, 4096),
   /** Outbox: most queued events before 429. Default 100000. */
   ACETRACE_QUEUE_MAX_DEPTH: intFromEnv(100_000, 1),
   /** Outbox: most events per RecordEvents transaction. Default and upper bound: the chaincode's MAX_BATCH (500). */
@@ -220,6 +222,8 @@ export interface Config {
   readiness: { cacheMs: number };
   stream: { maxPerPrincipal: number; maxTotal: number; stallTimeoutMs: number };
   deadlines: { evaluateMs: number; endorseMs: number; submitMs: number; commitStatusMs: number };
+  /** Bytes of read answers kept while the committed height stays the same (0: none). */
+  evaluationCacheBytes: number;
   retry: { maxAttempts: number; maxElapsedMs: number; baseDelayMs: number; maxDelayMs: number };
   ingestion: {
     dbPath: string;
@@ -322,6 +326,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       submitMs: e.ACETRACE_DEADLINE_SUBMIT_MS,
       commitStatusMs: e.ACETRACE_DEADLINE_COMMIT_STATUS_MS,
     },
+    evaluationCacheBytes: e.ACETRACE_EVALUATION_CACHE_MIB * 1024 * 1024,
     retry: {
       maxAttempts: e.ACETRACE_RETRY_MAX_ATTEMPTS,
       maxElapsedMs: e.ACETRACE_RETRY_MAX_ELAPSED_MS,

@@ -8,6 +8,8 @@ import pino, { type Logger } from 'pino';
 export interface RequestContext {
   requestId: string;
   principal?: string;
+  /** The request asked for answers evaluated now (`Cache-Control: no-cache`), not kept ones. */
+  fresh?: boolean;
 }
 
 export const requestContext = new AsyncLocalStorage<RequestContext>();

@@ -9,6 +9,8 @@ export interface Metrics {
   httpDuration: prom.Histogram<'method' | 'route' | 'status'>;
   ledgerDuration: prom.Histogram<'transaction' | 'outcome'>;
   ledgerRetries: prom.Counter<'transaction' | 'reason'>;
+  /** Cached read transactions by outcome: hit (kept answer), miss (evaluated, kept) or bypass (height unknown, or a fresh answer asked for). */
+  evaluationCache: prom.Counter<'transaction' | 'outcome'>;
   errors: prom.Counter<'type'>;
   eventsAccepted: prom.Counter;
   sseClients: prom.Gauge;
@@ -49,6 +51,12 @@ export function createMetrics(): Metrics {
       name: 'acetrace_ledger_retries_total',
       help: 'Ledger calls repeated after a transient failure',
       labelNames: ['transaction', 'reason'],
+      registers: [registry],
+    }),
+    evaluationCache: new prom.Counter({
+      name: 'acetrace_evaluation_cache_total',
+      help: 'Cached read transactions by outcome: hit, miss or bypass',
+      labelNames: ['transaction', 'outcome'],
       registers: [registry],
     }),
     errors: new prom.Counter({

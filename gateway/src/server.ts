@@ -68,7 +68,14 @@ export async function startGateway(config: Config = loadConfig(), options: Start
   const metrics = createMetrics();
   const fullLedger =
     options.ledger ??
-    createFabricLedger({ profile: config.connectionProfile, deadlines: config.deadlines, retry: config.retry, logger, metrics });
+    createFabricLedger({
+      profile: config.connectionProfile,
+      deadlines: config.deadlines,
+      retry: config.retry,
+      evaluationCacheBytes: config.evaluationCacheBytes,
+      logger,
+      metrics,
+    });
   const ledger = await scopedLedger(fullLedger, config.orgMsp);
   const blocks =
     options.ledger === undefined

@@ -17,8 +17,9 @@ import {
   type Network,
   connect,
 } from '@hyperledger/fabric-gateway';
+import { common } from '@hyperledger/fabric-protos';
 import { LedgerInternalError, LedgerNotFoundError, LedgerUnavailableError, TransientDataProtectionError, type LedgerError } from '../../errors';
-import type { Logger } from '../../logger';
+import { currentContext, type Logger } from '../../logger';
 import type { Metrics } from '../../metrics';
 import type * as domain from '../../ports/ledger';
 import type {
@@ -34,7 +35,9 @@ import type {
   StreamPosition,
 } from '../../ports/ledger';
 import { type ConnectionProfile, type IdentityProfile, loadConnectionProfile } from './connection-profile';
+import { CommittedHeight } from './committed-height';
 import { mapFabricError } from './error-mapping';
+import { EvaluationCache, evaluationKey } from './evaluation-cache';
 import { fabricSigning } from './native-signer';
 import { type OnRetry, type ProposalExtras, type RetryPolicy, submitTransaction, withRetry } from './retry';
 import { eventsProposal, lotProposal, privateEndorsers, type ProposalParts } from './transient';
@@ -46,6 +49,11 @@ export interface FabricLedgerOptions {
   retry: RetryPolicy;
   logger: Logger;
   metrics?: Metrics;
+  /**
+   * Bytes of read answers kept while the committed height stays the same (./evaluation-cache.ts); 0 or
+   * absent: nothing is kept.
+   */
+  evaluationCacheBytes?: number;
   /** fabric-gateway's `connect`; unit tests pass a stub of the client boundary. */
   connect?: (options: ConnectOptions) => Gateway;
 }
@@ -54,6 +62,8 @@ export interface FabricLedgerOptions {
 interface EvaluateOptions {
   retry?: boolean;
   endorsingOrganizations?: string[];
+  /** Keep the answer until the next block (deterministic reads whose answers are worth keeping). */
+  cache?: boolean;
 }
 
 interface IdentityGateway {
@@ -130,10 +140,13 @@ class FabricLedger implements LedgerPort {
   readonly #streams = new Set<LedgerEventStream>();
   /** Set once the peer's gateway asked for named endorsers of private data (see #submitPrivate). */
   #nameEndorsers = false;
+  readonly #cache: EvaluationCache | undefined;
+  #height: CommittedHeight | undefined;
 
   constructor(options: FabricLedgerOptions) {
     this.#options = options;
     this.#profile = typeof options.profile === 'string' ? loadConnectionProfile(options.profile) : options.profile;
+    if ((options.evaluationCacheBytes ?? 0) > 0) this.#cache = new EvaluationCache(options.evaluationCacheBytes ?? 0);
     for (const peer of this.#profile.peers) {
       if (this.#clients.has(peer.endpoint)) continue;
       const creds =
@@ -149,6 +162,8 @@ class FabricLedger implements LedgerPort {
       };
       this.#clients.set(peer.endpoint, new grpc.Client(peer.endpoint, creds, channelOptions));
     }
+    // follow the height from the start: an answer is only kept once the height is known
+    this.#followedCache();
   }
 
   /** The fabric-gateway objects of an identity, shared with the block source (fabric-blocks.ts). */
@@ -207,9 +222,36 @@ class FabricLedger implements LedgerPort {
 
   /**
    * An evaluation (read), repeated on transient failures unless `options.retry` is false; `endorsingOrganizations`
-   * targets those organisations' peers (Fabric's target_organizations).
+   * targets those organisations' peers (Fabric's target_organizations); `cache` answers from the answers kept
+   * at the current committed height when there is one (not when the request asked for a fresh answer).
    */
   async #evaluate<T>(identity: string, transaction: string, shape: (v: unknown) => v is T, args: string[], options: EvaluateOptions = {}): Promise<T> {
+    const cache = options.cache ? this.#followedCache() : undefined;
+    if (cache) return this.#evaluateCached(cache, identity, transaction, shape, args, options);
+    return parseAs(await this.#evaluateBytes(identity, transaction, args, options), transaction, shape);
+  }
+
+  async #evaluateCached<T>(
+    cache: EvaluationCache,
+    identity: string,
+    transaction: string,
+    shape: (v: unknown) => v is T,
+    args: string[],
+    options: EvaluateOptions,
+  ): Promise<T> {
+    const key = evaluationKey(identity, transaction, args, options.endorsingOrganizations);
+    const fresh = currentContext()?.fresh === true || cache.height === undefined;
+    const kept = fresh ? undefined : cache.get(key);
+    this.#options.metrics?.evaluationCache.inc({ transaction, outcome: fresh ? 'bypass' : kept ? 'hit' : 'miss' });
+    if (kept) return parseAs(kept, transaction, shape);
+    const heightAtStart = cache.height;
+    const bytes = await this.#evaluateBytes(identity, transaction, args, options);
+    const answer = parseAs(bytes, transaction, shape); // only a well-formed answer is kept
+    cache.set(key, bytes, heightAtStart);
+    return answer;
+  }
+
+  async #evaluateBytes(identity: string, transaction: string, args: string[], options: EvaluateOptions): Promise<Uint8Array> {
     const { retry = true, endorsingOrganizations } = options;
     const policy = retry ? this.#options.retry : { ...this.#options.retry, maxAttempts: 1 };
     return this.#timed(transaction, (onRetry) =>
@@ -217,19 +259,50 @@ class FabricLedger implements LedgerPort {
         policy,
         async () => {
           const { contract } = this.#gatewayFor(identity);
-          let bytes: Uint8Array;
           try {
-            bytes = endorsingOrganizations
+            return endorsingOrganizations
               ? await contract.evaluate(transaction, { arguments: args, endorsingOrganizations })
               : await contract.evaluateTransaction(transaction, ...args);
           } catch (err) {
             throw mapFabricError(err, transaction);
           }
-          return parseAs(bytes, transaction, shape);
         },
         onRetry,
       ),
     );
+  }
+
+  /** The evaluation cache, its height followed from the first call on (undefined when the cache is off). */
+  #followedCache(): EvaluationCache | undefined {
+    const cache = this.#cache;
+    const follower = this.#profile.identities[0]?.name;
+    if (!cache || follower === undefined) return undefined;
+    if (!this.#height) {
+      this.#height = new CommittedHeight(
+        {
+          chainHeight: async () => {
+            const { network } = this.#gatewayFor(follower);
+            const info = await network.getContract('qscc').evaluateTransaction('GetChainInfo', network.getName());
+            return common.BlockchainInfo.deserializeBinary(info).getHeight();
+          },
+          blocks: async (startBlock) => {
+            const blocks = await this.#gatewayFor(follower).network.getFilteredBlockEvents({ startBlock: BigInt(startBlock) });
+            return {
+              close: () => {
+                blocks.close();
+              },
+              async *[Symbol.asyncIterator]() {
+                for await (const block of blocks) yield block.getNumber();
+              },
+            };
+          },
+        },
+        cache,
+        this.#options.logger,
+      );
+      this.#height.start();
+    }
+    return cache;
   }
 
   /**
@@ -248,6 +321,8 @@ class FabricLedger implements LedgerPort {
     return this.#timed(transaction, async (onRetry) => {
       const { contract } = this.#gatewayFor(identity);
       const committed = await submitTransaction(contract, transaction, args, policy, onRetry, extras);
+      // before the caller hears of the commit: its next read must not get an answer kept from before it
+      this.#height?.committed(committed.blockNumber);
       return { result: parseAs(committed.result, transaction, shape), txId: committed.txId, blockNumber: committed.blockNumber };
     });
   }
@@ -308,7 +383,7 @@ class FabricLedger implements LedgerPort {
 
   privateData(identity: string, lotId: string, mspId: string): Promise<domain.PrivateDataView> {
     // target_organizations: only a peer of mspId holds its implicit collection's values
-    return this.#evaluate(identity, 'GetPrivateData', SHAPES.privateData, [lotId, mspId], { endorsingOrganizations: [mspId] });
+    return this.#evaluate(identity, 'GetPrivateData', SHAPES.privateData, [lotId, mspId], { endorsingOrganizations: [mspId], cache: true });
   }
 
   async purgePrivateData(identity: string, lotId: string): Promise<domain.PurgeResult & { blockNumber: number }> {
@@ -328,23 +403,23 @@ class FabricLedger implements LedgerPort {
   }
 
   provenance(identity: string, lotId: string): Promise<domain.Provenance> {
-    return this.#evaluate(identity, 'GetProvenance', SHAPES.provenance, [lotId]);
+    return this.#evaluate(identity, 'GetProvenance', SHAPES.provenance, [lotId], { cache: true });
   }
 
   provenanceByEpc(identity: string, epc: string): Promise<domain.Provenance> {
-    return this.#evaluate(identity, 'GetProvenanceByEpc', SHAPES.provenance, [epc]);
+    return this.#evaluate(identity, 'GetProvenanceByEpc', SHAPES.provenance, [epc], { cache: true });
   }
 
   provenanceSummary(identity: string, lotId: string): Promise<domain.ProvenanceSummary> {
-    return this.#evaluate(identity, 'GetProvenanceSummary', SHAPES.provenanceSummary, [lotId]);
+    return this.#evaluate(identity, 'GetProvenanceSummary', SHAPES.provenanceSummary, [lotId], { cache: true });
   }
 
   provenanceSummaryByEpc(identity: string, epc: string): Promise<domain.ProvenanceSummary> {
-    return this.#evaluate(identity, 'GetProvenanceSummaryByEpc', SHAPES.provenanceSummary, [epc]);
+    return this.#evaluate(identity, 'GetProvenanceSummaryByEpc', SHAPES.provenanceSummary, [epc], { cache: true });
   }
 
   linkEvents(identity: string, lotId: string, query: domain.LinkEventsQuery): Promise<domain.LinkEventsPage> {
-    return this.#evaluate(identity, 'GetLinkEvents', SHAPES.linkEvents, [lotId, JSON.stringify(query)]);
+    return this.#evaluate(identity, 'GetLinkEvents', SHAPES.linkEvents, [lotId, JSON.stringify(query)], { cache: true });
   }
 
   lotByEpc(identity: string, epc: string): Promise<domain.LotView> {
@@ -451,13 +526,13 @@ class FabricLedger implements LedgerPort {
     }
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
+    await this.#height?.close();
     for (const s of [...this.#streams]) s.close();
     for (const g of this.#gateways.values()) g.gateway.close();
     for (const c of this.#clients.values()) c.close();
     this.#gateways.clear();
     this.#clients.clear();
-    return Promise.resolve();
   }
 }
 

@@ -12,10 +12,10 @@ export interface HttpResult {
  * One request; a reused keep-alive socket the server closed meanwhile (ECONNRESET, EPIPE) is retried
  * up to twice — safe here: GETs, and POSTs that are idempotent by lot or event id.
  */
-export async function http(method: string, url: string, apiKey: string | undefined, body?: unknown): Promise<HttpResult> {
+export async function http(method: string, url: string, apiKey: string | undefined, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await once(method, url, apiKey, body);
+      return await once(method, url, apiKey, body, headers);
     } catch (err) {
       const code = (err as { code?: unknown }).code;
       if (attempt >= 2 || (code !== 'ECONNRESET' && code !== 'EPIPE')) throw err;
@@ -23,7 +23,7 @@ export async function http(method: string, url: string, apiKey: string | undefin
   }
 }
 
-function once(method: string, url: string, apiKey: string | undefined, body?: unknown): Promise<HttpResult> {
+function once(method: string, url: string, apiKey: string | undefined, body: unknown, extra: Record<string, string>): Promise<HttpResult> {
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
     const req = request(
@@ -32,6 +32,7 @@ function once(method: string, url: string, apiKey: string | undefined, body?: un
         method,
         agent,
         headers: {
+          ...extra,
           ...(apiKey !== undefined ? { 'x-api-key': apiKey } : {}),
           ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': payload.length } : {}),
         },

@@ -53,8 +53,15 @@ function once(method: string, url: string, apiKey: string | undefined, body: unk
 }
 
 /** Like {@link http} but throws unless the status is one of `ok`. */
-export async function httpOk(method: string, url: string, apiKey: string | undefined, body: unknown, ok: readonly number[]): Promise<HttpResult> {
-  const r = await http(method, url, apiKey, body);
+export async function httpOk(
+  method: string,
+  url: string,
+  apiKey: string | undefined,
+  body: unknown,
+  ok: readonly number[],
+  headers: Record<string, string> = {},
+): Promise<HttpResult> {
+  const r = await http(method, url, apiKey, body, headers);
   if (!ok.includes(r.status)) throw new Error(`${method} ${url} → ${String(r.status)}: ${r.body.slice(0, 500)}`);
   return r;
 }

@@ -16,7 +16,7 @@ export interface SeedRow {
 export interface ProvenanceRow extends Latency {
   ledgerEvents: number;
   lotEvents: number;
-  path: 'gateway-lot' | 'gateway-epc' | 'fabric-lot' | 'fabric-epc' | 'naive-scan' | 'key-range';
+  path: 'gateway-lot' | 'gateway-lot-fresh' | 'gateway-epc' | 'fabric-lot' | 'fabric-epc' | 'naive-scan' | 'key-range';
 }
 
 export interface IngestionRow {
@@ -101,6 +101,7 @@ export interface Results {
 
 const PATH_LABEL: Record<ProvenanceRow['path'], string> = {
   'gateway-lot': 'HTTP gateway, by lot id',
+  'gateway-lot-fresh': 'HTTP gateway, by lot id, Cache-Control: no-cache (evaluated every time)',
   'gateway-epc': 'HTTP gateway, by EPC',
   'fabric-lot': 'fabric-gateway evaluate GetProvenance',
   'fabric-epc': 'fabric-gateway evaluate GetProvenanceByEpc',
@@ -340,6 +341,7 @@ export function svg(r: Results, lotEvents = 120): string {
   const py = (y: number): number => H - B - ((Math.log10(Math.max(y, 0.1)) - yMin) / Math.max(1e-9, yMax - yMin)) * (H - T - B);
   const colours: Record<ProvenanceRow['path'], string> = {
     'gateway-lot': '#1f77b4',
+    'gateway-lot-fresh': '#9467bd',
     'gateway-epc': '#17becf',
     'fabric-lot': '#2ca02c',
     'fabric-epc': '#98df8a',

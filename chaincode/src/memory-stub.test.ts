@@ -47,16 +47,20 @@ export class MemoryLedger {
         return Promise.resolve();
       },
       getPrivateData: (collection: string, key: string) => {
-        if (collection !== `_implicit_org_${peerMsp}`) {
-          return Promise.reject(new Error(`private data of ${collection} is not available on a peer of ${peerMsp}`));
-        }
+        if (collection !== `_implicit_org_${peerMsp}`) return notMember(collection);
         return Promise.resolve(this.store(collection).get(key) ?? new Uint8Array());
+      },
+      getPrivateDataByPartialCompositeKey: (collection: string, type: string, attrs: string[]) => {
+        if (collection !== `_implicit_org_${peerMsp}`) return notMember(collection);
+        return iterate(this.store(collection), compositeKey(type, attrs));
       },
       purgePrivateData: (collection: string, key: string) => {
         this.store(collection).delete(key);
         return Promise.resolve();
       },
     };
+    const notMember = (collection: string): Promise<never> =>
+      Promise.reject(new Error(`private data of ${collection} is not available on a peer of ${peerMsp}`));
     return stub as unknown as ChaincodeStub;
   }
 
@@ -80,11 +84,10 @@ export class MemoryLedger {
 function iterate(map: ReadonlyMap<string, Uint8Array>, prefix: string): unknown {
   const rows = [...map].filter(([k]) => k.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   let i = 0;
-  return {
-    next: () => {
-      const row = rows[i++];
-      return Promise.resolve(row ? { value: { key: row[0], value: row[1] }, done: false } : { value: undefined, done: true });
-    },
-    close: () => Promise.resolve(),
+  const next = (): Promise<IteratorResult<{ key: string; value: Uint8Array }>> => {
+    const row = rows[i++];
+    return Promise.resolve(row ? { value: { key: row[0], value: row[1] }, done: false } : { value: undefined, done: true });
   };
+  // awaited and read with next()/close(), or iterated with for-await, as fabric-shim's iterators are
+  return { next, close: () => Promise.resolve(), [Symbol.asyncIterator]: () => ({ next }) };
 }

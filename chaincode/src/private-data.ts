@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import type { TraceabilityContext } from './context';
 import { accessDenied, ValidationError } from './errors';
-import { canonicalJson, marshal, privateEventKey, privateLotKey, unmarshal } from './keys';
+import { canonicalJson, KEY_TYPES, marshal, privateEventKey, privateLotKey, splitKey, unmarshal } from './keys';
 import { IMPLICIT_COLLECTION_PREFIX, TRANSIENT_PRIVATE_KEY } from './limits';
 import { provenanceDetail } from './permissions';
 import type { Store } from './store';
@@ -130,19 +130,35 @@ export async function readPrivateData(ctx: TraceabilityContext, lot: LotRecord, 
   const purges = await store.purgesOf(lot.lotId);
   const records: PrivateRecordView[] = [];
   if (lot.ownerMsp === mspId && lot.private) {
-    records.push(await readRecord(ctx, privateLotKey(lot.lotId), lot.private, privateMarker(lot.private, lot.registeredAt, purges), null));
+    const bytes = await ctx.stub.getPrivateData(lot.private.collection, privateLotKey(lot.lotId));
+    records.push(recordOf(bytes, lot.private, privateMarker(lot.private, lot.registeredAt, purges), null));
   }
-  for (const e of privateEventsOf(await store.eventsOfLot(lot.lotId), mspId)) {
+  const events = privateEventsOf(await store.eventsOfLot(lot.lotId), mspId);
+  // one range read of the collection instead of a read per event (a lot may hold thousands)
+  const stored = events.length === 0 ? new Map<string, Uint8Array>() : await storedEventRecords(ctx, collection, lot.lotId);
+  for (const e of events) {
     const ref = e.private as PrivateRef;
-    records.push(await readRecord(ctx, privateEventKey(e.lotId, e.eventId, mspId), ref, privateMarker(ref, e.recordedAt, purges), e.eventId));
+    records.push(recordOf(stored.get(e.eventId), ref, privateMarker(ref, e.recordedAt, purges), e.eventId));
   }
   return { lotId: lot.lotId, mspId, collection, records };
 }
 
-async function readRecord(ctx: TraceabilityContext, key: string, ref: PrivateRef, marker: PrivateMarker, eventId: string | null): Promise<PrivateRecordView> {
+/** The private event records of a lot kept in `collection` (this peer's copy), by event id. */
+async function storedEventRecords(ctx: TraceabilityContext, collection: string, lotId: string): Promise<Map<string, Uint8Array>> {
+  const out = new Map<string, Uint8Array>();
+  // iterated with for-await: fabric-shim's partial-key form wraps its range iterator twice, so awaiting it
+  // gives no closable iterator; the async iteration closes it when done
+  for await (const kv of ctx.stub.getPrivateDataByPartialCompositeKey(collection, KEY_TYPES.privateEvent, [lotId])) {
+    const eventId = splitKey(kv.key).attributes[1];
+    if (eventId !== undefined) out.set(eventId, kv.value);
+  }
+  return out;
+}
+
+/** One record as read back: in clear when its stored value still hashes to the shared record's hash, else why not. */
+function recordOf(bytes: Uint8Array | undefined, ref: PrivateRef, marker: PrivateMarker, eventId: string | null): PrivateRecordView {
   const base = { scope: eventId === null ? 'lot' : 'event', eventId, hash: ref.hash, collection: ref.collection, purgedAt: marker.purgedAt } as const;
-  const bytes = await ctx.stub.getPrivateData(ref.collection, key);
-  if (bytes.length === 0) return { ...base, state: marker.purgedAt ? 'purged' : 'unavailable', value: null, salt: null };
+  if (bytes === undefined || bytes.length === 0) return { ...base, state: marker.purgedAt ? 'purged' : 'unavailable', value: null, salt: null };
   const stored = unmarshal(bytes) as StoredPrivate;
   // A value that no longer hashes to the shared record's hash is not answered as if it were the recorded one.
   if (privateHash(stored.value, stored.salt) !== ref.hash) return { ...base, state: 'unavailable', value: null, salt: null };

@@ -13,6 +13,9 @@ describe('loadConfig', () => {
     expect(c.auth.principalsFile).to.equal(path.join(c.dataDir, 'gateway', 'principals.json'));
     expect(c.auth.credentialsFile).to.equal(path.join(c.dataDir, 'credentials.json'));
     expect(c.metricsPublic).to.equal(false);
+    expect(c.evaluationCacheBytes).to.equal(64 * 1024 * 1024);
+    expect(loadConfig({ ACETRACE_EVALUATION_CACHE_MIB: '0' }).evaluationCacheBytes).to.equal(0);
+    expect(() => loadConfig({ ACETRACE_EVALUATION_CACHE_MIB: '-1' })).to.throw(ConfigError, /ACETRACE_EVALUATION_CACHE_MIB/);
   });
 
   it('readings: window and reader table defaults, overrides; attempt bound above the adapter worst case', () => {

@@ -63,6 +63,7 @@ export class CommittedHeight {
     while (!this.#isClosed()) {
       try {
         const height = await this.#source.chainHeight();
+        if (this.#isClosed()) break;
         const stream = await this.#source.blocks(height);
         this.#stream = stream;
         if (this.#isClosed()) break;

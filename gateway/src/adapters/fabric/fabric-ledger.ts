@@ -286,13 +286,25 @@ class FabricLedger implements LedgerPort {
             return common.BlockchainInfo.deserializeBinary(info).getHeight();
           },
           blocks: async (startBlock) => {
-            const blocks = await this.#gatewayFor(follower).network.getFilteredBlockEvents({ startBlock: BigInt(startBlock) });
+            const events = await this.#gatewayFor(follower).network.getFilteredBlockEvents({ startBlock: BigInt(startBlock) });
+            // the first read starts now, so the stream has its listeners before anyone may close it (a gateway
+            // stopped right after it started): its CANCELLED then ends that read instead of going uncaught
+            const reader = events[Symbol.asyncIterator]();
+            const read = (): Promise<IteratorResult<{ getNumber(): number }>> => {
+              const next = reader.next();
+              next.catch(() => undefined); // awaited below; handled here too in case nobody does
+              return next;
+            };
+            let pending = read();
             return {
               close: () => {
-                blocks.close();
+                events.close();
               },
               async *[Symbol.asyncIterator]() {
-                for await (const block of blocks) yield block.getNumber();
+                for (let next = await pending; next.done !== true; next = await pending) {
+                  pending = read();
+                  yield next.value.getNumber();
+                }
               },
             };
           },

@@ -3,7 +3,8 @@
  * the same-run A/B of issue #19. Starts two stacks (network + gateway children, each its own data
  * folder) — A from another built checkout `DIR` (the baseline), B from this one — and measures both
  * in the same minutes: provenance of the 120- and 1,200-event lots over HTTP with the requests
- * interleaved (A, B, B, A, ...), then ingestion (8 clients × 500 events), single-event transactions
+ * interleaved (A, B, B, A, ...), as they come and again with `Cache-Control: no-cache` (evaluated every
+ * time when the gateway keeps answers), then ingestion (8 clients × 500 events), single-event transactions
  * (128 in flight) and ?wait=commit (64 clients), A then B. On a shared machine only such
  * side-by-side figures say whether a change helped. Writes a Markdown table on stdout.
  */
@@ -37,26 +38,36 @@ function lat(l: Latency): string {
   return `${String(l.p50Ms)} / ${String(l.p95Ms)} / ${String(l.p99Ms)}`;
 }
 
-/** Interleaved provenance requests, `rounds` per side and lot. */
-async function provenance(sides: readonly [Side, Side], rounds: number): Promise<string[]> {
+/** `rounds` interleaved provenance requests of one lot size per side (A, B, B, A, ...): latencies and CPU ms per request. */
+async function interleaved(sides: readonly [Side, Side], size: number, rounds: number, headers: Record<string, string>): Promise<{ times: [number[], number[]]; cpu: [number, number] }> {
+  const times: [number[], number[]] = [[], []];
+  const cpu: [number, number] = [0, 0];
+  for (let r = -3; r < rounds; r++) {
+    if (r === 0) for (const i of [0, 1] as const) cpu[i] = -sides[i].stack.cpuMs();
+    const order = r % 2 === 0 ? [0, 1] : [1, 0];
+    for (const i of order) {
+      const s = sides[i as 0 | 1];
+      const t = performance.now();
+      await httpOk('GET', `${s.stack.gatewayUrl}/v1/lots/${s.lots.get(size) ?? ''}/provenance`, s.stack.key('auditor'), undefined, [200], headers);
+      if (r >= 0) times[i as 0 | 1].push(performance.now() - t);
+    }
+  }
+  for (const i of [0, 1] as const) cpu[i] = (cpu[i] + sides[i].stack.cpuMs()) / rounds;
+  return { times, cpu };
+}
+
+/**
+ * Provenance of the 120- and 1,200-event lots, interleaved; `fresh` sends `Cache-Control: no-cache`, so a
+ * gateway with the evaluation cache evaluates every request (one without it ignores the header).
+ */
+async function provenance(sides: readonly [Side, Side], rounds: number, fresh: boolean): Promise<string[]> {
+  const how = fresh ? ', Cache-Control: no-cache' : '';
   const out: string[] = [];
   for (const size of [120, 1200]) {
-    const times: [number[], number[]] = [[], []];
-    const cpu: [number, number] = [0, 0];
-    for (let r = -3; r < rounds; r++) {
-      if (r === 0) for (const i of [0, 1] as const) cpu[i] = -sides[i].stack.cpuMs();
-      const order = r % 2 === 0 ? [0, 1] : [1, 0];
-      for (const i of order) {
-        const s = sides[i as 0 | 1];
-        const t = performance.now();
-        await httpOk('GET', `${s.stack.gatewayUrl}/v1/lots/${s.lots.get(size) ?? ''}/provenance`, s.stack.key('auditor'), undefined, [200]);
-        if (r >= 0) times[i as 0 | 1].push(performance.now() - t);
-      }
-    }
-    for (const i of [0, 1] as const) cpu[i] = (cpu[i] + sides[i].stack.cpuMs()) / rounds;
+    const { times, cpu } = await interleaved(sides, size, rounds, fresh ? { 'cache-control': 'no-cache' } : {});
     const [a, b] = [summarise(times[0]), summarise(times[1])];
-    out.push(row(`provenance ${String(size)}-event lot, HTTP, p50 / p95 / p99 ms (${String(rounds)} each)`, lat(a), lat(b), `p50 ×${(b.p50Ms / a.p50Ms).toFixed(2)}, p99 ×${(b.p99Ms / a.p99Ms).toFixed(2)}`));
-    out.push(row(`provenance ${String(size)}-event lot, CPU ms of network + gateway per request`, cpu[0].toFixed(1), cpu[1].toFixed(1), `×${(cpu[1] / cpu[0]).toFixed(2)}`));
+    out.push(row(`provenance ${String(size)}-event lot, HTTP${how}, p50 / p95 / p99 ms (${String(rounds)} each)`, lat(a), lat(b), `p50 ×${(b.p50Ms / a.p50Ms).toFixed(2)}, p99 ×${(b.p99Ms / a.p99Ms).toFixed(2)}`));
+    out.push(row(`provenance ${String(size)}-event lot${how}, CPU ms of network + gateway per request`, cpu[0].toFixed(1), cpu[1].toFixed(1), `×${(cpu[1] / cpu[0]).toFixed(2)}`));
   }
   return out;
 }
@@ -135,7 +146,9 @@ async function main(): Promise<void> {
       log(`${name} ready`);
     }
     const pair = sides as [Side, Side];
-    const rows = [...(parts.has('provenance') ? await provenance(pair, Number(values.rounds)) : []), ...(await throughput(pair, plan, parts))];
+    const rounds = Number(values.rounds);
+    const reads = parts.has('provenance') ? [...(await provenance(pair, rounds, false)), ...(await provenance(pair, rounds, true))] : [];
+    const rows = [...reads, ...(await throughput(pair, plan, parts))];
     for (const s of sides) s.stack.sampleMemory();
     rows.push(row('peak RSS MiB network / gateway', ...(pair.map((s) => `${String(s.bench.memory.network?.peakMiB)} / ${String(s.bench.memory.gateway?.peakMiB)}`) as [string, string]), ''));
     console.log(['| measure | A (base) | B (this checkout) | B vs A |', '| --- | --- | --- | --- |', ...rows].join('\n'));

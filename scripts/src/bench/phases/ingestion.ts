@@ -4,6 +4,7 @@
  * gateway's own metrics.
  */
 import { event, lotInput } from '../lib/data';
+import { cpuWindow, type WithCpu } from '../lib/cpu-cost';
 import { http, httpOk, metricValue } from '../lib/http';
 import { log } from '../lib/log';
 import type { IngestionRow } from '../lib/report';
@@ -74,14 +75,16 @@ async function awaitOutcomes(stack: Stack, before: Counters, sent: number): Prom
   }
 }
 
-/** One cell of the grid: `clients` × `batch`. */
-async function ingestionCell(stack: Stack, plan: Plan, cell: number, clients: number, batch: number, supplierKeys: readonly string[]): Promise<IngestionRow> {
+/** One cell of the grid: `clients` × `batch`, with the CPU each process spent per committed event from the first request until the last commit. */
+async function ingestionCell(stack: Stack, plan: Plan, cell: number, clients: number, batch: number, supplierKeys: readonly string[]): Promise<WithCpu<IngestionRow>> {
+  const cpu = await cpuWindow(stack);
   const before = counters(await stack.metrics());
   const t0 = performance.now();
   const { sent, errors, ack } = await post(stack, plan, cell, clients, batch, supplierKeys, t0 + plan.ingestionSeconds * 1000);
   const tAck = performance.now();
   const after = await awaitOutcomes(stack, before, sent);
   const tCommit = performance.now();
+  const cpuPerEvent = await cpu(after.committed - before.committed);
   stack.sampleMemory();
   const lat = summarise(ack);
   return {
@@ -100,21 +103,22 @@ async function ingestionCell(stack: Stack, plan: Plan, cell: number, clients: nu
     submitRetries: after.submitRetries - before.submitRetries,
     ledgerRetries: after.ledgerRetries - before.ledgerRetries,
     rejected: after.rejected - before.rejected,
+    ...(cpuPerEvent === undefined ? {} : { cpu: cpuPerEvent }),
   };
 }
 
 /** Registers each organisation's ingestion lot, then runs every cell of the plan's clients × batch grid in order. */
-export async function measureIngestion(stack: Stack, plan: Plan): Promise<IngestionRow[]> {
+export async function measureIngestion(stack: Stack, plan: Plan): Promise<Array<WithCpu<IngestionRow>>> {
   // a real network may have fewer organisations than the embedded one's three
   const supplierKeys = stack.supplierKeys();
   for (const [i, { lotId, lotNo }] of LOTS.slice(0, supplierKeys.length).entries()) {
     await httpOk('POST', `${stack.gatewayUrl}/v1/lots`, supplierKeys[i], lotInput(lotId, lotNo, 3), [200, 201]);
   }
-  const rows: IngestionRow[] = [];
+  const rows: Array<WithCpu<IngestionRow>> = [];
   for (const [cell, [clients, batch]] of plan.ingestion.entries()) {
     const row = await ingestionCell(stack, plan, cell, clients, batch, supplierKeys);
     rows.push(row);
-    log(`  ingestion ${String(clients)} clients × ${String(batch)}: acked ${String(row.ackedPerSecond)}/s, committed ${String(row.committedPerSecond)}/s, ${String(row.transactions)} txs, retries ${String(row.submitRetries)}`);
+    log(`  ingestion ${String(clients)} clients × ${String(batch)}: acked ${String(row.ackedPerSecond)}/s, committed ${String(row.committedPerSecond)}/s, ${String(row.transactions)} txs, retries ${String(row.submitRetries)}, CPU ${String(row.cpu?.totalMs)} ms/event`);
   }
   return rows;
 }

@@ -10,7 +10,7 @@ import { metricValue } from './http';
 import type { Stack } from './stack';
 import { round } from './stats';
 
-/** CPU ms per committed event of one row, and the rate that CPU cost allows on all the machine's cores. */
+/** CPU ms per committed event of one row, and the rates that CPU cost allows on this machine. */
 export interface CpuPerEvent {
   /** The embedded network child (undefined on a real Fabric network: its peers are not sampled). */
   networkMs: number | undefined;
@@ -19,11 +19,19 @@ export interface CpuPerEvent {
   /** This process: HTTP / fabric-gateway client, event generation, /metrics polling. */
   clientMs: number;
   totalMs: number;
-  /** Cores × 1000 / totalMs: the committed events/s the machine could reach if these processes had every core to themselves. */
+  /** Cores × 1000 / totalMs: the committed events/s if the three processes shared every core perfectly. */
+  coresCeilingPerSecond: number;
+  /** 1000 / the largest per-process ms: a Node process runs its JavaScript (and better-sqlite3) on one thread, so one core. */
+  processCeilingPerSecond: number;
+  /** The process whose ms per event sets `processCeilingPerSecond`. */
+  busiest: 'network' | 'gateway' | 'client';
+  /** The lower of the two ceilings. */
   ceilingPerSecond: number;
   /** Cores of the machine. */
   cores: number;
-  /** CPU the three processes used ÷ (cores × wall time) over the window, 0–1: near 1, the cores were saturated. */
+  /** Each process's CPU over the window ÷ its wall time: 1 is one core busy the whole window. */
+  coreShare: { network: number | undefined; gateway: number; client: number };
+  /** CPU the three processes used ÷ (cores × wall time) over the window, 0–1. */
   utilisation: number;
   /** Busy share of all the machine's cores over the window (every process, /proc/stat), 0–1; undefined off Linux. */
   machineBusy: number | undefined;
@@ -81,24 +89,41 @@ export async function cpuWindow(stack: Stack): Promise<(committedEvents: number)
     const client = after.client - before.client;
     const total = (network ?? 0) + gateway + client;
     const cores = cpus().length;
+    const wall = Math.max(after.at - before.at, 1);
     const perEvent = (ms: number): number => round(ms / committed, 3);
+    const byProcess = { network: network ?? 0, gateway, client };
+    const busiest = (Object.keys(byProcess) as Array<keyof typeof byProcess>).reduce((a, b) => (byProcess[b] > byProcess[a] ? b : a));
+    const coresCeiling = (cores * 1000 * committed) / Math.max(total, 0.001);
+    const processCeiling = (1000 * committed) / Math.max(byProcess[busiest], 0.001);
     return {
       networkMs: network === undefined ? undefined : perEvent(network),
       gatewayMs: perEvent(gateway),
       clientMs: perEvent(client),
       totalMs: perEvent(total),
-      ceilingPerSecond: round((cores * 1000 * committed) / Math.max(total, 0.001), 0),
+      coresCeilingPerSecond: round(coresCeiling, 0),
+      processCeilingPerSecond: round(processCeiling, 0),
+      busiest,
+      ceilingPerSecond: round(Math.min(coresCeiling, processCeiling), 0),
       cores,
-      utilisation: round(total / (cores * Math.max(after.at - before.at, 1)), 2),
+      coreShare: { network: network === undefined ? undefined : round(network / wall, 2), gateway: round(gateway / wall, 2), client: round(client / wall, 2) },
+      utilisation: round(total / (cores * wall), 2),
       machineBusy: after.machine === undefined || before.machine === undefined ? undefined : round((after.machine.busy - before.machine.busy) / Math.max(1, after.machine.total - before.machine.total), 2),
       windowUs: [before.monotonicUs, after.monotonicUs],
     };
   };
 }
 
-/** "CPU 2.6 ms/event (network 1.9, gateway 0.5, client 0.2) → 2-core ceiling ≈ 770/s, cores 60% busy with these processes, 98% in all" for a #19 MISS line. */
+const pct = (x: number | undefined): string => `${String(Math.round((x ?? 0) * 100))}%`;
+
+/** "CPU 1.22 ms/event (network 0.80, gateway 0.37, client 0.06) → ceiling ≈ 1258/s (network process, one core; 2 cores: 1641/s); …" for a #19 MISS line. */
 export function describeCpu(cpu: CpuPerEvent | undefined, unit = 'event'): string {
   if (cpu === undefined) return '';
   const parts = [...(cpu.networkMs === undefined ? [] : [`network ${String(cpu.networkMs)}`]), `gateway ${String(cpu.gatewayMs)}`, `client ${String(cpu.clientMs)}`];
-  return `; CPU ${String(cpu.totalMs)} ms/${unit} (${parts.join(', ')}) → ${String(cpu.cores)}-core ceiling ≈ ${String(cpu.ceilingPerSecond)}/s, cores ${String(Math.round(cpu.utilisation * 100))}% busy with these processes${cpu.machineBusy === undefined ? '' : `, ${String(Math.round(cpu.machineBusy * 100))}% in all`}`;
+  const share = cpu.coreShare;
+  const busy = [...(share.network === undefined ? [] : [`network ${pct(share.network)}`]), `gateway ${pct(share.gateway)}`, `client ${pct(share.client)}`].join(', ');
+  return (
+    `; CPU ${String(cpu.totalMs)} ms/${unit} (${parts.join(', ')}) → ceiling ≈ ${String(cpu.ceilingPerSecond)}/s ` +
+    `(${cpu.busiest} process on its one core: ${String(cpu.processCeilingPerSecond)}/s; ${String(cpu.cores)} cores: ${String(cpu.coresCeilingPerSecond)}/s); ` +
+    `of a core: ${busy}; machine ${cpu.machineBusy === undefined ? '?' : pct(cpu.machineBusy)} busy`
+  );
 }

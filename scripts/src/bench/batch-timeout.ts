@@ -28,8 +28,13 @@ async function main(): Promise<void> {
   const stacks: Array<{ timeout: number; bench: BenchStack; stack: Stack; rows: Row[] }> = [];
   try {
     for (const timeout of timeouts) {
-      const bench = new BenchStack(mkdtempSync(join(tmpdir(), 'acetrace-timeout-')));
-      stacks.push({ timeout, bench, stack: await bench.start(timeout), rows: [] });
+      const dataDir = mkdtempSync(join(tmpdir(), 'acetrace-timeout-'));
+      const bench = new BenchStack(dataDir);
+      const stack = await bench.start(timeout).catch(async (err: unknown) => {
+        await closeStack(bench, dataDir);
+        throw err;
+      });
+      stacks.push({ timeout, bench, stack, rows: [] });
     }
     for (let r = 0; r < Number(values.rounds); r++) {
       for (const s of stacks) {
@@ -52,11 +57,14 @@ async function main(): Promise<void> {
     }
     console.log(out.join('\n'));
   } finally {
-    for (const s of stacks) {
-      await s.bench.close();
-      rmSync(s.stack.dataDir, { recursive: true, force: true });
-    }
+    await Promise.all(stacks.map((s) => closeStack(s.bench, s.stack.dataDir)));
   }
+}
+
+/** Stops one stack's children and removes its data folder. */
+async function closeStack(bench: BenchStack, dataDir: string): Promise<void> {
+  await bench.close();
+  rmSync(dataDir, { recursive: true, force: true });
 }
 
 main().catch((err: unknown) => {

@@ -1,7 +1,8 @@
 /**
  * The durable outbox: one SQLite file (WAL, synchronous=FULL) holding every event the gateway
- * acknowledged, with its status. An enqueue is one transaction, committed (fsync'ed) before the
- * caller hears back; a crash at any point leaves either all of a call's events or none.
+ * acknowledged, with its status. An enqueue is committed (fsync'ed) before the caller hears back, in one
+ * transaction with the other calls of its group ({@link Outbox.enqueueAll}: one fsync for all); each call is a
+ * savepoint of its own, so a crash or a refusal leaves either all of a call's events or none.
  *
  * Unfinished rows (`queued`, `submitted`) are never deleted. `rejected` (the chaincode refused) and `dead`
  * (the submitter gave up after a bounded number of failed attempts while the ledger answered) rows stay and

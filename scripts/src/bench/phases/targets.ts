@@ -1,8 +1,8 @@
 /** Phase 6: the issue's targets, judged against the measured rows. */
 import { describeCpu, type WithCpu } from '../lib/cpu-cost';
-import type { OutboxTiming } from './ingestion';
 import type { DirectRow, IngestionRow, PagingResult, ProvenanceRow, Target, WaitCommitRow } from '../lib/report';
 import { round } from '../lib/stats';
+import type { OutboxTiming } from './ingestion';
 
 /** The 120-event lot's row on the ledger seeded to `ledger` events (the measured lots add up to 2,000). */
 function rowAt(provenance: readonly ProvenanceRow[], ledger: number, path: ProvenanceRow['path']): ProvenanceRow | undefined {

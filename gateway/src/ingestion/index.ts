@@ -10,7 +10,7 @@ import type { EventQueue, EventStatus, QueuedEvent, ReadingKey } from '../ports/
 import type { EventInput } from './event-input';
 import type { EventLedger } from './ledger';
 import { newIngestionMetrics } from './metrics';
-import { Outbox } from './outbox';
+import { Outbox, type EnqueueOutcome } from './outbox';
 import { Submitter, type SubmitterOptions } from './submitter';
 
 export type { EventLedger, RecordedEventResult } from './ledger';
@@ -65,6 +65,12 @@ class EventQueueImpl implements EventQueue {
   readonly #outbox: Outbox;
   readonly #submitter: Submitter;
   readonly #waiters = new Map<string, Set<(id: string) => void>>();
+  /** Calls of enqueue waiting for the next group commit. */
+  readonly #enqueues: Array<{
+    call: { poster: { principal: string; identity: string }; events: EventInput[] };
+    resolve: (answer: Array<{ eventId: string; status: EventStatus }>) => void;
+    reject: (err: Error) => void;
+  }> = [];
   readonly #releases = new Set<() => void>();
   /** [time, count] of recent resolutions, to tell a refused client when to come back. */
   readonly #drained: Array<[number, number]> = [];
@@ -91,14 +97,32 @@ class EventQueueImpl implements EventQueue {
     });
   }
 
+  /** Stores the call with the others that arrive in the same turn of the event loop: one transaction, one fsync for all (group commit). */
   enqueue(poster: { principal: string; identity: string }, events: EventInput[]): Promise<Array<{ eventId: string; status: EventStatus }>> {
+    return new Promise((resolve, reject) => {
+      this.#enqueues.push({ call: { poster, events }, resolve, reject });
+      // setImmediate: after the I/O callbacks of this turn, so the requests parsed in it share the commit
+      if (this.#enqueues.length === 1) setImmediate(() => {
+        this.#flushEnqueues();
+      });
+    });
+  }
+
+  #flushEnqueues(): void {
+    const pending = this.#enqueues.splice(0);
+    let outcomes: EnqueueOutcome[];
     try {
-      const answer = this.#outbox.enqueue(poster, events);
-      this.#submitter.notify();
-      return Promise.resolve(answer);
+      outcomes = this.#outbox.enqueueAll(pending.map((p) => p.call));
     } catch (err) {
-      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      const error = err instanceof Error ? err : new Error(String(err));
+      outcomes = pending.map(() => ({ error }));
     }
+    pending.forEach((p, i) => {
+      const outcome = outcomes[i];
+      if (outcome !== undefined && 'answer' in outcome) p.resolve(outcome.answer);
+      else p.reject(outcome?.error ?? new Error('the event outbox answered nothing'));
+    });
+    if (outcomes.some((o) => 'answer' in o)) this.#submitter.notify();
   }
 
   get(eventId: string): Promise<QueuedEvent | undefined> {

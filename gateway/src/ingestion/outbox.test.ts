@@ -133,6 +133,27 @@ describe('ingestion/outbox', function () {
     reopened.close();
   });
 
+  it('stores several calls in one group commit, each all or nothing: a refused call leaves nothing and spares the others', () => {
+    const outbox = Outbox.open(tmpDb(), { keyring: testKeyring, maxDepth: 5 });
+    outbox.enqueue(poster, [makeEvent('G-0')]);
+    const outcomes = outbox.enqueueAll([
+      { poster, events: [makeEvent('G-1'), makeEvent('G-2')] },
+      { poster, events: [makeEvent('G-3'), { ...makeEvent('G-0'), link: 8 }] },
+      { poster: { principal: 'x', identity: 'org2-logistics' }, events: [makeEvent('G-4')] },
+      { poster, events: [makeEvent('G-5'), makeEvent('G-6')] },
+    ]);
+    expect(outcomes[0]).to.deep.equal({ answer: [{ eventId: 'G-1', status: 'queued' }, { eventId: 'G-2', status: 'queued' }] });
+    expect((outcomes[1] as { error: Error }).error).to.be.instanceOf(EventConflictError).with.property('eventId', 'G-0');
+    expect(outbox.get('G-3'), 'nothing of the refused call is stored').to.equal(undefined);
+    expect(outcomes[2]).to.deep.equal({ answer: [{ eventId: 'G-4', status: 'queued' }] });
+    // 0, 1, 2 and 4 are waiting: two more pass maxDepth 5, counted across the calls of the group
+    expect((outcomes[3] as { error: Error }).error).to.be.instanceOf(QueueFullError);
+    expect(outbox.get('G-5')).to.equal(undefined);
+    expect(outbox.pendingCount).to.equal(4);
+    expect(['G-0', 'G-1', 'G-2', 'G-4'].map((id) => outbox.get(id)?.status)).to.deep.equal(['queued', 'queued', 'queued', 'queued']);
+    outbox.close();
+  });
+
   it('answers a repeat with the stored status and refuses the same id with other content or identity', () => {
     const outbox = Outbox.open(tmpDb(), { keyring: testKeyring });
     const e = makeEvent('E-1', { deviceId: 'truck-1' });

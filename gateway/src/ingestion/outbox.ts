@@ -1,7 +1,8 @@
 /**
  * The durable outbox: one SQLite file (WAL, synchronous=FULL) holding every event the gateway
- * acknowledged, with its status. An enqueue is one transaction, committed (fsync'ed) before the
- * caller hears back; a crash at any point leaves either all of a call's events or none.
+ * acknowledged, with its status. An enqueue is committed (fsync'ed) before the caller hears back, in one
+ * transaction with the other calls of its group ({@link Outbox.enqueueAll}: one fsync for all); each call is a
+ * savepoint of its own, so a crash or a refusal leaves either all of a call's events or none.
  *
  * Unfinished rows (`queued`, `submitted`) are never deleted. `rejected` (the chaincode refused) and `dead`
  * (the submitter gave up after a bounded number of failed attempts while the ledger answered) rows stay and
@@ -205,6 +206,9 @@ export function deviceKeyOf(event: EventInput, principal: string): string {
   return event.deviceId ? `d:${event.deviceId}` : `p:${principal}`;
 }
 
+/** What {@link Outbox.enqueueAll} answers one call: its events' statuses, or why nothing of it was stored. */
+export type EnqueueOutcome = { answer: Array<{ eventId: string; status: EventStatus }> } | { error: Error };
+
 /** The SQLite outbox. Synchronous (better-sqlite3); one instance per file and process. */
 export class Outbox {
   readonly #db: Database.Database;
@@ -366,16 +370,34 @@ export class Outbox {
    * @throws {@link QueueStorageError} when SQLite fails; nothing stored.
    */
   enqueue(poster: { principal: string; identity: string }, events: EventInput[]): Array<{ eventId: string; status: EventStatus }> {
+    const [outcome] = this.enqueueAll([{ poster, events }]);
+    if (outcome === undefined || 'error' in outcome) throw outcome?.error ?? new QueueStorageError('the event outbox answered nothing');
+    return outcome.answer;
+  }
+
+  /**
+   * Group commit: stores several callers' calls in one SQLite transaction, so one fsync covers them all,
+   * each call still all or nothing (a savepoint of its own): a call refused with {@link EventConflictError} or
+   * {@link QueueFullError} leaves nothing of its own and does not affect the others. Committed to disk before
+   * it returns; when SQLite fails, nothing of any call is stored and every call gets {@link QueueStorageError}.
+   * @returns one outcome per call, in order.
+   */
+  enqueueAll(calls: ReadonlyArray<{ poster: { principal: string; identity: string }; events: EventInput[] }>): EnqueueOutcome[] {
     const nowMs = this.#now();
     const nowIso = new Date(nowMs).toISOString();
-    const prepared = events.map((event) => {
-      const json = canonicalJson(event);
-      return { event, payload: this.#keyring.seal(json, payloadAad(event.eventId)), hash: sha256Hex(json) };
-    });
+    const prepared = calls.map(({ poster, events }) => ({
+      poster,
+      events: events.map((event) => {
+        const json = canonicalJson(event);
+        return { event, payload: this.#keyring.seal(json, payloadAad(event.eventId)), hash: sha256Hex(json) };
+      }),
+    }));
     let inserted = 0;
-    const run = this.#db.transaction(() => {
+    // nested in `group`, a better-sqlite3 transaction is a savepoint: a throw undoes only its own call
+    const one = this.#db.transaction((poster: { principal: string; identity: string }, events: (typeof prepared)[number]['events']) => {
       const answer: Array<{ eventId: string; status: EventStatus }> = [];
-      for (const { event, payload, hash } of prepared) {
+      let mine = 0;
+      for (const { event, payload, hash } of events) {
         const existing = this.#stmt.byId.get(event.eventId) ?? this.#settledRow(event.eventId);
         if (existing) {
           if (existing.content_hash !== hash || existing.identity !== poster.identity) {
@@ -384,7 +406,7 @@ export class Outbox {
           answer.push({ eventId: event.eventId, status: existing.status });
           continue;
         }
-        if (this.#pending + inserted + 1 > this.#maxDepth) {
+        if (this.#pending + inserted + mine + 1 > this.#maxDepth) {
           const retryAfter = Math.max(1, Math.ceil(this.#retryAfter()));
           throw new QueueFullError(
             `the event queue is full (${String(this.#maxDepth)} events waiting); retry in ${String(retryAfter)} s`,
@@ -405,18 +427,30 @@ export class Outbox {
           nowMs,
           nowIso,
         );
-        inserted += 1;
+        mine += 1;
         answer.push({ eventId: event.eventId, status: 'queued' });
       }
-      return answer;
+      return { answer, mine };
     });
+    const group = this.#db.transaction(() =>
+      prepared.map(({ poster, events }): EnqueueOutcome => {
+        try {
+          const { answer, mine } = one(poster, events);
+          inserted += mine;
+          return { answer };
+        } catch (err) {
+          if (err instanceof EventConflictError || err instanceof QueueFullError) return { error: err };
+          throw err;
+        }
+      }),
+    );
     try {
-      const answer = run.immediate();
+      const outcomes = group.immediate();
       this.#pending += inserted;
-      return answer;
+      return outcomes;
     } catch (err) {
-      if (err instanceof EventConflictError || err instanceof QueueFullError) throw err;
-      throw new QueueStorageError('the event outbox could not store the events; nothing was stored', { cause: err });
+      const error = new QueueStorageError('the event outbox could not store the events; nothing was stored', { cause: err });
+      return calls.map(() => ({ error }));
     }
   }
 

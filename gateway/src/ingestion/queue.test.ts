@@ -6,7 +6,7 @@ import {
   LedgerInvalidArgumentError,
   LedgerUnavailableError,
 } from '../errors';
-import { rejectionText } from '../ports/event-queue';
+import { EventConflictError, rejectionText } from '../ports/event-queue';
 import type { LedgerPort } from '../ports/ledger';
 import { expect } from '../chai.test';
 import { createEventQueue, isPermanentRejection, rejectionOf, type EventLedger } from './index';
@@ -79,6 +79,26 @@ describe('ingestion/queue (outbox + submitter)', function () {
       const order = list.map((id) => ledger.records.get(id)?.order ?? -1);
       expect(order, `order of ${device}`).to.deep.equal([...order].sort((x, y) => x - y));
     }
+  });
+
+  it('commits the calls of one event-loop turn together, each answered as if alone', async () => {
+    const q = queue({ ledger: new FakeLedger() });
+    await q.enqueue(A, [makeEvent('t-0')]);
+    const calls = [
+      q.enqueue(A, [makeEvent('t-1')]),
+      q.enqueue(A, [makeEvent('t-2'), { ...makeEvent('t-0'), link: 8 }]),
+      q.enqueue(B, [makeEvent('t-3'), makeEvent('t-1')]),
+      q.enqueue(A, [makeEvent('t-1')]),
+    ];
+    const [one, conflict, other, repeat] = await Promise.allSettled(calls);
+    expect(one).to.deep.equal({ status: 'fulfilled', value: [{ eventId: 't-1', status: 'queued' }] });
+    expect(conflict?.status).to.equal('rejected');
+    expect((conflict as PromiseRejectedResult).reason).to.be.instanceOf(EventConflictError);
+    // t-1 was stored by the first call of the group: another identity's t-1 conflicts, the same one repeats
+    expect((other as PromiseRejectedResult).reason).to.be.instanceOf(EventConflictError);
+    expect(repeat).to.deep.equal({ status: 'fulfilled', value: [{ eventId: 't-1', status: 'queued' }] });
+    expect((await q.get('t-2')) ?? 'absent', 'nothing of a refused call is stored').to.equal('absent');
+    expect(q.depth().queued).to.equal(2);
   });
 
   it('does not let a backlogged device hold up the others', async () => {

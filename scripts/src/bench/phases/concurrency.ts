@@ -3,6 +3,7 @@
  * many in flight: committed transactions/s and MVCC conflicts (CommitError code 11).
  */
 import { peer } from '@hyperledger/fabric-protos';
+import { cpuWindow, type WithCpu } from '../lib/cpu-cost';
 import { event, lotInput } from '../lib/data';
 import { commitCode, type Connection } from '../lib/fabric';
 import { log } from '../lib/log';
@@ -59,17 +60,19 @@ async function submitUntil(writers: readonly Connection[], orgs: number, inFligh
 }
 
 /** Registers each organisation's contended lot (once per stack), then runs each of the plan's in-flight levels for its seconds. */
-export async function measureConcurrency(stack: Stack, plan: Plan): Promise<DirectRow[]> {
+export async function measureConcurrency(stack: Stack, plan: Plan): Promise<Array<WithCpu<DirectRow>>> {
   const orgs = stack.suppliers.length; // a real network may have fewer organisations than three
   for (const [i, { lotId, lotNo }] of LOTS.slice(0, orgs).entries()) {
     await (stack.suppliers[i] as Connection).contract.submitTransaction('RegisterLot', JSON.stringify(lotInput(lotId, lotNo, 1)));
   }
   const writers = Array.from({ length: 8 }, (_, i) => stack.connect(SUPPLIER_IDENTITIES[i % orgs] as string));
-  const rows: DirectRow[] = [];
+  const rows: Array<WithCpu<DirectRow>> = [];
   for (const inFlight of plan.directInFlight) {
+    const cpuWindowEnd = await cpuWindow(stack);
     const t0 = performance.now();
     const { ok, other, lat, codes } = await submitUntil(writers, orgs, inFlight, t0 + plan.directSeconds * 1000);
     const seconds = (performance.now() - t0) / 1000;
+    const cpu = await cpuWindowEnd(ok);
     const l = summarise(lat);
     const mvccConflicts = codes.get(MVCC_READ_CONFLICT) ?? 0;
     rows.push({
@@ -83,8 +86,9 @@ export async function measureConcurrency(stack: Stack, plan: Plan): Promise<Dire
       mvccConflicts,
       commitErrorsByCode: Object.fromEntries(codes),
       otherErrors: other,
+      ...(cpu === undefined ? {} : { cpu }),
     });
-    log(`  direct single-event txs, ${String(inFlight)} in flight: ${String(round(ok / seconds, 1))} tx/s, MVCC ${String(mvccConflicts)}`);
+    log(`  direct single-event txs, ${String(inFlight)} in flight: ${String(round(ok / seconds, 1))} tx/s, MVCC ${String(mvccConflicts)}, CPU ${String(cpu?.totalMs)} ms/tx`);
   }
   return rows;
 }

@@ -4,6 +4,7 @@
  * gateway's own metrics.
  */
 import { event, lotInput } from '../lib/data';
+import { cpuWindow, type WithCpu } from '../lib/cpu-cost';
 import { http, httpOk, metricValue } from '../lib/http';
 import { log } from '../lib/log';
 import type { IngestionRow } from '../lib/report';
@@ -22,14 +23,32 @@ const COUNTERS = {
   submitRetries: 'acetrace_submit_retries_total',
   ledgerRetries: 'acetrace_ledger_retries_total',
   rejected: 'acetrace_events_rejected_total',
+  submitSeconds: 'acetrace_submit_duration_seconds_sum',
+  submitAttempts: 'acetrace_submit_duration_seconds_count',
 } as const;
 
-type Counters = Record<keyof typeof COUNTERS, number>;
+/** The gateway's counters at one instant. */
+export type Counters = Record<keyof typeof COUNTERS, number>;
 
-function counters(metrics: string): Counters {
+/** The outbox's RecordEvents submissions in a window: mean time of one attempt (endorse + order + commit) and, by Little's law, the mean number in flight. */
+export interface OutboxTiming {
+  attempts: number;
+  attemptMeanMs: number;
+  meanInFlight: number;
+}
+
+/** Reads the counters of {@link COUNTERS} from the gateway's Prometheus text. */
+export function counters(metrics: string): Counters {
   const out = {} as Counters;
   for (const [k, name] of Object.entries(COUNTERS)) out[k as keyof Counters] = metricValue(metrics, name);
   return out;
+}
+
+/** The outbox's submissions between two readings `seconds` apart. */
+export function outboxTiming(before: Counters, after: Counters, seconds: number): OutboxTiming {
+  const attempts = after.submitAttempts - before.submitAttempts;
+  const busySeconds = after.submitSeconds - before.submitSeconds;
+  return { attempts, attemptMeanMs: round((1000 * busySeconds) / Math.max(1, attempts), 1), meanInFlight: round(busySeconds / Math.max(seconds, 0.001), 2) };
 }
 
 interface Posted {
@@ -74,14 +93,19 @@ async function awaitOutcomes(stack: Stack, before: Counters, sent: number): Prom
   }
 }
 
-/** One cell of the grid: `clients` × `batch`. */
-async function ingestionCell(stack: Stack, plan: Plan, cell: number, clients: number, batch: number, supplierKeys: readonly string[]): Promise<IngestionRow> {
+/** An ingestion row with the CPU it cost and the outbox's submission timing (both in latest.json). */
+export type IngestionFigures = WithCpu<IngestionRow> & { outbox: OutboxTiming };
+
+/** One cell of the grid: `clients` × `batch`, with the CPU each process spent per committed event from the first request until the last commit. */
+async function ingestionCell(stack: Stack, plan: Plan, cell: number, clients: number, batch: number, supplierKeys: readonly string[]): Promise<IngestionFigures> {
+  const cpu = await cpuWindow(stack);
   const before = counters(await stack.metrics());
   const t0 = performance.now();
   const { sent, errors, ack } = await post(stack, plan, cell, clients, batch, supplierKeys, t0 + plan.ingestionSeconds * 1000);
   const tAck = performance.now();
   const after = await awaitOutcomes(stack, before, sent);
   const tCommit = performance.now();
+  const cpuPerEvent = await cpu(after.committed - before.committed);
   stack.sampleMemory();
   const lat = summarise(ack);
   return {
@@ -100,21 +124,23 @@ async function ingestionCell(stack: Stack, plan: Plan, cell: number, clients: nu
     submitRetries: after.submitRetries - before.submitRetries,
     ledgerRetries: after.ledgerRetries - before.ledgerRetries,
     rejected: after.rejected - before.rejected,
+    outbox: outboxTiming(before, after, (tCommit - t0) / 1000),
+    ...(cpuPerEvent === undefined ? {} : { cpu: cpuPerEvent }),
   };
 }
 
 /** Registers each organisation's ingestion lot, then runs every cell of the plan's clients × batch grid in order. */
-export async function measureIngestion(stack: Stack, plan: Plan): Promise<IngestionRow[]> {
+export async function measureIngestion(stack: Stack, plan: Plan): Promise<IngestionFigures[]> {
   // a real network may have fewer organisations than the embedded one's three
   const supplierKeys = stack.supplierKeys();
   for (const [i, { lotId, lotNo }] of LOTS.slice(0, supplierKeys.length).entries()) {
     await httpOk('POST', `${stack.gatewayUrl}/v1/lots`, supplierKeys[i], lotInput(lotId, lotNo, 3), [200, 201]);
   }
-  const rows: IngestionRow[] = [];
+  const rows: IngestionFigures[] = [];
   for (const [cell, [clients, batch]] of plan.ingestion.entries()) {
     const row = await ingestionCell(stack, plan, cell, clients, batch, supplierKeys);
     rows.push(row);
-    log(`  ingestion ${String(clients)} clients × ${String(batch)}: acked ${String(row.ackedPerSecond)}/s, committed ${String(row.committedPerSecond)}/s, ${String(row.transactions)} txs, retries ${String(row.submitRetries)}`);
+    log(`  ingestion ${String(clients)} clients × ${String(batch)}: acked ${String(row.ackedPerSecond)}/s, committed ${String(row.committedPerSecond)}/s, ${String(row.transactions)} txs, retries ${String(row.submitRetries)}, CPU ${String(row.cpu?.totalMs)} ms/event, txs of ${String(row.outbox.attemptMeanMs)} ms, ${String(row.outbox.meanInFlight)} in flight`);
   }
   return rows;
 }

@@ -51,30 +51,41 @@ export function judgeTargets(ledgerSizes: readonly number[], provenance: readonl
   return [...provenanceTargets(provenance, ledgerSizes), ...throughputTargets(ingestion, direct)];
 }
 
-/** The gateway-by-lot-id row of a lot size on the ledger seeded to `ledger` events. */
-function lotRowAt(provenance: readonly ProvenanceRow[], ledger: number, lotEvents: number): ProvenanceRow | undefined {
-  return provenance.find((r) => r.ledgerEvents >= ledger && r.ledgerEvents < ledger + 2000 && r.lotEvents === lotEvents && r.path === 'gateway-lot');
+/** The gateway-by-lot-id row (`path`) of a lot size on the ledger seeded to `ledger` events. */
+function lotRowAt(provenance: readonly ProvenanceRow[], ledger: number, lotEvents: number, path: ProvenanceRow['path'] = 'gateway-lot'): ProvenanceRow | undefined {
+  return provenance.find((r) => r.ledgerEvents >= ledger && r.ledgerEvents < ledger + 2000 && r.lotEvents === lotEvents && r.path === path);
 }
+
+/**
+ * Each latency target twice: as readers get it when no block committed since the same read (the gateway's kept
+ * answer), and evaluated every time (`Cache-Control: no-cache`: GetProvenance and GetPrivateData on the peers).
+ */
+const READS: ReadonlyArray<[ProvenanceRow['path'], string]> = [
+  ['gateway-lot', 'kept answer (no block since the same read)'],
+  ['gateway-lot-fresh', 'evaluated every time (Cache-Control: no-cache)'],
+];
 
 function provenance19(provenance: readonly ProvenanceRow[], ledgerSizes: readonly number[]): Target[] {
   const largest = Math.max(...ledgerSizes);
   const smallest = Math.min(...ledgerSizes);
   const out: Target[] = [];
-  for (const [lot, limit] of [
-    [120, 20],
-    [1200, 100],
-  ] as const) {
-    const p99 = lotRowAt(provenance, largest, lot)?.p99Ms;
-    out.push({ target: `provenance p99 ≤ ${String(limit)} ms, ${String(lot)}-event lot, ${String(largest)}-event ledger, HTTP gateway by lot id`, measured: `${String(p99)} ms`, pass: (p99 ?? Infinity) <= limit });
+  for (const [path, how] of READS) {
+    for (const [lot, limit] of [
+      [120, 20],
+      [1200, 100],
+    ] as const) {
+      const p99 = lotRowAt(provenance, largest, lot, path)?.p99Ms;
+      out.push({ target: `provenance p99 ≤ ${String(limit)} ms, ${String(lot)}-event lot, ${String(largest)}-event ledger, HTTP gateway by lot id, ${how}`, measured: `${String(p99)} ms`, pass: (p99 ?? Infinity) <= limit });
+    }
   }
-  const worst = Math.max(
-    ...[120, 1200].map((lot) => (lotRowAt(provenance, largest, lot)?.p99Ms ?? Infinity) / Math.max(0.001, lotRowAt(provenance, smallest, lot)?.p99Ms ?? 0)),
-  );
-  out.push({
-    target: `provenance flat: p99 on ${String(largest)} ÷ p99 on ${String(smallest)} events ≤ 1.5 (120- and 1,200-event lots)`,
-    measured: [120, 1200].map((lot) => `${String(lot)}: ×${ratio(lotRowAt(provenance, largest, lot)?.p99Ms, lotRowAt(provenance, smallest, lot)?.p99Ms)}`).join(', '),
-    pass: worst <= 1.5,
-  });
+  for (const [path, how] of READS) {
+    const ratioOf = (lot: number): number => (lotRowAt(provenance, largest, lot, path)?.p99Ms ?? Infinity) / Math.max(0.001, lotRowAt(provenance, smallest, lot, path)?.p99Ms ?? 0);
+    out.push({
+      target: `provenance flat: p99 on ${String(largest)} ÷ p99 on ${String(smallest)} events ≤ 1.5 (120- and 1,200-event lots), ${how}`,
+      measured: [120, 1200].map((lot) => `${String(lot)}: ×${ratio(lotRowAt(provenance, largest, lot, path)?.p99Ms, lotRowAt(provenance, smallest, lot, path)?.p99Ms)}`).join(', '),
+      pass: Math.max(ratioOf(120), ratioOf(1200)) <= 1.5,
+    });
+  }
   return out;
 }
 

@@ -282,13 +282,25 @@ async function checkDevice(
  * transactions of one organisation racing on one id conflict at commit) and the older EID[eventId],
  * which counts only if the caller recorded it; another organisation's ids are never seen.
  */
+/** Content hashes of this invocation's events: the repeat check and the write hash each event once (the same object, the same hash). */
+const eventHashes = new WeakMap<NormalisedEvent, string>();
+
+function eventHash(e: NormalisedEvent): string {
+  let hash = eventHashes.get(e);
+  if (hash === undefined) {
+    hash = contentHash(e);
+    eventHashes.set(e, hash);
+  }
+  return hash;
+}
+
 async function findRepeat(
   ctx: TraceabilityContext,
   e: NormalisedEvent,
   inBatch: ReadonlyMap<string, RecordedEvent>,
   path: string,
 ): Promise<RecordedEvent | undefined> {
-  const hash = contentHash(e);
+  const hash = eventHash(e);
   const where = path ? `${path}.eventId` : 'eventId';
   const earlier = inBatch.get(e.eventId);
   if (earlier) {
@@ -313,7 +325,7 @@ async function writeEvent(ctx: TraceabilityContext, e: NormalisedEvent, envelope
     recordedByRole: caller.role,
     recordedAt: ctx.txTime,
     txId: ctx.txId,
-    contentHash: contentHash(e),
+    contentHash: eventHash(e),
   };
   if (envelope) record.private = await putEventPrivate(ctx, e, envelope);
   await store.putEvent(record);

@@ -31,7 +31,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { log } from './lib/log';
 import { profileChildrenInto } from './lib/procs';
-import type { PagingResult, ProvenanceRow, SeedRow } from './lib/report';
+import type { PagingResult, ProvenanceRow, Results, SeedRow } from './lib/report';
 import { BenchStack, type Stack } from './lib/stack';
 import { recordMeasuredLots, type MeasuredLot } from './phases/measured-lots';
 import { measureConcurrency } from './phases/concurrency';
@@ -129,13 +129,15 @@ async function main(): Promise<void> {
   const started = performance.now();
   const dataDir = mkdtempSync(join(tmpdir(), 'acetrace-bench-'));
   log(`mode ${plan.mode}, data ${dataDir}, network ${o.fabricProfile ?? 'embedded'}, load ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}`);
-  const loadByPhase: Array<{ phase: string; loadAverage: number[] }> = [];
+  const loadByPhase: NonNullable<Results['loadByPhase']> = [];
+  const bench = new BenchStack(dataDir);
   const phaseEnded = (phase: string): void => {
     const loadAverage = loadavg().map((l) => Math.round(l * 100) / 100);
-    loadByPhase.push({ phase, loadAverage });
-    log(`${phase}: done, load ${loadAverage.join(' ')}`);
+    const memory = bench.phaseMemory();
+    loadByPhase.push({ phase, loadAverage, memory });
+    const mem = Object.entries(memory).map(([name, m]) => `${name} VmHWM ${String(m.peakMiB)} MiB, VmRSS ${String(m.rssMiB)} MiB`);
+    log(`${phase}: done, load ${loadAverage.join(' ')}; ${mem.join('; ')}`);
   };
-  const bench = new BenchStack(dataDir);
   try {
     const stack = await bench.start(o.batchTimeoutMs, o.fabricProfile === undefined ? {} : { fabricProfile: o.fabricProfile });
     const measured = await recordMeasuredLots(stack);

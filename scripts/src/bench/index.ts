@@ -114,7 +114,10 @@ async function provenanceByLedgerSize(
     phaseEnded(`provenance at ${String(events)} events`);
     const probe = measured.get(12)?.lotId;
     const recordedBefore = pagedLot.done;
-    if (probe !== undefined) paging.push(await measurePaging(stack, plan, probe, events, pagedLot));
+    if (probe !== undefined) {
+      paging.push(await measurePaging(stack, plan, probe, events, pagedLot));
+      phaseEnded(`paging at ${String(events)} events`);
+    }
     // the paged lot's events are on the ledger from now on: the next seeding step counts them
     if (!recordedBefore && pagedLot.done) events += PAGED_LOT_EVENTS;
   }

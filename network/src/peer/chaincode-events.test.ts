@@ -24,11 +24,15 @@ function envelopeWithEvent(txId: string, event: peer.ChaincodeEvent): Uint8Array
   const channelHeader = new common.ChannelHeader();
   channelHeader.setType(common.HeaderType.ENDORSER_TRANSACTION);
   channelHeader.setTxId(txId);
-  const header = new common.Header();
-  header.setChannelHeader(channelHeader.serializeBinary());
+  return envelopeOf(channelHeader, tx.serializeBinary());
+}
+
+/** Envelope{Payload{Header{channel_header}, data}}, unsigned. */
+function envelopeOf(channelHeader: common.ChannelHeader, data: Uint8Array): Uint8Array {
   const payload = new common.Payload();
-  payload.setHeader(header);
-  payload.setData(tx.serializeBinary());
+  payload.setData(data);
+  payload.setHeader(new common.Header());
+  payload.getHeader()?.setChannelHeader(channelHeader.serializeBinary());
   const envelope = new common.Envelope();
   envelope.setPayload(payload.serializeBinary());
   return envelope.serializeBinary();

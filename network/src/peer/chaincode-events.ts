@@ -52,7 +52,9 @@ function chaincodeEventOfEnvelope(envelopeBytes: Uint8Array): peer.ChaincodeEven
     if (eventBytes.length === 0) {
       return undefined;
     }
-    const event = peer.ChaincodeEvent.deserializeBinary(eventBytes);
+    // a copy: a parsed bytes field is a view of the buffer it was parsed from, so an event parsed in
+    // place would keep its whole block (1 MiB and more under 500-event transactions) alive in the cache
+    const event = peer.ChaincodeEvent.deserializeBinary(new Uint8Array(eventBytes));
     return isCompleteEvent(event) ? event : undefined;
   } catch {
     return undefined;
@@ -82,7 +84,10 @@ export function chaincodeEventMatcher(
   };
 }
 
-/** A small cache of parsed block events: streams replaying recent blocks share the work. */
+/**
+ * A small cache of parsed block events: streams replaying recent blocks share the work. Each
+ * entry holds only its events' own bytes (see chaincodeEventOfEnvelope), not the block's.
+ */
 export class BlockEventsCache {
   readonly #entries = new Map<number, peer.ChaincodeEvent[]>();
   readonly #capacity: number;

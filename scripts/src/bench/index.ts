@@ -31,7 +31,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { log } from './lib/log';
 import { profileChildrenInto } from './lib/procs';
-import type { PagingResult, ProvenanceRow, SeedRow } from './lib/report';
+import type { PagingResult, ProvenanceRow, Results, SeedRow } from './lib/report';
 import { BenchStack, type Stack } from './lib/stack';
 import { recordMeasuredLots, type MeasuredLot } from './phases/measured-lots';
 import { measureConcurrency } from './phases/concurrency';
@@ -114,7 +114,10 @@ async function provenanceByLedgerSize(
     phaseEnded(`provenance at ${String(events)} events`);
     const probe = measured.get(12)?.lotId;
     const recordedBefore = pagedLot.done;
-    if (probe !== undefined) paging.push(await measurePaging(stack, plan, probe, events, pagedLot));
+    if (probe !== undefined) {
+      paging.push(await measurePaging(stack, plan, probe, events, pagedLot));
+      phaseEnded(`paging at ${String(events)} events`);
+    }
     // the paged lot's events are on the ledger from now on: the next seeding step counts them
     if (!recordedBefore && pagedLot.done) events += PAGED_LOT_EVENTS;
   }
@@ -129,13 +132,15 @@ async function main(): Promise<void> {
   const started = performance.now();
   const dataDir = mkdtempSync(join(tmpdir(), 'acetrace-bench-'));
   log(`mode ${plan.mode}, data ${dataDir}, network ${o.fabricProfile ?? 'embedded'}, load ${loadAtStart.map((l) => l.toFixed(2)).join(' ')}`);
-  const loadByPhase: Array<{ phase: string; loadAverage: number[] }> = [];
+  const loadByPhase: NonNullable<Results['loadByPhase']> = [];
+  const bench = new BenchStack(dataDir);
   const phaseEnded = (phase: string): void => {
     const loadAverage = loadavg().map((l) => Math.round(l * 100) / 100);
-    loadByPhase.push({ phase, loadAverage });
-    log(`${phase}: done, load ${loadAverage.join(' ')}`);
+    const memory = bench.phaseMemory();
+    loadByPhase.push({ phase, loadAverage, memory });
+    const mem = Object.entries(memory).map(([name, m]) => `${name} VmHWM ${String(m.peakMiB)} MiB, VmRSS ${String(m.rssMiB)} MiB`);
+    log(`${phase}: done, load ${loadAverage.join(' ')}; ${mem.join('; ')}`);
   };
-  const bench = new BenchStack(dataDir);
   try {
     const stack = await bench.start(o.batchTimeoutMs, o.fabricProfile === undefined ? {} : { fabricProfile: o.fabricProfile });
     const measured = await recordMeasuredLots(stack);

@@ -95,8 +95,11 @@ export interface Results {
   targets19?: Target[];
   waitCommit?: WaitCommitRow[];
   paging?: PagingResult[];
-  /** Load average (1/5/15 min) when each phase ended: the machine is shared, read each figure against it. */
-  loadByPhase?: Array<{ phase: string; loadAverage: number[] }>;
+  /**
+   * Load average (1/5/15 min) when each phase ended: the machine is shared, read each figure against it;
+   * and each child's memory then (MiB: VmHWM so far, VmRSS now, the largest VmRSS sampled during the phase), to see which phase sets the peak.
+   */
+  loadByPhase?: Array<{ phase: string; loadAverage: number[]; memory?: Record<string, { peakMiB: number; rssMiB: number; phaseMaxRssMiB: number }> }>;
 }
 
 const PATH_LABEL: Record<ProvenanceRow['path'], string> = {
@@ -263,13 +266,18 @@ function pagingSection(r: Results): string[] {
 
 function loadSection(r: Results): string[] {
   if (!r.loadByPhase?.length) return [];
+  const children = Object.keys(r.memory);
+  const mem = (m: { peakMiB: number; rssMiB: number; phaseMaxRssMiB: number } | undefined): string =>
+    m === undefined ? '' : `${String(m.peakMiB)} / ${String(m.phaseMaxRssMiB)} / ${String(m.rssMiB)}`;
   return [
     '',
-    '## Load average when each phase ended (1/5/15 min)',
+    '## Load average and memory when each phase ended',
     '',
-    '| phase | load average |',
-    '| --- | --- |',
-    ...r.loadByPhase.map((l) => `| ${l.phase} | ${l.loadAverage.join(' / ')} |`),
+    'Memory in MiB per child: VmHWM so far / largest VmRSS sampled (every second) during the phase / VmRSS at its end; the phase where VmHWM jumps sets the peak.',
+    '',
+    `| phase | load average (1/5/15 min) |${children.map((c) => ` ${c} MiB |`).join('')}`,
+    `| --- | --- |${children.map(() => ' ---: |').join('')}`,
+    ...r.loadByPhase.map((l) => `| ${l.phase} | ${l.loadAverage.join(' / ')} |${children.map((c) => ` ${mem(l.memory?.[c])} |`).join('')}`),
   ];
 }
 

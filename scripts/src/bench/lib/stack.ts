@@ -48,9 +48,14 @@ export interface Stack {
   cpuMs(): number;
 }
 
+/** Each child's memory when a phase ended, MiB: peak so far (VmHWM), now (VmRSS) and the most the 1 s samples saw during the phase. */
+export type PhaseMemory = Record<string, { peakMiB: number; rssMiB: number; phaseMaxRssMiB: number }>;
+
 /** Owns the children and connections of one run; {@link BenchStack.close} releases them all. */
 export class BenchStack {
   readonly memory: Results['memory'] = {};
+  /** The largest VmRSS sampled per child since the last {@link BenchStack.phaseMemory}. */
+  private phaseMaxRss: Record<string, number> = {};
   private readonly children: Child[] = [];
   private readonly conns: Connection[] = [];
   private readonly memTimer: NodeJS.Timeout;
@@ -110,6 +115,15 @@ export class BenchStack {
     };
   }
 
+  /** Samples each child now and returns its memory for the phase that just ended; the next phase's maximum starts afresh. */
+  phaseMemory(): PhaseMemory {
+    this.sampleMemory();
+    const out: PhaseMemory = {};
+    for (const [name, m] of Object.entries(this.memory)) out[name] = { ...m, phaseMaxRssMiB: this.phaseMaxRss[name] ?? m.rssMiB };
+    this.phaseMaxRss = {};
+    return out;
+  }
+
   /** Logs the last lines of each child's log (after a failure). */
   logTails(): void {
     for (const name of ['gateway.log', 'network.log']) {
@@ -137,7 +151,9 @@ export class BenchStack {
   private sampleMemory(): void {
     for (const c of this.children) {
       const m = c.memory();
-      if (m) this.memory[c.name] = { peakMiB: Math.max(m.peakMiB, this.memory[c.name]?.peakMiB ?? 0), rssMiB: m.rssMiB };
+      if (!m) continue;
+      this.memory[c.name] = { peakMiB: Math.max(m.peakMiB, this.memory[c.name]?.peakMiB ?? 0), rssMiB: m.rssMiB };
+      this.phaseMaxRss[c.name] = Math.max(m.rssMiB, this.phaseMaxRss[c.name] ?? 0);
     }
   }
 }

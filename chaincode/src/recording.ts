@@ -276,12 +276,6 @@ async function checkDevice(
   }
 }
 
-/**
- * The caller's earlier event with this id, if any: same content → `duplicate` with the first record,
- * different content → CONFLICT. Ids are scoped by organisation: it reads EID[eventId, caller] (so two
- * transactions of one organisation racing on one id conflict at commit) and the older EID[eventId],
- * which counts only if the caller recorded it; another organisation's ids are never seen.
- */
 /** Content hashes of this invocation's events: the repeat check and the write hash each event once (the same object, the same hash). */
 const eventHashes = new WeakMap<NormalisedEvent, string>();
 
@@ -294,6 +288,12 @@ function eventHash(e: NormalisedEvent): string {
   return hash;
 }
 
+/**
+ * The caller's earlier event with this id, if any: same content → `duplicate` with the first record,
+ * different content → CONFLICT. Ids are scoped by organisation: it reads EID[eventId, caller] (so two
+ * transactions of one organisation racing on one id conflict at commit) and the older EID[eventId],
+ * which counts only if the caller recorded it; another organisation's ids are never seen.
+ */
 async function findRepeat(
   ctx: TraceabilityContext,
   e: NormalisedEvent,

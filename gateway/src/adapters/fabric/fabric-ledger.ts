@@ -35,7 +35,7 @@ import type {
   StreamPosition,
 } from '../../ports/ledger';
 import { type ConnectionProfile, type IdentityProfile, loadConnectionProfile } from './connection-profile';
-import { CommittedHeight } from './committed-height';
+import { CommittedHeight, type HeightSource } from './committed-height';
 import { mapFabricError } from './error-mapping';
 import { EvaluationCache, evaluationKey } from './evaluation-cache';
 import { fabricSigning } from './native-signer';
@@ -132,6 +132,22 @@ function deadline(ms: number): () => grpc.CallOptions {
   return () => ({ deadline: Date.now() + ms });
 }
 
+/** One gRPC client per peer endpoint: its TLS CA (or none), host alias, and Fabric's message limits. */
+function peerClient(peer: ConnectionProfile['peers'][number]): grpc.Client {
+  const creds =
+    peer.tlsCaCertPath === undefined
+      ? grpc.credentials.createInsecure()
+      : grpc.credentials.createSsl(fs.readFileSync(peer.tlsCaCertPath));
+  const channelOptions: grpc.ChannelOptions = {
+    ...(peer.hostAlias ? { 'grpc.ssl_target_name_override': peer.hostAlias } : {}),
+    // a RecordEvents of 500 rfid events with many EPCs answers more than grpc-js's 4 MB default;
+    // Fabric peers (and the embedded network) allow 100 MB
+    'grpc.max_receive_message_length': MAX_GRPC_MESSAGE_BYTES,
+    'grpc.max_send_message_length': MAX_GRPC_MESSAGE_BYTES,
+  };
+  return new grpc.Client(peer.endpoint, creds, channelOptions);
+}
+
 class FabricLedger implements LedgerPort {
   readonly #profile: ConnectionProfile;
   readonly #clients = new Map<string, grpc.Client>();
@@ -140,30 +156,23 @@ class FabricLedger implements LedgerPort {
   readonly #streams = new Set<LedgerEventStream>();
   /** Set once the peer's gateway asked for named endorsers of private data (see #submitPrivate). */
   #nameEndorsers = false;
+  /** Kept read answers and the committed height they are kept at; both undefined when the cache is off. */
   readonly #cache: EvaluationCache | undefined;
-  #height: CommittedHeight | undefined;
+  readonly #height: CommittedHeight | undefined;
 
   constructor(options: FabricLedgerOptions) {
     this.#options = options;
     this.#profile = typeof options.profile === 'string' ? loadConnectionProfile(options.profile) : options.profile;
-    if ((options.evaluationCacheBytes ?? 0) > 0) this.#cache = new EvaluationCache(options.evaluationCacheBytes ?? 0);
     for (const peer of this.#profile.peers) {
-      if (this.#clients.has(peer.endpoint)) continue;
-      const creds =
-        peer.tlsCaCertPath === undefined
-          ? grpc.credentials.createInsecure()
-          : grpc.credentials.createSsl(fs.readFileSync(peer.tlsCaCertPath));
-      const channelOptions: grpc.ChannelOptions = {
-        ...(peer.hostAlias ? { 'grpc.ssl_target_name_override': peer.hostAlias } : {}),
-        // a RecordEvents of 500 rfid events with many EPCs answers more than grpc-js's 4 MB default;
-        // Fabric peers (and the embedded network) allow 100 MB
-        'grpc.max_receive_message_length': MAX_GRPC_MESSAGE_BYTES,
-        'grpc.max_send_message_length': MAX_GRPC_MESSAGE_BYTES,
-      };
-      this.#clients.set(peer.endpoint, new grpc.Client(peer.endpoint, creds, channelOptions));
+      if (!this.#clients.has(peer.endpoint)) this.#clients.set(peer.endpoint, peerClient(peer));
     }
-    // follow the height from the start: an answer is only kept once the height is known
-    this.#followedCache();
+    // the height is followed from the start: an answer is only kept once the height is known
+    const follower = this.#profile.identities[0]?.name;
+    if ((options.evaluationCacheBytes ?? 0) > 0 && follower !== undefined) {
+      this.#cache = new EvaluationCache(options.evaluationCacheBytes ?? 0);
+      this.#height = new CommittedHeight(this.#heightSource(follower), this.#cache, options.logger);
+      this.#height.start();
+    }
   }
 
   /** The fabric-gateway objects of an identity, shared with the block source (fabric-blocks.ts). */
@@ -226,7 +235,7 @@ class FabricLedger implements LedgerPort {
    * at the current committed height when there is one (not when the request asked for a fresh answer).
    */
   async #evaluate<T>(identity: string, transaction: string, shape: (v: unknown) => v is T, args: string[], options: EvaluateOptions = {}): Promise<T> {
-    const cache = options.cache ? this.#followedCache() : undefined;
+    const cache = options.cache ? this.#cache : undefined;
     if (cache) return this.#evaluateCached(cache, identity, transaction, shape, args, options);
     return parseAs(await this.#evaluateBytes(identity, transaction, args, options), transaction, shape);
   }
@@ -272,49 +281,38 @@ class FabricLedger implements LedgerPort {
     );
   }
 
-  /** The evaluation cache, its height followed from the first call on (undefined when the cache is off). */
-  #followedCache(): EvaluationCache | undefined {
-    const cache = this.#cache;
-    const follower = this.#profile.identities[0]?.name;
-    if (!cache || follower === undefined) return undefined;
-    if (!this.#height) {
-      this.#height = new CommittedHeight(
-        {
-          chainHeight: async () => {
-            const { network } = this.#gatewayFor(follower);
-            const info = await network.getContract('qscc').evaluateTransaction('GetChainInfo', network.getName());
-            return common.BlockchainInfo.deserializeBinary(info).getHeight();
+  /** The channel's committed height as `identity` reads it: qscc GetChainInfo, then filtered block events. */
+  #heightSource(identity: string): HeightSource {
+    return {
+      chainHeight: async () => {
+        const { network } = this.#gatewayFor(identity);
+        const info = await network.getContract('qscc').evaluateTransaction('GetChainInfo', network.getName());
+        return common.BlockchainInfo.deserializeBinary(info).getHeight();
+      },
+      blocks: async (startBlock) => {
+        const events = await this.#gatewayFor(identity).network.getFilteredBlockEvents({ startBlock: BigInt(startBlock) });
+        // the first read starts now, so the stream has its listeners before anyone may close it (a gateway
+        // stopped right after it started): its CANCELLED then ends that read instead of going uncaught
+        const reader = events[Symbol.asyncIterator]();
+        const read = (): Promise<IteratorResult<{ getNumber(): number }>> => {
+          const next = reader.next();
+          next.catch(() => undefined); // awaited below; handled here too in case nobody does
+          return next;
+        };
+        let pending = read();
+        return {
+          close: () => {
+            events.close();
           },
-          blocks: async (startBlock) => {
-            const events = await this.#gatewayFor(follower).network.getFilteredBlockEvents({ startBlock: BigInt(startBlock) });
-            // the first read starts now, so the stream has its listeners before anyone may close it (a gateway
-            // stopped right after it started): its CANCELLED then ends that read instead of going uncaught
-            const reader = events[Symbol.asyncIterator]();
-            const read = (): Promise<IteratorResult<{ getNumber(): number }>> => {
-              const next = reader.next();
-              next.catch(() => undefined); // awaited below; handled here too in case nobody does
-              return next;
-            };
-            let pending = read();
-            return {
-              close: () => {
-                events.close();
-              },
-              async *[Symbol.asyncIterator]() {
-                for (let next = await pending; next.done !== true; next = await pending) {
-                  pending = read();
-                  yield next.value.getNumber();
-                }
-              },
-            };
+          async *[Symbol.asyncIterator]() {
+            for (let next = await pending; next.done !== true; next = await pending) {
+              pending = read();
+              yield next.value.getNumber();
+            }
           },
-        },
-        cache,
-        this.#options.logger,
-      );
-      this.#height.start();
-    }
-    return cache;
+        };
+      },
+    };
   }
 
   /**
